@@ -1,0 +1,35 @@
+import type { RowFailure } from "../errors.js";
+
+export type SourceFormat = "csv" | "tsv" | "ndjson";
+
+/**
+ * What a source yields, in file order:
+ *  - `header` once, before any row, for formats that have one (CSV/TSV): the column names;
+ *  - `row` for each record: `line` is the 1-based line where the record starts in the file,
+ *    `cells` the record (CSV: column → string; NDJSON: the parsed object);
+ *  - `invalid` for a record that could not be read; `raw` keeps what was read of it.
+ */
+export type SourceItem =
+  | { readonly kind: "header"; readonly columns: readonly string[] }
+  | { readonly kind: "row"; readonly line: number; readonly cells: Readonly<Record<string, unknown>> }
+  | {
+      readonly kind: "invalid";
+      readonly line: number;
+      readonly raw: string | Readonly<Record<string, unknown>>;
+      readonly failure: RowFailure;
+    };
+
+export type SourceRow = Extract<SourceItem, { kind: "row" }>;
+export type SourceInvalid = Extract<SourceItem, { kind: "invalid" }>;
+
+export interface SourceOptions {
+  /** A path, or `-` for standard input. A `.gz` suffix is decompressed on the fly. */
+  readonly input: string;
+  readonly format: SourceFormat;
+  /** `utf8` (default), `utf16le`/`utf16be` (also found by BOM), `cp949`, `euc-kr`. */
+  readonly encoding?: string;
+  /** CSV only; default `,` (tab for tsv). */
+  readonly delimiter?: string;
+  /** For `-`: the stream to read. Defaults to process.stdin. */
+  readonly stdin?: NodeJS.ReadableStream;
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Two cores: timing-sensitive tests (pacing, window boundaries) stay honest when files run one per core.
+    maxWorkers: 2,
+  },
+});
