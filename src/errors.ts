@@ -67,7 +67,11 @@ export class InputError extends ImporterError {
     readonly line?: number,
     options?: { cause?: unknown },
   ) {
-    super("E_INPUT", line === undefined ? `${file}: ${message}` : `${file}:${line}: ${message}`, options);
+    super(
+      "E_INPUT",
+      line === undefined ? `${file}: ${message}` : `${file}:${line}: ${message}`,
+      options,
+    );
   }
 }
 
@@ -103,6 +107,9 @@ export type RowFailureCode =
   | "CSV_COLUMN_COUNT" // more or fewer cells than the header
   | "JSON_PARSE" // an NDJSON line that is not JSON
   | "JSON_NOT_OBJECT" // an NDJSON line that is JSON but not an object
+  | "REPLAY_RECORD" // a line of a replayed dead-letter file that is not a dead-letter record
+  | "REPLAY_UNREADABLE" // a replayed row that could not be read in the original file
+  | "REPLAY_NO_PAYLOAD" // replay without --map of a row that never had a payload
   // mapping stage
   | "NO_IDENTITY" // none of the five identifiers has a value
   | "INVALID_VALUE" // a cell that does not convert to its type

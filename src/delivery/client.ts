@@ -1,0 +1,98 @@
+import { Pool } from "undici";
+import { PROFILE_PATH, type ProfileRequestBody } from "../api/dfinery.js";
+import { type AttemptResult, classify } from "./classify.js";
+import { parseRateHeaders, parseRetryAfter } from "./rate-headers.js";
+
+export interface ClientOptions {
+  /** e.g. https://openapi.dfinery.ai or http://127.0.0.1:8787 */
+  readonly endpoint: string;
+  readonly serviceId: string;
+  readonly accessToken: string;
+  /** Connections kept open to the endpoint: the most requests in flight. */
+  readonly connections: number;
+  /** Inactivity timeouts, ms. */
+  readonly connectTimeoutMs?: number;
+  readonly responseTimeoutMs?: number;
+  readonly now?: () => number;
+}
+
+const TIMEOUT_CODES = new Set([
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+]);
+
+/** A network failure as an attempt result: transient, with a stable code and no secrets. */
+function networkFailure(error: unknown): AttemptResult {
+  const code = (error as { code?: unknown }).code;
+  const detail = typeof code === "string" ? code : error instanceof Error ? error.name : "error";
+  const timeout = typeof code === "string" && TIMEOUT_CODES.has(code);
+  return {
+    kind: "transient",
+    code: timeout ? "TIMEOUT" : "NETWORK",
+    message: timeout ? `no answer in time (${detail})` : `network error (${detail})`,
+    rate: {},
+  };
+}
+
+/** Sends one profile update per call and says what came of it. Never throws for HTTP or network. */
+export class ProfileClient {
+  readonly #pool: Pool;
+  readonly #path: string;
+  readonly #headers: Record<string, string>;
+  readonly #now: () => number;
+
+  constructor(options: ClientOptions) {
+    const url = new URL(options.endpoint);
+    const timeout = options.responseTimeoutMs ?? 30_000;
+    this.#pool = new Pool(url.origin, {
+      connections: options.connections,
+      pipelining: 1,
+      connect: { timeout: options.connectTimeoutMs ?? 10_000 },
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+    });
+    const base = url.pathname.replace(/\/+$/, "");
+    this.#path = `${base}${PROFILE_PATH}?service_id=${encodeURIComponent(options.serviceId)}`;
+    this.#headers = { "content-type": "application/json", access_token: options.accessToken };
+    this.#now = options.now ?? Date.now;
+  }
+
+  async send(body: ProfileRequestBody): Promise<AttemptResult> {
+    let status: number;
+    let headers: Record<string, string | string[] | undefined>;
+    let text: string | undefined;
+    try {
+      const response = await this.#pool.request({
+        method: "POST",
+        path: this.#path,
+        headers: this.#headers,
+        body: JSON.stringify(body),
+      });
+      status = response.statusCode;
+      headers = response.headers;
+      try {
+        text = await response.body.text();
+      } catch (error) {
+        return networkFailure(error);
+      }
+    } catch (error) {
+      return networkFailure(error);
+    }
+    const retryAfter = headers["retry-after"];
+    const retryAfterMs = parseRetryAfter(
+      Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+      this.#now(),
+    );
+    return classify({
+      status,
+      text,
+      rate: parseRateHeaders(headers),
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.close();
+  }
+}

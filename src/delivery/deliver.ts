@@ -1,0 +1,104 @@
+import type { ProfileUpdate } from "../api/dfinery.js";
+import { type RowFailure, rowFailure } from "../errors.js";
+import type { AttemptResult } from "./classify.js";
+import { type Pacer, PRIORITY_NEW, PRIORITY_RETRY } from "./pacer.js";
+import { decideRetry, type RetryPolicy } from "./retry-policy.js";
+
+/** How one mapped row's delivery ended. */
+export type DeliveryOutcome =
+  | { readonly kind: "accepted"; readonly attempts: number }
+  | { readonly kind: "failed"; readonly failure: RowFailure; readonly attempts: number }
+  /** Not sent, or not finished, because the run is stopping (fatal answer, interrupt). */
+  | { readonly kind: "not-attempted"; readonly attempts: number };
+
+export interface Sender {
+  send(body: ProfileUpdate & { request_datetime: string }): Promise<AttemptResult>;
+}
+
+export interface DeliveryDeps {
+  readonly sender: Sender;
+  readonly pacer: Pacer;
+  readonly policy: RetryPolicy;
+  /** Aborted when the run stops: nothing new is sent, backoff waits end early. */
+  readonly stop: AbortSignal;
+  /** Called once per fatal answer (bad token, bad service id); the caller stops the run. */
+  readonly onFatal: (code: string, message: string) => void;
+  readonly now?: () => number;
+  readonly random?: () => number;
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Counters for the report. */
+  readonly stats: { retries: number; rateLimited: number };
+}
+
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+const NOT_SENT = Symbol("not sent");
+
+/**
+ * Sends one profile update until it is accepted, rejected for good, out of attempts, or the run
+ * stops. Each attempt goes through the pacer and so spends quota; rate-limited answers pause the
+ * pacer and are re-sent ahead of new rows without spending the row's attempt budget.
+ */
+export async function deliver(update: ProfileUpdate, deps: DeliveryDeps): Promise<DeliveryOutcome> {
+  const now = deps.now ?? Date.now;
+  const random = deps.random ?? Math.random;
+  const sleep = deps.sleep ?? abortableSleep;
+  let attempts = 0; // attempts that spent the row's budget (transient failures)
+  let sent = 0;
+  for (;;) {
+    const priority = sent === 0 ? PRIORITY_NEW : PRIORITY_RETRY;
+    const result = await deps.pacer.run(async () => {
+      // Checked when the limiter releases the job, not when it was queued.
+      if (deps.stop.aborted) return NOT_SENT;
+      sent++;
+      return deps.sender.send({ ...update, request_datetime: new Date(now()).toISOString() });
+    }, priority);
+    if (result === NOT_SENT) return { kind: "not-attempted", attempts: sent };
+
+    switch (result.kind) {
+      case "accepted":
+        deps.pacer.observe(result.rate, false);
+        return { kind: "accepted", attempts: sent };
+      case "fatal":
+        deps.onFatal(result.code, result.message);
+        return { kind: "not-attempted", attempts: sent };
+      case "permanent":
+        deps.pacer.observe(result.rate, false);
+        return {
+          kind: "failed",
+          failure: rowFailure("api", result.code, result.message),
+          attempts: sent,
+        };
+      case "rate-limited":
+        deps.stats.rateLimited++;
+        deps.pacer.observe(result.rate, true, result.retryAfterMs);
+        continue;
+      case "transient": {
+        deps.pacer.observe(result.rate, false);
+        attempts++;
+        const decision = decideRetry(attempts, deps.policy, random, result.retryAfterMs);
+        if (!decision.retry) {
+          return {
+            kind: "failed",
+            failure: rowFailure("api", result.code, `${result.message} (after ${sent} attempts)`),
+            attempts: sent,
+          };
+        }
+        deps.stats.retries++;
+        await sleep(decision.delayMs, deps.stop);
+        if (deps.stop.aborted) return { kind: "not-attempted", attempts: sent };
+      }
+    }
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * A bound on rows in the pipeline (read but not finished). The reader awaits `acquire()` before
+ * taking the next row, so the file is read only as fast as rows complete: memory stays flat
+ * however large the input.
+ */
+export class Window {
+  #active = 0;
+  #waiters: (() => void)[] = [];
+  #idle: (() => void)[] = [];
+
+  constructor(readonly size: number) {
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`window size ${size}`);
+  }
+
+  async acquire(): Promise<void> {
+    while (this.#active >= this.size) {
+      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    }
+    this.#active++;
+  }
+
+  release(): void {
+    this.#active--;
+    this.#waiters.shift()?.();
+    if (this.#active === 0) for (const resolve of this.#idle.splice(0)) resolve();
+  }
+
+  /** Resolves when every acquired slot has been released. */
+  async drain(): Promise<void> {
+    if (this.#active === 0) return;
+    await new Promise<void>((resolve) => this.#idle.push(resolve));
+  }
+
+  get active(): number {
+    return this.#active;
+  }
+}

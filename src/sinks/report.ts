@@ -1,0 +1,67 @@
+import { writeFileSync } from "node:fs";
+
+/** Why a run stopped before the end of its input. */
+export type StopReason = "fatal" | "interrupt" | "input";
+
+/** The run summary. `rows = accepted + deadLettered + unchanged + notAttempted`, always. */
+export interface Report {
+  readonly rows: number;
+  readonly accepted: number;
+  readonly deadLettered: number;
+  readonly unchanged: number;
+  readonly notAttempted: number;
+  /** The first line of a row that was not delivered because the run stopped; null when none. */
+  readonly firstNotAttemptedLine: number | null;
+  readonly retries: number;
+  readonly rateLimited: number;
+  readonly rateLimitWaitMs: number;
+  readonly durationMs: number;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly input: string;
+  readonly endpoint: string | null;
+  readonly dryRun: boolean;
+  readonly deadLetterFile: string | null;
+  /** Why the run stopped early: a fatal API answer, an interrupt, unreadable input; null when it ran to the end. */
+  readonly stoppedBy: { readonly reason: StopReason; readonly message: string } | null;
+}
+
+export function writeReport(path: string, report: Report): void {
+  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`, { mode: 0o600 });
+}
+
+const n = (value: number) => value.toLocaleString("en-US");
+
+function duration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  const s = ms / 1000;
+  if (s < 120) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  return `${m} min ${Math.round(s - m * 60)} s`;
+}
+
+/** The few lines printed on stdout at the end of a run. */
+export function formatSummary(report: Report): string {
+  const verb = report.dryRun ? "valid" : "accepted";
+  const lines = [
+    `${report.dryRun ? "dry run: " : ""}${n(report.rows)} rows in ${duration(report.durationMs)}: ` +
+      `${n(report.accepted)} ${verb}, ${n(report.unchanged)} unchanged, ` +
+      `${n(report.deadLettered)} dead-lettered, ${n(report.notAttempted)} not attempted`,
+  ];
+  if (!report.dryRun && (report.retries > 0 || report.rateLimited > 0)) {
+    lines.push(
+      `retries: ${n(report.retries)}; rate-limited answers: ${n(report.rateLimited)}; ` +
+        `waited for the rate limit: ${duration(report.rateLimitWaitMs)}`,
+    );
+  }
+  if (report.deadLetterFile !== null) {
+    lines.push(`dead-lettered rows are in ${report.deadLetterFile}`);
+  }
+  if (report.stoppedBy !== null) {
+    lines.push(`stopped (${report.stoppedBy.reason}): ${report.stoppedBy.message}`);
+    if (report.firstNotAttemptedLine !== null) {
+      lines.push(`rows from line ${report.firstNotAttemptedLine} on were not all delivered`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}

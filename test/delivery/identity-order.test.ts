@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { IdentityOrder } from "../../src/delivery/identity-order.js";
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+describe("IdentityOrder", () => {
+  it("holds a row until the earlier row of the same user is done", async () => {
+    const order = new IdentityOrder();
+    const events: string[] = [];
+    const releaseFirst = await order.acquire({ external_id: "u1" });
+    const second = order.acquire({ external_id: "u1" }).then((release) => {
+      events.push("second");
+      release();
+    });
+    await tick();
+    expect(events).toEqual([]);
+    events.push("first done");
+    releaseFirst();
+    await second;
+    expect(events).toEqual(["first done", "second"]);
+    expect(order.size).toBe(0);
+  });
+
+  it("orders rows that share any one identifier, and lets others through", async () => {
+    const order = new IdentityOrder();
+    const releaseA = await order.acquire({ external_id: "u1", email: "a@x" });
+    let emailRowRan = false;
+    const byEmail = order.acquire({ email: "a@x" }).then((r) => {
+      emailRowRan = true;
+      r();
+    });
+    const other = await order.acquire({ external_id: "u2" });
+    other();
+    await tick();
+    expect(emailRowRan).toBe(false);
+    releaseA();
+    await byEmail;
+    expect(emailRowRan).toBe(true);
+    expect(order.size).toBe(0);
+  });
+});
