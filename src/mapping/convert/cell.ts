@@ -1,0 +1,135 @@
+import type { CountryCode } from "libphonenumber-js";
+import type { PropertyType, PropertyValue } from "../../api/dfinery.js";
+import { makeArrayConverter } from "./array.js";
+import { toBoolean } from "./boolean.js";
+import { toDate } from "./date.js";
+import { makeDatetimeConverter } from "./datetime.js";
+import { EMPTY, type Empty, Invalid, show } from "./invalid.js";
+import { toDouble, toLong } from "./number.js";
+import { toGender, toText } from "./string.js";
+import { compileTransforms, type Transform } from "./transform.js";
+
+/** What conversions share within one mapping: built once per mapping, not per rule or row. */
+export interface ConvertContext {
+  readonly country: CountryCode;
+  readonly datetime: (value: unknown) => string | Invalid;
+}
+
+export function convertContext(timezone: string, country: CountryCode): ConvertContext {
+  return { country, datetime: makeDatetimeConverter(timezone) };
+}
+
+export type ValueConverter = (value: unknown) => PropertyValue | Invalid;
+export type CellConverter = (raw: unknown) => PropertyValue | Invalid | Empty;
+
+export const ARRAY_ELEMENT_TYPES: Partial<Record<PropertyType, PropertyType>> = {
+  "Array of String": "String",
+  "Array of Long": "Long",
+  "Array of Double": "Double",
+};
+
+export function isArrayType(type: PropertyType): boolean {
+  return ARRAY_ELEMENT_TYPES[type] !== undefined;
+}
+
+/** The converter of a scalar type: text (already trimmed for typed cells) or a JSON value in. */
+export function scalarConverter(type: PropertyType, ctx: ConvertContext, gender = false) {
+  switch (type) {
+    case "Long":
+      return toLong;
+    case "Double":
+      return toDouble;
+    case "Boolean":
+      return toBoolean;
+    case "Date":
+      return toDate;
+    case "Datetime":
+      return ctx.datetime;
+    default:
+      return gender ? toGender : toText;
+  }
+}
+
+export interface CellSpec {
+  readonly type: PropertyType;
+  readonly transforms: readonly Transform[];
+  /** Lookup table applied after the transforms; its targets are already converted. */
+  readonly values?: ReadonlyMap<string, PropertyValue> | undefined;
+  /** Used for an empty cell and for a cell missing from `values`; already converted. */
+  readonly fallback?: PropertyValue | undefined;
+  /** Array types: what separates elements in text. */
+  readonly split: string;
+  /** Trim String cells too (identity fields). Typed cells are always trimmed. */
+  readonly trim: boolean;
+  /** Check a String against DFINERY's gender values (`df_gender`). */
+  readonly gender: boolean;
+}
+
+/**
+ * Compiles the whole path of one cell, once per rule: empty check, trimming, transforms, lookup,
+ * type conversion. Returns the value, an `Invalid`, or `EMPTY` (no value and no default).
+ */
+export function compileCell(spec: CellSpec, ctx: ConvertContext): CellConverter {
+  const transform = compileTransforms(spec.transforms, ctx.country);
+  const fallback = spec.fallback;
+  const ifEmpty = fallback === undefined ? EMPTY : fallback;
+  const elementType = ARRAY_ELEMENT_TYPES[spec.type];
+
+  if (elementType !== undefined) {
+    const toArray = makeArrayConverter({
+      element: scalarConverter(elementType, ctx) as (v: unknown) => string | number | Invalid,
+      transform,
+      split: spec.split,
+    });
+    return (raw) => {
+      if (raw === undefined || raw === null) return ifEmpty;
+      const value = toArray(raw);
+      return value === EMPTY ? ifEmpty : value;
+    };
+  }
+
+  const toType: ValueConverter = scalarConverter(spec.type, ctx, spec.gender);
+  const trim = spec.trim || spec.type !== "String";
+  const table = spec.values;
+  const lookup: ValueConverter | undefined =
+    table === undefined
+      ? undefined
+      : (text) => {
+          const value = table.get(text as string);
+          if (value !== undefined) return value;
+          if (fallback !== undefined) return fallback;
+          return new Invalid(
+            `${show(text)} is not in the values table (${known(table)})`,
+            "UNMAPPED_VALUE",
+          );
+        };
+  const finish = lookup ?? toType;
+  const textFirst = transform !== undefined || lookup !== undefined;
+
+  return (raw) => {
+    let text: string;
+    if (typeof raw === "string") {
+      text = trim ? raw.trim() : raw;
+    } else if (raw === undefined || raw === null) {
+      return ifEmpty;
+    } else if (textFirst && (typeof raw === "number" || typeof raw === "boolean")) {
+      text = String(raw);
+    } else {
+      return toType(raw);
+    }
+    if (text === "") return ifEmpty;
+    if (transform !== undefined) {
+      const out = transform(text);
+      if (typeof out !== "string") return out;
+      if (out === "") return ifEmpty;
+      text = out;
+    }
+    return finish(text);
+  };
+}
+
+function known(table: ReadonlyMap<string, unknown>): string {
+  const keys = [...table.keys()];
+  const shown = keys.slice(0, 6).map((k) => JSON.stringify(k));
+  return `expected ${shown.join(", ")}${keys.length > 6 ? `, … (${keys.length} in all)` : ""}`;
+}

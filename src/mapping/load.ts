@@ -1,0 +1,77 @@
+/**
+ * Loading a mapping: YAML → schema (zod) → normalise + cross-field rules. Every problem is
+ * reported at once in one ConfigError, each with its dotted path and its line in the file.
+ */
+import { readFile } from "node:fs/promises";
+import { LineCounter, parseDocument } from "yaml";
+import { ConfigError, type ConfigIssue } from "../errors.js";
+import { lineOf } from "./locate.js";
+import { normalizeMapping } from "./normalize.js";
+import { MappingSchema, salvage } from "./schema.js";
+import type { Mapping, PathIssue } from "./types.js";
+import { dropRequiredBehindTypos, fromZod } from "./zod-issues.js";
+
+export { checkColumns } from "./columns.js";
+
+/** One path is a prefix of the other. */
+function related(a: PathIssue["path"], b: PathIssue["path"]): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export async function loadMapping(file: string): Promise<Mapping> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ConfigError(file, [
+      { path: "", message: `cannot read the mapping file (${reason})` },
+    ]);
+  }
+  return parseMapping(text, file);
+}
+
+/** Parses and validates a mapping; `file` names it in messages. Throws ConfigError. */
+export function parseMapping(text: string, file: string): Mapping {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => {
+        const line = e.linePos?.[0].line;
+        const message = (e.message.split("\n")[0] ?? e.message).replace(
+          / at line \d+, column \d+:?$/,
+          "",
+        );
+        return line === undefined ? { path: "", message } : { path: "", line, message };
+      }),
+    );
+  }
+  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  if (data === null || data === undefined) {
+    throw new ConfigError(file, [
+      { path: "", message: "the mapping is empty: it needs identity: and properties:" },
+    ]);
+  }
+  const issues: PathIssue[] = [];
+  const parsed = MappingSchema.safeParse(data);
+  if (!parsed.success) issues.push(...fromZod(parsed.error.issues, data));
+  const { mapping, issues: more } = normalizeMapping(parsed.success ? parsed.data : salvage(data));
+  // A rule may only restate a schema problem (identity.email is invalid → "no identity"): keep the schema's.
+  issues.push(...more.filter((rule) => !issues.some((i) => related(i.path, rule.path))));
+  if (issues.length > 0) {
+    const located = dropRequiredBehindTypos(issues).map((issue): ConfigIssue => {
+      const line = lineOf(doc, lineCounter, issue.path);
+      const path = issue.path.join(".");
+      return line === undefined
+        ? { path, message: issue.message }
+        : { path, line, message: issue.message };
+    });
+    located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    throw new ConfigError(file, located);
+  }
+  return mapping;
+}

@@ -1,0 +1,157 @@
+/**
+ * From the written mapping to the one the importer runs: shorthands expanded, defaults filled,
+ * constants converted and every converter compiled once. Problems come back with their paths.
+ */
+import type { CountryCode } from "libphonenumber-js";
+import { IDENTITY_FIELDS, type PropertyValue } from "../api/dfinery.js";
+import { type ConvertContext, compileCell, convertContext, isArrayType } from "./convert/cell.js";
+import { convertConstant } from "./convert/constant.js";
+import { Invalid } from "./convert/invalid.js";
+import { csvReader, jsonReader } from "./read.js";
+import {
+  checkIdentity,
+  checkProperties,
+  checkProperty,
+  checkSource,
+  propertyType,
+} from "./rules.js";
+import {
+  emptyPolicyOf,
+  type WrittenIdentityField,
+  type WrittenMapping,
+  type WrittenProperty,
+  type WrittenPropertyObject,
+} from "./schema.js";
+import type { FieldRule, Mapping, MappingSource, PathIssue, PropertyRule } from "./types.js";
+
+export const DEFAULT_TIMEZONE = "UTC";
+export const DEFAULT_COUNTRY: CountryCode = "KR";
+const DEFAULT_SPLIT = ",";
+
+export function normalizeMapping(written: WrittenMapping): {
+  mapping: Mapping;
+  issues: PathIssue[];
+} {
+  const ws = written.source ?? {};
+  const issues = checkSource(ws);
+  const source: MappingSource = {
+    ...(ws.format === undefined ? {} : { format: ws.format }),
+    ...(ws.encoding === undefined ? {} : { encoding: ws.encoding }),
+    ...(ws.delimiter === undefined ? {} : { delimiter: ws.delimiter }),
+    timezone: issues.some((i) => i.path[1] === "timezone")
+      ? DEFAULT_TIMEZONE
+      : (ws.timezone ?? DEFAULT_TIMEZONE),
+    country: issues.some((i) => i.path[1] === "country")
+      ? DEFAULT_COUNTRY
+      : ((ws.country as CountryCode) ?? DEFAULT_COUNTRY),
+    empty: emptyPolicyOf(ws.empty) ?? "omit",
+  };
+  const ctx = convertContext(source.timezone, source.country);
+
+  issues.push(...checkIdentity(written.identity));
+  const identity: FieldRule[] = [];
+  for (const name of IDENTITY_FIELDS) {
+    const field = written.identity[name];
+    if (field !== undefined) identity.push(identityRule(name, field, ctx));
+  }
+
+  const properties: PropertyRule[] = [];
+  const typed: { name: string; type: PropertyRule["type"] }[] = [];
+  for (const [name, rule] of Object.entries(written.properties)) {
+    const full = expand(rule);
+    typed.push({ name, type: propertyType(name, full) });
+    const ruleIssues = checkProperty(name, full);
+    if (ruleIssues.length > 0) {
+      issues.push(...ruleIssues);
+      continue;
+    }
+    const made = propertyRule(name, full, source, ctx);
+    if (Array.isArray(made)) issues.push(...made);
+    else properties.push(made);
+  }
+  issues.push(...checkProperties(typed));
+  return { mapping: { source, identity, properties }, issues };
+}
+
+function expand(rule: WrittenProperty): WrittenPropertyObject {
+  return typeof rule === "string" ? { column: rule } : rule;
+}
+
+function identityRule(
+  name: FieldRule["name"],
+  field: WrittenIdentityField,
+  ctx: ConvertContext,
+): FieldRule {
+  const { column, transform = [] } = typeof field === "string" ? { column: field } : field;
+  const convert = compileCell(
+    { type: "String", transforms: transform, split: DEFAULT_SPLIT, trim: true, gender: false },
+    ctx,
+  );
+  return {
+    name,
+    column,
+    transforms: transform,
+    readCsv: csvReader(column),
+    readJson: jsonReader(column),
+    // A String cell with no values table and no default converts to text or fails.
+    convert: convert as FieldRule["convert"],
+  };
+}
+
+function propertyRule(
+  name: string,
+  rule: WrittenPropertyObject,
+  source: MappingSource,
+  ctx: ConvertContext,
+): PropertyRule | PathIssue[] {
+  const type = propertyType(name, rule);
+  const split = rule.split ?? DEFAULT_SPLIT;
+  const spec = { type, split, gender: name === "df_gender" };
+  const at = ["properties", name];
+  const issues: PathIssue[] = [];
+
+  const constant = (
+    value: unknown,
+    path: (string | number)[],
+    strict: boolean,
+  ): PropertyValue | undefined => {
+    const out = convertConstant(value, spec, ctx, strict);
+    if (!(out instanceof Invalid)) return out;
+    issues.push({ path, message: out.detail });
+    return undefined;
+  };
+
+  if (rule.value !== undefined) {
+    const value = constant(rule.value, [...at, "value"], true);
+    return value === undefined ? issues : { kind: "constant", name, type, value };
+  }
+
+  const fallback =
+    rule.default === undefined ? undefined : constant(rule.default, [...at, "default"], false);
+  let values: Map<string, PropertyValue> | undefined;
+  if (rule.values !== undefined) {
+    values = new Map();
+    for (const [key, target] of Object.entries(rule.values)) {
+      const value = constant(target, [...at, "values", key], false);
+      if (value !== undefined) values.set(key, value);
+    }
+  }
+  if (issues.length > 0) return issues;
+
+  const column = rule.column ?? "";
+  const transforms = rule.transform ?? [];
+  return {
+    kind: "column",
+    name,
+    type,
+    column,
+    transforms,
+    ...(values === undefined ? {} : { values }),
+    ...(fallback === undefined ? {} : { default: fallback }),
+    ...(isArrayType(type) ? { split } : {}),
+    empty: emptyPolicyOf(rule.empty) ?? source.empty,
+    readCsv: csvReader(column),
+    readJson: jsonReader(column),
+    convert: compileCell({ ...spec, transforms, values, fallback, trim: false }, ctx),
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * Cross-field rules of a mapping, beyond what the schema can say about one key: DFINERY's
+ * standard properties keep their types, `column` xor `value`, API limits on array properties.
+ * Each returns every problem it finds, with its path.
+ */
+import { IDENTITY_FIELDS, type PropertyType, STANDARD_PROPERTIES } from "../api/dfinery.js";
+import { isArrayType } from "./convert/cell.js";
+import { isValidZone } from "./convert/datetime.js";
+import { isPhoneCountry } from "./convert/phone.js";
+import {
+  emptyPolicyOf,
+  type WrittenMapping,
+  type WrittenPropertyObject,
+  type WrittenSource,
+} from "./schema.js";
+import { didYouMean } from "./suggest.js";
+import type { PathIssue, Transform } from "./types.js";
+
+/** The API's limits on how many array properties a service may register. */
+export const ARRAY_LIMITS: Partial<Record<PropertyType, number>> = {
+  "Array of String": 10,
+  "Array of Long": 5,
+  "Array of Double": 5,
+};
+
+const STANDARD_NAMES = Object.keys(STANDARD_PROPERTIES);
+
+/** A property's type: as written, else its standard type (`df_birth` → Date), else String. */
+export function propertyType(name: string, rule: WrittenPropertyObject): PropertyType {
+  return rule.type ?? STANDARD_PROPERTIES[name] ?? "String";
+}
+
+export function checkSource(source: WrittenSource): PathIssue[] {
+  const issues: PathIssue[] = [];
+  if (source.timezone !== undefined && !isValidZone(source.timezone)) {
+    const hint = didYouMean(source.timezone, Intl.supportedValuesOf("timeZone"));
+    issues.push({
+      path: ["source", "timezone"],
+      message: `"${source.timezone}" is not an IANA time zone such as Asia/Seoul or UTC${hint}`,
+    });
+  }
+  if (source.country !== undefined && !isPhoneCountry(source.country)) {
+    issues.push({
+      path: ["source", "country"],
+      message: `"${source.country}" is not a country with phone numbering data`,
+    });
+  }
+  if (source.format === "ndjson" && source.delimiter !== undefined) {
+    issues.push({
+      path: ["source", "delimiter"],
+      message: "delimiter applies to csv and tsv, not ndjson",
+    });
+  }
+  return issues;
+}
+
+export function checkIdentity(identity: WrittenMapping["identity"]): PathIssue[] {
+  if (Object.values(identity).some((f) => f !== undefined)) return [];
+  return [{ path: ["identity"], message: `map at least one of ${IDENTITY_FIELDS.join(", ")}` }];
+}
+
+const NOT_WITH_VALUE = ["transform", "values", "default", "split", "empty"] as const;
+
+export function checkProperty(name: string, rule: WrittenPropertyObject): PathIssue[] {
+  const at = ["properties", name];
+  const issues: PathIssue[] = [];
+  const standard = STANDARD_PROPERTIES[name];
+  const type = propertyType(name, rule);
+
+  if (standard === undefined && name.startsWith("df_")) {
+    issues.push({
+      path: at,
+      message: `names starting with df_ are DFINERY's standard properties, and ${name} is not one${didYouMean(name, STANDARD_NAMES)}`,
+    });
+  }
+  if (standard !== undefined && type !== standard) {
+    issues.push({
+      path: [...at, "type"],
+      message: `${name} is a ${standard} in DFINERY; it cannot be mapped as ${type}`,
+    });
+  }
+  if (rule.column !== undefined && rule.value !== undefined) {
+    issues.push({
+      path: at,
+      message: "column and value are mutually exclusive: read a column, or send a constant",
+    });
+  } else if (rule.column === undefined && rule.value === undefined) {
+    issues.push({ path: at, message: "needs column (the column to read) or value (a constant)" });
+  }
+  if (rule.value !== undefined) {
+    for (const key of NOT_WITH_VALUE) {
+      if (rule[key] !== undefined)
+        issues.push({ path: [...at, key], message: `${key} has no effect with value` });
+    }
+  }
+  if (rule.split !== undefined && !isArrayType(type)) {
+    issues.push({ path: [...at, "split"], message: `split applies to Array types, not ${type}` });
+  }
+  if (rule.values !== undefined && isArrayType(type)) {
+    issues.push({ path: [...at, "values"], message: "values is not supported for Array types" });
+  }
+  if (rule.default !== undefined && emptyPolicyOf(rule.empty) === "null") {
+    issues.push({
+      path: [...at, "empty"],
+      message: "empty: null never applies: default is used for empty cells",
+    });
+  }
+  if (rule.values !== undefined)
+    issues.push(...checkValuesKeys(at, type, rule.transform ?? [], rule.values));
+  return issues;
+}
+
+/** A `values` key that a cell can never equal after trimming and the transforms is a mistake. */
+function checkValuesKeys(
+  at: readonly string[],
+  type: PropertyType,
+  transforms: readonly Transform[],
+  values: Readonly<Record<string, unknown>>,
+): PathIssue[] {
+  const issues: PathIssue[] = [];
+  for (const key of Object.keys(values)) {
+    const path = [...at, "values", key];
+    if (key.trim() === "") {
+      issues.push({
+        path,
+        message: "an empty cell never reaches values; use default for empty cells",
+      });
+      continue;
+    }
+    if (transforms.includes("phone")) continue;
+    let cell = type === "String" ? key : key.trim();
+    for (const t of transforms) {
+      cell =
+        t === "trim" ? cell.trim() : t === "lowercase" ? cell.toLowerCase() : cell.toUpperCase();
+    }
+    if (cell !== key) {
+      issues.push({
+        path,
+        message: `"${key}" can never match: cells are ${transforms.length > 0 ? `transformed (${transforms.join(", ")})` : "trimmed"} first; write "${cell}"`,
+      });
+    }
+  }
+  return issues;
+}
+
+/** At least one property; the API's limits on array properties. */
+export function checkProperties(
+  rules: readonly { name: string; type: PropertyType }[],
+): PathIssue[] {
+  if (rules.length === 0) return [{ path: ["properties"], message: "map at least one property" }];
+  const issues: PathIssue[] = [];
+  const counts = new Map<PropertyType, number>();
+  for (const { name, type } of rules) {
+    const limit = ARRAY_LIMITS[type];
+    if (limit === undefined) continue;
+    const count = (counts.get(type) ?? 0) + 1;
+    counts.set(type, count);
+    if (count === limit + 1) {
+      issues.push({
+        path: ["properties", name, "type"],
+        message: `more than ${limit} ${type} properties (DFINERY allows at most ${limit})`,
+      });
+    }
+  }
+  return issues;
+}

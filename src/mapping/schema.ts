@@ -1,0 +1,179 @@
+/**
+ * The mapping file as written (YAML), validated with zod before anything else. Strict objects:
+ * an unknown key is an error, so a typo like `propertes:` cannot pass silently. Cross-field rules
+ * live in rules.ts; this file is also the source of config/mapping.schema.json.
+ */
+import * as z from "zod";
+import { IDENTITY_FIELDS, PROPERTY_TYPES } from "../api/dfinery.js";
+import { TRANSFORMS } from "./convert/transform.js";
+
+/** DFINERY property keys: letters, digits and `_`, not starting with a digit. */
+export const PROPERTY_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const column = z
+  .string()
+  .min(1)
+  .describe(
+    "The column to read: a CSV/TSV header name as is, or a dotted path into an NDJSON object",
+  );
+
+const transforms = z.array(z.enum(TRANSFORMS)).meta({
+  id: "Transforms",
+  description:
+    "Applied in order to the cell's text before conversion. phone: international digits without +, e.g. 821012345678",
+});
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const constant = z
+  .union([scalar, z.array(z.union([z.string(), z.number()]))], {
+    error: "expected text, a number, true/false, or a list of texts or numbers",
+  })
+  .meta({ id: "Constant" });
+
+// `empty: null` is YAML's null; `empty: "null"` is accepted too.
+const emptyPolicy = z
+  .union([z.enum(["omit", "null"]), z.null()], { error: "expected omit or null" })
+  .meta({ id: "EmptyPolicy" });
+
+/** The empty policy as written, normalised: YAML null means "null". */
+export function emptyPolicyOf(
+  written: "omit" | "null" | null | undefined,
+): "omit" | "null" | undefined {
+  return written === null ? "null" : written;
+}
+
+export const SourceSchema = z
+  .strictObject({
+    format: z
+      .enum(["csv", "tsv", "ndjson"])
+      .optional()
+      .describe("Input format; default from the file name"),
+    encoding: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Input encoding, e.g. utf8, cp949, euc-kr, utf16le"),
+    delimiter: z.string().min(1).optional().describe("CSV delimiter; default , (tab for tsv)"),
+    timezone: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("IANA time zone for date-times written without an offset; default UTC"),
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/, "expected a two-letter country code such as KR")
+      .optional()
+      .describe("Country for phone numbers written without a country code; default KR"),
+    empty: emptyPolicy
+      .optional()
+      .describe("What an empty cell does: omit (default) leaves the property out, null clears it"),
+  })
+  .describe("How to read the input; all optional");
+
+export const IdentityFieldSchema = z
+  .union([column, z.strictObject({ column, transform: transforms.optional() })], {
+    error: "expected a column name, or { column: …, transform: […] }",
+  })
+  .meta({ id: "IdentityField" });
+
+export const IdentitySchema = z
+  .strictObject(
+    Object.fromEntries(IDENTITY_FIELDS.map((f) => [f, IdentityFieldSchema.optional()])) as Record<
+      (typeof IDENTITY_FIELDS)[number],
+      z.ZodOptional<typeof IdentityFieldSchema>
+    >,
+  )
+  .describe("Where the DFINERY identifiers come from; at least one. Values are always trimmed");
+
+export const PropertyObjectSchema = z.strictObject({
+  column: column.optional(),
+  value: constant.optional().describe("A constant sent for every row (instead of column)"),
+  type: z.enum(PROPERTY_TYPES).optional().describe("The property's DFINERY type; default String"),
+  transform: transforms.optional(),
+  values: z
+    .record(z.string(), constant)
+    .optional()
+    .describe(
+      "Lookup table: cell (after transforms) → value; a cell not listed is invalid unless default is given",
+    ),
+  default: constant
+    .optional()
+    .describe("Used when the cell is empty (and for cells missing from values)"),
+  split: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Array types: separator of elements in text; default ,"),
+  empty: emptyPolicy
+    .optional()
+    .describe("What an empty cell does for this property; default source.empty"),
+});
+
+export const PropertySchema = z.union([column, PropertyObjectSchema], {
+  error: "expected a column name, or { column: …, type: … } / { value: … }",
+});
+
+export const PropertiesSchema = z
+  .record(
+    z
+      .string()
+      .regex(
+        PROPERTY_NAME,
+        "a property name has letters, digits and _ and does not start with a digit",
+      ),
+    PropertySchema,
+  )
+  .describe("DFINERY user properties: name → column (String) or a full rule");
+
+export const MappingSchema = z
+  .strictObject({
+    source: SourceSchema.optional(),
+    identity: IdentitySchema,
+    properties: PropertiesSchema,
+  })
+  .describe("dfinery-import mapping: from input columns to a DFINERY user profile");
+
+export type WrittenMapping = z.infer<typeof MappingSchema>;
+export type WrittenSource = z.infer<typeof SourceSchema>;
+export type WrittenIdentityField = z.infer<typeof IdentityFieldSchema>;
+export type WrittenProperty = z.infer<typeof PropertySchema>;
+export type WrittenPropertyObject = z.infer<typeof PropertyObjectSchema>;
+
+/** The keys allowed in the object at a path of the written mapping, for "did you mean". */
+export function knownKeys(path: readonly PropertyKey[]): readonly string[] {
+  const [first] = path;
+  if (path.length === 0) return Object.keys(MappingSchema.shape);
+  if (first === "source" && path.length === 1) return Object.keys(SourceSchema.shape);
+  if (first === "identity" && path.length === 1) return IDENTITY_FIELDS;
+  if (first === "identity" && path.length === 2) return ["column", "transform"];
+  if (first === "properties" && path.length === 2) return Object.keys(PropertyObjectSchema.shape);
+  return [];
+}
+
+/**
+ * The parts of an invalid mapping that are valid on their own, so the cross-field rules can still
+ * run on them and every problem is reported at once.
+ */
+export function salvage(data: unknown): WrittenMapping {
+  const root = isObject(data) ? data : {};
+  const source = SourceSchema.safeParse(root.source ?? {});
+  const identity: Record<string, WrittenIdentityField> = {};
+  if (isObject(root.identity)) {
+    for (const field of IDENTITY_FIELDS) {
+      const parsed = IdentityFieldSchema.safeParse(root.identity[field]);
+      if (parsed.success) identity[field] = parsed.data;
+    }
+  }
+  const properties: Record<string, WrittenProperty> = {};
+  if (isObject(root.properties)) {
+    for (const [name, rule] of Object.entries(root.properties)) {
+      const parsed = PropertySchema.safeParse(rule);
+      if (PROPERTY_NAME.test(name) && parsed.success) properties[name] = parsed.data;
+    }
+  }
+  return { source: source.success ? source.data : {}, identity, properties };
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

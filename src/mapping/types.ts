@@ -1,0 +1,73 @@
+import type { CountryCode } from "libphonenumber-js";
+import type { IdentityField, PropertyType, PropertyValue } from "../api/dfinery.js";
+import type { SourceFormat } from "../source/types.js";
+import type { Empty, Invalid } from "./convert/invalid.js";
+import type { Transform } from "./convert/transform.js";
+
+export type { Transform } from "./convert/transform.js";
+
+/** What an empty cell does: leave the property out, or send null (which clears it). */
+export type EmptyPolicy = "omit" | "null";
+
+export interface MappingSource {
+  readonly format?: SourceFormat;
+  readonly encoding?: string;
+  readonly delimiter?: string;
+  /** IANA zone for date-times written without an offset; validated at load. Default `UTC`. */
+  readonly timezone: string;
+  /** Country for phone numbers written without a country code. Default `KR`. */
+  readonly country: CountryCode;
+  readonly empty: EmptyPolicy;
+}
+
+/** Reads one cell of a row; compiled once per rule. */
+export type CellReader = (cells: Readonly<Record<string, unknown>>) => unknown;
+
+/** What every rule reading a column carries, compiled at load so a row costs only calls. */
+interface ColumnReading<T> {
+  /** CSV/TSV: a header name as is. NDJSON: a dotted path (a key that contains the dots wins). */
+  readonly column: string;
+  readonly transforms: readonly Transform[];
+  readonly readCsv: CellReader;
+  readonly readJson: CellReader;
+  /** Cell → value, `Invalid`, or `EMPTY`. */
+  readonly convert: (raw: unknown) => T | Invalid | Empty;
+}
+
+/** Where one DFINERY identifier comes from. Always trimmed; an empty one is absent. */
+export interface FieldRule extends ColumnReading<string> {
+  readonly name: IdentityField;
+}
+
+export interface ColumnPropertyRule extends ColumnReading<PropertyValue> {
+  readonly kind: "column";
+  readonly name: string;
+  readonly type: PropertyType;
+  readonly values?: ReadonlyMap<string, PropertyValue>;
+  readonly default?: PropertyValue;
+  /** Array types: the element separator in text. */
+  readonly split?: string;
+  readonly empty: EmptyPolicy;
+}
+
+export interface ConstantPropertyRule {
+  readonly kind: "constant";
+  readonly name: string;
+  readonly type: PropertyType;
+  readonly value: PropertyValue;
+}
+
+export type PropertyRule = ColumnPropertyRule | ConstantPropertyRule;
+
+/** A loaded, valid mapping: every shorthand expanded, every default filled, converters compiled. */
+export interface Mapping {
+  readonly source: MappingSource;
+  readonly identity: readonly FieldRule[];
+  readonly properties: readonly PropertyRule[];
+}
+
+/** A problem found while loading, before it gets its line. */
+export interface PathIssue {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}

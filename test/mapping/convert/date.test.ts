@@ -1,0 +1,34 @@
+import { describe, expect, test } from "vitest";
+import { parseDate, toDate } from "../../../src/mapping/convert/date.js";
+import { Invalid } from "../../../src/mapping/convert/invalid.js";
+
+describe("Date", () => {
+  test.each([
+    ["2024-03-01", "2024-03-01"],
+    ["2024/03/01", "2024-03-01"],
+    ["2024.03.01", "2024-03-01"],
+    ["20240301", "2024-03-01"],
+    ["2024/3/1", "2024-03-01"],
+    ["2024-02-29", "2024-02-29"],
+  ])("reads %j as %j", (text, date) => {
+    expect(parseDate(text)).toBe(date);
+  });
+
+  test("rejects 2024-02-30 and other days that do not exist", () => {
+    for (const text of ["2024-02-30", "2023-02-29", "2024-13-01", "2024-00-10", "20240431"]) {
+      const out = parseDate(text);
+      expect(out).toBeInstanceOf(Invalid);
+      expect((out as Invalid).detail).toContain("is not a real day");
+    }
+  });
+
+  test("rejects mixed separators and other shapes", () => {
+    for (const text of ["2024-03/01", "01/03/2024", "2024-03-01T00:00:00Z", "2024-3", "240301"]) {
+      expect(parseDate(text)).toBeInstanceOf(Invalid);
+    }
+  });
+
+  test("does not read a JSON number as a date", () => {
+    expect(toDate(20240301)).toBeInstanceOf(Invalid);
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, test } from "vitest";
+import { Invalid } from "../../../src/mapping/convert/invalid.js";
+import { parseDouble, parseLong, toDouble, toLong } from "../../../src/mapping/convert/number.js";
+
+describe("Long", () => {
+  test("reads 1,555,144 as a Long", () => {
+    expect(parseLong("1,555,144")).toBe(1555144);
+  });
+
+  test("reads signs and plain digits", () => {
+    expect(parseLong("+5")).toBe(5);
+    expect(parseLong("-5")).toBe(-5);
+    expect(parseLong("42")).toBe(42);
+    expect(parseLong("-1,000")).toBe(-1000);
+  });
+
+  test("never sends -0", () => {
+    expect(Object.is(parseLong("-0"), 0)).toBe(true);
+  });
+
+  test.each(["12.5", "12.0", "1,55,5", "1,5555", ",555", "1e3", "12a", "", "- 5", "0x10"])(
+    "rejects %j",
+    (text) => {
+      const out = parseLong(text);
+      expect(out).toBeInstanceOf(Invalid);
+      expect((out as Invalid).detail).toContain("is not a Long");
+    },
+  );
+
+  test("rejects a value beyond ±2^53 (not a safe integer)", () => {
+    expect(parseLong("9007199254740991")).toBe(9007199254740991);
+    const out = parseLong("9,007,199,254,740,992");
+    expect(out).toBeInstanceOf(Invalid);
+    expect((out as Invalid).detail).toContain("beyond the exact range");
+  });
+
+  test("takes an integer JSON number as is, rejects a fraction or a boolean", () => {
+    expect(toLong(7)).toBe(7);
+    expect(toLong("1,000")).toBe(1000);
+    expect(toLong(1.5)).toBeInstanceOf(Invalid);
+    expect(toLong(2 ** 53)).toBeInstanceOf(Invalid);
+    expect(toLong(true)).toBeInstanceOf(Invalid);
+  });
+});
+
+describe("Double", () => {
+  test.each([
+    ["-1.5", -1.5],
+    ["1,234.5", 1234.5],
+    ["1e3", 1000],
+    ["+.5", 0.5],
+    ["3.", 3],
+    ["2.5E-3", 0.0025],
+  ])("reads %j as %d", (text, value) => {
+    expect(parseDouble(text)).toBe(value);
+  });
+
+  test.each(["NaN", "Infinity", "-Infinity", "", "1,23.5", "1.2.3", "1e", "abc", "1e400"])(
+    "rejects %j",
+    (text) => {
+      expect(parseDouble(text)).toBeInstanceOf(Invalid);
+    },
+  );
+
+  test("takes a finite JSON number as is", () => {
+    expect(toDouble(1.25)).toBe(1.25);
+    expect(toDouble(Number.NaN)).toBeInstanceOf(Invalid);
+    expect(toDouble(false)).toBeInstanceOf(Invalid);
+  });
+});
