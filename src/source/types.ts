@@ -11,7 +11,11 @@ export type SourceFormat = "csv" | "tsv" | "ndjson";
  */
 export type SourceItem =
   | { readonly kind: "header"; readonly columns: readonly string[] }
-  | { readonly kind: "row"; readonly line: number; readonly cells: Readonly<Record<string, unknown>> }
+  | {
+      readonly kind: "row";
+      readonly line: number;
+      readonly cells: Readonly<Record<string, unknown>>;
+    }
   | {
       readonly kind: "invalid";
       readonly line: number;

@@ -1,0 +1,34 @@
+import { readCsv } from "./csv.js";
+import { decode } from "./decode.js";
+import { readNdjson } from "./ndjson.js";
+import { normalizeNewlines } from "./newlines.js";
+import { openBytes, sourceName } from "./open.js";
+import type { SourceFormat, SourceItem, SourceOptions } from "./types.js";
+
+/**
+ * The items of an input, streamed in file order: bytes (gunzipped if need be) → text → items.
+ * Nothing is read before the first `next()`; input problems (missing file, unknown encoding,
+ * invalid UTF-8, bad header) are thrown from it as InputError. Stopping early closes the input.
+ */
+export function readSource(options: SourceOptions): AsyncGenerator<SourceItem> {
+  const file = sourceName(options.input);
+  const bytes = openBytes(options.input, options.stdin);
+  const texts = normalizeNewlines(decode(bytes, options.encoding, file));
+  if (options.format === "ndjson") return readNdjson(texts);
+  return readCsv(texts, file, options.delimiter ?? (options.format === "tsv" ? "\t" : ","));
+}
+
+const EXTENSIONS: Readonly<Record<string, SourceFormat>> = {
+  csv: "csv",
+  tsv: "tsv",
+  ndjson: "ndjson",
+  jsonl: "ndjson",
+};
+
+/** The format a file name's extension says (`users.csv`, `events.jsonl.gz`), if any. */
+export function detectFormat(path: string): SourceFormat | undefined {
+  const name = path.toLowerCase().replace(/\.gz$/, "");
+  const dot = name.lastIndexOf(".");
+  if (dot === -1 || name.lastIndexOf("/") > dot) return undefined;
+  return EXTENSIONS[name.slice(dot + 1)];
+}

@@ -1,0 +1,246 @@
+import { describe, expect, test } from "vitest";
+import { InputError } from "../../src/errors.js";
+import { readCsv } from "../../src/source/csv.js";
+import { normalizeNewlines } from "../../src/source/newlines.js";
+import { readSource } from "../../src/source/read.js";
+import type { SourceFormat, SourceItem } from "../../src/source/types.js";
+import { chunks, collect, split, tempFile } from "./helpers.js";
+
+async function read(
+  content: string,
+  options: { name?: string; format?: SourceFormat; delimiter?: string } = {},
+): Promise<SourceItem[]> {
+  const input = await tempFile(options.name ?? "users.csv", content);
+  const { format = "csv", delimiter } = options;
+  return collect(readSource({ input, format, ...(delimiter === undefined ? {} : { delimiter }) }));
+}
+
+/** Reads text given in `size`-character chunks, straight into the CSV stage. */
+function readInChunks(text: string, size: number): Promise<SourceItem[]> {
+  return collect(readCsv(normalizeNewlines(chunks(...split(text, size))), "chunks.csv", ","));
+}
+
+function rows(items: SourceItem[]) {
+  return items.flatMap((item) =>
+    item.kind === "row" ? [{ line: item.line, cells: item.cells }] : [],
+  );
+}
+
+function invalids(items: SourceItem[]) {
+  return items.flatMap((item) =>
+    item.kind === "invalid" ? [{ line: item.line, code: item.failure.code, raw: item.raw }] : [],
+  );
+}
+
+async function readError(content: string): Promise<InputError> {
+  const error = await read(content).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(InputError);
+  return error as InputError;
+}
+
+/** An InputError's message without the temporary directory. */
+function messageOf(error: InputError): string {
+  return error.message.slice(error.file.length - "users.csv".length);
+}
+
+describe("CSV header", () => {
+  test("comes first, with the column names exactly as written", async () => {
+    const items = await read(" email ,Name,user id\na@x,Ann,1\n");
+    expect(items[0]).toEqual({ kind: "header", columns: [" email ", "Name", "user id"] });
+    expect(items[1]).toEqual({
+      kind: "row",
+      line: 2,
+      cells: { " email ": "a@x", Name: "Ann", "user id": "1" },
+    });
+  });
+
+  test("loses the UTF-8 BOM: the first column is `email`, not `\\ufeffemail`", async () => {
+    const [header, row] = await read("\ufeffemail,name\r\na@x,Ann\r\n");
+    expect(header).toEqual({ kind: "header", columns: ["email", "name"] });
+    expect(row).toMatchObject({ cells: { email: "a@x" } });
+  });
+
+  test("a duplicate column name is an InputError naming it and line 1", async () => {
+    const error = await readError("email,name,email\na,b,c\n");
+    expect(error.line).toBe(1);
+    expect(messageOf(error)).toBe('users.csv:1: the header names column "email" twice');
+  });
+
+  test("an empty column name is an InputError naming the column and line 1", async () => {
+    const error = await readError("email,,name\na,b,c\n");
+    expect(messageOf(error)).toBe("users.csv:1: the header has an empty column name (column 2)");
+  });
+
+  test("an unreadable header row is an InputError", async () => {
+    const error = await readError('email,na"me\na,b\n');
+    expect(messageOf(error)).toMatch(
+      /^users\.csv:1: cannot read the header row: Invalid Opening Quote/,
+    );
+  });
+
+  test("an empty file is an InputError", async () => {
+    await expect(read("")).rejects.toThrow(
+      /users\.csv: the input is empty: there is no header row$/,
+    );
+    await expect(read("\n\n")).rejects.toThrow(InputError);
+  });
+
+  test("a header alone gives the header and no rows", async () => {
+    expect(await read("email,name\n")).toEqual([{ kind: "header", columns: ["email", "name"] }]);
+  });
+
+  test("a column named __proto__ is kept as a plain cell", async () => {
+    const [, row] = await read("email,__proto__\na@x,evil\n");
+    expect(row?.kind === "row" && Object.entries(row.cells)).toEqual([
+      ["email", "a@x"],
+      ["__proto__", "evil"],
+    ]);
+  });
+});
+
+describe("CSV records", () => {
+  test("reads quoted commas, escaped quotes and empty cells", async () => {
+    const items = await read('a,b,c\n"x, y","say ""hi""",\n,"",z\n');
+    expect(rows(items)).toEqual([
+      { line: 2, cells: { a: "x, y", b: 'say "hi"', c: "" } },
+      { line: 3, cells: { a: "", b: "", c: "z" } },
+    ]);
+  });
+
+  test("a quoted newline keeps the value and the next record starts on the right line", async () => {
+    const items = await read('email,note\na@x,"line 1\nline 2\nline 3"\nb@x,plain\n');
+    expect(rows(items)).toEqual([
+      { line: 2, cells: { email: "a@x", note: "line 1\nline 2\nline 3" } },
+      { line: 5, cells: { email: "b@x", note: "plain" } },
+    ]);
+  });
+
+  test("CRLF inside quotes does not push later lines down (csv-parse counts it twice)", async () => {
+    const items = await read(
+      'email,note\r\na@x,"one\r\ntwo"\r\nb@x,"three\r\nfour\r\nfive"\r\nc@x,six\r\n',
+    );
+    expect(rows(items)).toEqual([
+      { line: 2, cells: { email: "a@x", note: "one\ntwo" } },
+      { line: 4, cells: { email: "b@x", note: "three\nfour\nfive" } },
+      { line: 7, cells: { email: "c@x", note: "six" } },
+    ]);
+  });
+
+  test("lines stay right across read chunks in a large CRLF file with multi-line cells", async () => {
+    const records = Array.from({ length: 5000 }, (_, i) => `u${i}@x,"a\r\nb"`);
+    const items = await read(`email,note\r\n${records.join("\r\n\r\n")}\r\n`);
+    const lines = rows(items).map((row) => row.line);
+    expect(lines).toHaveLength(5000);
+    expect(lines.every((line, i) => line === 2 + 3 * i)).toBe(true);
+  });
+
+  test("reads LF, CRLF and old-Mac CR files alike", async () => {
+    const expected = [
+      { line: 2, cells: { a: "1", b: "2" } },
+      { line: 3, cells: { a: "3", b: "4" } },
+    ];
+    expect(rows(await read("a,b\n1,2\n3,4\n"))).toEqual(expected);
+    expect(rows(await read("a,b\r\n1,2\r\n3,4\r\n"))).toEqual(expected);
+    expect(rows(await read("a,b\r1,2\r3,4"))).toEqual(expected);
+  });
+
+  test("skips blank lines and still gives each record its own line", async () => {
+    const items = await read("\nemail\n\na@x\n\n\nb@x\r\n\r\nc@x");
+    expect(items[0]).toEqual({ kind: "header", columns: ["email"] });
+    expect(rows(items).map((row) => row.line)).toEqual([4, 7, 9]);
+  });
+
+  test.each([
+    [";", "a;b\n1;2\n"],
+    ["|", "a|b\n1|2\n"],
+    ["\t", "a\tb\n1\t2\n"],
+  ])("splits on the delimiter %j", async (delimiter, text) => {
+    expect(rows(await read(text, { delimiter }))).toEqual([{ line: 2, cells: { a: "1", b: "2" } }]);
+  });
+
+  test("a .tsv source splits on tabs by default, and keeps commas", async () => {
+    const items = await read("a\tb\n1,5\t2\n", { name: "users.tsv", format: "tsv" });
+    expect(rows(items)).toEqual([{ line: 2, cells: { a: "1,5", b: "2" } }]);
+  });
+
+  test("a delimiter it cannot use is an InputError", async () => {
+    await expect(read("a,b\n", { delimiter: '"' })).rejects.toThrow(
+      /cannot use "\\"" as the CSV delimiter/,
+    );
+  });
+});
+
+describe("CSV records that cannot be read", () => {
+  test("a record with too few or too many cells is invalid, and reading goes on", async () => {
+    const items = await read('email,name\r\na@x,Ann\r\nb@x\r\nc@x,"Cy, Jr",extra\r\nd@x,Dee\r\n');
+    expect(invalids(items)).toEqual([
+      { line: 3, code: "CSV_COLUMN_COUNT", raw: "b@x" },
+      { line: 4, code: "CSV_COLUMN_COUNT", raw: 'c@x,"Cy, Jr",extra' },
+    ]);
+    expect(items.find((item) => item.kind === "invalid")).toMatchObject({
+      failure: { stage: "input", code: "CSV_COLUMN_COUNT", message: "expected 2 cells, found 1" },
+    });
+    expect(rows(items).map((row) => row.line)).toEqual([2, 5]);
+  });
+
+  test("a column-count record after blank lines keeps only its own text and line", async () => {
+    const items = await read('a,b\n\n\n1,"2\n3",4\n5,6\n');
+    expect(invalids(items)).toEqual([{ line: 4, code: "CSV_COLUMN_COUNT", raw: '1,"2\n3",4' }]);
+    expect(rows(items)).toEqual([{ line: 6, cells: { a: "5", b: "6" } }]);
+  });
+
+  test("a quote inside an unquoted cell makes the record invalid, not the run", async () => {
+    const items = await read('email,name\na@x,Ann\nb@x,Bo"b\nc@x,Cy\n');
+    expect(invalids(items)).toEqual([{ line: 3, code: "CSV_PARSE", raw: 'b@x,Bo"' }]);
+    expect(items.find((item) => item.kind === "invalid")).toMatchObject({
+      failure: {
+        stage: "input",
+        code: "CSV_PARSE",
+        message: expect.stringMatching(/Invalid Opening Quote/),
+      },
+    });
+    expect(rows(items).map((row) => row.line)).toEqual([2, 4]);
+  });
+
+  test("text after a closing quote makes the record invalid; later lines stay right", async () => {
+    const items = await read(
+      'email,name\r\na@x,"Ann"x\r\nb@x,"Bo\r\nb"\r\nc@x,"Cy"\r\nd@x,Dee\r\n',
+    );
+    // csv-parse stays in the quote until a quote closes it (line 4); raw is what it had read
+    // when it gave up on the record's last bad quote
+    expect(invalids(items)).toEqual([{ line: 2, code: "CSV_PARSE", raw: 'a@x,"Ann"x\nb@x,"' }]);
+    expect(rows(items)).toEqual([
+      { line: 5, cells: { email: "c@x", name: "Cy" } },
+      { line: 6, cells: { email: "d@x", name: "Dee" } },
+    ]);
+  });
+
+  test("two bad records in a row are two invalid items", async () => {
+    const items = await read('a,b\n1,x"y\n\n2,z"w\n3,ok\n');
+    expect(invalids(items)).toEqual([
+      { line: 2, code: "CSV_PARSE", raw: '1,x"' },
+      { line: 4, code: "CSV_PARSE", raw: '2,z"' },
+    ]);
+    expect(rows(items)).toEqual([{ line: 5, cells: { a: "3", b: "ok" } }]);
+  });
+
+  test("a quote left open at the end is an invalid record on the line where it began", async () => {
+    for (const end of ["", "\n", "\r\n"]) {
+      const items = await read(`email,note\na@x,ok\n\nb@x,"never closed\nc@x,lost${end}`);
+      expect(invalids(items)).toEqual([
+        { line: 4, code: "CSV_PARSE", raw: 'b@x,"never closed\nc@x,lost' },
+      ]);
+      expect(rows(items).map((row) => row.line)).toEqual([2]);
+    }
+  });
+
+  test("gives the same items whatever the chunk size", async () => {
+    const text =
+      'email,note\r\n\r\na@x,"x, ""y""\r\nz"\r\nb@x\r\nc@x,q"q\r\nd@x,"d"d\r\ne@x,e\r\nf@x,"open\r\n';
+    const whole = await readInChunks(text, text.length);
+    // line 7's bad closing quote leaves csv-parse in a quote that runs to the end
+    expect(invalids(whole).map((item) => item.line)).toEqual([5, 6, 7]);
+    expect(rows(whole).map((row) => row.line)).toEqual([3]);
+    for (const size of [1, 2, 3, 7]) expect(await readInChunks(text, size)).toEqual(whole);
+  });
+});
