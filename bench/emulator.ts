@@ -6,12 +6,11 @@
  *   npm run build && node dist/bench/emulator.js
  */
 
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { Pool } from "undici";
 import { PROFILE_PATH } from "../src/api/dfinery.js";
 import { startEmulator } from "../src/emulator/index.js";
+import { startEmulatorChild } from "./child.js";
 
 export type BenchMode = "in-process" | "child";
 
@@ -97,7 +96,7 @@ async function fire(pool: Pool, count: number, concurrency: number, deadline: nu
 
 interface Running {
   readonly url: string;
-  close(): Promise<void>;
+  close(): Promise<unknown>;
 }
 
 async function startInProcess(): Promise<Running> {
@@ -110,42 +109,8 @@ async function startInProcess(): Promise<Running> {
   return emulator;
 }
 
-/** The built command: beside this file in dist/, or under dist/ when run from the source tree. */
-function shimPath(): string {
-  const relative = import.meta.url.endsWith(".ts")
-    ? "../dist/src/cli/dfinery-emulator.js"
-    : "../src/cli/dfinery-emulator.js";
-  return fileURLToPath(new URL(relative, import.meta.url));
-}
-
 async function startChild(): Promise<Running> {
-  const args = ["--port", "0", "--limit", "none", "--token", TOKEN, "--service-id", SERVICE_ID];
-  const child = spawn(process.execPath, [shimPath(), ...args], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = await listeningUrl(child);
-  return {
-    url,
-    async close(): Promise<void> {
-      const exited = once(child, "exit");
-      child.kill("SIGTERM");
-      await exited;
-    },
-  };
-}
-
-function listeningUrl(child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = "";
-    child.stdout?.setEncoding("utf8");
-    child.stdout?.on("data", (chunk: string) => {
-      text += chunk;
-      const match = /^listening on (\S+)\n/.exec(text);
-      if (match?.[1] !== undefined) resolve(match[1]);
-    });
-    child.once("exit", (code) => reject(new Error(`emulator exited ${code} before listening`)));
-    child.once("error", reject);
-  });
+  return startEmulatorChild(["--limit", "none", "--token", TOKEN, "--service-id", SERVICE_ID]);
 }
 
 const runDirectly =

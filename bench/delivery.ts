@@ -1,0 +1,223 @@
+/**
+ * Delivery benchmarks (issue: paced sending). The emulator runs as its own process; the importer is
+ * the real ImportRun (source → mapping → pacer → client) in this one.
+ *  - overhead: no limit, no latency: the importer's requests/s as a ratio to a bare undici loop
+ *    posting the same bodies with the same concurrency (target ≥ 0.8);
+ *  - pacing: emulator limited to L per 1 s window, importer told L: achieved rate / L over ≥ 10
+ *    windows (target ≥ 0.97) and over-limit answers (target 0);
+ *  - adaptation: importer told 2000/s, emulator allowing 300/s with 40401 answers: every row
+ *    accepted, over-limit answers ≤ 10% of requests.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Pool } from "undici";
+import { PROFILE_PATH } from "../src/api/dfinery.js";
+import { parseMapping } from "../src/mapping/load.js";
+import { ImportRun } from "../src/run/import.js";
+import type { Report } from "../src/sinks/report.js";
+import { startEmulatorChild } from "./child.js";
+
+const TOKEN = "bench-token";
+const SERVICE = "bench-service";
+const MAPPING = `
+source: { format: ndjson }
+identity:
+  external_id: id
+  email: { column: email, transform: [trim, lowercase] }
+properties:
+  df_name: name
+  points: { column: points, type: Long }
+  ltv: { column: ltv, type: Double }
+  df_push_ads_optin: { column: ads, type: Boolean }
+`;
+
+function writeInput(rows: number): string {
+  const dir = mkdtempSync(join(tmpdir(), "bench-delivery-"));
+  const file = join(dir, "users.ndjson");
+  const lines: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    lines.push(
+      JSON.stringify({
+        id: `u-${i}`,
+        email: `User${i}@Example.com`,
+        name: `User ${i}`,
+        points: i,
+        ltv: i / 3,
+        ads: i % 2 === 0,
+      }),
+    );
+  }
+  writeFileSync(file, `${lines.join("\n")}\n`);
+  return file;
+}
+
+async function runImporter(
+  input: string,
+  endpoint: string,
+  rate: { count: number; windowMs: number },
+  concurrency: number,
+): Promise<Report> {
+  const run = new ImportRun({
+    input,
+    format: "ndjson",
+    mapping: parseMapping(MAPPING, "bench.yaml"),
+    deadLetterPath: `${input}.dead-letter.ndjson`,
+    delivery: {
+      endpoint,
+      serviceId: SERVICE,
+      accessToken: TOKEN,
+      rate,
+      concurrency,
+      maxAttempts: 6,
+    },
+  });
+  return run.execute();
+}
+
+/** The same bodies the importer sends, posted by a bare loop with the same concurrency. */
+async function bareLoop(endpoint: string, rows: number, concurrency: number): Promise<number> {
+  const pool = new Pool(endpoint, { connections: concurrency, pipelining: 1 });
+  const headers = { "content-type": "application/json", access_token: TOKEN };
+  const path = `${PROFILE_PATH}?service_id=${SERVICE}`;
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < rows) {
+      const i = next++;
+      const body = JSON.stringify({
+        identity: { external_id: `u-${i}`, email: `user${i}@example.com` },
+        user_properties: {
+          df_name: `User ${i}`,
+          points: i,
+          ltv: i / 3,
+          df_push_ads_optin: i % 2 === 0,
+        },
+        request_datetime: new Date().toISOString(),
+      });
+      const response = await pool.request({ method: "POST", path, headers, body });
+      await response.body.text();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  await pool.close();
+  return rows / seconds;
+}
+
+export interface OverheadResult {
+  rows: number;
+  importerPerSecond: number;
+  barePerSecond: number;
+  ratio: number;
+}
+
+export async function benchOverhead(rows = 20_000, concurrency = 32): Promise<OverheadResult> {
+  const input = writeInput(rows);
+  const emulator = await startEmulatorChild([
+    "--limit",
+    "none",
+    "--token",
+    TOKEN,
+    "--service-id",
+    SERVICE,
+  ]);
+  try {
+    await bareLoop(emulator.url, 1_000, concurrency); // warm both ends up
+    const barePerSecond = await bareLoop(emulator.url, rows, concurrency);
+    const report = await runImporter(
+      input,
+      emulator.url,
+      { count: 1_000_000, windowMs: 1_000 },
+      concurrency,
+    );
+    if (report.accepted !== rows)
+      throw new Error(`overhead run accepted ${report.accepted} of ${rows}`);
+    const importerPerSecond = rows / (report.durationMs / 1000);
+    return {
+      rows,
+      importerPerSecond: Math.round(importerPerSecond),
+      barePerSecond: Math.round(barePerSecond),
+      ratio: Number((importerPerSecond / barePerSecond).toFixed(3)),
+    };
+  } finally {
+    await emulator.close();
+  }
+}
+
+export interface PacingResult {
+  limit: number;
+  windows: number;
+  accepted: number;
+  achievedPerSecond: number;
+  efficiency: number;
+  overLimitAnswers: number;
+}
+
+export async function benchPacing(limit = 200, windows = 12): Promise<PacingResult> {
+  const rows = limit * windows;
+  const input = writeInput(rows);
+  const emulator = await startEmulatorChild([
+    "--limit",
+    `${limit}/s`,
+    "--token",
+    TOKEN,
+    "--service-id",
+    SERVICE,
+    "--latency-ms",
+    "5",
+    "--jitter-ms",
+    "20",
+  ]);
+  try {
+    const report = await runImporter(input, emulator.url, { count: limit, windowMs: 1_000 }, 32);
+    const achieved = report.accepted / (report.durationMs / 1000);
+    return {
+      limit,
+      windows: Number((report.durationMs / 1000).toFixed(1)),
+      accepted: report.accepted,
+      achievedPerSecond: Number(achieved.toFixed(1)),
+      efficiency: Number((achieved / limit).toFixed(3)),
+      overLimitAnswers: report.rateLimited,
+    };
+  } finally {
+    await emulator.close();
+  }
+}
+
+export interface AdaptationResult {
+  rows: number;
+  accepted: number;
+  requests: number;
+  overLimitAnswers: number;
+  overLimitShare: number;
+  durationMs: number;
+}
+
+export async function benchAdaptation(rows = 3_000): Promise<AdaptationResult> {
+  const input = writeInput(rows);
+  const emulator = await startEmulatorChild([
+    "--limit",
+    "300/s",
+    "--over-limit",
+    "code40401",
+    "--token",
+    TOKEN,
+    "--service-id",
+    SERVICE,
+  ]);
+  try {
+    const report = await runImporter(input, emulator.url, { count: 2_000, windowMs: 1_000 }, 32);
+    const requests = report.accepted + report.rateLimited + report.retries + report.deadLettered;
+    return {
+      rows,
+      accepted: report.accepted,
+      requests,
+      overLimitAnswers: report.rateLimited,
+      overLimitShare: Number((report.rateLimited / requests).toFixed(4)),
+      durationMs: report.durationMs,
+    };
+  } finally {
+    await emulator.close();
+  }
+}

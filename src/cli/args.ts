@@ -1,0 +1,164 @@
+import { parseArgs } from "node:util";
+import { DEFAULT_ENDPOINT } from "../api/dfinery.js";
+import { parseRate, type Rate } from "../delivery/rate.js";
+import { UsageError } from "../errors.js";
+import type { SourceFormat } from "../source/types.js";
+
+export const USAGE = `Usage: import-profiles <input> --map <mapping.yaml> [options]
+
+Streams a CSV, TSV or NDJSON file (or - for stdin; .gz is read as it comes) into DFINERY:
+one POST /api/v1/user-profile per row, paced to the token's rate limit, with retries.
+A dead-letter file from an earlier run is a valid input: with --map its rows are mapped
+again; without --map its stored payloads are sent again as they were.
+
+Options:
+  --map FILE             the mapping file (YAML); see config/mapping.example.yaml
+  --dry-run              read, map and validate everything; send nothing; no token needed
+  --sample N             print the first N payloads exactly as they would be sent
+  --service-id ID        DFINERY service id (env DFINERY_SERVICE_ID)
+  --token-file FILE      file holding the access token (or env DFINERY_ACCESS_TOKEN)
+  --endpoint URL         API base URL (env DFINERY_ENDPOINT; default ${DEFAULT_ENDPOINT})
+  --rate N/m|N/s|N/h     the token's rate limit (default 10000/m)
+  --concurrency N        requests in flight at most (default 32)
+  --max-attempts N       attempts per row for transient failures (default 6)
+  --dead-letter FILE     rows not delivered (default <input name>.dead-letter.ndjson here)
+  --report FILE          write the run summary as JSON
+  --format FMT           csv | tsv | ndjson (default: from the extension or the mapping)
+  --encoding ENC         utf8 | utf16le | cp949 | euc-kr (default utf8; a BOM wins)
+  --delimiter C          CSV delimiter (default , ; tab for .tsv)
+  --log FILE             JSON logs to FILE instead of stderr
+  --log-level LEVEL      fatal | error | warn | info | debug (default info)
+  --quiet                no progress output
+  -h, --help             this help
+
+Exit codes: 0 all rows delivered (dry run: all valid); 1 some rows dead-lettered;
+2 usage, mapping or input error; 3 stopped by the API (bad token or service id);
+130 interrupted.
+`;
+
+export interface CliOptions {
+  readonly input: string;
+  readonly map: string | undefined;
+  readonly dryRun: boolean;
+  readonly sample: number;
+  readonly serviceId: string | undefined;
+  readonly tokenFile: string | undefined;
+  readonly endpoint: string;
+  readonly rate: Rate;
+  readonly concurrency: number;
+  readonly maxAttempts: number;
+  readonly deadLetter: string | undefined;
+  readonly report: string | undefined;
+  readonly format: SourceFormat | undefined;
+  readonly encoding: string | undefined;
+  readonly delimiter: string | undefined;
+  readonly log: string | undefined;
+  readonly logLevel: string;
+  readonly quiet: boolean;
+}
+
+export type ParsedArgs =
+  | { readonly help: true }
+  | { readonly help: false; readonly options: CliOptions };
+
+function integer(value: string | undefined, flag: string, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min) {
+    throw new UsageError(`${flag} expects a whole number ≥ ${min}; got "${value}"`);
+  }
+  return n;
+}
+
+const FORMATS: readonly string[] = ["csv", "tsv", "ndjson"];
+const LEVELS: readonly string[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+function unescapeDelimiter(text: string): string {
+  return text === "\\t" || text.toLowerCase() === "tab" ? "\t" : text;
+}
+
+export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ParsedArgs {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) return { help: true };
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      positionals.length === 0
+        ? "missing the input file (a path, or - for stdin)"
+        : `expected one input file, got ${positionals.length}: ${positionals.join(" ")}`,
+    );
+  }
+  const format = values.format;
+  if (format !== undefined && !FORMATS.includes(format)) {
+    throw new UsageError(`--format expects csv, tsv or ndjson; got "${format}"`);
+  }
+  const logLevel = values["log-level"] ?? "info";
+  if (!LEVELS.includes(logLevel)) {
+    throw new UsageError(`--log-level expects one of ${LEVELS.join(", ")}; got "${logLevel}"`);
+  }
+  const endpoint = values.endpoint ?? env.DFINERY_ENDPOINT ?? DEFAULT_ENDPOINT;
+  if (!/^https?:\/\/[^/]/.test(endpoint)) {
+    throw new UsageError(`--endpoint expects an http(s) URL; got "${endpoint}"`);
+  }
+  const delimiter =
+    values.delimiter === undefined ? undefined : unescapeDelimiter(values.delimiter);
+  if (delimiter !== undefined && delimiter.length !== 1) {
+    throw new UsageError(`--delimiter expects one character (or "tab"); got "${values.delimiter}"`);
+  }
+  return {
+    help: false,
+    options: {
+      input: positionals[0] as string,
+      map: values.map,
+      dryRun: values["dry-run"] === true,
+      sample: integer(values.sample, "--sample", 0, 0),
+      serviceId: values["service-id"] ?? env.DFINERY_SERVICE_ID,
+      tokenFile: values["token-file"],
+      endpoint,
+      rate: parseRate(values.rate ?? "10000/m"),
+      concurrency: integer(values.concurrency, "--concurrency", 32, 1),
+      maxAttempts: integer(values["max-attempts"], "--max-attempts", 6, 1),
+      deadLetter: values["dead-letter"],
+      report: values.report,
+      format: format as SourceFormat | undefined,
+      encoding: values.encoding,
+      delimiter,
+      log: values.log,
+      logLevel,
+      quiet: values.quiet === true,
+    },
+  };
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      map: { type: "string" },
+      "dry-run": { type: "boolean" },
+      sample: { type: "string" },
+      "service-id": { type: "string" },
+      "token-file": { type: "string" },
+      endpoint: { type: "string" },
+      rate: { type: "string" },
+      concurrency: { type: "string" },
+      "max-attempts": { type: "string" },
+      "dead-letter": { type: "string" },
+      report: { type: "string" },
+      format: { type: "string" },
+      encoding: { type: "string" },
+      delimiter: { type: "string" },
+      log: { type: "string" },
+      "log-level": { type: "string" },
+      quiet: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}

@@ -1,0 +1,88 @@
+import type { ProfileUpdate } from "../api/dfinery.js";
+import { IDENTITY_FIELDS } from "../api/dfinery.js";
+import { type RowFailure, rowFailure } from "../errors.js";
+import type { SourceFormat } from "../source/types.js";
+
+/**
+ * A dead-letter file is a valid input. Each of its lines is turned back into what the original run
+ * had: the original cells at their original line (to map again with a fixed mapping), or the stored
+ * payload (to send again as it was).
+ */
+export type ReplayItem =
+  | {
+      readonly kind: "cells";
+      readonly line: number;
+      readonly cells: Readonly<Record<string, unknown>>;
+      readonly format: SourceFormat;
+      readonly payload: ProfileUpdate | null;
+    }
+  | {
+      readonly kind: "unreadable";
+      readonly line: number;
+      readonly row: unknown;
+      readonly failure: RowFailure;
+    };
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** True when an NDJSON object has the shape of a dead-letter record. */
+export function isDeadLetterRecord(cells: Readonly<Record<string, unknown>>): boolean {
+  return (
+    typeof cells.line === "number" &&
+    "row" in cells &&
+    "payload" in cells &&
+    isObject(cells.error) &&
+    typeof cells.format === "string"
+  );
+}
+
+function asPayload(value: unknown): ProfileUpdate | null {
+  if (!isObject(value) || !isObject(value.identity) || !isObject(value.user_properties))
+    return null;
+  const identity = value.identity;
+  if (!IDENTITY_FIELDS.some((f) => typeof identity[f] === "string" && identity[f] !== ""))
+    return null;
+  return value as unknown as ProfileUpdate;
+}
+
+const FORMATS: readonly string[] = ["csv", "tsv", "ndjson"];
+
+/** One dead-letter line → what to replay. `fileLine` is the line in the dead-letter file itself. */
+export function toReplayItem(
+  cells: Readonly<Record<string, unknown>>,
+  fileLine: number,
+): ReplayItem {
+  if (!isDeadLetterRecord(cells) || !FORMATS.includes(cells.format as string)) {
+    return {
+      kind: "unreadable",
+      line: fileLine,
+      row: cells,
+      failure: rowFailure(
+        "input",
+        "REPLAY_RECORD",
+        "not a dead-letter record (line, row, payload, error, format)",
+      ),
+    };
+  }
+  const line = cells.line as number;
+  if (!isObject(cells.row)) {
+    return {
+      kind: "unreadable",
+      line,
+      row: cells.row,
+      failure: rowFailure(
+        "input",
+        "REPLAY_UNREADABLE",
+        "this row could not be read in the original file; correct it there and import it again",
+      ),
+    };
+  }
+  return {
+    kind: "cells",
+    line,
+    cells: cells.row,
+    format: cells.format as SourceFormat,
+    payload: asPayload(cells.payload),
+  };
+}
