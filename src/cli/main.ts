@@ -112,6 +112,8 @@ async function run(options: CliOptions, io: CliIo, logger: Logger): Promise<numb
   if (options.map === undefined && options.dryRun) {
     throw new UsageError("--dry-run needs --map: there is nothing to validate without a mapping");
   }
+  // Usage mistakes first (they are cheapest to fix), then the mapping, before any input is read.
+  const delivery = options.dryRun ? undefined : deliveryOptions(options, io.env);
   const mapping = options.map === undefined ? null : await loadMapping(options.map);
   const format: SourceFormat | undefined =
     options.format ??
@@ -138,7 +140,7 @@ async function run(options: CliOptions, io: CliIo, logger: Logger): Promise<numb
     sample: options.sample,
     ...(encoding === undefined ? {} : { encoding }),
     ...(delimiter === undefined ? {} : { delimiter }),
-    ...(options.dryRun ? {} : { delivery: deliveryOptions(options, io.env) }),
+    ...(delivery === undefined ? {} : { delivery }),
   };
 
   const interrupt = new AbortController();

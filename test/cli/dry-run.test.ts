@@ -1,0 +1,137 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  readJson,
+  readNdjson,
+  runCli,
+  tempDir,
+  USERS_MAPPING,
+  usersCsv,
+  write,
+} from "./helpers.js";
+
+describe("import-profiles --dry-run", () => {
+  it("validates every row, sends nothing, needs no token, and exits 0 when all are valid", async () => {
+    const dir = tempDir();
+    const input = write(dir, "users.csv", usersCsv(50));
+    const map = write(dir, "m.yaml", USERS_MAPPING);
+    const report = join(dir, "report.json");
+    const result = await runCli(
+      [
+        input,
+        "--map",
+        map,
+        "--dry-run",
+        "--report",
+        report,
+        "--dead-letter",
+        join(dir, "dl.ndjson"),
+        "--log",
+        join(dir, "log"),
+      ],
+      {},
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/dry run: 50 rows .*50 valid/);
+    expect(readJson(report)).toMatchObject({
+      rows: 50,
+      accepted: 50,
+      deadLettered: 0,
+      dryRun: true,
+    });
+    expect(existsSync(join(dir, "dl.ndjson"))).toBe(false);
+  });
+
+  it("exits 1 and dead-letters each invalid row with its line, cells and reason", async () => {
+    const dir = tempDir();
+    const input = write(dir, "users.csv", usersCsv(10, new Set([3, 7])));
+    const map = write(dir, "m.yaml", USERS_MAPPING);
+    const deadLetter = join(dir, "dl.ndjson");
+    const result = await runCli(
+      [input, "--map", map, "--dry-run", "--dead-letter", deadLetter, "--log", join(dir, "log")],
+      {},
+    );
+    expect(result.code).toBe(1);
+    const records = readNdjson(deadLetter);
+    expect(records.map((r) => r.line)).toEqual([5, 9]); // header is line 1, row i is line i + 2
+    expect(records[0]).toMatchObject({
+      row: { id: "u3", email: "user3@example.com", points: "lots" },
+      payload: null,
+      error: { stage: "mapping", code: "INVALID_VALUE", field: "points" },
+      format: "csv",
+    });
+    expect(records[0].error.message).toContain('"lots"');
+  });
+
+  it("prints the first N payloads exactly as they would be sent", async () => {
+    const dir = tempDir();
+    const input = write(dir, "users.csv", usersCsv(5));
+    const map = write(dir, "m.yaml", USERS_MAPPING);
+    const result = await runCli(
+      [input, "--map", map, "--dry-run", "--sample", "2", "--log", join(dir, "log")],
+      {},
+    );
+    const payloads = result.stdout
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l));
+    expect(payloads).toHaveLength(2);
+    expect(payloads[0]).toEqual({
+      identity: { external_id: "u0", email: "user0@example.com" },
+      user_properties: { points: 0 },
+      request_datetime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+    });
+  });
+
+  it("rejects a bad mapping before reading the input, naming the file and line, without a stack trace", async () => {
+    const dir = tempDir();
+    const input = write(dir, "users.csv", usersCsv(3));
+    const map = write(
+      dir,
+      "m.yaml",
+      "identity:\n  external_id: id\npropertes:\n  points: { column: points, type: Long }\n",
+    );
+    const result = await runCli([input, "--map", map, "--dry-run"], {});
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${map}:3`);
+    expect(result.stderr).toMatch(/propertes/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("names every mapped column missing from the header", async () => {
+    const dir = tempDir();
+    const input = write(dir, "users.csv", "ID,email\nu1,a@x.com\n");
+    const map = write(dir, "m.yaml", USERS_MAPPING);
+    const result = await runCli([input, "--map", map, "--dry-run", "--log", join(dir, "log")], {});
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/"id"/);
+    expect(result.stderr).toMatch(/"points"/);
+  });
+
+  it("reads standard input with --format", async () => {
+    const { Readable } = await import("node:stream");
+    const dir = tempDir();
+    const map = write(dir, "m.yaml", USERS_MAPPING);
+    const stdin = Readable.from([Buffer.from(usersCsv(4))]);
+    const result = await runCli(
+      ["-", "--format", "csv", "--map", map, "--dry-run", "--log", join(dir, "log")],
+      {},
+      stdin,
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/4 rows/);
+  });
+
+  it("says how to fix a usage mistake", async () => {
+    const result = await runCli(["--map", "m.yaml"], {});
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/missing the input file/);
+    const noToken = await runCli(["users.csv", "--map", "m.yaml", "--service-id", "s"], {});
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toMatch(/DFINERY_ACCESS_TOKEN/);
+    const help = await runCli(["--help"], {});
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Usage: import-profiles/);
+  });
+});

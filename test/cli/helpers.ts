@@ -1,0 +1,113 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { main } from "../../src/cli/main.js";
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const BUILT_CLI = join(ROOT, "dist/src/cli/import-profiles.js");
+export const TOKEN = "test-token";
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), "cli-"));
+}
+
+export function write(dir: string, name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs import-profiles in this process, as the bin would, and captures its output. */
+export async function runCli(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = { DFINERY_ACCESS_TOKEN: TOKEN },
+  stdin?: NodeJS.ReadableStream,
+): Promise<CliResult> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (c: Buffer) => {
+    out += c.toString("utf8");
+  });
+  stderr.on("data", (c: Buffer) => {
+    err += c.toString("utf8");
+  });
+  const code = await main(argv, { stdout, stderr, env, ...(stdin === undefined ? {} : { stdin }) });
+  return { code, stdout: out, stderr: err };
+}
+
+/** Lines of an NDJSON file, parsed. Throws if any line is not whole JSON. */
+// biome-ignore lint/suspicious/noExplicitAny: records are checked field by field
+export function readNdjson(path: string): any[] {
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => JSON.parse(l));
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: reports are checked field by field
+export function readJson(path: string): any {
+  return JSON.parse(readFileSync(path, "utf8"));
+}
+
+export interface Child {
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  kill(signal: NodeJS.Signals): void;
+}
+
+/** Spawns the built CLI (npm test builds it before vitest runs). */
+export function spawnCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Child {
+  const child = spawn(process.execPath, [BUILT_CLI, ...argv], {
+    cwd,
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (c: Buffer) => {
+    out += c.toString("utf8");
+  });
+  child.stderr.on("data", (c: Buffer) => {
+    err += c.toString("utf8");
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
+  return { exited, stdout: () => out, stderr: () => err, kill: (s) => child.kill(s) };
+}
+
+/** Resolves when `check` holds, polling; rejects after `timeoutMs`. */
+export async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A CSV of `rows` users; every row whose index is in `bad` has a points value that is not a Long. */
+export function usersCsv(rows: number, bad: ReadonlySet<number> = new Set()): string {
+  const lines = ["id,email,points"];
+  for (let i = 0; i < rows; i++)
+    lines.push(`u${i},user${i}@example.com,${bad.has(i) ? "lots" : i}`);
+  return `${lines.join("\n")}\n`;
+}
+
+export const USERS_MAPPING = `identity:
+  external_id: id
+  email: { column: email }
+properties:
+  points: { column: points, type: Long }
+`;

@@ -1,0 +1,202 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { type Emulator, type EmulatorInit, startEmulator } from "../../src/emulator/index.js";
+import {
+  readJson,
+  readNdjson,
+  runCli,
+  tempDir,
+  USERS_MAPPING,
+  usersCsv,
+  write,
+} from "./helpers.js";
+
+let emulators: Emulator[] = [];
+afterEach(async () => {
+  for (const e of emulators) await e.close();
+  emulators = [];
+});
+
+async function emulator(init: EmulatorInit = {}): Promise<Emulator> {
+  const e = await startEmulator({ limit: null, ...init });
+  emulators.push(e);
+  return e;
+}
+
+function args(
+  dir: string,
+  input: string,
+  map: string | null,
+  url: string,
+  extra: string[] = [],
+): string[] {
+  return [
+    input,
+    ...(map === null ? [] : ["--map", map]),
+    "--endpoint",
+    url,
+    "--service-id",
+    "test-service",
+    "--rate",
+    "1000/s",
+    "--dead-letter",
+    join(dir, "dl.ndjson"),
+    "--report",
+    join(dir, "report.json"),
+    "--log",
+    join(dir, "log.ndjson"),
+    ...extra,
+  ];
+}
+
+const balanced = (r: {
+  rows: number;
+  accepted: number;
+  deadLettered: number;
+  unchanged: number;
+  notAttempted: number;
+}) => r.rows === r.accepted + r.deadLettered + r.unchanged + r.notAttempted;
+
+describe("import-profiles", () => {
+  it("delivers every row and exits 0, with a report whose totals balance", async () => {
+    const e = await emulator();
+    const dir = tempDir();
+    const input = write(dir, "users.csv", usersCsv(200));
+    const map = write(dir, "m.yaml", USERS_MAPPING);
+    const result = await runCli(args(dir, input, map, e.url));
+    expect(result.code).toBe(0);
+    const report = readJson(join(dir, "report.json"));
+    expect(report).toMatchObject({
+      rows: 200,
+      accepted: 200,
+      deadLettered: 0,
+      notAttempted: 0,
+      stoppedBy: null,
+    });
+    expect(balanced(report)).toBe(true);
+    expect(e.store.count()).toBe(200);
+    expect(e.store.last("external_id", "u199")).toEqual({ points: 199 });
+    expect(existsSync(join(dir, "dl.ndjson"))).toBe(false);
+    expect(result.stdout).toMatch(/200 rows in .*200 accepted/);
+  });
+
+  it("dead-letters rows the API rejects with its code, and exits 1", async () => {
+    const e = await emulator({ catalog: { other: "String" } }); // points is not registered
+    const dir = tempDir();
+    const input = write(dir, "users.csv", usersCsv(3));
+    const map = write(dir, "m.yaml", USERS_MAPPING);
+    const result = await runCli(args(dir, input, map, e.url));
+    expect(result.code).toBe(1);
+    const records = readNdjson(join(dir, "dl.ndjson"));
+    expect(records).toHaveLength(3);
+    expect(records[0]).toMatchObject({
+      line: 2,
+      row: { id: "u0" },
+      payload: { identity: { external_id: "u0" }, user_properties: { points: 0 } },
+      error: { stage: "api", code: "40001" },
+      attempts: 1,
+    });
+  });
+
+  it("stops at a refused token: exit 3, at most --concurrency requests, rows not attempted, no dead letters", async () => {
+    const e = await emulator({ latencyMs: 20 });
+    const dir = tempDir();
+    const input = write(dir, "users.csv", usersCsv(300));
+    const map = write(dir, "m.yaml", USERS_MAPPING);
+    const result = await runCli(args(dir, input, map, e.url, ["--concurrency", "4"]), {
+      DFINERY_ACCESS_TOKEN: "not-the-token",
+    });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/access token/);
+    expect(e.store.stats().requests).toBeLessThanOrEqual(4);
+    const report = readJson(join(dir, "report.json"));
+    expect(report.stoppedBy.reason).toBe("fatal");
+    expect(report.accepted).toBe(0);
+    expect(report.notAttempted).toBe(report.rows);
+    expect(report.firstNotAttemptedLine).toBe(2);
+    expect(existsSync(join(dir, "dl.ndjson"))).toBe(false);
+  });
+
+  it("stops at a refused service id and says so", async () => {
+    const e = await emulator();
+    const dir = tempDir();
+    const input = write(dir, "users.csv", usersCsv(20));
+    const map = write(dir, "m.yaml", USERS_MAPPING);
+    const argv = args(dir, input, map, e.url);
+    argv[argv.indexOf("test-service")] = "other-service";
+    const result = await runCli(argv);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/service id/);
+  });
+
+  it("delivers every valid row through 5% server errors and 1% connection resets", async () => {
+    const e = await emulator({ failRate: 0.05, resetRate: 0.01 });
+    const dir = tempDir();
+    const input = write(dir, "users.csv", usersCsv(400));
+    const map = write(dir, "m.yaml", USERS_MAPPING);
+    const result = await runCli(args(dir, input, map, e.url));
+    expect(result.code).toBe(0);
+    const report = readJson(join(dir, "report.json"));
+    expect(report).toMatchObject({ accepted: 400, deadLettered: 0 });
+    expect(report.retries).toBeGreaterThan(0);
+    expect(e.store.count()).toBe(400);
+  });
+
+  it("sends a user's rows in file order under latency jitter, so the last row wins", async () => {
+    const e = await emulator({ latencyMs: 1, jitterMs: 30 });
+    const dir = tempDir();
+    const lines = ["id,email,points"];
+    for (let v = 0; v < 30; v++)
+      for (let u = 0; u < 5; u++) lines.push(`u${u},user${u}@example.com,${v}`);
+    const input = write(dir, "history.csv", `${lines.join("\n")}\n`);
+    const map = write(dir, "m.yaml", USERS_MAPPING);
+    const result = await runCli(args(dir, input, map, e.url, ["--concurrency", "16"]));
+    expect(result.code).toBe(0);
+    for (let u = 0; u < 5; u++) {
+      const sent = e.store
+        .list()
+        .filter((r) => r.identity.external_id === `u${u}`)
+        .map((r) => r.user_properties?.points);
+      expect(sent).toEqual(Array.from({ length: 30 }, (_, v) => v));
+      expect(e.store.last("external_id", `u${u}`)).toEqual({ points: 29 });
+    }
+  });
+
+  it("never writes the access token to stdout, stderr, logs, the report or the dead-letter file", async () => {
+    const secret = "s3cr3t-Token-4f9a";
+    const e = await emulator({ token: secret, catalog: { other: "String" } });
+    const dir = tempDir();
+    const input = write(dir, "users.csv", usersCsv(5, new Set([2])));
+    const map = write(dir, "m.yaml", USERS_MAPPING);
+    const ok = await runCli(args(dir, input, map, e.url, ["--log-level", "debug"]), {
+      DFINERY_ACCESS_TOKEN: secret,
+    });
+    const wrong = await runCli(args(dir, input, map, e.url, ["--log-level", "debug"]), {
+      DFINERY_ACCESS_TOKEN: `${secret}-wrong`,
+    });
+    expect(ok.code).toBe(1);
+    expect(wrong.code).toBe(3);
+    const outputs = [ok.stdout, ok.stderr, wrong.stdout, wrong.stderr];
+    for (const name of readdirSync(dir)) outputs.push(readFileSync(join(dir, name), "utf8"));
+    expect(readdirSync(dir).sort()).toEqual([
+      "dl.ndjson",
+      "log.ndjson",
+      "m.yaml",
+      "report.json",
+      "users.csv",
+    ]);
+    expect(outputs.filter((text) => text.includes(secret))).toEqual([]);
+  });
+
+  it("reads the token from --token-file", async () => {
+    const e = await emulator();
+    const dir = tempDir();
+    const input = write(dir, "users.csv", usersCsv(3));
+    const map = write(dir, "m.yaml", USERS_MAPPING);
+    const tokenFile = write(dir, "token", "test-token\n");
+    const result = await runCli(args(dir, input, map, e.url, ["--token-file", tokenFile]), {});
+    expect(result.code).toBe(0);
+    expect(e.store.count()).toBe(3);
+  });
+});
