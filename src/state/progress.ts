@@ -1,0 +1,73 @@
+import { ImporterError } from "../errors.js";
+
+/** What an interrupted pass left done: every line ≤ watermark, plus `lines` above it. */
+export interface DoneSet {
+  readonly watermark: number;
+  readonly lines: Iterable<number>;
+}
+
+/**
+ * Which rows of one pass are done, exact under out-of-order completion. Pure: no I/O.
+ *
+ * Rows are noted in read order by their source line (increasing, not contiguous: a header, blank
+ * lines, multi-line records). The watermark is the highest read line such that every read line up
+ * to it is complete. Memory holds only rows in flight (read, not complete), each with the line
+ * read before it, so the watermark is the predecessor of the oldest row in flight.
+ *
+ * Lines done in an interrupted pass of the same run (`prior`) count as complete when read again.
+ */
+export class Progress {
+  readonly #priorWatermark: number;
+  readonly #priorLines: ReadonlySet<number>;
+  /** Rows in flight → the line read before each; insertion order = line order. */
+  readonly #inFlight = new Map<number, number>();
+  #lastRead = 0;
+  #rowsRead = 0;
+
+  constructor(prior: DoneSet = { watermark: 0, lines: [] }) {
+    this.#priorWatermark = prior.watermark;
+    this.#priorLines = new Set(prior.lines);
+  }
+
+  /** Was this line done in the interrupted pass? Such a row is skipped, not completed again. */
+  isDone(line: number): boolean {
+    return line <= this.#priorWatermark || this.#priorLines.has(line);
+  }
+
+  /** Notes a row as read; returns `isDone(line)`. */
+  noteRead(line: number): boolean {
+    if (!(line > this.#lastRead)) {
+      throw new ImporterError(
+        "E_INTERNAL",
+        `rows must be noted in increasing line order: ${line} after ${this.#lastRead}`,
+      );
+    }
+    const done = this.isDone(line);
+    if (!done) this.#inFlight.set(line, this.#lastRead);
+    this.#lastRead = line;
+    this.#rowsRead++;
+    return done;
+  }
+
+  complete(line: number): void {
+    if (!this.#inFlight.delete(line)) {
+      throw new ImporterError("E_INTERNAL", `line ${line} is not in flight (never read, or done)`);
+    }
+  }
+
+  /** Every read line ≤ this is complete (or was done before). Never below the prior watermark. */
+  get watermark(): number {
+    const oldest = this.#inFlight.values().next();
+    const own = oldest.done ? this.#lastRead : oldest.value;
+    return Math.max(own, this.#priorWatermark);
+  }
+
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  /** Rows read in this pass, those done before included. */
+  get rowsRead(): number {
+    return this.#rowsRead;
+  }
+}

@@ -1,0 +1,170 @@
+import type Database from "better-sqlite3";
+import { ImporterError } from "../errors.js";
+import type { IdentityTable } from "./identities.js";
+import { type DoneSet, Progress } from "./progress.js";
+import type { RunCounts, RunProgress, RunTable } from "./runs.js";
+
+/** How a row ended. Only "accepted" changes the remembered hash. */
+export type Outcome =
+  | { readonly kind: "accepted"; readonly identityKey: string; readonly propertiesHash: string }
+  | { readonly kind: "dead-lettered" }
+  | { readonly kind: "unchanged" };
+
+/** Unchanged rows are written with the next commit, or after this many of them, or this long. */
+const UNCHANGED_BATCH = 5_000;
+const UNCHANGED_MAX_AGE_MS = 1_000;
+/** Done lines under the watermark are deleted every this many commits (and at the end). */
+const COMPACT_EVERY = 64;
+
+interface RunHandleInit {
+  readonly db: Database.Database;
+  readonly runs: RunTable;
+  readonly identities: IdentityTable;
+  readonly now: () => number;
+  readonly runId: number;
+  readonly resumed: boolean;
+  readonly carried: RunCounts;
+  readonly prior: DoneSet;
+  readonly abandonedRunIds: readonly number[];
+}
+
+/**
+ * The progress of the run in hand. Made by `StateStore.beginRun`.
+ *
+ * Durability: every commit writes one consistent snapshot: the accepted hash or dead-lettered line
+ * it is for, every unchanged row completed since the last commit, the watermark and the counts.
+ * So after a kill -9 the file holds everything up to the last commit, and only rows completed
+ * after it are done again. For accepted and dead-lettered rows that is none: each commits at once.
+ * For unchanged rows it is safe: no hash changed since (any hash change is a commit that would
+ * have carried them), so on resume they are found unchanged again and not sent.
+ */
+export class RunHandle {
+  readonly runId: number;
+  readonly resumed: boolean;
+  /** Counts the interrupted passes left (zeros for a new run). */
+  readonly carried: RunCounts;
+  /** Unfinished runs this new run abandoned (to log them). */
+  readonly abandonedRunIds: readonly number[];
+
+  readonly #runs: RunTable;
+  readonly #identities: IdentityTable;
+  readonly #now: () => number;
+  readonly #progress: Progress;
+  readonly #pending: number[] = [];
+  readonly #commit: (line: number | null, accepted: Outcome | null) => void;
+  #accepted: number;
+  #deadLettered: number;
+  #unchanged: number;
+  #lastCommit: number;
+  #commits = 0;
+  #ended = false;
+
+  /** @internal */
+  constructor(init: RunHandleInit) {
+    this.runId = init.runId;
+    this.resumed = init.resumed;
+    this.carried = init.carried;
+    this.abandonedRunIds = init.abandonedRunIds;
+    this.#runs = init.runs;
+    this.#identities = init.identities;
+    this.#now = init.now;
+    this.#progress = new Progress(init.prior);
+    this.#accepted = init.carried.accepted;
+    this.#deadLettered = init.carried.deadLettered;
+    this.#unchanged = init.carried.unchanged;
+    this.#lastCommit = this.#now();
+    this.#commit = init.db.transaction((line: number | null, outcome: Outcome | null) => {
+      const snapshot = this.snapshot();
+      if (outcome?.kind === "accepted") {
+        this.#identities.upsert(outcome.identityKey, outcome.propertiesHash);
+      }
+      if (line !== null && line > snapshot.watermark) this.#runs.insertDone(this.runId, line);
+      for (const pending of this.#pending) {
+        if (pending > snapshot.watermark) this.#runs.insertDone(this.runId, pending);
+      }
+      this.#runs.saveProgress(this.runId, snapshot);
+      if (++this.#commits % COMPACT_EVERY === 0) this.#runs.compact(this.runId, snapshot.watermark);
+    });
+  }
+
+  /** Was this line done by an interrupted pass of this run? Then skip the row. */
+  isDone(line: number): boolean {
+    return this.#progress.isDone(line);
+  }
+
+  /** Call for every row, in read order, skipped ones included. Returns `isDone(line)`. */
+  noteRead(line: number): boolean {
+    this.#open();
+    return this.#progress.noteRead(line);
+  }
+
+  /** A row ended. Accepted and dead-lettered rows are on disk when this returns. */
+  complete(line: number, outcome: Outcome): void {
+    this.#open();
+    this.#progress.complete(line);
+    switch (outcome.kind) {
+      case "accepted":
+        this.#accepted++;
+        this.#flush(line, outcome);
+        return;
+      case "dead-lettered":
+        this.#deadLettered++;
+        this.#flush(line, null);
+        return;
+      case "unchanged":
+        this.#unchanged++;
+        this.#pending.push(line);
+        if (
+          this.#pending.length >= UNCHANGED_BATCH ||
+          this.#now() - this.#lastCommit >= UNCHANGED_MAX_AGE_MS
+        ) {
+          this.#flush(null, null);
+        }
+    }
+  }
+
+  /** Cumulative counts (carried ones included) and the watermark, as the next commit writes them. */
+  snapshot(): RunProgress {
+    return {
+      watermark: this.#progress.watermark,
+      rows: Math.max(this.carried.rows, this.#progress.rowsRead),
+      accepted: this.#accepted,
+      deadLettered: this.#deadLettered,
+      unchanged: this.#unchanged,
+    };
+  }
+
+  /** Rows read and not complete. */
+  get inFlight(): number {
+    return this.#progress.inFlight;
+  }
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** @internal Writes pending unchanged rows and compacts; for finish, suspend and close. */
+  settle(): RunProgress {
+    this.#flush(null, null);
+    const snapshot = this.snapshot();
+    this.#runs.compact(this.runId, snapshot.watermark);
+    return snapshot;
+  }
+
+  /** @internal */
+  end(): void {
+    this.#ended = true;
+  }
+
+  #flush(line: number | null, outcome: Outcome | null): void {
+    this.#commit(line, outcome);
+    this.#pending.length = 0;
+    this.#lastCommit = this.#now();
+  }
+
+  #open(): void {
+    if (this.#ended) {
+      throw new ImporterError("E_INTERNAL", `run #${this.runId} has ended; begin another run`);
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import type { LockInfo } from "./lock.js";
+import type { RunSummary } from "./runs.js";
+
+/** What `import-profiles status` shows; `StateStore` provides it. */
+export interface StatusSource {
+  readonly path: string;
+  lockInfo(): LockInfo | null;
+  history(limit?: number): RunSummary[];
+  identityCount(): number;
+}
+
+/** Columns of counts and exit code, right-aligned. */
+const NUMERIC = new Set([4, 5, 6, 7, 8, 9]);
+const n = (value: number) => value.toLocaleString("en-US");
+const time = (iso: string | null) => (iso === null ? "-" : iso.replace("T", " ").slice(0, 19));
+
+/** The text of `import-profiles status --state FILE`: the lock, the last runs, the identities. */
+export function formatStatus(store: StatusSource, limit = 10): string {
+  const lock = store.lockInfo();
+  const runs = store.history(limit);
+  const lines = [
+    `state file: ${store.path}`,
+    lock === null
+      ? "lock: free (no import is running)"
+      : `lock: held by pid ${lock.pid} on host ${lock.hostname} since ${lock.startedAt}`,
+    `identities known: ${n(store.identityCount())}`,
+  ];
+  if (runs.length === 0) {
+    lines.push("runs: none yet");
+    return lines.join("\n");
+  }
+  lines.push(`last ${runs.length === 1 ? "run" : `${runs.length} runs`}:`);
+  const header = [
+    "run",
+    "started (UTC)",
+    "finished (UTC)",
+    "status",
+    "rows",
+    "accepted",
+    "unchanged",
+    "dead-lettered",
+    "not attempted",
+    "exit",
+    "input",
+  ];
+  const table = runs.map((r) => [
+    `#${r.id}`,
+    time(r.startedAt),
+    time(r.finishedAt),
+    statusText(r, lock),
+    n(r.rows),
+    n(r.accepted),
+    n(r.unchanged),
+    n(r.deadLettered),
+    n(r.notAttempted),
+    r.exitCode === null ? "-" : String(r.exitCode),
+    r.input,
+  ]);
+  lines.push(...alignColumns([header, ...table], NUMERIC).map((l) => `  ${l}`));
+  return lines.join("\n");
+}
+
+/** A "running" run with no lock was killed: say so, and that it can be resumed. */
+function statusText(run: RunSummary, lock: LockInfo | null): string {
+  const resumed = run.resumes > 0 ? ` (resumed ${run.resumes}x)` : "";
+  if (run.status === "running" && lock === null) return `interrupted, resumable${resumed}`;
+  if (run.status === "stopped") return `stopped, resumable${resumed}`;
+  return run.status + resumed;
+}
+
+/** Pads cells to their column's width; the last column is not padded. */
+function alignColumns(rows: readonly (readonly string[])[], right: ReadonlySet<number>): string[] {
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, cell.length);
+    });
+  }
+  return rows.map((row) =>
+    row
+      .map((cell, i) => {
+        if (i === row.length - 1) return cell;
+        const width = widths[i] ?? 0;
+        return right.has(i) ? cell.padStart(width) : cell.padEnd(width);
+      })
+      .join("  ")
+      .trimEnd(),
+  );
+}

@@ -1,0 +1,230 @@
+import { hostname as osHostname, uptime } from "node:os";
+import type Database from "better-sqlite3";
+import { ImporterError } from "../errors.js";
+import { IdentityTable } from "./identities.js";
+import { type LockInfo, LockTable, processIsAlive } from "./lock.js";
+import { type RunRequest, resumeRefusal } from "./resume.js";
+import { RunHandle } from "./run-handle.js";
+import { countsOf, type RunSummary, RunTable } from "./runs.js";
+import { openStateDatabase } from "./schema.js";
+
+export interface StateStoreOptions {
+  /** Epoch ms. Default `Date.now`. */
+  readonly now?: () => number;
+  /** This process, as written in the lock. Default `process.pid`. */
+  readonly pid?: number;
+  readonly hostname?: string;
+  /** Whether a pid on this host is running. Default: `process.kill(pid, 0)`, EPERM = alive. */
+  readonly isAlive?: (pid: number) => boolean;
+  /** Seconds since this host booted (a lock older than the boot is stale). Default `os.uptime`. */
+  readonly uptime?: () => number;
+}
+
+/** How a run ends. The report is kept as is; the counts are the store's own tally. */
+export interface RunEnd {
+  readonly report: object;
+  readonly exitCode: number;
+}
+
+/** At most this many runs are kept in the history. */
+export const KEEP_RUNS = 100;
+const EMPTY_COUNTS = { rows: 0, accepted: 0, deadLettered: 0, unchanged: 0 };
+
+/**
+ * The state file of `import-profiles --state`: the hash of what DFINERY last accepted for each
+ * identity (to send only changed rows), the progress of the current run (to resume it), a short
+ * run history, and a lock (one importer per file). Synchronous, as better-sqlite3 is.
+ */
+export class StateStore {
+  readonly #db: Database.Database;
+  readonly #identities: IdentityTable;
+  readonly #runs: RunTable;
+  readonly #lock: LockTable;
+  readonly #now: () => number;
+  readonly #pid: number;
+  readonly #hostname: string;
+  readonly #isAlive: (pid: number) => boolean;
+  readonly #uptime: () => number;
+  #lockHeld = false;
+  #run: RunHandle | undefined;
+
+  private constructor(
+    readonly path: string,
+    db: Database.Database,
+    opts: StateStoreOptions,
+  ) {
+    this.#db = db;
+    this.#identities = new IdentityTable(db);
+    this.#runs = new RunTable(db);
+    this.#lock = new LockTable(db, path);
+    this.#now = opts.now ?? Date.now;
+    this.#pid = opts.pid ?? process.pid;
+    this.#hostname = opts.hostname ?? osHostname();
+    this.#isAlive = opts.isAlive ?? processIsAlive;
+    this.#uptime = opts.uptime ?? uptime;
+  }
+
+  /** Opens or creates (mode 0600) a state file. Throws ImporterError E_USAGE for a foreign file. */
+  static open(path: string, opts: StateStoreOptions = {}): StateStore {
+    return new StateStore(path, openStateDatabase(path), opts);
+  }
+
+  /**
+   * Takes the file's lock. Throws StateLockedError while a live process on this host holds it,
+   * or any process on another host (which cannot be checked). Returns the lock of a dead process
+   * it took over, for the caller to log; null when the file was free.
+   */
+  acquireLock(): LockInfo | null {
+    const now = this.#now();
+    const takenOver = this.#lock.acquire({
+      pid: this.#pid,
+      hostname: this.#hostname,
+      now,
+      bootTime: now - this.#uptime() * 1000,
+      isAlive: this.#isAlive,
+    });
+    this.#lockHeld = true;
+    return takenOver;
+  }
+
+  releaseLock(): void {
+    this.#lock.release(this.#pid, this.#hostname);
+    this.#lockHeld = false;
+  }
+
+  /** Removes the lock whoever holds it (after checking by hand that no import runs); returns it. */
+  breakLock(): LockInfo | null {
+    return this.#lock.break();
+  }
+
+  lockInfo(): LockInfo | null {
+    return this.#lock.info();
+  }
+
+  /** Hash of the properties DFINERY last accepted for this identity key. The diff's hot path. */
+  lastHash(key: string): string | undefined {
+    return this.#identities.get(key);
+  }
+
+  identityCount(): number {
+    return this.#identities.count();
+  }
+
+  /**
+   * Starts a run, or resumes the latest unfinished one. "new" abandons an unfinished run.
+   * "resume" refuses (E_USAGE) when there is none, or its input or mapping fingerprint differs.
+   * Needs the lock.
+   */
+  beginRun(request: RunRequest): RunHandle {
+    if (!this.#lockHeld) throw internal("beginRun needs the lock: call acquireLock first");
+    if (this.#run !== undefined && !this.#run.ended) {
+      throw internal(`run #${this.#run.runId} is still open`);
+    }
+    const begin = this.#db.transaction((): RunHandle => {
+      const now = this.#now();
+      const common = {
+        db: this.#db,
+        runs: this.#runs,
+        identities: this.#identities,
+        now: this.#now,
+      };
+      if (request.mode === "resume") {
+        const unfinished = this.#runs.latestUnfinished();
+        const refusal = resumeRefusal(this.path, request, unfinished, this.#runs.latest());
+        if (refusal !== null || unfinished === undefined) {
+          throw new ImporterError("E_USAGE", refusal ?? "nothing to resume");
+        }
+        this.#runs.markResumed(unfinished.id);
+        return new RunHandle({
+          ...common,
+          runId: unfinished.id,
+          resumed: true,
+          carried: countsOf(unfinished),
+          prior: {
+            watermark: unfinished.watermark,
+            lines: this.#runs.doneLinesAbove(unfinished.id, unfinished.watermark),
+          },
+          abandonedRunIds: [],
+        });
+      }
+      const abandonedRunIds = this.#runs.abandonUnfinished(now);
+      const runId = this.#runs.insert(
+        request.input,
+        request.inputFingerprint,
+        request.mappingFingerprint,
+        now,
+      );
+      this.#runs.prune(KEEP_RUNS);
+      return new RunHandle({
+        ...common,
+        runId,
+        resumed: false,
+        carried: EMPTY_COUNTS,
+        prior: { watermark: 0, lines: [] },
+        abandonedRunIds,
+      });
+    });
+    this.#run = begin.immediate();
+    return this.#run;
+  }
+
+  /** The run reached the end of its input: it is finished and can no longer be resumed. */
+  finishRun(runId: number, end: RunEnd): RunSummary {
+    const run = this.#active(runId);
+    if (run.inFlight > 0) {
+      throw internal(`run #${runId} cannot finish with ${run.inFlight} rows in flight`);
+    }
+    return this.#end(run, "finished", end);
+  }
+
+  /**
+   * The run stopped before the end of its input (fatal API answer, interrupt, unreadable input):
+   * its counts and report are saved, status "stopped", and it stays resumable.
+   */
+  suspendRun(runId: number, end: RunEnd): RunSummary {
+    return this.#end(this.#active(runId), "stopped", end);
+  }
+
+  /** The newest runs first. */
+  history(limit = 10): RunSummary[] {
+    return this.#runs.history(limit);
+  }
+
+  /**
+   * Writes what an open run still holds in memory (it stays "running", so resumable), releases
+   * the lock if held, and closes the file.
+   */
+  close(): void {
+    if (this.#db.open) {
+      if (this.#run !== undefined && !this.#run.ended) {
+        this.#run.settle();
+        this.#run.end();
+      }
+      if (this.#lockHeld) this.releaseLock();
+      this.#db.close();
+    }
+  }
+
+  #active(runId: number): RunHandle {
+    const run = this.#run;
+    if (run === undefined || run.runId !== runId || run.ended) {
+      throw internal(`run #${runId} is not the open run`);
+    }
+    return run;
+  }
+
+  #end(run: RunHandle, status: "finished" | "stopped", end: RunEnd): RunSummary {
+    this.#db.transaction(() => {
+      const progress = run.settle();
+      this.#runs.end(run.runId, status, progress, this.#now(), end.exitCode, end.report);
+    })();
+    run.end();
+    const summary = this.#runs.get(run.runId);
+    if (summary === undefined) throw internal(`run #${run.runId} vanished`);
+    return summary;
+  }
+}
+
+function internal(message: string): ImporterError {
+  return new ImporterError("E_INTERNAL", message);
+}

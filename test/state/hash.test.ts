@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { canonicalJson } from "../../src/state/canonical.js";
+import { identityKey, propertiesHash } from "../../src/state/hash.js";
+
+describe("identityKey", () => {
+  it("is the same for the same identity in any field order", () => {
+    const a = identityKey({
+      email: "kim@example.com",
+      external_id: "42",
+      phone_no: "+821012345678",
+    });
+    const b = identityKey({
+      phone_no: "+821012345678",
+      external_id: "42",
+      email: "kim@example.com",
+    });
+    expect(a).toBe(b);
+    expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it("ignores empty fields and tells fields apart", () => {
+    expect(identityKey({ external_id: "42", email: "" })).toBe(identityKey({ external_id: "42" }));
+    expect(identityKey({ external_id: "42" })).not.toBe(identityKey({ kakao_user_id: "42" }));
+    expect(identityKey({ external_id: "4", email: "2" })).not.toBe(
+      identityKey({ external_id: "42" }),
+    );
+  });
+
+  it("holds no raw value", () => {
+    expect(identityKey({ email: "kim@example.com" })).not.toContain("kim");
+  });
+});
+
+describe("propertiesHash", () => {
+  it("does not depend on key order", () => {
+    expect(propertiesHash({ a: 1, b: "x", c: null })).toBe(
+      propertiesHash({ c: null, b: "x", a: 1 }),
+    );
+  });
+
+  it("depends on array order, values and types", () => {
+    const base = propertiesHash({ tags: ["a", "b"] });
+    expect(propertiesHash({ tags: ["b", "a"] })).not.toBe(base);
+    expect(propertiesHash({ n: 1 })).not.toBe(propertiesHash({ n: "1" }));
+    expect(propertiesHash({ n: null })).not.toBe(propertiesHash({}));
+  });
+});
+
+describe("canonicalJson", () => {
+  it("sorts keys at every depth and keeps array order", () => {
+    expect(canonicalJson({ b: [{ z: 1, y: 2 }, 3], a: { d: 1, c: undefined } })).toBe(
+      '{"a":{"d":1},"b":[{"y":2,"z":1},3]}',
+    );
+  });
+
+  it("writes Maps by sorted entries and skips functions", () => {
+    const one = new Map<string, number>([
+      ["x", 1],
+      ["w", 2],
+    ]);
+    const two = new Map<string, number>([
+      ["w", 2],
+      ["x", 1],
+    ]);
+    expect(canonicalJson({ m: one, f: () => 1 })).toBe(canonicalJson({ m: two }));
+    expect(canonicalJson(new Map([["x", 2]]))).not.toBe(canonicalJson(new Map([["x", 1]])));
+  });
+});

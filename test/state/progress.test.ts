@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { Progress } from "../../src/state/progress.js";
+
+describe("Progress", () => {
+  it("advances the watermark over read lines only when every earlier one is complete", () => {
+    const p = new Progress();
+    for (const line of [2, 3, 5, 6, 9]) p.noteRead(line);
+    expect(p.watermark).toBe(0);
+    p.complete(5);
+    p.complete(9);
+    expect(p.watermark).toBe(0);
+    p.complete(2);
+    expect(p.watermark).toBe(2);
+    p.complete(3);
+    expect(p.watermark).toBe(5); // 4 was never read (a multi-line record, a blank line)
+    p.complete(6);
+    expect(p.watermark).toBe(9);
+    expect(p.inFlight).toBe(0);
+  });
+
+  it("holds only rows in flight in memory, however long one row holds the watermark", () => {
+    const p = new Progress();
+    for (let line = 2; line <= 100_001; line++) {
+      p.noteRead(line);
+      if (line >= 11) p.complete(line - 8); // line 2 is stuck (retrying), 3.. complete
+    }
+    expect(p.inFlight).toBe(1 + 8); // line 2 and the last 8 read
+    expect(p.watermark).toBe(0);
+    p.complete(2);
+    expect(p.watermark).toBe(100_001 - 8);
+  });
+
+  it("counts lines done in an interrupted pass as complete and reports them", () => {
+    const p = new Progress({ watermark: 3, lines: [5, 9] });
+    expect([2, 3, 5, 6, 9].map((l) => p.noteRead(l))).toEqual([true, true, true, false, true]);
+    expect(p.watermark).toBe(5);
+    p.complete(6);
+    expect(p.watermark).toBe(9);
+    expect(p.rowsRead).toBe(5);
+  });
+
+  it("refuses lines out of read order and completions of rows not in flight", () => {
+    const p = new Progress({ watermark: 0, lines: [4] });
+    p.noteRead(3);
+    expect(() => p.noteRead(3)).toThrow(/increasing line order/);
+    expect(() => p.complete(7)).toThrow(/not in flight/);
+    p.noteRead(4);
+    expect(() => p.complete(4)).toThrow(/not in flight/);
+    p.complete(3);
+    expect(() => p.complete(3)).toThrow(/not in flight/);
+  });
+});
