@@ -5,6 +5,7 @@ import { UsageError } from "../errors.js";
 import type { SourceFormat } from "../source/types.js";
 
 export const USAGE = `Usage: import-profiles <input> --map <mapping.yaml> [options]
+       import-profiles status --state FILE
 
 Streams a CSV, TSV or NDJSON file (or - for stdin; .gz is read as it comes) into DFINERY:
 one POST /api/v1/user-profile per row, paced to the token's rate limit, with retries.
@@ -23,6 +24,10 @@ Options:
   --max-attempts N       attempts per row for transient failures (default 6)
   --dead-letter FILE     rows not delivered (default <input name>.dead-letter.ndjson here)
   --report FILE          write the run summary as JSON
+  --state FILE           remember what DFINERY accepted (SQLite): send only rows that changed
+                         since, and make the run resumable
+  --full                 with --state: send every row (and refresh the state); start over
+  --resume               with --state: continue the interrupted run of the same input
   --format FMT           csv | tsv | ndjson (default: from the extension or the mapping)
   --encoding ENC         utf8 | utf16le | cp949 | euc-kr (default utf8; a BOM wins)
   --delimiter C          CSV delimiter (default , ; tab for .tsv)
@@ -55,11 +60,15 @@ export interface CliOptions {
   readonly log: string | undefined;
   readonly logLevel: string;
   readonly quiet: boolean;
+  readonly state: string | undefined;
+  readonly full: boolean;
+  readonly resume: boolean;
 }
 
 export type ParsedArgs =
-  | { readonly help: true }
-  | { readonly help: false; readonly options: CliOptions };
+  | { readonly command: "help" }
+  | { readonly command: "status"; readonly state: string }
+  | { readonly command: "import"; readonly options: CliOptions };
 
 function integer(value: string | undefined, flag: string, fallback: number, min: number): number {
   if (value === undefined) return fallback;
@@ -85,7 +94,19 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): P
     throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
-  if (values.help === true) return { help: true };
+  if (values.help === true) return { command: "help" };
+  if (positionals[0] === "status" && positionals.length === 1) {
+    if (values.state === undefined) throw new UsageError("status needs --state FILE");
+    return { command: "status", state: values.state };
+  }
+  if ((values.full === true || values.resume === true) && values.state === undefined) {
+    throw new UsageError(`${values.full === true ? "--full" : "--resume"} needs --state FILE`);
+  }
+  if (values.resume === true && positionals[0] === "-") {
+    throw new UsageError(
+      "--resume cannot check standard input against the interrupted run: give a file",
+    );
+  }
   if (positionals.length !== 1) {
     throw new UsageError(
       positionals.length === 0
@@ -111,7 +132,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): P
     throw new UsageError(`--delimiter expects one character (or "tab"); got "${values.delimiter}"`);
   }
   return {
-    help: false,
+    command: "import",
     options: {
       input: positionals[0] as string,
       map: values.map,
@@ -131,6 +152,9 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): P
       log: values.log,
       logLevel,
       quiet: values.quiet === true,
+      state: values.state,
+      full: values.full === true,
+      resume: values.resume === true,
     },
   };
 }
@@ -158,6 +182,9 @@ function parse(argv: readonly string[]) {
       log: { type: "string" },
       "log-level": { type: "string" },
       quiet: { type: "boolean" },
+      state: { type: "string" },
+      full: { type: "boolean" },
+      resume: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });

@@ -1,12 +1,14 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import pino, { type Logger } from "pino";
 import { ImporterError, UsageError } from "../errors.js";
 import { loadMapping } from "../mapping/load.js";
 import { type ImportOptions, ImportRun } from "../run/import.js";
+import { openStateSession, type StateSession } from "../run/state-session.js";
 import { formatSummary, type Report, writeReport } from "../sinks/report.js";
 import { detectFormat } from "../source/read.js";
 import type { SourceFormat } from "../source/types.js";
+import { formatStatus, StateStore } from "../state/index.js";
 import { type CliOptions, parseCliArgs, USAGE } from "./args.js";
 import { startProgress } from "./progress.js";
 
@@ -38,10 +40,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   let options: CliOptions;
   try {
     const parsed = parseCliArgs(argv, io.env);
-    if (parsed.help) {
+    if (parsed.command === "help") {
       io.stdout.write(USAGE);
       return EXIT.ok;
     }
+    if (parsed.command === "status") return showStatus(parsed.state, io);
     options = parsed.options;
   } catch (error) {
     return reportError(error, io);
@@ -65,6 +68,17 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   } finally {
     logger.flush();
   }
+}
+
+function showStatus(path: string, io: CliIo): number {
+  if (!existsSync(path)) throw new UsageError(`no state file at ${path}`);
+  const store = StateStore.open(path);
+  try {
+    io.stdout.write(formatStatus(store));
+  } finally {
+    store.close();
+  }
+  return EXIT.ok;
 }
 
 function reportError(error: unknown, io: CliIo): number {
@@ -108,12 +122,13 @@ export function defaultDeadLetterPath(input: string): string {
   return `${stem}.dead-letter.ndjson`;
 }
 
-async function run(options: CliOptions, io: CliIo, logger: Logger): Promise<number> {
+/** Checks the command line and the mapping, and settles what the run will read and where it writes. */
+async function prepare(options: CliOptions, env: NodeJS.ProcessEnv): Promise<ImportOptions> {
   if (options.map === undefined && options.dryRun) {
     throw new UsageError("--dry-run needs --map: there is nothing to validate without a mapping");
   }
   // Usage mistakes first (they are cheapest to fix), then the mapping, before any input is read.
-  const delivery = options.dryRun ? undefined : deliveryOptions(options, io.env);
+  const delivery = options.dryRun ? undefined : deliveryOptions(options, env);
   const mapping = options.map === undefined ? null : await loadMapping(options.map);
   const format: SourceFormat | undefined =
     options.format ??
@@ -132,7 +147,7 @@ async function run(options: CliOptions, io: CliIo, logger: Logger): Promise<numb
   }
   const encoding = options.encoding ?? mapping?.source.encoding;
   const delimiter = options.delimiter ?? mapping?.source.delimiter;
-  const importOptions: ImportOptions = {
+  return {
     input: options.input,
     format,
     mapping,
@@ -142,28 +157,69 @@ async function run(options: CliOptions, io: CliIo, logger: Logger): Promise<numb
     ...(delimiter === undefined ? {} : { delimiter }),
     ...(delivery === undefined ? {} : { delivery }),
   };
+}
 
+async function run(options: CliOptions, io: CliIo, logger: Logger): Promise<number> {
+  const importOptions = await prepare(options, io.env);
+  const session: StateSession | undefined =
+    options.state === undefined
+      ? undefined
+      : await openStateSession(
+          {
+            path: options.state,
+            input: options.input,
+            mapping: importOptions.mapping,
+            full: options.full,
+            resume: options.resume,
+            dryRun: options.dryRun,
+          },
+          logger,
+        );
+  try {
+    return await execute(
+      options,
+      { ...importOptions, appendDeadLetter: session?.resumed === true },
+      session,
+      io,
+      logger,
+    );
+  } finally {
+    session?.close();
+  }
+}
+
+/** Runs the import with Ctrl-C handling, writes the report, and records the end in the state file. */
+async function execute(
+  options: CliOptions,
+  importOptions: ImportOptions,
+  session: StateSession | undefined,
+  io: CliIo,
+  logger: Logger,
+): Promise<number> {
   const interrupt = new AbortController();
   const runner = new ImportRun(importOptions, {
     interrupt: interrupt.signal,
     onSample: (body) => io.stdout.write(`${JSON.stringify(body)}\n`),
     ...(io.stdin === undefined ? {} : { stdin: io.stdin }),
+    ...(session === undefined ? {} : { state: session.link, carried: session.carried }),
   });
   logger.info(
     {
       input: options.input,
-      format,
+      format: importOptions.format,
       dryRun: options.dryRun,
       endpoint: importOptions.delivery?.endpoint,
+      state: options.state,
+      resumed: session?.resumed,
     },
     "import started",
   );
-
   const finish = (report: Report): number => {
+    const code = exitCode(report);
     if (options.report !== undefined) writeReport(options.report, report);
     io.stdout.write(formatSummary(report));
     logger.info({ report }, "import finished");
-    return exitCode(report);
+    return code;
   };
   let graceTimer: NodeJS.Timeout | undefined;
   const forceExit = () => {
@@ -172,6 +228,7 @@ async function run(options: CliOptions, io: CliIo, logger: Logger): Promise<numb
       ...report,
       stoppedBy: report.stoppedBy ?? { reason: "interrupt", message: "forced exit" },
     });
+    session?.close(); // the run stays resumable
     logger.flush();
     (io.exit ?? process.exit)(code === EXIT.ok ? EXIT.interrupted : code);
   };
@@ -189,12 +246,13 @@ async function run(options: CliOptions, io: CliIo, logger: Logger): Promise<numb
   const progress = options.quiet ? undefined : startProgress(runner, io.stderr, logger);
   try {
     const report = await runner.execute();
-    progress?.stop(report);
-    if (report.stoppedBy?.reason === "input")
-      io.stderr.write(`import-profiles: ${report.stoppedBy.message}\n`);
-    if (report.stoppedBy?.reason === "fatal")
-      io.stderr.write(`import-profiles: ${report.stoppedBy.message}\n`);
-    return finish(report);
+    progress?.stop();
+    const stop = report.stoppedBy;
+    if (stop !== null && stop.reason !== "interrupt")
+      io.stderr.write(`import-profiles: ${stop.message}\n`);
+    const code = finish(report);
+    session?.end(report, code);
+    return code;
   } finally {
     progress?.stop();
     clearTimeout(graceTimer);

@@ -1,19 +1,18 @@
 import type { ProfileUpdate } from "../api/dfinery.js";
 import { ProfileClient } from "../delivery/client.js";
-import { type DeliveryOutcome, deliver, type Sender } from "../delivery/deliver.js";
+import { type DeliveryDeps, deliver, type Sender } from "../delivery/deliver.js";
 import { IdentityOrder } from "../delivery/identity-order.js";
 import { Pacer } from "../delivery/pacer.js";
 import type { Rate } from "../delivery/rate.js";
 import { DEFAULT_RETRY_POLICY } from "../delivery/retry-policy.js";
 import { ImporterError, type RowFailure, rowFailure } from "../errors.js";
-import { applyMapping } from "../mapping/apply.js";
-import { checkColumns } from "../mapping/load.js";
 import type { Mapping } from "../mapping/types.js";
 import { DeadLetterFile } from "../sinks/dead-letter.js";
 import type { Report, StopReason } from "../sinks/report.js";
 import { readSource } from "../source/read.js";
 import type { SourceFormat } from "../source/types.js";
-import { isDeadLetterRecord, toReplayItem } from "./replay.js";
+import { type WorkItem, workItems } from "./rows.js";
+import { NO_STATE, type RunState } from "./state-link.js";
 import { Window } from "./window.js";
 
 export interface DeliveryOptions {
@@ -33,10 +32,19 @@ export interface ImportOptions {
   /** null: the input is a dead-letter file whose stored payloads are sent as they were. */
   readonly mapping: Mapping | null;
   readonly deadLetterPath: string;
+  /** Append to the dead-letter file (a resumed run) instead of starting it anew. */
+  readonly appendDeadLetter?: boolean;
   /** Absent: dry run (map and validate, send nothing). */
   readonly delivery?: DeliveryOptions;
   /** Print the first N payloads as they would be sent. */
   readonly sample?: number;
+}
+
+/** Counts an interrupted pass of the same run left (a resumed run starts from them). */
+export interface CarriedCounts {
+  readonly accepted: number;
+  readonly deadLettered: number;
+  readonly unchanged: number;
 }
 
 export interface ImportDeps {
@@ -49,19 +57,26 @@ export interface ImportDeps {
   readonly sender?: Sender;
   /** Rows in the pipeline at most; default 2 × concurrency + 16. */
   readonly readAhead?: number;
+  /** The state store's view for this run (diff and resume); none without --state. */
+  readonly state?: RunState;
+  readonly carried?: CarriedCounts;
 }
 
 /** A run of the importer: one input, one mapping, one report. `snapshot()` may be read at any time. */
 export class ImportRun {
   readonly #options: ImportOptions;
   readonly #deps: ImportDeps;
+  readonly #state: RunState;
   readonly #now: () => number;
   readonly #startedAt: number;
   readonly #deadLetter: DeadLetterFile;
   readonly #stop = new AbortController();
   readonly #stats = { retries: 0, rateLimited: 0 };
+  readonly #order = new IdentityOrder();
   #rows = 0;
   #accepted = 0;
+  #deadLettered = 0;
+  #unchanged = 0;
   #notAttempted = 0;
   #firstNotAttemptedLine: number | null = null;
   #stoppedBy: Report["stoppedBy"] = null;
@@ -72,9 +87,18 @@ export class ImportRun {
   constructor(options: ImportOptions, deps: ImportDeps = {}) {
     this.#options = options;
     this.#deps = deps;
+    this.#state = deps.state ?? NO_STATE;
     this.#now = deps.now ?? Date.now;
     this.#startedAt = this.#now();
-    this.#deadLetter = new DeadLetterFile(options.deadLetterPath);
+    this.#deadLetter = new DeadLetterFile(
+      options.deadLetterPath,
+      options.appendDeadLetter === true,
+    );
+    const carried = deps.carried ?? { accepted: 0, deadLettered: 0, unchanged: 0 };
+    this.#accepted = carried.accepted;
+    this.#deadLettered = carried.deadLettered;
+    this.#unchanged = carried.unchanged;
+    this.#rows = carried.accepted + carried.deadLettered + carried.unchanged;
     deps.interrupt?.addEventListener(
       "abort",
       () => this.#halt("interrupt", "interrupted: stopped reading, waited for requests in flight"),
@@ -87,50 +111,32 @@ export class ImportRun {
     this.#stop.abort();
   }
 
-  get stopped(): Report["stoppedBy"] {
-    return this.#stoppedBy;
-  }
-
-  /** Reads, maps and delivers every row. Throws only for run errors (bad input before sending, a bug). */
+  /** Reads, maps and delivers every row. Throws only for a bug; input errors stop the run (exit 2). */
   async execute(): Promise<Report> {
     const { delivery } = this.#options;
-    const concurrency = delivery?.concurrency ?? 1;
-    const window = new Window(this.#deps.readAhead ?? concurrency * 2 + 16);
+    const window = new Window(this.#deps.readAhead ?? (delivery?.concurrency ?? 1) * 2 + 16);
     let client: ProfileClient | undefined;
-    let deliverRow: ((update: ProfileUpdate) => Promise<DeliveryOutcome>) | undefined;
+    let deps: DeliveryDeps | undefined;
     if (delivery !== undefined) {
-      client =
-        this.#deps.sender === undefined
-          ? new ProfileClient({ ...delivery, connections: delivery.concurrency })
-          : undefined;
-      const sender: Sender = this.#deps.sender ?? (client as ProfileClient);
+      const sender =
+        this.#deps.sender ?? new ProfileClient({ ...delivery, connections: delivery.concurrency });
+      if (sender instanceof ProfileClient) client = sender;
       this.#pacer = new Pacer({ rate: delivery.rate, concurrency: delivery.concurrency });
-      const pacer = this.#pacer;
-      const order = new IdentityOrder();
-      const deps = {
+      deps = {
         sender,
-        pacer,
+        pacer: this.#pacer,
         policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: delivery.maxAttempts },
         stop: this.#stop.signal,
-        onFatal: (_code: string, message: string) => this.#halt("fatal", message),
+        onFatal: (_code, message) => this.#halt("fatal", message),
         now: this.#now,
         stats: this.#stats,
       };
-      deliverRow = async (update) => {
-        const release = await order.acquire(update.identity);
-        try {
-          return await deliver(update, deps);
-        } finally {
-          release();
-        }
-      };
     }
-
     try {
       try {
-        await this.#readAll(window, deliverRow);
+        await this.#readAll(window, deps);
       } catch (error) {
-        // The input became unreadable mid-file (or a column check failed): stop, account for what was read.
+        // The input became unreadable mid-file, or a column is missing: stop, account for what was read.
         if (!(error instanceof ImporterError)) throw error;
         this.#halt("input", error.message);
       }
@@ -144,105 +150,74 @@ export class ImportRun {
     return this.snapshot();
   }
 
-  async #readAll(
-    window: Window,
-    deliverRow: ((update: ProfileUpdate) => Promise<DeliveryOutcome>) | undefined,
-  ): Promise<void> {
-    const { input, mapping } = this.#options;
-    let replay: boolean | undefined;
+  async #readAll(window: Window, deps: DeliveryDeps | undefined): Promise<void> {
+    const { input, format, mapping } = this.#options;
     const source = readSource({
       input,
-      format: this.#options.format,
+      format,
       ...(this.#options.encoding === undefined ? {} : { encoding: this.#options.encoding }),
       ...(this.#options.delimiter === undefined ? {} : { delimiter: this.#options.delimiter }),
       ...(this.#deps.stdin === undefined ? {} : { stdin: this.#deps.stdin }),
     });
-    for await (const item of source) {
+    for await (const item of workItems(source, { input, format, mapping })) {
       if (this.#stop.signal.aborted) break;
-      if (item.kind === "header") {
-        if (mapping !== null) checkColumns(mapping, item.columns, input);
-        continue;
-      }
+      if (this.#state.skip(item.line)) continue; // done by an interrupted pass of this run
       this.#rows++;
-      if (item.kind === "invalid") {
-        this.#fail(item.line, item.raw, null, item.failure, 0, this.#options.format);
+      if (item.kind === "failed") {
+        this.#fail(item, null, item.failure, 0);
         continue;
       }
-      // A dead-letter file given as input is replayed: decided on its first row.
-      replay ??= this.#options.format === "ndjson" && isDeadLetterRecord(item.cells);
-      let line = item.line;
-      let cells = item.cells;
-      let format = this.#options.format;
-      let stored: ProfileUpdate | null = null;
-      if (replay) {
-        const r = toReplayItem(item.cells, item.line);
-        if (r.kind === "unreadable") {
-          this.#fail(r.line, r.row, null, r.failure, 0, format);
-          continue;
-        }
-        ({ line, cells, format } = r);
-        stored = r.payload;
-      }
-      let update: ProfileUpdate;
-      if (mapping === null) {
-        if (stored === null) {
-          const failure = replay
-            ? rowFailure(
-                "input",
-                "REPLAY_NO_PAYLOAD",
-                "this row was never mapped: replay it with --map",
-              )
-            : rowFailure(
-                "input",
-                "REPLAY_RECORD",
-                "without --map, the input must be a dead-letter file",
-              );
-          this.#fail(line, cells, null, failure, 0, format);
-          continue;
-        }
-        update = stored;
-      } else {
-        const mapped = applyMapping(mapping, { kind: "row", line, cells }, format);
-        if (!mapped.ok) {
-          this.#fail(line, cells, null, mapped.failure, 0, format);
-          continue;
-        }
-        update = mapped.update;
-      }
-      this.#sample(update);
-      if (deliverRow === undefined) {
-        this.#accepted++; // dry run: valid
+      this.#sample(item.update);
+      if (deps === undefined && this.#state === NO_STATE) {
+        this.#accepted++; // a dry run without state: nothing to wait for
         continue;
       }
       await window.acquire();
       if (this.#stop.signal.aborted) {
         window.release();
-        this.#notAttemptedRow(line);
+        this.#notAttemptedRow(item.line);
         break;
       }
-      const rowLine = line;
-      const rowCells = cells;
-      const rowFormat = format;
-      void deliverRow(update)
-        .then((outcome) => {
-          if (outcome.kind === "accepted") this.#accepted++;
-          else if (outcome.kind === "failed") {
-            this.#fail(rowLine, rowCells, update, outcome.failure, outcome.attempts, rowFormat);
-          } else this.#notAttemptedRow(rowLine);
-        })
+      this.#process(item, deps)
         .catch((error: unknown) => {
-          // A bug, not a row's fault: keep the row (dead-letter it) and say what happened.
+          // A bug, not the row's fault: keep the row (dead-letter it) and say what happened.
           const message = error instanceof Error ? error.message : String(error);
-          this.#fail(
-            rowLine,
-            rowCells,
-            update,
-            rowFailure("api", "INTERNAL", message),
-            0,
-            rowFormat,
-          );
+          this.#fail(item, null, rowFailure("api", "INTERNAL", message), 0);
         })
         .finally(() => window.release());
+    }
+  }
+
+  /** One row to its end: failed, unchanged, accepted, dead-lettered, or not attempted. */
+  async #process(
+    item: WorkItem & { kind: "mapped" },
+    deps: DeliveryDeps | undefined,
+  ): Promise<void> {
+    const { update, line } = item;
+    // Rows of one user go in file order; the diff is asked when the row's turn comes.
+    const release = await this.#order.acquire(update.identity);
+    try {
+      const diff = this.#state.diff(update);
+      if (diff.unchanged) {
+        this.#unchanged++;
+        this.#state.unchanged(line);
+        return;
+      }
+      if (deps === undefined) {
+        this.#accepted++; // dry run: valid
+        return;
+      }
+      const outcome = await deliver(update, deps);
+      if (outcome.kind === "accepted") {
+        this.#accepted++;
+        this.#state.accepted(line, diff);
+      } else if (outcome.kind === "failed") {
+        this.#fail(item, update, outcome.failure, outcome.attempts);
+      } else {
+        this.#notAttemptedRow(line);
+      }
+    } finally {
+      release();
     }
   }
 
@@ -260,31 +235,33 @@ export class ImportRun {
     }
   }
 
-  #fail(
-    line: number,
-    row: unknown,
-    payload: ProfileUpdate | null,
-    error: RowFailure,
-    attempts: number,
-    format: SourceFormat,
-  ): void {
+  #fail(item: WorkItem, payload: ProfileUpdate | null, error: RowFailure, attempts: number): void {
     this.#deadLetter.write({
-      line,
-      row,
+      line: item.line,
+      row: item.row,
       payload,
       error,
       attempts,
       at: new Date(this.#now()).toISOString(),
-      format,
+      format: item.format,
     });
+    this.#deadLettered++;
+    this.#state.deadLettered(item.line);
   }
 
   /** Counters for progress display, while the run goes on. */
-  progress(): { rows: number; accepted: number; deadLettered: number; rateLimitWaitMs: number } {
+  progress(): {
+    rows: number;
+    accepted: number;
+    deadLettered: number;
+    unchanged: number;
+    rateLimitWaitMs: number;
+  } {
     return {
       rows: this.#rows,
       accepted: this.#accepted,
-      deadLettered: this.#deadLetter.count,
+      deadLettered: this.#deadLettered,
+      unchanged: this.#unchanged,
       rateLimitWaitMs: this.#pacer?.waitedMs ?? 0,
     };
   }
@@ -295,14 +272,13 @@ export class ImportRun {
    */
   snapshot(): Report {
     const finishedAt = this.#finishedAt ?? this.#now();
-    const dead = this.#deadLetter.count;
-    const pending = this.#rows - this.#accepted - dead - this.#notAttempted;
+    const settled = this.#accepted + this.#deadLettered + this.#unchanged + this.#notAttempted;
     return {
       rows: this.#rows,
       accepted: this.#accepted,
-      deadLettered: dead,
-      unchanged: 0,
-      notAttempted: this.#notAttempted + pending,
+      deadLettered: this.#deadLettered,
+      unchanged: this.#unchanged,
+      notAttempted: this.#notAttempted + (this.#rows - settled),
       firstNotAttemptedLine: this.#firstNotAttemptedLine,
       retries: this.#stats.retries,
       rateLimited: this.#stats.rateLimited,
@@ -313,7 +289,7 @@ export class ImportRun {
       input: this.#options.input,
       endpoint: this.#options.delivery?.endpoint ?? null,
       dryRun: this.#options.delivery === undefined,
-      deadLetterFile: dead > 0 ? this.#deadLetter.path : null,
+      deadLetterFile: this.#deadLettered > 0 ? this.#deadLetter.path : null,
       stoppedBy: this.#stoppedBy,
     };
   }

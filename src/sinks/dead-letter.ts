@@ -28,11 +28,15 @@ export class DeadLetterFile {
   #fd: number | undefined;
   #count = 0;
 
-  constructor(readonly path: string) {}
+  /** `append`: add to the file an interrupted pass of the same run left, instead of starting anew. */
+  constructor(
+    readonly path: string,
+    readonly append = false,
+  ) {}
 
   write(record: DeadLetterRecord): void {
     if (this.#fd === undefined) {
-      this.#fd = openSync(this.path, "w", 0o600);
+      this.#fd = openSync(this.path, this.append ? "a" : "w", 0o600);
       fchmodSync(this.#fd, 0o600); // an existing file keeps its old mode through open()
     }
     writeSync(this.#fd, `${JSON.stringify(record)}\n`);
@@ -45,11 +49,11 @@ export class DeadLetterFile {
 
   /**
    * Flushes to disk and closes. When nothing failed, a file left at this path by an earlier run is
-   * removed, so the file's presence always means this run has rows to look at.
+   * removed (unless appending), so the file's presence always means this run has rows to look at.
    */
   close(): void {
     if (this.#fd === undefined) {
-      rmSync(this.path, { force: true });
+      if (!this.append) rmSync(this.path, { force: true });
       return;
     }
     fsyncSync(this.#fd);

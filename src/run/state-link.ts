@@ -1,0 +1,76 @@
+import type { ProfileUpdate } from "../api/dfinery.js";
+import type { RunHandle } from "../state/index.js";
+import { identityKey, propertiesHash } from "../state/index.js";
+
+/** What the diff found for a row about to be sent. */
+export type Diff =
+  | { readonly unchanged: true }
+  | { readonly unchanged: false; readonly key: string; readonly hash: string };
+
+/** The questions a run asks of the state store; a run without --state asks a NoState. */
+export interface RunState {
+  /** Called for every row in read order. True: the row was done by an interrupted pass; skip it. */
+  skip(line: number): boolean;
+  /**
+   * Whether DFINERY already holds exactly these properties for this identity. Must be asked when
+   * the row's turn comes (after earlier rows of the same identity), not when it is read.
+   */
+  diff(update: ProfileUpdate): Diff;
+  accepted(line: number, diff: Diff): void;
+  deadLettered(line: number): void;
+  unchanged(line: number): void;
+}
+
+const CHANGED: Diff = { unchanged: false, key: "", hash: "" };
+
+export const NO_STATE: RunState = {
+  skip: () => false,
+  diff: () => CHANGED,
+  accepted: () => {},
+  deadLettered: () => {},
+  unchanged: () => {},
+};
+
+export interface HashSource {
+  lastHash(key: string): string | undefined;
+}
+
+/**
+ * The run's link to the state store. `full`: send everything (the hashes are still refreshed).
+ * `handle` null: a dry run, which reads the hashes to count unchanged rows and writes nothing.
+ */
+export class StateLink implements RunState {
+  constructor(
+    readonly store: HashSource,
+    readonly handle: RunHandle | null,
+    readonly full: boolean,
+  ) {}
+
+  skip(line: number): boolean {
+    return this.handle?.noteRead(line) ?? false;
+  }
+
+  diff(update: ProfileUpdate): Diff {
+    const key = identityKey(update.identity);
+    const hash = propertiesHash(update.user_properties);
+    if (!this.full && this.store.lastHash(key) === hash) return { unchanged: true };
+    return { unchanged: false, key, hash };
+  }
+
+  accepted(line: number, diff: Diff): void {
+    if (diff.unchanged) throw new Error("an unchanged row cannot be accepted");
+    this.handle?.complete(line, {
+      kind: "accepted",
+      identityKey: diff.key,
+      propertiesHash: diff.hash,
+    });
+  }
+
+  deadLettered(line: number): void {
+    this.handle?.complete(line, { kind: "dead-lettered" });
+  }
+
+  unchanged(line: number): void {
+    this.handle?.complete(line, { kind: "unchanged" });
+  }
+}

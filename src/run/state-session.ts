@@ -1,0 +1,85 @@
+import type { Logger } from "pino";
+import type { Mapping } from "../mapping/types.js";
+import type { Report } from "../sinks/report.js";
+import { fingerprintInput, fingerprintMapping, StateStore } from "../state/index.js";
+import type { CarriedCounts } from "./import.js";
+import { StateLink } from "./state-link.js";
+
+export interface StateSessionOptions {
+  readonly path: string;
+  readonly input: string;
+  /** null: a replay of stored payloads. */
+  readonly mapping: Mapping | null;
+  /** Send every row (the hashes are still refreshed); also starts over instead of resuming. */
+  readonly full: boolean;
+  readonly resume: boolean;
+  readonly dryRun: boolean;
+}
+
+/** A run's hold on its state file: the lock, the run record, and the link the run asks. */
+export interface StateSession {
+  readonly link: StateLink;
+  readonly carried: CarriedCounts;
+  readonly resumed: boolean;
+  /** Records how the run ended, releases the lock and closes the file. */
+  end(report: Report, exitCode: number): void;
+  /** Closes without recording an end (a forced exit): the run stays resumable. */
+  close(): void;
+}
+
+const NOTHING: CarriedCounts = { accepted: 0, deadLettered: 0, unchanged: 0 };
+
+/**
+ * Opens the state file for a run. A dry run only reads the hashes, to count unchanged rows: it
+ * takes no lock and records no run. Throws ImporterError E_USAGE for a held lock or a refused resume.
+ */
+export async function openStateSession(
+  options: StateSessionOptions,
+  logger: Logger,
+): Promise<StateSession> {
+  const store = StateStore.open(options.path);
+  if (options.dryRun) {
+    return {
+      link: new StateLink(store, null, options.full),
+      carried: NOTHING,
+      resumed: false,
+      end: () => store.close(),
+      close: () => store.close(),
+    };
+  }
+  try {
+    const takenOver = store.acquireLock();
+    if (takenOver !== null) {
+      logger.warn({ lock: takenOver }, "took over the lock of an import that is no longer running");
+    }
+    const handle = store.beginRun({
+      input: options.input,
+      inputFingerprint: await fingerprintInput(options.input),
+      mappingFingerprint: fingerprintMapping(options.mapping ?? { replay: "stored payloads" }),
+      mode: options.resume && !options.full ? "resume" : "new",
+    });
+    if (handle.abandonedRunIds.length > 0) {
+      logger.warn(
+        { runs: handle.abandonedRunIds },
+        "started over: an unfinished run will not be resumed",
+      );
+    }
+    if (handle.resumed) logger.info({ run: handle.runId, carried: handle.carried }, "resuming run");
+    const { accepted, deadLettered, unchanged } = handle.carried;
+    return {
+      link: new StateLink(store, handle, options.full),
+      carried: { accepted, deadLettered, unchanged },
+      resumed: handle.resumed,
+      end(report, exitCode) {
+        const end = { report, exitCode };
+        if (report.stoppedBy === null) store.finishRun(handle.runId, end);
+        else store.suspendRun(handle.runId, end);
+        store.close();
+      },
+      close: () => store.close(),
+    };
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+}

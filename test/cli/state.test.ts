@@ -1,0 +1,260 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { type Emulator, type EmulatorInit, startEmulator } from "../../src/emulator/index.js";
+import {
+  readJson,
+  readNdjson,
+  runCli,
+  spawnCli,
+  TOKEN,
+  tempDir,
+  USERS_MAPPING,
+  usersCsv,
+  waitFor,
+  write,
+} from "./helpers.js";
+
+let emulators: Emulator[] = [];
+afterEach(async () => {
+  for (const e of emulators) await e.close();
+  emulators = [];
+});
+
+async function emulator(init: EmulatorInit = {}): Promise<Emulator> {
+  const e = await startEmulator({ limit: null, ...init });
+  emulators.push(e);
+  return e;
+}
+
+function args(dir: string, input: string, url: string, extra: string[] = []): string[] {
+  return [
+    input,
+    "--map",
+    join(dir, "m.yaml"),
+    "--endpoint",
+    url,
+    "--service-id",
+    "test-service",
+    "--rate",
+    "2000/s",
+    "--state",
+    join(dir, "state.db"),
+    "--dead-letter",
+    join(dir, "dl.ndjson"),
+    "--report",
+    join(dir, "report.json"),
+    "--log",
+    join(dir, "log.ndjson"),
+    ...extra,
+  ];
+}
+
+function setup(rows: number, bad: Set<number> = new Set()) {
+  const dir = tempDir();
+  write(dir, "m.yaml", USERS_MAPPING);
+  const input = write(dir, "users.csv", usersCsv(rows, bad));
+  return { dir, input };
+}
+
+describe("import-profiles --state", () => {
+  it("sends nothing on a second run over an unchanged file", async () => {
+    const e = await emulator();
+    const { dir, input } = setup(300);
+    expect((await runCli(args(dir, input, e.url))).code).toBe(0);
+    expect(e.store.count()).toBe(300);
+    const second = await runCli(args(dir, input, e.url));
+    expect(second.code).toBe(0);
+    expect(e.store.stats().requests).toBe(300);
+    expect(readJson(join(dir, "report.json"))).toMatchObject({
+      rows: 300,
+      unchanged: 300,
+      accepted: 0,
+    });
+    expect(second.stdout).toMatch(/300 unchanged/);
+  });
+
+  it("sends exactly the changed rows, whatever the order of the file", async () => {
+    const e = await emulator();
+    const { dir, input } = setup(500);
+    await runCli(args(dir, input, e.url));
+    const lines = readFileSync(input, "utf8").trimEnd().split("\n");
+    const [header, ...rows] = lines;
+    const changed = new Set([7, 123, 250, 499, 42]);
+    const edited = rows.map((row, i) =>
+      changed.has(i) ? row.replace(/,\d+$/, `,${100_000 + i}`) : row,
+    );
+    edited.reverse();
+    writeFileSync(input, `${[header, ...edited].join("\n")}\n`);
+    e.store.clear();
+    expect((await runCli(args(dir, input, e.url))).code).toBe(0);
+    expect(
+      e.store
+        .list()
+        .map((r) => r.identity.external_id)
+        .sort(),
+    ).toEqual([...changed].map((i) => `u${i}`).sort());
+    expect(readJson(join(dir, "report.json"))).toMatchObject({ accepted: 5, unchanged: 495 });
+  });
+
+  it("--full sends every row again", async () => {
+    const e = await emulator();
+    const { dir, input } = setup(50);
+    await runCli(args(dir, input, e.url));
+    await runCli(args(dir, input, e.url, ["--full"]));
+    expect(e.store.count()).toBe(100);
+  });
+
+  it("tries a dead-lettered row again on the next run instead of counting it unchanged", async () => {
+    const failing = await emulator({ failRate: 1 });
+    const { dir, input } = setup(3);
+    expect((await runCli(args(dir, input, failing.url, ["--max-attempts", "1"]))).code).toBe(1);
+    const healthy = await emulator();
+    expect((await runCli(args(dir, input, healthy.url))).code).toBe(0);
+    expect(healthy.store.count()).toBe(3);
+  });
+
+  it("with --dry-run counts unchanged rows and writes nothing", async () => {
+    const e = await emulator();
+    const { dir, input } = setup(20);
+    await runCli(args(dir, input, e.url));
+    const before = readFileSync(join(dir, "state.db"));
+    const dry = await runCli(args(dir, input, e.url, ["--dry-run"]), {});
+    expect(dry.code).toBe(0);
+    expect(readJson(join(dir, "report.json"))).toMatchObject({
+      unchanged: 20,
+      accepted: 0,
+      dryRun: true,
+    });
+    expect(readFileSync(join(dir, "state.db")).equals(before)).toBe(true);
+  });
+
+  it("keeps no raw identity values in the state file", async () => {
+    const e = await emulator();
+    const dir = tempDir();
+    write(
+      dir,
+      "m.yaml",
+      "identity:\n  email: email\n  phone_no: { column: phone, transform: [phone] }\nproperties:\n  df_name: name\n",
+    );
+    const input = write(
+      dir,
+      "u.csv",
+      "email,phone,name\nsecret.person@example.com,010-9876-5432,Kim\n",
+    );
+    expect((await runCli(args(dir, input, e.url))).code).toBe(0);
+    for (const file of ["state.db", "state.db-wal"]) {
+      if (!existsSync(join(dir, file))) continue;
+      const bytes = readFileSync(join(dir, file)).toString("latin1");
+      expect(bytes).not.toContain("secret.person");
+      expect(bytes).not.toContain("9876");
+    }
+  });
+
+  it("refuses a second run on the same state file while one is running, naming its pid", async () => {
+    const slow = await emulator({ latencyMs: 200 });
+    const { dir, input } = setup(400);
+    const child = spawnCli(
+      args(dir, input, slow.url, ["--rate", "20/s"]),
+      { DFINERY_ACCESS_TOKEN: TOKEN },
+      dir,
+    );
+    try {
+      await waitFor(() => slow.store.stats().requests > 0);
+      const second = await runCli(args(dir, input, slow.url));
+      expect(second.code).toBe(2);
+      expect(second.stderr).toMatch(/another import is running/);
+      expect(second.stderr).toMatch(/pid \d+/);
+    } finally {
+      child.kill("SIGKILL");
+      await child.exited;
+    }
+    // The lock of the killed process is taken over.
+    const next = await runCli(args(dir, input, slow.url, ["--rate", "2000/s"]));
+    expect(next.code).toBe(0);
+  });
+
+  it("resumes after kill -9: every row accepted, none lost, re-sent rows within the in-flight bound", async () => {
+    const e = await emulator({ latencyMs: 5, jitterMs: 10 });
+    const rows = 3_000;
+    const bad = new Set([10, 1_500, 2_999]);
+    const { dir, input } = setup(rows, bad);
+    const concurrency = 8;
+    const child = spawnCli(
+      args(dir, input, e.url, ["--rate", "1000/s", "--concurrency", String(concurrency)]),
+      { DFINERY_ACCESS_TOKEN: TOKEN },
+      dir,
+    );
+    await waitFor(() => e.store.count() >= 1_000);
+    child.kill("SIGKILL");
+    await child.exited;
+    const sentBefore = e.store.count();
+    expect(sentBefore).toBeLessThan(rows - bad.size);
+
+    const resumed = await runCli(
+      args(dir, input, e.url, ["--resume", "--concurrency", String(concurrency)]),
+    );
+    expect(resumed.code).toBe(1); // the three bad rows are dead-lettered
+    const report = readJson(join(dir, "report.json"));
+    expect(report).toMatchObject({
+      rows,
+      accepted: rows - bad.size,
+      deadLettered: bad.size,
+      notAttempted: 0,
+    });
+    const ids = new Set(e.store.list().map((r) => r.identity.external_id));
+    expect(ids.size).toBe(rows - bad.size);
+    const duplicates = e.store.count() - ids.size;
+    expect(duplicates).toBeLessThanOrEqual(concurrency);
+    expect(readNdjson(join(dir, "dl.ndjson")).map((r) => r.line)).toEqual([12, 1_502, 3_001]);
+  });
+
+  it("resumes a run stopped by a refused token once the token is fixed", async () => {
+    const e = await emulator({ latencyMs: 2 });
+    const { dir, input } = setup(100);
+    const wrong = await runCli(args(dir, input, e.url, ["--concurrency", "2"]), {
+      DFINERY_ACCESS_TOKEN: "wrong",
+    });
+    expect(wrong.code).toBe(3);
+    const fixed = await runCli(args(dir, input, e.url, ["--resume"]));
+    expect(fixed.code).toBe(0);
+    expect(e.store.count()).toBe(100);
+    expect(readJson(join(dir, "report.json"))).toMatchObject({ rows: 100, accepted: 100 });
+  });
+
+  it("refuses to resume a changed file or mapping, or when nothing was interrupted", async () => {
+    const e = await emulator();
+    const { dir, input } = setup(10);
+    const nothing = await runCli(args(dir, input, e.url, ["--resume"]));
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toMatch(/nothing to resume/);
+
+    await runCli(args(dir, input, e.url, ["--concurrency", "1"]), {
+      DFINERY_ACCESS_TOKEN: "wrong",
+    });
+    writeFileSync(input, usersCsv(11));
+    const changedFile = await runCli(args(dir, input, e.url, ["--resume"]));
+    expect(changedFile.code).toBe(2);
+    expect(changedFile.stderr).toMatch(/input changed/);
+
+    writeFileSync(input, usersCsv(10));
+    write(dir, "m.yaml", `${USERS_MAPPING}  plan: { value: gold }\n`);
+    const changedMapping = await runCli(args(dir, input, e.url, ["--resume"]));
+    expect(changedMapping.code).toBe(2);
+    expect(changedMapping.stderr).toMatch(/mapping changed/);
+
+    const full = await runCli(args(dir, input, e.url, ["--resume", "--full"]));
+    expect(full.code).toBe(0);
+  });
+
+  it("shows the lock, the last runs and the identities with `status`", async () => {
+    const e = await emulator();
+    const { dir, input } = setup(5);
+    await runCli(args(dir, input, e.url));
+    const status = await runCli(["status", "--state", join(dir, "state.db")], {});
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/5/);
+    expect(status.stdout).toMatch(/finished/);
+    expect(status.stdout).toContain(input);
+  });
+});
