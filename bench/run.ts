@@ -1,0 +1,268 @@
+/**
+ * Runs every benchmark in order, prints a table (each figure with its target and PASS/MISS) and
+ * writes bench/out/results.json.
+ *
+ *   npm run bench                                   # everything, full sizes (~4–5 min on 2 cores)
+ *   node dist/bench/run.js --quick                  # smaller sizes (100k rows) for a fast check
+ *   node dist/bench/run.js --only dry-run,overhead  # a subset
+ *
+ * Sections: emulator, source, dry-run, overhead, pacing, adaptation.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { benchAdaptation, benchOverhead, benchPacing } from "./delivery.js";
+import { benchDryRun, benchFiles } from "./dry-run.js";
+import { benchEmulator } from "./emulator.js";
+import { benchSource } from "./source.js";
+
+interface Check {
+  readonly figure: string;
+  readonly value: string;
+  readonly target: string;
+  /** null: reported, no target. */
+  readonly pass: boolean | null;
+}
+
+interface SectionOutcome {
+  readonly checks: Check[];
+  readonly result: unknown;
+}
+
+interface Section {
+  readonly name: string;
+  run(): Promise<SectionOutcome>;
+}
+
+const { values } = parseArgs({
+  options: { only: { type: "string" }, quick: { type: "boolean", default: false } },
+});
+const quick = values.quick === true;
+const sizes = quick ? { small: 10_000, large: 100_000 } : { small: 100_000, large: 1_000_000 };
+
+const n = (value: number) => value.toLocaleString("en-US");
+const info = (figure: string, value: string): Check => ({ figure, value, target: "", pass: null });
+
+/** The highest rate any delivery bench asks of the emulator (adaptation: told 2000/s). */
+const EMULATOR_MIN_RPS = 2_000;
+
+const SECTIONS: readonly Section[] = [
+  {
+    name: "emulator",
+    async run() {
+      const r = await benchEmulator({ mode: "child", requests: quick ? 5_000 : 20_000 });
+      return {
+        result: r,
+        checks: [
+          {
+            figure: "req/s (child process, 64 concurrent)",
+            value: n(r.requestsPerSecond),
+            target: `≥ ${n(EMULATOR_MIN_RPS)} (highest rate a bench asks for)`,
+            pass: r.requestsPerSecond >= EMULATOR_MIN_RPS && r.errors === 0,
+          },
+          info("requests / errors", `${n(r.requests)} / ${n(r.errors)}`),
+        ],
+      };
+    },
+  },
+  {
+    name: "source",
+    async run() {
+      const files = await benchFiles(sizes.large);
+      const r = await benchSource(files.csv);
+      return {
+        result: r,
+        checks: [
+          info(`readSource rows/s (${n(sizes.large)} rows)`, n(r.readSource.rowsPerSecond)),
+          info("bare csv-parse rows/s (same process)", n(r.csvParse.rowsPerSecond)),
+          { figure: "ratio", value: r.ratio.toFixed(2), target: "≥ 1", pass: r.ratio >= 1 },
+        ],
+      };
+    },
+  },
+  {
+    name: "dry-run",
+    async run() {
+      const r = await benchDryRun([sizes.small, sizes.large]);
+      const checks: Check[] = [];
+      for (const size of r.sizes) {
+        const label = `${n(size.rows)} rows (${size.fileMb} MB)`;
+        const last = size.rows === sizes.large;
+        checks.push(
+          info(`${label}: dry run rows/s`, n(size.dryRun.rowsPerSecond)),
+          info(`${label}: bare csv-parse rows/s`, n(size.csvParse.rowsPerSecond)),
+          {
+            figure: `${label}: ratio`,
+            value: size.ratio.toFixed(3),
+            target: last ? `≥ ${r.targets.minRatio}` : "",
+            pass: last ? size.ratio >= r.targets.minRatio : null,
+          },
+          {
+            figure: `${label}: dry run peak RSS`,
+            value: `${size.dryRun.maxRssMb} MB`,
+            target: `< ${r.targets.maxRssMb} MB`,
+            pass: size.dryRun.maxRssMb < r.targets.maxRssMb,
+          },
+          info(`${label}: csv-parse peak RSS`, `${size.csvParse.maxRssMb} MB`),
+          info(
+            `${label}: valid / dead-lettered`,
+            `${n(size.dryRun.valid)} / ${n(size.dryRun.deadLettered)}`,
+          ),
+        );
+      }
+      checks.push({
+        figure: `peak RSS ${n(sizes.large)} ÷ ${n(sizes.small)} rows`,
+        value: r.rssGrowth.toFixed(2),
+        target: "≤ 1.2 (the same for both sizes)",
+        pass: r.rssGrowth <= 1.2,
+      });
+      return { result: r, checks };
+    },
+  },
+  {
+    name: "overhead",
+    async run() {
+      const r = await benchOverhead(quick ? 5_000 : 20_000);
+      return {
+        result: r,
+        checks: [
+          info(`importer req/s (${n(r.rows)} rows, no limit)`, n(r.importerPerSecond)),
+          info("bare undici loop req/s", n(r.barePerSecond)),
+          { figure: "ratio", value: r.ratio.toFixed(3), target: "≥ 0.8", pass: r.ratio >= 0.8 },
+        ],
+      };
+    },
+  },
+  {
+    name: "pacing",
+    async run() {
+      const r = await benchPacing(200, quick ? 10 : 12);
+      return {
+        result: r,
+        checks: [
+          info(
+            `achieved rate (limit ${r.limit}/s, ${r.windows} s)`,
+            `${r.achievedPerSecond}/s, ${n(r.accepted)} accepted`,
+          ),
+          {
+            figure: "efficiency",
+            value: r.efficiency.toFixed(3),
+            target: "≥ 0.97",
+            pass: r.efficiency >= 0.97,
+          },
+          {
+            figure: "over-limit answers",
+            value: n(r.overLimitAnswers),
+            target: "0",
+            pass: r.overLimitAnswers === 0,
+          },
+        ],
+      };
+    },
+  },
+  {
+    name: "adaptation",
+    async run() {
+      const r = await benchAdaptation(quick ? 1_500 : 3_000);
+      return {
+        result: r,
+        checks: [
+          {
+            figure: "accepted (told 2000/s, allowed 300/s)",
+            value: `${n(r.accepted)} of ${n(r.rows)}`,
+            target: "all",
+            pass: r.accepted === r.rows,
+          },
+          {
+            figure: "over-limit share of requests",
+            value: `${(r.overLimitShare * 100).toFixed(2)}% (${n(r.overLimitAnswers)} of ${n(r.requests)})`,
+            target: "≤ 10%",
+            pass: r.overLimitShare <= 0.1,
+          },
+          info("duration", `${(r.durationMs / 1000).toFixed(1)} s`),
+        ],
+      };
+    },
+  },
+];
+
+const only = values.only?.split(",").map((s) => s.trim());
+const unknown = only?.filter((name) => !SECTIONS.some((s) => s.name === name)) ?? [];
+if (unknown.length > 0) {
+  console.error(
+    `unknown section(s): ${unknown.join(", ")}; known: ${SECTIONS.map((s) => s.name).join(", ")}`,
+  );
+  process.exit(2);
+}
+const selected = SECTIONS.filter((s) => only === undefined || only.includes(s.name));
+
+const mark = (pass: boolean | null) => (pass === null ? "" : pass ? "PASS" : "MISS");
+
+function printSection(name: string, seconds: number, checks: readonly Check[]): void {
+  const width = Math.max(...checks.map((c) => c.figure.length), 10);
+  const valueWidth = Math.max(...checks.map((c) => c.value.length), 5);
+  console.log(`\n== ${name} (${seconds.toFixed(1)} s)`);
+  for (const c of checks) {
+    const target = c.target === "" ? "" : `target ${c.target}`;
+    console.log(
+      `  ${c.figure.padEnd(width)}  ${c.value.padStart(valueWidth)}  ${mark(c.pass).padEnd(4)}  ${target}`.trimEnd(),
+    );
+  }
+}
+
+const startedAt = new Date();
+console.log(
+  `dfinery-import benchmarks — ${quick ? "quick" : "full"}; node ${process.version}; ` +
+    `${availableParallelism()} cores; sections: ${selected.map((s) => s.name).join(", ")}`,
+);
+const results: Record<string, unknown> = {};
+const summary: { section: string; pass: boolean }[] = [];
+for (const section of selected) {
+  const started = performance.now();
+  let outcome: SectionOutcome;
+  try {
+    outcome = await section.run();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    outcome = {
+      result: { error: message },
+      checks: [{ figure: "error", value: message, target: "runs", pass: false }],
+    };
+  }
+  const seconds = (performance.now() - started) / 1000;
+  printSection(section.name, seconds, outcome.checks);
+  const pass = outcome.checks.every((c) => c.pass !== false);
+  summary.push({ section: section.name, pass });
+  results[section.name] = {
+    seconds: Number(seconds.toFixed(1)),
+    pass,
+    checks: outcome.checks,
+    result: outcome.result,
+  };
+}
+
+console.log("\n== summary");
+for (const s of summary) console.log(`  ${s.section.padEnd(12)} ${mark(s.pass)}`);
+
+const outDir = fileURLToPath(
+  new URL(import.meta.url.endsWith(".ts") ? "./out/" : "../../bench/out/", import.meta.url),
+);
+mkdirSync(outDir, { recursive: true });
+const outFile = `${outDir}results.json`;
+writeFileSync(
+  outFile,
+  `${JSON.stringify(
+    {
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      mode: quick ? "quick" : "full",
+      node: process.version,
+      cores: availableParallelism(),
+      sections: results,
+    },
+    null,
+    2,
+  )}\n`,
+);
+console.log(`\nwrote ${outFile}`);
