@@ -10,6 +10,7 @@ export type RunErrorCode =
   | "E_USAGE" // bad command line
   | "E_CONFIG" // the mapping file is invalid
   | "E_INPUT" // the input cannot be opened or read (missing file, bad encoding, missing columns)
+  | "E_OUTPUT" // an output file (dead letter, report) cannot be written
   | "E_FATAL_API" // the API refused the credentials (40101, 40201)
   | "E_INTERNAL"; // a bug: never a user's mistake
 
@@ -72,6 +73,17 @@ export class InputError extends ImporterError {
       line === undefined ? `${file}: ${message}` : `${file}:${line}: ${message}`,
       options,
     );
+  }
+}
+
+export class OutputError extends ImporterError {
+  override readonly name = "OutputError";
+  constructor(
+    readonly file: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super("E_OUTPUT", `${file}: ${message}`, options);
   }
 }
 

@@ -103,12 +103,22 @@ function readToken(options: CliOptions, env: NodeJS.ProcessEnv): string {
     }
     const token = text.trim();
     if (token === "") throw new UsageError(`--token-file ${options.tokenFile} is empty`);
-    return token;
+    return checkToken(token, `--token-file ${options.tokenFile}`);
   }
   const token = env.DFINERY_ACCESS_TOKEN?.trim();
   if (token === undefined || token === "") {
     throw new UsageError(
       "no access token: set DFINERY_ACCESS_TOKEN or pass --token-file FILE (or use --dry-run)",
+    );
+  }
+  return checkToken(token, "DFINERY_ACCESS_TOKEN");
+}
+
+/** A header carries visible ASCII only; say so now rather than fail every request. */
+function checkToken(token: string, from: string): string {
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    throw new UsageError(
+      `the access token in ${from} holds spaces, control or non-ASCII characters, which a header cannot carry: check it was copied whole`,
     );
   }
   return token;
@@ -248,8 +258,14 @@ async function execute(
     const report = await runner.execute();
     progress?.stop();
     const stop = report.stoppedBy;
-    if (stop !== null && stop.reason !== "interrupt")
+    if (stop?.reason === "internal") {
+      const bug = runner.bug;
+      io.stderr.write(
+        `import-profiles: internal error (a bug; please report it with this trace):\n${bug instanceof Error ? bug.stack : String(bug)}\n`,
+      );
+    } else if (stop !== null && stop.reason !== "interrupt") {
       io.stderr.write(`import-profiles: ${stop.message}\n`);
+    }
     const code = finish(report);
     session?.end(report, code);
     return code;
@@ -285,7 +301,10 @@ export function exitCode(report: Report): number {
     case "fatal":
       return EXIT.fatal;
     case "input":
+    case "output":
       return EXIT.usage;
+    case "internal":
+      return EXIT.internal;
     case "interrupt":
       return EXIT.interrupted;
     default:

@@ -73,6 +73,13 @@ export function classify(answer: HttpAnswer): AttemptResult {
   }
   const fatal = body === undefined ? undefined : FATAL_MESSAGES[body.code];
   if (fatal !== undefined) return { kind: "fatal", code, message: fatal };
+  if (body === undefined && (status === 404 || status === 405)) {
+    return {
+      kind: "fatal",
+      code,
+      message: `the endpoint answered HTTP ${status} to POST /api/v1/user-profile: check --endpoint`,
+    };
+  }
   if (status === 401 || status === 403) {
     return {
       kind: "fatal",

@@ -25,6 +25,14 @@ const TIMEOUT_CODES = new Set([
 /** A network failure as an attempt result: transient, with a stable code and no secrets. */
 function networkFailure(error: unknown): AttemptResult {
   const code = (error as { code?: unknown }).code;
+  if (code === "UND_ERR_INVALID_ARG") {
+    // The request itself cannot be made (e.g. a header value undici refuses): no retry can help.
+    return {
+      kind: "fatal",
+      code: "INVALID_REQUEST",
+      message: "the request could not be built (UND_ERR_INVALID_ARG)",
+    };
+  }
   const detail = typeof code === "string" ? code : error instanceof Error ? error.name : "error";
   const timeout = typeof code === "string" && TIMEOUT_CODES.has(code);
   return {

@@ -5,7 +5,7 @@ import { IdentityOrder } from "../delivery/identity-order.js";
 import { Pacer } from "../delivery/pacer.js";
 import type { Rate } from "../delivery/rate.js";
 import { DEFAULT_RETRY_POLICY } from "../delivery/retry-policy.js";
-import { ImporterError, type RowFailure, rowFailure } from "../errors.js";
+import { ImporterError, type RowFailure } from "../errors.js";
 import type { Mapping } from "../mapping/types.js";
 import { DeadLetterFile } from "../sinks/dead-letter.js";
 import type { Report, StopReason } from "../sinks/report.js";
@@ -83,6 +83,9 @@ export class ImportRun {
   #finishedAt: number | null = null;
   #sampled = 0;
   #pacer: Pacer | undefined;
+  #bug: unknown;
+  /** Lines of rows read and not yet finished: bounded by the read-ahead window. */
+  readonly #pipeline = new Set<number>();
 
   constructor(options: ImportOptions, deps: ImportDeps = {}) {
     this.#options = options;
@@ -111,43 +114,61 @@ export class ImportRun {
     this.#stop.abort();
   }
 
-  /** Reads, maps and delivers every row. Throws only for a bug; input errors stop the run (exit 2). */
+  /**
+   * Reads, maps and delivers every row. Never throws: an unreadable input, an unwritable output or
+   * a bug stops the run (`stoppedBy`), and the rows already in the pipeline still finish first.
+   */
   async execute(): Promise<Report> {
     const { delivery } = this.#options;
     const window = new Window(this.#deps.readAhead ?? (delivery?.concurrency ?? 1) * 2 + 16);
     let client: ProfileClient | undefined;
     let deps: DeliveryDeps | undefined;
-    if (delivery !== undefined) {
-      const sender =
-        this.#deps.sender ?? new ProfileClient({ ...delivery, connections: delivery.concurrency });
-      if (sender instanceof ProfileClient) client = sender;
-      this.#pacer = new Pacer({ rate: delivery.rate, concurrency: delivery.concurrency });
-      deps = {
-        sender,
-        pacer: this.#pacer,
-        policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: delivery.maxAttempts },
-        stop: this.#stop.signal,
-        onFatal: (_code, message) => this.#halt("fatal", message),
-        now: this.#now,
-        stats: this.#stats,
-      };
-    }
     try {
-      try {
-        await this.#readAll(window, deps);
-      } catch (error) {
-        // The input became unreadable mid-file, or a column is missing: stop, account for what was read.
-        if (!(error instanceof ImporterError)) throw error;
-        this.#halt("input", error.message);
+      this.#deadLetter.check();
+      if (delivery !== undefined) {
+        const sender =
+          this.#deps.sender ??
+          new ProfileClient({ ...delivery, connections: delivery.concurrency });
+        if (sender instanceof ProfileClient) client = sender;
+        this.#pacer = new Pacer({ rate: delivery.rate, concurrency: delivery.concurrency });
+        deps = {
+          sender,
+          pacer: this.#pacer,
+          policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: delivery.maxAttempts },
+          stop: this.#stop.signal,
+          onFatal: (_code, message) => this.#halt("fatal", message),
+          now: this.#now,
+          stats: this.#stats,
+          health: { consecutiveFailures: 0 },
+        };
       }
-      await window.drain();
-    } finally {
-      this.#deadLetter.close();
-      await this.#pacer?.close();
-      await client?.close();
-      this.#finishedAt = this.#now();
+      await this.#readAll(window, deps);
+    } catch (error) {
+      this.#stopFor(error);
     }
+    await window.drain();
+    this.#deadLetter.close();
+    await this.#pacer?.close();
+    await client?.close();
+    this.#finishedAt = this.#now();
     return this.snapshot();
+  }
+
+  /** An error that ends the run: the user's (input, output) or ours (a bug, kept for the CLI). */
+  #stopFor(error: unknown): void {
+    if (error instanceof ImporterError && (error.code === "E_INPUT" || error.code === "E_CONFIG")) {
+      this.#halt("input", error.message);
+    } else if (error instanceof ImporterError && error.code === "E_OUTPUT") {
+      this.#halt("output", error.message);
+    } else {
+      this.#bug ??= error;
+      this.#halt("internal", error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /** The first bug that stopped the run, for the CLI to print with its stack. */
+  get bug(): unknown {
+    return this.#bug;
   }
 
   async #readAll(window: Window, deps: DeliveryDeps | undefined): Promise<void> {
@@ -161,7 +182,7 @@ export class ImportRun {
     });
     for await (const item of workItems(source, { input, format, mapping })) {
       if (this.#stop.signal.aborted) break;
-      if (this.#state.skip(item.line)) continue; // done by an interrupted pass of this run
+      if (this.#state.skip(item.at)) continue; // done by an interrupted pass of this run
       this.#rows++;
       if (item.kind === "failed") {
         this.#fail(item, null, item.failure, 0);
@@ -178,13 +199,17 @@ export class ImportRun {
         this.#notAttemptedRow(item.line);
         break;
       }
+      this.#pipeline.add(item.line);
       this.#process(item, deps)
         .catch((error: unknown) => {
-          // A bug, not the row's fault: keep the row (dead-letter it) and say what happened.
-          const message = error instanceof Error ? error.message : String(error);
-          this.#fail(item, null, rowFailure("api", "INTERNAL", message), 0);
+          // Not the row's fault (a bug, the state file failing): stop; the row is not attempted.
+          this.#stopFor(error);
+          this.#notAttemptedRow(item.line);
         })
-        .finally(() => window.release());
+        .finally(() => {
+          this.#pipeline.delete(item.line);
+          window.release();
+        });
     }
   }
 
@@ -199,8 +224,8 @@ export class ImportRun {
     try {
       const diff = this.#state.diff(update);
       if (diff.unchanged) {
+        this.#state.unchanged(item.at);
         this.#unchanged++;
-        this.#state.unchanged(line);
         return;
       }
       if (deps === undefined) {
@@ -209,8 +234,8 @@ export class ImportRun {
       }
       const outcome = await deliver(update, deps);
       if (outcome.kind === "accepted") {
+        this.#state.accepted(item.at, diff);
         this.#accepted++;
-        this.#state.accepted(line, diff);
       } else if (outcome.kind === "failed") {
         this.#fail(item, update, outcome.failure, outcome.attempts);
       } else {
@@ -235,18 +260,32 @@ export class ImportRun {
     }
   }
 
+  /** Dead-letters a row. If the file cannot be written, the run stops and the row is not attempted. */
   #fail(item: WorkItem, payload: ProfileUpdate | null, error: RowFailure, attempts: number): void {
-    this.#deadLetter.write({
-      line: item.line,
-      row: item.row,
-      payload,
-      error,
-      attempts,
-      at: new Date(this.#now()).toISOString(),
-      format: item.format,
-    });
+    try {
+      this.#deadLetter.write({
+        line: item.line,
+        row: item.row,
+        payload,
+        error,
+        attempts,
+        at: new Date(this.#now()).toISOString(),
+        format: item.format,
+      });
+    } catch (writeError) {
+      this.#stopFor(writeError);
+      this.#notAttemptedRow(item.line);
+      return;
+    }
     this.#deadLettered++;
-    this.#state.deadLettered(item.line);
+    this.#state.deadLettered(item.at);
+  }
+
+  /** The first line not delivered because the run stopped, counting rows still in the pipeline. */
+  #firstUnfinishedLine(): number | null {
+    let first = this.#firstNotAttemptedLine;
+    for (const line of this.#pipeline) if (first === null || line < first) first = line;
+    return first;
   }
 
   /** Counters for progress display, while the run goes on. */
@@ -279,7 +318,7 @@ export class ImportRun {
       deadLettered: this.#deadLettered,
       unchanged: this.#unchanged,
       notAttempted: this.#notAttempted + (this.#rows - settled),
-      firstNotAttemptedLine: this.#firstNotAttemptedLine,
+      firstNotAttemptedLine: this.#firstUnfinishedLine(),
       retries: this.#stats.retries,
       rateLimited: this.#stats.rateLimited,
       rateLimitWaitMs: this.#pacer?.waitedMs ?? 0,

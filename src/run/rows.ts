@@ -7,10 +7,16 @@ import type { SourceFormat, SourceItem } from "../source/types.js";
 import { isDeadLetterRecord, toReplayItem } from "./replay.js";
 
 /** A row as the delivery stage sees it: mapped, or failed before sending. */
+/**
+ * `line` is the row's line in the original input (what reports and dead-letter records show);
+ * `at` is its line in the file being read now, strictly increasing (what resume progress tracks).
+ * They differ only when a dead-letter file is replayed.
+ */
 export type WorkItem =
   | {
       readonly kind: "mapped";
       readonly line: number;
+      readonly at: number;
       readonly row: unknown;
       readonly format: SourceFormat;
       readonly update: ProfileUpdate;
@@ -18,6 +24,7 @@ export type WorkItem =
   | {
       readonly kind: "failed";
       readonly line: number;
+      readonly at: number;
       readonly row: unknown;
       readonly format: SourceFormat;
       readonly failure: RowFailure;
@@ -49,6 +56,7 @@ export async function* workItems(
       yield {
         kind: "failed",
         line: item.line,
+        at: item.line,
         row: item.raw,
         format: options.format,
         failure: item.failure,
@@ -58,19 +66,27 @@ export async function* workItems(
     // A dead-letter file given as input is replayed: decided on its first row.
     replay ??= options.format === "ndjson" && isDeadLetterRecord(item.cells);
     if (!replay) {
-      yield mapRow(mapping, item.line, item.cells, options.format, null, false);
+      yield mapRow(mapping, item.line, item.line, item.cells, options.format, null, false);
       continue;
     }
     const r = toReplayItem(item.cells, item.line);
     yield r.kind === "unreadable"
-      ? { kind: "failed", line: r.line, row: r.row, format: options.format, failure: r.failure }
-      : mapRow(mapping, r.line, r.cells, r.format, r.payload, true);
+      ? {
+          kind: "failed",
+          line: r.line,
+          at: item.line,
+          row: r.row,
+          format: options.format,
+          failure: r.failure,
+        }
+      : mapRow(mapping, r.line, item.line, r.cells, r.format, r.payload, true);
   }
 }
 
 function mapRow(
   mapping: Mapping | null,
   line: number,
+  at: number,
   cells: Readonly<Record<string, unknown>>,
   format: SourceFormat,
   stored: ProfileUpdate | null,
@@ -79,12 +95,12 @@ function mapRow(
   if (mapping !== null) {
     const mapped = applyMapping(mapping, { kind: "row", line, cells }, format);
     return mapped.ok
-      ? { kind: "mapped", line, row: cells, format, update: mapped.update }
-      : { kind: "failed", line, row: cells, format, failure: mapped.failure };
+      ? { kind: "mapped", line, at, row: cells, format, update: mapped.update }
+      : { kind: "failed", line, at, row: cells, format, failure: mapped.failure };
   }
-  if (stored !== null) return { kind: "mapped", line, row: cells, format, update: stored };
+  if (stored !== null) return { kind: "mapped", line, at, row: cells, format, update: stored };
   const failure = replay
     ? rowFailure("input", "REPLAY_NO_PAYLOAD", "this row was never mapped: replay it with --map")
     : rowFailure("input", "REPLAY_RECORD", "without --map, the input must be a dead-letter file");
-  return { kind: "failed", line, row: cells, format, failure };
+  return { kind: "failed", line, at, row: cells, format, failure };
 }

@@ -1,6 +1,17 @@
-import { closeSync, fchmodSync, fsyncSync, openSync, rmSync, writeSync } from "node:fs";
+import {
+  accessSync,
+  closeSync,
+  constants,
+  fchmodSync,
+  fsyncSync,
+  openSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from "node:fs";
+import { dirname } from "node:path";
 import type { ProfileUpdate } from "../api/dfinery.js";
-import type { RowFailure } from "../errors.js";
+import { OutputError, type RowFailure } from "../errors.js";
 import type { SourceFormat } from "../source/types.js";
 
 /** One line of the dead-letter file: enough to see why, and to send the row again. */
@@ -19,6 +30,8 @@ export interface DeadLetterRecord {
   readonly format: SourceFormat;
 }
 
+const why = (error: unknown) => (error as NodeJS.ErrnoException).code ?? String(error);
+
 /**
  * Append-only NDJSON file of rows that were not delivered. Created on the first failure with mode
  * 0600 (it holds personal data). Each record is written with one synchronous write, so a kill -9
@@ -27,6 +40,7 @@ export interface DeadLetterRecord {
 export class DeadLetterFile {
   #fd: number | undefined;
   #count = 0;
+  #closed = false;
 
   /** `append`: add to the file an interrupted pass of the same run left, instead of starting anew. */
   constructor(
@@ -34,12 +48,35 @@ export class DeadLetterFile {
     readonly append = false,
   ) {}
 
-  write(record: DeadLetterRecord): void {
-    if (this.#fd === undefined) {
-      this.#fd = openSync(this.path, this.append ? "a" : "w", 0o600);
-      fchmodSync(this.#fd, 0o600); // an existing file keeps its old mode through open()
+  /** Fails early (before any row is read) when the file could not be written. */
+  check(): void {
+    try {
+      accessSync(dirname(this.path), constants.W_OK);
+      if (statSync(this.path, { throwIfNoEntry: false })?.isDirectory() === true) {
+        throw new OutputError(this.path, "is a folder; --dead-letter needs a file name");
+      }
+    } catch (error) {
+      if (error instanceof OutputError) throw error;
+      throw new OutputError(this.path, `cannot write the dead-letter file here (${why(error)})`, {
+        cause: error,
+      });
     }
-    writeSync(this.#fd, `${JSON.stringify(record)}\n`);
+  }
+
+  /** Writes one record. Throws OutputError when the file cannot be written (or is closed). */
+  write(record: DeadLetterRecord): void {
+    if (this.#closed) throw new OutputError(this.path, "written after it was closed (a bug)");
+    try {
+      if (this.#fd === undefined) {
+        this.#fd = openSync(this.path, this.append ? "a" : "w", 0o600);
+        fchmodSync(this.#fd, 0o600); // an existing file keeps its old mode through open()
+      }
+      writeSync(this.#fd, `${JSON.stringify(record)}\n`);
+    } catch (error) {
+      throw new OutputError(this.path, `cannot write the dead-letter file (${why(error)})`, {
+        cause: error,
+      });
+    }
     this.#count++;
   }
 
@@ -52,6 +89,8 @@ export class DeadLetterFile {
    * removed (unless appending), so the file's presence always means this run has rows to look at.
    */
   close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     if (this.#fd === undefined) {
       if (!this.append) rmSync(this.path, { force: true });
       return;

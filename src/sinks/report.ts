@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 
 /** Why a run stopped before the end of its input. */
-export type StopReason = "fatal" | "interrupt" | "input";
+export type StopReason = "fatal" | "interrupt" | "input" | "output" | "internal";
 
 /** The run summary. `rows = accepted + deadLettered + unchanged + notAttempted`, always. */
 export interface Report {

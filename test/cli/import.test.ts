@@ -199,4 +199,58 @@ describe("import-profiles", () => {
     expect(result.code).toBe(0);
     expect(e.store.count()).toBe(3);
   });
+
+  it("stops when the API fails request after request, instead of dead-lettering every row", async () => {
+    const e = await emulator({ failRate: 1 });
+    const dir = tempDir();
+    const input = write(dir, "users.csv", usersCsv(2_000));
+    const map = write(dir, "m.yaml", USERS_MAPPING);
+    const result = await runCli(args(dir, input, map, e.url, ["--concurrency", "8"]));
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/failed 50 requests in a row/);
+    const report = readJson(join(dir, "report.json"));
+    expect(report.deadLettered).toBe(0);
+    expect(report.notAttempted).toBe(report.rows);
+    expect(e.store.stats().requests).toBeLessThan(70);
+  });
+
+  it("stops at once when the endpoint is not the API (HTTP 404)", async () => {
+    const e = await emulator();
+    const dir = tempDir();
+    const input = write(dir, "users.csv", usersCsv(100));
+    const map = write(dir, "m.yaml", USERS_MAPPING);
+    const result = await runCli(
+      args(dir, input, map, `${e.url}/wrong-base`, ["--concurrency", "4"]),
+    );
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/HTTP 404 .*check --endpoint/);
+    expect(e.store.stats().requests).toBeLessThanOrEqual(4);
+  });
+
+  it("refuses a token a header cannot carry, before sending anything", async () => {
+    const e = await emulator();
+    const dir = tempDir();
+    const input = write(dir, "users.csv", usersCsv(3));
+    const map = write(dir, "m.yaml", USERS_MAPPING);
+    const result = await runCli(args(dir, input, map, e.url), {
+      DFINERY_ACCESS_TOKEN: "abc def\u200b",
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/cannot carry/);
+    expect(result.stderr).not.toContain("abc def");
+    expect(e.store.stats().requests).toBe(0);
+  });
+
+  it("says before reading anything that the dead-letter file cannot be written", async () => {
+    const e = await emulator();
+    const dir = tempDir();
+    const input = write(dir, "users.csv", usersCsv(3, new Set([1])));
+    const map = write(dir, "m.yaml", USERS_MAPPING);
+    const argv = args(dir, input, map, e.url);
+    argv[argv.indexOf("--dead-letter") + 1] = join(dir, "no-such-folder", "dl.ndjson");
+    const result = await runCli(argv);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/cannot write the dead-letter file/);
+    expect(e.store.stats().requests).toBe(0);
+  });
 });

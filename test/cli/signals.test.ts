@@ -91,6 +91,7 @@ describe("stopping the importer", () => {
       report.accepted + report.deadLettered + report.unchanged + report.notAttempted,
     );
     expect(report.notAttempted).toBeGreaterThan(0);
+    expect(report.firstNotAttemptedLine).toBe(2); // the first row was still in flight
     expect(readNdjson(join(dir, "dl.ndjson")).length).toBe(report.deadLettered);
   });
 

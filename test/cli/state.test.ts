@@ -257,4 +257,25 @@ describe("import-profiles --state", () => {
     expect(status.stdout).toMatch(/finished/);
     expect(status.stdout).toContain(input);
   });
+
+  it("replays a dead-letter file with --state, whatever the order of its records", async () => {
+    const failing = await emulator({ catalog: { other: "String" } });
+    const dir = tempDir();
+    write(dir, "m.yaml", USERS_MAPPING);
+    // Mapping failures (lines 3, 5) are written at once, API failures when their answers come:
+    // the dead-letter file is not in line order.
+    const input = write(dir, "users.csv", usersCsv(6, new Set([1, 3])));
+    expect((await runCli(args(dir, input, failing.url))).code).toBe(1);
+    const deadLetter = join(dir, "dl.ndjson");
+    const lines = readNdjson(deadLetter).map((r) => r.line);
+    expect([...lines].sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7]);
+    const fixed = write(dir, "fixed.yaml", USERS_MAPPING.replace("type: Long", "type: String"));
+    const healthy = await emulator();
+    const argv = args(dir, deadLetter, healthy.url);
+    argv[argv.indexOf("--map") + 1] = fixed;
+    argv[argv.indexOf("--dead-letter") + 1] = join(dir, "replay.dead-letter.ndjson");
+    const replay = await runCli(argv);
+    expect(replay.code).toBe(0);
+    expect(healthy.store.count()).toBe(6);
+  });
 });

@@ -71,3 +71,13 @@ describe("classify", () => {
     expect(classify({ status: 403, text: "", rate: {} }).kind).toBe("fatal");
   });
 });
+
+describe("classify: a wrong endpoint", () => {
+  it("stops the run on a 404 or 405 without an API body instead of failing every row", () => {
+    expect(classify({ status: 404, text: "Not Found", rate: {} })).toMatchObject({
+      kind: "fatal",
+      code: "HTTP_404",
+    });
+    expect(classify({ status: 405, text: "", rate: {} }).kind).toBe("fatal");
+  });
+});

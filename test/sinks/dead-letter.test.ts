@@ -51,3 +51,37 @@ describe("DeadLetterFile", () => {
     expect(statSync(replaced).mode & 0o777).toBe(0o600);
   });
 });
+
+describe("DeadLetterFile failures", () => {
+  it("says before any row is read that its folder cannot be written", () => {
+    const file = new DeadLetterFile(join(dir(), "missing", "x.ndjson"));
+    expect(() => file.check()).toThrow(/cannot write the dead-letter file here \(ENOENT\)/);
+    expect(() => new DeadLetterFile(dir()).check()).toThrow(/is a folder/);
+  });
+
+  it("refuses a write after close instead of truncating what was written", () => {
+    const path = join(dir(), "x.ndjson");
+    const file = new DeadLetterFile(path);
+    file.write(record(1));
+    file.close();
+    expect(() => file.write(record(2))).toThrow(/after it was closed/);
+    expect(readFileSync(path, "utf8").trimEnd().split("\n")).toHaveLength(1);
+  });
+
+  it("appends to the file of an interrupted pass and keeps it when nothing fails", () => {
+    const path = join(dir(), "x.ndjson");
+    writeFileSync(path, `${JSON.stringify(record(1))}\n`);
+    const none = new DeadLetterFile(path, true);
+    none.close();
+    expect(existsSync(path)).toBe(true);
+    const more = new DeadLetterFile(path, true);
+    more.write(record(5));
+    more.close();
+    expect(
+      readFileSync(path, "utf8")
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l).line),
+    ).toEqual([1, 5]);
+  });
+});
