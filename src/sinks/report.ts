@@ -48,7 +48,10 @@ export function formatSummary(report: Report): string {
       `${n(report.accepted)} ${verb}, ${n(report.unchanged)} unchanged, ` +
       `${n(report.deadLettered)} dead-lettered, ${n(report.notAttempted)} not attempted`,
   ];
-  if (!report.dryRun && (report.retries > 0 || report.rateLimited > 0)) {
+  if (
+    !report.dryRun &&
+    (report.retries > 0 || report.rateLimited > 0 || report.rateLimitWaitMs > 0)
+  ) {
     lines.push(
       `retries: ${n(report.retries)}; rate-limited answers: ${n(report.rateLimited)}; ` +
         `waited for the rate limit: ${duration(report.rateLimitWaitMs)}`,
