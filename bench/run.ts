@@ -6,7 +6,7 @@
  *   node dist/bench/run.js --quick                  # smaller sizes (100k rows) for a fast check
  *   node dist/bench/run.js --only dry-run,overhead  # a subset
  *
- * Sections: emulator, source, dry-run, overhead, pacing, adaptation.
+ * Sections: emulator, source, dry-run, overhead, pacing, adaptation, diff, resume.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -16,6 +16,7 @@ import { benchAdaptation, benchOverhead, benchPacing } from "./delivery.js";
 import { benchDryRun, benchFiles } from "./dry-run.js";
 import { benchEmulator } from "./emulator.js";
 import { benchSource } from "./source.js";
+import { benchDiff, benchResume } from "./state.js";
 
 interface Check {
   readonly figure: string;
@@ -181,6 +182,49 @@ const SECTIONS: readonly Section[] = [
             pass: r.overLimitShare <= 0.1,
           },
           info("duration", `${(r.durationMs / 1000).toFixed(1)} s`),
+        ],
+      };
+    },
+  },
+  {
+    name: "diff",
+    async run() {
+      const r = await benchDiff(sizes.large);
+      return {
+        result: r,
+        checks: [
+          info(
+            `first run with --state (${n(r.rows)} rows, all sent)`,
+            `${n(r.firstRun.rowsPerSecond)} rows/s`,
+          ),
+          info(
+            "nightly run, 1% changed",
+            `${n(r.nightly.rowsPerSecond)} rows/s (${(r.nightly.ms / 1000).toFixed(1)} s)`,
+          ),
+          {
+            figure: "requests sent by the nightly run",
+            value: `${n(r.nightly.requests)}`,
+            target: `exactly the ${n(r.changed)} changed rows`,
+            pass: r.nightly.requests === r.changed,
+          },
+        ],
+      };
+    },
+  },
+  {
+    name: "resume",
+    async run() {
+      const r = await benchResume(quick ? 5_000 : 20_000);
+      return {
+        result: r,
+        checks: [
+          info("accepted before kill -9", `${n(r.acceptedBeforeKill)} of ${n(r.rows)}`),
+          {
+            figure: "rows sent twice after --resume",
+            value: n(r.sentTwice),
+            target: `≤ ${r.concurrency} (the in-flight bound)`,
+            pass: r.sentTwice <= r.concurrency && r.resumedExit === 0,
+          },
         ],
       };
     },

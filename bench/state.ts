@@ -1,0 +1,191 @@
+/**
+ * Nightly-run benchmarks (issue: state store).
+ *  - diff: a first run over N rows with --state (every row sent), then the same file with 1% of
+ *    the rows changed (shuffled positions): rows/s of the second run and the requests it sent,
+ *    which must be exactly the changed rows. The emulator is unlimited.
+ *  - resume: a run killed with SIGKILL mid-way, then --resume: rows sent twice, which must be at
+ *    most the rows in flight (--concurrency).
+ */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startEmulator } from "../src/emulator/index.js";
+import { builtPath, startEmulatorChild } from "./child.js";
+
+const TOKEN = "bench-token";
+const SERVICE = "bench-service";
+const MAPPING = `identity:
+  external_id: id
+  email: { column: email, transform: [trim, lowercase] }
+properties:
+  df_name: name
+  points: { column: points, type: Long }
+  df_sms_ads_optin: { column: sms, type: Boolean }
+  tier: tier
+`;
+
+async function writeCsv(file: string, rows: number, changed: ReadonlySet<number>): Promise<void> {
+  const out = createWriteStream(file);
+  out.write("id,email,name,points,sms,tier\n");
+  for (let i = 0; i < rows; i++) {
+    const points = changed.has(i) ? i + 1_000_000 : i;
+    const line = `u${i},User${i}@Example.com,User ${i},${points},${i % 3 === 0 ? "Y" : "N"},${i % 5 === 0 ? "gold" : "basic"}\n`;
+    if (!out.write(line)) await once(out, "drain");
+  }
+  out.end();
+  await once(out, "finish");
+}
+
+interface CliRun {
+  readonly code: number | null;
+  readonly ms: number;
+}
+
+function cli(dir: string, args: readonly string[]): { done: Promise<CliRun>; kill: () => void } {
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    [builtPath("cli/import-profiles.js"), ...args, "--quiet", "--log-level", "warn"],
+    {
+      cwd: dir,
+      env: { ...process.env, DFINERY_ACCESS_TOKEN: TOKEN },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  const done = once(child, "exit").then(([code]) => ({
+    code: code as number | null,
+    ms: performance.now() - started,
+  }));
+  return { done, kill: () => child.kill("SIGKILL") };
+}
+
+const common = (dir: string, url: string, input: string, concurrency: number) => [
+  input,
+  "--map",
+  join(dir, "m.yaml"),
+  "--endpoint",
+  url,
+  "--service-id",
+  SERVICE,
+  "--rate",
+  "1000000/s",
+  "--concurrency",
+  String(concurrency),
+  "--state",
+  join(dir, "state.db"),
+  "--dead-letter",
+  join(dir, "dl.ndjson"),
+];
+
+/** Requests the emulator child says it answered when it stopped. */
+function requestsOf(stopLine: string): number {
+  const match = /stopped after (\d+) requests/.exec(stopLine);
+  if (match?.[1] === undefined) throw new Error(`unexpected emulator output: ${stopLine}`);
+  return Number(match[1]);
+}
+
+export interface DiffResult {
+  rows: number;
+  changed: number;
+  firstRun: { ms: number; rowsPerSecond: number; requests: number };
+  nightly: { ms: number; rowsPerSecond: number; requests: number };
+}
+
+export async function benchDiff(rows = 1_000_000): Promise<DiffResult> {
+  const dir = mkdtempSync(join(tmpdir(), "bench-state-"));
+  try {
+    writeFileSync(join(dir, "m.yaml"), MAPPING);
+    const input = join(dir, "users.csv");
+    await writeCsv(input, rows, new Set());
+    const changed = new Set<number>();
+    for (let i = 0; changed.size < rows / 100; i++) changed.add((i * 7_919 + 13) % rows); // spread out
+    const emulator1 = await startEmulatorChild([
+      "--limit",
+      "none",
+      "--token",
+      TOKEN,
+      "--service-id",
+      SERVICE,
+    ]);
+    const first = await cli(dir, common(dir, emulator1.url, input, 32)).done;
+    const firstRequests = requestsOf(await emulator1.close());
+    if (first.code !== 0) throw new Error(`first run exited ${first.code}`);
+    await writeCsv(input, rows, changed);
+    const emulator2 = await startEmulatorChild([
+      "--limit",
+      "none",
+      "--token",
+      TOKEN,
+      "--service-id",
+      SERVICE,
+    ]);
+    const nightly = await cli(dir, common(dir, emulator2.url, input, 32)).done;
+    const nightlyRequests = requestsOf(await emulator2.close());
+    if (nightly.code !== 0) throw new Error(`nightly run exited ${nightly.code}`);
+    return {
+      rows,
+      changed: changed.size,
+      firstRun: {
+        ms: Math.round(first.ms),
+        rowsPerSecond: Math.round(rows / (first.ms / 1000)),
+        requests: firstRequests,
+      },
+      nightly: {
+        ms: Math.round(nightly.ms),
+        rowsPerSecond: Math.round(rows / (nightly.ms / 1000)),
+        requests: nightlyRequests,
+      },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface ResumeResult {
+  rows: number;
+  concurrency: number;
+  acceptedBeforeKill: number;
+  sentTwice: number;
+  resumedExit: number | null;
+}
+
+export async function benchResume(rows = 20_000, concurrency = 32): Promise<ResumeResult> {
+  const dir = mkdtempSync(join(tmpdir(), "bench-resume-"));
+  const emulator = await startEmulator({
+    limit: null,
+    latencyMs: 2,
+    jitterMs: 8,
+    token: TOKEN,
+    serviceId: SERVICE,
+  });
+  try {
+    writeFileSync(join(dir, "m.yaml"), MAPPING);
+    const input = join(dir, "users.csv");
+    await writeCsv(input, rows, new Set());
+    const args = [...common(dir, emulator.url, input, concurrency)];
+    args[args.indexOf("1000000/s")] = "4000/s";
+    const run = cli(dir, args);
+    const deadline = Date.now() + 60_000;
+    while (emulator.store.count() < rows / 3 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 5));
+    run.kill();
+    await run.done;
+    const acceptedBeforeKill = emulator.store.count();
+    const resumed = await cli(dir, [...args, "--resume"]).done;
+    const ids = new Set(emulator.store.list().map((r) => r.identity.external_id));
+    if (ids.size !== rows)
+      throw new Error(`after resume ${ids.size} of ${rows} identities were accepted`);
+    return {
+      rows,
+      concurrency,
+      acceptedBeforeKill,
+      sentTwice: emulator.store.count() - ids.size,
+      resumedExit: resumed.code,
+    };
+  } finally {
+    await emulator.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
