@@ -77,6 +77,8 @@ const common = (dir: string, url: string, input: string, concurrency: number) =>
   join(dir, "state.db"),
   "--dead-letter",
   join(dir, "dl.ndjson"),
+  "--log",
+  join(dir, "import.log"),
 ];
 
 /** Requests the emulator child says it answered when it stopped. */
