@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
+import { afterEach } from "vitest";
 import { main } from "../../src/cli/main.js";
+import { type Emulator, type EmulatorInit, startEmulator } from "../../src/emulator/index.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const BUILT_CLI = join(ROOT, "dist/src/cli/import-profiles.js");
@@ -111,3 +113,20 @@ export const USERS_MAPPING = `identity:
 properties:
   points: { column: points, type: Long }
 `;
+
+/**
+ * Registers an afterEach that closes every emulator a test started, and returns the function that
+ * starts one (unlimited unless the test sets a limit).
+ */
+export function emulatorPerTest(): (init?: EmulatorInit) => Promise<Emulator> {
+  let started: Emulator[] = [];
+  afterEach(async () => {
+    for (const e of started) await e.close();
+    started = [];
+  });
+  return async (init = {}) => {
+    const e = await startEmulator({ limit: null, ...init });
+    started.push(e);
+    return e;
+  };
+}

@@ -1,7 +1,7 @@
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { type Emulator, type EmulatorInit, startEmulator } from "../../src/emulator/index.js";
+import { describe, expect, it } from "vitest";
 import {
+  emulatorPerTest,
   readJson,
   readNdjson,
   runCli,
@@ -11,17 +11,7 @@ import {
   write,
 } from "./helpers.js";
 
-let emulators: Emulator[] = [];
-afterEach(async () => {
-  for (const e of emulators) await e.close();
-  emulators = [];
-});
-
-async function emulator(init: EmulatorInit = {}): Promise<Emulator> {
-  const e = await startEmulator({ limit: null, ...init });
-  emulators.push(e);
-  return e;
-}
+const emulator = emulatorPerTest();
 
 const common = (dir: string, url: string, name: string) => [
   "--endpoint",

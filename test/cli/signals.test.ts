@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../../src/emulator/index.js";
+import { describe, expect, it } from "vitest";
 import {
+  emulatorPerTest,
   readJson,
   readNdjson,
   spawnCli,
@@ -14,11 +14,7 @@ import {
   write,
 } from "./helpers.js";
 
-let emulator: Emulator | undefined;
-afterEach(async () => {
-  await emulator?.close();
-  emulator = undefined;
-});
+const startEmulator = emulatorPerTest();
 
 function start(dir: string, url: string, rows: number, bad: Set<number>, rate: string) {
   const input = write(dir, "users.csv", usersCsv(rows, bad));
@@ -51,10 +47,10 @@ const everyTenth = (rows: number) =>
 
 describe("stopping the importer", () => {
   it("on Ctrl-C stops reading, lets requests in flight finish, writes the report and exits 130", async () => {
-    emulator = await startEmulator({ limit: null, latencyMs: 50 });
+    const emulator = await startEmulator({ latencyMs: 50 });
     const dir = tempDir();
     const child = start(dir, emulator.url, 2_000, everyTenth(2_000), "100/s");
-    await waitFor(() => (emulator?.store.count() ?? 0) >= 20);
+    await waitFor(() => (emulator.store.count() ?? 0) >= 20);
     child.kill("SIGINT");
     const { code } = await child.exited;
     expect(code).toBe(130);
@@ -73,7 +69,7 @@ describe("stopping the importer", () => {
   });
 
   it("on a second Ctrl-C exits at once, still with a whole report and dead-letter file", async () => {
-    emulator = await startEmulator({ limit: null, latencyMs: 5_000 });
+    const emulator = await startEmulator({ latencyMs: 5_000 });
     const dir = tempDir();
     const child = start(dir, emulator.url, 500, everyTenth(500), "1000/s");
     // Requests are in flight (answers take 5 s) once the first bad row has been dead-lettered.
@@ -96,11 +92,11 @@ describe("stopping the importer", () => {
   });
 
   it("killed with SIGKILL mid-run, leaves a dead-letter file of whole lines", async () => {
-    emulator = await startEmulator({ limit: null, latencyMs: 2 });
+    const emulator = await startEmulator({ latencyMs: 2 });
     const dir = tempDir();
     const rows = 5_000;
     const child = start(dir, emulator.url, rows, everyTenth(rows), "400/s");
-    await waitFor(() => (emulator?.store.count() ?? 0) >= 200);
+    await waitFor(() => (emulator.store.count() ?? 0) >= 200);
     child.kill("SIGKILL");
     const { signal } = await child.exited;
     expect(signal).toBe("SIGKILL");

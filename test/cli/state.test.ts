@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { type Emulator, type EmulatorInit, startEmulator } from "../../src/emulator/index.js";
+import { describe, expect, it } from "vitest";
 import {
+  emulatorPerTest,
   readJson,
   readNdjson,
   runCli,
@@ -15,17 +15,7 @@ import {
   write,
 } from "./helpers.js";
 
-let emulators: Emulator[] = [];
-afterEach(async () => {
-  for (const e of emulators) await e.close();
-  emulators = [];
-});
-
-async function emulator(init: EmulatorInit = {}): Promise<Emulator> {
-  const e = await startEmulator({ limit: null, ...init });
-  emulators.push(e);
-  return e;
-}
+const emulator = emulatorPerTest();
 
 function args(dir: string, input: string, url: string, extra: string[] = []): string[] {
   return [
