@@ -123,12 +123,21 @@ export class Pacer {
       if (queue.length === 0) return;
       const now = this.#clock.now();
       if (this.#pausedUntil !== 0) {
-        if (this.#pausedUntil > now) return this.#wake(this.#pausedUntil);
+        if (this.#pausedUntil > now) {
+          this.#wake(this.#pausedUntil);
+          return;
+        }
         this.#resume();
       }
       if (this.#permits !== null && this.#gateUntil <= now) this.#permits = null; // a new window
-      if (this.#permits === 0) return this.#wake(this.#gateUntil);
-      if (this.#nextStart > now) return this.#wake(this.#nextStart);
+      if (this.#permits === 0) {
+        this.#wake(this.#gateUntil);
+        return;
+      }
+      if (this.#nextStart > now) {
+        this.#wake(this.#nextStart);
+        return;
+      }
       // Anchored to the planned start, so a late timer does not slow the long-run rate: a start may
       // catch up by CATCH_UP_MS at most (at high rates, several starts in one pass).
       this.#nextStart = Math.max(this.#nextStart, now - CATCH_UP_MS) + this.#minTime;

@@ -47,7 +47,7 @@ describe("Pacer", () => {
     for (let i = 0; i < 3; i++)
       void pacer.run(async () => void starts.push(clock.now()), PRIORITY_NEW);
     await clock.advance(100);
-    expect(starts[2]! - starts[1]!).toBeCloseTo(10.2, 5);
+    expect((starts[2] as number) - (starts[1] as number)).toBeCloseTo(10.2, 5);
   });
 
   it("never has more than `concurrency` in flight", async () => {
