@@ -20,9 +20,22 @@ export async function peek(
 }
 
 async function* replay(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
-  if (head.length > 0) yield head;
-  // for-await hands `return()` on to the source, so an early stop still closes the file
-  for await (const chunk of { [Symbol.asyncIterator]: () => rest }) yield chunk;
+  // The whole body is in try/finally, the head included: a stop (or an error thrown in) while the
+  // head is out closes the source too, e.g. a CSV header that fails on the first chunk. As with
+  // for-await, a source that ended or threw is not asked to close.
+  let open = true;
+  try {
+    if (head.length > 0) yield head;
+    for (;;) {
+      open = false;
+      const next = await rest.next();
+      if (next.done === true) return;
+      open = true;
+      yield next.value;
+    }
+  } finally {
+    if (open) await rest.return?.();
+  }
 }
 
 /** True when `bytes` starts with `signature`. */

@@ -1,3 +1,4 @@
+import { readdirSync, readlinkSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { describe, expect, test } from "vitest";
 import { InputError } from "../../src/errors.js";
@@ -9,6 +10,17 @@ async function read(input: string, stdin?: NodeJS.ReadableStream): Promise<strin
 }
 
 const TEXT = "email,name\na@example.com,Ann\n";
+
+/** How many of this process's file descriptors point at `path` (Linux). */
+function openDescriptors(path: string): number {
+  return readdirSync("/proc/self/fd").filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === path;
+    } catch {
+      return false; // the descriptor readdir itself used
+    }
+  }).length;
+}
 
 describe("openBytes", () => {
   test("reads a file's bytes as they are", async () => {
@@ -66,6 +78,31 @@ describe("openBytes", () => {
     expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toMatch(/^<stdin>: not valid gzip data/);
   });
+
+  test.skipIf(process.platform !== "linux").each(["big.csv", "big.csv.gz"])(
+    "stopping on the first chunk closes the file (%s)",
+    async (name) => {
+      const text = `email\n${Array.from({ length: 200_000 }, (_, i) => `u${i}@x\n`).join("")}`;
+      const path = await tempFile(name, name.endsWith(".gz") ? gzipSync(text) : text);
+      const bytes = openBytes(path);
+      await bytes.next();
+      expect(openDescriptors(path)).toBe(1);
+      await bytes.return(undefined);
+      await expect.poll(() => openDescriptors(path)).toBe(0);
+    },
+  );
+
+  test.skipIf(process.platform !== "linux")(
+    "an error on the first chunk (a bad header) closes the file",
+    async () => {
+      const text = `email\n${Array.from({ length: 200_000 }, (_, i) => `u${i}@x\n`).join("")}`;
+      const path = await tempFile("big.csv", text);
+      const bytes = openBytes(path);
+      await bytes.next();
+      await expect(bytes.throw(new Error("no column mobile"))).rejects.toThrow("no column mobile");
+      await expect.poll(() => openDescriptors(path)).toBe(0);
+    },
+  );
 
   test("names standard input <stdin> in errors", () => {
     expect(sourceName("-")).toBe("<stdin>");

@@ -135,4 +135,18 @@ describe("readSource", () => {
       await expect.poll(() => openDescriptors(input)).toBe(0);
     },
   );
+
+  test.skipIf(process.platform !== "linux").each(["small.csv", "small.csv.gz", "big.csv"])(
+    "stopping on the first chunk (after the header) closes the file (%s)",
+    async (name) => {
+      // A header missing a mapped column stops the run right after the header item.
+      const rows = name === "big.csv" ? 200_000 : 3;
+      const text = `email\n${Array.from({ length: rows }, (_, i) => `u${i}@x\n`).join("")}`;
+      const input = await tempFile(name, name.endsWith(".gz") ? gzipSync(text) : text);
+      const source = readSource({ input, format: "csv" });
+      expect((await source.next()).value).toEqual({ kind: "header", columns: ["email"] });
+      await source.return(undefined);
+      await expect.poll(() => openDescriptors(input)).toBe(0);
+    },
+  );
 });
