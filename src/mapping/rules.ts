@@ -106,14 +106,13 @@ export function checkProperty(name: string, rule: WrittenPropertyObject): PathIs
     });
   }
   if (rule.values !== undefined)
-    issues.push(...checkValuesKeys(at, type, rule.transform ?? [], rule.values));
+    issues.push(...checkValuesKeys(at, rule.transform ?? [], rule.values));
   return issues;
 }
 
 /** A `values` key that a cell can never equal after trimming and the transforms is a mistake. */
 function checkValuesKeys(
   at: readonly string[],
-  type: PropertyType,
   transforms: readonly Transform[],
   values: Readonly<Record<string, unknown>>,
 ): PathIssue[] {
@@ -128,7 +127,8 @@ function checkValuesKeys(
       continue;
     }
     if (transforms.includes("phone")) continue;
-    let cell = type === "String" ? key : key.trim();
+    // Cells looked up in values are trimmed whatever the type.
+    let cell = key.trim();
     for (const t of transforms) {
       cell =
         t === "trim" ? cell.trim() : t === "lowercase" ? cell.toLowerCase() : cell.toUpperCase();
@@ -136,7 +136,7 @@ function checkValuesKeys(
     if (cell !== key) {
       issues.push({
         path,
-        message: `"${key}" can never match: cells are ${transforms.length > 0 ? `transformed (${transforms.join(", ")})` : "trimmed"} first; write "${cell}"`,
+        message: `"${key}" can never match: cells are trimmed${transforms.length > 0 ? ` and transformed (${transforms.join(", ")})` : ""} first; write "${cell}"`,
       });
     }
   }

@@ -94,11 +94,13 @@ export const PropertyObjectSchema = z.strictObject({
     .record(z.string(), constant)
     .optional()
     .describe(
-      "Lookup table: cell (after transforms) → value; a cell not listed is invalid unless default is given",
+      "Lookup table: cell (trimmed, then transformed) → value; a cell not listed is invalid (UNMAPPED_VALUE), default or not",
     ),
   default: constant
     .optional()
-    .describe("Used when the cell is empty (and for cells missing from values)"),
+    .describe(
+      "Used when the cell is empty, and only then: a cell that is invalid or missing from values stays invalid",
+    ),
   split: z
     .string()
     .min(1)

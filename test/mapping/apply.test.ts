@@ -103,10 +103,80 @@ describe("applyMapping", () => {
     });
   });
 
-  test("a cell missing from values takes the default when there is one", () => {
+  test("a cell missing from values is UNMAPPED_VALUE even with a default; the default is for empty cells", () => {
     const yaml =
       "identity: { external_id: id }\nproperties:\n  df_gender: { column: g, values: { 남: Male }, default: Other }\n";
-    expect(ok(run(yaml, { id: "1", g: "?" })).user_properties).toEqual({ df_gender: "Other" });
+    expect(failed(run(yaml, { id: "1", g: "?" }))).toMatchObject({
+      code: "UNMAPPED_VALUE",
+      field: "df_gender",
+      message: 'column "g": "?" is not in the values table (expected "남")',
+    });
+    expect(ok(run(yaml, { id: "1", g: "" })).user_properties).toEqual({ df_gender: "Other" });
+    expect(ok(run(yaml, { id: "1", g: "  " })).user_properties).toEqual({ df_gender: "Other" });
+    expect(ok(run(yaml, { id: "1" })).user_properties).toEqual({ df_gender: "Other" });
+  });
+
+  test("a consent flag with values and a default never guesses a cell missing from values", () => {
+    const yaml =
+      "identity: { external_id: id }\nproperties:\n  df_sms_ads_optin: { column: c, type: Boolean, values: { 동의: true, 거부: false }, default: false }\n";
+    for (const cell of ["동의함", "Y", "N", "true", "거부 "]) {
+      const result = run(yaml, { id: "1", c: cell });
+      if (cell === "거부 ") {
+        expect(ok(result).user_properties).toEqual({ df_sms_ads_optin: false });
+        continue;
+      }
+      expect(failed(result)).toMatchObject({ code: "UNMAPPED_VALUE", field: "df_sms_ads_optin" });
+    }
+    expect(ok(run(yaml, { id: "1", c: "동의" })).user_properties).toEqual({
+      df_sms_ads_optin: true,
+    });
+    expect(ok(run(yaml, { id: "1", c: "" })).user_properties).toEqual({
+      df_sms_ads_optin: false,
+    });
+  });
+
+  test("a default never stands in for an invalid cell (no values table)", () => {
+    const yaml =
+      "identity: { external_id: id }\nproperties:\n  df_sms_ads_optin: { column: c, type: Boolean, default: false }\n  n: { column: n, type: Long, default: 0 }\n";
+    expect(failed(run(yaml, { id: "1", c: "maybe", n: "1" }))).toMatchObject({
+      code: "INVALID_VALUE",
+      field: "df_sms_ads_optin",
+    });
+    expect(failed(run(yaml, { id: "1", c: "y", n: "lots" }))).toMatchObject({
+      code: "INVALID_VALUE",
+      field: "n",
+    });
+    expect(ok(run(yaml, { id: "1", c: "", n: "" })).user_properties).toEqual({
+      df_sms_ads_optin: false,
+      n: 0,
+    });
+  });
+
+  test("a String cell is trimmed before its values lookup", () => {
+    expect(ok(run(PROFILE, { ...ROW, 성별: " 여" })).user_properties).toMatchObject({
+      df_gender: "Female",
+    });
+    expect(ok(run(PROFILE, { ...ROW, 성별: "남\t" })).user_properties).toMatchObject({
+      df_gender: "Male",
+    });
+  });
+
+  test("an NDJSON number is looked up in values as its text", () => {
+    const yaml =
+      "identity: { external_id: id }\nproperties:\n  level: { column: l, values: { 1: bronze, 2: silver } }\n";
+    expect(ok(run(yaml, { id: "1", l: 2 }, "ndjson")).user_properties).toEqual({ level: "silver" });
+    expect(failed(run(yaml, { id: "1", l: 3 }, "ndjson"))).toMatchObject({
+      code: "UNMAPPED_VALUE",
+    });
+  });
+
+  test("a String without values is sent as given, spaces kept, unless trim is listed", () => {
+    const yaml =
+      "identity: { external_id: id }\nproperties:\n  a: a\n  b: { column: b, transform: [trim] }\n";
+    expect(ok(run(yaml, { id: "1", a: " x ", b: " y " })).user_properties).toEqual({
+      a: " x ",
+      b: "y",
+    });
   });
 
   test("matches values exactly after transforms", () => {

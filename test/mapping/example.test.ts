@@ -84,4 +84,22 @@ describe("config/mapping.example.yaml", () => {
       },
     });
   });
+
+  test("df_gender's default is for an empty 성별 only; an unknown one is UNMAPPED_VALUE", async () => {
+    const mapping = await loadMapping(EXAMPLE);
+    const gender = (성별: string) =>
+      applyMapping(mapping, { kind: "row", line: 2, cells: { 회원번호: "1", 성별 } }, "csv");
+    expect(gender("")).toMatchObject({
+      ok: true,
+      update: { user_properties: { df_gender: "Other" } },
+    });
+    expect(gender(" 여 ")).toMatchObject({
+      ok: true,
+      update: { user_properties: { df_gender: "Female" } },
+    });
+    expect(gender("기타")).toMatchObject({
+      ok: false,
+      failure: { code: "UNMAPPED_VALUE", field: "df_gender" },
+    });
+  });
 });

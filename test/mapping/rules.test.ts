@@ -88,7 +88,7 @@ describe("defaults and values", () => {
         withProperties("  a: { column: a, transform: [lowercase], values: { Y: yes, n: no } }\n"),
       ),
     ).toEqual([
-      'properties.a.values.Y: "Y" can never match: cells are transformed (lowercase) first; write "y"',
+      'properties.a.values.Y: "Y" can never match: cells are trimmed and transformed (lowercase) first; write "y"',
     ]);
   });
 
@@ -96,6 +96,14 @@ describe("defaults and values", () => {
     expect(
       only(withProperties('  a: { column: a, type: Boolean, values: { " Y": true } }\n')),
     ).toHaveLength(1);
+  });
+
+  test("rejects a values key with spaces for a String property too: looked-up cells are trimmed", () => {
+    expect(only(withProperties('  df_gender: { column: g, values: { " 여": Female } }\n'))).toEqual(
+      [
+        'properties.df_gender.values. 여: " 여" can never match: cells are trimmed first; write "여"',
+      ],
+    );
   });
 
   test("rejects an empty values key", () => {

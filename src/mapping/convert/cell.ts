@@ -55,11 +55,17 @@ export interface CellSpec {
   readonly transforms: readonly Transform[];
   /** Lookup table applied after the transforms; its targets are already converted. */
   readonly values?: ReadonlyMap<string, PropertyValue> | undefined;
-  /** Used for an empty cell and for a cell missing from `values`; already converted. */
+  /**
+   * Used for an empty cell only, already converted. A cell missing from `values` is always
+   * UNMAPPED_VALUE: a default never stands in for a value it cannot read (a consent flag!).
+   */
   readonly fallback?: PropertyValue | undefined;
   /** Array types: what separates elements in text. */
   readonly split: string;
-  /** Trim String cells too (identity fields). Typed cells are always trimmed. */
+  /**
+   * Trim String cells too (identity fields). Typed cells, and cells looked up in `values`, are
+   * always trimmed; a String without `values` is sent as given unless `trim` is listed.
+   */
   readonly trim: boolean;
   /** Check a String against DFINERY's gender values (`df_gender`). */
   readonly gender: boolean;
@@ -67,7 +73,9 @@ export interface CellSpec {
 
 /**
  * Compiles the whole path of one cell, once per rule: empty check, trimming, transforms, lookup,
- * type conversion. Returns the value, an `Invalid`, or `EMPTY` (no value and no default).
+ * type conversion. Returns the value, an `Invalid`, or `EMPTY` (no value and no default). The
+ * default applies to an empty cell only (also one that the transforms leave empty), never to a
+ * cell that fails to convert or is missing from `values`.
  */
 export function compileCell(spec: CellSpec, ctx: ConvertContext): CellConverter {
   const transform = compileTransforms(spec.transforms, ctx.country);
@@ -89,15 +97,14 @@ export function compileCell(spec: CellSpec, ctx: ConvertContext): CellConverter 
   }
 
   const toType: ValueConverter = scalarConverter(spec.type, ctx, spec.gender);
-  const trim = spec.trim || spec.type !== "String";
   const table = spec.values;
+  const trim = spec.trim || spec.type !== "String" || table !== undefined;
   const lookup: ValueConverter | undefined =
     table === undefined
       ? undefined
       : (text) => {
           const value = table.get(text as string);
           if (value !== undefined) return value;
-          if (fallback !== undefined) return fallback;
           return new Invalid(
             `${show(text)} is not in the values table (${known(table)})`,
             "UNMAPPED_VALUE",

@@ -1,8 +1,9 @@
 import { Invalid, show } from "./invalid.js";
 
-// Digits, optionally grouped by thousands the way spreadsheets export them (1,555,144).
-const INTEGER = /^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)$/;
-const DECIMAL = /^[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+// Digits, optionally grouped by thousands the way spreadsheets export them (1,555,144). With
+// separators the first group has no leading zero: 0,500 is a decimal comma (one half), not 500.
+const INTEGER = /^[+-]?(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)$/;
+const DECIMAL = /^[+-]?(?:(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 const LONG_EXPECTED = "expected an integer such as 42, -5 or 1,555,144";
 const DOUBLE_EXPECTED = "expected a number such as -1.5, 1,234.5 or 1e3";

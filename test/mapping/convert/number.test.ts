@@ -27,6 +27,22 @@ describe("Long", () => {
     },
   );
 
+  test.each(["0,500", "00,001", "-0,500", "0,000", "012,345"])(
+    "rejects %j: a first group with a leading zero is a decimal comma, not thousands",
+    (text) => {
+      const out = parseLong(text);
+      expect(out).toBeInstanceOf(Invalid);
+      expect((out as Invalid).detail).toContain("is not a Long");
+    },
+  );
+
+  test("a lone 0 and digits without separators stay valid", () => {
+    expect(parseLong("0")).toBe(0);
+    expect(parseLong("007")).toBe(7);
+    expect(parseLong("1,000")).toBe(1000);
+    expect(parseLong("999,000")).toBe(999000);
+  });
+
   test("rejects a value beyond ±2^53 (not a safe integer)", () => {
     expect(parseLong("9007199254740991")).toBe(9007199254740991);
     const out = parseLong("9,007,199,254,740,992");
@@ -61,6 +77,23 @@ describe("Double", () => {
       expect(parseDouble(text)).toBeInstanceOf(Invalid);
     },
   );
+
+  test.each(["0,500", "00,001", "-0,5", "0,500.25", "0,500e3"])(
+    "rejects %j: a first group with a leading zero is a decimal comma, not thousands",
+    (text) => {
+      expect(parseDouble(text)).toBeInstanceOf(Invalid);
+    },
+  );
+
+  test.each([
+    ["0", 0],
+    ["0.5", 0.5],
+    ["-0.5", -0.5],
+    ["1,000.5", 1000.5],
+    ["10,000", 10000],
+  ])("still reads %j as %d", (text, value) => {
+    expect(parseDouble(text)).toBe(value);
+  });
 
   test("takes a finite JSON number as is", () => {
     expect(toDouble(1.25)).toBe(1.25);
