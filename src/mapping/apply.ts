@@ -36,7 +36,8 @@ export function applyMapping(
 ): MappingResult {
   const json = format === "ndjson";
   const cells = row.cells;
-  const problems: Problem[] = [];
+  // Most rows have no problem: the list is made for the first one.
+  let problems: Problem[] | undefined;
 
   const identity: Record<string, string> = {};
   let identified = false;
@@ -46,14 +47,14 @@ export function applyMapping(
       identity[rule.name] = value;
       identified = true;
     } else if (value instanceof Invalid) {
-      problems.push(problem(rule.name, rule.column, value));
+      problems = noted(problems, problem(rule.name, rule.column, value));
     }
   }
-  if (!identified && problems.length === 0) {
+  if (!identified && problems === undefined) {
     const columns = mapping.identity.map((r) => JSON.stringify(r.column)).join(", ");
     const what =
       mapping.identity.length === 1 ? `column ${columns} is` : `columns ${columns} are all`;
-    problems.push({ code: "NO_IDENTITY", message: `no identity: ${what} empty` });
+    problems = [{ code: "NO_IDENTITY", message: `no identity: ${what} empty` }];
   }
 
   const properties: UserProperties = {};
@@ -66,17 +67,23 @@ export function applyMapping(
     if (value === EMPTY) {
       if (rule.empty === "null") properties[rule.name] = null;
     } else if (value instanceof Invalid) {
-      problems.push(problem(rule.name, rule.column, value));
+      problems = noted(problems, problem(rule.name, rule.column, value));
     } else {
       properties[rule.name] = value;
     }
   }
 
-  if (problems.length > 0) return failure(problems);
+  if (problems !== undefined) return failure(problems);
   if (mayExceed(properties) && propertiesByteLength(properties) > MAX_PROPERTIES_BYTES) {
     return failure([tooLarge(properties)]);
   }
   return { ok: true, update: { identity: identity as Identity, user_properties: properties } };
+}
+
+function noted(problems: Problem[] | undefined, next: Problem): Problem[] {
+  if (problems === undefined) return [next];
+  problems.push(next);
+  return problems;
 }
 
 function problem(field: string, column: string, invalid: Invalid): Problem {

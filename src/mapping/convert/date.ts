@@ -1,4 +1,3 @@
-import { isRealDate } from "../../api/value-types.js";
 import { Invalid, show } from "./invalid.js";
 
 // yyyy-MM-dd, yyyy/MM/dd, yyyy.MM.dd (month and day may have one digit), or yyyyMMdd.
@@ -10,14 +9,25 @@ export const DATE_EXPECTED =
 
 const pad = (s: string): string => (s.length === 1 ? `0${s}` : s);
 
-/** A Date (`yyyy-MM-dd`) from trimmed text; days that do not exist (2024-02-30) are invalid. */
+/**
+ * A Date (`yyyy-MM-dd`) from trimmed text; days that do not exist (2024-02-30) are invalid. The
+ * check is value-types' `isRealDate` in numbers, years 0000–0099 included: a JS Date reads them
+ * as 19xx, so `isRealDate` (and so the API check) never takes them.
+ */
 export function parseDate(text: string): string | Invalid {
-  const m = SEPARATED.exec(text) ?? COMPACT.exec(text);
+  const separated = SEPARATED.exec(text);
+  const m = separated ?? COMPACT.exec(text);
   if (m === null) return new Invalid(`${show(text)} is not a Date (${DATE_EXPECTED})`);
-  const [y, mo, d] = m.length === 5 ? [m[1], m[3], m[4]] : [m[1], m[2], m[3]];
-  const date = `${y}-${pad(mo ?? "")}-${pad(d ?? "")}`;
-  if (!isRealDate(date)) return new Invalid(`${show(text)} is not a real day`);
-  return date;
+  const y = m[1] as string;
+  const mo = (separated === null ? m[2] : m[3]) as string;
+  const d = (separated === null ? m[3] : m[4]) as string;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+    return new Invalid(`${show(text)} is not a real day`);
+  }
+  return `${y}-${pad(mo)}-${pad(d)}`;
 }
 
 /** A Date from a cell: only text (a JSON number such as 20240301 is not read as a date). */

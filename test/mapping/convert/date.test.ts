@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { isRealDate } from "../../../src/api/value-types.js";
 import { parseDate, toDate } from "../../../src/mapping/convert/date.js";
 import { Invalid } from "../../../src/mapping/convert/invalid.js";
 
@@ -25,6 +26,23 @@ describe("Date", () => {
   test("rejects mixed separators and other shapes", () => {
     for (const text of ["2024-03/01", "01/03/2024", "2024-03-01T00:00:00Z", "2024-3", "240301"]) {
       expect(parseDate(text)).toBeInstanceOf(Invalid);
+    }
+  });
+
+  test("takes exactly the days value-types' isRealDate takes (the API's check)", () => {
+    const years = [0, 1, 99, 100, 400, 1582, 1900, 1970, 2000, 2023, 2024, 2100, 9999];
+    const two = (n: number) => String(n).padStart(2, "0");
+    for (const y of years) {
+      for (let m = 0; m <= 13; m++) {
+        for (let d = 0; d <= 32; d++) {
+          const iso = `${String(y).padStart(4, "0")}-${two(m)}-${two(d)}`;
+          const want = isRealDate(iso) ? iso : "invalid";
+          for (const text of [iso, iso.replaceAll("-", "/"), iso.replaceAll("-", "")]) {
+            const out = parseDate(text);
+            expect(out instanceof Invalid ? "invalid" : out, text).toBe(want);
+          }
+        }
+      }
     }
   });
 

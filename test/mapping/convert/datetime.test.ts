@@ -1,5 +1,7 @@
+import { IANAZone } from "luxon";
 import { describe, expect, test } from "vitest";
 import {
+  isoUtc,
   isValidZone,
   makeDatetimeConverter,
   makeDatetimeParser,
@@ -109,5 +111,80 @@ describe("Datetime", () => {
     expect(isValidZone("UTC")).toBe(true);
     expect(isValidZone("Asia/Seul")).toBe(false);
     expect(isValidZone("KST")).toBe(false);
+  });
+});
+
+describe("Datetime: fast paths agree with the slow definitions", () => {
+  const HOUR = 3_600_000;
+  const MINUTE = 60_000;
+  const pad = (n: number, w = 2) => String(n).padStart(w, "0");
+
+  test("isoUtc is Date#toISOString over the Datetime range, fractions cut", () => {
+    const first = Date.parse("0100-01-01T00:00:00.000Z");
+    const end = Date.parse("9999-12-31T23:59:59.999Z");
+    const fixed = [
+      first,
+      first + 0.5,
+      end,
+      0,
+      -1,
+      -0.5,
+      0.5,
+      Date.parse("2024-02-29T23:59:59.999Z"),
+    ];
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    const samples = Array.from({ length: 50_000 }, () => first + random() * (end - first));
+    for (const ms of [...fixed, ...samples, ...samples.map(Math.floor)]) {
+      expect(isoUtc(ms), String(ms)).toBe(new Date(ms).toISOString());
+    }
+  });
+
+  /** What a wall-clock time in a zone is, by definition: the offsets that fit it. */
+  function reference(zone: IANAZone, wall: number): number | "gap" | "ambiguous" {
+    const offsets = new Set<number>();
+    for (let k = -48; k <= 48; k++) offsets.add(zone.offset(wall + k * HOUR));
+    const fits = new Set<number>();
+    for (const o of offsets) if (zone.offset(wall - o * MINUTE) === o) fits.add(wall - o * MINUTE);
+    if (fits.size === 0) return "gap";
+    if (fits.size > 1) return "ambiguous";
+    return [...fits][0] as number;
+  }
+
+  test.each([
+    ["America/New_York", 2024],
+    ["Europe/London", 2023],
+    ["Australia/Lord_Howe", 2024],
+    ["America/Santiago", 2024],
+    ["Asia/Seoul", 1988],
+    ["Pacific/Apia", 2011],
+    ["Asia/Seoul", 2024],
+  ])("around every clock change of %s in %d, every 15 minutes", (name, year) => {
+    const zone = IANAZone.create(name);
+    const parse = makeDatetimeParser(name);
+    const start = Date.UTC(year, 0, 1);
+    const changes: number[] = [];
+    for (let t = start; t < Date.UTC(year + 1, 0, 1); t += HOUR) {
+      if (zone.offset(t) !== zone.offset(t + HOUR)) changes.push(t);
+    }
+    const walls = new Set<number>([start + 5 * HOUR]);
+    for (const change of changes) {
+      for (let w = change - 3 * 24 * HOUR; w <= change + 3 * 24 * HOUR; w += 15 * MINUTE)
+        walls.add(w);
+    }
+    for (const wall of walls) {
+      const d = new Date(wall);
+      const text = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+      const want = reference(zone, wall);
+      const got = parse(text);
+      if (want === "gap") expect(String((got as Invalid).detail), text).toContain("does not exist");
+      else if (want === "ambiguous")
+        expect(String((got as Invalid).detail), text).toContain("happens twice");
+      else expect(got, text).toBe(new Date(want).toISOString());
+    }
+    if (name !== "Asia/Seoul" || year !== 2024) expect(changes.length).toBeGreaterThan(0);
   });
 });
