@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Two cores: timing-sensitive tests (pacing, window boundaries) stay honest when files run one per core.
     maxWorkers: 2,
+    // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
+    reporters: ["default", ["json", { outputFile: ".tmp/vitest-results.json" }]],
   },
 });
