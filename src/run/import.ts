@@ -124,13 +124,17 @@ export class ImportRun {
     let client: ProfileClient | undefined;
     let deps: DeliveryDeps | undefined;
     try {
-      this.#deadLetter.check();
+      this.#deadLetter.open();
       if (delivery !== undefined) {
         const sender =
           this.#deps.sender ??
           new ProfileClient({ ...delivery, connections: delivery.concurrency });
         if (sender instanceof ProfileClient) client = sender;
-        this.#pacer = new Pacer({ rate: delivery.rate, concurrency: delivery.concurrency });
+        this.#pacer = new Pacer({
+          rate: delivery.rate,
+          concurrency: delivery.concurrency,
+          stop: this.#stop.signal,
+        });
         deps = {
           sender,
           pacer: this.#pacer,

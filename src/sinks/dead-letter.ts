@@ -48,13 +48,18 @@ export class DeadLetterFile {
     readonly append = false,
   ) {}
 
-  /** Fails early (before any row is read) when the file could not be written. */
-  check(): void {
+  /**
+   * Called before any row is read: fails early when the file could not be written, and (unless
+   * appending) removes a file an earlier run left at this path, so that the file always holds this
+   * run's rows only, even if the run is killed before its first failure and resumed later.
+   */
+  open(): void {
     try {
       accessSync(dirname(this.path), constants.W_OK);
       if (statSync(this.path, { throwIfNoEntry: false })?.isDirectory() === true) {
         throw new OutputError(this.path, "is a folder; --dead-letter needs a file name");
       }
+      if (!this.append) rmSync(this.path, { force: true });
     } catch (error) {
       if (error instanceof OutputError) throw error;
       throw new OutputError(this.path, `cannot write the dead-letter file here (${why(error)})`, {
@@ -68,7 +73,7 @@ export class DeadLetterFile {
     if (this.#closed) throw new OutputError(this.path, "written after it was closed (a bug)");
     try {
       if (this.#fd === undefined) {
-        this.#fd = openSync(this.path, this.append ? "a" : "w", 0o600);
+        this.#fd = openSync(this.path, "a", 0o600);
         fchmodSync(this.#fd, 0o600); // an existing file keeps its old mode through open()
       }
       writeSync(this.#fd, `${JSON.stringify(record)}\n`);
@@ -84,17 +89,11 @@ export class DeadLetterFile {
     return this.#count;
   }
 
-  /**
-   * Flushes to disk and closes. When nothing failed, a file left at this path by an earlier run is
-   * removed (unless appending), so the file's presence always means this run has rows to look at.
-   */
+  /** Flushes to disk and closes. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#fd === undefined) {
-      if (!this.append) rmSync(this.path, { force: true });
-      return;
-    }
+    if (this.#fd === undefined) return;
     fsyncSync(this.#fd);
     closeSync(this.#fd);
     this.#fd = undefined;

@@ -18,7 +18,9 @@ const record = (line: number) => ({
 describe("DeadLetterFile", () => {
   it("is not created when nothing failed", () => {
     const path = join(dir(), "x.dead-letter.ndjson");
-    new DeadLetterFile(path).close();
+    const file = new DeadLetterFile(path);
+    file.open();
+    file.close();
     expect(existsSync(path)).toBe(false);
   });
 
@@ -39,12 +41,13 @@ describe("DeadLetterFile", () => {
     const d = dir();
     const stale = join(d, "stale.ndjson");
     writeFileSync(stale, "old\n", { mode: 0o644 });
-    new DeadLetterFile(stale).close();
+    new DeadLetterFile(stale).open(); // before any row is read, not at the first failure
     expect(existsSync(stale)).toBe(false);
 
     const replaced = join(d, "replaced.ndjson");
     writeFileSync(replaced, "old\nold\n", { mode: 0o644 });
     const file = new DeadLetterFile(replaced);
+    file.open();
     file.write(record(3));
     file.close();
     expect(readFileSync(replaced, "utf8").split("\n").filter(Boolean)).toHaveLength(1);
@@ -55,8 +58,8 @@ describe("DeadLetterFile", () => {
 describe("DeadLetterFile failures", () => {
   it("says before any row is read that its folder cannot be written", () => {
     const file = new DeadLetterFile(join(dir(), "missing", "x.ndjson"));
-    expect(() => file.check()).toThrow(/cannot write the dead-letter file here \(ENOENT\)/);
-    expect(() => new DeadLetterFile(dir()).check()).toThrow(/is a folder/);
+    expect(() => file.open()).toThrow(/cannot write the dead-letter file here \(ENOENT\)/);
+    expect(() => new DeadLetterFile(dir()).open()).toThrow(/is a folder/);
   });
 
   it("refuses a write after close instead of truncating what was written", () => {
@@ -72,9 +75,11 @@ describe("DeadLetterFile failures", () => {
     const path = join(dir(), "x.ndjson");
     writeFileSync(path, `${JSON.stringify(record(1))}\n`);
     const none = new DeadLetterFile(path, true);
+    none.open();
     none.close();
     expect(existsSync(path)).toBe(true);
     const more = new DeadLetterFile(path, true);
+    more.open();
     more.write(record(5));
     more.close();
     expect(
