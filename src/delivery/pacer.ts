@@ -25,6 +25,11 @@ export interface PacerOptions {
   /** Pause used when a rate-limited answer gives no reset time. */
   readonly fallbackPauseMs?: number;
   readonly clock?: Clock;
+  /**
+   * When aborted, every queued task is started at once, whatever the spacing, pause or cap, so a
+   * stopping run does not wait out the queue: tasks must check this signal and then not send.
+   */
+  readonly stop?: AbortSignal;
 }
 
 /**
@@ -82,6 +87,7 @@ export class Pacer {
   #pauseStartedAt = 0;
   #waitedMs = 0;
   #closed = false;
+  readonly #stop: AbortSignal | undefined;
 
   constructor(options: PacerOptions) {
     const { count, windowMs } = options.rate;
@@ -95,6 +101,8 @@ export class Pacer {
     this.#concurrency = options.concurrency;
     this.#margin = options.resetMarginMs ?? 100;
     this.#fallbackPause = options.fallbackPauseMs ?? 1_000;
+    this.#stop = options.stop;
+    this.#stop?.addEventListener("abort", () => this.#pump(), { once: true });
   }
 
   /** Runs `task` when the rate, the window and the in-flight cap allow. */
@@ -117,6 +125,10 @@ export class Pacer {
 
   /** Starts every job that is due now; arms one timer for the next one. */
   #pump(): void {
+    if (this.#stop?.aborted === true) {
+      for (const queue of this.#queues) for (const job of queue.splice(0)) job.start();
+      return;
+    }
     for (;;) {
       if (this.#closed || this.#inFlight >= this.#concurrency) return;
       const queue = this.#queues[0].length > 0 ? this.#queues[0] : this.#queues[1];

@@ -152,4 +152,27 @@ describe("Pacer", () => {
     await clock.advance(2 * day);
     expect(starts).toHaveLength(1);
   });
+
+  it("on stop, starts every queued task at once so a stopping run does not wait out the queue", async () => {
+    const clock = new FakeClock();
+    const stop = new AbortController();
+    const pacer = new Pacer({
+      rate: { count: 2, windowMs: 60_000 },
+      concurrency: 1,
+      clock,
+      stop: stop.signal,
+    });
+    pacer.observe({ resetAtMs: clock.now() + 50_000, remaining: 0 }, true); // paused too
+    const ran: boolean[] = [];
+    const all = Promise.all(
+      Array.from({ length: 5 }, () =>
+        pacer.run(async () => void ran.push(stop.signal.aborted), PRIORITY_NEW),
+      ),
+    );
+    await clock.advance(10);
+    expect(ran).toEqual([]);
+    stop.abort();
+    await all;
+    expect(ran).toEqual([true, true, true, true, true]);
+  });
 });
