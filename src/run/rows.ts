@@ -4,7 +4,14 @@ import { applyMapping } from "../mapping/apply.js";
 import { checkColumns } from "../mapping/load.js";
 import type { Mapping } from "../mapping/types.js";
 import type { SourceFormat, SourceItem } from "../source/types.js";
+import { LineOrder } from "./line-order.js";
 import { isDeadLetterRecord, toReplayItem } from "./replay.js";
+
+/**
+ * Dead-letter records are written as rows end: out of line order by at most the read-ahead window
+ * of the run that wrote them (2 × concurrency + 16). Replays restore line order within this many.
+ */
+const REPLAY_REORDER = 10_000;
 
 /** A row as the delivery stage sees it: mapped, or failed before sending. */
 /**
@@ -45,42 +52,40 @@ export async function* workItems(
   source: AsyncIterable<SourceItem>,
   options: RowsOptions,
 ): AsyncGenerator<WorkItem> {
-  const { mapping, input } = options;
+  const { mapping, input, format } = options;
   let replay: boolean | undefined;
+  const reorder = new LineOrder<WorkItem>(REPLAY_REORDER);
+  // `at` must increase strictly (resume progress): file lines, then a count in replay order.
+  let lastAt = 0;
+  const stamp = (item: WorkItem): WorkItem => {
+    lastAt = replay === true ? lastAt + 1 : item.at;
+    return replay === true ? { ...item, at: lastAt } : item;
+  };
   for await (const item of source) {
     if (item.kind === "header") {
       if (mapping !== null) checkColumns(mapping, item.columns, input);
       continue;
     }
     if (item.kind === "invalid") {
-      yield {
-        kind: "failed",
-        line: item.line,
-        at: item.line,
-        row: item.raw,
-        format: options.format,
-        failure: item.failure,
-      };
+      const { line, raw, failure } = item;
+      yield stamp({ kind: "failed", line, at: line, row: raw, format, failure });
       continue;
     }
     // A dead-letter file given as input is replayed: decided on its first row.
-    replay ??= options.format === "ndjson" && isDeadLetterRecord(item.cells);
+    replay ??= format === "ndjson" && isDeadLetterRecord(item.cells);
     if (!replay) {
-      yield mapRow(mapping, item.line, item.line, item.cells, options.format, null, false);
+      yield stamp(mapRow(mapping, item.line, item.line, item.cells, format, null, false));
       continue;
     }
     const r = toReplayItem(item.cells, item.line);
-    yield r.kind === "unreadable"
-      ? {
-          kind: "failed",
-          line: r.line,
-          at: item.line,
-          row: r.row,
-          format: options.format,
-          failure: r.failure,
-        }
-      : mapRow(mapping, r.line, item.line, r.cells, r.format, r.payload, true);
+    const work: WorkItem =
+      r.kind === "unreadable"
+        ? { kind: "failed", line: r.line, at: 0, row: r.row, format, failure: r.failure }
+        : mapRow(mapping, r.line, 0, r.cells, r.format, r.payload, true);
+    const next = reorder.push(work);
+    if (next !== undefined) yield stamp(next);
   }
+  for (const held of reorder.drain()) yield stamp(held);
 }
 
 function mapRow(

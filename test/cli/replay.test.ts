@@ -112,4 +112,26 @@ describe("replaying a dead-letter file", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/overwrite the input/);
   });
+
+  it("replays a user's rows in their original line order, so the last row still wins", async () => {
+    const dir = tempDir();
+    // Written as rows ended: line 3 failed mapping at once, line 2 failed at the API later.
+    const record = (line: number, points: number) =>
+      JSON.stringify({
+        line,
+        row: { id: "u1", email: "u1@example.com", points: String(points) },
+        payload: null,
+        error: { stage: "api", code: "40001", message: "x" },
+        attempts: 1,
+        at: "2026-01-01T00:00:00.000Z",
+        format: "csv",
+      });
+    const deadLetter = write(dir, "old.dead-letter.ndjson", `${record(3, 30)}\n${record(2, 20)}\n`);
+    const map = write(dir, "m.yaml", USERS_MAPPING);
+    const e = await emulator();
+    const replay = await runCli([deadLetter, "--map", map, ...common(dir, e.url, "replay")]);
+    expect(replay.code).toBe(0);
+    expect(e.store.list().map((r) => r.user_properties?.points)).toEqual([20, 30]);
+    expect(e.store.last("external_id", "u1")).toEqual({ points: 30 });
+  });
 });
