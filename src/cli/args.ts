@@ -22,7 +22,8 @@ Options:
   --rate N/m|N/s|N/h     the token's rate limit (default 10000/m)
   --concurrency N        requests in flight at most (default 32)
   --max-attempts N       attempts per row for transient failures (default 6)
-  --dead-letter FILE     rows not delivered (default <input name>.dead-letter.ndjson here)
+  --dead-letter FILE     rows not delivered (default <input name>.dead-letter.ndjson here;
+                         a dry run: <input name>.dry-run.dead-letter.ndjson)
   --report FILE          write the run summary as JSON
   --state FILE           remember what DFINERY accepted (SQLite): send only rows that changed
                          since, and make the run resumable
@@ -101,6 +102,11 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): P
   }
   if ((values.full === true || values.resume === true) && values.state === undefined) {
     throw new UsageError(`${values.full === true ? "--full" : "--resume"} needs --state FILE`);
+  }
+  if (values.resume === true && values["dry-run"] === true) {
+    throw new UsageError(
+      "--resume does not go with --dry-run: a dry run sends nothing, so it leaves nothing to resume",
+    );
   }
   if (values.resume === true && positionals[0] === "-") {
     throw new UsageError(

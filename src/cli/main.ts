@@ -5,7 +5,7 @@ import { ImporterError, UsageError } from "../errors.js";
 import { loadMapping } from "../mapping/load.js";
 import { type ImportOptions, ImportRun } from "../run/import.js";
 import { openStateSession, type StateSession } from "../run/state-session.js";
-import { formatSummary, type Report, writeReport } from "../sinks/report.js";
+import { checkReportPath, formatSummary, type Report, writeReport } from "../sinks/report.js";
 import { detectFormat } from "../source/read.js";
 import type { SourceFormat } from "../source/types.js";
 import { formatStatus, StateStore } from "../state/index.js";
@@ -85,7 +85,11 @@ function reportError(error: unknown, io: CliIo): number {
   if (error instanceof ImporterError) {
     io.stderr.write(`import-profiles: ${error.message}\n`);
     if (error instanceof UsageError) io.stderr.write("Try import-profiles --help.\n");
-    return error.code === "E_FATAL_API" ? EXIT.fatal : EXIT.usage;
+    return error.code === "E_FATAL_API"
+      ? EXIT.fatal
+      : error.code === "E_INTERNAL"
+        ? EXIT.internal
+        : EXIT.usage;
   }
   io.stderr.write(
     `import-profiles: internal error (a bug; please report it with this trace):\n${(error as Error)?.stack ?? String(error)}\n`,
@@ -124,12 +128,15 @@ function checkToken(token: string, from: string): string {
   return token;
 }
 
-/** `users.csv.gz` → `users.dead-letter.ndjson`, in the current folder. */
-export function defaultDeadLetterPath(input: string): string {
-  if (input === "-") return "stdin.dead-letter.ndjson";
-  const name = basename(input).replace(/\.gz$/i, "");
+/**
+ * `users.csv.gz` → `users.dead-letter.ndjson`, in the current folder. A dry run writes
+ * `users.dry-run.dead-letter.ndjson`, so that checking a file never replaces the failures of a real
+ * run that is still to be resumed or replayed.
+ */
+export function defaultDeadLetterPath(input: string, dryRun = false): string {
+  const name = input === "-" ? "stdin" : basename(input).replace(/\.gz$/i, "");
   const stem = name.replace(/\.(csv|tsv|ndjson|jsonl|json|txt)$/i, "");
-  return `${stem}.dead-letter.ndjson`;
+  return `${stem}${dryRun ? ".dry-run" : ""}.dead-letter.ndjson`;
 }
 
 /** Checks the command line and the mapping, and settles what the run will read and where it writes. */
@@ -149,7 +156,8 @@ async function prepare(options: CliOptions, env: NodeJS.ProcessEnv): Promise<Imp
       `cannot tell the format of ${options.input} from its name: pass --format csv|tsv|ndjson (or source.format in the mapping)`,
     );
   }
-  const deadLetterPath = options.deadLetter ?? defaultDeadLetterPath(options.input);
+  if (options.report !== undefined) checkReportPath(options.report);
+  const deadLetterPath = options.deadLetter ?? defaultDeadLetterPath(options.input, options.dryRun);
   if (options.input !== "-" && resolve(deadLetterPath) === resolve(options.input)) {
     throw new UsageError(
       `the dead-letter file would overwrite the input ${options.input}: pass --dead-letter FILE`,
@@ -224,11 +232,19 @@ async function execute(
     },
     "import started",
   );
+  /** Prints the summary and writes the report; the exit code, worse if the report cannot be written. */
   const finish = (report: Report): number => {
-    const code = exitCode(report);
-    if (options.report !== undefined) writeReport(options.report, report);
+    let code = exitCode(report);
     io.stdout.write(formatSummary(report));
     logger.info({ report }, "import finished");
+    if (options.report !== undefined) {
+      try {
+        writeReport(options.report, report);
+      } catch (error) {
+        io.stderr.write(`import-profiles: ${(error as Error).message}\n`);
+        if (code === EXIT.ok || code === EXIT.rowsFailed) code = EXIT.usage;
+      }
+    }
     return code;
   };
   let graceTimer: NodeJS.Timeout | undefined;
@@ -266,8 +282,8 @@ async function execute(
     } else if (stop !== null && stop.reason !== "interrupt") {
       io.stderr.write(`import-profiles: ${stop.message}\n`);
     }
+    session?.end(report, exitCode(report)); // recorded first: the run's end must not depend on the report file
     const code = finish(report);
-    session?.end(report, code);
     return code;
   } finally {
     progress?.stop();

@@ -1,4 +1,6 @@
-import { writeFileSync } from "node:fs";
+import { accessSync, constants, statSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { OutputError } from "../errors.js";
 
 /** Why a run stopped before the end of its input. */
 export type StopReason = "fatal" | "interrupt" | "input" | "output" | "internal";
@@ -26,8 +28,27 @@ export interface Report {
   readonly stoppedBy: { readonly reason: StopReason; readonly message: string } | null;
 }
 
+/** Fails early (before any row is read) when the report could not be written at `path`. */
+export function checkReportPath(path: string): void {
+  try {
+    accessSync(dirname(path), constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new OutputError(path, `cannot write the report here (${code})`, { cause: error });
+  }
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) {
+    throw new OutputError(path, "is a folder; --report needs a file name");
+  }
+}
+
+/** Writes the report as JSON (mode 0600). Throws OutputError when it cannot. */
 export function writeReport(path: string, report: Report): void {
-  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`, { mode: 0o600 });
+  try {
+    writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`, { mode: 0o600 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new OutputError(path, `cannot write the report (${code})`, { cause: error });
+  }
 }
 
 const n = (value: number) => value.toLocaleString("en-US");

@@ -243,4 +243,17 @@ describe("import-profiles", () => {
     expect(result.stderr).toMatch(/cannot write the dead-letter file/);
     expect(e.store.stats().requests).toBe(0);
   });
+
+  it("says before sending anything that the report cannot be written", async () => {
+    const e = await emulator();
+    const dir = tempDir();
+    const input = write(dir, "users.csv", usersCsv(3));
+    const map = write(dir, "m.yaml", USERS_MAPPING);
+    const argv = args(dir, input, map, e.url);
+    argv[argv.indexOf("--report") + 1] = join(dir, "no-such-folder", "r.json");
+    const result = await runCli(argv);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/cannot write the report/);
+    expect(e.store.stats().requests).toBe(0);
+  });
 });

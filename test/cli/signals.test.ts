@@ -107,4 +107,20 @@ describe("stopping the importer", () => {
     // Dead-lettered rows are exactly the bad ones read so far, in order, none torn.
     expect(records.map((r) => r.row.id)).toEqual(records.map((_, i) => `u${i * 10 + 3}`));
   });
+
+  it("on Ctrl-C at a slow rate, stops at once instead of waiting out the queue", async () => {
+    const emulator = await startEmulator({});
+    const dir = tempDir();
+    const child = start(dir, emulator.url, 300, new Set(), "120/m"); // one request every 0.5 s
+    await waitFor(() => emulator.store.count() >= 2);
+    const signalled = Date.now();
+    child.kill("SIGINT");
+    const { code } = await child.exited;
+    expect(code).toBe(130);
+    expect(Date.now() - signalled).toBeLessThan(3_000); // the grace period (10 s) was not needed
+    const report = readJson(join(dir, "report.json"));
+    expect(report.stoppedBy.reason).toBe("interrupt");
+    expect(report.notAttempted).toBeGreaterThan(0);
+    expect(report.accepted).toBe(emulator.store.count());
+  });
 });

@@ -268,4 +268,35 @@ describe("import-profiles --state", () => {
     expect(replay.code).toBe(0);
     expect(healthy.store.count()).toBe(6);
   });
+
+  it("starts a new run's dead-letter file anew, so a resumed run never carries an older run's rows", async () => {
+    const failing = await emulator({ failRate: 1 });
+    const { dir, input } = setup(5);
+    expect((await runCli(args(dir, input, failing.url, ["--max-attempts", "1"]))).code).toBe(1);
+    expect(readNdjson(join(dir, "dl.ndjson"))).toHaveLength(5);
+    // The next night: the file of the night before is gone as soon as the run starts.
+    const slow = await emulator({ latencyMs: 200 });
+    const child = spawnCli(
+      args(dir, input, slow.url, ["--rate", "5/s"]),
+      { DFINERY_ACCESS_TOKEN: TOKEN },
+      dir,
+    );
+    await waitFor(() => slow.store.stats().requests > 0);
+    child.kill("SIGKILL");
+    await child.exited;
+    expect(existsSync(join(dir, "dl.ndjson"))).toBe(false);
+    const resumed = await runCli(args(dir, input, slow.url, ["--resume"]));
+    expect(resumed.code).toBe(0);
+    expect(existsSync(join(dir, "dl.ndjson"))).toBe(false);
+  });
+
+  it("refuses --resume with --dry-run", async () => {
+    const { dir, input } = setup(2);
+    const result = await runCli(
+      args(dir, input, "http://127.0.0.1:9", ["--dry-run", "--resume"]),
+      {},
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/nothing to resume/);
+  });
 });
