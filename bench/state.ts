@@ -88,6 +88,22 @@ function requestsOf(stopLine: string): number {
   return Number(match[1]);
 }
 
+/** One --state run against a fresh unlimited emulator: its duration and the requests it sent. */
+async function runOnce(dir: string, input: string): Promise<{ ms: number; requests: number }> {
+  const emulator = await startEmulatorChild([
+    "--limit",
+    "none",
+    "--token",
+    TOKEN,
+    "--service-id",
+    SERVICE,
+  ]);
+  const run = await cli(dir, common(dir, emulator.url, input, 32)).done;
+  const requests = requestsOf(await emulator.close());
+  if (run.code !== 0) throw new Error(`a --state run exited ${run.code}`);
+  return { ms: Math.round(run.ms), requests };
+}
+
 export interface DiffResult {
   rows: number;
   changed: number;
@@ -103,42 +119,14 @@ export async function benchDiff(rows = 1_000_000): Promise<DiffResult> {
     await writeCsv(input, rows, new Set());
     const changed = new Set<number>();
     for (let i = 0; changed.size < rows / 100; i++) changed.add((i * 7_919 + 13) % rows); // spread out
-    const emulator1 = await startEmulatorChild([
-      "--limit",
-      "none",
-      "--token",
-      TOKEN,
-      "--service-id",
-      SERVICE,
-    ]);
-    const first = await cli(dir, common(dir, emulator1.url, input, 32)).done;
-    const firstRequests = requestsOf(await emulator1.close());
-    if (first.code !== 0) throw new Error(`first run exited ${first.code}`);
+    const first = await runOnce(dir, input);
     await writeCsv(input, rows, changed);
-    const emulator2 = await startEmulatorChild([
-      "--limit",
-      "none",
-      "--token",
-      TOKEN,
-      "--service-id",
-      SERVICE,
-    ]);
-    const nightly = await cli(dir, common(dir, emulator2.url, input, 32)).done;
-    const nightlyRequests = requestsOf(await emulator2.close());
-    if (nightly.code !== 0) throw new Error(`nightly run exited ${nightly.code}`);
+    const nightly = await runOnce(dir, input);
     return {
       rows,
       changed: changed.size,
-      firstRun: {
-        ms: Math.round(first.ms),
-        rowsPerSecond: Math.round(rows / (first.ms / 1000)),
-        requests: firstRequests,
-      },
-      nightly: {
-        ms: Math.round(nightly.ms),
-        rowsPerSecond: Math.round(rows / (nightly.ms / 1000)),
-        requests: nightlyRequests,
-      },
+      firstRun: { ...first, rowsPerSecond: Math.round(rows / (first.ms / 1000)) },
+      nightly: { ...nightly, rowsPerSecond: Math.round(rows / (nightly.ms / 1000)) },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
