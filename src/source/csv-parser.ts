@@ -1,4 +1,5 @@
 import { type CsvError, Parser } from "csv-parse";
+import { InputError } from "../errors.js";
 
 /** A record as csv-parse read it, with the 1-based line it starts on. */
 export interface CsvRecord {
@@ -9,7 +10,7 @@ export interface CsvRecord {
   readonly raw: string;
 }
 
-/** A record csv-parse had to skip (bad quoting); `raw` is what it had read of it. */
+/** A record csv-parse had to skip (bad quoting); `raw` is its text to the end of the bad line. */
 export interface CsvSkip {
   readonly kind: "skip";
   readonly line: number;
@@ -19,6 +20,32 @@ export interface CsvSkip {
 
 export type CsvParsed = CsvRecord | CsvSkip;
 
+/** The longest record read (in bytes); past it, a quote is almost surely unbalanced. */
+export const MAX_RECORD_SIZE = 8 * 1024 * 1024;
+
+/** The parts of csv-parse's internal state this parser steers (csv-parse is pinned: 7.0.3). */
+interface ParserApi {
+  readonly options: { quote: Buffer };
+  readonly state: {
+    quoting: boolean;
+    recordHasError: boolean;
+    rawBuffer: { toString(encoding: "utf8"): string };
+  };
+  __onRecord: (this: ParserApi, push: unknown) => unknown;
+}
+
+/**
+ * Stands in for the quote while it is ignored: UTF-8 (what csv-parse reads) has no byte 0xFF. It
+ * has the quote's length, as csv-parse keeps a copy of the quote for the whole of a chunk.
+ */
+const NO_QUOTE: Buffer = Buffer.from([0xff]);
+
+/** Bad quoting: after it, the rest of the record's physical line is discarded with it. */
+const QUOTE_ERRORS: ReadonlySet<string> = new Set([
+  "CSV_INVALID_CLOSING_QUOTE",
+  "INVALID_OPENING_QUOTE",
+]);
+
 /**
  * A csv-parse stream that yields CsvParsed items in file order. It reads `\n`-only text (see
  * newlines.ts), where csv-parse's line counter is exact.
@@ -27,12 +54,24 @@ export type CsvParsed = CsvRecord | CsvSkip;
  * every record (about +60% time on a million rows). Its counters are up to date whenever it pushes
  * a record, so the line is read there instead: `info.lines` is the line the record ends on; minus
  * the newlines inside its quoted cells, that is the line it starts on, blank lines before it or not.
+ *
+ * A bad quote makes its record a skipped one that ends at the end of the physical line the quote
+ * is on: csv-parse on its own would stay inside the quoted cell until the next quote or the end of
+ * the input, swallowing every record in between. Quotes are ignored until that line ends, so that
+ * reading starts afresh on the next line. A record longer than `maxRecordSize` (an opening quote
+ * that is never closed) ends the run with an InputError naming the line where it began.
  */
 export class LineTaggingParser extends Parser {
-  /** A skipped record, held until its end so that `raw` holds all that was read of it. */
-  #skipped: { readonly item: CsvSkip; readonly rawSoFar: string } | undefined;
+  /** A skipped record, held until its end so that `raw` holds all of it. */
+  #skipped: CsvSkip | undefined;
+  /** The quote, while it is ignored to the end of a bad record's line. */
+  #quote: Buffer | undefined;
 
-  constructor(delimiter: string) {
+  constructor(
+    delimiter: string,
+    private readonly file: string,
+    maxRecordSize: number = MAX_RECORD_SIZE,
+  ) {
     super({
       delimiter,
       record_delimiter: "\n",
@@ -41,9 +80,18 @@ export class LineTaggingParser extends Parser {
       relax_column_count: true,
       skip_empty_lines: true,
       skip_records_with_error: true,
+      max_record_size: maxRecordSize,
     });
     // Without an on_skip option, the stream emits "skip", synchronously and in record order.
+    // A throw from the listener makes csv-parse fail the stream with it.
     this.on("skip", (error: CsvError, raw: string | undefined) => this.#skip(error, raw ?? ""));
+    const api = (this as unknown as { api: ParserApi }).api;
+    const onRecord = api.__onRecord;
+    const parser = this;
+    api.__onRecord = function (push) {
+      parser.#recordEnds(this);
+      return onRecord.call(this, push);
+    };
   }
 
   /** csv-parse pushes `{ record, raw }` for each record (`raw: true`), then null at the end. */
@@ -57,22 +105,41 @@ export class LineTaggingParser extends Parser {
   }
 
   #skip(error: CsvError, raw: string): void {
-    // csv-parse reports every bad quote of a record; the text it has read only grows within one.
-    const held = this.#skipped;
-    if (held !== undefined && raw.length > held.rawSoFar.length && raw.startsWith(held.rawSoFar)) {
-      this.#skipped = { item: { ...held.item, raw: trimRecord(raw) }, rawSoFar: raw };
-      return;
+    const text = trimRecord(raw);
+    // `info.lines` is now the line of the error (or of the input's end, for an open quote).
+    const line = this.info.lines - countNewlines(text);
+    if (error.code === "CSV_MAX_RECORD_SIZE") {
+      throw new InputError(
+        this.file,
+        `a record starting here is longer than ${this.options.max_record_size} bytes; a quote is probably unbalanced on this line`,
+        line,
+        { cause: error },
+      );
     }
     this.#pushSkipped();
-    const text = trimRecord(raw);
-    // `info.lines` is now the line of the bad quote (or of the input's end, for an open quote).
-    const line = this.info.lines - countNewlines(text);
-    this.#skipped = { item: { kind: "skip", line, raw: text, error }, rawSoFar: raw };
+    this.#skipped = { kind: "skip", line, raw: text, error };
+    if (QUOTE_ERRORS.has(error.code) && this.#quote === undefined) {
+      const api = (this as unknown as { api: ParserApi }).api;
+      this.#quote = api.options.quote;
+      api.options.quote = NO_QUOTE;
+      api.state.quoting = false;
+    }
+  }
+
+  /** A record ends at a line break outside quotes (or at the input's end). */
+  #recordEnds(api: ParserApi): void {
+    if (this.#quote !== undefined) {
+      api.options.quote = this.#quote;
+      this.#quote = undefined;
+    }
+    if (this.#skipped !== undefined && api.state.recordHasError) {
+      this.#skipped = { ...this.#skipped, raw: trimRecord(api.state.rawBuffer.toString("utf8")) };
+    }
   }
 
   #pushSkipped(): void {
     if (this.#skipped === undefined) return;
-    super.push(this.#skipped.item);
+    super.push(this.#skipped);
     this.#skipped = undefined;
   }
 }

@@ -1,21 +1,23 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { InputError, rowFailure } from "../errors.js";
-import { type CsvParsed, LineTaggingParser, trimRecord } from "./csv-parser.js";
+import { type CsvParsed, LineTaggingParser, MAX_RECORD_SIZE, trimRecord } from "./csv-parser.js";
 import type { SourceItem } from "./types.js";
 
 /**
  * CSV/TSV text (`\n` line breaks, see newlines.ts) → a header, then one item per record.
  * A record with the wrong number of cells, or that csv-parse cannot read (bad quoting), becomes an
- * `invalid` item and the reading goes on; a bad header ends the run.
+ * `invalid` item and the reading goes on at the next line; a bad header ends the run, and so does a
+ * record longer than `maxRecordSize` (see csv-parser.ts), so that memory stays bounded.
  */
 export async function* readCsv(
   texts: AsyncIterable<string>,
   file: string,
   delimiter: string,
+  maxRecordSize: number = MAX_RECORD_SIZE,
 ): AsyncGenerator<SourceItem> {
   checkDelimiter(delimiter, file);
-  const parser = new LineTaggingParser(delimiter);
+  const parser = new LineTaggingParser(delimiter, file, maxRecordSize);
   // Errors of the text stream (a decoding error) destroy the parser, so they reach the loop below.
   pipeline(Readable.from(texts), parser).catch(() => {});
   let header: Header | undefined;

@@ -44,8 +44,8 @@ const BOMS: readonly (readonly [Encoding, readonly number[]])[] = [
 ];
 
 /**
- * Bytes → text, chunk by chunk. The BOM is dropped. UTF-8 is checked strictly: an invalid byte
- * ends the run with an InputError naming its line, never mojibake.
+ * Bytes → text, chunk by chunk. The BOM is dropped. Every encoding is checked strictly: bytes it
+ * cannot decode end the run with an InputError naming their line, never mojibake or U+FFFD.
  */
 export async function* decode(
   bytes: AsyncIterable<Buffer>,
@@ -61,30 +61,101 @@ export async function* decode(
       return;
     case "utf16le":
     case "utf16be":
-      yield* decodeWith(new TextDecoder(encoding === "utf16le" ? "utf-16le" : "utf-16be"), chunks);
+      yield* decodeUtf16(encoding, chunks, file);
       return;
     case "cp949":
-      yield* decodeCp949(chunks);
+      yield* decodeCp949(chunks, file);
       return;
   }
 }
 
-async function* decodeWith(decoder: TextDecoder, chunks: AsyncIterable<Buffer>) {
+/**
+ * Strict UTF-16: a lone surrogate or an odd byte at the end ends the run with an InputError naming
+ * its line, never U+FFFD. The BOM is dropped here, so that bytes in and code units out can be
+ * matched: the decoder holds back `bytesIn - 2 * unitsOut` bytes (a half character) between chunks.
+ */
+async function* decodeUtf16(
+  encoding: "utf16le" | "utf16be",
+  chunks: AsyncIterable<Buffer>,
+  file: string,
+) {
+  const label = encoding === "utf16le" ? "utf-16le" : "utf-16be";
+  const decoder = new TextDecoder(label, { fatal: true, ignoreBOM: true });
+  let lines = 0; // newlines in the text decoded so far
+  let bytesIn = 0;
+  let unitsOut = 0;
+  let held: Buffer = Buffer.alloc(0); // the bytes the decoder holds back
+  const decodeStrictly = (chunk: Buffer | undefined): string => {
+    const bytes = chunk === undefined ? held : Buffer.concat([held, chunk]);
+    let text: string;
+    try {
+      text = chunk === undefined ? decoder.decode() : decoder.decode(chunk, { stream: true });
+    } catch {
+      const at = firstUndecodable(new TextDecoder(label, { ignoreBOM: true }).decode(bytes), bytes);
+      const line = lines + countNewlines(at) + 1;
+      const message = `not valid ${label.toUpperCase()} (a lone surrogate or an odd number of bytes); check --encoding`;
+      throw new InputError(file, message, line);
+    }
+    bytesIn += chunk?.length ?? 0;
+    unitsOut += text.length;
+    held = Buffer.from(bytes.subarray(bytes.length - (bytesIn - 2 * unitsOut)));
+    lines += countNewlines(text);
+    if (unitsOut === text.length && text.startsWith("\uFEFF")) return text.slice(1);
+    return text;
+  };
   for await (const chunk of chunks) {
-    const text = decoder.decode(chunk, { stream: true });
+    const text = decodeStrictly(chunk);
     if (text !== "") yield text;
   }
-  const last = decoder.decode();
+  const last = decodeStrictly(undefined);
   if (last !== "") yield last;
 }
 
-/** Node's TextDecoder('euc-kr') knows only KS X 1001 and corrupts CP949-only syllables (똠, 햏). */
-async function* decodeCp949(chunks: AsyncIterable<Buffer>) {
+/**
+ * The text before the first code unit the lenient decoder replaced: a U+FFFD in `text` whose two
+ * bytes (one code unit each, so unit `i` is bytes `2i`, `2i + 1`) are not U+FFFD itself.
+ */
+function firstUndecodable(text: string, bytes: Buffer): string {
+  for (let i = text.indexOf(REPLACEMENT); i !== -1; i = text.indexOf(REPLACEMENT, i + 1)) {
+    const a = bytes[2 * i];
+    const b = bytes[2 * i + 1];
+    if (!((a === 0xff && b === 0xfd) || (a === 0xfd && b === 0xff))) return text.slice(0, i);
+  }
+  return text;
+}
+
+/**
+ * Node's TextDecoder('euc-kr') knows only KS X 1001 and corrupts CP949-only syllables (똠, 햏).
+ * iconv-lite puts U+FFFD for bytes it cannot decode; CP949 has no encoding of U+FFFD, so any in
+ * its output marks such bytes, and the run ends with an InputError naming their line.
+ */
+async function* decodeCp949(chunks: AsyncIterable<Buffer>, file: string) {
   const decoder = iconv.getDecoder("cp949");
+  let lines = 0; // newlines in the text decoded so far
+  const checked = (text: string): string => {
+    const bad = text.indexOf(REPLACEMENT);
+    if (bad !== -1) {
+      throw new InputError(
+        file,
+        "not valid CP949 (a byte sequence it cannot decode); if the file is UTF-8, try --encoding utf8",
+        lines + countNewlines(text.slice(0, bad)) + 1,
+      );
+    }
+    lines += countNewlines(text);
+    return text;
+  };
   for await (const chunk of chunks) {
-    const text = decoder.write(chunk);
+    const text = checked(decoder.write(chunk));
     if (text !== "") yield text;
   }
   const last = decoder.end();
-  if (last !== undefined && last !== "") yield last;
+  if (last !== undefined && last !== "") yield checked(last);
+}
+
+const REPLACEMENT = "\uFFFD";
+
+function countNewlines(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) count++;
+  return count;
 }

@@ -191,7 +191,7 @@ describe("CSV records that cannot be read", () => {
 
   test("a quote inside an unquoted cell makes the record invalid, not the run", async () => {
     const items = await read('email,name\na@x,Ann\nb@x,Bo"b\nc@x,Cy\n');
-    expect(invalids(items)).toEqual([{ line: 3, code: "CSV_PARSE", raw: 'b@x,Bo"' }]);
+    expect(invalids(items)).toEqual([{ line: 3, code: "CSV_PARSE", raw: 'b@x,Bo"b' }]);
     expect(items.find((item) => item.kind === "invalid")).toMatchObject({
       failure: {
         stage: "input",
@@ -206,10 +206,10 @@ describe("CSV records that cannot be read", () => {
     const items = await read(
       'email,name\r\na@x,"Ann"x\r\nb@x,"Bo\r\nb"\r\nc@x,"Cy"\r\nd@x,Dee\r\n',
     );
-    // csv-parse stays in the quote until a quote closes it (line 4); raw is what it had read
-    // when it gave up on the record's last bad quote
-    expect(invalids(items)).toEqual([{ line: 2, code: "CSV_PARSE", raw: 'a@x,"Ann"x\nb@x,"' }]);
+    // the bad record ends with its line; line 3 starts afresh, with a quoted two-line cell
+    expect(invalids(items)).toEqual([{ line: 2, code: "CSV_PARSE", raw: 'a@x,"Ann"x' }]);
     expect(rows(items)).toEqual([
+      { line: 3, cells: { email: "b@x", name: "Bo\nb" } },
       { line: 5, cells: { email: "c@x", name: "Cy" } },
       { line: 6, cells: { email: "d@x", name: "Dee" } },
     ]);
@@ -218,8 +218,8 @@ describe("CSV records that cannot be read", () => {
   test("two bad records in a row are two invalid items", async () => {
     const items = await read('a,b\n1,x"y\n\n2,z"w\n3,ok\n');
     expect(invalids(items)).toEqual([
-      { line: 2, code: "CSV_PARSE", raw: '1,x"' },
-      { line: 4, code: "CSV_PARSE", raw: '2,z"' },
+      { line: 2, code: "CSV_PARSE", raw: '1,x"y' },
+      { line: 4, code: "CSV_PARSE", raw: '2,z"w' },
     ]);
     expect(rows(items)).toEqual([{ line: 5, cells: { a: "3", b: "ok" } }]);
   });
@@ -238,9 +238,46 @@ describe("CSV records that cannot be read", () => {
     const text =
       'email,note\r\n\r\na@x,"x, ""y""\r\nz"\r\nb@x\r\nc@x,q"q\r\nd@x,"d"d\r\ne@x,e\r\nf@x,"open\r\n';
     const whole = await readInChunks(text, text.length);
-    // line 7's bad closing quote leaves csv-parse in a quote that runs to the end
-    expect(invalids(whole).map((item) => item.line)).toEqual([5, 6, 7]);
-    expect(rows(whole).map((row) => row.line)).toEqual([3]);
+    // line 7's bad closing quote ends with its line; line 9's quote stays open to the end
+    expect(invalids(whole).map((item) => item.line)).toEqual([5, 6, 7, 9]);
+    expect(rows(whole).map((row) => row.line)).toEqual([3, 8]);
     for (const size of [1, 2, 3, 7]) expect(await readInChunks(text, size)).toEqual(whole);
+  });
+
+  test("a stray quote is an invalid row of its own line, and the rows after it are read", async () => {
+    const after = Array.from({ length: 50_000 }, (_, i) => `${i + 3},n${i}`).join("\n");
+    const items = await read(`id,name\n1,"a"b\n${after}\n`);
+    expect(invalids(items)).toEqual([{ line: 2, code: "CSV_PARSE", raw: '1,"a"b' }]);
+    const read_ = rows(items);
+    expect(read_).toHaveLength(50_000);
+    expect(read_[0]).toEqual({ line: 3, cells: { id: "3", name: "n0" } });
+    expect(read_.at(-1)).toEqual({ line: 50_002, cells: { id: "50002", name: "n49999" } });
+  });
+
+  test("quotes later on a bad record's line do not open a cell that swallows later lines", async () => {
+    const items = await read('a,b\n1,x"y,"z\n2,ok\n3,"q"r,"s\n4,fine');
+    expect(invalids(items)).toEqual([
+      { line: 2, code: "CSV_PARSE", raw: '1,x"y,"z' },
+      { line: 4, code: "CSV_PARSE", raw: '3,"q"r,"s' },
+    ]);
+    expect(rows(items).map((row) => row.line)).toEqual([3, 5]);
+  });
+
+  test("a record longer than the limit is an InputError naming the line where it began", async () => {
+    const after = Array.from({ length: 2_000 }, (_, i) => `${i},row`).join("\n");
+    const text = `id,name\n1,"never closed\n${after}\n`;
+    const error = await collect(
+      readCsv(normalizeNewlines(chunks(...split(text, 100))), "big.csv", ",", 1_000),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).line).toBe(2);
+    expect((error as InputError).message).toMatch(/^big\.csv:2: .*quote is probably unbalanced/);
+  });
+
+  test("a record near the limit is still read", async () => {
+    const long = "x".repeat(900);
+    const text = `id,name\n1,"${long}"\n2,b\n`;
+    const items = await collect(readCsv(chunks(text), "big.csv", ",", 1_000));
+    expect(rows(items).map((row) => row.line)).toEqual([2, 3]);
   });
 });

@@ -50,6 +50,44 @@ describe("decode", () => {
     expect(await decoded(Buffer.concat([UTF8_BOM, Buffer.from(KOREAN)]), "cp949")).toBe(KOREAN);
   });
 
+  test("a UTF-8 file read as cp949 is an InputError naming the line, not U+FFFD text", async () => {
+    const bytes = Buffer.from("id,name\n1,ok\n2,한글\n");
+    for (const parts of [[bytes], split(bytes, 1), split(bytes, 5)]) {
+      const error = await decoded(parts, "cp949").catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).line).toBe(3);
+      expect((error as InputError).message).toMatch(/^in\.csv:3: not valid CP949.*--encoding utf8/);
+    }
+  });
+
+  test("a cp949 file cut inside its last character is an InputError on that line", async () => {
+    const bytes = Buffer.concat([iconv.encode("a\nb\n", "cp949"), Buffer.from([0x81])]);
+    await expect(decoded(bytes, "cp949")).rejects.toThrow(/^in\.csv:3: not valid CP949/);
+  });
+
+  test("a lone UTF-16 surrogate is an InputError naming its line, not U+FFFD", async () => {
+    const text = "a\nb\nc\ud800d\n";
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
+    const be = Buffer.from(le).swap16();
+    for (const bytes of [le, be]) {
+      for (const size of [bytes.length, 1, 3, 4]) {
+        const error = await decoded(split(bytes, size)).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(InputError);
+        expect((error as InputError).message).toMatch(/^in\.csv:3: not valid UTF-16/);
+      }
+    }
+  });
+
+  test("a UTF-16 file with an odd trailing byte is an InputError on its last line", async () => {
+    const bytes = Buffer.concat([Buffer.from("a\nb\n", "utf16le"), Buffer.from([0x41])]);
+    await expect(decoded(bytes, "utf16le")).rejects.toThrow(/^in\.csv:3: not valid UTF-16LE/);
+  });
+
+  test("U+FFFD written in a UTF-16 file is kept", async () => {
+    const text = "a\n\uFFFD\n";
+    expect(await decoded(split(Buffer.from(text, "utf16le"), 3), "utf16le")).toBe(text);
+  });
+
   test("reads empty input as no text", async () => {
     expect(await decoded([])).toBe("");
   });
