@@ -7,6 +7,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { ConfigError, type ConfigIssue } from "../errors.js";
 import { lineOf } from "./locate.js";
 import { normalizeMapping } from "./normalize.js";
+import { checkValuesKeyNodes } from "./rules.js";
 import { MappingSchema, salvage } from "./schema.js";
 import type { Mapping, PathIssue } from "./types.js";
 import { dropRequiredBehindTypos, fromZod } from "./zod-issues.js";
@@ -62,6 +63,8 @@ export function parseMapping(text: string, file: string): Mapping {
   const { mapping, issues: more } = normalizeMapping(parsed.success ? parsed.data : salvage(data));
   // A rule may only restate a schema problem (identity.email is invalid → "no identity"): keep the schema's.
   issues.push(...more.filter((rule) => !issues.some((i) => related(i.path, rule.path))));
+  // `values: { 01: true }` is read by YAML as the key "1": ask for quotes rather than miss `01`.
+  issues.push(...checkValuesKeyNodes(doc));
   if (issues.length > 0) {
     const located = dropRequiredBehindTypos(issues).map((issue): ConfigIssue => {
       const line = lineOf(doc, lineCounter, issue.path);

@@ -3,6 +3,7 @@
  * standard properties keep their types, `column` xor `value`, API limits on array properties.
  * Each returns every problem it finds, with its path.
  */
+import { type Document, isMap, isScalar } from "yaml";
 import { IDENTITY_FIELDS, type PropertyType, STANDARD_PROPERTIES } from "../api/dfinery.js";
 import { isArrayType } from "./convert/cell.js";
 import { isValidZone } from "./convert/datetime.js";
@@ -137,6 +138,33 @@ function checkValuesKeys(
       issues.push({
         path,
         message: `"${key}" can never match: cells are trimmed${transforms.length > 0 ? ` and transformed (${transforms.join(", ")})` : ""} first; write "${cell}"`,
+      });
+    }
+  }
+  return issues;
+}
+
+/**
+ * `values` keys YAML reads as something other than their text: `01:` is the number 1, so the key
+ * becomes "1" and a cell `01` would never match it (likewise `1.50`, `0x1F`, `True`, `~`). Only
+ * the parsed document shows how a key was written, so this reads its nodes.
+ */
+export function checkValuesKeyNodes(doc: Document): PathIssue[] {
+  const issues: PathIssue[] = [];
+  const properties = doc.get("properties", true);
+  if (!isMap(properties)) return issues;
+  for (const property of properties.items) {
+    if (!isScalar(property.key) || !isMap(property.value)) continue;
+    const values = property.value.get("values", true);
+    if (!isMap(values)) continue;
+    for (const { key } of values.items) {
+      if (!isScalar(key) || typeof key.value === "string") continue;
+      const written = key.source ?? String(key.value);
+      const read = key.value === null ? "" : String(key.value);
+      if (written === read) continue;
+      issues.push({
+        path: ["properties", String(property.key.value), "values", read],
+        message: `YAML reads the key ${written} as ${key.value === null ? "null" : `the ${typeof key.value} ${read}`}, which a cell "${written}" never matches; quote it: "${written}"`,
       });
     }
   }

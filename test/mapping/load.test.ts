@@ -237,3 +237,11 @@ describe("loadMapping", () => {
     });
   });
 });
+
+describe("values keys YAML would change", () => {
+  test("asks to quote a values key written as a number, such as 01", () => {
+    const text =
+      "identity:\n  external_id: id\nproperties:\n  df_sms_ads_optin: { column: sms, values: { 01: true, 02: false } }\n";
+    expect(() => parseMapping(text, "m.yaml")).toThrow(/quote/);
+  });
+});

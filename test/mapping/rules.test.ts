@@ -1,5 +1,7 @@
 import { describe, expect, test } from "vitest";
+import { parseDocument } from "yaml";
 import { parseMapping } from "../../src/mapping/load.js";
+import { checkValuesKeyNodes } from "../../src/mapping/rules.js";
 import { issuesOf, withProperties } from "./helpers.js";
 
 const only = (yaml: string) => issuesOf(yaml).map((i) => `${i.path}: ${i.message}`);
@@ -201,5 +203,29 @@ describe("identity and source", () => {
     expect(
       only(withProperties("  a: a\n", 'source: { format: ndjson, delimiter: ";" }\n')),
     ).toEqual(["source.delimiter: delimiter applies to csv and tsv, not ndjson"]);
+  });
+});
+
+describe("values keys YAML reads as numbers", () => {
+  const keyIssues = (values: string) =>
+    checkValuesKeyNodes(
+      parseDocument(`properties:\n  vip:\n    column: vip\n    values: ${values}\n`),
+    );
+
+  test("a key written 01 is reported, asking to quote it", () => {
+    expect(keyIssues("{ 01: true, 1.50: false, 0x1F: true, True: false }")).toEqual([
+      {
+        path: ["properties", "vip", "values", "1"],
+        message:
+          'YAML reads the key 01 as the number 1, which a cell "01" never matches; quote it: "01"',
+      },
+      expect.objectContaining({ path: ["properties", "vip", "values", "1.5"] }),
+      expect.objectContaining({ path: ["properties", "vip", "values", "31"] }),
+      expect.objectContaining({ path: ["properties", "vip", "values", "true"] }),
+    ]);
+  });
+
+  test("keys that read as their own text are fine, quoted or not", () => {
+    expect(keyIssues('{ 1: true, 0: false, "01": true, true: true, Y: false }')).toEqual([]);
   });
 });

@@ -139,13 +139,16 @@ function localToUtc(zoneName: string): LocalToUtc {
   };
 }
 
+const MAX_OFFSET_MINUTES = 18 * 60;
+
 function parseOffset(text: string): number | undefined {
   if (text === "Z" || text === "z") return 0;
   const sign = text[0] === "-" ? -1 : 1;
   const digits = text.slice(1).replace(":", "");
   const h = Number(digits.slice(0, 2));
   const m = digits.length > 2 ? Number(digits.slice(2)) : 0;
-  if (h > 18 || m > 59) return undefined;
+  // ±18:00 is the widest offset there is (java.time, the API's side, allows no more).
+  if (m > 59 || h * 60 + m > MAX_OFFSET_MINUTES) return undefined;
   return sign * (h * 60 + m);
 }
 

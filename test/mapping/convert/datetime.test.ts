@@ -62,6 +62,17 @@ describe("Datetime", () => {
     expect(seoul("2024-03-01T09:00:00+25:00")).toBeInstanceOf(Invalid);
   });
 
+  test("rejects an offset beyond ±18:00 and accepts ±18:00 itself", () => {
+    for (const text of [
+      "2024-03-01T00:00:00+18:59",
+      "2024-03-01T00:00:00-18:01",
+      "2024-03-01T00:00:00+1801",
+    ])
+      expect(seoul(text)).toBeInstanceOf(Invalid);
+    expect(seoul("2024-03-01T00:00:00+18:00")).toBe("2024-02-29T06:00:00.000Z");
+    expect(seoul("2024-03-01T00:00:00-18:00")).toBe("2024-03-01T18:00:00.000Z");
+  });
+
   test("rejects a date alone, with a hint to use type Date", () => {
     const out = seoul("2024-03-01");
     expect(out).toBeInstanceOf(Invalid);
