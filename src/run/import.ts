@@ -84,8 +84,8 @@ export class ImportRun {
   #sampled = 0;
   #pacer: Pacer | undefined;
   #bug: unknown;
-  /** Lines of rows read and not yet finished: bounded by the read-ahead window. */
-  readonly #pipeline = new Set<number>();
+  /** Rows read and not yet finished (`at` → line): bounded by the read-ahead window. */
+  readonly #pipeline = new Map<number, number>();
 
   constructor(options: ImportOptions, deps: ImportDeps = {}) {
     this.#options = options;
@@ -203,7 +203,7 @@ export class ImportRun {
         this.#notAttemptedRow(item.line);
         break;
       }
-      this.#pipeline.add(item.line);
+      this.#pipeline.set(item.at, item.line);
       this.#process(item, deps)
         .catch((error: unknown) => {
           // Not the row's fault (a bug, the state file failing): stop; the row is not attempted.
@@ -211,7 +211,7 @@ export class ImportRun {
           this.#notAttemptedRow(item.line);
         })
         .finally(() => {
-          this.#pipeline.delete(item.line);
+          this.#pipeline.delete(item.at);
           window.release();
         });
     }
@@ -281,14 +281,14 @@ export class ImportRun {
       this.#notAttemptedRow(item.line);
       return;
     }
+    this.#state.deadLettered(item.at); // may throw (the state file): then the row is counted once, elsewhere
     this.#deadLettered++;
-    this.#state.deadLettered(item.at);
   }
 
   /** The first line not delivered because the run stopped, counting rows still in the pipeline. */
   #firstUnfinishedLine(): number | null {
     let first = this.#firstNotAttemptedLine;
-    for (const line of this.#pipeline) if (first === null || line < first) first = line;
+    for (const line of this.#pipeline.values()) if (first === null || line < first) first = line;
     return first;
   }
 
