@@ -130,3 +130,27 @@ export function emulatorPerTest(): (init?: EmulatorInit) => Promise<Emulator> {
     return e;
   };
 }
+
+export interface RunFlagOptions {
+  /** The --rate flag. */
+  readonly rate: string;
+  /** Outputs named `<name>.dead-letter.ndjson` and `<name>.report.json`; default dl.ndjson and report.json. */
+  readonly name?: string;
+  /** Add --state <dir>/state.db. */
+  readonly state?: boolean;
+}
+
+/** The flags every CLI test passes after the input and the mapping: endpoint, rate, outputs in `dir`. */
+export function runFlags(dir: string, url: string, options: RunFlagOptions): string[] {
+  const { rate, name, state = false } = options;
+  return [
+    ...["--endpoint", url, "--service-id", "test-service", "--rate", rate],
+    ...(state ? ["--state", join(dir, "state.db")] : []),
+    ...[
+      "--dead-letter",
+      join(dir, name === undefined ? "dl.ndjson" : `${name}.dead-letter.ndjson`),
+    ],
+    ...["--report", join(dir, name === undefined ? "report.json" : `${name}.report.json`)],
+    ...["--log", join(dir, "log.ndjson")],
+  ];
+}

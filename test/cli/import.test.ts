@@ -6,6 +6,7 @@ import {
   readJson,
   readNdjson,
   runCli,
+  runFlags,
   tempDir,
   USERS_MAPPING,
   usersCsv,
@@ -21,23 +22,8 @@ function args(
   url: string,
   extra: string[] = [],
 ): string[] {
-  return [
-    input,
-    ...(map === null ? [] : ["--map", map]),
-    "--endpoint",
-    url,
-    "--service-id",
-    "test-service",
-    "--rate",
-    "1000/s",
-    "--dead-letter",
-    join(dir, "dl.ndjson"),
-    "--report",
-    join(dir, "report.json"),
-    "--log",
-    join(dir, "log.ndjson"),
-    ...extra,
-  ];
+  const mapFlags = map === null ? [] : ["--map", map];
+  return [input, ...mapFlags, ...runFlags(dir, url, { rate: "1000/s" }), ...extra];
 }
 
 const balanced = (r: {

@@ -5,6 +5,7 @@ import {
   readJson,
   readNdjson,
   runCli,
+  runFlags,
   tempDir,
   USERS_MAPPING,
   usersCsv,
@@ -13,20 +14,8 @@ import {
 
 const emulator = emulatorPerTest();
 
-const common = (dir: string, url: string, name: string) => [
-  "--endpoint",
-  url,
-  "--service-id",
-  "test-service",
-  "--rate",
-  "1000/s",
-  "--dead-letter",
-  join(dir, `${name}.dead-letter.ndjson`),
-  "--report",
-  join(dir, `${name}.report.json`),
-  "--log",
-  join(dir, "log.ndjson"),
-];
+const common = (dir: string, url: string, name: string) =>
+  runFlags(dir, url, { rate: "1000/s", name });
 
 describe("replaying a dead-letter file", () => {
   it("after the property is registered, re-maps the original rows and delivers them all", async () => {

@@ -5,6 +5,7 @@ import {
   emulatorPerTest,
   readJson,
   readNdjson,
+  runFlags,
   spawnCli,
   TOKEN,
   tempDir,
@@ -20,23 +21,7 @@ function start(dir: string, url: string, rows: number, bad: Set<number>, rate: s
   const input = write(dir, "users.csv", usersCsv(rows, bad));
   const map = write(dir, "m.yaml", USERS_MAPPING);
   return spawnCli(
-    [
-      input,
-      "--map",
-      map,
-      "--endpoint",
-      url,
-      "--service-id",
-      "test-service",
-      "--rate",
-      rate,
-      "--dead-letter",
-      join(dir, "dl.ndjson"),
-      "--report",
-      join(dir, "report.json"),
-      "--log",
-      join(dir, "log.ndjson"),
-    ],
+    [input, "--map", map, ...runFlags(dir, url, { rate })],
     { DFINERY_ACCESS_TOKEN: TOKEN },
     dir,
   );

@@ -6,6 +6,7 @@ import {
   readJson,
   readNdjson,
   runCli,
+  runFlags,
   spawnCli,
   TOKEN,
   tempDir,
@@ -18,26 +19,8 @@ import {
 const emulator = emulatorPerTest();
 
 function args(dir: string, input: string, url: string, extra: string[] = []): string[] {
-  return [
-    input,
-    "--map",
-    join(dir, "m.yaml"),
-    "--endpoint",
-    url,
-    "--service-id",
-    "test-service",
-    "--rate",
-    "2000/s",
-    "--state",
-    join(dir, "state.db"),
-    "--dead-letter",
-    join(dir, "dl.ndjson"),
-    "--report",
-    join(dir, "report.json"),
-    "--log",
-    join(dir, "log.ndjson"),
-    ...extra,
-  ];
+  const flags = runFlags(dir, url, { rate: "2000/s", state: true });
+  return [input, "--map", join(dir, "m.yaml"), ...flags, ...extra];
 }
 
 function setup(rows: number, bad: Set<number> = new Set()) {
