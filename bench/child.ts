@@ -41,6 +41,14 @@ export async function startEmulatorChild(args: readonly string[]): Promise<Runni
   };
 }
 
+/** The emulator with no rate limit, accepting `token` for `serviceId`: what throughput benches talk to. */
+export function startUnlimitedEmulatorChild(
+  token: string,
+  serviceId: string,
+): Promise<RunningEmulator> {
+  return startEmulatorChild(["--limit", "none", "--token", token, "--service-id", serviceId]);
+}
+
 function listeningUrl(child: ChildProcess, output: () => string): Promise<string> {
   return new Promise((resolve, reject) => {
     const check = () => {

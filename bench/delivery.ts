@@ -16,7 +16,7 @@ import { PROFILE_PATH } from "../src/api/dfinery.js";
 import { parseMapping } from "../src/mapping/load.js";
 import { ImportRun } from "../src/run/import.js";
 import type { Report } from "../src/sinks/report.js";
-import { startEmulatorChild } from "./child.js";
+import { startEmulatorChild, startUnlimitedEmulatorChild } from "./child.js";
 
 const TOKEN = "bench-token";
 const SERVICE = "bench-service";
@@ -114,14 +114,7 @@ export interface OverheadResult {
 
 export async function benchOverhead(rows = 20_000, concurrency = 32): Promise<OverheadResult> {
   const input = writeInput(rows);
-  const emulator = await startEmulatorChild([
-    "--limit",
-    "none",
-    "--token",
-    TOKEN,
-    "--service-id",
-    SERVICE,
-  ]);
+  const emulator = await startUnlimitedEmulatorChild(TOKEN, SERVICE);
   try {
     await bareLoop(emulator.url, 1_000, concurrency); // warm both ends up
     const barePerSecond = await bareLoop(emulator.url, rows, concurrency);

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { runChildJson } from "./child.js";
 import type { ChildResult } from "./dry-run-child.js";
+import { seededRandom } from "./seeded-random.js";
 
 /** Bump when the generated rows change, so files from an older generator are not reused. */
 const GENERATOR_VERSION = 1;
@@ -60,18 +61,6 @@ const ROMAN_FAMILY = ["Kim", "Lee", "Park", "Choi", "Jung", "Kang", "Cho", "Yoon
 const ROMAN_GIVEN = ["minjun", "SeoYeon", "jiho", "HaYoon", "Doyun", "eunji", "JIWOO", "sumin"];
 const DOMAINS = ["Naver.com", "gmail.com", "GMAIL.COM", "daum.net", "Kakao.com", "hanmail.net"];
 
-/** mulberry32: a small seeded PRNG, so the file is the same on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const pad = (n: number, width: number) => String(n).padStart(width, "0");
 
 function thousands(n: number): string {
@@ -86,7 +75,7 @@ function thousands(n: number): string {
 
 /** The CSV's lines (header first), each with its newline, generated in batches. */
 function* csvLines(rows: number, batch = 2_000): Generator<string> {
-  const random = prng(20240301);
+  const random = seededRandom(20240301);
   const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   yield `${HEADER}\n`;

@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import { Pool } from "undici";
 import { PROFILE_PATH } from "../src/api/dfinery.js";
 import { startEmulator } from "../src/emulator/index.js";
-import { startEmulatorChild } from "./child.js";
+import { startUnlimitedEmulatorChild } from "./child.js";
 
 export type BenchMode = "in-process" | "child";
 
@@ -42,7 +42,10 @@ export async function benchEmulator(
   const mode = options.mode ?? "child";
   const requests = options.requests ?? 20_000;
   const concurrency = options.concurrency ?? 64;
-  const server = mode === "child" ? await startChild() : await startInProcess();
+  const server =
+    mode === "child"
+      ? await startUnlimitedEmulatorChild(TOKEN, SERVICE_ID)
+      : await startInProcess();
   const pool = new Pool(server.url, { connections: concurrency, pipelining: 1 });
   try {
     await fire(pool, WARM_UP, concurrency, Date.now() + 10_000);
@@ -107,10 +110,6 @@ async function startInProcess(): Promise<Running> {
     remember: false,
   });
   return emulator;
-}
-
-async function startChild(): Promise<Running> {
-  return startEmulatorChild(["--limit", "none", "--token", TOKEN, "--service-id", SERVICE_ID]);
 }
 
 const runDirectly =

@@ -12,7 +12,7 @@ import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator } from "../src/emulator/index.js";
-import { builtPath, startEmulatorChild } from "./child.js";
+import { builtPath, startUnlimitedEmulatorChild } from "./child.js";
 
 const TOKEN = "bench-token";
 const SERVICE = "bench-service";
@@ -90,14 +90,7 @@ function requestsOf(stopLine: string): number {
 
 /** One --state run against a fresh unlimited emulator: its duration and the requests it sent. */
 async function runOnce(dir: string, input: string): Promise<{ ms: number; requests: number }> {
-  const emulator = await startEmulatorChild([
-    "--limit",
-    "none",
-    "--token",
-    TOKEN,
-    "--service-id",
-    SERVICE,
-  ]);
+  const emulator = await startUnlimitedEmulatorChild(TOKEN, SERVICE);
   const run = await cli(dir, common(dir, emulator.url, input, 32)).done;
   const requests = requestsOf(await emulator.close());
   if (run.code !== 0) throw new Error(`a --state run exited ${run.code}`);

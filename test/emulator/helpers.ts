@@ -81,16 +81,6 @@ export function scripted(...values: number[]): () => number {
   return () => values[Math.min(i++, values.length - 1)] ?? 0;
 }
 
-/** mulberry32: a small seeded random source. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export { seededRandom as seeded } from "../../bench/seeded-random.js";

@@ -7,6 +7,7 @@ import {
 } from "libphonenumber-js";
 import examples from "libphonenumber-js/mobile/examples";
 import { describe, expect, test } from "vitest";
+import { seededRandom } from "../../../bench/seeded-random.js";
 import { Invalid } from "../../../src/mapping/convert/invalid.js";
 import {
   ASK_LIBRARY,
@@ -82,18 +83,6 @@ function libraryOnly(country: CountryCode): (text: string) => string | undefined
   };
 }
 
-/** mulberry32, so the corpus is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** National numbers in the plain shape: examples, their near misses, and random digits. */
 function corpus(country: CountryCode, random: () => number): string[] {
   const digit = () => String(Math.floor(random() * 10));
@@ -132,7 +121,7 @@ function corpus(country: CountryCode, random: () => number): string[] {
 
 describe("phone: the national shortcut", () => {
   test("gives what libphonenumber-js gives, for every country", () => {
-    const random = prng(20240301);
+    const random = seededRandom(20240301);
     let shortcutAnswers = 0;
     for (const country of getCountries()) {
       const fast = makePhoneNormalizer(country);
@@ -151,7 +140,7 @@ describe("phone: the national shortcut", () => {
   test("answers typical KR mobiles itself, as the library would", () => {
     const shortcut = nationalShortcut("KR");
     const reference = libraryOnly("KR");
-    const random = prng(7);
+    const random = seededRandom(7);
     for (let i = 0; i < 2000; i++) {
       const n = Math.floor(random() * 1e8)
         .toString()
