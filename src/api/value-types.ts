@@ -1,11 +1,24 @@
 import { DATE_PATTERN, DATETIME_PATTERN, type PropertyType } from "./dfinery.js";
 
+/** Days in a month of the proleptic Gregorian calendar; month is 1-based. */
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * True when year, month and day name a day that exists (2024-02-29 yes, 2023-02-29 no). Years
+ * 0000–0099 are not taken (a JS Date, and so most consumers of the API's dates, reads them as 19xx).
+ */
+export function isRealDay(year: number, month: number, day: number): boolean {
+  return year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
 /** True when `yyyy-MM-dd` names a day that exists (2024-02-29 yes, 2023-02-29 no). */
 export function isRealDate(text: string): boolean {
   if (!DATE_PATTERN.test(text)) return false;
   const [y, m, d] = text.split("-").map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+  return isRealDay(y, m, d);
 }
 
 /** True when the text is a DFINERY Datetime (UTC, `Z`) naming an instant that exists. */

@@ -1,3 +1,4 @@
+import { isRealDay } from "../../api/value-types.js";
 import { Invalid, show } from "./invalid.js";
 
 // yyyy-MM-dd, yyyy/MM/dd, yyyy.MM.dd (month and day may have one digit), or yyyyMMdd.
@@ -10,9 +11,8 @@ export const DATE_EXPECTED =
 const pad = (s: string): string => (s.length === 1 ? `0${s}` : s);
 
 /**
- * A Date (`yyyy-MM-dd`) from trimmed text; days that do not exist (2024-02-30) are invalid. The
- * check is value-types' `isRealDate` in numbers, years 0000–0099 included: a JS Date reads them
- * as 19xx, so `isRealDate` (and so the API check) never takes them.
+ * A Date (`yyyy-MM-dd`) from trimmed text; days that do not exist (2024-02-30) are invalid, by
+ * the same check the API's type rules use (`isRealDay`).
  */
 export function parseDate(text: string): string | Invalid {
   const separated = SEPARATED.exec(text);
@@ -24,7 +24,7 @@ export function parseDate(text: string): string | Invalid {
   const year = Number(y);
   const month = Number(mo);
   const day = Number(d);
-  if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+  if (!isRealDay(year, month, day)) {
     return new Invalid(`${show(text)} is not a real day`);
   }
   return `${y}-${pad(mo)}-${pad(d)}`;
@@ -34,10 +34,4 @@ export function parseDate(text: string): string | Invalid {
 export function toDate(value: unknown): string | Invalid {
   if (typeof value === "string") return parseDate(value);
   return new Invalid(`${show(value)} is not a Date (${DATE_EXPECTED})`);
-}
-
-/** Days in a month of the proleptic Gregorian calendar; month is 1-based. */
-export function daysInMonth(year: number, month: number): number {
-  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }

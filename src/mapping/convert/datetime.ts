@@ -1,5 +1,5 @@
 import { IANAZone } from "luxon";
-import { daysInMonth } from "./date.js";
+import { daysInMonth } from "../../api/value-types.js";
 import { Invalid, show } from "./invalid.js";
 
 // Date (-, / or . between the parts), T or space, hh:mm[:ss[.fraction]], then Z or an offset.

@@ -29,14 +29,20 @@ describe("Date", () => {
     }
   });
 
-  test("takes exactly the days value-types' isRealDate takes (the API's check)", () => {
+  test("takes exactly the days a JS Date round-trips, as does the API's check (isRealDate)", () => {
+    // The oracle: a day exists when Date.UTC gives it back unchanged (years 0–99 map to 19xx, so never).
+    const exists = (y: number, m: number, d: number) => {
+      const date = new Date(Date.UTC(y, m - 1, d));
+      return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+    };
     const years = [0, 1, 99, 100, 400, 1582, 1900, 1970, 2000, 2023, 2024, 2100, 9999];
     const two = (n: number) => String(n).padStart(2, "0");
     for (const y of years) {
       for (let m = 0; m <= 13; m++) {
         for (let d = 0; d <= 32; d++) {
           const iso = `${String(y).padStart(4, "0")}-${two(m)}-${two(d)}`;
-          const want = isRealDate(iso) ? iso : "invalid";
+          const want = exists(y, m, d) ? iso : "invalid";
+          expect(isRealDate(iso), iso).toBe(want === iso);
           for (const text of [iso, iso.replaceAll("-", "/"), iso.replaceAll("-", "")]) {
             const out = parseDate(text);
             expect(out instanceof Invalid ? "invalid" : out, text).toBe(want);
