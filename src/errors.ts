@@ -136,3 +136,8 @@ export function rowFailure(
 ): RowFailure {
   return field === undefined ? { stage, code, message } : { stage, code, message, field };
 }
+
+/** The errno code of a file-system error (ENOENT, EACCES…), or the error as text: for messages. */
+export function errnoOf(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? String(error);
+}

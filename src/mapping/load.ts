@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { LineCounter, parseDocument } from "yaml";
-import { ConfigError, type ConfigIssue } from "../errors.js";
+import { ConfigError, type ConfigIssue, errnoOf } from "../errors.js";
 import { lineOf } from "./locate.js";
 import { normalizeMapping } from "./normalize.js";
 import { checkValuesKeyNodes } from "./rules.js";
@@ -26,7 +26,7 @@ export async function loadMapping(file: string): Promise<Mapping> {
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    const reason = errnoOf(error);
     throw new ConfigError(file, [
       { path: "", message: `cannot read the mapping file (${reason})` },
     ]);

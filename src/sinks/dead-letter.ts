@@ -11,7 +11,7 @@ import {
 } from "node:fs";
 import { dirname } from "node:path";
 import type { ProfileUpdate } from "../api/dfinery.js";
-import { OutputError, type RowFailure } from "../errors.js";
+import { errnoOf, OutputError, type RowFailure } from "../errors.js";
 import type { SourceFormat } from "../source/types.js";
 
 /** One line of the dead-letter file: enough to see why, and to send the row again. */
@@ -29,8 +29,6 @@ export interface DeadLetterRecord {
   /** The format of `row`, so a replay maps it as the original run did. */
   readonly format: SourceFormat;
 }
-
-const why = (error: unknown) => (error as NodeJS.ErrnoException).code ?? String(error);
 
 /**
  * Append-only NDJSON file of rows that were not delivered. Created on the first failure with mode
@@ -62,9 +60,13 @@ export class DeadLetterFile {
       if (!this.append) rmSync(this.path, { force: true });
     } catch (error) {
       if (error instanceof OutputError) throw error;
-      throw new OutputError(this.path, `cannot write the dead-letter file here (${why(error)})`, {
-        cause: error,
-      });
+      throw new OutputError(
+        this.path,
+        `cannot write the dead-letter file here (${errnoOf(error)})`,
+        {
+          cause: error,
+        },
+      );
     }
   }
 
@@ -78,7 +80,7 @@ export class DeadLetterFile {
       }
       writeSync(this.#fd, `${JSON.stringify(record)}\n`);
     } catch (error) {
-      throw new OutputError(this.path, `cannot write the dead-letter file (${why(error)})`, {
+      throw new OutputError(this.path, `cannot write the dead-letter file (${errnoOf(error)})`, {
         cause: error,
       });
     }

@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { OutputError } from "../errors.js";
+import { errnoOf, OutputError } from "../errors.js";
 
 /** Why a run stopped before the end of its input. */
 export type StopReason = "fatal" | "interrupt" | "input" | "output" | "internal";
@@ -33,7 +33,7 @@ export function checkReportPath(path: string): void {
   try {
     accessSync(dirname(path), constants.W_OK);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    const code = errnoOf(error);
     throw new OutputError(path, `cannot write the report here (${code})`, { cause: error });
   }
   if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) {
@@ -46,7 +46,7 @@ export function writeReport(path: string, report: Report): void {
   try {
     writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`, { mode: 0o600 });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    const code = errnoOf(error);
     throw new OutputError(path, `cannot write the report (${code})`, { cause: error });
   }
 }

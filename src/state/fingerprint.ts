@@ -1,6 +1,6 @@
 import { createHash, type Hash } from "node:crypto";
 import { type FileHandle, open } from "node:fs/promises";
-import { InputError } from "../errors.js";
+import { errnoOf, InputError } from "../errors.js";
 import { canonicalJson } from "./canonical.js";
 import { sha256 } from "./hash.js";
 
@@ -27,7 +27,7 @@ export async function fingerprintInput(path: string): Promise<string | null> {
     await hashRange(handle, hash, tailStart, size);
     return `${size}:${hash.digest("base64url")}`;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    const code = errnoOf(error);
     throw new InputError(path, `cannot read the input to fingerprint it (${code})`, undefined, {
       cause: error,
     });

@@ -1,6 +1,6 @@
 import { chmodSync, closeSync, existsSync, openSync, readSync } from "node:fs";
 import Database from "better-sqlite3";
-import { ImporterError } from "../errors.js";
+import { errnoOf, ImporterError } from "../errors.js";
 
 /** The schema this version writes. A file with a higher `user_version` is refused. */
 export const SCHEMA_VERSION = 1;
@@ -84,7 +84,7 @@ function createPrivate(path: string): void {
     closeSync(openSync(path, "a", 0o600));
     chmodSync(path, 0o600); // an existing file keeps its mode through open()
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    const code = errnoOf(error);
     throw usage(path, `cannot be created or opened (${code})`, error);
   }
 }
