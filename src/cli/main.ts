@@ -1,15 +1,17 @@
 import { existsSync, readFileSync } from "node:fs";
-import { basename, resolve } from "node:path";
+import { basename } from "node:path";
 import pino, { type Logger } from "pino";
-import { ImporterError, UsageError } from "../errors.js";
+import { errnoOf, ImporterError, UsageError } from "../errors.js";
 import { loadMapping } from "../mapping/load.js";
 import { type ImportOptions, ImportRun } from "../run/import.js";
 import { openStateSession, type StateSession } from "../run/state-session.js";
+import { checkOutputPath, openAppend } from "../sinks/own-file.js";
 import { checkReportPath, formatSummary, type Report, writeReport } from "../sinks/report.js";
 import { detectFormat } from "../source/read.js";
 import type { SourceFormat } from "../source/types.js";
 import { formatStatus, StateStore } from "../state/index.js";
 import { type CliOptions, parseCliArgs, USAGE } from "./args.js";
+import { checkDistinctPaths, type NamedPath } from "./paths.js";
 import { startProgress } from "./progress.js";
 
 /** What the CLI touches of the outside world; tests pass their own. */
@@ -49,7 +51,57 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   } catch (error) {
     return reportError(error, io);
   }
-  const logger = pino(
+  let logger: Logger;
+  try {
+    checkPaths(options);
+    logger = openLogger(options);
+  } catch (error) {
+    return reportError(error, io);
+  }
+  try {
+    return await run(options, io, logger);
+  } catch (error) {
+    return reportError(error, io);
+  } finally {
+    flushLog(logger);
+  }
+}
+
+/** The files the command names: no two may be one file (an output would replace another file). */
+function checkPaths(options: CliOptions): void {
+  const named: NamedPath[] = [];
+  if (options.input !== "-") named.push({ role: "the input", path: options.input });
+  if (options.map !== undefined) named.push({ role: "--map", path: options.map });
+  named.push({
+    role:
+      options.deadLetter === undefined
+        ? "the dead-letter file (pass --dead-letter FILE)"
+        : "--dead-letter",
+    path: deadLetterPathOf(options),
+  });
+  if (options.report !== undefined) named.push({ role: "--report", path: options.report });
+  if (options.log !== undefined) named.push({ role: "--log", path: options.log });
+  if (options.state !== undefined) named.push({ role: "--state", path: options.state });
+  checkDistinctPaths(named);
+}
+
+function deadLetterPathOf(options: CliOptions): string {
+  return options.deadLetter ?? defaultDeadLetterPath(options.input, options.dryRun);
+}
+
+/** JSON logs to stderr, or appended to --log (mode 0600 when created, never through a link). */
+function openLogger(options: CliOptions): Logger {
+  let dest = 2;
+  if (options.log !== undefined) {
+    try {
+      checkOutputPath(options.log, "--log");
+      dest = openAppend(options.log);
+    } catch (error) {
+      if (error instanceof ImporterError) throw new UsageError(error.message);
+      throw new UsageError(`cannot write the log file ${options.log} (${errnoOf(error)})`);
+    }
+  }
+  return pino(
     {
       level: options.logLevel,
       base: null,
@@ -59,14 +111,15 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         censor: "[REDACTED]",
       },
     },
-    pino.destination({ dest: options.log ?? 2, sync: true, mkdir: true }),
+    pino.destination({ dest, sync: true }),
   );
+}
+
+function flushLog(logger: Logger): void {
   try {
-    return await run(options, io, logger);
-  } catch (error) {
-    return reportError(error, io);
-  } finally {
     logger.flush();
+  } catch {
+    // a log that cannot be written was reported when it failed
   }
 }
 
@@ -157,12 +210,7 @@ async function prepare(options: CliOptions, env: NodeJS.ProcessEnv): Promise<Imp
     );
   }
   if (options.report !== undefined) checkReportPath(options.report);
-  const deadLetterPath = options.deadLetter ?? defaultDeadLetterPath(options.input, options.dryRun);
-  if (options.input !== "-" && resolve(deadLetterPath) === resolve(options.input)) {
-    throw new UsageError(
-      `the dead-letter file would overwrite the input ${options.input}: pass --dead-letter FILE`,
-    );
-  }
+  const deadLetterPath = deadLetterPathOf(options);
   const encoding = options.encoding ?? mapping?.source.encoding;
   const delimiter = options.delimiter ?? mapping?.source.delimiter;
   return {
@@ -196,7 +244,8 @@ async function run(options: CliOptions, io: CliIo, logger: Logger): Promise<numb
   try {
     return await execute(
       options,
-      { ...importOptions, appendDeadLetter: session?.resumed === true },
+      // Append only to what the interrupted pass wrote; a file it did not write is an older run's.
+      { ...importOptions, appendDeadLetter: (session?.carried.deadLettered ?? 0) > 0 },
       session,
       io,
       logger,

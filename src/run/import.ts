@@ -186,6 +186,7 @@ export class ImportRun {
     });
     for await (const item of workItems(source, { input, format, mapping })) {
       if (this.#stop.signal.aborted) break;
+      this.#deadLetter.start(); // the first row is read: now an earlier run's file may go
       if (this.#state.skip(item.at)) continue; // done by an interrupted pass of this run
       this.#rows++;
       if (item.kind === "failed") {
@@ -215,6 +216,7 @@ export class ImportRun {
           window.release();
         });
     }
+    if (!this.#stop.signal.aborted) this.#deadLetter.start(); // an input without rows
   }
 
   /** One row to its end: failed, unchanged, accepted, dead-lettered, or not attempted. */

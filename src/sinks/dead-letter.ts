@@ -1,18 +1,16 @@
-import {
-  accessSync,
-  closeSync,
-  constants,
-  fchmodSync,
-  fsyncSync,
-  openSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from "node:fs";
+import { accessSync, closeSync, constants, fsyncSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ProfileUpdate } from "../api/dfinery.js";
 import { errnoOf, OutputError, type RowFailure } from "../errors.js";
 import type { SourceFormat } from "../source/types.js";
+import {
+  appendWhole,
+  checkOutputPath,
+  FS_WRITE,
+  moveCutLastLine,
+  openAppend,
+  type WriteIo,
+} from "./own-file.js";
 
 /** One line of the dead-letter file: enough to see why, and to send the row again. */
 export interface DeadLetterRecord {
@@ -28,57 +26,73 @@ export interface DeadLetterRecord {
   readonly at: string;
   /** The format of `row`, so a replay maps it as the original run did. */
   readonly format: SourceFormat;
+  /** Set when the row (or payload) could not be written as JSON (nested too deeply): why. */
+  readonly unwritable?: string;
 }
 
 /**
- * Append-only NDJSON file of rows that were not delivered. Created on the first failure with mode
- * 0600 (it holds personal data). Each record is written with one synchronous write, so a kill -9
- * leaves every record that was reported whole, and nothing is held back in memory.
+ * Append-only NDJSON file of rows that were not delivered, mode 0600 (it holds personal data),
+ * never written through a symbolic link. Each record is written whole with synchronous writes, or
+ * not at all (a failed write is cut back), so a kill -9 leaves every record that was reported whole.
  */
 export class DeadLetterFile {
   #fd: number | undefined;
   #count = 0;
+  #started = false;
   #closed = false;
 
-  /** `append`: add to the file an interrupted pass of the same run left, instead of starting anew. */
+  /**
+   * `append`: add to the file an interrupted pass of the same run left, instead of starting anew.
+   * `io`: the writes, replaced in tests to inject a full disk.
+   */
   constructor(
     readonly path: string,
     readonly append = false,
+    readonly io: WriteIo = FS_WRITE,
   ) {}
 
-  /**
-   * Called before any row is read: fails early when the file could not be written, and (unless
-   * appending) removes a file an earlier run left at this path, so that the file always holds this
-   * run's rows only, even if the run is killed before its first failure and resumed later.
-   */
+  /** Called before any row is read: fails early when the file could not be written. Touches nothing. */
   open(): void {
+    checkOutputPath(this.path, "the dead-letter file");
     try {
       accessSync(dirname(this.path), constants.W_OK);
-      if (statSync(this.path, { throwIfNoEntry: false })?.isDirectory() === true) {
-        throw new OutputError(this.path, "is a folder; --dead-letter needs a file name");
-      }
-      if (!this.append) rmSync(this.path, { force: true });
     } catch (error) {
-      if (error instanceof OutputError) throw error;
       throw new OutputError(
         this.path,
         `cannot write the dead-letter file here (${errnoOf(error)})`,
-        {
-          cause: error,
-        },
+        { cause: error },
       );
     }
   }
 
-  /** Writes one record. Throws OutputError when the file cannot be written (or is closed). */
+  /**
+   * Called once the run has read its first row (or reached the end of an empty input): a new run
+   * removes the file an earlier run left, so that it holds this run's rows only; a resumed run
+   * moves a record cut short by a crash to `<file>.damaged`, so the next record starts a line.
+   * Until then the earlier file stays untouched (a run that fails before reading keeps it).
+   */
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    checkOutputPath(this.path, "the dead-letter file"); // again: a link may have been put there since
+    try {
+      if (this.append) moveCutLastLine(this.path);
+      else rmSync(this.path, { force: true });
+    } catch (error) {
+      throw new OutputError(this.path, `cannot prepare the dead-letter file (${errnoOf(error)})`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** Writes one record whole. Throws OutputError when it cannot (the file then holds no part of it). */
   write(record: DeadLetterRecord): void {
     if (this.#closed) throw new OutputError(this.path, "written after it was closed (a bug)");
+    this.start();
+    const text = serialise(record);
     try {
-      if (this.#fd === undefined) {
-        this.#fd = openSync(this.path, "a", 0o600);
-        fchmodSync(this.#fd, 0o600); // an existing file keeps its old mode through open()
-      }
-      writeSync(this.#fd, `${JSON.stringify(record)}\n`);
+      this.#fd ??= openAppend(this.path);
+      appendWhole(this.#fd, text, this.io);
     } catch (error) {
       throw new OutputError(this.path, `cannot write the dead-letter file (${errnoOf(error)})`, {
         cause: error,
@@ -96,8 +110,37 @@ export class DeadLetterFile {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#fd === undefined) return;
-    fsyncSync(this.#fd);
-    closeSync(this.#fd);
-    this.#fd = undefined;
+    try {
+      fsyncSync(this.#fd);
+    } finally {
+      closeSync(this.#fd);
+      this.#fd = undefined;
+    }
+  }
+}
+
+/**
+ * One record as a JSON line. A row nested too deeply for JSON.stringify keeps everything else
+ * (line, error, the payload when it can be written) and says why its cells are missing.
+ */
+function serialise(record: DeadLetterRecord): string {
+  try {
+    return `${JSON.stringify(record)}\n`;
+  } catch (error) {
+    const why = `${(error as Error).name}: ${(error as Error).message}`;
+    let payload: ProfileUpdate | null = null;
+    try {
+      JSON.stringify(record.payload);
+      payload = record.payload;
+    } catch {
+      // dropped with the row
+    }
+    const kept: DeadLetterRecord = {
+      ...record,
+      row: null,
+      payload,
+      unwritable: `the row could not be written as JSON (${why})`,
+    };
+    return `${JSON.stringify(kept)}\n`;
   }
 }

@@ -1,6 +1,7 @@
-import { accessSync, constants, statSync, writeFileSync } from "node:fs";
+import { accessSync, constants } from "node:fs";
 import { dirname } from "node:path";
 import { errnoOf, OutputError } from "../errors.js";
+import { checkOutputPath, replaceFile } from "./own-file.js";
 
 /** Why a run stopped before the end of its input. */
 export type StopReason = "fatal" | "interrupt" | "input" | "output" | "internal";
@@ -30,21 +31,22 @@ export interface Report {
 
 /** Fails early (before any row is read) when the report could not be written at `path`. */
 export function checkReportPath(path: string): void {
+  checkOutputPath(path, "--report");
   try {
     accessSync(dirname(path), constants.W_OK);
   } catch (error) {
     const code = errnoOf(error);
     throw new OutputError(path, `cannot write the report here (${code})`, { cause: error });
   }
-  if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) {
-    throw new OutputError(path, "is a folder; --report needs a file name");
-  }
 }
 
-/** Writes the report as JSON (mode 0600). Throws OutputError when it cannot. */
+/**
+ * Writes the report as JSON (mode 0600) to a new file renamed over `path`: a link put there since
+ * the check is replaced, not followed. Throws OutputError when it cannot.
+ */
 export function writeReport(path: string, report: Report): void {
   try {
-    writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`, { mode: 0o600 });
+    replaceFile(path, `${JSON.stringify(report, null, 2)}\n`);
   } catch (error) {
     const code = errnoOf(error);
     throw new OutputError(path, `cannot write the report (${code})`, { cause: error });

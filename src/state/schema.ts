@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, lstatSync, openSync, readSync } from "node:fs";
 import Database from "better-sqlite3";
 import { errnoOf, ImporterError } from "../errors.js";
 
@@ -73,16 +73,23 @@ export function openStateDatabase(path: string): Database.Database {
     if (error instanceof ImporterError) throw error;
     throw usage(path, `is not a usable state file: ${(error as Error).message}`, error);
   }
-  for (const suffix of ["-wal", "-shm"]) {
-    if (existsSync(path + suffix)) chmodSync(path + suffix, 0o600);
-  }
-  return db;
+  return db; // SQLite gives its -wal and -shm files the mode of the state file
 }
 
+/**
+ * Creates a missing state file with mode 0600. An existing one is never followed through a link
+ * and never has its mode changed: it is not ours until its header says so.
+ */
 function createPrivate(path: string): void {
+  const stat = lstatSync(path, { throwIfNoEntry: false });
+  if (stat?.isSymbolicLink() === true) {
+    throw usage(path, "is a symbolic link: give the path of the state file itself");
+  }
+  if (stat !== undefined && !stat.isFile()) throw usage(path, "is not a regular file");
+  if (stat !== undefined) return;
   try {
-    closeSync(openSync(path, "a", 0o600));
-    chmodSync(path, 0o600); // an existing file keeps its mode through open()
+    const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+    closeSync(openSync(path, flags, 0o600));
   } catch (error) {
     const code = errnoOf(error);
     throw usage(path, `cannot be created or opened (${code})`, error);

@@ -1,4 +1,13 @@
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -37,11 +46,14 @@ describe("DeadLetterFile", () => {
     file.close();
   });
 
-  it("replaces a file an earlier run left at the same path", () => {
+  it("leaves a file an earlier run left until the first row is read, then replaces it", () => {
     const d = dir();
     const stale = join(d, "stale.ndjson");
     writeFileSync(stale, "old\n", { mode: 0o644 });
-    new DeadLetterFile(stale).open(); // before any row is read, not at the first failure
+    const early = new DeadLetterFile(stale);
+    early.open(); // before any row is read: a run that fails now keeps the earlier failures
+    expect(readFileSync(stale, "utf8")).toBe("old\n");
+    early.start(); // the first row is read
     expect(existsSync(stale)).toBe(false);
 
     const replaced = join(d, "replaced.ndjson");
@@ -88,5 +100,105 @@ describe("DeadLetterFile failures", () => {
         .split("\n")
         .map((l) => JSON.parse(l).line),
     ).toEqual([1, 5]);
+  });
+});
+
+describe("DeadLetterFile links and modes", () => {
+  it("never appends through a symbolic link, and leaves the link's target as it was", () => {
+    const d = dir();
+    const target = join(d, "elsewhere.txt");
+    writeFileSync(target, "not yours\n", { mode: 0o644 });
+    const path = join(d, "x.ndjson");
+    symlinkSync(target, path);
+    const resumed = new DeadLetterFile(path, true);
+    expect(() => resumed.open()).toThrow(/is a symbolic link/);
+    expect(() => resumed.write(record(1))).toThrow(/is a symbolic link/);
+    expect(readFileSync(target, "utf8")).toBe("not yours\n");
+    expect(statSync(target).mode & 0o777).toBe(0o644);
+  });
+
+  it("appends to the file of an interrupted pass without changing its mode", () => {
+    const path = join(dir(), "x.ndjson");
+    writeFileSync(path, `${JSON.stringify(record(1))}\n`, { mode: 0o640 });
+    const file = new DeadLetterFile(path, true);
+    file.open();
+    file.write(record(2));
+    file.close();
+    expect(statSync(path).mode & 0o777).toBe(0o640);
+  });
+
+  it("refuses a path that is not a regular file", () => {
+    const d = dir();
+    const fifo = join(d, "fifo");
+    execFileSync("mkfifo", [fifo]);
+    expect(() => new DeadLetterFile(fifo).open()).toThrow(/is not a regular file/);
+  });
+});
+
+describe("DeadLetterFile on a full disk", () => {
+  /** Writes `room` bytes in all, then fails with ENOSPC, as a full disk does. */
+  function fullAfter(room: number) {
+    let left = room;
+    return {
+      writeSync(fd: number, buffer: Buffer, offset: number, length: number): number {
+        if (left === 0)
+          throw Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
+        const n = writeSync(fd, buffer, offset, Math.min(length, left));
+        left -= n;
+        return n;
+      },
+    };
+  }
+
+  it("stops with a clear error, keeps the file whole and counts only what was written", () => {
+    const path = join(dir(), "x.ndjson");
+    const one = `${JSON.stringify(record(1))}\n`;
+    const file = new DeadLetterFile(path, false, fullAfter(one.length + 20)); // room for 1.x records
+    file.open();
+    file.write(record(1));
+    expect(() => file.write(record(2))).toThrow(
+      expect.objectContaining({
+        code: "E_OUTPUT",
+        message: `${path}: cannot write the dead-letter file (ENOSPC)`,
+      }),
+    );
+    file.close();
+    expect(file.count).toBe(1);
+    expect(readFileSync(path, "utf8")).toBe(one); // no half record
+  });
+
+  it("a resumed run moves a record cut short to <file>.damaged before appending", () => {
+    const path = join(dir(), "x.ndjson");
+    const whole = `${JSON.stringify(record(1))}\n`;
+    const cut = JSON.stringify(record(2)).slice(0, 40);
+    writeFileSync(path, whole + cut);
+    const file = new DeadLetterFile(path, true);
+    file.open();
+    expect(readFileSync(path, "utf8")).toBe(whole + cut); // untouched until the first row
+    file.write(record(3));
+    file.close();
+    expect(readFileSync(`${path}.damaged`, "utf8")).toBe(`${cut}\n`);
+    expect(
+      readFileSync(path, "utf8")
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l).line),
+    ).toEqual([1, 3]);
+  });
+
+  it("a row nested too deeply for JSON is dead-lettered with what can be kept", () => {
+    const path = join(dir(), "x.ndjson");
+    let deep: unknown = "end";
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    const file = new DeadLetterFile(path);
+    file.write({ ...record(4), row: { id: "u4", deep } });
+    file.close();
+    const [kept] = readFileSync(path, "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(kept).toMatchObject({ line: 4, row: null, error: record(4).error, format: "csv" });
+    expect(kept.unwritable).toMatch(/could not be written as JSON \(RangeError/);
+    expect(file.count).toBe(1);
   });
 });

@@ -33,11 +33,15 @@ describe("StateStore files", () => {
     );
   });
 
-  it("makes an existing file private", () => {
+  it("never changes the mode of a file it did not create", () => {
     const path = statePath();
-    writeFileSync(path, "", { mode: 0o644 });
+    writeFileSync(path, "", { mode: 0o640 });
     StateStore.open(path).close();
-    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(path).mode & 0o777).toBe(0o640);
+    const foreign = statePath();
+    writeFileSync(foreign, "some text of the user's\n", { mode: 0o644 });
+    expect(() => StateStore.open(foreign)).toThrow(/is not a state file/);
+    expect(statSync(foreign).mode & 0o777).toBe(0o644);
   });
 
   it("holds no raw identity value, in the database or its WAL", () => {
