@@ -2,6 +2,8 @@
  * Dry-run benchmark (issue: dry-run throughput). On a generated 8-column member export:
  *  - the CLI's `--dry-run` (read → map → validate, nothing sent) in rows/s, as a ratio to bare
  *    csv-parse (`columns: true`) over the same file in the same bench run (target ≥ 0.5);
+ *  - the same dry run with a `format` pattern on the Datetime column (`yyyy-MM-dd HH:mm`), as a
+ *    ratio to the same bare csv-parse pass (target ≥ 0.5);
  *  - the dry run's peak RSS (target < 150 MB, and the same for 100k and 1M rows).
  * Every pass runs in a fresh Node process (bench/dry-run-child.ts) so peak RSS is per pass.
  *
@@ -37,6 +39,12 @@ properties:
   df_birth: { column: birthday, type: Date }
   joined_at: { column: joined_at, type: Datetime }
 `;
+
+/** The same mapping with the Datetime column read by a luxon pattern instead of the iso rules. */
+export const DRY_RUN_FORMAT_MAPPING = DRY_RUN_MAPPING.replace(
+  "joined_at: { column: joined_at, type: Datetime }",
+  'joined_at: { column: joined_at, type: Datetime, format: "yyyy-MM-dd HH:mm" }',
+);
 
 const FAMILY = ["김", "이", "박", "최", "정", "강", "조", "윤", "장", "임", "한", "오", "서", "신"];
 const GIVEN = [
@@ -109,6 +117,8 @@ function expectedSize(rows: number): number {
 export interface BenchFiles {
   readonly csv: string;
   readonly mapping: string;
+  /** The mapping with `format` on the Datetime column. */
+  readonly formatMapping: string;
   readonly bytes: number;
   readonly reused: boolean;
 }
@@ -117,10 +127,12 @@ export interface BenchFiles {
 export async function benchFiles(rows: number): Promise<BenchFiles> {
   const csv = join(tmpdir(), `dfinery-bench-members-v${GENERATOR_VERSION}-${rows}.csv`);
   const mapping = join(tmpdir(), `dfinery-bench-members-v${GENERATOR_VERSION}.yaml`);
+  const formatMapping = join(tmpdir(), `dfinery-bench-members-v${GENERATOR_VERSION}-format.yaml`);
   writeFileSync(mapping, DRY_RUN_MAPPING);
+  writeFileSync(formatMapping, DRY_RUN_FORMAT_MAPPING);
   const size = expectedSize(rows);
   if (existsSync(csv) && statSync(csv).size === size) {
-    return { csv, mapping, bytes: size, reused: true };
+    return { csv, mapping, formatMapping, bytes: size, reused: true };
   }
   const partial = `${csv}.${process.pid}.partial`;
   const out = createWriteStream(partial);
@@ -130,7 +142,7 @@ export async function benchFiles(rows: number): Promise<BenchFiles> {
   out.end();
   await once(out, "finish");
   renameSync(partial, csv);
-  return { csv, mapping, bytes: statSync(csv).size, reused: false };
+  return { csv, mapping, formatMapping, bytes: statSync(csv).size, reused: false };
 }
 
 const CHILD = fileURLToPath(new URL("./dry-run-child.js", import.meta.url));
@@ -149,6 +161,10 @@ export interface DryRunSize {
   csvParse: Pass;
   /** Dry-run rows/s ÷ bare csv-parse rows/s. */
   ratio: number;
+  /** The dry run with `format: "yyyy-MM-dd HH:mm"` on the Datetime column. */
+  withFormat: Pass & { valid: number };
+  /** Its rows/s ÷ bare csv-parse rows/s. */
+  formatRatio: number;
 }
 
 export interface DryRunResult {
@@ -156,6 +172,8 @@ export interface DryRunResult {
   targets: { minRatio: number; maxRssMb: number };
   /** Ratio on the largest size ≥ minRatio. */
   throughputMet: boolean;
+  /** Ratio with a format pattern on the largest size ≥ minRatio. */
+  formatThroughputMet: boolean;
   /** Peak RSS of every size < maxRssMb. */
   rssMet: boolean;
   /** Peak RSS of the largest size ÷ that of the smallest (1 = flat). */
@@ -180,8 +198,17 @@ export async function benchDryRun(
     // csv-parse first: it also warms the page cache for the dry run.
     const bare = await runChildJson<ChildResult>(CHILD, ["csv-parse", files.csv]);
     const dry = await runChildJson<ChildResult>(CHILD, ["dry-run", files.csv, files.mapping]);
-    if (bare.rows !== rows || dry.rows !== rows) {
+    const formatted = await runChildJson<ChildResult>(CHILD, [
+      "dry-run",
+      files.csv,
+      files.formatMapping,
+    ]);
+    if (bare.rows !== rows || dry.rows !== rows || formatted.rows !== rows) {
       throw new Error(`expected ${rows} rows; csv-parse read ${bare.rows}, dry run ${dry.rows}`);
+    }
+    // The pattern reads this file's date-times as the iso rules do: the same rows are valid.
+    if (formatted.valid !== dry.valid) {
+      throw new Error(`format dry run: ${formatted.valid} valid rows, iso: ${dry.valid}`);
     }
     const dryRun = { ...pass(dry), valid: dry.valid ?? 0, deadLettered: dry.deadLettered ?? 0 };
     const csvParse = pass(bare);
@@ -191,6 +218,8 @@ export async function benchDryRun(
       dryRun,
       csvParse,
       ratio: Number((dryRun.rowsPerSecond / csvParse.rowsPerSecond).toFixed(3)),
+      withFormat: { ...pass(formatted), valid: formatted.valid ?? 0 },
+      formatRatio: Number((pass(formatted).rowsPerSecond / csvParse.rowsPerSecond).toFixed(3)),
     });
   }
   const targets = { minRatio: 0.5, maxRssMb: 150 };
@@ -201,6 +230,7 @@ export async function benchDryRun(
     sizes: results,
     targets,
     throughputMet: last.ratio >= targets.minRatio,
+    formatThroughputMet: last.formatRatio >= targets.minRatio,
     rssMet: results.every((r) => r.dryRun.maxRssMb < targets.maxRssMb),
     rssGrowth: Number((last.dryRun.maxRssMb / first.dryRun.maxRssMb).toFixed(2)),
   };

@@ -99,6 +99,13 @@ const SECTIONS: readonly Section[] = [
             target: last ? `≥ ${r.targets.minRatio}` : "",
             pass: last ? size.ratio >= r.targets.minRatio : null,
           },
+          info(`${label}: dry run with format rows/s`, n(size.withFormat.rowsPerSecond)),
+          {
+            figure: `${label}: ratio with format "yyyy-MM-dd HH:mm"`,
+            value: size.formatRatio.toFixed(3),
+            target: last ? `≥ ${r.targets.minRatio}` : "",
+            pass: last ? size.formatRatio >= r.targets.minRatio : null,
+          },
           {
             figure: `${label}: dry run peak RSS`,
             value: `${size.dryRun.maxRssMb} MB`,

@@ -73,6 +73,13 @@ export function normalizeMapping(written: WrittenMapping): {
   return { mapping: { source, identity, properties }, issues };
 }
 
+/** `format` as written: one or a list. */
+export function formatsOf(
+  format: string | readonly string[] | undefined,
+): readonly string[] | undefined {
+  return typeof format === "string" ? [format] : format;
+}
+
 function expand(rule: WrittenProperty): WrittenPropertyObject {
   return typeof rule === "string" ? { column: rule } : rule;
 }
@@ -152,6 +159,9 @@ function propertyRule(
     empty: emptyPolicyOf(rule.empty) ?? source.empty,
     readCsv: csvReader(column),
     readJson: jsonReader(column),
-    convert: compileCell({ ...spec, transforms, values, fallback, trim: false }, ctx),
+    convert: compileCell(
+      { ...spec, transforms, values, fallback, trim: false, formats: formatsOf(rule.format) },
+      ctx,
+    ),
   };
 }

@@ -7,6 +7,7 @@ import { type Document, isMap, isScalar } from "yaml";
 import { IDENTITY_FIELDS, type PropertyType, STANDARD_PROPERTIES } from "../api/dfinery.js";
 import { isArrayType } from "./convert/cell.js";
 import { isValidZone } from "./convert/datetime.js";
+import { checkFormat } from "./convert/formats.js";
 import { isPhoneCountry } from "./convert/phone.js";
 import {
   emptyPolicyOf,
@@ -60,7 +61,7 @@ export function checkIdentity(identity: WrittenMapping["identity"]): PathIssue[]
   return [{ path: ["identity"], message: `map at least one of ${IDENTITY_FIELDS.join(", ")}` }];
 }
 
-const NOT_WITH_VALUE = ["transform", "values", "default", "split", "empty"] as const;
+const NOT_WITH_VALUE = ["transform", "format", "values", "default", "split", "empty"] as const;
 
 export function checkProperty(name: string, rule: WrittenPropertyObject): PathIssue[] {
   const at = ["properties", name];
@@ -108,6 +109,29 @@ export function checkProperty(name: string, rule: WrittenPropertyObject): PathIs
   }
   if (rule.values !== undefined)
     issues.push(...checkValuesKeys(at, rule.transform ?? [], rule.values));
+  if (rule.format !== undefined) issues.push(...checkFormats(at, type, rule.format));
+  return issues;
+}
+
+/** `format` applies to Date and Datetime; each pattern must be one luxon can read. */
+function checkFormats(
+  at: readonly string[],
+  type: PropertyType,
+  format: string | readonly string[],
+): PathIssue[] {
+  if (type !== "Date" && type !== "Datetime") {
+    return [
+      { path: [...at, "format"], message: `format applies to Date and Datetime, not ${type}` },
+    ];
+  }
+  const list = typeof format === "string" ? [format] : format;
+  const issues: PathIssue[] = [];
+  list.forEach((f, i) => {
+    const path = typeof format === "string" ? [...at, "format"] : [...at, "format", i];
+    const problem = checkFormat(f);
+    if (problem !== undefined) issues.push({ path, message: problem });
+    else if (list.indexOf(f) !== i) issues.push({ path, message: `"${f}" is listed twice` });
+  });
   return issues;
 }
 

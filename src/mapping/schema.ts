@@ -90,6 +90,14 @@ export const PropertyObjectSchema = z.strictObject({
   value: constant.optional().describe("A constant sent for every row (instead of column)"),
   type: z.enum(PROPERTY_TYPES).optional().describe("The property's DFINERY type; default String"),
   transform: transforms.optional(),
+  format: z
+    .union([z.string(), z.array(z.string()).min(1)], {
+      error: "expected a format, or a list of formats",
+    })
+    .optional()
+    .describe(
+      'Date and Datetime: how cells are written. A luxon pattern ("yyyy-MM-dd a h:mm:ss", "M/d/yyyy"), iso (the default), epoch_s or epoch_ms; or a list of them (a cell two formats read differently is invalid)',
+    ),
   values: z
     .record(z.string(), constant)
     .optional()

@@ -4,6 +4,7 @@ import { makeArrayConverter } from "./array.js";
 import { toBoolean } from "./boolean.js";
 import { toDate } from "./date.js";
 import { makeDatetimeConverter } from "./datetime.js";
+import { compileFormats } from "./formats.js";
 import { EMPTY, type Empty, Invalid, show } from "./invalid.js";
 import { toDouble, toLong } from "./number.js";
 import { toGender, toText } from "./string.js";
@@ -12,11 +13,13 @@ import { compileTransforms, type Transform } from "./transform.js";
 /** What conversions share within one mapping: built once per mapping, not per rule or row. */
 export interface ConvertContext {
   readonly country: CountryCode;
+  /** IANA zone of date-times written without an offset. */
+  readonly timezone: string;
   readonly datetime: (value: unknown) => string | Invalid;
 }
 
 export function convertContext(timezone: string, country: CountryCode): ConvertContext {
-  return { country, datetime: makeDatetimeConverter(timezone) };
+  return { country, timezone, datetime: makeDatetimeConverter(timezone) };
 }
 
 export type ValueConverter = (value: unknown) => PropertyValue | Invalid;
@@ -32,8 +35,21 @@ export function isArrayType(type: PropertyType): boolean {
   return ARRAY_ELEMENT_TYPES[type] !== undefined;
 }
 
-/** The converter of a scalar type: text (already trimmed for typed cells) or a JSON value in. */
-export function scalarConverter(type: PropertyType, ctx: ConvertContext, gender = false) {
+/**
+ * The converter of a scalar type: text (already trimmed for typed cells) or a JSON value in.
+ * `formats`: Date and Datetime as stated by the mapping (default: the iso rules).
+ */
+export function scalarConverter(
+  type: PropertyType,
+  ctx: ConvertContext,
+  gender = false,
+  formats?: readonly string[],
+) {
+  if ((type === "Date" || type === "Datetime") && formats !== undefined) {
+    if (!(formats.length === 1 && formats[0] === "iso")) {
+      return compileFormats(formats, type, ctx.timezone);
+    }
+  }
   switch (type) {
     case "Long":
       return toLong;
@@ -69,6 +85,8 @@ export interface CellSpec {
   readonly trim: boolean;
   /** Check a String against DFINERY's gender values (`df_gender`). */
   readonly gender: boolean;
+  /** Date and Datetime: the formats the cells are written in (default: iso). */
+  readonly formats?: readonly string[] | undefined;
 }
 
 /**
@@ -96,7 +114,7 @@ export function compileCell(spec: CellSpec, ctx: ConvertContext): CellConverter 
     };
   }
 
-  const toType: ValueConverter = scalarConverter(spec.type, ctx, spec.gender);
+  const toType: ValueConverter = scalarConverter(spec.type, ctx, spec.gender, spec.formats);
   const table = spec.values;
   const trim = spec.trim || spec.type !== "String" || table !== undefined;
   const lookup: ValueConverter | undefined =

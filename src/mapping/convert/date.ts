@@ -30,6 +30,11 @@ export function parseDate(text: string): string | Invalid {
   return `${y}-${pad(mo)}-${pad(d)}`;
 }
 
+/** True when the text has the shape the default (iso) rules read, real or not. */
+export function looksLikeDate(text: string): boolean {
+  return SEPARATED.test(text) || COMPACT.test(text);
+}
+
 /** A Date from a cell: only text (a JSON number such as 20240301 is not read as a date). */
 export function toDate(value: unknown): string | Invalid {
   if (typeof value === "string") return parseDate(value);

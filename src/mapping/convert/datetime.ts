@@ -49,13 +49,18 @@ export function isoUtc(ms: number): string {
   return `${year}-${TWO_DIGITS[m]}-${TWO_DIGITS[d]}T${TWO_DIGITS[h]}:${TWO_DIGITS[mi]}:${TWO_DIGITS[s]}.${millis}Z`;
 }
 
+/** True when the text has the shape the default (iso) rules read, real or not. */
+export function looksLikeDatetime(text: string): boolean {
+  return DATETIME.test(text);
+}
+
 /** True when luxon (and so Intl) knows the IANA time zone name. */
 export function isValidZone(name: string): boolean {
   return IANAZone.isValidZone(name);
 }
 
 /** Milliseconds since the epoch of a wall-clock time read as UTC; works for years 0–99 too. */
-function wallClockMs(
+export function wallClockMs(
   y: number,
   mo: number,
   d: number,
@@ -71,7 +76,7 @@ function wallClockMs(
   return date.getTime();
 }
 
-interface OffsetLookup {
+export interface OffsetLookup {
   /** The offset (minutes) at an instant. */
   readonly at: (ts: number) => number;
   /** The offset over a whole UTC day (days since the epoch), or NaN when it changes that day. */
@@ -83,7 +88,7 @@ interface OffsetLookup {
  * offset is cached per UTC day when it is the same at both ends of the day (a day holding a
  * transition is always asked exactly).
  */
-function offsetLookup(zoneName: string): OffsetLookup {
+export function offsetLookup(zoneName: string): OffsetLookup {
   const zone = IANAZone.create(zoneName);
   const perDay = new Map<number, number>();
   const ofDay = (day: number) => {
@@ -103,10 +108,10 @@ function offsetLookup(zoneName: string): OffsetLookup {
   return { at, ofDay };
 }
 
-type LocalToUtc = (wallMs: number) => number | "gap" | "ambiguous";
+export type LocalToUtc = (wallMs: number) => number | "gap" | "ambiguous";
 
 /** Reads a wall-clock time in a zone; a time skipped or repeated by a DST change is not guessed. */
-function localToUtc(zoneName: string): LocalToUtc {
+export function localToUtc(zoneName: string): LocalToUtc {
   const { at: offsetAt, ofDay } = offsetLookup(zoneName);
   const exact: LocalToUtc = (wall) => {
     const before = offsetAt(wall - DAY);
@@ -184,23 +189,39 @@ export function makeDatetimeParser(zoneName: string): (text: string) => string |
       if (offset === undefined) return new Invalid(`${show(text)} has an impossible UTC offset`);
       utc = wall - offset * MINUTE;
     } else {
-      const read = toUtc(wall);
-      if (read === "gap") {
-        return new Invalid(
-          `${show(text)} does not exist in ${zoneName} (skipped by a clock change)`,
-        );
-      }
-      if (read === "ambiguous") {
-        return new Invalid(
-          `${show(text)} happens twice in ${zoneName} (clock change); write it with an offset`,
-        );
-      }
+      const read = readLocal(text, wall, toUtc, zoneName);
+      if (read instanceof Invalid) return read;
       utc = read;
     }
-    if (utc < FIRST_MS || utc >= END_MS)
-      return new Invalid(`${show(text)} is out of the Datetime range`);
-    return isoUtc(utc);
+    return datetimeOf(text, utc);
   };
+}
+
+/** The instant of a wall-clock time in a zone; a time a clock change skips or repeats is invalid. */
+export function readLocal(
+  text: string,
+  wall: number,
+  toUtc: LocalToUtc,
+  zoneName: string,
+): number | Invalid {
+  const read = toUtc(wall);
+  if (read === "gap") {
+    return new Invalid(`${show(text)} does not exist in ${zoneName} (skipped by a clock change)`);
+  }
+  if (read === "ambiguous") {
+    return new Invalid(
+      `${show(text)} happens twice in ${zoneName} (clock change); write it with an offset`,
+    );
+  }
+  return read;
+}
+
+/** DFINERY's Datetime text of an instant, or invalid outside years 0100–9999. */
+export function datetimeOf(text: unknown, utc: number): string | Invalid {
+  if (utc < FIRST_MS || utc >= END_MS) {
+    return new Invalid(`${show(text)} is out of the Datetime range`);
+  }
+  return isoUtc(utc);
 }
 
 /** A Datetime from a cell: text only (epoch numbers are not guessed as seconds or milliseconds). */

@@ -1,0 +1,214 @@
+import { describe, expect, test } from "vitest";
+import { applyMapping, type MappingResult } from "../../src/mapping/apply.js";
+import { parseMapping } from "../../src/mapping/load.js";
+import type { SourceFormat } from "../../src/source/types.js";
+import { issuesOf, withProperties } from "./helpers.js";
+
+function mapped(
+  properties: string,
+  cells: Record<string, unknown>,
+  timezone = "Asia/Seoul",
+  format: SourceFormat = "csv",
+): MappingResult {
+  const yaml = withProperties(properties, `source: { timezone: ${timezone} }\n`);
+  return applyMapping(parseMapping(yaml, "m.yaml"), { kind: "row", line: 2, cells }, format);
+}
+
+/** The user_properties sent for a row, or the failure's message. */
+function sent(
+  properties: string,
+  cells: Record<string, unknown>,
+  timezone?: string,
+  format?: SourceFormat,
+) {
+  const result = mapped(properties, { id: "u1", ...cells }, timezone, format);
+  return result.ok ? result.update.user_properties : result.failure.message;
+}
+
+describe("format on Datetime", () => {
+  test.each([
+    ["yyyy-MM-dd a h:mm:ss", "2024-05-14 오후 3:05:12", "2024-05-14T06:05:12.000Z"],
+    ["yyyy-MM-dd a h:mm:ss", "2024-05-14 오전 12:05:12", "2024-05-13T15:05:12.000Z"],
+    ["yyyy-MM-dd a h:mm:ss", "2024-05-14 PM 3:05:12", "2024-05-14T06:05:12.000Z"],
+    ["yyyy-MM-dd a h:mm:ss", "2024-05-14 pm 3:05:12", "2024-05-14T06:05:12.000Z"],
+    ["yyyy. M. d. a h:mm", "2024. 5. 14. 오후 3:05", "2024-05-14T06:05:00.000Z"],
+    ["M/d/yyyy H:mm:ss", "5/14/2024 15:05:12", "2024-05-14T06:05:12.000Z"],
+    ["dd.MM.yyyy HH:mm", "14.05.2024 15:05", "2024-05-14T06:05:00.000Z"],
+    ["yyyy-MM-dd HH:mm:ss ZZ", "2024-05-14 15:05:12 -04:00", "2024-05-14T19:05:12.000Z"],
+    ["MMM d, yyyy h:mm a", "May 14, 2024 3:05 PM", "2024-05-14T06:05:00.000Z"],
+  ])("%j reads %j in Asia/Seoul as %j", (format, cell, iso) => {
+    expect(
+      sent(`  seen: { column: c, type: Datetime, format: "${format}" }\n`, { c: cell }),
+    ).toEqual({ seen: iso });
+  });
+
+  test("epoch_ms and epoch_s, as JSON numbers or numeric text", () => {
+    const ms = "  seen: { column: c, type: Datetime, format: epoch_ms }\n";
+    const s = "  seen: { column: c, type: Datetime, format: epoch_s }\n";
+    expect(sent(ms, { c: 1656168261629 }, "UTC", "ndjson")).toEqual({
+      seen: "2022-06-25T14:44:21.629Z",
+    });
+    expect(sent(ms, { c: "1656168261629" })).toEqual({ seen: "2022-06-25T14:44:21.629Z" });
+    expect(sent(s, { c: 1660733586 }, "UTC", "ndjson")).toEqual({
+      seen: "2022-08-17T10:53:06.000Z",
+    });
+    expect(sent(s, { c: "1660733586.25" })).toEqual({ seen: "2022-08-17T10:53:06.250Z" });
+  });
+
+  test("seconds and milliseconds cannot be mixed up; out-of-range epochs are invalid", () => {
+    const ms = "  seen: { column: c, type: Datetime, format: epoch_ms }\n";
+    const s = "  seen: { column: c, type: Datetime, format: epoch_s }\n";
+    expect(sent(ms, { c: "1660733586" })).toBe(
+      'column "c": "1660733586" is too small for epoch milliseconds (below 10^11, before 1973-03-03): is it in seconds (epoch_s)?',
+    );
+    expect(sent(s, { c: "1656168261629" })).toBe(
+      'column "c": "1656168261629" is too large for epoch seconds (10^11 or more, after the year 5138): is it in milliseconds (epoch_ms)?',
+    );
+    expect(sent(ms, { c: "999999999999999" })).toBe(
+      'column "c": "999999999999999" is out of the Datetime range',
+    );
+    expect(sent(s, { c: "-99999999999" })).toBe(
+      'column "c": "-99999999999" is out of the Datetime range',
+    );
+    expect(sent(ms, { c: "16561682616x9" })).toBe(
+      'column "c": "16561682616x9" does not match the format epoch_ms',
+    );
+    const both = "  seen: { column: c, type: Datetime, format: [epoch_s, epoch_ms] }\n";
+    expect(sent(both, { c: "1660733586" })).toEqual({ seen: "2022-08-17T10:53:06.000Z" });
+    expect(sent(both, { c: "1656168261629" })).toEqual({ seen: "2022-06-25T14:44:21.629Z" });
+  });
+
+  test("a time a DST change skips is invalid under a pattern, never shifted", () => {
+    const rule = '  seen: { column: c, type: Datetime, format: "M/d/yyyy H:mm:ss" }\n';
+    expect(sent(rule, { c: "3/10/2024 2:30:00" }, "America/New_York")).toBe(
+      'column "c": "3/10/2024 2:30:00" does not exist in America/New_York (skipped by a clock change)',
+    );
+    expect(sent(rule, { c: "3/10/2024 3:30:00" }, "America/New_York")).toEqual({
+      seen: "2024-03-10T07:30:00.000Z",
+    });
+    expect(sent(rule, { c: "11/3/2024 1:30:00" }, "America/New_York")).toBe(
+      'column "c": "11/3/2024 1:30:00" happens twice in America/New_York (clock change); write it with an offset',
+    );
+  });
+
+  test("invalid dates stay invalid", () => {
+    const rule = '  seen: { column: c, type: Datetime, format: "M/d/yyyy H:mm:ss" }\n';
+    expect(sent(rule, { c: "2/30/1990 10:00:00" })).toBe(
+      'column "c": "2/30/1990 10:00:00" is not a real date-time (format "M/d/yyyy H:mm:ss")',
+    );
+    expect(sent(rule, { c: "2024-05-14 10:00:00" })).toBe(
+      'column "c": "2024-05-14 10:00:00" does not match the format "M/d/yyyy H:mm:ss"',
+    );
+  });
+
+  test("a list reads each cell by the format that fits; two different readings are ambiguous", () => {
+    const rule =
+      '  seen: { column: c, type: Datetime, format: ["M/d/yyyy H:mm", "d.M.yyyy H:mm"] }\n';
+    expect(sent(rule, { c: "5/14/2024 15:05" })).toEqual({ seen: "2024-05-14T06:05:00.000Z" });
+    expect(sent(rule, { c: "14.5.2024 15:05" })).toEqual({ seen: "2024-05-14T06:05:00.000Z" });
+    const ambiguous =
+      '  seen: { column: c, type: Datetime, format: ["M/d/yyyy H:mm", "d/M/yyyy H:mm"] }\n';
+    expect(sent(ambiguous, { c: "5/3/2024 10:00" })).toBe(
+      'column "c": "5/3/2024 10:00" is ambiguous: format "M/d/yyyy H:mm" reads 2024-05-03T01:00:00.000Z, "d/M/yyyy H:mm" reads 2024-03-05T01:00:00.000Z',
+    );
+    // Both read the same instant: nothing to choose.
+    expect(sent(ambiguous, { c: "5/5/2024 10:00" })).toEqual({ seen: "2024-05-05T01:00:00.000Z" });
+    expect(sent(ambiguous, { c: "yesterday" })).toBe(
+      'column "c": "yesterday" matches none of the formats "M/d/yyyy H:mm", "d/M/yyyy H:mm"',
+    );
+  });
+
+  test("a list mixes patterns and keywords", () => {
+    const rule =
+      '  seen: { column: c, type: Datetime, format: [iso, "yyyy. M. d. H:mm", epoch_ms] }\n';
+    expect(sent(rule, { c: "2024-05-14T15:05:00+09:00" })).toEqual({
+      seen: "2024-05-14T06:05:00.000Z",
+    });
+    expect(sent(rule, { c: "2024. 5. 14. 15:05" })).toEqual({ seen: "2024-05-14T06:05:00.000Z" });
+    expect(sent(rule, { c: "1715666700000" })).toEqual({ seen: "2024-05-14T06:05:00.000Z" });
+    expect(sent(rule, { c: "2024-02-30 10:00" })).toBe(
+      'column "c": "2024-02-30 10:00" is not a real date-time',
+    );
+  });
+});
+
+describe("format on Date", () => {
+  test.each([
+    ["yyyy. M. d.", "1990. 3. 15.", "1990-03-15"],
+    ["M/d/yyyy", "3/15/1990", "1990-03-15"],
+    ["dd.MM.yyyy", "15.03.1990", "1990-03-15"],
+    ["yyyy-MM-dd HH:mm:ss", "1990-03-15 00:00:00", "1990-03-15"],
+    ["yyyy-MM-dd a h:mm:ss", "1990-03-15 오후 11:59:59", "1990-03-15"],
+    ["yyyyMMdd", "19900315", "1990-03-15"],
+  ])("%j reads %j as %j", (format, cell, date) => {
+    expect(sent(`  df_birth: { column: c, format: "${format}" }\n`, { c: cell })).toEqual({
+      df_birth: date,
+    });
+  });
+
+  test("a pattern reads a JSON number as its text; the iso rules do not", () => {
+    expect(
+      sent('  df_birth: { column: c, format: "yyyyMMdd" }\n', { c: 19900315 }, "UTC", "ndjson"),
+    ).toEqual({
+      df_birth: "1990-03-15",
+    });
+  });
+
+  test("an epoch Date is the calendar date of the instant in the source's zone", () => {
+    // 2022-06-25T20:00:00Z is 2022-06-26 05:00 in Seoul.
+    const rule = "  df_birth: { column: c, format: epoch_s }\n";
+    expect(sent(rule, { c: "1656187200" })).toEqual({ df_birth: "2022-06-26" });
+    expect(sent(rule, { c: "1656187200" }, "UTC")).toEqual({ df_birth: "2022-06-25" });
+  });
+
+  test("invalid dates stay invalid", () => {
+    expect(sent('  df_birth: { column: c, format: "M/d/yyyy" }\n', { c: "2/30/1990" })).toBe(
+      'column "c": "2/30/1990" is not a real date (format "M/d/yyyy")',
+    );
+    expect(
+      sent('  df_birth: { column: c, format: "yyyy-MM-dd HH:mm:ss" }\n', {
+        c: "1990-03-15 25:00:00",
+      }),
+    ).toBe('column "c": "1990-03-15 25:00:00" is not a real date (format "yyyy-MM-dd HH:mm:ss")');
+  });
+});
+
+describe("the mapping check", () => {
+  test("rejects a pattern luxon cannot read, with its line", () => {
+    const issues = issuesOf(
+      withProperties(
+        '  joined: { column: j, type: Datetime, format: "YYYY-MM-DD HH:mm" }\n  df_birth: { column: b, format: [iso, "yyyy-MM-dd h:mm"] }\n',
+      ),
+    );
+    expect(issues).toEqual([
+      {
+        path: "properties.joined.format",
+        line: 4,
+        message:
+          '"YYYY-MM-DD HH:mm": YYYY is not a luxon token, and luxon would look for the letters "YYYY" in every cell (years are yyyy, days d or dd, fractions S, SSS or u; quote literal text: \'T\')',
+      },
+      {
+        path: "properties.df_birth.format.1",
+        line: 5,
+        message: '"yyyy-MM-dd h:mm": h is the 12-hour clock and needs a (AM/PM); use H for 0–23',
+      },
+    ]);
+  });
+
+  test("format applies to Date and Datetime only, and not with value", () => {
+    expect(
+      issuesOf(
+        withProperties(
+          '  n: { column: n, format: "yyyy" }\n  k: { value: "2024-01-01", type: Date, format: iso }\n',
+        ),
+      ),
+    ).toEqual([
+      {
+        path: "properties.n.format",
+        line: 4,
+        message: "format applies to Date and Datetime, not String",
+      },
+      { path: "properties.k.format", line: 5, message: "format has no effect with value" },
+    ]);
+  });
+});
