@@ -4,7 +4,8 @@
  *  - overhead: no limit, no latency: the importer's requests/s as a ratio to a bare undici loop
  *    posting the same bodies with the same concurrency (target ≥ 0.8);
  *  - pacing: emulator limited to L per 1 s window, importer told L: achieved rate / L over ≥ 10
- *    windows (target ≥ 0.97) and over-limit answers (target 0);
+ *    windows (target ≥ 0.97) and over-limit answers (target 0), with the headers spelled both ways
+ *    the API guide spells them;
  *  - adaptation: importer told 2000/s, emulator allowing 300/s with 40401 answers: every row
  *    accepted, over-limit answers ≤ 10% of requests.
  */
@@ -147,10 +148,19 @@ export interface PacingResult {
   overLimitAnswers: number;
 }
 
-export async function benchPacing(limit = 200, windows = 12): Promise<PacingResult> {
+/**
+ * `style`: how the emulator spells its rate-limit headers: `hyphen` (X-Rate-Limit-*, reset in s, as
+ * the guide's table) or `nohyphen` (x-ratelimit-*, reset in ms, as its curl examples).
+ */
+export async function benchPacing(
+  limit = 200,
+  windows = 12,
+  style: "hyphen" | "nohyphen" = "hyphen",
+): Promise<PacingResult> {
   const rows = limit * windows;
   const input = writeInput(rows);
   const emulator = await startEmulatorChild([
+    ...["--header-style", style, "--reset-unit", style === "hyphen" ? "s" : "ms"],
     "--limit",
     `${limit}/s`,
     "--token",

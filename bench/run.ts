@@ -145,28 +145,34 @@ const SECTIONS: readonly Section[] = [
   {
     name: "pacing",
     async run() {
-      const r = await benchPacing(200, quick ? 10 : 12);
-      return {
-        result: r,
-        checks: [
+      const windows = quick ? 10 : 12;
+      const hyphen = await benchPacing(200, windows, "hyphen");
+      const nohyphen = await benchPacing(200, windows, "nohyphen");
+      const checks: Check[] = [];
+      for (const [label, r] of [
+        ["X-Rate-Limit-*, reset in s", hyphen],
+        ["x-ratelimit-*, reset in ms", nohyphen],
+      ] as const) {
+        checks.push(
           info(
-            `achieved rate (limit ${r.limit}/s, ${r.windows} s)`,
+            `${label}: achieved rate (limit ${r.limit}/s, ${r.windows} s)`,
             `${r.achievedPerSecond}/s, ${n(r.accepted)} accepted`,
           ),
           {
-            figure: "efficiency",
+            figure: `${label}: efficiency`,
             value: r.efficiency.toFixed(3),
             target: "≥ 0.97",
             pass: r.efficiency >= 0.97,
           },
           {
-            figure: "over-limit answers",
+            figure: `${label}: over-limit answers`,
             value: n(r.overLimitAnswers),
             target: "0",
             pass: r.overLimitAnswers === 0,
           },
-        ],
-      };
+        );
+      }
+      return { result: { hyphen, nohyphen }, checks };
     },
   },
   {

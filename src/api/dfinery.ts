@@ -72,6 +72,7 @@ export const RESULT_CODES = {
   INVALID_SERVICE_ID: "40101",
   INVALID_TOKEN: "40201",
   TOO_MANY_REQUEST: "40401",
+  TOO_MANY_EVENTS: "40402",
   TOO_MANY_USER_PROFILES: "40403",
   INTERNAL_SERVER_ERROR: "50000",
 } as const;
@@ -85,10 +86,13 @@ export interface ApiResponseBody {
   readonly data?: unknown;
 }
 
+/**
+ * The rate-limit headers as the guide spells them: `hyphen` in its table, `nohyphen` in its curl
+ * examples. Clients read both, in any case.
+ */
 export const RATE_LIMIT_HEADERS = {
-  limit: "x-rate-limit-limit",
-  remaining: "x-rate-limit-remaining",
-  reset: "x-rate-limit-reset",
+  hyphen: ["X-Rate-Limit-Limit", "X-Rate-Limit-Remaining", "X-Rate-Limit-Reset"],
+  nohyphen: ["x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"],
 } as const;
 
 /** `X-Rate-Limit-Reset` is seconds in the API guide and milliseconds in the help centre. */

@@ -22,6 +22,8 @@ Options:
   --rate N/m|N/s|N/h     the token's rate limit (default 10000/m)
   --concurrency N        requests in flight at most (default 32)
   --max-attempts N       attempts per row for transient failures (default 6)
+  --max-wait DURATION    the longest wait for the rate limit, like 30s, 10m, 2h (default 10m);
+                         a longer one stops the run (exit 3) with the time to --resume
   --dead-letter FILE     rows not delivered (default <input name>.dead-letter.ndjson here;
                          a dry run: <input name>.dry-run.dead-letter.ndjson)
   --report FILE          write the run summary as JSON
@@ -34,12 +36,13 @@ Options:
   --delimiter C          CSV delimiter (default , ; tab for .tsv)
   --log FILE             JSON logs to FILE instead of stderr
   --log-level LEVEL      fatal | error | warn | info | debug (default info)
-  --quiet                no progress output
+  --quiet                for cron: print nothing at all when the run exits 0; otherwise
+                         the summary and the reason
   -h, --help             this help
 
 Exit codes: 0 all rows delivered (dry run: all valid); 1 some rows dead-lettered;
-2 usage, mapping or input error; 3 stopped by the API (bad token or service id);
-130 interrupted.
+2 usage, mapping or input error; 3 stopped by the API (bad token or service id,
+an outage, a quota spent beyond --max-wait): resumable; 130 interrupted.
 `;
 
 export interface CliOptions {
@@ -53,6 +56,7 @@ export interface CliOptions {
   readonly rate: Rate;
   readonly concurrency: number;
   readonly maxAttempts: number;
+  readonly maxWaitMs: number;
   readonly deadLetter: string | undefined;
   readonly report: string | undefined;
   readonly format: SourceFormat | undefined;
@@ -78,6 +82,25 @@ function integer(value: string | undefined, flag: string, fallback: number, min:
     throw new UsageError(`${flag} expects a whole number ≥ ${min}; got "${value}"`);
   }
   return n;
+}
+
+const DURATION_UNITS: Readonly<Record<string, number>> = {
+  ms: 1,
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+
+/** `30s`, `10m`, `2h`, `1d`, `500ms` → ms. Throws a UsageError naming the flag otherwise. */
+export function parseDuration(text: string, flag: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/.exec(text);
+  const ms =
+    match === null ? Number.NaN : Number(match[1]) * (DURATION_UNITS[match[2] as string] ?? 0);
+  if (!Number.isFinite(ms)) {
+    throw new UsageError(`${flag} expects a duration like 30s, 10m or 2h; got "${text}"`);
+  }
+  return Math.round(ms);
 }
 
 const FORMATS: readonly string[] = ["csv", "tsv", "ndjson"];
@@ -150,6 +173,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): P
       rate: parseRate(values.rate ?? "10000/m"),
       concurrency: integer(values.concurrency, "--concurrency", 32, 1),
       maxAttempts: integer(values["max-attempts"], "--max-attempts", 6, 1),
+      maxWaitMs: parseDuration(values["max-wait"] ?? "10m", "--max-wait"),
       deadLetter: values["dead-letter"],
       report: values.report,
       format: format as SourceFormat | undefined,
@@ -180,6 +204,7 @@ function parse(argv: readonly string[]) {
       rate: { type: "string" },
       concurrency: { type: "string" },
       "max-attempts": { type: "string" },
+      "max-wait": { type: "string" },
       "dead-letter": { type: "string" },
       report: { type: "string" },
       format: { type: "string" },

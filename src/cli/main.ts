@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
 import pino, { type Logger } from "pino";
+import { waitNotice } from "../delivery/wait-notice.js";
 import { errnoOf, ImporterError, UsageError } from "../errors.js";
 import { loadMapping } from "../mapping/load.js";
 import { type ImportOptions, ImportRun } from "../run/import.js";
@@ -103,7 +104,8 @@ function openLogger(options: CliOptions): Logger {
   }
   return pino(
     {
-      level: options.logLevel,
+      // --quiet promises silence on success: without --log there is nowhere quiet to log to.
+      level: options.quiet && options.log === undefined ? "silent" : options.logLevel,
       base: null,
       // The token is never put in a log object; these paths are a second guard.
       redact: {
@@ -269,6 +271,11 @@ async function execute(
     onSample: (body) => io.stdout.write(`${JSON.stringify(body)}\n`),
     ...(io.stdin === undefined ? {} : { stdin: io.stdin }),
     ...(session === undefined ? {} : { state: session.link, carried: session.carried }),
+    onWait: (wait) => {
+      const notice = waitNotice(wait, Date.now());
+      logger.warn({ until: new Date(wait.untilMs).toISOString(), reason: wait.reason }, notice);
+      if (!options.quiet) io.stderr.write(`import-profiles: ${notice}\n`);
+    },
   });
   logger.info(
     {
@@ -281,10 +288,12 @@ async function execute(
     },
     "import started",
   );
-  /** Prints the summary and writes the report; the exit code, worse if the report cannot be written. */
+  /**
+   * Writes the report and prints the summary (with --quiet, only when the exit is not 0); the exit
+   * code, worse if the report cannot be written.
+   */
   const finish = (report: Report): number => {
     let code = exitCode(report);
-    io.stdout.write(formatSummary(report));
     logger.info({ report }, "import finished");
     if (options.report !== undefined) {
       try {
@@ -294,6 +303,7 @@ async function execute(
         if (code === EXIT.ok || code === EXIT.rowsFailed) code = EXIT.usage;
       }
     }
+    if (!options.quiet || code !== EXIT.ok) io.stdout.write(formatSummary(report));
     return code;
   };
   let graceTimer: NodeJS.Timeout | undefined;
@@ -329,6 +339,7 @@ async function execute(
         `import-profiles: internal error (a bug; please report it with this trace):\n${bug instanceof Error ? bug.stack : String(bug)}\n`,
       );
     } else if (stop !== null && stop.reason !== "interrupt") {
+      logger.warn({ stoppedBy: stop }, stop.message);
       io.stderr.write(`import-profiles: ${stop.message}\n`);
     }
     session?.end(report, exitCode(report)); // recorded first: the run's end must not depend on the report file
@@ -358,12 +369,14 @@ function deliveryOptions(
     rate: options.rate,
     concurrency: options.concurrency,
     maxAttempts: options.maxAttempts,
+    maxWaitMs: options.maxWaitMs,
   };
 }
 
 export function exitCode(report: Report): number {
   switch (report.stoppedBy?.reason) {
     case "fatal":
+    case "rate-limit":
       return EXIT.fatal;
     case "input":
     case "output":

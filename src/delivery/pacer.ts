@@ -30,6 +30,26 @@ export interface PacerOptions {
    * stopping run does not wait out the queue: tasks must check this signal and then not send.
    */
   readonly stop?: AbortSignal;
+  /**
+   * The longest the run may wait for the rate limit in one spell (from the first rate-limited
+   * answer, or the start of a pause, to its planned end). A longer wait is not started: `onWait`
+   * is told with `tooLong` set, and the caller stops the run. Default: no bound.
+   */
+  readonly maxWaitMs?: number;
+  /** Told of every pause for the rate limit as it starts (or grows longer). */
+  readonly onWait?: (wait: RateWait) => void;
+}
+
+/** A pause for the rate limit: since when, until when, and why. */
+export interface RateWait {
+  /** When this spell of waiting began (the first rate-limited answer or the pause start), epoch ms. */
+  readonly sinceMs: number;
+  /** When the pause ends (the window's reset plus a small margin), epoch ms. */
+  readonly untilMs: number;
+  /** `rate-limited`: the API refused a request (429 / 40401); `quota-spent`: its headers say nothing is left. */
+  readonly reason: "rate-limited" | "quota-spent";
+  /** True when the wait would pass `maxWaitMs`: it was not started, the caller should stop. */
+  readonly tooLong: boolean;
 }
 
 /**
@@ -86,8 +106,13 @@ export class Pacer {
   #pausedUntil = 0;
   #pauseStartedAt = 0;
   #waitedMs = 0;
+  #longestWaitMs = 0;
+  /** When the current spell of rate-limited answers began; 0 after any other answer. */
+  #limitedSince = 0;
   #closed = false;
   readonly #stop: AbortSignal | undefined;
+  readonly #maxWait: number;
+  readonly #onWait: ((wait: RateWait) => void) | undefined;
 
   constructor(options: PacerOptions) {
     const { count, windowMs } = options.rate;
@@ -102,6 +127,8 @@ export class Pacer {
     this.#margin = options.resetMarginMs ?? 100;
     this.#fallbackPause = options.fallbackPauseMs ?? 1_000;
     this.#stop = options.stop;
+    this.#maxWait = options.maxWaitMs ?? Number.POSITIVE_INFINITY;
+    this.#onWait = options.onWait;
     this.#stop?.addEventListener("abort", () => this.#pump(), { once: true });
   }
 
@@ -111,12 +138,22 @@ export class Pacer {
     return new Promise<T>((resolve, reject) => {
       const start = () => {
         this.#inFlight++;
-        task()
-          .then(resolve, reject)
-          .finally(() => {
-            this.#inFlight--;
-            this.#pump();
-          });
+        // No longer in flight when the caller hears the answer (and feeds it to observe()); the
+        // next start waits a microtask, so it comes after that observe() and heeds what it said.
+        const settle = () => {
+          this.#inFlight--;
+          queueMicrotask(() => this.#pump());
+        };
+        task().then(
+          (value) => {
+            resolve(value); // the caller's continuation is queued first…
+            settle(); // …then the next start
+          },
+          (error: unknown) => {
+            reject(error);
+            settle();
+          },
+        );
       };
       this.#queues[priority <= PRIORITY_RETRY ? 0 : 1].push({ start });
       this.#pump();
@@ -143,7 +180,9 @@ export class Pacer {
       }
       if (this.#permits !== null && this.#gateUntil <= now) this.#permits = null; // a new window
       if (this.#permits === 0) {
-        this.#wake(this.#gateUntil);
+        // What the window had left is spent: a pause like any other (bounded, told, counted).
+        this.#pause(this.#gateUntil, "quota-spent", now);
+        if (this.#pausedUntil === 0) this.#wake(this.#gateUntil); // not paused: the run is stopping
         return;
       }
       if (this.#nextStart > now) {
@@ -177,10 +216,12 @@ export class Pacer {
   observe(rate: RateInfo, rateLimited: boolean, retryAfterMs?: number): void {
     const now = this.#clock.now();
     if (rateLimited) {
+      if (this.#limitedSince === 0) this.#limitedSince = now;
       const until = rate.resetAtMs ?? now + (retryAfterMs ?? this.#fallbackPause);
-      this.#pause(Math.max(until, now) + this.#marginFor(rate));
+      this.#pause(Math.max(until, now) + this.#marginFor(rate), "rate-limited", this.#limitedSince);
       return;
     }
+    this.#limitedSince = 0;
     // A window whose reset time has passed is over: its answers say nothing of the current one.
     if (rate.resetAtMs === undefined || rate.remaining === undefined || rate.resetAtMs <= now)
       return;
@@ -197,7 +238,7 @@ export class Pacer {
     const budget = this.#windowRemaining - this.#inFlight;
     const due = Math.ceil((this.#windowResetAt - now) / this.#minTime) + 1;
     if (budget <= 0) {
-      this.#pause(this.#windowResetAt + this.#marginFor(rate));
+      this.#pause(this.#windowResetAt + this.#marginFor(rate), "quota-spent", now);
     } else if (budget < due) {
       this.#permits = budget;
       this.#gateUntil = this.#windowResetAt + this.#marginFor(rate);
@@ -211,17 +252,25 @@ export class Pacer {
     return rate.periodMs === undefined ? this.#margin : Math.min(this.#margin, rate.periodMs / 50);
   }
 
-  #pause(until: number): void {
+  /** Pauses the limiter until `until`, unless that would make a spell begun at `since` too long. */
+  #pause(until: number, reason: RateWait["reason"], since: number): void {
     if (until <= this.#pausedUntil) return;
     const now = this.#clock.now();
     if (this.#pausedUntil !== 0 && this.#pausedUntil <= now) this.#resume();
-    if (this.#pausedUntil === 0) this.#pauseStartedAt = now;
-    this.#pausedUntil = until;
-    this.#wake(until);
+    const sinceMs = Math.min(since, this.#pausedUntil === 0 ? now : this.#pauseStartedAt);
+    const tooLong = until - sinceMs > this.#maxWait;
+    if (!tooLong) {
+      if (this.#pausedUntil === 0) this.#pauseStartedAt = now;
+      this.#pausedUntil = until;
+      this.#wake(until);
+    }
+    this.#onWait?.({ sinceMs, untilMs: until, reason, tooLong });
   }
 
   #resume(): void {
-    this.#waitedMs += Math.min(this.#clock.now(), this.#pausedUntil) - this.#pauseStartedAt;
+    const spell = this.#currentSpell();
+    this.#waitedMs += spell;
+    this.#longestWaitMs = Math.max(this.#longestWaitMs, spell);
     this.#pausedUntil = 0;
     this.#permits = null;
     this.#windowRemaining = Number.POSITIVE_INFINITY;
@@ -234,7 +283,18 @@ export class Pacer {
 
   /** Time spent paused for the rate limit so far, ms. */
   get waitedMs(): number {
-    return this.#waitedMs + (this.paused ? this.#clock.now() - this.#pauseStartedAt : 0);
+    return this.#waitedMs + this.#currentSpell();
+  }
+
+  /** The pause under way, or over but not yet closed by a start: how long it has lasted. */
+  #currentSpell(): number {
+    if (this.#pausedUntil === 0) return 0;
+    return Math.min(this.#clock.now(), this.#pausedUntil) - this.#pauseStartedAt;
+  }
+
+  /** The longest single pause for the rate limit so far, ms. */
+  get longestWaitMs(): number {
+    return Math.max(this.#longestWaitMs, this.#currentSpell());
   }
 
   get inFlight(): number {

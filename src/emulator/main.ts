@@ -39,6 +39,7 @@ const FLAGS = {
   catalog: { type: "string" },
   limit: { type: "string", default: "10000/m" },
   "reset-unit": { type: "string", default: DEFAULT_OPTIONS.resetUnit },
+  "header-style": { type: "string", default: DEFAULT_OPTIONS.headerStyle },
   "over-limit": { type: "string", default: DEFAULT_OPTIONS.overLimit },
   "fail-rate": { type: "string", default: "0" },
   "fail-as": { type: "string", default: DEFAULT_OPTIONS.failAs },
@@ -58,6 +59,7 @@ const FLAG_OF: Readonly<Partial<Record<keyof EmulatorOptions, string>>> = {
   catalog: "--catalog",
   limit: "--limit",
   resetUnit: "--reset-unit",
+  headerStyle: "--header-style",
   overLimit: "--over-limit",
   failRate: "--fail-rate",
   failAs: "--fail-as",
@@ -77,9 +79,11 @@ A local emulator of the DFINERY Import API (POST /api/v1/user-profile, /api/v1/i
   --catalog FILE        JSON object of registered properties, name → type
                         (String, Long, Double, Boolean, Datetime, Date, Array of String|Long|Double);
                         without it any property name is accepted
-  --limit N/UNIT        requests per token per window, UNIT s, m or h; "none" disables
+  --limit N/UNIT        requests per token per window, UNIT s, m, h or d; "none" disables
                                                                      (default 10000/m)
   --reset-unit s|ms     unit of X-Rate-Limit-Reset                   (default s)
+  --header-style STYLE  hyphen (X-Rate-Limit-*), nohyphen (x-ratelimit-*) or none
+                                                                     (default hyphen)
   --over-limit FORM     http429 (HTTP 429) or code40401 (HTTP 200, code 40401)
                                                                      (default http429)
   --fail-rate R         share of requests answered with a server error, 0..1 (default 0)
@@ -152,6 +156,7 @@ async function toOptions(values: FlagValues): Promise<Parsed> {
     catalog,
     limit,
     resetUnit: values["reset-unit"] as EmulatorOptions["resetUnit"],
+    headerStyle: values["header-style"] as EmulatorOptions["headerStyle"],
     overLimit: values["over-limit"] as EmulatorOptions["overLimit"],
     failRate: toNumber(values["fail-rate"]),
     failAs: values["fail-as"] as EmulatorOptions["failAs"],

@@ -17,6 +17,12 @@ export type OverLimitForm = "http429" | "code40401";
 export type FailForm = "http500" | "code50000" | "both";
 /** The unit of `X-Rate-Limit-Reset`: Unix seconds (API guide) or milliseconds (help centre). */
 export type ResetUnit = "s" | "ms";
+/**
+ * How the rate-limit headers are spelled: `X-Rate-Limit-*` (the guide's table), `x-ratelimit-*`
+ * (its curl examples), or left out.
+ */
+export type HeaderStyle = "hyphen" | "nohyphen" | "none";
+export const HEADER_STYLES: readonly HeaderStyle[] = ["hyphen", "nohyphen", "none"];
 
 export interface EmulatorOptions {
   readonly host: string;
@@ -31,6 +37,7 @@ export interface EmulatorOptions {
   /** Per-token limit; null disables limiting (and the X-Rate-Limit-* headers). */
   readonly limit: RateLimit | null;
   readonly resetUnit: ResetUnit;
+  readonly headerStyle: HeaderStyle;
   readonly overLimit: OverLimitForm;
   /** Share of requests answered with a server error, 0..1. */
   readonly failRate: number;
@@ -61,6 +68,7 @@ export const DEFAULT_OPTIONS: EmulatorOptions = {
   catalog: undefined,
   limit: DEFAULT_LIMIT,
   resetUnit: "s",
+  headerStyle: "hyphen",
   overLimit: "http429",
   failRate: 0,
   failAs: "both",
@@ -73,26 +81,32 @@ export const DEFAULT_OPTIONS: EmulatorOptions = {
   random: Math.random,
 };
 
-const UNIT_MS: Readonly<Record<string, number>> = { s: 1_000, m: 60_000, h: 3_600_000 };
+const UNIT_MS: Readonly<Record<string, number>> = {
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
 /** `X-Rate-Limit-Limit` names the period, spelled as the docs spell it (`1y 1M 1d 1H 1m 1s`). */
 const PERIOD_LABELS: ReadonlyMap<number, string> = new Map([
   [1_000, "1s"],
   [60_000, "1m"],
   [3_600_000, "1H"],
+  [86_400_000, "1d"],
 ]);
 
-/** `"10000/m"` → `{count: 10000, windowMs: 60000}`. Units: `s`, `m`, `h` (or `H`). */
+/** `"10000/m"` → `{count: 10000, windowMs: 60000}`. Units: `s`, `m`, `h` (or `H`), `d`. */
 export function parseLimit(text: string): RateLimit {
-  const match = /^([1-9]\d*)\/(s|m|h|H)$/.exec(text.trim());
+  const match = /^([1-9]\d*)\/(s|m|h|H|d)$/.exec(text.trim());
   const count = Number(match?.[1]);
   const windowMs = UNIT_MS[match?.[2]?.toLowerCase() ?? ""];
   if (windowMs === undefined || !Number.isSafeInteger(count)) {
-    throw new RangeError(`limit "${text}" is not COUNT/UNIT, e.g. 10000/m (units: s, m, h)`);
+    throw new RangeError(`limit "${text}" is not COUNT/UNIT, e.g. 10000/m (units: s, m, h, d)`);
   }
   return { count, windowMs };
 }
 
-/** The `X-Rate-Limit-Limit` value for a window: `1s`, `1m` or `1H`. */
+/** The `X-Rate-Limit-Limit` value for a window: `1s`, `1m`, `1H` or `1d`. */
 export function periodLabel(windowMs: number): string {
   const label = PERIOD_LABELS.get(windowMs);
   if (label === undefined) throw new RangeError(`no period label for a ${windowMs} ms window`);
@@ -121,9 +135,11 @@ export function optionProblems(o: EmulatorOptions): OptionProblem[] {
     if (!Number.isSafeInteger(o.limit.count) || o.limit.count < 1) {
       add("limit", "count must be a positive integer");
     }
-    if (!PERIOD_LABELS.has(o.limit.windowMs)) add("limit", "window must be 1 s, 1 m or 1 h");
+    if (!PERIOD_LABELS.has(o.limit.windowMs)) add("limit", "window must be 1 s, 1 m, 1 h or 1 d");
   }
   if (o.resetUnit !== "s" && o.resetUnit !== "ms") add("resetUnit", "must be s or ms");
+  if (!HEADER_STYLES.includes(o.headerStyle))
+    add("headerStyle", "must be hyphen, nohyphen or none");
   if (o.overLimit !== "http429" && o.overLimit !== "code40401") {
     add("overLimit", "must be http429 or code40401");
   }

@@ -1,11 +1,12 @@
 /**
  * The HTTP edge: reads each request, asks the core for the outcome, writes it (after the drawn
- * delay) with the X-Rate-Limit-* headers, or destroys the connection for a reset fault.
+ * delay) with the rate-limit headers in the configured spelling, or destroys the connection for a reset fault.
  */
 
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { RATE_LIMIT_HEADERS } from "../api/dfinery.js";
 import { EmulatorCore, type IncomingRequest, type Outcome } from "./core.js";
 import { type EmulatorInit, type EmulatorOptions, periodLabel, resolveOptions } from "./options.js";
 import { openRequestLog } from "./request-log.js";
@@ -103,28 +104,24 @@ function incoming(req: IncomingMessage, body: string | undefined): IncomingReque
 
 type Answered = Extract<Outcome, { kind: "answer" }>;
 
-/** Writes an answer with Content-Type, Content-Length and (with a limit) X-Rate-Limit-*. */
+/** Writes an answer with Content-Type, Content-Length and (with a limit) the rate-limit headers. */
 function responder(options: EmulatorOptions): (res: ServerResponse, outcome: Answered) => void {
   const period = options.limit === null ? "" : periodLabel(options.limit.windowMs);
   const inSeconds = options.resetUnit === "s";
+  const names =
+    options.headerStyle === "none" ? undefined : RATE_LIMIT_HEADERS[options.headerStyle];
   return (res, { answer, rate }) => {
     if (res.destroyed) return;
-    const length = String(answer.body.length);
-    const headers =
-      rate === undefined
-        ? ["Content-Type", "application/json", "Content-Length", length]
-        : [
-            "Content-Type",
-            "application/json",
-            "Content-Length",
-            length,
-            "X-Rate-Limit-Limit",
-            period,
-            "X-Rate-Limit-Remaining",
-            String(rate.remaining),
-            "X-Rate-Limit-Reset",
-            String(inSeconds ? Math.ceil(rate.resetEpochMs / 1000) : rate.resetEpochMs),
-          ];
+    const headers = [
+      "Content-Type",
+      "application/json",
+      "Content-Length",
+      String(answer.body.length),
+    ];
+    if (rate !== undefined && names !== undefined) {
+      const reset = inSeconds ? Math.ceil(rate.resetEpochMs / 1000) : rate.resetEpochMs;
+      headers.push(names[0], period, names[1], String(rate.remaining), names[2], String(reset));
+    }
     res.writeHead(answer.status, headers);
     res.end(answer.body);
   };

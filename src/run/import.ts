@@ -2,13 +2,14 @@ import type { ProfileUpdate } from "../api/dfinery.js";
 import { ProfileClient } from "../delivery/client.js";
 import { type DeliveryDeps, deliver, type Sender } from "../delivery/deliver.js";
 import { IdentityOrder } from "../delivery/identity-order.js";
-import { Pacer } from "../delivery/pacer.js";
+import { Pacer, type RateWait } from "../delivery/pacer.js";
 import type { Rate } from "../delivery/rate.js";
 import { DEFAULT_RETRY_POLICY } from "../delivery/retry-policy.js";
+import { instantText, NOTICE_AFTER_MS, waitStopMessage } from "../delivery/wait-notice.js";
 import { ImporterError, type RowFailure } from "../errors.js";
 import type { Mapping } from "../mapping/types.js";
 import { DeadLetterFile } from "../sinks/dead-letter.js";
-import type { Report, StopReason } from "../sinks/report.js";
+import type { Report, StoppedBy, StopReason } from "../sinks/report.js";
 import { readSource } from "../source/read.js";
 import type { SourceFormat } from "../source/types.js";
 import { type WorkItem, workItems } from "./rows.js";
@@ -22,6 +23,8 @@ export interface DeliveryOptions {
   readonly rate: Rate;
   readonly concurrency: number;
   readonly maxAttempts: number;
+  /** The longest wait for the rate limit; a longer one stops the run (exit 3, resumable). Default 10 min. */
+  readonly maxWaitMs?: number;
 }
 
 export interface ImportOptions {
@@ -39,6 +42,8 @@ export interface ImportOptions {
   /** Print the first N payloads as they would be sent. */
   readonly sample?: number;
 }
+
+export const DEFAULT_MAX_WAIT_MS = 600_000;
 
 /** Counts an interrupted pass of the same run left (a resumed run starts from them). */
 export interface CarriedCounts {
@@ -60,6 +65,8 @@ export interface ImportDeps {
   /** The state store's view for this run (diff and resume); none without --state. */
   readonly state?: RunState;
   readonly carried?: CarriedCounts;
+  /** Told when the run starts a pause for the rate limit longer than NOTICE_AFTER_MS. */
+  readonly onWait?: (wait: RateWait) => void;
 }
 
 /** A run of the importer: one input, one mapping, one report. `snapshot()` may be read at any time. */
@@ -109,9 +116,19 @@ export class ImportRun {
     );
   }
 
-  #halt(reason: StopReason, message: string): void {
-    if (this.#stoppedBy === null) this.#stoppedBy = { reason, message };
+  #halt(reason: StopReason, message: string, extra: Partial<StoppedBy> = {}): void {
+    if (this.#stoppedBy === null) this.#stoppedBy = { reason, message, ...extra };
     this.#stop.abort();
+  }
+
+  /** A pause for the rate limit: told when long, the run stopped when beyond --max-wait. */
+  #onWait(wait: RateWait, maxWaitMs: number): void {
+    if (wait.tooLong) {
+      const { iso, local } = instantText(wait.untilMs);
+      this.#halt("rate-limit", waitStopMessage(wait, maxWaitMs), { until: iso, untilLocal: local });
+    } else if (wait.untilMs - this.#now() > NOTICE_AFTER_MS) {
+      this.#deps.onWait?.(wait);
+    }
   }
 
   /**
@@ -130,10 +147,13 @@ export class ImportRun {
           this.#deps.sender ??
           new ProfileClient({ ...delivery, connections: delivery.concurrency });
         if (sender instanceof ProfileClient) client = sender;
+        const maxWaitMs = delivery.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
         this.#pacer = new Pacer({
           rate: delivery.rate,
           concurrency: delivery.concurrency,
           stop: this.#stop.signal,
+          maxWaitMs,
+          onWait: (wait) => this.#onWait(wait, maxWaitMs),
         });
         deps = {
           sender,
@@ -307,7 +327,7 @@ export class ImportRun {
       accepted: this.#accepted,
       deadLettered: this.#deadLettered,
       unchanged: this.#unchanged,
-      rateLimitWaitMs: this.#pacer?.waitedMs ?? 0,
+      rateLimitWaitMs: Math.round(this.#pacer?.waitedMs ?? 0),
     };
   }
 
@@ -327,7 +347,8 @@ export class ImportRun {
       firstNotAttemptedLine: this.#firstUnfinishedLine(),
       retries: this.#stats.retries,
       rateLimited: this.#stats.rateLimited,
-      rateLimitWaitMs: this.#pacer?.waitedMs ?? 0,
+      rateLimitWaitMs: Math.round(this.#pacer?.waitedMs ?? 0),
+      longestWaitMs: Math.round(this.#pacer?.longestWaitMs ?? 0),
       durationMs: finishedAt - this.#startedAt,
       startedAt: new Date(this.#startedAt).toISOString(),
       finishedAt: new Date(finishedAt).toISOString(),

@@ -3,8 +3,19 @@ import { dirname } from "node:path";
 import { errnoOf, OutputError } from "../errors.js";
 import { checkOutputPath, replaceFile } from "./own-file.js";
 
-/** Why a run stopped before the end of its input. */
-export type StopReason = "fatal" | "interrupt" | "input" | "output" | "internal";
+/**
+ * Why a run stopped before the end of its input. `rate-limit`: the quota is spent beyond
+ * --max-wait. All but `interrupt`, `input`, `output` and `internal` exit 3 (resumable).
+ */
+export type StopReason = "fatal" | "rate-limit" | "interrupt" | "input" | "output" | "internal";
+
+export interface StoppedBy {
+  readonly reason: StopReason;
+  readonly message: string;
+  /** `rate-limit`: when the quota resets, ISO-8601 UTC and local time with its offset. */
+  readonly until?: string;
+  readonly untilLocal?: string;
+}
 
 /** The run summary. `rows = accepted + deadLettered + unchanged + notAttempted`, always. */
 export interface Report {
@@ -18,6 +29,8 @@ export interface Report {
   readonly retries: number;
   readonly rateLimited: number;
   readonly rateLimitWaitMs: number;
+  /** The longest single pause for the rate limit, ms. */
+  readonly longestWaitMs: number;
   readonly durationMs: number;
   readonly startedAt: string;
   readonly finishedAt: string;
@@ -26,7 +39,7 @@ export interface Report {
   readonly dryRun: boolean;
   readonly deadLetterFile: string | null;
   /** Why the run stopped early: a fatal API answer, an interrupt, unreadable input; null when it ran to the end. */
-  readonly stoppedBy: { readonly reason: StopReason; readonly message: string } | null;
+  readonly stoppedBy: StoppedBy | null;
 }
 
 /** Fails early (before any row is read) when the report could not be written at `path`. */
@@ -56,7 +69,7 @@ export function writeReport(path: string, report: Report): void {
 const n = (value: number) => value.toLocaleString("en-US");
 
 function duration(ms: number): string {
-  if (ms < 1000) return `${ms} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
   const s = ms / 1000;
   if (s < 120) return `${s.toFixed(1)} s`;
   const m = Math.floor(s / 60);
@@ -77,7 +90,8 @@ export function formatSummary(report: Report): string {
   ) {
     lines.push(
       `retries: ${n(report.retries)}; rate-limited answers: ${n(report.rateLimited)}; ` +
-        `waited for the rate limit: ${duration(report.rateLimitWaitMs)}`,
+        `waited for the rate limit: ${duration(report.rateLimitWaitMs)}` +
+        (report.longestWaitMs > 0 ? ` (longest wait ${duration(report.longestWaitMs)})` : ""),
     );
   }
   if (report.deadLetterFile !== null) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Pacer, PRIORITY_NEW, PRIORITY_RETRY } from "../../src/delivery/pacer.js";
+import { Pacer, PRIORITY_NEW, PRIORITY_RETRY, type RateWait } from "../../src/delivery/pacer.js";
 import { FakeClock, flush } from "./fake-clock.js";
 
 function setup(count: number, windowMs: number, concurrency = 100, headroom = 0) {
@@ -174,5 +174,77 @@ describe("Pacer", () => {
     stop.abort();
     await all;
     expect(ran).toEqual([true, true, true, true, true]);
+  });
+});
+
+describe("Pacer waits", () => {
+  function waiting(maxWaitMs: number) {
+    const clock = new FakeClock();
+    const stop = new AbortController();
+    const waits: RateWait[] = [];
+    const pacer = new Pacer({
+      rate: { count: 100, windowMs: 1_000 },
+      concurrency: 4,
+      clock,
+      stop: stop.signal,
+      maxWaitMs,
+      onWait: (wait) => {
+        waits.push(wait);
+        if (wait.tooLong) stop.abort();
+      },
+    });
+    return { clock, stop, waits, pacer };
+  }
+
+  it("tells every pause with its end and reason, and counts the longest", async () => {
+    const { clock, waits, pacer } = waiting(60_000);
+    const t0 = clock.now();
+    pacer.observe({ resetAtMs: t0 + 8_000, remaining: 0 }, true);
+    expect(waits).toEqual([
+      { sinceMs: t0, untilMs: t0 + 8_100, reason: "rate-limited", tooLong: false },
+    ]);
+    await clock.advance(9_000);
+    pacer.observe({ resetAtMs: clock.now() + 2_000, remaining: 0, periodMs: 60_000 }, false);
+    expect(waits[1]).toMatchObject({ untilMs: clock.now() + 2_100, reason: "quota-spent" });
+    await clock.advance(3_000);
+    expect(pacer.waitedMs).toBe(8_100 + 2_100);
+    expect(pacer.longestWaitMs).toBe(8_100);
+  });
+
+  it("does not start a pause beyond maxWaitMs: it says so, and the caller stops", async () => {
+    const { clock, stop, waits, pacer } = waiting(2_000);
+    const hour = clock.now() + 3_600_000;
+    pacer.observe({ resetAtMs: hour, remaining: 0, periodMs: 3_600_000 }, false);
+    expect(waits).toEqual([
+      { sinceMs: clock.now(), untilMs: hour + 100, reason: "quota-spent", tooLong: true },
+    ]);
+    expect(stop.signal.aborted).toBe(true);
+    expect(pacer.paused).toBe(false);
+  });
+
+  it("bounds an endless run of rate-limited answers without a reset by the time since the first", async () => {
+    const { clock, waits, pacer } = waiting(10_000);
+    // No reset header, no Retry-After: 1 s pauses, each of which alone is short.
+    for (let i = 0; i < 20 && !waits.some((w) => w.tooLong); i++) {
+      pacer.observe({}, true);
+      await clock.advance(1_200);
+    }
+    const last = waits.at(-1) as RateWait;
+    expect(last.tooLong).toBe(true);
+    expect(last.untilMs - last.sinceMs).toBeGreaterThan(10_000);
+    expect(waits.length).toBeLessThanOrEqual(10);
+  });
+
+  it("counts a window's metered-out quota running dry as a pause, bounded like the others", async () => {
+    const { clock, waits, pacer } = waiting(1_000);
+    const starts: number[] = [];
+    const reset = clock.now() + 30_000; // a long window with 2 requests left
+    pacer.observe({ resetAtMs: reset, remaining: 2, periodMs: 60_000 }, false);
+    for (let i = 0; i < 3; i++) void pacer.run(async () => void starts.push(clock.now()), 5);
+    await clock.advance(100);
+    expect(starts).toHaveLength(3); // two metered, the third released by the stop
+    expect(waits).toEqual([
+      { sinceMs: expect.any(Number), untilMs: reset + 100, reason: "quota-spent", tooLong: true },
+    ]);
   });
 });

@@ -91,6 +91,17 @@ describe("main", () => {
     expect(await emulator.stop()).toBe(0);
   });
 
+  it("applies --header-style and refuses an unknown one", async () => {
+    const emulator = await run(["--port", "0", "--limit", "5/d", "--header-style", "nohyphen"]);
+    const reply = await post(emulator.url);
+    expect(reply.headers["x-ratelimit-limit"]).toBe("1d");
+    expect(reply.headers["x-ratelimit-remaining"]).toBe("4");
+    expect(await emulator.stop()).toBe(0);
+    const bad = await refused(["--header-style", "dashed"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--header-style: must be hyphen, nohyphen or none");
+  });
+
   it("loads a catalog and writes the log", async () => {
     const catalog = join(dir, "catalog.json");
     const log = join(dir, "main.ndjson");

@@ -7,9 +7,10 @@ describe("parseLimit", () => {
     expect(parseLimit("5/s")).toEqual({ count: 5, windowMs: 1_000 });
     expect(parseLimit("100/h")).toEqual({ count: 100, windowMs: 3_600_000 });
     expect(parseLimit("100/H")).toEqual({ count: 100, windowMs: 3_600_000 });
+    expect(parseLimit("99999/d")).toEqual({ count: 99_999, windowMs: 86_400_000 });
   });
 
-  it.each(["", "10000", "10000/", "/m", "0/m", "-1/s", "1.5/s", "10/M", "10/d", "ten/m", "10 / m"])(
+  it.each(["", "10000", "10000/", "/m", "0/m", "-1/s", "1.5/s", "10/M", "10/y", "ten/m", "10 / m"])(
     "refuses %j with a message showing the expected form",
     (text) => {
       expect(() => parseLimit(text)).toThrow(/COUNT\/UNIT, e\.g\. 10000\/m/);
@@ -19,7 +20,12 @@ describe("parseLimit", () => {
 
 describe("periodLabel", () => {
   it("spells periods as the docs do", () => {
-    expect([1_000, 60_000, 3_600_000].map(periodLabel)).toEqual(["1s", "1m", "1H"]);
+    expect([1_000, 60_000, 3_600_000, 86_400_000].map(periodLabel)).toEqual([
+      "1s",
+      "1m",
+      "1H",
+      "1d",
+    ]);
   });
 });
 

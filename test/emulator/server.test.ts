@@ -95,6 +95,33 @@ describe("rate-limit headers", () => {
     expect(reply.headers["x-rate-limit-limit"]).toBe("1H");
   });
 
+  it("spells the headers as the guide's curl examples do with headerStyle nohyphen", async () => {
+    const { emulator, setNow } = await onClock({
+      limit: { count: 99_999, windowMs: 86_400_000 },
+      headerStyle: "nohyphen",
+      resetUnit: "ms",
+    });
+    setNow(T0 + 1_250);
+    const reply = await post(emulator.url);
+    expect(reply.headers["x-ratelimit-limit"]).toBe("1d");
+    expect(reply.headers["x-ratelimit-remaining"]).toBe("99998");
+    expect(reply.headers["x-ratelimit-reset"]).toBe(
+      String(Math.ceil(T0 / 86_400_000) * 86_400_000),
+    );
+    expect(reply.headers["x-rate-limit-limit"]).toBeUndefined();
+  });
+
+  it("sends no rate-limit header with headerStyle none, and still limits", async () => {
+    const { emulator } = await onClock({
+      limit: { count: 1, windowMs: 60_000 },
+      headerStyle: "none",
+    });
+    expect((await post(emulator.url)).body.code).toBe("20000");
+    const refused = await post(emulator.url);
+    expect(refused.status).toBe(429);
+    expect(Object.keys(refused.headers).filter((h) => h.includes("rate"))).toEqual([]);
+  });
+
   it("leaves the headers out when limiting is off", async () => {
     const { url } = await start({ limit: null });
     const reply = await post(url);
