@@ -9,6 +9,7 @@ import { isArrayType } from "./convert/cell.js";
 import { isValidZone } from "./convert/datetime.js";
 import { checkFormat } from "./convert/formats.js";
 import { isPhoneCountry } from "./convert/phone.js";
+import { compileTransforms, transformName } from "./convert/transform.js";
 import {
   emptyPolicyOf,
   type WrittenMapping,
@@ -153,15 +154,13 @@ function checkValuesKeys(
     }
     if (transforms.includes("phone")) continue;
     // Cells looked up in values are trimmed whatever the type.
-    let cell = key.trim();
-    for (const t of transforms) {
-      cell =
-        t === "trim" ? cell.trim() : t === "lowercase" ? cell.toLowerCase() : cell.toUpperCase();
-    }
+    const out = compileTransforms(transforms, "KR")?.(key.trim()) ?? key.trim();
+    const cell = typeof out === "string" ? out : key;
     if (cell !== key) {
+      const names = transforms.map(transformName).join(", ");
       issues.push({
         path,
-        message: `"${key}" can never match: cells are trimmed${transforms.length > 0 ? ` and transformed (${transforms.join(", ")})` : ""} first; write "${cell}"`,
+        message: `"${key}" can never match: cells are trimmed${transforms.length > 0 ? ` and transformed (${names})` : ""} first; write "${cell}"`,
       });
     }
   }

@@ -17,10 +17,30 @@ const column = z
     "The column to read: a CSV/TSV header name as is, or a dotted path into an NDJSON object",
   );
 
-const transforms = z.array(z.enum(TRANSFORMS)).meta({
+const transform = z.union(
+  [
+    z.enum(TRANSFORMS),
+    z
+      .strictObject({ remove: z.string().min(1) })
+      .describe('Drop each listed character, e.g. { remove: "\'₩ " }'),
+    z
+      .strictObject({ replace: z.tuple([z.string().min(1), z.string()]) })
+      .describe(
+        'Replace every occurrence of a text by another (literal text), e.g. { replace: ["(주)", ""] }',
+      ),
+    z
+      .strictObject({ strip_prefix: z.string().min(1) })
+      .describe('Drop a text once from the start of the cell, e.g. { strip_prefix: "\'" }'),
+  ],
+  {
+    error: `expected one of ${TRANSFORMS.join(", ")}, { remove: "…" }, { replace: [from, to] } or { strip_prefix: "…" }`,
+  },
+);
+
+const transforms = z.array(transform).meta({
   id: "Transforms",
   description:
-    "Applied in order to the cell's text before conversion. phone: international digits without +, e.g. 821012345678",
+    "Applied in order to the cell's text before conversion. phone: international digits without +, e.g. 821012345678; remove, replace and strip_prefix take literal text",
 });
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);

@@ -3,15 +3,46 @@ import type { Invalid } from "./invalid.js";
 import { makePhoneNormalizer } from "./phone.js";
 
 export const TRANSFORMS = ["trim", "lowercase", "uppercase", "phone"] as const;
-export type Transform = (typeof TRANSFORMS)[number];
+export type NamedTransform = (typeof TRANSFORMS)[number];
+
+/** Transforms with an argument: literal text, never a regular expression. */
+export type TextTransform =
+  /** Drop each listed character (`"'₩ ,"`). */
+  | { readonly remove: string }
+  /** Replace every occurrence of the first text by the second. */
+  | { readonly replace: readonly [string, string] }
+  /** Drop the text once from the start of the cell (Excel's text apostrophe: `"'"`). */
+  | { readonly strip_prefix: string };
+
+export type Transform = NamedTransform | TextTransform;
 
 type Step = (text: string) => string | Invalid;
 
-const STEPS: Record<Exclude<Transform, "phone">, Step> = {
+const STEPS: Record<Exclude<NamedTransform, "phone">, Step> = {
   trim: (s) => s.trim(),
   lowercase: (s) => s.toLowerCase(),
   uppercase: (s) => s.toUpperCase(),
 };
+
+function textStep(t: TextTransform): Step {
+  if ("remove" in t) {
+    const chars = new Set(t.remove);
+    const escaped = [...chars].map((c) => c.replace(/[\\\]^-]/g, "\\$&")).join("");
+    const pattern = new RegExp(`[${escaped}]`, "gu");
+    return (s) => s.replace(pattern, "");
+  }
+  if ("replace" in t) {
+    const [from, to] = t.replace;
+    return (s) => s.replaceAll(from, to);
+  }
+  const prefix = t.strip_prefix;
+  return (s) => (s.startsWith(prefix) ? s.slice(prefix.length) : s);
+}
+
+function step(t: Transform, country: CountryCode): Step {
+  if (t === "phone") return makePhoneNormalizer(country);
+  return typeof t === "string" ? STEPS[t] : textStep(t);
+}
 
 /**
  * Compiles a list of transforms, applied in order to a cell's text before type conversion.
@@ -21,17 +52,22 @@ export function compileTransforms(
   transforms: readonly Transform[],
   country: CountryCode,
 ): Step | undefined {
-  const steps = transforms.map((t) => (t === "phone" ? makePhoneNormalizer(country) : STEPS[t]));
+  const steps = transforms.map((t) => step(t, country));
   const [only] = steps;
   if (steps.length === 0) return undefined;
   if (steps.length === 1 && only !== undefined) return only;
   return (text) => {
     let s = text;
-    for (const step of steps) {
-      const next = step(s);
-      if (typeof next !== "string") return next;
-      s = next;
+    for (const next of steps) {
+      const out = next(s);
+      if (typeof out !== "string") return out;
+      s = out;
     }
     return s;
   };
+}
+
+/** How a transform is named in messages. */
+export function transformName(t: Transform): string {
+  return typeof t === "string" ? t : (Object.keys(t)[0] as string);
 }
