@@ -15,9 +15,13 @@ export function findMissingColumns(mapping: Mapping, columns: readonly string[])
   const header = new Set(columns);
   const missing = new Map<string, string[]>();
   const uses: [string, string][] = [
-    ...mapping.identity.map((r): [string, string] => [r.column, `identity.${r.name}`]),
+    ...mapping.identity.flatMap((r) =>
+      r.columns.map((c): [string, string] => [c, `identity.${r.name}`]),
+    ),
     ...mapping.properties.flatMap((r): [string, string][] =>
-      r.kind === "column" ? [[r.column, `properties.${r.name}`]] : [],
+      r.kind === "column"
+        ? r.columns.map((c): [string, string] => [c, `properties.${r.name}`])
+        : [],
     ),
   ];
   for (const [column, usedBy] of uses) {

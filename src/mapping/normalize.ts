@@ -10,6 +10,7 @@ import { Invalid } from "./convert/invalid.js";
 import { csvReader, jsonReader } from "./read.js";
 import {
   checkIdentity,
+  checkIdentityField,
   checkProperties,
   checkProperty,
   checkSource,
@@ -22,6 +23,7 @@ import {
   type WrittenProperty,
   type WrittenPropertyObject,
 } from "./schema.js";
+import { parseTemplate, templateReaders } from "./template.js";
 import type { FieldRule, Mapping, MappingSource, PathIssue, PropertyRule } from "./types.js";
 
 export const DEFAULT_TIMEZONE = "UTC";
@@ -52,7 +54,9 @@ export function normalizeMapping(written: WrittenMapping): {
   const identity: FieldRule[] = [];
   for (const name of IDENTITY_FIELDS) {
     const field = written.identity[name];
-    if (field !== undefined) identity.push(identityRule(name, field, ctx));
+    if (field === undefined) continue;
+    issues.push(...checkIdentityField(name, field));
+    identity.push(identityRule(name, field, ctx));
   }
 
   const properties: PropertyRule[] = [];
@@ -84,22 +88,45 @@ function expand(rule: WrittenProperty): WrittenPropertyObject {
   return typeof rule === "string" ? { column: rule } : rule;
 }
 
+/**
+ * Where a rule reads: one column, or a template's columns. A template the rules found wrong reads
+ * nothing (the mapping is rejected anyway).
+ */
+function reading(source: { column?: string | undefined; template?: string | undefined }) {
+  if (source.template === undefined) {
+    const column = source.column ?? "";
+    return {
+      column,
+      columns: [column],
+      readCsv: csvReader(column),
+      readJson: jsonReader(column),
+    };
+  }
+  const parsed = parseTemplate(source.template);
+  const valid = typeof parsed === "string" ? { texts: [""], columns: [] } : parsed;
+  return {
+    column: source.template,
+    template: source.template,
+    columns: valid.columns,
+    ...templateReaders(valid),
+  };
+}
+
 function identityRule(
   name: FieldRule["name"],
   field: WrittenIdentityField,
   ctx: ConvertContext,
 ): FieldRule {
-  const { column, transform = [] } = typeof field === "string" ? { column: field } : field;
+  const written = typeof field === "string" ? { column: field } : field;
+  const transform = written.transform ?? [];
   const convert = compileCell(
     { type: "String", transforms: transform, split: DEFAULT_SPLIT, trim: true, gender: false },
     ctx,
   );
   return {
     name,
-    column,
+    ...reading(written),
     transforms: transform,
-    readCsv: csvReader(column),
-    readJson: jsonReader(column),
     // A String cell with no values table and no default converts to text or fails.
     convert: convert as FieldRule["convert"],
   };
@@ -145,23 +172,19 @@ function propertyRule(
   }
   if (issues.length > 0) return issues;
 
-  const column = rule.column ?? "";
   const transforms = rule.transform ?? [];
+  const formats = formatsOf(rule.format);
   return {
     kind: "column",
     name,
     type,
-    column,
+    ...reading(rule),
     transforms,
+    ...(formats === undefined ? {} : { formats }),
     ...(values === undefined ? {} : { values }),
     ...(fallback === undefined ? {} : { default: fallback }),
     ...(isArrayType(type) ? { split } : {}),
     empty: emptyPolicyOf(rule.empty) ?? source.empty,
-    readCsv: csvReader(column),
-    readJson: jsonReader(column),
-    convert: compileCell(
-      { ...spec, transforms, values, fallback, trim: false, formats: formatsOf(rule.format) },
-      ctx,
-    ),
+    convert: compileCell({ ...spec, transforms, values, fallback, trim: false, formats }, ctx),
   };
 }

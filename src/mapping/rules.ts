@@ -12,11 +12,13 @@ import { isPhoneCountry } from "./convert/phone.js";
 import { compileTransforms, transformName } from "./convert/transform.js";
 import {
   emptyPolicyOf,
+  type WrittenIdentityField,
   type WrittenMapping,
   type WrittenPropertyObject,
   type WrittenSource,
 } from "./schema.js";
 import { didYouMean } from "./suggest.js";
+import { parseTemplate } from "./template.js";
 import type { PathIssue, Transform } from "./types.js";
 
 /** The API's limits on how many array properties a service may register. */
@@ -62,6 +64,42 @@ export function checkIdentity(identity: WrittenMapping["identity"]): PathIssue[]
   return [{ path: ["identity"], message: `map at least one of ${IDENTITY_FIELDS.join(", ")}` }];
 }
 
+/** Exactly one of column and template on an identity field; a template that parses. */
+export function checkIdentityField(name: string, field: WrittenIdentityField): PathIssue[] {
+  if (typeof field === "string") return [];
+  return checkSourceOf(["identity", name], field, false);
+}
+
+/** `column`, `template` and (on properties) `value`: exactly one; the template parses. */
+function checkSourceOf(
+  at: readonly string[],
+  rule: { column?: string | undefined; template?: string | undefined; value?: unknown },
+  constants: boolean,
+): PathIssue[] {
+  const given = (["column", "template", "value"] as const).filter((k) => rule[k] !== undefined);
+  if (given.length > 1) {
+    return [
+      {
+        path: [...at],
+        message: `${given.join(" and ")} are mutually exclusive: read a column${constants ? ", build from a template, or send a constant" : " or build from a template"}`,
+      },
+    ];
+  }
+  if (given.length === 0) {
+    return [
+      {
+        path: [...at],
+        message: constants
+          ? "needs column (the column to read), template or value (a constant)"
+          : "needs column (the column to read) or template",
+      },
+    ];
+  }
+  if (rule.template === undefined) return [];
+  const parsed = parseTemplate(rule.template);
+  return typeof parsed === "string" ? [{ path: [...at, "template"], message: parsed }] : [];
+}
+
 const NOT_WITH_VALUE = ["transform", "format", "values", "default", "split", "empty"] as const;
 
 export function checkProperty(name: string, rule: WrittenPropertyObject): PathIssue[] {
@@ -82,13 +120,9 @@ export function checkProperty(name: string, rule: WrittenPropertyObject): PathIs
       message: `${name} is a ${standard} in DFINERY; it cannot be mapped as ${type}`,
     });
   }
-  if (rule.column !== undefined && rule.value !== undefined) {
-    issues.push({
-      path: at,
-      message: "column and value are mutually exclusive: read a column, or send a constant",
-    });
-  } else if (rule.column === undefined && rule.value === undefined) {
-    issues.push({ path: at, message: "needs column (the column to read) or value (a constant)" });
+  issues.push(...checkSourceOf(at, rule, true));
+  if (rule.template !== undefined && type !== "String") {
+    issues.push({ path: [...at, "template"], message: `template builds a String, not a ${type}` });
   }
   if (rule.value !== undefined) {
     for (const key of NOT_WITH_VALUE) {

@@ -90,10 +90,25 @@ export const SourceSchema = z
   })
   .describe("How to read the input; all optional");
 
+const template = z
+  .string()
+  .min(1)
+  .describe(
+    'Several columns into one text: "{Last Name} {First Name}"; runs of spaces collapse, the result is trimmed, all parts empty is empty',
+  );
+
 export const IdentityFieldSchema = z
-  .union([column, z.strictObject({ column, transform: transforms.optional() })], {
-    error: "expected a column name, or { column: …, transform: […] }",
-  })
+  .union(
+    [
+      column,
+      z.strictObject({
+        column: column.optional(),
+        template: template.optional(),
+        transform: transforms.optional(),
+      }),
+    ],
+    { error: "expected a column name, or { column: …, transform: […] }" },
+  )
   .meta({ id: "IdentityField" });
 
 export const IdentitySchema = z
@@ -107,6 +122,7 @@ export const IdentitySchema = z
 
 export const PropertyObjectSchema = z.strictObject({
   column: column.optional(),
+  template: template.optional(),
   value: constant.optional().describe("A constant sent for every row (instead of column)"),
   type: z.enum(PROPERTY_TYPES).optional().describe("The property's DFINERY type; default String"),
   transform: transforms.optional(),
@@ -175,7 +191,7 @@ export function knownKeys(path: readonly PropertyKey[]): readonly string[] {
   if (path.length === 0) return Object.keys(MappingSchema.shape);
   if (first === "source" && path.length === 1) return Object.keys(SourceSchema.shape);
   if (first === "identity" && path.length === 1) return IDENTITY_FIELDS;
-  if (first === "identity" && path.length === 2) return ["column", "transform"];
+  if (first === "identity" && path.length === 2) return ["column", "template", "transform"];
   if (first === "properties" && path.length === 2) return Object.keys(PropertyObjectSchema.shape);
   return [];
 }

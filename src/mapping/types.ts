@@ -25,8 +25,15 @@ export type CellReader = (cells: Readonly<Record<string, unknown>>) => unknown;
 
 /** What every rule reading a column carries, compiled at load so a row costs only calls. */
 interface ColumnReading<T> {
-  /** CSV/TSV: a header name as is. NDJSON: a dotted path (a key that contains the dots wins). */
+  /**
+   * CSV/TSV: a header name as is. NDJSON: a dotted path (a key that contains the dots wins).
+   * With a template, the template's text.
+   */
   readonly column: string;
+  /** `template: "{Last Name} {First Name}"`: the value is built from several columns. */
+  readonly template?: string;
+  /** Every column the rule reads (one, or a template's). */
+  readonly columns: readonly string[];
   readonly transforms: readonly Transform[];
   readonly readCsv: CellReader;
   readonly readJson: CellReader;
@@ -44,6 +51,8 @@ export interface ColumnPropertyRule extends ColumnReading<PropertyValue> {
   readonly name: string;
   readonly type: PropertyType;
   readonly values?: ReadonlyMap<string, PropertyValue>;
+  /** Date and Datetime: the formats as written (absent: iso). */
+  readonly formats?: readonly string[];
   readonly default?: PropertyValue;
   /** Array types: the element separator in text. */
   readonly split?: string;

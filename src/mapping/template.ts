@@ -1,0 +1,83 @@
+/**
+ * `template: "{Last Name} {First Name}"`: one value built from several columns (or NDJSON paths).
+ * Each `{column}` is replaced by its cell (an empty cell by nothing); runs of spaces collapse and
+ * the result is trimmed; when every part is empty the value is empty. `{{` and `}}` are literal
+ * braces. Compiled once into a reader of a row's cells.
+ */
+import { csvReader, jsonReader } from "./read.js";
+import type { CellReader } from "./types.js";
+
+export interface ParsedTemplate {
+  /** Literal text around the columns: `texts.length === columns.length + 1`. */
+  readonly texts: readonly string[];
+  readonly columns: readonly string[];
+}
+
+/** Splits a template into its texts and columns, or says what is wrong with it. */
+export function parseTemplate(template: string): ParsedTemplate | string {
+  const texts: string[] = [];
+  const columns: string[] = [];
+  let text = "";
+  for (let i = 0; i < template.length; i++) {
+    const c = template[i] as string;
+    if ((c === "{" || c === "}") && template[i + 1] === c) {
+      text += c;
+      i++;
+    } else if (c === "{") {
+      const end = template.indexOf("}", i + 1);
+      const name = end < 0 ? "" : template.slice(i + 1, end);
+      if (end < 0) return `a { at character ${i + 1} is never closed (write {{ for a literal {)`;
+      if (name.trim() === "" || name.includes("{")) {
+        return `{${name}} does not name a column`;
+      }
+      texts.push(text);
+      columns.push(name);
+      text = "";
+      i = end;
+    } else if (c === "}") {
+      return `a } at character ${i + 1} closes nothing (write }} for a literal })`;
+    } else {
+      text += c;
+    }
+  }
+  texts.push(text);
+  if (columns.length === 0) return "a template names at least one {column}";
+  return { texts, columns };
+}
+
+/** A part's text: empty when absent, null or blank; numbers and booleans as written. */
+function partOf(value: unknown): string | undefined {
+  if (typeof value === "string") return value.trim() === "" ? undefined : value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return undefined;
+}
+
+const SPACES = / {2,}/g;
+
+/** Compiles a parsed template into readers for CSV rows and NDJSON objects. */
+export function templateReaders(parsed: ParsedTemplate): {
+  readCsv: CellReader;
+  readJson: CellReader;
+} {
+  const compile = (read: (column: string) => CellReader): CellReader => {
+    const readers = parsed.columns.map(read);
+    const { texts } = parsed;
+    return (cells) => {
+      let out = texts[0] as string;
+      let any = false;
+      for (let i = 0; i < readers.length; i++) {
+        const raw = (readers[i] as CellReader)(cells);
+        // An object or a list is not text: handed on as is, for the conversion to refuse.
+        if (typeof raw === "object" && raw !== null) return raw;
+        const part = partOf(raw);
+        if (part !== undefined) {
+          out += part;
+          any = true;
+        }
+        out += texts[i + 1] as string;
+      }
+      return any ? out.replace(SPACES, " ").trim() : undefined;
+    };
+  };
+  return { readCsv: compile(csvReader), readJson: compile(jsonReader) };
+}

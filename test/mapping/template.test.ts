@@ -1,0 +1,117 @@
+import { describe, expect, test } from "vitest";
+import { applyMapping } from "../../src/mapping/apply.js";
+import { findMissingColumns } from "../../src/mapping/columns.js";
+import { parseMapping } from "../../src/mapping/load.js";
+import { parseTemplate } from "../../src/mapping/template.js";
+import type { SourceFormat } from "../../src/source/types.js";
+import { issuesOf } from "./helpers.js";
+
+const MAPPING = `
+identity:
+  external_id: { template: "{shop}-{id}" }
+properties:
+  df_name: { template: "{Last Name} {First Name}" }
+  address: { template: "{addr.city}, {addr.street}  ({zip})", empty: null }
+`;
+
+const map = (cells: Record<string, unknown>, format: SourceFormat = "csv") =>
+  applyMapping(parseMapping(MAPPING, "m.yaml"), { kind: "row", line: 2, cells }, format);
+
+describe("template", () => {
+  test("builds one value from several columns, on identities and properties", () => {
+    expect(
+      map({
+        shop: "S1",
+        id: "42",
+        "Last Name": "김",
+        "First Name": " 민준 ",
+        "addr.city": "Seoul",
+        "addr.street": "Sejong-daero 110",
+        zip: "04524",
+      }),
+    ).toEqual({
+      ok: true,
+      update: {
+        identity: { external_id: "S1-42" },
+        user_properties: { df_name: "김 민준", address: "Seoul, Sejong-daero 110 (04524)" },
+      },
+    });
+  });
+
+  test("an empty part is left out, spaces collapse; all parts empty is empty", () => {
+    expect(map({ shop: "S1", id: "", "Last Name": "", "First Name": "Ana", zip: "" })).toEqual({
+      ok: true,
+      update: {
+        identity: { external_id: "S1-" },
+        user_properties: { df_name: "Ana", address: null },
+      },
+    });
+    expect(map({ shop: " ", id: "", "Last Name": "Kim", "First Name": "" })).toEqual({
+      ok: false,
+      failure: {
+        stage: "mapping",
+        code: "NO_IDENTITY",
+        message: 'no identity: column "{shop}-{id}" is empty',
+      },
+    });
+  });
+
+  test("reads NDJSON paths, numbers as written", () => {
+    expect(
+      map(
+        {
+          shop: "S1",
+          id: 42,
+          "Last Name": "Kim",
+          addr: { city: "Busan", street: "Jungang-daero 2" },
+          zip: 48939,
+        },
+        "ndjson",
+      ),
+    ).toEqual({
+      ok: true,
+      update: {
+        identity: { external_id: "S1-42" },
+        user_properties: { df_name: "Kim", address: "Busan, Jungang-daero 2 (48939)" },
+      },
+    });
+  });
+
+  test("its columns are checked against the header", () => {
+    const mapping = parseMapping(MAPPING, "m.yaml");
+    expect(findMissingColumns(mapping, ["shop", "id", "Last name", "First Name", "zip"])).toEqual([
+      { column: "Last Name", usedBy: ["properties.df_name"], suggestion: "Last name" },
+      { column: "addr.city", usedBy: ["properties.address"] },
+      { column: "addr.street", usedBy: ["properties.address"] },
+    ]);
+  });
+
+  test("{{ and }} are literal braces; a malformed template is refused", () => {
+    expect(parseTemplate("{{{a}}}")).toEqual({ texts: ["{", "}"], columns: ["a"] });
+    expect(parseTemplate("{a")).toBe(
+      "a { at character 1 is never closed (write {{ for a literal {)",
+    );
+    expect(parseTemplate("a}")).toBe(
+      "a } at character 2 closes nothing (write }} for a literal })",
+    );
+    expect(parseTemplate("{ }")).toBe("{ } does not name a column");
+    expect(parseTemplate("name")).toBe("a template names at least one {column}");
+  });
+
+  test("the mapping check: String only, one of column/template/value, with lines", () => {
+    expect(
+      issuesOf(`identity:
+  external_id: { column: id, template: "{a}{b}" }
+  email: { transform: [trim] }
+properties:
+  n: { template: "{a}", type: Long }
+  m: { template: "{a", column: a }
+`).map((i) => `${i.line} ${i.path}: ${i.message}`),
+    ).toEqual([
+      "2 identity.external_id: column and template are mutually exclusive: read a column or build from a template",
+      "3 identity.email: needs column (the column to read) or template",
+      "5 properties.n.template: template builds a String, not a Long",
+      "6 properties.m: column and template are mutually exclusive: read a column, build from a template, or send a constant",
+    ]);
+  });
+});
