@@ -10,3 +10,5 @@ const code = await main(process.argv.slice(2), {
   exit: (c) => process.exit(c),
 });
 process.exitCode = code;
+// The run is over: a Ctrl-C that comes while the process winds down ends it with the run's code.
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(code));

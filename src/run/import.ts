@@ -203,6 +203,7 @@ export class ImportRun {
       ...(this.#options.encoding === undefined ? {} : { encoding: this.#options.encoding }),
       ...(this.#options.delimiter === undefined ? {} : { delimiter: this.#options.delimiter }),
       ...(this.#deps.stdin === undefined ? {} : { stdin: this.#deps.stdin }),
+      signal: this.#stop.signal,
     });
     for await (const item of workItems(source, { input, format, mapping })) {
       if (this.#stop.signal.aborted) break;

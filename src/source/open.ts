@@ -1,4 +1,6 @@
-import { open } from "node:fs/promises";
+import { constants, openSync } from "node:fs";
+import { open, stat } from "node:fs/promises";
+import { Socket } from "node:net";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
@@ -20,20 +22,30 @@ export function sourceName(input: string): string {
 export async function* openBytes(
   input: string,
   stdin: NodeJS.ReadableStream = process.stdin,
+  signal?: AbortSignal,
 ): AsyncGenerator<Buffer> {
   const file = sourceName(input);
   const stream = input === "-" ? stdin : await openFile(input);
+  // Ends the input where it is, also while a pipe's writer has sent nothing yet.
+  const stop = () => (stream as Readable).destroy();
+  const stopped = () => signal?.aborted === true;
+  if (stopped()) return stop();
+  signal?.addEventListener("abort", stop, { once: true });
   try {
     const { head, bytes } = await peek(buffers(stream), GZIP_MAGIC.length);
     const gzip = input.toLowerCase().endsWith(".gz") || startsWith(head, GZIP_MAGIC);
     yield* gzip ? gunzip(bytes, file) : bytes;
   } catch (error) {
+    if (stopped()) return; // stopped: what was not read is not attempted
     throw readError(file, error);
+  } finally {
+    signal?.removeEventListener("abort", stop);
   }
 }
 
 async function openFile(path: string): Promise<Readable> {
   try {
+    if ((await stat(path)).isFIFO()) return openFifo(path);
     const handle = await open(path, "r");
     if ((await handle.stat()).isDirectory()) {
       await handle.close();
@@ -43,6 +55,16 @@ async function openFile(path: string): Promise<Readable> {
   } catch (error) {
     throw readError(path, error);
   }
+}
+
+/**
+ * A named pipe is opened without blocking and read on the event loop: a blocking open would hold
+ * a thread until its writer comes, and then not even process.exit could end the process. Linux
+ * reports no end of input until a writer has come and gone, so a writer that starts late is waited for.
+ */
+function openFifo(path: string): Readable {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK); // returns at once
+  return new Socket({ fd, readable: true, writable: false });
 }
 
 async function* gunzip(bytes: AsyncIterable<Buffer>, file: string): AsyncGenerator<Buffer> {

@@ -12,7 +12,7 @@ import type { SourceFormat, SourceItem, SourceOptions } from "./types.js";
  */
 export function readSource(options: SourceOptions): AsyncGenerator<SourceItem> {
   const file = sourceName(options.input);
-  const bytes = openBytes(options.input, options.stdin);
+  const bytes = openBytes(options.input, options.stdin, options.signal);
   const texts = normalizeNewlines(decode(bytes, options.encoding, file));
   if (options.format === "ndjson") return readNdjson(texts);
   return readCsv(texts, file, options.delimiter ?? (options.format === "tsv" ? "\t" : ","));

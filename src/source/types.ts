@@ -36,4 +36,6 @@ export interface SourceOptions {
   readonly delimiter?: string;
   /** For `-`: the stream to read. Defaults to process.stdin. */
   readonly stdin?: NodeJS.ReadableStream;
+  /** Aborted: stop reading at once, even while waiting for a pipe's writer (the input ends there). */
+  readonly signal?: AbortSignal;
 }

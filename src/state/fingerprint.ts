@@ -1,5 +1,5 @@
 import { createHash, type Hash } from "node:crypto";
-import { type FileHandle, open } from "node:fs/promises";
+import { type FileHandle, open, stat } from "node:fs/promises";
 import { errnoOf, InputError } from "../errors.js";
 import { canonicalJson } from "./canonical.js";
 import { sha256 } from "./hash.js";
@@ -12,12 +12,14 @@ const CHUNK_BYTES = 64 * 1024;
  * Identifies an input file cheaply: its size and a SHA-256 of its first and last MiB, read in
  * chunks (a 10 GB export costs 2 MiB of reading). A change that keeps the size and touches only
  * the middle is not seen; appended, truncated, re-exported or re-sorted files are.
- * Standard input (`-`) has no fingerprint: null.
+ * Standard input (`-`), a named pipe or any other input that is not a regular file has no
+ * fingerprint: null. It is never opened here, as its data can be read only once.
  */
 export async function fingerprintInput(path: string): Promise<string | null> {
   if (path === "-") return null;
   let handle: FileHandle | undefined;
   try {
+    if (!(await stat(path)).isFile()) return null;
     handle = await open(path, "r");
     const { size } = await handle.stat();
     const hash = createHash("sha256").update(`${size}\n`);

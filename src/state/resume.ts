@@ -3,7 +3,7 @@ import type { RunRow } from "./runs.js";
 export interface RunRequest {
   /** The input path as given (`-` for stdin). */
   readonly input: string;
-  /** `fingerprintInput(input)`; null for stdin. */
+  /** `fingerprintInput(input)`; null for stdin or a pipe. */
   readonly inputFingerprint: string | null;
   readonly mappingFingerprint: string;
   /** "new": start a run (abandoning an unfinished one); "resume": continue the unfinished one. */
@@ -32,7 +32,7 @@ export function resumeRefusal(
   }
   const was = `(was ${unfinished.input}, started at ${iso(unfinished.started_at)})`;
   if (request.inputFingerprint === null) {
-    return `cannot resume from standard input: it cannot be checked against the interrupted run #${unfinished.id} ${was}; pass --full to start over`;
+    return `cannot resume from standard input or a pipe: it cannot be read twice, so it cannot be checked against the interrupted run #${unfinished.id} ${was}; pass --full to start over`;
   }
   if (request.inputFingerprint !== unfinished.input_fingerprint) {
     return `cannot resume: the input changed since the interrupted run #${unfinished.id} ${was}; pass --full to start over`;

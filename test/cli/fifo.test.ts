@@ -1,0 +1,116 @@
+import { execFileSync, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it, onTestFinished } from "vitest";
+import {
+  type Child,
+  emulatorPerTest,
+  readJson,
+  runFlags,
+  spawnCli,
+  TOKEN,
+  tempDir,
+  USERS_MAPPING,
+  usersCsv,
+  waitFor,
+  write,
+} from "./helpers.js";
+
+const emulator = emulatorPerTest();
+let children: Child[] = [];
+afterEach(() => {
+  for (const child of children) child.kill("SIGKILL"); // a failed test leaves no importer behind
+  children = [];
+});
+
+function importer(argv: string[], dir: string): Child {
+  const child = spawnCli(argv, { DFINERY_ACCESS_TOKEN: TOKEN }, dir);
+  children.push(child);
+  return child;
+}
+
+/** A folder with a mapping and a named pipe `users.csv` that no one writes to yet. */
+function setup() {
+  const dir = tempDir();
+  const map = write(dir, "m.yaml", USERS_MAPPING);
+  const fifo = join(dir, "users.csv");
+  execFileSync("mkfifo", [fifo]);
+  return { dir, map, fifo };
+}
+
+/** The child's exit, or a failure (after killing it) if it has not ended within `ms`: no hang. */
+async function endsWithin(child: Child, ms: number) {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`the importer did not end within ${ms} ms`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([child.exited, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const started = (dir: string) => () => {
+  try {
+    return readFileSync(join(dir, "log.ndjson"), "utf8").includes("import started");
+  } catch {
+    return false;
+  }
+};
+
+describe("a named pipe as the input", () => {
+  it("with --state is read once: a writer that starts late delivers every row and is not cut off", async () => {
+    const e = await emulator();
+    const { dir, map, fifo } = setup();
+    const source = write(dir, "source.csv", usersCsv(3_000));
+    const flags = runFlags(dir, e.url, { rate: "100000/s", state: true });
+    const child = importer([fifo, "--map", map, ...flags], dir);
+    await new Promise((r) => setTimeout(r, 300)); // the importer is waiting for a writer
+    const writer = spawn("sh", ["-c", 'cat "$0" > "$1"', source, fifo], { stdio: "ignore" });
+    onTestFinished(() => {
+      writer.kill("SIGKILL");
+    });
+    const wrote = new Promise<number | null>((r) => writer.on("exit", (code) => r(code)));
+    const { code } = await endsWithin(child, 30_000);
+    expect(await wrote).toBe(0); // no SIGPIPE: the writer was read to its end
+    expect(code).toBe(0);
+    expect(e.store.count()).toBe(3_000);
+    expect(readJson(join(dir, "report.json"))).toMatchObject({ rows: 3_000, accepted: 3_000 });
+  }, 40_000);
+
+  it("a second Ctrl-C ends a run waiting for a writer that never comes", async () => {
+    const e = await emulator();
+    const { dir, map, fifo } = setup();
+    const flags = runFlags(dir, e.url, { rate: "1000/s" });
+    const child = importer([fifo, "--map", map, ...flags], dir);
+    await waitFor(started(dir));
+    child.kill("SIGINT");
+    child.kill("SIGINT");
+    const { code } = await endsWithin(child, 5_000);
+    expect(code).toBe(130);
+  }, 20_000);
+
+  it("with --state, SIGTERM ends the wait for a writer; --resume from a pipe is refused unread", async () => {
+    const e = await emulator();
+    const { dir, map, fifo } = setup();
+    const flags = runFlags(dir, e.url, { rate: "1000/s", state: true });
+    const argv = [fifo, "--map", map, ...flags];
+    const child = importer(argv, dir);
+    await waitFor(started(dir));
+    child.kill("SIGTERM");
+    const { code } = await endsWithin(child, 5_000);
+    expect(code).toBe(130);
+    expect(readJson(join(dir, "report.json"))).toMatchObject({
+      rows: 0,
+      stoppedBy: { reason: "interrupt" },
+    });
+    const resume = importer([...argv, "--resume"], dir);
+    const resumed = await endsWithin(resume, 5_000);
+    expect(resumed.code).toBe(2);
+    expect(resume.stderr()).toMatch(/cannot resume from standard input or a pipe/);
+  }, 20_000);
+});
