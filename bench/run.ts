@@ -6,12 +6,13 @@
  *   node dist/bench/run.js --quick                  # smaller sizes (100k rows) for a fast check
  *   node dist/bench/run.js --only dry-run,overhead  # a subset
  *
- * Sections: emulator, source, dry-run, overhead, pacing, adaptation, diff, resume.
+ * Sections: emulator, source, dry-run, overhead, pacing, adaptation, breaker, diff, resume.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { benchBreakerSpent, benchBreakerTuning, rateRuleTrips } from "./breaker.js";
 import { benchAdaptation, benchOverhead, benchPacing } from "./delivery.js";
 import { benchDryRun, benchFiles } from "./dry-run.js";
 import { benchEmulator } from "./emulator.js";
@@ -197,6 +198,44 @@ const SECTIONS: readonly Section[] = [
           info("duration", `${(r.durationMs / 1000).toFixed(1)} s`),
         ],
       };
+    },
+  },
+  {
+    name: "breaker",
+    async run() {
+      const spent = await benchBreakerSpent(5_000);
+      const tuning = benchBreakerTuning(quick ? 200_000 : 1_000_000);
+      const checks: Check[] = [
+        {
+          figure: `requests before the stop, all-40001 file of ${n(spent.rows)} rows (32 in flight, incl. diagnosis)`,
+          value: n(spent.requests),
+          target: "≤ 64",
+          pass: spent.requests <= 64,
+        },
+        {
+          figure: "the refused property named",
+          value: spent.named ? "vip_level" : "no",
+          target: "vip_level",
+          pass: spent.named,
+        },
+      ];
+      for (const t of tuning) {
+        checks.push(
+          info(
+            `streak ${t.streak}: false trips per 1M rows at 30% / 45% refused; answers to trip`,
+            `${t.falseTrips30} / ${t.falseTrips45}; ${t.allRefusedAnswers}`,
+          ),
+        );
+      }
+      const size = quick ? 200_000 : 1_000_000;
+      const rate = { at30: rateRuleTrips(0.3, size), at45: rateRuleTrips(0.45, size) };
+      checks.push(
+        info(
+          "error rate > 0.5 over 200 rows: false trips per 1M rows at 30% / 45% refused",
+          `${rate.at30} / ${rate.at45}`,
+        ),
+      );
+      return { result: { spent, tuning, rate }, checks };
     },
   },
   {

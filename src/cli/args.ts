@@ -36,6 +36,10 @@ Options:
   --delimiter C          CSV delimiter (default , ; tab for .tsv)
   --log FILE             JSON logs to FILE instead of stderr
   --log-level LEVEL      fatal | error | warn | info | debug (default info)
+  --max-error-rate R     stop (exit 3) when over this share of the last 200 rows, or 20 in a row
+                         with one code, are refused for good; 1 turns this off (default 0.5)
+  --canary N             send the first N rows; stop (exit 3) before reading further if none
+                         was accepted (default 0: off)
   --quiet                for cron: print nothing at all when the run exits 0; otherwise
                          the summary and the reason
   -h, --help             this help
@@ -57,6 +61,8 @@ export interface CliOptions {
   readonly concurrency: number;
   readonly maxAttempts: number;
   readonly maxWaitMs: number;
+  readonly maxErrorRate: number;
+  readonly canary: number;
   readonly deadLetter: string | undefined;
   readonly report: string | undefined;
   readonly format: SourceFormat | undefined;
@@ -80,6 +86,16 @@ function integer(value: string | undefined, flag: string, fallback: number, min:
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < min) {
     throw new UsageError(`${flag} expects a whole number ≥ ${min}; got "${value}"`);
+  }
+  return n;
+}
+
+/** A share above 0 and at most 1, like 0.5. */
+function share(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n <= 0 || n > 1) {
+    throw new UsageError(`${flag} expects a share above 0 and at most 1, like 0.5; got "${value}"`);
   }
   return n;
 }
@@ -174,6 +190,8 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): P
       concurrency: integer(values.concurrency, "--concurrency", 32, 1),
       maxAttempts: integer(values["max-attempts"], "--max-attempts", 6, 1),
       maxWaitMs: parseDuration(values["max-wait"] ?? "10m", "--max-wait"),
+      maxErrorRate: share(values["max-error-rate"], "--max-error-rate", 0.5),
+      canary: integer(values.canary, "--canary", 0, 0),
       deadLetter: values["dead-letter"],
       report: values.report,
       format: format as SourceFormat | undefined,
@@ -205,6 +223,8 @@ function parse(argv: readonly string[]) {
       concurrency: { type: "string" },
       "max-attempts": { type: "string" },
       "max-wait": { type: "string" },
+      "max-error-rate": { type: "string" },
+      canary: { type: "string" },
       "dead-letter": { type: "string" },
       report: { type: "string" },
       format: { type: "string" },

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
 import pino, { type Logger } from "pino";
+import { DEFAULT_BREAKER } from "../delivery/breaker.js";
 import { waitNotice } from "../delivery/wait-notice.js";
 import { errnoOf, ImporterError, UsageError } from "../errors.js";
 import { loadMapping } from "../mapping/load.js";
@@ -276,6 +277,11 @@ async function execute(
       logger.warn({ until: new Date(wait.untilMs).toISOString(), reason: wait.reason }, notice);
       if (!options.quiet) io.stderr.write(`import-profiles: ${notice}\n`);
     },
+    onProbe: (properties, answer) =>
+      logger.info(
+        { properties, answer },
+        "circuit breaker: re-sent a refused row with some of its properties",
+      ),
   });
   logger.info(
     {
@@ -370,6 +376,8 @@ function deliveryOptions(
     concurrency: options.concurrency,
     maxAttempts: options.maxAttempts,
     maxWaitMs: options.maxWaitMs,
+    breaker: { ...DEFAULT_BREAKER, maxErrorRate: options.maxErrorRate },
+    canary: options.canary,
   };
 }
 
@@ -377,6 +385,8 @@ export function exitCode(report: Report): number {
   switch (report.stoppedBy?.reason) {
     case "fatal":
     case "rate-limit":
+    case "breaker":
+    case "canary":
       return EXIT.fatal;
     case "input":
     case "output":

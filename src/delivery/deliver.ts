@@ -7,7 +7,13 @@ import { decideRetry, type RetryPolicy } from "./retry-policy.js";
 /** How one mapped row's delivery ended. */
 export type DeliveryOutcome =
   | { readonly kind: "accepted"; readonly attempts: number }
-  | { readonly kind: "failed"; readonly failure: RowFailure; readonly attempts: number }
+  | {
+      readonly kind: "failed";
+      readonly failure: RowFailure;
+      readonly attempts: number;
+      /** True when the API refused the row for good (not: retries ran out). */
+      readonly permanent: boolean;
+    }
   /** Not sent, or not finished, because the run is stopping (fatal answer, interrupt). */
   | { readonly kind: "not-attempted"; readonly attempts: number };
 
@@ -99,6 +105,7 @@ export async function deliver(update: ProfileUpdate, deps: DeliveryDeps): Promis
           kind: "failed",
           failure: rowFailure("api", result.code, result.message),
           attempts: sent,
+          permanent: true,
         };
       case "rate-limited":
         deps.stats.rateLimited++;
@@ -113,6 +120,7 @@ export async function deliver(update: ProfileUpdate, deps: DeliveryDeps): Promis
             kind: "failed",
             failure: rowFailure("api", result.code, `${result.message} (after ${sent} attempts)`),
             attempts: sent,
+            permanent: false,
           };
         }
         deps.stats.retries++;

@@ -1,4 +1,5 @@
 import type { ProfileUpdate } from "../api/dfinery.js";
+import type { BreakerOptions } from "../delivery/breaker.js";
 import { ProfileClient } from "../delivery/client.js";
 import { type DeliveryDeps, deliver, type Sender } from "../delivery/deliver.js";
 import { IdentityOrder } from "../delivery/identity-order.js";
@@ -12,6 +13,7 @@ import { DeadLetterFile } from "../sinks/dead-letter.js";
 import type { Report, StoppedBy, StopReason } from "../sinks/report.js";
 import { readSource } from "../source/read.js";
 import type { SourceFormat } from "../source/types.js";
+import { FailureWatch, type ProbeLog } from "./failure-watch.js";
 import { type WorkItem, workItems } from "./rows.js";
 import { NO_STATE, type RunState } from "./state-link.js";
 import { Window } from "./window.js";
@@ -25,6 +27,10 @@ export interface DeliveryOptions {
   readonly maxAttempts: number;
   /** The longest wait for the rate limit; a longer one stops the run (exit 3, resumable). Default 10 min. */
   readonly maxWaitMs?: number;
+  /** The circuit breaker on permanent failures; default DEFAULT_BREAKER. */
+  readonly breaker?: BreakerOptions;
+  /** Send the first N rows, and stop (exit 3) before reading further if none was accepted. 0: off. */
+  readonly canary?: number;
 }
 
 export interface ImportOptions {
@@ -67,6 +73,8 @@ export interface ImportDeps {
   readonly carried?: CarriedCounts;
   /** Told when the run starts a pause for the rate limit longer than NOTICE_AFTER_MS. */
   readonly onWait?: (wait: RateWait) => void;
+  /** Told of each request the breaker's diagnosis sends (the properties it held, the answer's code). */
+  readonly onProbe?: ProbeLog;
 }
 
 /** A run of the importer: one input, one mapping, one report. `snapshot()` may be read at any time. */
@@ -80,6 +88,8 @@ export class ImportRun {
   readonly #stop = new AbortController();
   readonly #stats = { retries: 0, rateLimited: 0 };
   readonly #order = new IdentityOrder();
+  readonly #watch: FailureWatch;
+  readonly #carried: CarriedCounts;
   #rows = 0;
   #accepted = 0;
   #deadLettered = 0;
@@ -105,6 +115,8 @@ export class ImportRun {
       options.appendDeadLetter === true,
     );
     const carried = deps.carried ?? { accepted: 0, deadLettered: 0, unchanged: 0 };
+    this.#carried = carried;
+    this.#watch = new FailureWatch(options.mapping, options.delivery?.breaker);
     this.#accepted = carried.accepted;
     this.#deadLettered = carried.deadLettered;
     this.#unchanged = carried.unchanged;
@@ -171,11 +183,26 @@ export class ImportRun {
       this.#stopFor(error);
     }
     await window.drain();
+    if (deps !== undefined) await this.#explainBreaker(deps);
     this.#deadLetter.close();
     await this.#pacer?.close();
     await client?.close();
     this.#finishedAt = this.#now();
     return this.snapshot();
+  }
+
+  /** Once the breaker has stopped the run and it has drained: why, naming the refused property. */
+  async #explainBreaker(deps: DeliveryDeps): Promise<void> {
+    const stopped = this.#stoppedBy;
+    if (stopped?.reason !== "breaker") return;
+    const send = (update: ProfileUpdate) =>
+      deps.sender.send({ ...update, request_datetime: new Date(this.#now()).toISOString() });
+    try {
+      const message = await this.#watch.stopMessage(send, this.#deps.onProbe ?? (() => {}));
+      if (message !== undefined) this.#stoppedBy = { ...stopped, message };
+    } catch (error) {
+      this.#stopFor(error);
+    }
   }
 
   /** An error that ends the run: the user's (input, output) or ours (a bug, kept for the CLI). */
@@ -205,11 +232,17 @@ export class ImportRun {
       ...(this.#deps.stdin === undefined ? {} : { stdin: this.#deps.stdin }),
       signal: this.#stop.signal,
     });
+    const canary = this.#options.delivery?.canary ?? 0;
+    let read = 0;
     for await (const item of workItems(source, { input, format, mapping })) {
       if (this.#stop.signal.aborted) break;
       this.#deadLetter.start(); // the first row is read: now an earlier run's file may go
       if (this.#state.skip(item.at)) continue; // done by an interrupted pass of this run
       this.#rows++;
+      if (read++ === canary && canary > 0 && !(await this.#canaryLived(window, canary))) {
+        this.#notAttemptedRow(item.line); // the row in hand
+        break;
+      }
       if (item.kind === "failed") {
         this.#fail(item, null, item.failure, 0);
         continue;
@@ -240,6 +273,25 @@ export class ImportRun {
     if (!this.#stop.signal.aborted) this.#deadLetter.start(); // an input without rows
   }
 
+  /**
+   * After the canary's first rows: waits for them to end; if none was accepted (or unchanged), stops
+   * the run before reading further. The row in hand is then not attempted.
+   */
+  async #canaryLived(window: Window, canary: number): Promise<boolean> {
+    await window.drain();
+    const lived =
+      this.#accepted - this.#carried.accepted + (this.#unchanged - this.#carried.unchanged);
+    if (lived > 0 || this.#stop.signal.aborted) return lived > 0;
+    const common = this.#watch.commonRefusal();
+    this.#halt(
+      "canary",
+      `canary: none of the first ${canary} rows was accepted` +
+        (common === "" ? "" : ` (most refused: ${common})`) +
+        "; stopped before reading further",
+    );
+    return false;
+  }
+
   /** One row to its end: failed, unchanged, accepted, dead-lettered, or not attempted. */
   async #process(
     item: WorkItem & { kind: "mapped" },
@@ -261,10 +313,13 @@ export class ImportRun {
       }
       const outcome = await deliver(update, deps);
       if (outcome.kind === "accepted") {
+        this.#watch.accepted();
         this.#state.accepted(item.at, diff);
         this.#accepted++;
       } else if (outcome.kind === "failed") {
         this.#fail(item, update, outcome.failure, outcome.attempts);
+        const trip = outcome.permanent ? this.#watch.refused(update, outcome.failure) : undefined;
+        if (trip !== undefined) this.#halt("breaker", FailureWatch.tripMessage(trip));
       } else {
         this.#notAttemptedRow(line);
       }
@@ -357,6 +412,7 @@ export class ImportRun {
       endpoint: this.#options.delivery?.endpoint ?? null,
       dryRun: this.#options.delivery === undefined,
       deadLetterFile: this.#deadLettered > 0 ? this.#deadLetter.path : null,
+      unknownCodes: Object.fromEntries(this.#watch.unknownCodes),
       stoppedBy: this.#stoppedBy,
     };
   }

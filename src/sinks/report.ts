@@ -5,9 +5,19 @@ import { checkOutputPath, replaceFile } from "./own-file.js";
 
 /**
  * Why a run stopped before the end of its input. `rate-limit`: the quota is spent beyond
- * --max-wait. All but `interrupt`, `input`, `output` and `internal` exit 3 (resumable).
+ * --max-wait; `breaker`: the API refused row after row for the same reason; `canary`: none of the
+ * first --canary rows was accepted. All but `interrupt`, `input`, `output` and `internal` exit 3
+ * (resumable).
  */
-export type StopReason = "fatal" | "rate-limit" | "interrupt" | "input" | "output" | "internal";
+export type StopReason =
+  | "fatal"
+  | "rate-limit"
+  | "breaker"
+  | "canary"
+  | "interrupt"
+  | "input"
+  | "output"
+  | "internal";
 
 export interface StoppedBy {
   readonly reason: StopReason;
@@ -38,6 +48,8 @@ export interface Report {
   readonly endpoint: string | null;
   readonly dryRun: boolean;
   readonly deadLetterFile: string | null;
+  /** Rows the API refused with a code its guide does not list, per code (kept in the dead letters). */
+  readonly unknownCodes: Readonly<Record<string, number>>;
   /** Why the run stopped early: a fatal API answer, an interrupt, unreadable input; null when it ran to the end. */
   readonly stoppedBy: StoppedBy | null;
 }
@@ -93,6 +105,11 @@ export function formatSummary(report: Report): string {
         `waited for the rate limit: ${duration(report.rateLimitWaitMs)}` +
         (report.longestWaitMs > 0 ? ` (longest wait ${duration(report.longestWaitMs)})` : ""),
     );
+  }
+  const unknown = Object.entries(report.unknownCodes);
+  if (unknown.length > 0) {
+    const list = unknown.map(([code, count]) => `${code} (${n(count)} rows)`).join(", ");
+    lines.push(`the API answered with codes its guide does not list: ${list}`);
   }
   if (report.deadLetterFile !== null) {
     lines.push(`dead-lettered rows are in ${report.deadLetterFile}`);

@@ -12,6 +12,7 @@ const base: Report = {
   rateLimited: 0,
   rateLimitWaitMs: 0,
   longestWaitMs: 0,
+  unknownCodes: {},
   durationMs: 125_000,
   startedAt: "2026-01-01T00:00:00.000Z",
   finishedAt: "2026-01-01T00:02:05.000Z",
