@@ -34,22 +34,71 @@ export function findMissingColumns(mapping: Mapping, columns: readonly string[])
   });
 }
 
+/** The columns the mapping reads that the header names more than once. */
+export function findRepeatedColumns(mapping: Mapping, columns: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const name of columns) {
+    if (seen.has(name)) repeated.add(name);
+    seen.add(name);
+  }
+  if (repeated.size === 0) return [];
+  return [...new Set(mappedColumns(mapping))].filter((column) => repeated.has(column));
+}
+
+function mappedColumns(mapping: Mapping): string[] {
+  return [
+    ...mapping.identity.flatMap((r) => r.columns),
+    ...mapping.properties.flatMap((r) => (r.kind === "column" ? r.columns : [])),
+  ];
+}
+
 /**
  * Checks a CSV/TSV header before the first row: throws an InputError listing every mapped column
- * the header lacks, with a "did you mean" when a header name is close.
+ * the header lacks, with a "did you mean" when a header name is close, and every mapped column it
+ * names twice (a repeated name the mapping does not read is fine). When the header row looks like
+ * data, the message says how to read a file without one.
  */
 export function checkColumns(mapping: Mapping, columns: readonly string[], file: string): void {
   const missing = findMissingColumns(mapping, columns);
-  if (missing.length === 0) return;
-  const lines = missing.map((m) => {
-    const hint =
-      m.suggestion === undefined ? "" : `; did you mean ${JSON.stringify(m.suggestion)}?`;
-    return `  ${JSON.stringify(m.column)} (${m.usedBy.join(", ")})${hint}`;
-  });
-  const count = missing.length === 1 ? "a column" : `${missing.length} columns`;
-  throw new InputError(
-    file,
-    `the header lacks ${count} the mapping reads:\n${lines.join("\n")}`,
-    1,
-  );
+  const repeated = findRepeatedColumns(mapping, columns);
+  if (missing.length === 0 && repeated.length === 0) return;
+  const given = mapping.source.columns !== undefined;
+  const parts: string[] = [];
+  if (missing.length > 0) {
+    const lines = missing.map((m) => {
+      const hint =
+        m.suggestion === undefined ? "" : `; did you mean ${JSON.stringify(m.suggestion)}?`;
+      return `  ${JSON.stringify(m.column)} (${m.usedBy.join(", ")})${hint}`;
+    });
+    const count = missing.length === 1 ? "a column" : `${missing.length} columns`;
+    const where = given ? "source.columns lacks" : "the header lacks";
+    parts.push(`${where} ${count} the mapping reads:\n${lines.join("\n")}`);
+  }
+  if (repeated.length > 0) {
+    const names = repeated.map((name) => JSON.stringify(name)).join(", ");
+    parts.push(
+      `the header names ${names} more than once, and the mapping reads ${repeated.length === 1 ? "it" : "them"}: rename the columns or list them in source.columns`,
+    );
+  }
+  if (!given && looksLikeData(columns)) {
+    parts.push(
+      "the header row looks like data: if this file has no header row, set source.header: false and name its columns in source.columns",
+    );
+  }
+  throw new InputError(file, parts.join("\n"), mapping.source.header ? 1 : undefined);
+}
+
+const DATA_SHAPES: readonly RegExp[] = [
+  /^[^@\s]+@[^@\s]+\.[^@\s]+$/, // an e-mail address
+  /^[+-]?\d[\d,.]*$/, // a number
+  /^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}/, // a date
+  /^\+?[\d ()-]{7,}$/, // a phone number
+  /^\\N$/, // a database NULL
+];
+
+/** A header row that repeats a name, or has a cell shaped like a value rather than a name. */
+export function looksLikeData(columns: readonly string[]): boolean {
+  if (new Set(columns).size !== columns.length) return true;
+  return columns.some((cell) => DATA_SHAPES.some((shape) => shape.test(cell.trim())));
 }

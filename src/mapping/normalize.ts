@@ -4,7 +4,13 @@
  */
 import type { CountryCode } from "libphonenumber-js";
 import { IDENTITY_FIELDS, type PropertyValue } from "../api/dfinery.js";
-import { type ConvertContext, compileCell, convertContext, isArrayType } from "./convert/cell.js";
+import {
+  type CellConverter,
+  type ConvertContext,
+  compileCell,
+  convertContext,
+  isArrayType,
+} from "./convert/cell.js";
 import { convertConstant } from "./convert/constant.js";
 import { Invalid } from "./convert/invalid.js";
 import { csvReader, jsonReader } from "./read.js";
@@ -47,6 +53,10 @@ export function normalizeMapping(written: WrittenMapping): {
       ? DEFAULT_COUNTRY
       : ((ws.country as CountryCode) ?? DEFAULT_COUNTRY),
     empty: emptyPolicyOf(ws.empty) ?? "omit",
+    emptyValues: ws.empty_values ?? [],
+    header: ws.header ?? true,
+    ...(ws.columns === undefined ? {} : { columns: ws.columns }),
+    ...(ws.dialect === undefined ? {} : { dialect: ws.dialect }),
   };
   const ctx = convertContext(source.timezone, source.country);
 
@@ -56,7 +66,7 @@ export function normalizeMapping(written: WrittenMapping): {
     const field = written.identity[name];
     if (field === undefined) continue;
     issues.push(...checkIdentityField(name, field));
-    identity.push(identityRule(name, field, ctx));
+    identity.push(identityRule(name, field, source, ctx));
   }
 
   const properties: PropertyRule[] = [];
@@ -115,6 +125,7 @@ function reading(source: { column?: string | undefined; template?: string | unde
 function identityRule(
   name: FieldRule["name"],
   field: WrittenIdentityField,
+  source: MappingSource,
   ctx: ConvertContext,
 ): FieldRule {
   const written = typeof field === "string" ? { column: field } : field;
@@ -128,7 +139,10 @@ function identityRule(
     ...reading(written),
     transforms: transform,
     // A String cell with no values table and no default converts to text or fails.
-    convert: convert as FieldRule["convert"],
+    convert: withEmptyValues(
+      convert,
+      written.empty_values ?? source.emptyValues,
+    ) as FieldRule["convert"],
   };
 }
 
@@ -185,6 +199,23 @@ function propertyRule(
     ...(fallback === undefined ? {} : { default: fallback }),
     ...(isArrayType(type) ? { split } : {}),
     empty: emptyPolicyOf(rule.empty) ?? source.empty,
-    convert: compileCell({ ...spec, transforms, values, fallback, trim: false, formats }, ctx),
+    convert: withEmptyValues(
+      compileCell({ ...spec, transforms, values, fallback, trim: false, formats }, ctx),
+      rule.empty_values ?? source.emptyValues,
+    ),
   };
+}
+
+/**
+ * A cell equal to one of `markers` after trimming (`-`, `N/A`, `없음`) reads as an empty cell: left
+ * out, `empty: null` or the default, as that rule says; for an identity, an absent identifier.
+ */
+export function withEmptyValues(convert: CellConverter, markers: readonly string[]): CellConverter {
+  if (markers.length === 0) return convert;
+  const set: ReadonlySet<string> = new Set(markers.map((m) => m.trim()));
+  return (raw) => convert(isEmptyMarker(raw, set) ? undefined : raw);
+}
+
+export function isEmptyMarker(raw: unknown, markers: ReadonlySet<string>): boolean {
+  return typeof raw === "string" && markers.has(raw.trim());
 }

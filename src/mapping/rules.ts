@@ -50,11 +50,23 @@ export function checkSource(source: WrittenSource): PathIssue[] {
       message: `"${source.country}" is not a country with phone numbering data`,
     });
   }
-  if (source.format === "ndjson" && source.delimiter !== undefined) {
+  for (const key of ["delimiter", "header", "columns", "dialect"] as const) {
+    if (source.format === "ndjson" && source[key] !== undefined) {
+      issues.push({ path: ["source", key], message: `${key} applies to csv and tsv, not ndjson` });
+    }
+  }
+  if (source.header === false && source.columns === undefined) {
     issues.push({
-      path: ["source", "delimiter"],
-      message: "delimiter applies to csv and tsv, not ndjson",
+      path: ["source", "header"],
+      message: "a file without a header row needs source.columns: the column names, in order",
     });
+  }
+  const seen = new Set<string>();
+  for (const [i, name] of (source.columns ?? []).entries()) {
+    if (seen.has(name)) {
+      issues.push({ path: ["source", "columns", i], message: `"${name}" is named twice` });
+    }
+    seen.add(name);
   }
   return issues;
 }
@@ -100,7 +112,15 @@ function checkSourceOf(
   return typeof parsed === "string" ? [{ path: [...at, "template"], message: parsed }] : [];
 }
 
-const NOT_WITH_VALUE = ["transform", "format", "values", "default", "split", "empty"] as const;
+const NOT_WITH_VALUE = [
+  "transform",
+  "format",
+  "values",
+  "default",
+  "split",
+  "empty",
+  "empty_values",
+] as const;
 
 export function checkProperty(name: string, rule: WrittenPropertyObject): PathIssue[] {
   const at = ["properties", name];

@@ -5,6 +5,7 @@
  */
 import * as z from "zod";
 import { IDENTITY_FIELDS, PROPERTY_TYPES } from "../api/dfinery.js";
+import { DIALECTS } from "../source/dialect.js";
 import { TRANSFORMS } from "./convert/transform.js";
 
 /** DFINERY property keys: letters, digits and `_`, not starting with a digit. */
@@ -55,6 +56,12 @@ const emptyPolicy = z
   .union([z.enum(["omit", "null"]), z.null()], { error: "expected omit or null" })
   .meta({ id: "EmptyPolicy" });
 
+const emptyValues = z.array(z.string()).meta({
+  id: "EmptyValues",
+  description:
+    'Cells that mean "no value", compared after trimming: e.g. ["-", "N/A", "없음", "0000-00-00"]. Such a cell is empty, with all the empty-cell rules',
+});
+
 /** The empty policy as written, normalised: YAML null means "null". */
 export function emptyPolicyOf(
   written: "omit" | "null" | null | undefined,
@@ -87,6 +94,22 @@ export const SourceSchema = z
     empty: emptyPolicy
       .optional()
       .describe("What an empty cell does: omit (default) leaves the property out, null clears it"),
+    empty_values: emptyValues.optional(),
+    header: z
+      .boolean()
+      .optional()
+      .describe("CSV/TSV: false when the file has no header row (then list columns); default true"),
+    columns: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe("CSV/TSV: the column names in order; with a header row, they replace it"),
+    dialect: z
+      .enum(DIALECTS)
+      .optional()
+      .describe(
+        "CSV/TSV written by a database: mysql (INTO OUTFILE, mysqldump --tab) or postgres (COPY … TO): backslash escapes, \\N for NULL",
+      ),
   })
   .describe("How to read the input; all optional");
 
@@ -105,6 +128,9 @@ export const IdentityFieldSchema = z
         column: column.optional(),
         template: template.optional(),
         transform: transforms.optional(),
+        empty_values: emptyValues
+          .optional()
+          .describe("Values that mean no identifier here; default source.empty_values"),
       }),
     ],
     { error: "expected a column name, or { column: …, transform: […] }" },
@@ -153,6 +179,9 @@ export const PropertyObjectSchema = z.strictObject({
   empty: emptyPolicy
     .optional()
     .describe("What an empty cell does for this property; default source.empty"),
+  empty_values: emptyValues
+    .optional()
+    .describe("Cells that are empty for this property; default source.empty_values"),
 });
 
 export const PropertySchema = z.union([column, PropertyObjectSchema], {
@@ -191,7 +220,9 @@ export function knownKeys(path: readonly PropertyKey[]): readonly string[] {
   if (path.length === 0) return Object.keys(MappingSchema.shape);
   if (first === "source" && path.length === 1) return Object.keys(SourceSchema.shape);
   if (first === "identity" && path.length === 1) return IDENTITY_FIELDS;
-  if (first === "identity" && path.length === 2) return ["column", "template", "transform"];
+  if (first === "identity" && path.length === 2) {
+    return ["column", "template", "transform", "empty_values"];
+  }
   if (first === "properties" && path.length === 2) return Object.keys(PropertyObjectSchema.shape);
   return [];
 }

@@ -1,5 +1,6 @@
 import type { CountryCode } from "libphonenumber-js";
 import type { IdentityField, PropertyType, PropertyValue } from "../api/dfinery.js";
+import type { Dialect } from "../source/dialect.js";
 import type { SourceFormat } from "../source/types.js";
 import type { Empty, Invalid } from "./convert/invalid.js";
 import type { Transform } from "./convert/transform.js";
@@ -18,6 +19,13 @@ export interface MappingSource {
   /** Country for phone numbers written without a country code. Default `KR`. */
   readonly country: CountryCode;
   readonly empty: EmptyPolicy;
+  /** Cells (trimmed) that count as empty, for every column; a rule may have its own list. */
+  readonly emptyValues: readonly string[];
+  /** CSV/TSV: false when the file has no header row. */
+  readonly header: boolean;
+  /** CSV/TSV: the column names in order, replacing the header row if there is one. */
+  readonly columns?: readonly string[];
+  readonly dialect?: Dialect;
 }
 
 /** Reads one cell of a row; compiled once per rule. */

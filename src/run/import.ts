@@ -91,6 +91,7 @@ export class ImportRun {
   readonly #watch: FailureWatch;
   readonly #carried: CarriedCounts;
   #rows = 0;
+  #blank = 0;
   #accepted = 0;
   #deadLettered = 0;
   #unchanged = 0;
@@ -224,9 +225,13 @@ export class ImportRun {
 
   async #readAll(window: Window, deps: DeliveryDeps | undefined): Promise<void> {
     const { input, format, mapping } = this.#options;
+    const layout = mapping?.source;
     const source = readSource({
       input,
       format,
+      ...(layout === undefined ? {} : { header: layout.header }),
+      ...(layout?.columns === undefined ? {} : { columns: layout.columns }),
+      ...(layout?.dialect === undefined ? {} : { dialect: layout.dialect }),
       ...(this.#options.encoding === undefined ? {} : { encoding: this.#options.encoding }),
       ...(this.#options.delimiter === undefined ? {} : { delimiter: this.#options.delimiter }),
       ...(this.#deps.stdin === undefined ? {} : { stdin: this.#deps.stdin }),
@@ -237,6 +242,10 @@ export class ImportRun {
     for await (const item of workItems(source, { input, format, mapping })) {
       if (this.#stop.signal.aborted) break;
       this.#deadLetter.start(); // the first row is read: now an earlier run's file may go
+      if (item.kind === "blank") {
+        this.#blank++; // beside rows, not in it: never sent, never a failure
+        continue;
+      }
       if (this.#state.skip(item.at)) continue; // done by an interrupted pass of this run
       this.#rows++;
       if (read++ === canary && canary > 0 && !(await this.#canaryLived(window, canary))) {
@@ -343,7 +352,12 @@ export class ImportRun {
   }
 
   /** Dead-letters a row. If the file cannot be written, the run stops and the row is not attempted. */
-  #fail(item: WorkItem, payload: ProfileUpdate | null, error: RowFailure, attempts: number): void {
+  #fail(
+    item: Exclude<WorkItem, { kind: "blank" }>,
+    payload: ProfileUpdate | null,
+    error: RowFailure,
+    attempts: number,
+  ): void {
     try {
       this.#deadLetter.write({
         line: item.line,
@@ -396,6 +410,7 @@ export class ImportRun {
     const settled = this.#accepted + this.#deadLettered + this.#unchanged + this.#notAttempted;
     return {
       rows: this.#rows,
+      blank: this.#blank,
       accepted: this.#accepted,
       deadLettered: this.#deadLettered,
       unchanged: this.#unchanged,

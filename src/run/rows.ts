@@ -35,7 +35,9 @@ export type WorkItem =
       readonly row: unknown;
       readonly format: SourceFormat;
       readonly failure: RowFailure;
-    };
+    }
+  /** A record whose cells are all empty (Excel's rows of commas): skipped, counted apart. */
+  | { readonly kind: "blank"; readonly line: number; readonly at: number };
 
 export interface RowsOptions {
   readonly input: string;
@@ -54,6 +56,7 @@ export async function* workItems(
 ): AsyncGenerator<WorkItem> {
   const { mapping, input, format } = options;
   let replay: boolean | undefined;
+  const markers: ReadonlySet<string> = new Set(mapping?.source.emptyValues.map((m) => m.trim()));
   const reorder = new LineOrder<WorkItem>(REPLAY_REORDER);
   // `at` must increase strictly (resume progress): file lines, then a count in replay order.
   let lastAt = 0;
@@ -74,6 +77,10 @@ export async function* workItems(
     // A dead-letter file given as input is replayed: decided on its first row.
     replay ??= format === "ndjson" && isDeadLetterRecord(item.cells);
     if (!replay) {
+      if (mapping !== null && isBlank(item.cells, markers)) {
+        yield stamp({ kind: "blank", line: item.line, at: item.line });
+        continue;
+      }
       yield stamp(mapRow(mapping, item.line, item.line, item.cells, format, null, false));
       continue;
     }
@@ -108,4 +115,19 @@ function mapRow(
     ? rowFailure("input", "REPLAY_NO_PAYLOAD", "this row was never mapped: replay it with --map")
     : rowFailure("input", "REPLAY_RECORD", "without --map, the input must be a dead-letter file");
   return { kind: "failed", line, at, row: cells, format, failure };
+}
+
+/**
+ * Whether every cell of a record is empty: blank or whitespace, null, or one of the source's
+ * `empty_values`. Most rows have a value in their first cell, so this stops there.
+ */
+export function isBlank(cells: Readonly<Record<string, unknown>>, markers: ReadonlySet<string>) {
+  for (const key in cells) {
+    const value = cells[key];
+    if (value === null || value === undefined) continue;
+    if (typeof value !== "string") return false;
+    const text = value.trim();
+    if (text !== "" && !markers.has(text)) return false;
+  }
+  return true;
 }

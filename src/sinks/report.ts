@@ -30,6 +30,8 @@ export interface StoppedBy {
 /** The run summary. `rows = accepted + deadLettered + unchanged + notAttempted`, always. */
 export interface Report {
   readonly rows: number;
+  /** Records whose cells were all empty (after empty_values): skipped, and not in `rows`. */
+  readonly blank: number;
   readonly accepted: number;
   readonly deadLettered: number;
   readonly unchanged: number;
@@ -92,7 +94,7 @@ function duration(ms: number): string {
 export function formatSummary(report: Report): string {
   const verb = report.dryRun ? "valid" : "accepted";
   const lines = [
-    `${report.dryRun ? "dry run: " : ""}${n(report.rows)} rows in ${duration(report.durationMs)}: ` +
+    `${report.dryRun ? "dry run: " : ""}${n(report.rows)} rows${report.blank > 0 ? ` (and ${n(report.blank)} blank, skipped)` : ""} in ${duration(report.durationMs)}: ` +
       `${n(report.accepted)} ${verb}, ${n(report.unchanged)} unchanged, ` +
       `${n(report.deadLettered)} dead-lettered, ${n(report.notAttempted)} not attempted`,
   ];

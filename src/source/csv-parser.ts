@@ -15,7 +15,8 @@ export interface CsvSkip {
   readonly kind: "skip";
   readonly line: number;
   readonly raw: string;
-  readonly error: CsvError;
+  /** csv-parse's CsvError, or the dialect reader's own (same code and message shape). */
+  readonly error: { readonly code: string; readonly message: string };
 }
 
 export type CsvParsed = CsvRecord | CsvSkip;
@@ -66,6 +67,8 @@ export class LineTaggingParser extends Parser {
   #skipped: CsvSkip | undefined;
   /** The quote, while it is ignored to the end of a bad record's line. */
   #quote: Buffer | undefined;
+  /** CRLFs inside quoted cells so far: csv-parse counts each as two lines. */
+  #excess = 0;
 
   constructor(
     delimiter: string,
@@ -74,7 +77,7 @@ export class LineTaggingParser extends Parser {
   ) {
     super({
       delimiter,
-      record_delimiter: "\n",
+      record_delimiter: ["\r\n", "\n", "\r"],
       bom: true,
       raw: true,
       relax_column_count: true,
@@ -99,7 +102,16 @@ export class LineTaggingParser extends Parser {
     this.#pushSkipped();
     if (chunk === null) return super.push(chunk, encoding);
     const { record, raw } = chunk as { record: string[]; raw: string };
-    const line = this.info.lines - newlinesInCells(record);
+    let breaks = 0;
+    let pairs = 0;
+    for (const cell of record) {
+      if (cell.includes("\n") || cell.includes("\r")) {
+        breaks += parserBreaks(cell);
+        pairs += crlfPairs(cell);
+      }
+    }
+    const line = this.info.lines - breaks - this.#excess;
+    this.#excess += pairs;
     const parsed: CsvRecord = { kind: "record", line, cells: record, raw };
     return super.push(parsed);
   }
@@ -107,7 +119,10 @@ export class LineTaggingParser extends Parser {
   #skip(error: CsvError, raw: string): void {
     const text = trimRecord(raw);
     // `info.lines` is now the line of the error (or of the input's end, for an open quote).
-    const line = this.info.lines - countNewlines(text);
+    // csv-parse counts a line break once the character after it is read: not a final one.
+    const lead = raw.slice(leadingBreaks(raw));
+    const final = isBreak(lead.charCodeAt(lead.length - 1)) ? 1 : 0;
+    const line = this.info.lines - parserBreaks(lead) + final - this.#excess;
     if (error.code === "CSV_MAX_RECORD_SIZE") {
       throw new InputError(
         this.file,
@@ -139,29 +154,51 @@ export class LineTaggingParser extends Parser {
 
   #pushSkipped(): void {
     if (this.#skipped === undefined) return;
+    this.#excess += crlfPairs(this.#skipped.raw);
     super.push(this.#skipped);
     this.#skipped = undefined;
   }
 }
 
-/** The text of one record out of csv-parse's `raw`: without blank lines before it or its `\n`. */
+/**
+ * The text of one record out of csv-parse's `raw`: without the blank lines before it or its line
+ * break. csv-parse keeps the first character of a two-character record delimiter (the `\r` of
+ * `\r\n`) and every character inside quotes, so quoted cells keep their line breaks as written.
+ */
 export function trimRecord(raw: string): string {
-  let start = 0;
-  while (raw.charCodeAt(start) === NEWLINE) start++;
-  const end = raw.endsWith("\n") ? raw.length - 1 : raw.length;
+  const start = leadingBreaks(raw);
+  const end = raw.endsWith("\r\n")
+    ? raw.length - 2
+    : isBreak(raw.charCodeAt(raw.length - 1))
+      ? raw.length - 1
+      : raw.length;
   return start === 0 && end === raw.length ? raw : raw.slice(start, Math.max(start, end));
 }
 
-const NEWLINE = 0x0a;
-
-function newlinesInCells(cells: readonly string[]): number {
-  let count = 0;
-  for (const cell of cells) if (cell.includes("\n")) count += countNewlines(cell);
-  return count;
+function leadingBreaks(raw: string): number {
+  let start = 0;
+  while (isBreak(raw.charCodeAt(start))) start++;
+  return start;
 }
 
-function countNewlines(text: string): number {
-  let count = 0;
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) count++;
-  return count;
+const LF = 0x0a;
+const CR = 0x0d;
+
+function isBreak(code: number): boolean {
+  return code === LF || code === CR;
+}
+
+/** Line breaks as csv-parse's line counter sees them: every CR and every LF. */
+function parserBreaks(text: string): number {
+  return count(text, "\n") + count(text, "\r");
+}
+
+function crlfPairs(text: string): number {
+  return text.includes("\r\n") ? count(text, "\r\n") : 0;
+}
+
+function count(text: string, what: string): number {
+  let n = 0;
+  for (let i = text.indexOf(what); i !== -1; i = text.indexOf(what, i + what.length)) n++;
+  return n;
 }

@@ -2,35 +2,70 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { InputError, rowFailure } from "../errors.js";
 import { type CsvParsed, LineTaggingParser, MAX_RECORD_SIZE, trimRecord } from "./csv-parser.js";
+import { type Dialect, dialectRules, readsEscapes } from "./dialect.js";
+import { DialectTokenizer, readDialect } from "./dialect-reader.js";
 import type { SourceItem } from "./types.js";
 
+export interface CsvOptions {
+  /** Default `,` (tab for tsv). */
+  readonly delimiter: string;
+  readonly format: "csv" | "tsv";
+  /** false: the file has no header row (then `columns` names its columns). Default true. */
+  readonly header?: boolean;
+  /** The column names in order; with a header row, they replace it. */
+  readonly columns?: readonly string[];
+  readonly dialect?: Dialect;
+  readonly maxRecordSize?: number;
+}
+
 /**
- * CSV/TSV text (`\n` line breaks, see newlines.ts) → a header, then one item per record.
- * A record with the wrong number of cells, or that csv-parse cannot read (bad quoting), becomes an
+ * CSV/TSV text (as decoded: line breaks as the file wrote them) → a header, then one item per
+ * record. A record with the wrong number of cells, or that cannot be read (bad quoting), becomes an
  * `invalid` item and the reading goes on at the next line; a bad header ends the run, and so does a
  * record longer than `maxRecordSize` (see csv-parser.ts), so that memory stays bounded.
+ *
+ * Plain CSV (and PostgreSQL's CSV) is read by csv-parse; database dumps with backslash escapes
+ * (dialect.ts) by the dialect reader. Names in the header may repeat or be empty: only a column the
+ * mapping reads must be unique (mapping/columns.ts).
  */
 export async function* readCsv(
   texts: AsyncIterable<string>,
   file: string,
-  delimiter: string,
-  maxRecordSize: number = MAX_RECORD_SIZE,
+  options: CsvOptions,
 ): AsyncGenerator<SourceItem> {
+  const { delimiter, header: hasHeader = true, columns } = options;
   checkDelimiter(delimiter, file);
-  const parser = new LineTaggingParser(delimiter, file, maxRecordSize);
-  // Errors of the text stream (a decoding error) destroy the parser, so they reach the loop below.
-  pipeline(Readable.from(texts), parser).catch(() => {});
-  let header: Header | undefined;
-  for await (const parsed of parser as AsyncIterable<CsvParsed>) {
-    if (header === undefined) {
+  let header: Header | undefined = columns === undefined ? undefined : headerOf(columns);
+  let headerRow = hasHeader;
+  if (header !== undefined) yield { kind: "header", columns: header.columns };
+  for await (const parsed of records(texts, file, options)) {
+    if (headerRow) {
+      headerRow = false;
+      if (header !== undefined) continue; // replaced by source.columns
       header = readHeader(parsed, file);
       yield { kind: "header", columns: header.columns };
-    } else {
+    } else if (header !== undefined) {
       yield toItem(parsed, header);
     }
   }
   if (header === undefined)
     throw new InputError(file, "the input is empty: there is no header row");
+}
+
+function records(
+  texts: AsyncIterable<string>,
+  file: string,
+  options: CsvOptions,
+): AsyncIterable<CsvParsed> {
+  const maxRecordSize = options.maxRecordSize ?? MAX_RECORD_SIZE;
+  if (options.dialect !== undefined && readsEscapes(options.dialect, options.format)) {
+    const rules = dialectRules(options.dialect, options.format);
+    return readDialect(texts, new DialectTokenizer(rules, options.delimiter, file, maxRecordSize));
+  }
+  const parser = new LineTaggingParser(options.delimiter, file, maxRecordSize);
+  // Errors of the text stream (a decoding error) destroy the parser, so they reach the reader.
+  pipeline(Readable.from(texts), parser).catch(() => {});
+  return parser as AsyncIterable<CsvParsed>;
 }
 
 interface Header {
@@ -54,29 +89,22 @@ function toItem(parsed: CsvParsed, header: Header): SourceItem {
   return { kind: "row", line, cells: header.toCells(parsed.cells) };
 }
 
-/** Column names are kept exactly as written (the BOM is gone already); they must be unique. */
+/**
+ * Column names are kept exactly as written (the BOM is gone already). They may repeat or be empty
+ * (spreadsheets write `비고,비고` and trailing commas): the mapping check refuses only a repeated
+ * name that it reads.
+ */
 function readHeader(parsed: CsvParsed, file: string): Header {
   if (parsed.kind === "skip") {
     throw new InputError(file, `cannot read the header row: ${parsed.error.message}`, parsed.line);
   }
-  const columns = parsed.cells;
-  const seen = new Set<string>();
-  for (const [i, name] of columns.entries()) {
-    if (name.trim() === "") {
-      throw new InputError(
-        file,
-        `the header has an empty column name (column ${i + 1})`,
-        parsed.line,
-      );
-    }
-    if (seen.has(name)) {
-      throw new InputError(file, `the header names column "${name}" twice`, parsed.line);
-    }
-    seen.add(name);
-  }
+  return headerOf(parsed.cells);
+}
+
+function headerOf(columns: readonly string[]): Header {
   return {
     columns,
-    toCells: seen.has("__proto__") ? definingCells(columns) : assigningCells(columns),
+    toCells: columns.includes("__proto__") ? definingCells(columns) : assigningCells(columns),
   };
 }
 

@@ -13,9 +13,16 @@ import type { SourceFormat, SourceItem, SourceOptions } from "./types.js";
 export function readSource(options: SourceOptions): AsyncGenerator<SourceItem> {
   const file = sourceName(options.input);
   const bytes = openBytes(options.input, options.stdin, options.signal);
-  const texts = normalizeNewlines(decode(bytes, options.encoding, file));
-  if (options.format === "ndjson") return readNdjson(texts);
-  return readCsv(texts, file, options.delimiter ?? (options.format === "tsv" ? "\t" : ","));
+  const texts = decode(bytes, options.encoding, file);
+  const { format } = options;
+  if (format === "ndjson") return readNdjson(normalizeNewlines(texts));
+  return readCsv(texts, file, {
+    format,
+    delimiter: options.delimiter ?? (format === "tsv" ? "\t" : ","),
+    ...(options.header === undefined ? {} : { header: options.header }),
+    ...(options.columns === undefined ? {} : { columns: options.columns }),
+    ...(options.dialect === undefined ? {} : { dialect: options.dialect }),
+  });
 }
 
 const EXTENSIONS: Readonly<Record<string, SourceFormat>> = {

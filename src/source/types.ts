@@ -1,4 +1,5 @@
 import type { RowFailure } from "../errors.js";
+import type { Dialect } from "./dialect.js";
 
 export type SourceFormat = "csv" | "tsv" | "ndjson";
 
@@ -34,6 +35,12 @@ export interface SourceOptions {
   readonly encoding?: string;
   /** CSV only; default `,` (tab for tsv). */
   readonly delimiter?: string;
+  /** CSV/TSV: false when the file has no header row (then `columns` names the columns). */
+  readonly header?: boolean;
+  /** CSV/TSV: the column names in order; they replace a header row if there is one. */
+  readonly columns?: readonly string[];
+  /** CSV/TSV written by a database: backslash escapes and `\N` for NULL (see dialect.ts). */
+  readonly dialect?: Dialect;
   /** For `-`: the stream to read. Defaults to process.stdin. */
   readonly stdin?: NodeJS.ReadableStream;
   /** Aborted: stop reading at once, even while waiting for a pipe's writer (the input ends there). */

@@ -15,6 +15,8 @@ describe("config/mapping.example.yaml", () => {
       timezone: "Asia/Seoul",
       country: "KR",
       empty: "omit",
+      emptyValues: [],
+      header: true,
     });
     expect(mapping.identity.map((r) => [r.name, r.column, r.transforms])).toEqual([
       ["external_id", "회원번호", []],

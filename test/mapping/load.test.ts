@@ -12,7 +12,13 @@ describe("parseMapping", () => {
       withProperties("  df_name: 이름\n  tags: { column: t, type: Array of String }\n"),
       "m.yaml",
     );
-    expect(mapping.source).toEqual({ timezone: "UTC", country: "KR", empty: "omit" });
+    expect(mapping.source).toEqual({
+      timezone: "UTC",
+      country: "KR",
+      empty: "omit",
+      emptyValues: [],
+      header: true,
+    });
     expect(mapping.identity).toMatchObject([{ name: "external_id", column: "id", transforms: [] }]);
     expect(mapping.properties).toMatchObject([
       {
@@ -70,6 +76,8 @@ describe("parseMapping", () => {
       timezone: "Asia/Seoul",
       country: "US",
       empty: "omit",
+      emptyValues: [],
+      header: true,
     });
   });
 

@@ -3,6 +3,7 @@ import { formatSummary, type Report } from "../../src/sinks/report.js";
 
 const base: Report = {
   rows: 1_200,
+  blank: 0,
   accepted: 1_000,
   deadLettered: 150,
   unchanged: 50,

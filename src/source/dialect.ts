@@ -1,0 +1,100 @@
+/**
+ * The escape rules of database dumps: MySQL's `SELECT … INTO OUTFILE` / `mysqldump --tab` and
+ * PostgreSQL's `COPY … TO` text format. A backslash escapes the next character; `\N` alone is NULL.
+ * Pure data and one decoding function per dialect; the tokenizer (dialect-reader.ts) applies them.
+ */
+
+export type Dialect = "mysql" | "postgres";
+
+export const DIALECTS: readonly Dialect[] = ["mysql", "postgres"];
+
+/** How a dialect reads a file of a format (csv or tsv). */
+export interface DialectRules {
+  readonly name: Dialect;
+  /** The enclosing quote, or null when cells are never quoted. */
+  readonly quote: string | null;
+  /**
+   * Decodes the escape at `text[at]` (the character after the backslash); returns the decoded text
+   * and how many characters the escape took after the backslash, or undefined when more text is
+   * needed to tell (a PostgreSQL octal or hex escape cut by the end of a chunk).
+   */
+  readonly decodeEscape: (text: string, at: number, final: boolean) => Unescaped | undefined;
+  /** PostgreSQL's `\.` line ends the data. */
+  readonly endMarker: boolean;
+}
+
+export interface Unescaped {
+  readonly text: string;
+  readonly length: number;
+}
+
+/**
+ * MySQL's escapes (LOAD DATA's list): `\0 \b \n \r \t \Z`, and a backslash before any other
+ * character (`\\`, `\"`, `\'`, the delimiter, a real line break) stands for that character.
+ */
+const MYSQL: Readonly<Record<string, string>> = {
+  "0": "\0",
+  b: "\b",
+  n: "\n",
+  r: "\r",
+  t: "\t",
+  Z: "\x1a",
+};
+
+/** PostgreSQL's: `\b \f \n \r \t \v`, `\` + 1–3 octal digits, `\x` + 1–2 hex digits; else as is. */
+const POSTGRES: Readonly<Record<string, string>> = {
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "\t",
+  v: "\v",
+};
+
+function mysqlUnescape(text: string, at: number): Unescaped {
+  const c = text.charAt(at);
+  if (c === "\r" && text.charAt(at + 1) === "\n") return { text: "\r\n", length: 2 };
+  return { text: MYSQL[c] ?? c, length: 1 };
+}
+
+const OCTAL = /^[0-7]{1,3}/;
+const HEX = /^[0-9A-Fa-f]{1,2}/;
+
+function postgresUnescape(text: string, at: number, final: boolean): Unescaped | undefined {
+  const c = text.charAt(at);
+  if (c === "\r" && text.charAt(at + 1) === "\n") return { text: "\r\n", length: 2 };
+  const octal = c >= "0" && c <= "7";
+  if (octal || c === "x") {
+    const start = octal ? at : at + 1;
+    const width = octal ? 3 : 2;
+    // The escape may go on in the next chunk.
+    if (!final && text.length < start + width) return undefined;
+    const digits = (octal ? OCTAL : HEX).exec(text.slice(start, start + width))?.[0];
+    if (digits === undefined) return { text: c, length: 1 }; // `\x` without hex digits: an x
+    const code = Number.parseInt(digits, octal ? 8 : 16);
+    return { text: String.fromCharCode(code), length: start - at + digits.length };
+  }
+  return { text: POSTGRES[c] ?? c, length: 1 };
+}
+
+/**
+ * The rules of a dialect for a format. MySQL CSV (`FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY
+ * '"'`) may quote cells; MySQL TSV (the default OUTFILE form) never does, so a `"` there is text.
+ * PostgreSQL's text format never quotes; its CSV format is plain CSV and is not read here.
+ */
+export function dialectRules(dialect: Dialect, format: "csv" | "tsv"): DialectRules {
+  if (dialect === "mysql") {
+    return {
+      name: dialect,
+      quote: format === "csv" ? '"' : null,
+      decodeEscape: mysqlUnescape,
+      endMarker: false,
+    };
+  }
+  return { name: dialect, quote: null, decodeEscape: postgresUnescape, endMarker: true };
+}
+
+/** Whether a dialect and format are read by the escape-aware reader (else by csv-parse). */
+export function readsEscapes(dialect: Dialect | undefined, format: "csv" | "tsv"): boolean {
+  return dialect === "mysql" || (dialect === "postgres" && format === "tsv");
+}

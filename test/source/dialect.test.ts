@@ -1,0 +1,189 @@
+import { describe, expect, test } from "vitest";
+import { InputError } from "../../src/errors.js";
+import { readCsv } from "../../src/source/csv.js";
+import type { Dialect } from "../../src/source/dialect.js";
+import type { SourceItem } from "../../src/source/types.js";
+import { chunks, collect, split } from "./helpers.js";
+
+function read(
+  text: string,
+  dialect: Dialect,
+  format: "csv" | "tsv",
+  size = text.length,
+  extra: { header?: boolean; columns?: string[]; maxRecordSize?: number } = {},
+): Promise<SourceItem[]> {
+  const delimiter = format === "tsv" ? "\t" : ",";
+  return collect(
+    readCsv(chunks(...split(text, Math.max(1, size))), "dump.txt", {
+      format,
+      delimiter,
+      dialect,
+      ...extra,
+    }),
+  );
+}
+
+const rows = (items: SourceItem[]) =>
+  items.flatMap((i) => (i.kind === "row" ? [{ line: i.line, cells: i.cells }] : []));
+
+describe("dialect: mysql, TSV (INTO OUTFILE's default form)", () => {
+  const text = [
+    "id\tname\tnote",
+    "1\tAnn\t\\N",
+    "2\tBo\\\tB\tline one\\\nline two", // an escaped tab and an escaped real line break
+    '3\t"quoted"\t\\\\ \\" \\\' \\n \\r \\t \\0 \\Z end', // every LOAD DATA escape
+    "4\t홍길동\t메모\\\\끝",
+    "",
+  ].join("\n");
+
+  test("decodes every escape, \\N is an empty cell, and lines stay exact", async () => {
+    const items = await read(text, "mysql", "tsv");
+    expect(items[0]).toEqual({ kind: "header", columns: ["id", "name", "note"] });
+    expect(rows(items)).toEqual([
+      { line: 2, cells: { id: "1", name: "Ann", note: "" } },
+      { line: 3, cells: { id: "2", name: "Bo\tB", note: "line one\nline two" } },
+      { line: 5, cells: { id: "3", name: '"quoted"', note: "\\ \" ' \n \r \t \0 \x1a end" } },
+      { line: 6, cells: { id: "4", name: "홍길동", note: "메모\\끝" } },
+    ]);
+  });
+
+  test("gives the same items whatever the chunk size", async () => {
+    const whole = await read(text, "mysql", "tsv");
+    for (const size of [1, 2, 3, 5]) expect(await read(text, "mysql", "tsv", size)).toEqual(whole);
+  });
+
+  test("a record with the wrong cell count is invalid, with its raw text", async () => {
+    const items = await read("a\tb\n1\t2\t3\n4\t5\n", "mysql", "tsv");
+    expect(items[1]).toMatchObject({ kind: "invalid", line: 2, raw: "1\t2\t3" });
+    expect(rows(items)).toEqual([{ line: 3, cells: { a: "4", b: "5" } }]);
+  });
+
+  test("reads CRLF line ends as line ends, and a backslash before CRLF as a CRLF in the cell", async () => {
+    const items = await read("a\tb\r\n1\tx\\\r\ny\r\n2\tz\r\n", "mysql", "tsv");
+    expect(rows(items)).toEqual([
+      { line: 2, cells: { a: "1", b: "x\r\ny" } },
+      { line: 4, cells: { a: "2", b: "z" } },
+    ]);
+  });
+});
+
+describe("dialect: mysql, CSV (OPTIONALLY ENCLOSED BY '\"')", () => {
+  const text = [
+    "id,name,note",
+    '1,"Ann, Lee",\\N',
+    '2,"say \\"hi\\" and ""bye""","a\\,b"',
+    '3,"two\\',
+    'lines",plain',
+    '4,"a "quote" inside",x',
+    "",
+  ].join("\n");
+
+  test('quotes are optional; \\" and "" are a quote; a quote not before a delimiter is text', async () => {
+    for (const size of [text.length, 1, 4]) {
+      const items = await read(text, "mysql", "csv", size);
+      expect(rows(items)).toEqual([
+        { line: 2, cells: { id: "1", name: "Ann, Lee", note: "" } },
+        { line: 3, cells: { id: "2", name: 'say "hi" and "bye"', note: "a,b" } },
+        { line: 4, cells: { id: "3", name: "two\nlines", note: "plain" } },
+        { line: 6, cells: { id: "4", name: 'a "quote" inside', note: "x" } },
+      ]);
+    }
+  });
+
+  test("a quote never closed is one invalid record at the end, on the line where it began", async () => {
+    const items = await read('a,b\n1,x\n2,"open\n3,y\n', "mysql", "csv");
+    expect(rows(items)).toEqual([{ line: 2, cells: { a: "1", b: "x" } }]);
+    expect(items[2]).toMatchObject({
+      kind: "invalid",
+      line: 3,
+      raw: '2,"open\n3,y',
+      failure: { code: "CSV_PARSE", message: "the quote opened on line 3 is never closed" },
+    });
+  });
+
+  test("a record longer than the limit is an InputError naming its line", async () => {
+    const text = `a,b\n1,"${"x".repeat(50)}\n`.repeat(1) + "2,y\n".repeat(40);
+    const error = await read(text, "mysql", "csv", 16, { maxRecordSize: 100 }).catch((e) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).line).toBe(2);
+  });
+});
+
+describe("dialect: postgres (COPY … TO, text format)", () => {
+  test("decodes \\b \\f \\n \\r \\t \\v, octal and hex escapes; \\N alone is NULL; \\. ends the data", async () => {
+    const text = [
+      "1\t\\N\tA\\tB\\nC",
+      "2\t\\101\\x42\\\\\tx\\by\\fz\\v\\r",
+      "3\tN\\N\t\\x",
+      "\\.",
+      "4\tafter\tthe end",
+      "",
+    ].join("\n");
+    const columns = ["id", "name", "note"];
+    for (const size of [text.length, 1, 2]) {
+      const items = await read(text, "postgres", "tsv", size, { header: false, columns });
+      expect(rows(items)).toEqual([
+        { line: 1, cells: { id: "1", name: "", note: "A\tB\nC" } },
+        { line: 2, cells: { id: "2", name: "AB\\", note: "x\by\fz\v\r" } },
+        { line: 3, cells: { id: "3", name: "NN", note: "x" } },
+      ]);
+    }
+  });
+
+  test("its CSV format is plain CSV: quotes double, a backslash is text", async () => {
+    const items = await read('id,note\n1,"a\\b ""c"""\n2,\n', "postgres", "csv");
+    expect(rows(items)).toEqual([
+      { line: 2, cells: { id: "1", note: 'a\\b "c"' } },
+      { line: 3, cells: { id: "2", note: "" } },
+    ]);
+  });
+});
+
+describe("headerless files", () => {
+  test("header: false with columns reads the first line as data", async () => {
+    const items = await collect(
+      readCsv(chunks("1,a@x\n2,b@x,extra\n3,c@x\n"), "h.csv", {
+        format: "csv",
+        delimiter: ",",
+        header: false,
+        columns: ["id", "email"],
+      }),
+    );
+    expect(items[0]).toEqual({ kind: "header", columns: ["id", "email"] });
+    expect(rows(items)).toEqual([
+      { line: 1, cells: { id: "1", email: "a@x" } },
+      { line: 3, cells: { id: "3", email: "c@x" } },
+    ]);
+    expect(items[2]).toMatchObject({
+      kind: "invalid",
+      line: 2,
+      failure: { code: "CSV_COLUMN_COUNT" },
+    });
+  });
+
+  test("columns with a header row replace it", async () => {
+    const items = await collect(
+      readCsv(chunks("이름,이름\n1,a@x\n"), "h.csv", {
+        format: "csv",
+        delimiter: ",",
+        columns: ["id", "email"],
+      }),
+    );
+    expect(items).toEqual([
+      { kind: "header", columns: ["id", "email"] },
+      { kind: "row", line: 2, cells: { id: "1", email: "a@x" } },
+    ]);
+  });
+
+  test("an empty headerless file has no rows and no error", async () => {
+    const items = await collect(
+      readCsv(chunks(""), "h.csv", {
+        format: "csv",
+        delimiter: ",",
+        header: false,
+        columns: ["a"],
+      }),
+    );
+    expect(items).toEqual([{ kind: "header", columns: ["a"] }]);
+  });
+});
