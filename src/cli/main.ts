@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { basename } from "node:path";
 import pino, { type Logger } from "pino";
 import { DEFAULT_BREAKER } from "../delivery/breaker.js";
@@ -8,6 +8,7 @@ import { loadMapping } from "../mapping/load.js";
 import { type ImportOptions, ImportRun } from "../run/import.js";
 import { openStateSession, type StateSession } from "../run/state-session.js";
 import { checkOutputPath, openAppend } from "../sinks/own-file.js";
+import { endpointSecrets, plainHttpWarning, Redactor } from "../sinks/redact.js";
 import { checkReportPath, formatSummary, type Report, writeReport } from "../sinks/report.js";
 import { detectFormat } from "../source/read.js";
 import type { SourceFormat } from "../source/types.js";
@@ -15,6 +16,7 @@ import { formatStatus, StateStore } from "../state/index.js";
 import { type CliOptions, parseCliArgs, USAGE } from "./args.js";
 import { checkDistinctPaths, type NamedPath } from "./paths.js";
 import { startProgress } from "./progress.js";
+import { readToken } from "./token.js";
 
 /** What the CLI touches of the outside world; tests pass their own. */
 export interface CliIo {
@@ -26,6 +28,11 @@ export interface CliIo {
   readonly signals?: NodeJS.EventEmitter;
   /** Called on a forced exit (second signal, or the grace period ran out). */
   readonly exit?: (code: number) => void;
+}
+
+/** The CLI's io once its output is redacted, with the secrets to redact. */
+interface Io extends CliIo {
+  readonly secrets: Redactor;
 }
 
 export const EXIT = {
@@ -40,7 +47,15 @@ export const EXIT = {
 /** How long requests in flight may take to finish after Ctrl-C before the exit is forced. */
 const GRACE_MS = 10_000;
 
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+export async function main(argv: readonly string[], cliIo: CliIo): Promise<number> {
+  // Every text written to stdout, stderr, the log, the report and the state file is redacted.
+  const secrets = new Redactor();
+  const io: Io = {
+    ...cliIo,
+    stdout: secrets.stream(cliIo.stdout),
+    stderr: secrets.stream(cliIo.stderr),
+    secrets,
+  };
   let options: CliOptions;
   try {
     const parsed = parseCliArgs(argv, io.env);
@@ -50,13 +65,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     if (parsed.command === "status") return showStatus(parsed.state, io);
     options = parsed.options;
+    for (const secret of endpointSecrets(options.endpoint)) secrets.add(secret);
   } catch (error) {
     return reportError(error, io);
   }
   let logger: Logger;
   try {
     checkPaths(options);
-    logger = openLogger(options);
+    logger = openLogger(options, secrets);
   } catch (error) {
     return reportError(error, io);
   }
@@ -92,7 +108,7 @@ function deadLetterPathOf(options: CliOptions): string {
 }
 
 /** JSON logs to stderr, or appended to --log (mode 0600 when created, never through a link). */
-function openLogger(options: CliOptions): Logger {
+function openLogger(options: CliOptions, secrets: Redactor): Logger {
   let dest = 2;
   if (options.log !== undefined) {
     try {
@@ -114,7 +130,7 @@ function openLogger(options: CliOptions): Logger {
         censor: "[REDACTED]",
       },
     },
-    pino.destination({ dest, sync: true }),
+    secrets.stream(pino.destination({ dest, sync: true })),
   );
 }
 
@@ -153,37 +169,6 @@ function reportError(error: unknown, io: CliIo): number {
   return EXIT.internal;
 }
 
-function readToken(options: CliOptions, env: NodeJS.ProcessEnv): string {
-  if (options.tokenFile !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(options.tokenFile, "utf8");
-    } catch {
-      throw new UsageError(`cannot read --token-file ${options.tokenFile}`);
-    }
-    const token = text.trim();
-    if (token === "") throw new UsageError(`--token-file ${options.tokenFile} is empty`);
-    return checkToken(token, `--token-file ${options.tokenFile}`);
-  }
-  const token = env.DFINERY_ACCESS_TOKEN?.trim();
-  if (token === undefined || token === "") {
-    throw new UsageError(
-      "no access token: set DFINERY_ACCESS_TOKEN or pass --token-file FILE (or use --dry-run)",
-    );
-  }
-  return checkToken(token, "DFINERY_ACCESS_TOKEN");
-}
-
-/** A header carries visible ASCII only; say so now rather than fail every request. */
-function checkToken(token: string, from: string): string {
-  if (!/^[\x21-\x7e]+$/.test(token)) {
-    throw new UsageError(
-      `the access token in ${from} holds spaces, control or non-ASCII characters, which a header cannot carry: check it was copied whole`,
-    );
-  }
-  return token;
-}
-
 /**
  * `users.csv.gz` → `users.dead-letter.ndjson`, in the current folder. A dry run writes
  * `users.dry-run.dead-letter.ndjson`, so that checking a file never replaces the failures of a real
@@ -196,12 +181,12 @@ export function defaultDeadLetterPath(input: string, dryRun = false): string {
 }
 
 /** Checks the command line and the mapping, and settles what the run will read and where it writes. */
-async function prepare(options: CliOptions, env: NodeJS.ProcessEnv): Promise<ImportOptions> {
+async function prepare(options: CliOptions, io: Io): Promise<ImportOptions> {
   if (options.map === undefined && options.dryRun) {
     throw new UsageError("--dry-run needs --map: there is nothing to validate without a mapping");
   }
   // Usage mistakes first (they are cheapest to fix), then the mapping, before any input is read.
-  const delivery = options.dryRun ? undefined : deliveryOptions(options, env);
+  const delivery = options.dryRun ? undefined : deliveryOptions(options, io);
   const mapping = options.map === undefined ? null : await loadMapping(options.map);
   const format: SourceFormat | undefined =
     options.format ??
@@ -228,8 +213,8 @@ async function prepare(options: CliOptions, env: NodeJS.ProcessEnv): Promise<Imp
   };
 }
 
-async function run(options: CliOptions, io: CliIo, logger: Logger): Promise<number> {
-  const importOptions = await prepare(options, io.env);
+async function run(options: CliOptions, io: Io, logger: Logger): Promise<number> {
+  const importOptions = await prepare(options, io);
   const session: StateSession | undefined =
     options.state === undefined
       ? undefined
@@ -263,7 +248,7 @@ async function execute(
   options: CliOptions,
   importOptions: ImportOptions,
   session: StateSession | undefined,
-  io: CliIo,
+  io: Io,
   logger: Logger,
 ): Promise<number> {
   const interrupt = new AbortController();
@@ -303,7 +288,7 @@ async function execute(
     logger.info({ report }, "import finished");
     if (options.report !== undefined) {
       try {
-        writeReport(options.report, report);
+        writeReport(options.report, io.secrets.value(report));
       } catch (error) {
         io.stderr.write(`import-profiles: ${(error as Error).message}\n`);
         if (code === EXIT.ok || code === EXIT.rowsFailed) code = EXIT.usage;
@@ -348,7 +333,7 @@ async function execute(
       logger.warn({ stoppedBy: stop }, stop.message);
       io.stderr.write(`import-profiles: ${stop.message}\n`);
     }
-    session?.end(report, exitCode(report)); // recorded first: the run's end must not depend on the report file
+    session?.end(io.secrets.value(report), exitCode(report)); // recorded first: the run's end must not depend on the report file
     const code = finish(report);
     return code;
   } finally {
@@ -359,19 +344,21 @@ async function execute(
   }
 }
 
-function deliveryOptions(
-  options: CliOptions,
-  env: NodeJS.ProcessEnv,
-): NonNullable<ImportOptions["delivery"]> {
+function deliveryOptions(options: CliOptions, io: Io): NonNullable<ImportOptions["delivery"]> {
   if (options.serviceId === undefined || options.serviceId.trim() === "") {
     throw new UsageError(
       "no service id: pass --service-id ID or set DFINERY_SERVICE_ID (or use --dry-run)",
     );
   }
+  const warn = (message: string) => io.stderr.write(`import-profiles: warning: ${message}\n`);
+  const accessToken = readToken(options.tokenFile, io.env, warn);
+  io.secrets.add(accessToken);
+  const plainHttp = plainHttpWarning(options.endpoint);
+  if (plainHttp !== null) warn(plainHttp);
   return {
     endpoint: options.endpoint,
     serviceId: options.serviceId.trim(),
-    accessToken: readToken(options, env),
+    accessToken,
     rate: options.rate,
     concurrency: options.concurrency,
     maxAttempts: options.maxAttempts,

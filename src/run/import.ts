@@ -10,6 +10,8 @@ import { instantText, NOTICE_AFTER_MS, waitStopMessage } from "../delivery/wait-
 import { ImporterError, type RowFailure } from "../errors.js";
 import type { Mapping } from "../mapping/types.js";
 import { DeadLetterFile } from "../sinks/dead-letter.js";
+import { FS_WRITE } from "../sinks/own-file.js";
+import { endpointSecrets, Redactor } from "../sinks/redact.js";
 import type { Report, StoppedBy, StopReason } from "../sinks/report.js";
 import { readSource } from "../source/read.js";
 import type { SourceFormat } from "../source/types.js";
@@ -111,9 +113,13 @@ export class ImportRun {
     this.#state = deps.state ?? NO_STATE;
     this.#now = deps.now ?? Date.now;
     this.#startedAt = this.#now();
+    const { delivery } = options;
+    const secrets = new Redactor([delivery?.accessToken, ...endpointSecrets(delivery?.endpoint)]);
     this.#deadLetter = new DeadLetterFile(
       options.deadLetterPath,
       options.appendDeadLetter === true,
+      FS_WRITE,
+      (text) => secrets.redact(text),
     );
     const carried = deps.carried ?? { accepted: 0, deadLettered: 0, unchanged: 0 };
     this.#carried = carried;

@@ -43,12 +43,14 @@ export class DeadLetterFile {
 
   /**
    * `append`: add to the file an interrupted pass of the same run left, instead of starting anew.
-   * `io`: the writes, replaced in tests to inject a full disk.
+   * `io`: the writes, replaced in tests to inject a full disk. `redact`: removes secrets (an API
+   * message may echo the token) from each record's text.
    */
   constructor(
     readonly path: string,
     readonly append = false,
     readonly io: WriteIo = FS_WRITE,
+    readonly redact: (text: string) => string = (text) => text,
   ) {}
 
   /** Called before any row is read: fails early when the file could not be written. Touches nothing. */
@@ -89,7 +91,7 @@ export class DeadLetterFile {
   write(record: DeadLetterRecord): void {
     if (this.#closed) throw new OutputError(this.path, "written after it was closed (a bug)");
     this.start();
-    const text = serialise(record);
+    const text = this.redact(serialise(record));
     try {
       this.#fd ??= openAppend(this.path);
       appendWhole(this.#fd, text, this.io);
