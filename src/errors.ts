@@ -111,6 +111,22 @@ export interface RowFailure {
   readonly message: string;
   /** The mapped property or identity field at fault, when there is one. */
   readonly field?: string;
+  /** Mapping stage: every cell of the row that failed, so one fix covers them all. */
+  readonly errors?: readonly CellError[];
+}
+
+/** One cell of a row that could not be mapped. */
+export interface CellError {
+  readonly stage: FailureStage;
+  readonly code: string;
+  /** What is wrong with the value: `"maybe" is not a Boolean (expected …)`. */
+  readonly message: string;
+  /** The property or identity field. */
+  readonly field?: string;
+  /** The column read (a template's text for a template). */
+  readonly column?: string;
+  /** The cell as read. */
+  readonly value?: unknown;
 }
 
 export type RowFailureCode =

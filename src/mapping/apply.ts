@@ -9,7 +9,7 @@ import {
   type UserProperties,
 } from "../api/dfinery.js";
 import { propertiesByteLength } from "../api/value-types.js";
-import { type RowFailure, rowFailure } from "../errors.js";
+import { type CellError, type RowFailure, rowFailure } from "../errors.js";
 import type { SourceFormat, SourceRow } from "../source/types.js";
 import { EMPTY, Invalid } from "./convert/invalid.js";
 import type { Mapping } from "./types.js";
@@ -22,6 +22,8 @@ interface Problem {
   readonly code: string;
   readonly field?: string;
   readonly message: string;
+  /** The cell's problem alone, and where it was read (absent for row-wide problems). */
+  readonly cell?: { readonly detail: string; readonly column: string; readonly value: unknown };
 }
 
 /**
@@ -42,18 +44,20 @@ export function applyMapping(
   const identity: Record<string, string> = {};
   let identified = false;
   for (const rule of mapping.identity) {
-    const value = rule.convert(json ? rule.readJson(cells) : rule.readCsv(cells));
+    const raw = json ? rule.readJson(cells) : rule.readCsv(cells);
+    const value = rule.convert(raw);
     if (typeof value === "string") {
       identity[rule.name] = value;
       identified = true;
     } else if (value instanceof Invalid) {
-      problems = noted(problems, problem(rule.name, rule.column, value));
+      problems = noted(problems, problem(rule.name, rule, raw, value));
     }
   }
   if (!identified && problems === undefined) {
-    const columns = mapping.identity.map((r) => JSON.stringify(r.column)).join(", ");
-    const what =
-      mapping.identity.length === 1 ? `column ${columns} is` : `columns ${columns} are all`;
+    const plain = mapping.identity.every((r) => r.template === undefined);
+    const names = mapping.identity.map((r) => (plain ? JSON.stringify(r.column) : where(r)));
+    const many = mapping.identity.length > 1;
+    const what = `${plain ? (many ? "columns " : "column ") : ""}${names.join(", ")} ${many ? "are all" : "is"}`;
     problems = [{ code: "NO_IDENTITY", message: `no identity: ${what} empty` }];
   }
 
@@ -63,11 +67,12 @@ export function applyMapping(
       properties[rule.name] = rule.value;
       continue;
     }
-    const value = rule.convert(json ? rule.readJson(cells) : rule.readCsv(cells));
+    const raw = json ? rule.readJson(cells) : rule.readCsv(cells);
+    const value = rule.convert(raw);
     if (value === EMPTY) {
       if (rule.empty === "null") properties[rule.name] = null;
     } else if (value instanceof Invalid) {
-      problems = noted(problems, problem(rule.name, rule.column, value));
+      problems = noted(problems, problem(rule.name, rule, raw, value));
     } else {
       properties[rule.name] = value;
     }
@@ -86,18 +91,48 @@ function noted(problems: Problem[] | undefined, next: Problem): Problem[] {
   return problems;
 }
 
-function problem(field: string, column: string, invalid: Invalid): Problem {
+/** Where a rule reads, for messages: `column "email"`, `template "{Last} {First}"`. */
+function where(rule: { readonly column: string; readonly template?: string }): string {
+  return `${rule.template === undefined ? "column" : "template"} ${JSON.stringify(rule.column)}`;
+}
+
+function problem(
+  field: string,
+  rule: { readonly column: string; readonly template?: string },
+  raw: unknown,
+  invalid: Invalid,
+): Problem {
   return {
     code: invalid.code,
     field,
-    message: `column ${JSON.stringify(column)}: ${invalid.detail}`,
+    message: `${where(rule)}: ${invalid.detail}`,
+    cell: { detail: invalid.detail, column: rule.column, value: raw },
   };
 }
 
+/**
+ * The row's failure: code and field of the first problem, a message naming them all, and `errors`
+ * listing each one with its column and value.
+ */
 function failure(problems: readonly Problem[]): MappingResult {
   const [first] = problems as [Problem, ...Problem[]];
   const message = problems.map((p) => p.message).join("; ");
-  return { ok: false, failure: rowFailure("mapping", first.code, message, first.field) };
+  const errors: CellError[] = problems.map((p) => {
+    const error: CellError = {
+      stage: "mapping",
+      code: p.code,
+      message: p.cell?.detail ?? p.message,
+    };
+    return {
+      ...error,
+      ...(p.field === undefined ? {} : { field: p.field }),
+      ...(p.cell === undefined ? {} : { column: p.cell.column, value: p.cell.value }),
+    };
+  });
+  return {
+    ok: false,
+    failure: { ...rowFailure("mapping", first.code, message, first.field), errors },
+  };
 }
 
 /**

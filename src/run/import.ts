@@ -10,6 +10,7 @@ import { instantText, NOTICE_AFTER_MS, waitStopMessage } from "../delivery/wait-
 import { ImporterError, type RowFailure } from "../errors.js";
 import type { Mapping } from "../mapping/types.js";
 import { DeadLetterFile } from "../sinks/dead-letter.js";
+import { FailingColumns } from "../sinks/failing-columns.js";
 import { FS_WRITE } from "../sinks/own-file.js";
 import { endpointSecrets, Redactor } from "../sinks/redact.js";
 import type { Report, StoppedBy, StopReason } from "../sinks/report.js";
@@ -92,6 +93,7 @@ export class ImportRun {
   readonly #order = new IdentityOrder();
   readonly #watch: FailureWatch;
   readonly #carried: CarriedCounts;
+  readonly #failing = new FailingColumns();
   #rows = 0;
   #blank = 0;
   #accepted = 0;
@@ -361,15 +363,18 @@ export class ImportRun {
   #fail(
     item: Exclude<WorkItem, { kind: "blank" }>,
     payload: ProfileUpdate | null,
-    error: RowFailure,
+    failure: RowFailure,
     attempts: number,
   ): void {
+    // `error` is the first problem (as always); `errors` lists every cell that failed.
+    const { errors, ...error } = failure;
     try {
       this.#deadLetter.write({
         line: item.line,
         row: item.row,
         payload,
         error,
+        ...(errors === undefined ? {} : { errors }),
         attempts,
         at: new Date(this.#now()).toISOString(),
         format: item.format,
@@ -381,6 +386,7 @@ export class ImportRun {
     }
     this.#state.deadLettered(item.at); // may throw (the state file): then the row is counted once, elsewhere
     this.#deadLettered++;
+    if (errors !== undefined) this.#failing.add(errors);
   }
 
   /** The first line not delivered because the run stopped, counting rows still in the pipeline. */
@@ -434,6 +440,7 @@ export class ImportRun {
       dryRun: this.#options.delivery === undefined,
       deadLetterFile: this.#deadLettered > 0 ? this.#deadLetter.path : null,
       unknownCodes: Object.fromEntries(this.#watch.unknownCodes),
+      failingColumns: this.#failing.top(),
       stoppedBy: this.#stoppedBy,
     };
   }

@@ -1,7 +1,7 @@
 import { accessSync, closeSync, constants, fsyncSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ProfileUpdate } from "../api/dfinery.js";
-import { errnoOf, OutputError, type RowFailure } from "../errors.js";
+import { type CellError, errnoOf, OutputError, type RowFailure } from "../errors.js";
 import type { SourceFormat } from "../source/types.js";
 import {
   appendWhole,
@@ -20,7 +20,10 @@ export interface DeadLetterRecord {
   readonly row: unknown;
   /** What was (or would have been) sent; null when the row never got that far. */
   readonly payload: ProfileUpdate | null;
+  /** Why, as one failure: the first problem's code and field, every problem in the message. */
   readonly error: RowFailure;
+  /** Mapping failures: every cell that failed, with its column and value. */
+  readonly errors?: readonly CellError[];
   readonly attempts: number;
   /** When the row failed, ISO-8601 UTC. */
   readonly at: string;

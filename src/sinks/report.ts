@@ -1,6 +1,7 @@
 import { accessSync, constants } from "node:fs";
 import { dirname } from "node:path";
 import { errnoOf, OutputError } from "../errors.js";
+import { type FailingColumn, formatFailingColumn } from "./failing-columns.js";
 import { checkOutputPath, replaceFile } from "./own-file.js";
 
 /**
@@ -52,6 +53,8 @@ export interface Report {
   readonly deadLetterFile: string | null;
   /** Rows the API refused with a code its guide does not list, per code (kept in the dead letters). */
   readonly unknownCodes: Readonly<Record<string, number>>;
+  /** The columns that made the most rows fail (mapping stage), most first. */
+  readonly failingColumns?: readonly FailingColumn[];
   /** Why the run stopped early: a fatal API answer, an interrupt, unreadable input; null when it ran to the end. */
   readonly stoppedBy: StoppedBy | null;
 }
@@ -112,6 +115,12 @@ export function formatSummary(report: Report): string {
   if (unknown.length > 0) {
     const list = unknown.map(([code, count]) => `${code} (${n(count)} rows)`).join(", ");
     lines.push(`the API answered with codes its guide does not list: ${list}`);
+  }
+  if (report.failingColumns !== undefined && report.failingColumns.length > 0) {
+    lines.push(
+      "top failing columns:",
+      ...report.failingColumns.map((f) => `  ${formatFailingColumn(f)}`),
+    );
   }
   if (report.deadLetterFile !== null) {
     lines.push(`dead-lettered rows are in ${report.deadLetterFile}`);

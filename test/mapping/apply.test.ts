@@ -80,6 +80,16 @@ describe("applyMapping", () => {
       field: "df_sms_ads_optin",
       message:
         'column "sms_agree": "maybe" is not a Boolean (expected true/false, yes/no, y/n, 1/0, 예/아니오)',
+      errors: [
+        {
+          stage: "mapping",
+          code: "INVALID_VALUE",
+          field: "df_sms_ads_optin",
+          column: "sms_agree",
+          value: "maybe",
+          message: '"maybe" is not a Boolean (expected true/false, yes/no, y/n, 1/0, 예/아니오)',
+        },
+      ],
     });
   });
 
@@ -94,6 +104,32 @@ describe("applyMapping", () => {
         'column "points": "12.5" is not a Long (expected an integer such as 42, -5 or 1,555,144)',
       ].join("; "),
     );
+    expect(failure.errors).toEqual([
+      {
+        stage: "mapping",
+        code: "INVALID_VALUE",
+        field: "phone_no",
+        column: "mobile",
+        value: "123",
+        message: '"123" is not a valid phone number (default country KR)',
+      },
+      {
+        stage: "mapping",
+        code: "UNMAPPED_VALUE",
+        field: "df_gender",
+        column: "성별",
+        value: "X",
+        message: '"X" is not in the values table (expected "남", "여")',
+      },
+      {
+        stage: "mapping",
+        code: "INVALID_VALUE",
+        field: "points",
+        column: "points",
+        value: "12.5",
+        message: '"12.5" is not a Long (expected an integer such as 42, -5 or 1,555,144)',
+      },
+    ]);
   });
 
   test("a cell missing from values is UNMAPPED_VALUE", () => {
@@ -202,6 +238,13 @@ describe("applyMapping", () => {
       stage: "mapping",
       code: "NO_IDENTITY",
       message: 'no identity: columns "회원번호", "mobile", "email" are all empty',
+      errors: [
+        {
+          stage: "mapping",
+          code: "NO_IDENTITY",
+          message: 'no identity: columns "회원번호", "mobile", "email" are all empty',
+        },
+      ],
     });
   });
 

@@ -51,7 +51,14 @@ describe("template", () => {
       failure: {
         stage: "mapping",
         code: "NO_IDENTITY",
-        message: 'no identity: column "{shop}-{id}" is empty',
+        message: 'no identity: template "{shop}-{id}" is empty',
+        errors: [
+          {
+            stage: "mapping",
+            code: "NO_IDENTITY",
+            message: 'no identity: template "{shop}-{id}" is empty',
+          },
+        ],
       },
     });
   });
