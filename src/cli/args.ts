@@ -29,6 +29,8 @@ Options:
   --report FILE          write the run summary as JSON
   --state FILE           remember what DFINERY accepted (SQLite): send only rows that changed
                          since, and make the run resumable
+  --strict               exit 1 for any dead-lettered row, also rows that fail as they did
+                         on an earlier run (by default, with --state, only new failures do)
   --full                 with --state: send every row (and refresh the state); start over
   --resume               with --state: continue the interrupted run of the same input
   --format FMT           csv | tsv | ndjson (default: from the extension or the mapping)
@@ -73,6 +75,7 @@ export interface CliOptions {
   readonly quiet: boolean;
   readonly state: string | undefined;
   readonly full: boolean;
+  readonly strict: boolean;
   readonly resume: boolean;
 }
 
@@ -202,6 +205,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): P
       quiet: values.quiet === true,
       state: values.state,
       full: values.full === true,
+      strict: values.strict === true,
       resume: values.resume === true,
     },
   };
@@ -235,6 +239,7 @@ function parse(argv: readonly string[]) {
       quiet: { type: "boolean" },
       state: { type: "string" },
       full: { type: "boolean" },
+      strict: { type: "boolean" },
       resume: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },

@@ -284,7 +284,7 @@ async function execute(
    * code, worse if the report cannot be written.
    */
   const finish = (report: Report): number => {
-    let code = exitCode(report);
+    let code = exitCode(report, options.strict);
     logger.info({ report }, "import finished");
     if (options.report !== undefined) {
       try {
@@ -333,7 +333,7 @@ async function execute(
       logger.warn({ stoppedBy: stop }, stop.message);
       io.stderr.write(`import-profiles: ${stop.message}\n`);
     }
-    session?.end(io.secrets.value(report), exitCode(report)); // recorded first: the run's end must not depend on the report file
+    session?.end(io.secrets.value(report), exitCode(report, options.strict)); // recorded first: the run's end must not depend on the report file
     const code = finish(report);
     return code;
   } finally {
@@ -368,7 +368,11 @@ function deliveryOptions(options: CliOptions, io: Io): NonNullable<ImportOptions
   };
 }
 
-export function exitCode(report: Report): number {
+/**
+ * The exit code a report calls for. Rows still failing as on an earlier run (with --state) do not
+ * by themselves make it 1, unless `strict`: new failures do.
+ */
+export function exitCode(report: Report, strict = false): number {
   switch (report.stoppedBy?.reason) {
     case "fatal":
     case "rate-limit":
@@ -383,6 +387,8 @@ export function exitCode(report: Report): number {
     case "interrupt":
       return EXIT.interrupted;
     default:
-      return report.deadLettered > 0 || report.notAttempted > 0 ? EXIT.rowsFailed : EXIT.ok;
+      return report.deadLettered - (strict ? 0 : report.stillFailing) > 0 || report.notAttempted > 0
+        ? EXIT.rowsFailed
+        : EXIT.ok;
   }
 }

@@ -98,6 +98,7 @@ export class ImportRun {
   #blank = 0;
   #accepted = 0;
   #deadLettered = 0;
+  #stillFailing = 0;
   #unchanged = 0;
   #notAttempted = 0;
   #firstNotAttemptedLine: number | null = null;
@@ -261,7 +262,7 @@ export class ImportRun {
         break;
       }
       if (item.kind === "failed") {
-        this.#fail(item, null, item.failure, 0);
+        this.#fail(item, null, item.failure, 0, true);
         continue;
       }
       this.#sample(item.update);
@@ -334,7 +335,7 @@ export class ImportRun {
         this.#state.accepted(item.at, diff);
         this.#accepted++;
       } else if (outcome.kind === "failed") {
-        this.#fail(item, update, outcome.failure, outcome.attempts);
+        this.#fail(item, update, outcome.failure, outcome.attempts, outcome.permanent);
         const trip = outcome.permanent ? this.#watch.refused(update, outcome.failure) : undefined;
         if (trip !== undefined) this.#halt("breaker", FailureWatch.tripMessage(trip));
       } else {
@@ -359,12 +360,16 @@ export class ImportRun {
     }
   }
 
-  /** Dead-letters a row. If the file cannot be written, the run stops and the row is not attempted. */
+  /**
+   * Dead-letters a row. If the file cannot be written, the run stops and the row is not attempted.
+   * A row refused for good (`permanent`) the same way as on an earlier run is still failing.
+   */
   #fail(
     item: Exclude<WorkItem, { kind: "blank" }>,
     payload: ProfileUpdate | null,
     failure: RowFailure,
     attempts: number,
+    permanent: boolean,
   ): void {
     // `error` is the first problem (as always); `errors` lists every cell that failed.
     const { errors, ...error } = failure;
@@ -387,6 +392,7 @@ export class ImportRun {
     this.#state.deadLettered(item.at); // may throw (the state file): then the row is counted once, elsewhere
     this.#deadLettered++;
     if (errors !== undefined) this.#failing.add(errors);
+    if (permanent && this.#state.stillFailing(item.row, error)) this.#stillFailing++;
   }
 
   /** The first line not delivered because the run stopped, counting rows still in the pipeline. */
@@ -425,6 +431,7 @@ export class ImportRun {
       blank: this.#blank,
       accepted: this.#accepted,
       deadLettered: this.#deadLettered,
+      stillFailing: this.#stillFailing,
       unchanged: this.#unchanged,
       notAttempted: this.#notAttempted + (this.#rows - settled),
       firstNotAttemptedLine: this.#firstUnfinishedLine(),

@@ -1,4 +1,5 @@
 import type { ProfileUpdate } from "../api/dfinery.js";
+import type { RowFailure } from "../errors.js";
 import type { RunHandle } from "../state/index.js";
 import { identityKey, propertiesHash } from "../state/index.js";
 
@@ -19,6 +20,11 @@ export interface RunState {
   accepted(line: number, diff: Diff): void;
   deadLettered(line: number): void;
   unchanged(line: number): void;
+  /**
+   * A row failed for good: true when an earlier run saw this same row fail the same way (it is
+   * still failing, not news). Recorded for the next run.
+   */
+  stillFailing(row: unknown, failure: RowFailure): boolean;
 }
 
 const CHANGED: Diff = { unchanged: false, key: "", hash: "" };
@@ -29,10 +35,12 @@ export const NO_STATE: RunState = {
   accepted: () => {},
   deadLettered: () => {},
   unchanged: () => {},
+  stillFailing: () => false,
 };
 
 export interface HashSource {
   lastHash(key: string): string | undefined;
+  noteFailure(runId: number, row: unknown, error: string): boolean;
 }
 
 /**
@@ -72,5 +80,11 @@ export class StateLink implements RunState {
 
   unchanged(line: number): void {
     this.handle?.complete(line, { kind: "unchanged" });
+  }
+
+  stillFailing(row: unknown, failure: RowFailure): boolean {
+    if (this.handle === null) return false; // a dry run records nothing
+    const error = `${failure.stage}:${failure.code}:${failure.field ?? ""}`;
+    return this.store.noteFailure(this.handle.runId, row, error);
   }
 }

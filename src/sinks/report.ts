@@ -35,6 +35,11 @@ export interface Report {
   readonly blank: number;
   readonly accepted: number;
   readonly deadLettered: number;
+  /**
+   * Of the dead-lettered rows, those that failed the same way, with the same content, on an earlier
+   * run (with --state): known failures, which alone do not make the run exit 1.
+   */
+  readonly stillFailing: number;
   readonly unchanged: number;
   readonly notAttempted: number;
   /** The first line of a row that was not delivered because the run stopped; null when none. */
@@ -120,6 +125,11 @@ export function formatSummary(report: Report): string {
     lines.push(
       "top failing columns:",
       ...report.failingColumns.map((f) => `  ${formatFailingColumn(f)}`),
+    );
+  }
+  if (report.stillFailing > 0) {
+    lines.push(
+      `${n(report.stillFailing)} of the dead-lettered rows are still failing: the same row failed the same way on an earlier run`,
     );
   }
   if (report.deadLetterFile !== null) {

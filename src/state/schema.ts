@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import { errnoOf, ImporterError } from "../errors.js";
 
 /** The schema this version writes. A file with a higher `user_version` is refused. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 /** `PRAGMA application_id`: marks the file as an import-profiles state file ("DFIP"). */
 export const APPLICATION_ID = 0x44464950;
 
@@ -40,6 +40,12 @@ const MIGRATIONS: readonly string[] = [
      run_id INTEGER NOT NULL,
      line INTEGER NOT NULL,
      PRIMARY KEY (run_id, line)
+   ) WITHOUT ROWID;`,
+  // 2: rows that failed for good, by content hash, to tell "still failing" from new failures.
+  `CREATE TABLE failures (
+     key TEXT PRIMARY KEY,
+     error TEXT NOT NULL,
+     run_id INTEGER NOT NULL
    ) WITHOUT ROWID;`,
 ];
 

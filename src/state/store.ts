@@ -1,6 +1,7 @@
 import { hostname as osHostname, uptime } from "node:os";
 import type Database from "better-sqlite3";
 import { ImporterError } from "../errors.js";
+import { FailureTable } from "./failures.js";
 import { IdentityTable } from "./identities.js";
 import { type LockInfo, LockTable, processIsAlive } from "./lock.js";
 import { type RunRequest, resumeRefusal } from "./resume.js";
@@ -38,6 +39,7 @@ const EMPTY_COUNTS = { rows: 0, accepted: 0, deadLettered: 0, unchanged: 0 };
 export class StateStore {
   readonly #db: Database.Database;
   readonly #identities: IdentityTable;
+  readonly #failures: FailureTable;
   readonly #runs: RunTable;
   readonly #lock: LockTable;
   readonly #now: () => number;
@@ -55,6 +57,7 @@ export class StateStore {
   ) {
     this.#db = db;
     this.#identities = new IdentityTable(db);
+    this.#failures = new FailureTable(db);
     this.#runs = new RunTable(db);
     this.#lock = new LockTable(db, path);
     this.#now = opts.now ?? Date.now;
@@ -168,13 +171,23 @@ export class StateStore {
     return this.#run;
   }
 
+  /**
+   * Records that a row of the open run failed for good with `error` (its stage, code and field);
+   * true when an earlier run saw the same row fail the same way: it is still failing, not news.
+   */
+  noteFailure(runId: number, row: unknown, error: string): boolean {
+    return this.#failures.note(row, error, this.#active(runId).runId);
+  }
+
   /** The run reached the end of its input: it is finished and can no longer be resumed. */
   finishRun(runId: number, end: RunEnd): RunSummary {
     const run = this.#active(runId);
     if (run.inFlight > 0) {
       throw internal(`run #${runId} cannot finish with ${run.inFlight} rows in flight`);
     }
-    return this.#end(run, "finished", end);
+    const summary = this.#end(run, "finished", end);
+    this.#failures.forgetBefore(runId); // it saw every row: older failures are fixed or gone
+    return summary;
   }
 
   /**

@@ -14,6 +14,7 @@ const base: Report = {
   rateLimitWaitMs: 0,
   longestWaitMs: 0,
   unknownCodes: {},
+  stillFailing: 0,
   durationMs: 125_000,
   startedAt: "2026-01-01T00:00:00.000Z",
   finishedAt: "2026-01-01T00:02:05.000Z",
