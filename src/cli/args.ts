@@ -31,6 +31,8 @@ Options:
                          since, and make the run resumable
   --strict               exit 1 for any dead-lettered row, also rows that fail as they did
                          on an earlier run (by default, with --state, only new failures do)
+  --state-key FILE       the secret the state file's hashes are keyed with (default <state>.key;
+                         created 0600 on first use; keep it, and back it up apart from the state)
   --full                 with --state: send every row (and refresh the state); start over
   --resume               with --state: continue the interrupted run of the same input
   --format FMT           csv | tsv | ndjson (default: from the extension or the mapping)
@@ -74,6 +76,8 @@ export interface CliOptions {
   readonly logLevel: string;
   readonly quiet: boolean;
   readonly state: string | undefined;
+  /** `--state-key`; the run uses `<state>.key` when it is not given. */
+  readonly stateKey: string | undefined;
   readonly full: boolean;
   readonly strict: boolean;
   readonly resume: boolean;
@@ -142,6 +146,9 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): P
     if (values.state === undefined) throw new UsageError("status needs --state FILE");
     return { command: "status", state: values.state };
   }
+  if (values["state-key"] !== undefined && values.state === undefined) {
+    throw new UsageError("--state-key needs --state FILE");
+  }
   if ((values.full === true || values.resume === true) && values.state === undefined) {
     throw new UsageError(`${values.full === true ? "--full" : "--resume"} needs --state FILE`);
   }
@@ -204,6 +211,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): P
       logLevel,
       quiet: values.quiet === true,
       state: values.state,
+      stateKey: values["state-key"],
       full: values.full === true,
       strict: values.strict === true,
       resume: values.resume === true,
@@ -238,6 +246,7 @@ function parse(argv: readonly string[]) {
       "log-level": { type: "string" },
       quiet: { type: "boolean" },
       state: { type: "string" },
+      "state-key": { type: "string" },
       full: { type: "boolean" },
       strict: { type: "boolean" },
       resume: { type: "boolean" },

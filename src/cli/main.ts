@@ -12,7 +12,7 @@ import { endpointSecrets, plainHttpWarning, Redactor } from "../sinks/redact.js"
 import { checkReportPath, formatSummary, type Report, writeReport } from "../sinks/report.js";
 import { detectFormat } from "../source/read.js";
 import type { SourceFormat } from "../source/types.js";
-import { formatStatus, StateStore } from "../state/index.js";
+import { defaultStateKeyPath, formatStatus, StateStore } from "../state/index.js";
 import { type CliOptions, parseCliArgs, USAGE } from "./args.js";
 import { checkDistinctPaths, type NamedPath } from "./paths.js";
 import { startProgress } from "./progress.js";
@@ -100,6 +100,10 @@ function checkPaths(options: CliOptions): void {
   if (options.report !== undefined) named.push({ role: "--report", path: options.report });
   if (options.log !== undefined) named.push({ role: "--log", path: options.log });
   if (options.state !== undefined) named.push({ role: "--state", path: options.state });
+  if (options.state !== undefined) {
+    const key = options.stateKey ?? defaultStateKeyPath(options.state);
+    named.push({ role: "--state-key", path: key });
+  }
   checkDistinctPaths(named);
 }
 
@@ -221,6 +225,7 @@ async function run(options: CliOptions, io: Io, logger: Logger): Promise<number>
       : await openStateSession(
           {
             path: options.state,
+            keyPath: options.stateKey ?? defaultStateKeyPath(options.state),
             input: options.input,
             mapping: importOptions.mapping,
             full: options.full,
@@ -229,6 +234,9 @@ async function run(options: CliOptions, io: Io, logger: Logger): Promise<number>
           },
           logger,
         );
+  for (const notice of session?.notices ?? []) {
+    io.stderr.write(`import-profiles: warning: ${notice}\n`);
+  }
   try {
     return await execute(
       options,

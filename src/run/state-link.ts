@@ -46,12 +46,14 @@ export interface HashSource {
 /**
  * The run's link to the state store. `full`: send everything (the hashes are still refreshed).
  * `handle` null: a dry run, which reads the hashes to count unchanged rows and writes nothing.
+ * `key`: the state key the hashes are keyed with.
  */
 export class StateLink implements RunState {
   constructor(
     readonly store: HashSource,
     readonly handle: RunHandle | null,
     readonly full: boolean,
+    readonly key: Buffer,
   ) {}
 
   skip(line: number): boolean {
@@ -59,8 +61,8 @@ export class StateLink implements RunState {
   }
 
   diff(update: ProfileUpdate): Diff {
-    const key = identityKey(update.identity);
-    const hash = propertiesHash(update.user_properties);
+    const key = identityKey(update.identity, this.key);
+    const hash = propertiesHash(update.user_properties, this.key);
     if (!this.full && this.store.lastHash(key) === hash) return { unchanged: true };
     return { unchanged: false, key, hash };
   }

@@ -1,12 +1,20 @@
 import type { Logger } from "pino";
 import type { Mapping } from "../mapping/types.js";
 import type { Report } from "../sinks/report.js";
-import { fingerprintInput, fingerprintMapping, StateStore } from "../state/index.js";
+import {
+  fingerprintInput,
+  fingerprintMapping,
+  type KeyBinding,
+  loadStateKey,
+  StateStore,
+} from "../state/index.js";
 import type { CarriedCounts } from "./import.js";
 import { StateLink } from "./state-link.js";
 
 export interface StateSessionOptions {
   readonly path: string;
+  /** The state key file (`--state-key`); created on first use. */
+  readonly keyPath: string;
   readonly input: string;
   /** null: a replay of stored payloads. */
   readonly mapping: Mapping | null;
@@ -21,6 +29,8 @@ export interface StateSession {
   readonly link: StateLink;
   readonly carried: CarriedCounts;
   readonly resumed: boolean;
+  /** What the user should hear of (a state file whose old unkeyed hashes were dropped). */
+  readonly notices: readonly string[];
   /** Records how the run ended, releases the lock and closes the file. */
   end(report: Report, exitCode: number): void;
   /** Closes without recording an end (a forced exit): the run stays resumable. */
@@ -38,11 +48,25 @@ export async function openStateSession(
   logger: Logger,
 ): Promise<StateSession> {
   const store = StateStore.open(options.path);
+  let key: Buffer;
+  let notices: string[];
+  try {
+    const loaded = loadStateKey(options.keyPath);
+    key = loaded.key;
+    if (loaded.created) logger.info({ stateKey: options.keyPath }, "created the state key");
+    const binding = store.bindKey(key, { rekey: options.full, readOnly: options.dryRun });
+    notices = bindingNotices(binding, options.path);
+    for (const notice of notices) logger.warn({ state: options.path }, notice);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
   if (options.dryRun) {
     return {
-      link: new StateLink(store, null, options.full),
+      link: new StateLink(store, null, options.full, key),
       carried: NOTHING,
       resumed: false,
+      notices,
       end: () => store.close(),
       close: () => store.close(),
     };
@@ -67,9 +91,10 @@ export async function openStateSession(
     if (handle.resumed) logger.info({ run: handle.runId, carried: handle.carried }, "resuming run");
     const { accepted, deadLettered, unchanged } = handle.carried;
     return {
-      link: new StateLink(store, handle, options.full),
+      link: new StateLink(store, handle, options.full, key),
       carried: { accepted, deadLettered, unchanged },
       resumed: handle.resumed,
+      notices,
       end(report, exitCode) {
         const end = { report, exitCode };
         if (report.stoppedBy === null) store.finishRun(handle.runId, end);
@@ -82,4 +107,18 @@ export async function openStateSession(
     store.close();
     throw error;
   }
+}
+
+function bindingNotices(binding: KeyBinding, path: string): string[] {
+  if (binding === "cleared") {
+    return [
+      `state file ${path} held hashes not keyed with this state key (an older version, or --full with a new key): they were dropped, so this run sends every row once`,
+    ];
+  }
+  if (binding === "unkeyed") {
+    return [
+      `state file ${path} holds unkeyed hashes of an older version: this dry run counts every row as changed; the next real run sends every row once and keys them`,
+    ];
+  }
+  return [];
 }

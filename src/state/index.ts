@@ -1,6 +1,8 @@
 export { canonicalJson } from "./canonical.js";
 export { fingerprintInput, fingerprintMapping } from "./fingerprint.js";
 export { identityKey, propertiesHash } from "./hash.js";
+export { defaultStateKeyPath, loadStateKey } from "./key.js";
+export type { KeyBinding } from "./key-binding.js";
 export { type LockInfo, StateLockedError } from "./lock.js";
 export type { RunRequest } from "./resume.js";
 export type { Outcome, RunHandle } from "./run-handle.js";

@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import { errnoOf, ImporterError } from "../errors.js";
 
 /** The schema this version writes. A file with a higher `user_version` is refused. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 /** `PRAGMA application_id`: marks the file as an import-profiles state file ("DFIP"). */
 export const APPLICATION_ID = 0x44464950;
 
@@ -46,6 +46,11 @@ const MIGRATIONS: readonly string[] = [
      key TEXT PRIMARY KEY,
      error TEXT NOT NULL,
      run_id INTEGER NOT NULL
+   ) WITHOUT ROWID;`,
+  // 3: the check of the state key the hashes are keyed with (files of versions 1 and 2 have unkeyed hashes).
+  `CREATE TABLE meta (
+     name TEXT PRIMARY KEY,
+     value TEXT NOT NULL
    ) WITHOUT ROWID;`,
 ];
 

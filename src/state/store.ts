@@ -3,6 +3,7 @@ import type Database from "better-sqlite3";
 import { ImporterError } from "../errors.js";
 import { FailureTable } from "./failures.js";
 import { IdentityTable } from "./identities.js";
+import { bindKey, type KeyBinding } from "./key-binding.js";
 import { type LockInfo, LockTable, processIsAlive } from "./lock.js";
 import { type RunRequest, resumeRefusal } from "./resume.js";
 import { RunHandle } from "./run-handle.js";
@@ -102,6 +103,16 @@ export class StateStore {
 
   lockInfo(): LockInfo | null {
     return this.#lock.info();
+  }
+
+  /**
+   * Binds the file to the key its hashes are keyed with (see KeyBinding). `rekey` (--full) starts
+   * over a file keyed with another key; `readOnly` (a dry run) writes nothing.
+   */
+  bindKey(key: Buffer, options: { rekey: boolean; readOnly: boolean }): KeyBinding {
+    const binding = bindKey(this.#db, this.path, key, options);
+    this.#failures.useKey(key);
+    return binding;
   }
 
   /** Hash of the properties DFINERY last accepted for this identity key. The diff's hot path. */

@@ -2,47 +2,59 @@ import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../../src/state/canonical.js";
 import { identityKey, propertiesHash } from "../../src/state/hash.js";
 
+const KEY = Buffer.alloc(32, 7);
+
 describe("identityKey", () => {
   it("is the same for the same identity in any field order", () => {
-    const a = identityKey({
-      email: "kim@example.com",
-      external_id: "42",
-      phone_no: "+821012345678",
-    });
-    const b = identityKey({
-      phone_no: "+821012345678",
-      external_id: "42",
-      email: "kim@example.com",
-    });
+    const a = identityKey(
+      {
+        email: "kim@example.com",
+        external_id: "42",
+        phone_no: "+821012345678",
+      },
+      KEY,
+    );
+    const b = identityKey(
+      {
+        phone_no: "+821012345678",
+        external_id: "42",
+        email: "kim@example.com",
+      },
+      KEY,
+    );
     expect(a).toBe(b);
     expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
   it("ignores empty fields and tells fields apart", () => {
-    expect(identityKey({ external_id: "42", email: "" })).toBe(identityKey({ external_id: "42" }));
-    expect(identityKey({ external_id: "42" })).not.toBe(identityKey({ kakao_user_id: "42" }));
-    expect(identityKey({ external_id: "4", email: "2" })).not.toBe(
-      identityKey({ external_id: "42" }),
+    expect(identityKey({ external_id: "42", email: "" }, KEY)).toBe(
+      identityKey({ external_id: "42" }, KEY),
+    );
+    expect(identityKey({ external_id: "42" }, KEY)).not.toBe(
+      identityKey({ kakao_user_id: "42" }, KEY),
+    );
+    expect(identityKey({ external_id: "4", email: "2" }, KEY)).not.toBe(
+      identityKey({ external_id: "42" }, KEY),
     );
   });
 
   it("holds no raw value", () => {
-    expect(identityKey({ email: "kim@example.com" })).not.toContain("kim");
+    expect(identityKey({ email: "kim@example.com" }, KEY)).not.toContain("kim");
   });
 });
 
 describe("propertiesHash", () => {
   it("does not depend on key order", () => {
-    expect(propertiesHash({ a: 1, b: "x", c: null })).toBe(
-      propertiesHash({ c: null, b: "x", a: 1 }),
+    expect(propertiesHash({ a: 1, b: "x", c: null }, KEY)).toBe(
+      propertiesHash({ c: null, b: "x", a: 1 }, KEY),
     );
   });
 
   it("depends on array order, values and types", () => {
-    const base = propertiesHash({ tags: ["a", "b"] });
-    expect(propertiesHash({ tags: ["b", "a"] })).not.toBe(base);
-    expect(propertiesHash({ n: 1 })).not.toBe(propertiesHash({ n: "1" }));
-    expect(propertiesHash({ n: null })).not.toBe(propertiesHash({}));
+    const base = propertiesHash({ tags: ["a", "b"] }, KEY);
+    expect(propertiesHash({ tags: ["b", "a"] }, KEY)).not.toBe(base);
+    expect(propertiesHash({ n: 1 }, KEY)).not.toBe(propertiesHash({ n: "1" }, KEY));
+    expect(propertiesHash({ n: null }, KEY)).not.toBe(propertiesHash({}, KEY));
   });
 });
 

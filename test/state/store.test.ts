@@ -13,6 +13,8 @@ const doneLineRows = (path: string): number => {
   return count;
 };
 
+const KEY = Buffer.alloc(32, 7);
+
 describe("StateStore files", () => {
   it("creates the file, and its -wal, with mode 0600", () => {
     const path = statePath();
@@ -53,7 +55,7 @@ describe("StateStore files", () => {
     run.noteRead(2);
     run.complete(
       2,
-      accepted(identityKey({ email, phone_no: phone }), propertiesHash({ name: "Kim" })),
+      accepted(identityKey({ email, phone_no: phone }, KEY), propertiesHash({ name: "Kim" }, KEY)),
     );
     expect(existsSync(`${path}-wal`)).toBe(true);
     for (const file of [path, `${path}-wal`]) {
@@ -109,7 +111,7 @@ describe("StateStore hashes", () => {
   it("changes lastHash only for accepted rows", () => {
     const store = openLocked(statePath());
     const run = store.beginRun(request());
-    const key = identityKey({ external_id: "42" });
+    const key = identityKey({ external_id: "42" }, KEY);
     expect(store.lastHash(key)).toBeUndefined();
     for (const line of [2, 3, 4, 5]) run.noteRead(line);
     run.complete(2, accepted(key, "h1"));
