@@ -6,6 +6,7 @@ import type { SourceFormat } from "../source/types.js";
 
 export const USAGE = `Usage: import-profiles <input> --map <mapping.yaml> [options]
        import-profiles status --state FILE
+       import-profiles init <input> [--out mapping.yaml] [--force]   (a first, commented mapping)
 
 Streams a CSV, TSV or NDJSON file (or - for stdin; .gz is read as it comes) into DFINERY:
 one POST /api/v1/user-profile per row, paced to the token's rate limit, with retries.

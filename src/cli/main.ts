@@ -4,6 +4,7 @@ import pino, { type Logger } from "pino";
 import { DEFAULT_BREAKER } from "../delivery/breaker.js";
 import { waitNotice } from "../delivery/wait-notice.js";
 import { errnoOf, ImporterError, UsageError } from "../errors.js";
+import { initCommand } from "../init/cli.js";
 import { loadMapping } from "../mapping/load.js";
 import { type ImportOptions, ImportRun } from "../run/import.js";
 import { openStateSession, type StateSession } from "../run/state-session.js";
@@ -56,6 +57,13 @@ export async function main(argv: readonly string[], cliIo: CliIo): Promise<numbe
     stderr: secrets.stream(cliIo.stderr),
     secrets,
   };
+  if (argv[0] === "init") {
+    try {
+      return await initCommand(argv.slice(1), io.stdout);
+    } catch (error) {
+      return reportError(error, io);
+    }
+  }
   let options: CliOptions;
   try {
     const parsed = parseCliArgs(argv, io.env);

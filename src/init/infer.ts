@@ -1,0 +1,224 @@
+/**
+ * The type of one column from its sample cells, with the evidence in words. A `format` is given
+ * only when exactly one reads every non-empty cell (formats that read them all alike count as
+ * one); otherwise the column stays a String and the evidence says why. Nothing here is a guess
+ * the user does not see: every choice comes with its comment.
+ */
+import type { PropertyType } from "../api/dfinery.js";
+import { parseBoolean } from "../mapping/convert/boolean.js";
+import { Invalid } from "../mapping/convert/invalid.js";
+import { parseDouble, parseLong } from "../mapping/convert/number.js";
+import type { Transform } from "../mapping/convert/transform.js";
+import { datesOf } from "./dates.js";
+import {
+  BIRTH_NAME,
+  CONSENT_WORDS,
+  consentSuggestion,
+  GENDER_WORDS,
+  looksLikeConsent,
+  NAME_NAME,
+  TIME_NAME,
+} from "./vocabulary.js";
+
+export interface ColumnGuess {
+  readonly type: PropertyType;
+  /** Not mapped (written as a comment): the cells are JSON objects. */
+  readonly skip?: boolean;
+  readonly format?: string;
+  readonly transform?: readonly Transform[];
+  /** A values table: cell → value. */
+  readonly values?: Readonly<Record<string, string | boolean>>;
+  /** The standard or consent property this column may be, for a comment. */
+  readonly suggest?: string;
+  /** Why, in one line: `200/200 sample cells read as Datetime with format "…"`. */
+  readonly evidence: string;
+}
+
+// Currency signs (₩ and the fullwidth ￦ CP949 has), a backslash (the won sign of Korean code
+// pages), Excel's text apostrophe and spaces.
+const CURRENCY = /[₩￦\\$€£¥'\s]/g;
+const LEADING_ZERO = /^[+-]?0\d/;
+
+/** Guesses the type of a column; undefined when every sample cell is empty. */
+export function inferColumn(
+  column: string,
+  raw: readonly unknown[],
+  zone: string,
+): ColumnGuess | undefined {
+  const cells = raw.filter(
+    (v) => v !== undefined && v !== null && !(typeof v === "string" && v.trim() === ""),
+  );
+  if (cells.length === 0) return undefined;
+  const n = cells.length;
+  const of = (k: number) => `${k}/${n} sample cells`;
+  if (cells.some((c) => typeof c === "object")) return listOf(cells, of(n));
+  const texts = cells.map((c) => (typeof c === "string" ? c.trim() : String(c)));
+  const distinct = [...new Set(texts)];
+
+  const vocabulary = fromVocabulary(column, distinct, n);
+  if (vocabulary !== undefined) return vocabulary;
+
+  if (cells.every((c) => typeof c === "boolean") || booleans(column, distinct)) {
+    return {
+      type: "Boolean",
+      ...suggestConsent(column),
+      evidence: `${of(n)} read as Boolean (${distinct.slice(0, 4).join(", ")})`,
+    };
+  }
+
+  const epoch = epochOf(column, cells);
+  if (epoch !== undefined) {
+    return {
+      type: "Datetime",
+      format: epoch,
+      evidence: `${of(n)} read as Datetime with format ${epoch} (a time column of ${epoch === "epoch_s" ? "10" : "13"}-digit numbers)`,
+    };
+  }
+
+  const number = numberOf(texts);
+  if (number !== undefined) {
+    const { type, removed } = number;
+    return {
+      type,
+      ...(removed === "" ? {} : { transform: [{ remove: removed }] }),
+      evidence: `${of(n)} read as ${type}${removed === "" ? "" : ` once ${JSON.stringify(removed)} is removed`}`,
+    };
+  }
+
+  const dated = datesOf(texts, zone);
+  if (dated.kind === "one") {
+    const { type, format } = dated;
+    return {
+      type,
+      ...(format === "iso" ? {} : { format }),
+      ...(type === "Date" && BIRTH_NAME.test(column) ? { suggest: "df_birth" } : {}),
+      evidence: `${of(n)} read as ${type}${format === "iso" ? " (iso)" : ` with format ${JSON.stringify(format)}`}`,
+    };
+  }
+  const name = NAME_NAME.test(column) ? { suggest: "df_name" } : {};
+  if (dated.kind === "ambiguous") {
+    return {
+      type: "String",
+      ...name,
+      evidence: `String: ${dated.formats.map((f) => JSON.stringify(f)).join(" and ")} each read every cell, differently; state the format`,
+    };
+  }
+  if (dated.kind === "most") {
+    return {
+      type: "String",
+      ...name,
+      evidence: `String: ${of(dated.read)} read as ${dated.type} with format ${JSON.stringify(dated.format)}, but ${JSON.stringify(dated.miss)} fits no format; fix or state it`,
+    };
+  }
+  return {
+    type: "String",
+    ...name,
+    evidence: `String: ${of(n)}, ${distinct.length} distinct values`,
+  };
+}
+
+function suggestConsent(column: string): { suggest?: string } {
+  return suggested(looksLikeConsent(column) ? consentSuggestion(column) : undefined);
+}
+
+function suggested(property: string | undefined): { suggest?: string } {
+  return property === undefined ? {} : { suggest: property };
+}
+
+/** JSON lists of texts or numbers are arrays; anything else nested is left out. */
+function listOf(cells: readonly unknown[], share: string): ColumnGuess {
+  const lists = cells.filter(Array.isArray) as unknown[][];
+  const elements = lists.flat();
+  if (lists.length === cells.length) {
+    if (elements.every((e) => typeof e === "string")) {
+      return { type: "Array of String", evidence: `${share} are JSON lists of texts` };
+    }
+    if (elements.every((e) => typeof e === "number" && Number.isSafeInteger(e))) {
+      return { type: "Array of Long", evidence: `${share} are JSON lists of integers` };
+    }
+    if (elements.every((e) => typeof e === "number")) {
+      return { type: "Array of Double", evidence: `${share} are JSON lists of numbers` };
+    }
+  }
+  return {
+    type: "String",
+    skip: true,
+    evidence: `${share} hold JSON objects or mixed lists; map their fields by path`,
+  };
+}
+
+function fromVocabulary(
+  column: string,
+  distinct: readonly string[],
+  n: number,
+): ColumnGuess | undefined {
+  if (distinct.length > 6) return undefined;
+  const folded = distinct.map((d) => d.toLowerCase());
+  const shown = distinct.join(", ");
+  if (folded.every((d) => GENDER_WORDS.has(d))) {
+    const values = Object.fromEntries(
+      distinct.map((d) => [d, GENDER_WORDS.get(d.toLowerCase()) as string]),
+    );
+    return {
+      type: "String",
+      values,
+      suggest: "df_gender",
+      evidence: `${n}/${n} sample cells are gender words (${shown})`,
+    };
+  }
+  // Words the Boolean type reads by itself need no table (Y/N, yes/no, 예/아니오, 1/0).
+  if (
+    folded.every((d) => CONSENT_WORDS.has(d) || !(parseBoolean(d) instanceof Invalid)) &&
+    folded.some((d) => CONSENT_WORDS.has(d))
+  ) {
+    const values = Object.fromEntries(
+      distinct.map((d) => [d, CONSENT_WORDS.get(d.toLowerCase()) ?? (parseBoolean(d) as boolean)]),
+    );
+    return {
+      type: "Boolean",
+      values,
+      ...suggested(consentSuggestion(column)),
+      evidence: `${n}/${n} sample cells are consent words (${shown})`,
+    };
+  }
+  return undefined;
+}
+
+/** Booleans by the Boolean type's own spellings; `1`/`0` alone only under a consent-like header. */
+function booleans(column: string, distinct: readonly string[]): boolean {
+  if (distinct.length > 2 || distinct.some((d) => parseBoolean(d) instanceof Invalid)) return false;
+  return !distinct.every((d) => d === "0" || d === "1") || looksLikeConsent(column);
+}
+
+const EPOCH_S = [946_684_800, 4_102_444_800];
+
+function epochOf(column: string, cells: readonly unknown[]): "epoch_s" | "epoch_ms" | undefined {
+  if (!TIME_NAME.test(column)) return undefined;
+  const numbers = cells.map((c) =>
+    typeof c === "number"
+      ? c
+      : typeof c === "string" && /^\d+$/.test(c.trim())
+        ? Number(c)
+        : Number.NaN,
+  );
+  const within = (lo: number, hi: number) => numbers.every((x) => x >= lo && x < hi);
+  if (within(EPOCH_S[0] as number, EPOCH_S[1] as number)) return "epoch_s";
+  if (within((EPOCH_S[0] as number) * 1000, (EPOCH_S[1] as number) * 1000)) return "epoch_ms";
+  return undefined;
+}
+
+function numberOf(
+  texts: readonly string[],
+): { type: "Long" | "Double"; removed: string } | undefined {
+  if (texts.some((t) => LEADING_ZERO.test(t.replace(CURRENCY, "")))) return undefined;
+  const removedChars = new Set<string>();
+  const bare = texts.map((t) => {
+    for (const c of t.match(CURRENCY) ?? []) removedChars.add(c);
+    return t.replace(CURRENCY, "");
+  });
+  if (bare.some((t) => t === "")) return undefined;
+  const removed = [...removedChars].join("");
+  if (bare.every((t) => !(parseLong(t) instanceof Invalid))) return { type: "Long", removed };
+  if (bare.every((t) => !(parseDouble(t) instanceof Invalid))) return { type: "Double", removed };
+  return undefined;
+}
