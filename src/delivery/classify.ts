@@ -84,7 +84,7 @@ export function classify(answer: HttpAnswer): AttemptResult {
     return {
       kind: "fatal",
       code,
-      message: `the API refused the credentials (HTTP ${status} ${message})`,
+      message: `the API refused the credentials (HTTP ${status}${body?.message ? `: ${body.message}` : ""})`,
     };
   }
   if (status === 429 || body?.code === RESULT_CODES.TOO_MANY_REQUEST) {

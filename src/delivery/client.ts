@@ -2,6 +2,7 @@ import { Pool } from "undici";
 import { PROFILE_PATH, type ProfileRequestBody } from "../api/dfinery.js";
 import { type AttemptResult, classify } from "./classify.js";
 import { parseRateHeaders, parseRetryAfter } from "./rate-headers.js";
+import { MAX_BODY_BYTES, readCapped, TOO_LARGE } from "./read-body.js";
 
 export interface ClientOptions {
   /** e.g. https://openapi.dfinery.ai or http://127.0.0.1:8787 */
@@ -13,6 +14,13 @@ export interface ClientOptions {
   /** Inactivity timeouts, ms. */
   readonly connectTimeoutMs?: number;
   readonly responseTimeoutMs?: number;
+  /**
+   * The whole request, from sending to the last byte of the answer, ms (default 60 s): the
+   * inactivity timeouts alone let a server trickling a byte at a time hold a request for ever.
+   */
+  readonly deadlineMs?: number;
+  /** The most an answer's body may hold, bytes (default 64 KiB); a larger one is a failed attempt. */
+  readonly maxBodyBytes?: number;
   readonly now?: () => number;
 }
 
@@ -49,6 +57,8 @@ export class ProfileClient {
   readonly #path: string;
   readonly #headers: Record<string, string>;
   readonly #now: () => number;
+  readonly #deadlineMs: number;
+  readonly #maxBody: number;
 
   constructor(options: ClientOptions) {
     const url = new URL(options.endpoint);
@@ -64,28 +74,48 @@ export class ProfileClient {
     this.#path = `${base}${PROFILE_PATH}?service_id=${encodeURIComponent(options.serviceId)}`;
     this.#headers = { "content-type": "application/json", access_token: options.accessToken };
     this.#now = options.now ?? Date.now;
+    this.#deadlineMs = options.deadlineMs ?? 60_000;
+    this.#maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
   }
 
   async send(body: ProfileRequestBody): Promise<AttemptResult> {
     let status: number;
     let headers: Record<string, string | string[] | undefined>;
     let text: string | undefined;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.#deadlineMs);
     try {
       const response = await this.#pool.request({
         method: "POST",
         path: this.#path,
         headers: this.#headers,
         body: JSON.stringify(body),
+        signal: deadline.signal,
       });
       status = response.statusCode;
       headers = response.headers;
-      try {
-        text = await response.body.text();
-      } catch (error) {
-        return networkFailure(error);
+      const read = await readCapped(response.body, headers["content-length"], this.#maxBody);
+      if (read === TOO_LARGE) {
+        return {
+          kind: "transient",
+          code: "BAD_RESPONSE",
+          message: `HTTP ${status} with a body over ${this.#maxBody} bytes (not an API answer)`,
+          rate: parseRateHeaders(headers),
+        };
       }
+      text = read;
     } catch (error) {
+      if (deadline.signal.aborted) {
+        return {
+          kind: "transient",
+          code: "TIMEOUT",
+          message: `no whole answer within ${this.#deadlineMs / 1000} s`,
+          rate: {},
+        };
+      }
       return networkFailure(error);
+    } finally {
+      clearTimeout(timer);
     }
     const retryAfter = headers["retry-after"];
     const retryAfterMs = parseRetryAfter(

@@ -1,7 +1,7 @@
 import type { ProfileUpdate } from "../api/dfinery.js";
 import { type RowFailure, rowFailure } from "../errors.js";
 import type { AttemptResult } from "./classify.js";
-import { type Pacer, PRIORITY_NEW, PRIORITY_RETRY } from "./pacer.js";
+import { type Pacer, PRIORITY_NEW, PRIORITY_RETRY, type RateWait } from "./pacer.js";
 import { decideRetry, type RetryPolicy } from "./retry-policy.js";
 
 /** How one mapped row's delivery ended. */
@@ -36,6 +36,10 @@ export interface DeliveryDeps {
   readonly stats: { retries: number; rateLimited: number };
   /** Transient failures in a row across all rows, for the outage breaker. */
   readonly health?: { consecutiveFailures: number };
+  /** A Retry-After longer than this stops the run (told through `onWait`, `tooLong` set). */
+  readonly maxWaitMs?: number;
+  /** Told of a retry's server-given wait (Retry-After); the caller stops the run when too long. */
+  readonly onWait?: (wait: RateWait) => void;
 }
 
 /**
@@ -122,6 +126,17 @@ export async function deliver(update: ProfileUpdate, deps: DeliveryDeps): Promis
             attempts: sent,
             permanent: false,
           };
+        }
+        if (result.retryAfterMs !== undefined) {
+          const at = now();
+          const tooLong = result.retryAfterMs > (deps.maxWaitMs ?? Number.POSITIVE_INFINITY);
+          deps.onWait?.({
+            sinceMs: at,
+            untilMs: at + (tooLong ? result.retryAfterMs : decision.delayMs),
+            reason: "retry-after",
+            tooLong,
+          });
+          if (tooLong) return { kind: "not-attempted", attempts: sent };
         }
         deps.stats.retries++;
         await sleep(decision.delayMs, deps.stop);

@@ -46,8 +46,11 @@ export interface RateWait {
   readonly sinceMs: number;
   /** When the pause ends (the window's reset plus a small margin), epoch ms. */
   readonly untilMs: number;
-  /** `rate-limited`: the API refused a request (429 / 40401); `quota-spent`: its headers say nothing is left. */
-  readonly reason: "rate-limited" | "quota-spent";
+  /**
+   * `rate-limited`: the API refused a request (429 / 40401); `quota-spent`: its headers say nothing
+   * is left; `retry-after`: a failed request's Retry-After (this one row waits, not the limiter).
+   */
+  readonly reason: "rate-limited" | "quota-spent" | "retry-after";
   /** True when the wait would pass `maxWaitMs`: it was not started, the caller should stop. */
   readonly tooLong: boolean;
 }

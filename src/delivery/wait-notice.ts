@@ -32,10 +32,14 @@ export function waitLength(ms: number): string {
   return d > 3650 ? "over ten years" : `${d} d ${h % 24} h`;
 }
 
+const WHY: Readonly<Record<RateWait["reason"], string>> = {
+  "rate-limited": "the API answered that the rate limit is exceeded (429 / 40401)",
+  "quota-spent": "the API's rate-limit headers say the quota is spent",
+  "retry-after": "the API asked to retry a failed request after that (Retry-After)",
+};
+
 function why(wait: RateWait): string {
-  return wait.reason === "rate-limited"
-    ? "the API answered that the rate limit is exceeded (429 / 40401)"
-    : "the API's rate-limit headers say the quota is spent";
+  return WHY[wait.reason];
 }
 
 /** The line told when a pause starts: until when, and why. */
@@ -47,8 +51,12 @@ export function waitNotice(wait: RateWait, nowMs: number): string {
 /** Why the run stopped rather than wait: the quota is spent until when, and what to do. */
 export function waitStopMessage(wait: RateWait, maxWaitMs: number): string {
   const { iso, local } = instantText(wait.untilMs);
+  const what =
+    wait.reason === "retry-after"
+      ? "the API asked to wait before retrying until"
+      : "the rate-limit quota is spent until";
   return (
-    `the rate-limit quota is spent until ${iso} (${local} local), a wait beyond --max-wait ` +
+    `${what} ${iso} (${local} local), a wait beyond --max-wait ` +
     `${waitLength(maxWaitMs)} (${why(wait)}): stopped; run again after that time ` +
     "(with --state, --resume continues where this run stopped)"
   );

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { ProfileUpdate } from "../api/dfinery.js";
 import type { BreakerOptions } from "../delivery/breaker.js";
 import { ProfileClient } from "../delivery/client.js";
@@ -99,6 +100,8 @@ export class ImportRun {
   #accepted = 0;
   #deadLettered = 0;
   #stillFailing = 0;
+  /** The end of the last wait told, so waits ending together are told once. */
+  #noticedUntil = 0;
   #unchanged = 0;
   #notAttempted = 0;
   #firstNotAttemptedLine: number | null = null;
@@ -131,6 +134,9 @@ export class ImportRun {
     this.#deadLettered = carried.deadLettered;
     this.#unchanged = carried.unchanged;
     this.#rows = carried.accepted + carried.deadLettered + carried.unchanged;
+    // Every row sleeping before a retry listens on the stop signal (and lets go after): up to the
+    // read-ahead window at once, not a leak, so no MaxListenersExceededWarning on stderr.
+    setMaxListeners(0, this.#stop.signal);
     deps.interrupt?.addEventListener(
       "abort",
       () => this.#halt("interrupt", "interrupted: stopped reading, waited for requests in flight"),
@@ -148,7 +154,8 @@ export class ImportRun {
     if (wait.tooLong) {
       const { iso, local } = instantText(wait.untilMs);
       this.#halt("rate-limit", waitStopMessage(wait, maxWaitMs), { until: iso, untilLocal: local });
-    } else if (wait.untilMs - this.#now() > NOTICE_AFTER_MS) {
+    } else if (wait.untilMs - this.#now() > NOTICE_AFTER_MS && wait.untilMs > this.#noticedUntil) {
+      this.#noticedUntil = wait.untilMs; // rows retrying together: told once
       this.#deps.onWait?.(wait);
     }
   }
@@ -186,6 +193,8 @@ export class ImportRun {
           now: this.#now,
           stats: this.#stats,
           health: { consecutiveFailures: 0 },
+          maxWaitMs,
+          onWait: (wait) => this.#onWait(wait, maxWaitMs),
         };
       }
       await this.#readAll(window, deps);

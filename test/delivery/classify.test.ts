@@ -67,7 +67,19 @@ describe("classify", () => {
   });
 
   it("treats HTTP 401 and 403 as refused credentials", () => {
-    expect(classify({ status: 401, text: "", rate: {} }).kind).toBe("fatal");
+    expect(classify({ status: 401, text: "", rate: {} })).toMatchObject({
+      kind: "fatal",
+      message: "the API refused the credentials (HTTP 401)", // not "HTTP 401 HTTP 401"
+    });
+    expect(
+      classify({
+        status: 401,
+        text: '{"status":false,"code":"40100","message":"expired"}',
+        rate: {},
+      }),
+    ).toMatchObject({
+      message: "the API refused the credentials (HTTP 401: expired)",
+    });
     expect(classify({ status: 403, text: "", rate: {} }).kind).toBe("fatal");
   });
 });

@@ -1,3 +1,6 @@
+import { once } from "node:events";
+import { createServer, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { ProfileClient } from "../../src/delivery/client.js";
 import { type Emulator, startEmulator } from "../../src/emulator/index.js";
@@ -60,5 +63,88 @@ describe("ProfileClient", () => {
     const result = await client.send(body);
     expect(result).toMatchObject({ kind: "transient", code: "TIMEOUT" });
     expect(JSON.stringify(result)).not.toContain("test-token");
+  });
+});
+
+describe("ProfileClient against a faulty server", () => {
+  let server: Server | undefined;
+  afterEach(async () => {
+    server?.closeAllConnections();
+    await new Promise((r) => server?.close(r));
+    server = undefined;
+  });
+
+  async function faulty(handler: (res: ServerResponse) => void, options: object = {}) {
+    server = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => handler(res));
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const { port } = server.address() as AddressInfo;
+    client = new ProfileClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      serviceId: "test-service",
+      accessToken: "test-token",
+      connections: 2,
+      ...options,
+    });
+    return client;
+  }
+
+  /** Fails the test (rather than hang it) when the answer takes longer than `ms`. */
+  const within = <T>(ms: number, p: Promise<T>) =>
+    Promise.race([
+      p,
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`no result in ${ms} ms`)), ms),
+      ),
+    ]);
+
+  it("ends a request whose body trickles in a byte at a time at its overall deadline", async () => {
+    const c = await faulty(
+      (res) => {
+        res.writeHead(200, { "content-type": "application/json" });
+        const timer = setInterval(() => res.write(" "), 50); // never idle, never done
+        res.on("close", () => clearInterval(timer));
+      },
+      { deadlineMs: 600 },
+    );
+    const started = Date.now();
+    const result = await within(5_000, c.send(body));
+    expect(result).toMatchObject({
+      kind: "transient",
+      code: "TIMEOUT",
+      message: "no whole answer within 0.6 s",
+    });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it("does not read a body over the cap: declared or streamed, it is a failed attempt", async () => {
+    const huge = JSON.stringify({
+      status: true,
+      code: "20000",
+      message: "OK",
+      data: "x".repeat(1_000_000),
+    });
+    const declared = await faulty((res) => {
+      res.writeHead(200, {
+        "content-type": "application/json",
+        "content-length": String(huge.length),
+      });
+      res.end(huge);
+    });
+    expect(await declared.send(body)).toMatchObject({
+      kind: "transient",
+      code: "BAD_RESPONSE",
+      message: "HTTP 200 with a body over 65536 bytes (not an API answer)",
+    });
+    await declared.close();
+    await new Promise((r) => server?.close(r));
+    const streamed = await faulty((res) => {
+      res.writeHead(200, { "content-type": "application/json" }); // chunked: no length
+      res.end(huge);
+    });
+    expect(await streamed.send(body)).toMatchObject({ kind: "transient", code: "BAD_RESPONSE" });
   });
 });
