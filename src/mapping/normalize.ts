@@ -99,10 +99,13 @@ function expand(rule: WrittenProperty): WrittenPropertyObject {
 }
 
 /**
- * Where a rule reads: one column, or a template's columns. A template the rules found wrong reads
- * nothing (the mapping is rejected anyway).
+ * Where a rule reads: one column, or a template's columns (each part empty by the rule's
+ * `empty_values` too). A template the rules found wrong reads nothing (the mapping is rejected).
  */
-function reading(source: { column?: string | undefined; template?: string | undefined }) {
+function reading(
+  source: { column?: string | undefined; template?: string | undefined },
+  markers: readonly string[],
+) {
   if (source.template === undefined) {
     const column = source.column ?? "";
     return {
@@ -118,7 +121,7 @@ function reading(source: { column?: string | undefined; template?: string | unde
     column: source.template,
     template: source.template,
     columns: valid.columns,
-    ...templateReaders(valid),
+    ...templateReaders(valid, markers),
   };
 }
 
@@ -130,19 +133,17 @@ function identityRule(
 ): FieldRule {
   const written = typeof field === "string" ? { column: field } : field;
   const transform = written.transform ?? [];
+  const markers = written.empty_values ?? source.emptyValues;
   const convert = compileCell(
     { type: "String", transforms: transform, split: DEFAULT_SPLIT, trim: true, gender: false },
     ctx,
   );
   return {
     name,
-    ...reading(written),
+    ...reading(written, markers),
     transforms: transform,
     // A String cell with no values table and no default converts to text or fails.
-    convert: withEmptyValues(
-      convert,
-      written.empty_values ?? source.emptyValues,
-    ) as FieldRule["convert"],
+    convert: withEmptyValues(convert, markers) as FieldRule["convert"],
   };
 }
 
@@ -188,11 +189,12 @@ function propertyRule(
 
   const transforms = rule.transform ?? [];
   const formats = formatsOf(rule.format);
+  const markers = rule.empty_values ?? source.emptyValues;
   return {
     kind: "column",
     name,
     type,
-    ...reading(rule),
+    ...reading(rule, markers),
     transforms,
     ...(formats === undefined ? {} : { formats }),
     ...(values === undefined ? {} : { values }),
@@ -201,7 +203,7 @@ function propertyRule(
     empty: emptyPolicyOf(rule.empty) ?? source.empty,
     convert: withEmptyValues(
       compileCell({ ...spec, transforms, values, fallback, trim: false, formats }, ctx),
-      rule.empty_values ?? source.emptyValues,
+      markers,
     ),
   };
 }

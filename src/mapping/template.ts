@@ -45,20 +45,27 @@ export function parseTemplate(template: string): ParsedTemplate | string {
   return { texts, columns };
 }
 
-/** A part's text: empty when absent, null or blank; numbers and booleans as written. */
-function partOf(value: unknown): string | undefined {
-  if (typeof value === "string") return value.trim() === "" ? undefined : value;
+/** A part's text: empty when absent, null, blank or a marker; numbers and booleans as written. */
+function partOf(value: unknown, markers: ReadonlySet<string>): string | undefined {
+  if (typeof value === "string") {
+    const trimmed = value.trim();
+    return trimmed === "" || markers.has(trimmed) ? undefined : value;
+  }
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return undefined;
 }
 
 const SPACES = / {2,}/g;
 
-/** Compiles a parsed template into readers for CSV rows and NDJSON objects. */
-export function templateReaders(parsed: ParsedTemplate): {
-  readCsv: CellReader;
-  readJson: CellReader;
-} {
+/**
+ * Compiles a parsed template into readers for CSV rows and NDJSON objects; a part equal to one
+ * of `markers` (the rule's `empty_values`) is empty.
+ */
+export function templateReaders(
+  parsed: ParsedTemplate,
+  markers: readonly string[] = [],
+): { readCsv: CellReader; readJson: CellReader } {
+  const empties: ReadonlySet<string> = new Set(markers.map((m) => m.trim()));
   const compile = (read: (column: string) => CellReader): CellReader => {
     const readers = parsed.columns.map(read);
     const { texts } = parsed;
@@ -69,7 +76,7 @@ export function templateReaders(parsed: ParsedTemplate): {
         const raw = (readers[i] as CellReader)(cells);
         // An object or a list is not text: handed on as is, for the conversion to refuse.
         if (typeof raw === "object" && raw !== null) return raw;
-        const part = partOf(raw);
+        const part = partOf(raw, empties);
         if (part !== undefined) {
           out += part;
           any = true;

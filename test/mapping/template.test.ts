@@ -122,3 +122,25 @@ properties:
     ]);
   });
 });
+
+test("a part equal to one of the rule's empty_values is empty", () => {
+  const mapping = parseMapping(
+    `source: { empty_values: ["-", "N/A"] }
+identity:
+  external_id: id
+properties:
+  df_name: { template: "{last} {first}" }
+`,
+    "m.yaml",
+  );
+  const map = (last: string, first: string) =>
+    applyMapping(mapping, { kind: "row", line: 2, cells: { id: "1", last, first } }, "csv");
+  expect(map("-", "Ana")).toEqual({
+    ok: true,
+    update: { identity: { external_id: "1" }, user_properties: { df_name: "Ana" } },
+  });
+  expect(map(" N/A ", "-")).toEqual({
+    ok: true,
+    update: { identity: { external_id: "1" }, user_properties: {} },
+  });
+});
