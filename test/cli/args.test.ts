@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { parseCliArgs, parseDuration } from "../../src/cli/args.js";
+
+const options = (argv: string[]) => {
+  const parsed = parseCliArgs(["users.csv", "--map", "m.yaml", ...argv], {});
+  if (parsed.command !== "import") throw new Error(parsed.command);
+  return parsed.options;
+};
+
+describe("the first-night flags", () => {
+  it("reads --max-wait as a duration, 10 minutes by default", () => {
+    expect(options([]).maxWaitMs).toBe(600_000);
+    expect(options(["--max-wait", "2s"]).maxWaitMs).toBe(2_000);
+    expect(options(["--max-wait", "1.5h"]).maxWaitMs).toBe(5_400_000);
+    expect(parseDuration("250ms", "--max-wait")).toBe(250);
+    expect(parseDuration("1d", "--max-wait")).toBe(86_400_000);
+    for (const bad of ["10", "ten minutes", "-1s", "5 weeks", ""]) {
+      expect(() => options([`--max-wait=${bad}`])).toThrow(
+        /--max-wait expects a duration like 30s, 10m or 2h/,
+      );
+    }
+  });
+
+  it("reads --max-error-rate as a share above 0 and at most 1, 0.5 by default", () => {
+    expect(options([]).maxErrorRate).toBe(0.5);
+    expect(options(["--max-error-rate", "1"]).maxErrorRate).toBe(1);
+    for (const bad of ["0", "1.5", "half", ""]) {
+      expect(() => options([`--max-error-rate=${bad}`])).toThrow(
+        /--max-error-rate expects a share/,
+      );
+    }
+  });
+
+  it("reads --canary (0: off by default) and --strict", () => {
+    expect(options([])).toMatchObject({ canary: 0, strict: false, quiet: false });
+    expect(options(["--canary", "100", "--strict", "--quiet"])).toMatchObject({
+      canary: 100,
+      strict: true,
+      quiet: true,
+    });
+    expect(() => options(["--canary=-1"])).toThrow(/--canary expects a whole number/);
+  });
+});
