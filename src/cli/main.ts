@@ -15,6 +15,7 @@ import { detectFormat } from "../source/read.js";
 import type { SourceFormat } from "../source/types.js";
 import { defaultStateKeyPath, formatStatus, StateStore } from "../state/index.js";
 import { type CliOptions, parseCliArgs, USAGE } from "./args.js";
+import { HeldOutput } from "./held-output.js";
 import { checkDistinctPaths, type NamedPath } from "./paths.js";
 import { startProgress } from "./progress.js";
 import { readToken } from "./token.js";
@@ -77,10 +78,29 @@ export async function main(argv: readonly string[], cliIo: CliIo): Promise<numbe
   } catch (error) {
     return reportError(error, io);
   }
+  // --quiet: stderr is held until the exit is known, and written only if it is not 0.
+  const held = options.quiet ? new HeldOutput(io.stderr) : undefined;
+  const quietIo: Io =
+    held === undefined
+      ? io
+      : {
+          ...io,
+          stderr: held.stream,
+          exit: (code) => {
+            held.settle(code);
+            (io.exit ?? process.exit)(code);
+          },
+        };
+  const code = await runLogged(options, quietIo);
+  held?.settle(code);
+  return code;
+}
+
+async function runLogged(options: CliOptions, io: Io): Promise<number> {
   let logger: Logger;
   try {
     checkPaths(options);
-    logger = openLogger(options, secrets);
+    logger = openLogger(options, io.secrets);
   } catch (error) {
     return reportError(error, io);
   }

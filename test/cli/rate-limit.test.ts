@@ -1,3 +1,4 @@
+import { chmodSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { HeaderStyle, ResetUnit } from "../../src/emulator/options.js";
@@ -150,6 +151,23 @@ describe("--quiet, for cron", () => {
     ]);
     expect(quiet).toEqual({ code: 0, stdout: "", stderr: "" });
     expect(e.store.count()).toBe(20);
+  });
+
+  it("holds its warnings (a token file others can read) unless the exit is not 0", async () => {
+    const e = await emulator();
+    const { dir, input, map } = setup(5);
+    const token = write(dir, "token", "test-token\n");
+    chmodSync(token, 0o644);
+    const argv = [input, "--map", map, ...runFlags(dir, e.url, { rate: "1000/s" })];
+    const ok = await runCli([...argv, "--token-file", token, "--quiet"], {});
+    expect(ok).toEqual({ code: 0, stdout: "", stderr: "" });
+    const refused = await runCli(
+      [...argv, "--token-file", token, "--quiet", "--service-id", "other-service"],
+      {},
+    );
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/warning: .*token/);
+    expect(refused.stderr).toMatch(/service id/);
   });
 
   it("prints the summary and the reason on any other exit", async () => {
