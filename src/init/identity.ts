@@ -19,6 +19,8 @@ const PHONE_NAME = /phone|mobile|tel|cell|휴대|전화|연락처|핸드폰/i;
 const ID_NAME =
   /^(id|uid|userid|memberid|memberno|customerid|customerno|clientid|accountid|externalid|회원번호|회원id|회원아이디|아이디|고객번호|고객id)$/i;
 
+const MEMBER_ID = /^[A-Za-z]{1,6}[-_]?\d{3,}$/;
+
 const normalName = (column: string) => column.replace(/[\s_.-]/g, "").toLowerCase();
 
 type Cells = ReadonlyMap<string, readonly unknown[]>;
@@ -89,12 +91,26 @@ export function findIdentities(columns: readonly string[], cells: Cells): Identi
     if (!ID_NAME.test(normalName(column))) return 0;
     return new Set(values).size / values.length;
   });
-  if (id !== undefined) {
+  // Else by shape: a code in every row, none twice (M000123, u_100042, CUST-0042).
+  const rows = cells.get(columns[0] ?? "")?.length ?? 0;
+  const byShape =
+    id ??
+    best((_column, values) =>
+      values.length === rows &&
+      new Set(values).size === rows &&
+      values.every((v) => MEMBER_ID.test(v))
+        ? 1
+        : 0,
+    );
+  if (byShape !== undefined) {
     found.push({
       field: "external_id",
-      column: id.column,
+      column: byShape.column,
       transform: [],
-      evidence: `a member id by its name; ${pct(id.share)} of the sample cells are distinct`,
+      evidence:
+        id === undefined
+          ? "member ids by their shape: a code in every sample row, none twice"
+          : `a member id by its name; ${pct(byShape.share)} of the sample cells are distinct`,
     });
   }
   return found;

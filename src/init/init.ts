@@ -5,7 +5,7 @@
  * property, and it never overwrites a file unless asked to.
  */
 import { existsSync, writeFileSync } from "node:fs";
-import { errnoOf, OutputError, type RowFailure, UsageError } from "../errors.js";
+import { errnoOf, InputError, OutputError, type RowFailure, UsageError } from "../errors.js";
 import { applyMapping } from "../mapping/apply.js";
 import { parseMapping } from "../mapping/load.js";
 import { csvReader, jsonReader } from "../mapping/read.js";
@@ -50,6 +50,9 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   const encoding = options.encoding ?? findEncoding(head, input);
   const format = options.format ?? findFormat(input, firstLineOf(head, asFound(encoding)));
   const sample = await readSample(input, format, encoding);
+  if (sample.rows.length === 0) {
+    throw new InputError(input, "has no rows to draft a mapping from (a header alone, or empty)");
+  }
 
   const read = (column: string) => (format === "ndjson" ? jsonReader(column) : csvReader(column));
   const cells = new Map(sample.columns.map((c) => [c, sample.rows.map(read(c))] as const));

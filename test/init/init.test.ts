@@ -169,3 +169,28 @@ describe("import-profiles init", () => {
     expect(readFileSync(out, "utf8")).toContain("identity:");
   });
 });
+
+test("a file without rows is refused, and nothing is written", async () => {
+  const dir = tempDir();
+  const input = join(dir, "empty.csv");
+  writeFileSync(input, "email,name\n");
+  const result = await runCli(["init", input, "--out", join(dir, "m.yaml")], {});
+  expect(result.code).toBe(2);
+  expect(result.stderr).toContain(`${input}: has no rows to draft a mapping from`);
+  expect(existsSync(join(dir, "m.yaml"))).toBe(false);
+});
+
+test("member ids are found by their shape when the header does not say", async () => {
+  const dir = tempDir();
+  const input = join(dir, "people.csv");
+  const rows = Array.from(
+    { length: 30 },
+    (_, i) => `CUST-${1000 + i},Ana ${i},${i % 2 ? "Y" : "N"}`,
+  );
+  writeFileSync(input, `코드,name,opt\n${rows.join("\n")}\n`);
+  const result = await runInit({ input, out: join(dir, "m.yaml"), force: false });
+  expect(result.draft).toContain(
+    '  # member ids by their shape: a code in every sample row, none twice\n  external_id: { column: "코드" }',
+  );
+  expect(result.valid).toBe(30);
+});
