@@ -2,6 +2,7 @@
  * Facts of the DFINERY Import API that both the importer and the emulator rely on.
  * Source: ../shared/dfinery-api.md (the public API guide). Nothing here does I/O.
  */
+import type { ExactNumber } from "./exact-number.js";
 
 export const DEFAULT_ENDPOINT = "https://openapi.dfinery.ai";
 export const PROFILE_PATH = "/api/v1/user-profile";
@@ -51,7 +52,12 @@ export const STANDARD_PROPERTIES: Readonly<Record<string, PropertyType>> = {
 export const MAX_PROPERTIES_BYTES = 8 * 1024;
 
 export type JsonScalar = string | number | boolean | null;
-export type PropertyValue = JsonScalar | readonly string[] | readonly number[];
+/** A Long beyond 2^53 is an ExactNumber: sent with its digits as written (exact-number.ts). */
+export type PropertyValue =
+  | JsonScalar
+  | ExactNumber
+  | readonly string[]
+  | readonly (number | ExactNumber)[];
 export type UserProperties = Record<string, PropertyValue>;
 
 /** What one `POST /api/v1/user-profile` carries, without its request time. */

@@ -1,4 +1,5 @@
 import { DATE_PATTERN, DATETIME_PATTERN, type PropertyType } from "./dfinery.js";
+import { ExactNumber, isInt64 } from "./exact-number.js";
 
 /** Days in a month of the proleptic Gregorian calendar; month is 1-based. */
 export function daysInMonth(year: number, month: number): number {
@@ -31,7 +32,9 @@ export function isRealDatetime(text: string): boolean {
   return hh < 24 && mm < 60 && ss < 60;
 }
 
-const isLong = (v: unknown): boolean => typeof v === "number" && Number.isSafeInteger(v);
+const isLong = (v: unknown): boolean =>
+  (typeof v === "number" && Number.isSafeInteger(v)) ||
+  (v instanceof ExactNumber && isInt64(v.text));
 const isDouble = (v: unknown): boolean => typeof v === "number" && Number.isFinite(v);
 
 /**

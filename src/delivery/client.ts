@@ -1,5 +1,6 @@
 import { Pool } from "undici";
 import { PROFILE_PATH, type ProfileRequestBody } from "../api/dfinery.js";
+import { stringifyExactly } from "../api/exact-number.js";
 import { type AttemptResult, classify } from "./classify.js";
 import { parseRateHeaders, parseRetryAfter } from "./rate-headers.js";
 import { MAX_BODY_BYTES, readCapped, TOO_LARGE } from "./read-body.js";
@@ -89,7 +90,7 @@ export class ProfileClient {
         method: "POST",
         path: this.#path,
         headers: this.#headers,
-        body: JSON.stringify(body),
+        body: stringifyExactly(body), // a Long beyond 2^53 goes out with its digits
         signal: deadline.signal,
       });
       status = response.statusCode;

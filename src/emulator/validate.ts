@@ -8,6 +8,7 @@
  */
 
 import { RESULT_CODES } from "../api/dfinery.js";
+import { parseJson as parseJsonExactly } from "../api/exact-number.js";
 import { type AcceptedBody, checkBody, type Endpoint, isPlainObject } from "./body-rules.js";
 import type { PropertyRules } from "./catalog.js";
 
@@ -62,7 +63,7 @@ export function judgeRequest(facts: RequestFacts, expected: Expectations): Verdi
 
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseJsonExactly(text); // a 64-bit Long is read exactly, as DFINERY reads it
   } catch {
     return undefined;
   }

@@ -13,6 +13,7 @@ import {
 } from "./convert/cell.js";
 import { convertConstant } from "./convert/constant.js";
 import { Invalid } from "./convert/invalid.js";
+import { checkedIdentity } from "./identity-check.js";
 import { csvReader, jsonReader } from "./read.js";
 import {
   checkIdentity,
@@ -143,7 +144,10 @@ function identityRule(
     ...reading(written, markers),
     transforms: transform,
     // A String cell with no values table and no default converts to text or fails.
-    convert: withEmptyValues(convert, markers) as FieldRule["convert"],
+    convert: withEmptyValues(
+      checkedIdentity(convert, name, transform),
+      markers,
+    ) as FieldRule["convert"],
   };
 }
 

@@ -9,6 +9,7 @@ import type { Rate } from "../delivery/rate.js";
 import { DEFAULT_RETRY_POLICY } from "../delivery/retry-policy.js";
 import { instantText, NOTICE_AFTER_MS, waitStopMessage } from "../delivery/wait-notice.js";
 import { ImporterError, type RowFailure } from "../errors.js";
+import { PathPresence } from "../mapping/paths.js";
 import type { Mapping } from "../mapping/types.js";
 import { DeadLetterFile } from "../sinks/dead-letter.js";
 import { FailingColumns } from "../sinks/failing-columns.js";
@@ -92,6 +93,8 @@ export class ImportRun {
   readonly #stop = new AbortController();
   readonly #stats = { retries: 0, rateLimited: 0 };
   readonly #order = new IdentityOrder();
+  /** A dry run of NDJSON: in how many rows each mapped path is present. */
+  readonly #presence: PathPresence | undefined;
   readonly #watch: FailureWatch;
   readonly #carried: CarriedCounts;
   readonly #failing = new FailingColumns();
@@ -115,6 +118,11 @@ export class ImportRun {
 
   constructor(options: ImportOptions, deps: ImportDeps = {}) {
     this.#options = options;
+    const { mapping, format } = options;
+    this.#presence =
+      mapping !== null && format === "ndjson" && options.delivery === undefined
+        ? new PathPresence(mapping)
+        : undefined;
     this.#deps = deps;
     this.#state = deps.state ?? NO_STATE;
     this.#now = deps.now ?? Date.now;
@@ -257,7 +265,9 @@ export class ImportRun {
     });
     const canary = this.#options.delivery?.canary ?? 0;
     let read = 0;
-    for await (const item of workItems(source, { input, format, mapping })) {
+    const presence = this.#presence;
+    const rows = workItems(source, { input, format, mapping, ...(presence && { presence }) });
+    for await (const item of rows) {
       if (this.#stop.signal.aborted) break;
       this.#deadLetter.start(); // the first row is read: now an earlier run's file may go
       if (item.kind === "blank") {
@@ -455,6 +465,9 @@ export class ImportRun {
       endpoint: this.#options.delivery?.endpoint ?? null,
       dryRun: this.#options.delivery === undefined,
       deadLetterFile: this.#deadLettered > 0 ? this.#deadLetter.path : null,
+      ...(this.#presence === undefined
+        ? {}
+        : { paths: { records: this.#presence.records, present: this.#presence.counts() } }),
       unknownCodes: Object.fromEntries(this.#watch.unknownCodes),
       failingColumns: this.#failing.top(),
       stoppedBy: this.#stoppedBy,

@@ -2,6 +2,7 @@ import type { ProfileUpdate } from "../api/dfinery.js";
 import { type RowFailure, rowFailure } from "../errors.js";
 import { applyMapping } from "../mapping/apply.js";
 import { checkColumns } from "../mapping/load.js";
+import { checkPaths, PATH_SAMPLE, type PathPresence } from "../mapping/paths.js";
 import type { Mapping } from "../mapping/types.js";
 import type { SourceFormat, SourceItem } from "../source/types.js";
 import { LineOrder } from "./line-order.js";
@@ -44,6 +45,8 @@ export interface RowsOptions {
   readonly format: SourceFormat;
   /** null: the input is a dead-letter file whose stored payloads are sent as they were. */
   readonly mapping: Mapping | null;
+  /** Counts in how many rows each mapped NDJSON path is present (the dry run's report). */
+  readonly presence?: PathPresence;
 }
 
 /**
@@ -64,7 +67,9 @@ export async function* workItems(
     lastAt = replay === true ? lastAt + 1 : item.at;
     return replay === true ? { ...item, at: lastAt } : item;
   };
-  for await (const item of source) {
+  const items =
+    format === "ndjson" && mapping !== null ? checkedAhead(source, mapping, input) : source;
+  for await (const item of items) {
     if (item.kind === "header") {
       if (mapping !== null) checkColumns(mapping, item.columns, input);
       continue;
@@ -81,6 +86,7 @@ export async function* workItems(
         yield stamp({ kind: "blank", line: item.line, at: item.line });
         continue;
       }
+      options.presence?.count(item.cells);
       yield stamp(mapRow(mapping, item.line, item.line, item.cells, format, null, false));
       continue;
     }
@@ -130,4 +136,39 @@ export function isBlank(cells: Readonly<Record<string, unknown>>, markers: Reado
     if (text !== "" && !markers.has(text)) return false;
   }
   return true;
+}
+
+/**
+ * NDJSON items, after the first PATH_SAMPLE records (or all of a smaller file) have been read
+ * ahead and the mapping's paths checked against them: a path in none of them stops the run before
+ * its first request (mapping/paths.ts). A dead-letter file (a replay) is not checked.
+ */
+async function* checkedAhead(
+  source: AsyncIterable<SourceItem>,
+  mapping: Mapping,
+  file: string,
+): AsyncGenerator<SourceItem> {
+  const held: SourceItem[] = [];
+  const records: Readonly<Record<string, unknown>>[] = [];
+  const check = () => {
+    const first = records[0];
+    if (first !== undefined && !isDeadLetterRecord(first)) checkPaths(mapping, records, file);
+  };
+  let checked = false;
+  for await (const item of source) {
+    if (checked) {
+      yield item;
+      continue;
+    }
+    held.push(item);
+    if (item.kind === "row") records.push(item.cells);
+    if (records.length < PATH_SAMPLE) continue;
+    check();
+    checked = true;
+    yield* held.splice(0);
+  }
+  if (!checked) {
+    check();
+    yield* held;
+  }
 }

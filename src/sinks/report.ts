@@ -33,6 +33,8 @@ export interface Report {
   readonly rows: number;
   /** Records whose cells were all empty (after empty_values): skipped, and not in `rows`. */
   readonly blank: number;
+  /** NDJSON dry runs: in how many of `records` rows each mapped path was present. */
+  readonly paths?: { readonly records: number; readonly present: Readonly<Record<string, number>> };
   readonly accepted: number;
   readonly deadLettered: number;
   /**
@@ -115,6 +117,11 @@ export function formatSummary(report: Report): string {
         `waited for the rate limit: ${duration(report.rateLimitWaitMs)}` +
         (report.longestWaitMs > 0 ? ` (longest wait ${duration(report.longestWaitMs)})` : ""),
     );
+  }
+  if (report.paths !== undefined) {
+    const { records, present } = report.paths;
+    const list = Object.entries(present).map(([path, count]) => `${path} ${n(count)}`);
+    lines.push(`paths present, in rows of ${n(records)}: ${list.join(", ")}`);
   }
   const unknown = Object.entries(report.unknownCodes);
   if (unknown.length > 0) {

@@ -1,3 +1,4 @@
+import { parseJson } from "../api/exact-number.js";
 import { rowFailure } from "../errors.js";
 import type { SourceItem } from "./types.js";
 
@@ -31,7 +32,7 @@ function parseLine(text: string, line: number): SourceItem | undefined {
   if (text === "") return undefined;
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseJson(text); // numbers a double would round stay exact (ExactNumber)
   } catch (error) {
     if (text.trim() === "") return undefined;
     const failure = rowFailure("input", "JSON_PARSE", `not JSON: ${(error as Error).message}`);

@@ -154,3 +154,10 @@ export function runFlags(dir: string, url: string, options: RunFlagOptions): str
     ...["--log", join(dir, "log.ndjson")],
   ];
 }
+
+/** Writes the input and the mapping into `dir` and runs the CLI against the emulator at `url`. */
+export function importFile(dir: string, url: string, name: string, text: string, mapping: string) {
+  const input = write(dir, name, text);
+  const map = write(dir, "m.yaml", mapping);
+  return runCli([input, "--map", map, ...runFlags(dir, url, { rate: "1000/s" })]);
+}

@@ -9,10 +9,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   emulatorPerTest,
+  importFile,
   readJson,
   readNdjson,
   runCli,
-  runFlags,
   tempDir,
   write,
 } from "./helpers.js";
@@ -76,13 +76,6 @@ function expectedPayloads(rows: Cell[][]) {
 
 function sent(e: Awaited<ReturnType<typeof emulator>>) {
   return e.store.list().map((r) => ({ identity: r.identity, user_properties: r.user_properties }));
-}
-
-/** Writes the input and the mapping into `dir` and runs the CLI against the emulator at `url`. */
-function importFile(dir: string, url: string, name: string, text: string, mapping: string) {
-  const input = write(dir, name, text);
-  const map = write(dir, "m.yaml", mapping);
-  return runCli([input, "--map", map, ...runFlags(dir, url, { rate: "1000/s" })]);
 }
 
 const sortById = <T extends { identity: { external_id?: string } }>(list: T[]) =>

@@ -95,7 +95,7 @@ describe("applyMapping", () => {
 
   test("reports every field's problem in one message; code and field are the first's", () => {
     const failure = failed(run(PROFILE, { ...ROW, 성별: "X", points: "12.5", mobile: "123" }));
-    expect(failure.code).toBe("INVALID_VALUE");
+    expect(failure.code).toBe("INVALID_IDENTITY");
     expect(failure.field).toBe("phone_no");
     expect(failure.message).toBe(
       [
@@ -107,7 +107,7 @@ describe("applyMapping", () => {
     expect(failure.errors).toEqual([
       {
         stage: "mapping",
-        code: "INVALID_VALUE",
+        code: "INVALID_IDENTITY",
         field: "phone_no",
         column: "mobile",
         value: "123",
@@ -255,7 +255,7 @@ describe("applyMapping", () => {
 
   test("an invalid phone number makes the row invalid, even with another identity", () => {
     expect(failed(run(PROFILE, { ...ROW, mobile: "010-12" }))).toMatchObject({
-      code: "INVALID_VALUE",
+      code: "INVALID_IDENTITY",
       field: "phone_no",
     });
   });

@@ -18,6 +18,17 @@ describe("readers", () => {
     expect(read({ a: ["x"] })).toBeUndefined();
   });
 
+  test("NDJSON: a number steps into an array, written a.0.b or a[0].b", () => {
+    const cells = { addresses: [{ city: "Seoul" }, { city: "Busan" }], tags: ["x", "y"] };
+    expect(jsonReader("addresses.1.city")(cells)).toBe("Busan");
+    expect(jsonReader("addresses[0].city")(cells)).toBe("Seoul");
+    expect(jsonReader("tags[1]")(cells)).toBe("y");
+    expect(jsonReader("tags.2")(cells)).toBeUndefined();
+    expect(jsonReader("tags.01")(cells)).toBeUndefined();
+    expect(jsonReader("tags.length")(cells)).toBeUndefined();
+    expect(jsonReader("m.0")({ m: { "0": "key zero" } })).toBe("key zero");
+  });
+
   test("never reads inherited properties", () => {
     expect(csvReader("constructor")({})).toBeUndefined();
     expect(jsonReader("a.toString")({ a: {} })).toBeUndefined();

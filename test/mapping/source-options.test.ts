@@ -54,11 +54,59 @@ properties:
     expect(result).toMatchObject({ ok: false, failure: { code: "NO_IDENTITY" } });
   });
 
-  test("a field's own list replaces the source's: N/A is an e-mail value there", () => {
+  test("a field's own list replaces the source's: N/A is a value there, refused as a marker", () => {
     const result = applyMapping(mapping, row({ id: "u2", email: "N/A", memo: "" }), "csv");
     expect(result).toMatchObject({
+      ok: false,
+      failure: {
+        stage: "mapping",
+        code: "INVALID_IDENTITY",
+        field: "email",
+        message:
+          'column "email": "N/A" is a "no value" marker, not an identifier (list it in empty_values to read it as absent)',
+      },
+    });
+  });
+});
+
+describe("identity values are checked (INVALID_IDENTITY)", () => {
+  const ids = load(`identity:
+  external_id: id
+  email: email
+  phone_no: phone
+  kakao_user_id: kakao
+properties:
+  memo: memo
+`);
+  const check = (cells: Record<string, string>) => applyMapping(ids, row(cells), "csv");
+
+  test.each([
+    [{ id: "NaN" }, "external_id", '"NaN" is a "no value" marker'],
+    [{ id: "u1", email: "kim.example.com" }, "email", '"kim.example.com" is not an e-mail address'],
+    [{ id: "u1", email: "kim@localhost" }, "email", '"kim@localhost" is not an e-mail address'],
+    [{ id: "u1", phone: "010-1234-5678" }, "phone_no", "expected 8 to 15 digits"],
+    [{ id: "u1", phone: "1234567" }, "phone_no", "expected 8 to 15 digits"],
+    [{ id: "u1", kakao: "undefined" }, "kakao_user_id", '"undefined" is a "no value" marker'],
+    [{ id: "-" }, "external_id", '"-" is a "no value" marker'],
+  ])("%o is refused, naming %s", (cells, field, message) => {
+    const result = check(cells);
+    expect(result).toMatchObject({ ok: false, failure: { code: "INVALID_IDENTITY", field } });
+    expect(result.ok || result.failure.message).toContain(message);
+  });
+
+  test("good values pass: addresses with + and IDN domains, 8–15 digits", () => {
+    expect(
+      check({ id: "u1", email: "kim+tag@한국.kr", phone: "821012345678", kakao: "k_1", memo: "" }),
+    ).toMatchObject({
       ok: true,
-      update: { identity: { external_id: "u2", email: "N/A" } },
+      update: {
+        identity: {
+          external_id: "u1",
+          email: "kim+tag@한국.kr",
+          phone_no: "821012345678",
+          kakao_user_id: "k_1",
+        },
+      },
     });
   });
 });

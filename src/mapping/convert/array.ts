@@ -1,6 +1,7 @@
+import type { ExactNumber } from "../../api/exact-number.js";
 import { EMPTY, type Empty, Invalid, show } from "./invalid.js";
 
-type ElementConverter = (value: unknown) => string | number | Invalid;
+type ElementConverter = (value: unknown) => string | number | ExactNumber | Invalid;
 type Step = (text: string) => string | Invalid;
 
 export interface ArrayCellOptions {
@@ -24,7 +25,7 @@ export function makeArrayConverter(
   const { element, transform, split } = options;
 
   const convertAll = (items: readonly unknown[], whole: unknown, fromText: boolean) => {
-    const out: (string | number)[] = [];
+    const out: (string | number | ExactNumber)[] = [];
     for (let i = 0; i < items.length; i++) {
       let item = items[i];
       if (typeof item === "string") {

@@ -1,5 +1,6 @@
 import type { CountryCode } from "libphonenumber-js";
 import type { PropertyType, PropertyValue } from "../../api/dfinery.js";
+import { ExactNumber } from "../../api/exact-number.js";
 import { makeArrayConverter } from "./array.js";
 import { toBoolean } from "./boolean.js";
 import { toDate } from "./date.js";
@@ -137,7 +138,10 @@ export function compileCell(spec: CellSpec, ctx: ConvertContext): CellConverter 
       text = trim ? raw.trim() : raw;
     } else if (raw === undefined || raw === null) {
       return ifEmpty;
-    } else if (textFirst && (typeof raw === "number" || typeof raw === "boolean")) {
+    } else if (
+      textFirst &&
+      (typeof raw === "number" || typeof raw === "boolean" || raw instanceof ExactNumber)
+    ) {
       text = String(raw);
     } else {
       return toType(raw);

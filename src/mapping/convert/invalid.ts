@@ -4,7 +4,7 @@
  * on failure, and `EMPTY` for a cell that has no value.
  */
 
-export type InvalidCode = "INVALID_VALUE" | "UNMAPPED_VALUE";
+export type InvalidCode = "INVALID_VALUE" | "UNMAPPED_VALUE" | "INVALID_IDENTITY";
 
 export class Invalid {
   constructor(
@@ -18,6 +18,8 @@ export class Invalid {
 export const EMPTY: unique symbol = Symbol("empty");
 export type Empty = typeof EMPTY;
 
+import { ExactNumber } from "../../api/exact-number.js";
+
 const MAX_SHOWN = 40;
 
 /** A value as it appears in a message: quoted, truncated when long. */
@@ -27,6 +29,7 @@ export function show(value: unknown): string {
     const more = value.length > MAX_SHOWN ? ` (${value.length} chars)` : "";
     return `${JSON.stringify(cut)}${more}`;
   }
+  if (value instanceof ExactNumber) return value.text;
   if (Array.isArray(value)) return "a list";
   if (value === null) return "null";
   if (typeof value === "object") return "an object";

@@ -1,4 +1,5 @@
 import { GENDER_VALUES } from "../../api/dfinery.js";
+import { ExactNumber } from "../../api/exact-number.js";
 import { Invalid, show } from "./invalid.js";
 
 /**
@@ -7,6 +8,7 @@ import { Invalid, show } from "./invalid.js";
  */
 export function toText(value: unknown): string | Invalid {
   if (typeof value === "string") return value;
+  if (value instanceof ExactNumber) return value.text; // a 64-bit id keeps its digits
   if (typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value)) {
     // JSON.parse has already rounded it: 12345678901234567890 arrives as …67000, a different id.
     return new Invalid(

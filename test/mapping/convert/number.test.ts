@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { ExactNumber } from "../../../src/api/exact-number.js";
 import { Invalid } from "../../../src/mapping/convert/invalid.js";
 import { parseDouble, parseLong, toDouble, toLong } from "../../../src/mapping/convert/number.js";
 
@@ -43,11 +44,26 @@ describe("Long", () => {
     expect(parseLong("999,000")).toBe(999000);
   });
 
-  test("rejects a value beyond ±2^53 (not a safe integer)", () => {
+  test("keeps an integer beyond ±2^53 exactly (a 64-bit Long); rejects one beyond 64 bits", () => {
     expect(parseLong("9007199254740991")).toBe(9007199254740991);
-    const out = parseLong("9,007,199,254,740,992");
+    expect(parseLong("9,007,199,254,740,993")).toEqual(new ExactNumber("9007199254740993"));
+    expect(parseLong("-09223372036854775808")).toEqual(new ExactNumber("-9223372036854775808"));
+    const out = parseLong("9223372036854775808");
     expect(out).toBeInstanceOf(Invalid);
-    expect((out as Invalid).detail).toContain("beyond the exact range");
+    expect((out as Invalid).detail).toBe(
+      '"9223372036854775808" is beyond the range of a Long (±9,223,372,036,854,775,807)',
+    );
+  });
+
+  test("an exact JSON number: a Long keeps its digits, a Double is rounded as any, a fraction is no Long", () => {
+    expect(toLong(new ExactNumber("12345678901234567890"))).toBeInstanceOf(Invalid);
+    expect(toLong(new ExactNumber("1234567890123456789"))).toEqual(
+      new ExactNumber("1234567890123456789"),
+    );
+    expect(toDouble(new ExactNumber("0.12345678901234567890"))).toBe(0.12345678901234568);
+    expect((toLong(new ExactNumber("1.00000000000000000001")) as Invalid).detail).toBe(
+      "1.00000000000000000001 is not a Long (expected an integer such as 42, -5 or 1,555,144)",
+    );
   });
 
   test("takes an integer JSON number as is, rejects a fraction or a boolean", () => {

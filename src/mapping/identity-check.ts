@@ -1,0 +1,66 @@
+/**
+ * Identity values are checked, not just present: an identifier DFINERY merges profiles on must be
+ * a real one. A bad value dead-letters its row (INVALID_IDENTITY), never goes out; a user who means
+ * "no identifier" says so with `empty_values`.
+ */
+import type { IdentityField } from "../api/dfinery.js";
+import type { CellConverter } from "./convert/cell.js";
+import { Invalid, show } from "./convert/invalid.js";
+import type { Transform } from "./types.js";
+
+/**
+ * An address as WHATWG's `input type=email` defines it, with letters of any script in the domain
+ * (한국.kr), and a dot in the domain: DFINERY delivers mail, so `user@localhost` is not one.
+ */
+const EMAIL =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?)+$/u;
+
+/** Digits only, 8 to 15 of them (E.164's length without the +). */
+const PHONE_DIGITS = /^\d{8,15}$/;
+
+/** What exports write for "no value", which must never become a shared identifier. */
+const MARKERS: ReadonlySet<string> = new Set([
+  "null",
+  "undefined",
+  "nan",
+  "none",
+  "nil",
+  "n/a",
+  "#n/a",
+  "-",
+  "--",
+  "\\n",
+]);
+
+/** Why `value` cannot be the identifier `field`, or undefined when it can. */
+export function identityProblem(
+  field: IdentityField,
+  value: string,
+  transforms: readonly Transform[],
+): string | undefined {
+  if (MARKERS.has(value.toLowerCase())) {
+    return `${show(value)} is a "no value" marker, not an identifier (list it in empty_values to read it as absent)`;
+  }
+  if (field === "email" && !EMAIL.test(value)) {
+    return `${show(value)} is not an e-mail address`;
+  }
+  if (field === "phone_no" && !transforms.includes("phone") && !PHONE_DIGITS.test(value)) {
+    return `${show(value)} is not a phone number: expected 8 to 15 digits (or add transform: [phone])`;
+  }
+  return undefined;
+}
+
+/** An identity field's converter, whose every value is checked (and whose failures are named so). */
+export function checkedIdentity(
+  convert: CellConverter,
+  field: IdentityField,
+  transforms: readonly Transform[],
+): CellConverter {
+  return (raw) => {
+    const value = convert(raw);
+    if (value instanceof Invalid) return new Invalid(value.detail, "INVALID_IDENTITY");
+    if (typeof value !== "string") return value;
+    const problem = identityProblem(field, value, transforms);
+    return problem === undefined ? value : new Invalid(problem, "INVALID_IDENTITY");
+  };
+}

@@ -1,0 +1,64 @@
+import { describe, expect, test } from "vitest";
+import { ExactNumber, isInt64, parseJson, stringifyExactly } from "../../src/api/exact-number.js";
+
+describe("parseJson", () => {
+  test("keeps numbers a double would round or overflow, as written", () => {
+    expect(
+      parseJson('{"id":12345678901234567890,"n":42,"d":0.12345678901234567890,"big":1e400}'),
+    ).toEqual({
+      id: new ExactNumber("12345678901234567890"),
+      n: 42,
+      d: new ExactNumber("0.12345678901234567890"),
+      big: new ExactNumber("1e400"),
+    });
+  });
+
+  test("a number a double holds stays a number, also on the lossless path", () => {
+    expect(parseJson('{"a":1234567890123456,"b":[9007199254740993]}')).toEqual({
+      a: 1234567890123456,
+      b: [new ExactNumber("9007199254740993")],
+    });
+    expect(parseJson('{"a":"12345678901234567890 in a string","b":1.5}')).toEqual({
+      a: "12345678901234567890 in a string",
+      b: 1.5,
+    });
+  });
+
+  test("bad JSON still throws a SyntaxError, on either path", () => {
+    expect(() => parseJson("{")).toThrow(SyntaxError);
+    expect(() => parseJson('{"id":12345678901234567890,}')).toThrow(SyntaxError);
+  });
+});
+
+describe("stringifyExactly", () => {
+  test("writes an ExactNumber as the bare number, in objects and arrays", () => {
+    const body = {
+      identity: { external_id: "12345678901234567890" },
+      user_properties: {
+        id: new ExactNumber("-9223372036854775808"),
+        ids: [1, new ExactNumber("9007199254740993")],
+      },
+    };
+    expect(stringifyExactly(body)).toBe(
+      '{"identity":{"external_id":"12345678901234567890"},"user_properties":{"id":-9223372036854775808,"ids":[1,9007199254740993]}}',
+    );
+  });
+
+  test("JSON.stringify writes one as a string of its digits (dead letters)", () => {
+    expect(JSON.stringify({ id: new ExactNumber("12345678901234567890") })).toBe(
+      '{"id":"12345678901234567890"}',
+    );
+  });
+
+  test("a body without one is JSON.stringify's text, strings holding NUL included", () => {
+    const body = { a: "\u0000exact:12", b: [1, "x"] };
+    expect(stringifyExactly(body)).toBe(JSON.stringify(body));
+  });
+});
+
+test("isInt64 takes 64-bit signed integers only", () => {
+  expect(isInt64("9223372036854775807")).toBe(true);
+  expect(isInt64("-9223372036854775808")).toBe(true);
+  expect(isInt64("9223372036854775808")).toBe(false);
+  expect(isInt64("1.0")).toBe(false);
+});

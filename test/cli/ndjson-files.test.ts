@@ -1,0 +1,141 @@
+/**
+ * NDJSON as backends export it: 64-bit ids, nested arrays, numbers beyond a double. The payloads
+ * the emulator received and the dead letters are asserted exactly; the emulator reads bodies
+ * losslessly (as DFINERY does), so a Long it stores as an ExactNumber was sent with its digits.
+ */
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ExactNumber } from "../../src/api/exact-number.js";
+import {
+  emulatorPerTest,
+  importFile,
+  readJson,
+  readNdjson,
+  runCli,
+  tempDir,
+  write,
+} from "./helpers.js";
+
+const emulator = emulatorPerTest();
+
+const FIRST_ID = 9007199254740993n; // 2^53 + 1: JSON.parse would read …992
+
+/** 20 users; user 7 has no addresses, user 13 an account number beyond 64 bits. */
+function usersNdjson(): string {
+  const lines: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const id = FIRST_ID + BigInt(i);
+    const account = i === 13 ? "99999999999999999999" : String(1234567890123456789n + BigInt(i));
+    const addresses = i === 7 ? "[]" : `[{"city":"Seoul ${i}"},{"city":"Busan"}]`;
+    lines.push(
+      `{"id":${id},"profile":{"addresses":${addresses},"account":${account},"score":${i}.5}}`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+const MAPPING = `source:
+  format: ndjson
+identity:
+  external_id: id
+properties:
+  city: "profile.addresses[0].city"
+  second_city: profile.addresses.1.city
+  account_no: { column: profile.account, type: Long }
+  score: { column: profile.score, type: Double }
+`;
+
+describe("NDJSON with 64-bit ids, array paths and big numbers", () => {
+  it("sends ids and Longs beyond 2^53 with their exact digits; a dead letter shows the value as written", async () => {
+    const e = await emulator({
+      catalog: { city: "String", second_city: "String", account_no: "Long", score: "Double" },
+    });
+    const dir = tempDir();
+    const result = await importFile(dir, e.url, "users.ndjson", usersNdjson(), MAPPING);
+    expect(result.code).toBe(1);
+    const sent = e.store
+      .list()
+      .map((r) => ({ identity: r.identity, user_properties: r.user_properties }));
+    const expected = [];
+    for (let i = 0; i < 20; i++) {
+      if (i === 13) continue;
+      expected.push({
+        identity: { external_id: String(FIRST_ID + BigInt(i)) },
+        user_properties: {
+          ...(i === 7 ? {} : { city: `Seoul ${i}`, second_city: "Busan" }),
+          account_no: new ExactNumber(String(1234567890123456789n + BigInt(i))),
+          score: i + 0.5,
+        },
+      });
+    }
+    const byId = (
+      a: { identity: { external_id?: string } },
+      b: { identity: { external_id?: string } },
+    ) => (a.identity.external_id ?? "").localeCompare(b.identity.external_id ?? "");
+    expect(sent.sort(byId)).toEqual(expected.sort(byId));
+    const dead = readNdjson(join(dir, "dl.ndjson"));
+    expect(dead).toEqual([
+      expect.objectContaining({
+        line: 14,
+        row: {
+          id: "9007199254741006",
+          profile: {
+            addresses: [{ city: "Seoul 13" }, { city: "Busan" }],
+            account: "99999999999999999999",
+            score: 13.5,
+          },
+        },
+        error: {
+          stage: "mapping",
+          code: "INVALID_VALUE",
+          field: "account_no",
+          message:
+            'column "profile.account": 99999999999999999999 is beyond the range of a Long (±9,223,372,036,854,775,807)',
+        },
+      }),
+    ]);
+  });
+
+  it("refuses a path no record has, before any request, with a did-you-mean (exit 2)", async () => {
+    const e = await emulator();
+    const dir = tempDir();
+    const mapping = MAPPING.replace("profile.addresses.1.city", "profile.adresses.1.city");
+    const result = await importFile(dir, e.url, "users.ndjson", usersNdjson(), mapping);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `the mapping reads a path that none of the first 20 records has:\n  "profile.adresses.1.city" (properties.second_city); did you mean "profile.addresses.1.city"?`,
+    );
+    expect(e.store.stats().requests).toBe(0);
+  });
+
+  it("--dry-run reports in how many rows each mapped path was present", async () => {
+    const dir = tempDir();
+    const input = write(dir, "users.ndjson", usersNdjson());
+    const map = write(dir, "m.yaml", MAPPING);
+    const report = join(dir, "report.json");
+    const result = await runCli([
+      input,
+      "--map",
+      map,
+      "--dry-run",
+      "--dead-letter",
+      join(dir, "dl.ndjson"),
+      "--report",
+      report,
+    ]);
+    expect(result.code).toBe(1); // the account beyond 64 bits
+    expect(readJson(report).paths).toEqual({
+      records: 20,
+      present: {
+        id: 20,
+        "profile.addresses[0].city": 19,
+        "profile.addresses.1.city": 19,
+        "profile.account": 20,
+        "profile.score": 20,
+      },
+    });
+    expect(result.stdout).toContain(
+      "paths present, in rows of 20: id 20, profile.addresses[0].city 19, profile.addresses.1.city 19, profile.account 20, profile.score 20",
+    );
+  });
+});
