@@ -179,7 +179,8 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): P
     throw new UsageError(`--log-level expects one of ${LEVELS.join(", ")}; got "${logLevel}"`);
   }
   const endpoint = values.endpoint ?? env.DFINERY_ENDPOINT ?? DEFAULT_ENDPOINT;
-  if (!/^https?:\/\/[^/]/.test(endpoint)) {
+  if (!/^https?:\/\/[^/]/.test(endpoint) || !URL.canParse(endpoint)) {
+    // URL.canParse: a port beyond 65535 or a bad host is a usage error, not a crash later on.
     throw new UsageError(`--endpoint expects an http(s) URL; got "${endpoint}"`);
   }
   const delimiter =

@@ -3,7 +3,7 @@ import { basename } from "node:path";
 import pino, { type Logger } from "pino";
 import { DEFAULT_BREAKER } from "../delivery/breaker.js";
 import { waitNotice } from "../delivery/wait-notice.js";
-import { errnoOf, ImporterError, UsageError } from "../errors.js";
+import { errnoOf, ImporterError, OutputError, UsageError } from "../errors.js";
 import { initCommand } from "../init/cli.js";
 import { loadMapping } from "../mapping/load.js";
 import { type ImportOptions, ImportRun } from "../run/import.js";
@@ -35,6 +35,8 @@ export interface CliIo {
 /** The CLI's io once its output is redacted, with the secrets to redact. */
 interface Io extends CliIo {
   readonly secrets: Redactor;
+  /** Aborted with an OutputError when the log cannot be written: the run stops for it. */
+  readonly outputFailure: AbortController;
 }
 
 export const EXIT = {
@@ -57,6 +59,7 @@ export async function main(argv: readonly string[], cliIo: CliIo): Promise<numbe
     stdout: secrets.stream(cliIo.stdout),
     stderr: secrets.stream(cliIo.stderr),
     secrets,
+    outputFailure: new AbortController(),
   };
   if (argv[0] === "init") {
     try {
@@ -100,7 +103,7 @@ async function runLogged(options: CliOptions, io: Io): Promise<number> {
   let logger: Logger;
   try {
     checkPaths(options);
-    logger = openLogger(options, io.secrets);
+    logger = openLogger(options, io);
   } catch (error) {
     return reportError(error, io);
   }
@@ -140,7 +143,7 @@ function deadLetterPathOf(options: CliOptions): string {
 }
 
 /** JSON logs to stderr, or appended to --log (mode 0600 when created, never through a link). */
-function openLogger(options: CliOptions, secrets: Redactor): Logger {
+function openLogger(options: CliOptions, io: Io): Logger {
   let dest = 2;
   if (options.log !== undefined) {
     try {
@@ -151,6 +154,18 @@ function openLogger(options: CliOptions, secrets: Redactor): Logger {
       throw new UsageError(`cannot write the log file ${options.log} (${errnoOf(error)})`);
     }
   }
+  const destination = pino.destination({ dest, sync: true });
+  // A log that cannot be written (a full disk) stops the run cleanly, once, instead of crashing it.
+  destination.on("error", (error: unknown) => {
+    const failure = io.outputFailure;
+    if (failure.signal.aborted) return;
+    const problem = new OutputError(
+      options.log ?? "stderr",
+      `cannot write the log (${errnoOf(error)})`,
+    );
+    io.stderr.write(`import-profiles: ${problem.message}\n`);
+    failure.abort(problem);
+  });
   return pino(
     {
       // --quiet promises silence on success: without --log there is nowhere quiet to log to.
@@ -162,7 +177,7 @@ function openLogger(options: CliOptions, secrets: Redactor): Logger {
         censor: "[REDACTED]",
       },
     },
-    secrets.stream(pino.destination({ dest, sync: true })),
+    io.secrets.stream(destination),
   );
 }
 
@@ -290,6 +305,7 @@ async function execute(
   const interrupt = new AbortController();
   const runner = new ImportRun(importOptions, {
     interrupt: interrupt.signal,
+    outputFailure: io.outputFailure.signal,
     onSample: (body) => io.stdout.write(`${JSON.stringify(body)}\n`),
     ...(io.stdin === undefined ? {} : { stdin: io.stdin }),
     ...(session === undefined ? {} : { state: session.link, carried: session.carried }),
@@ -341,7 +357,7 @@ async function execute(
       stoppedBy: report.stoppedBy ?? { reason: "interrupt", message: "forced exit" },
     });
     session?.close(); // the run stays resumable
-    logger.flush();
+    flushLog(logger);
     (io.exit ?? process.exit)(code === EXIT.ok ? EXIT.interrupted : code);
   };
   const onSignal = () => {
@@ -369,9 +385,18 @@ async function execute(
       logger.warn({ stoppedBy: stop }, stop.message);
       io.stderr.write(`import-profiles: ${stop.message}\n`);
     }
-    session?.end(io.secrets.value(report), exitCode(report, options.strict)); // recorded first: the run's end must not depend on the report file
+    // Recorded first: the run's end must not depend on the report file. A state file that cannot
+    // record it (a full disk) is said, and the summary and report are still written.
+    let stateFailed = false;
+    try {
+      session?.end(io.secrets.value(report), exitCode(report, options.strict));
+    } catch (error) {
+      if (!(error instanceof ImporterError)) throw error;
+      io.stderr.write(`import-profiles: ${error.message}\n`);
+      stateFailed = true;
+    }
     const code = finish(report);
-    return code;
+    return stateFailed && (code === EXIT.ok || code === EXIT.rowsFailed) ? EXIT.usage : code;
   } finally {
     progress?.stop();
     clearTimeout(graceTimer);

@@ -3,13 +3,14 @@
  * reported at once in one ConfigError, each with its dotted path and its line in the file.
  */
 import { readFile } from "node:fs/promises";
-import { LineCounter, parseDocument } from "yaml";
+import { type Document, LineCounter, parseDocument } from "yaml";
 import { ConfigError, type ConfigIssue, errnoOf } from "../errors.js";
 import { lineOf } from "./locate.js";
 import { normalizeMapping } from "./normalize.js";
 import { checkValuesKeyNodes } from "./rules.js";
 import { MappingSchema, salvage } from "./schema.js";
 import type { Mapping, PathIssue } from "./types.js";
+import { duplicateKeys } from "./unique-keys.js";
 import { dropRequiredBehindTypos, fromZod } from "./zod-issues.js";
 
 export { checkColumns } from "./columns.js";
@@ -34,24 +35,42 @@ export async function loadMapping(file: string): Promise<Mapping> {
   return parseMapping(text, file);
 }
 
+/** At most this many aliases are expanded: a few nested aliases can expand to billions of nodes. */
+const MAX_ALIAS_COUNT = 100;
+
+/** The document as plain data; an alias bomb (a "billion laughs") is a ConfigError, not a crash. */
+function toData(doc: Document, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new ConfigError(file, [
+      {
+        path: "",
+        message: `its YAML aliases (*name) expand too much (more than ${MAX_ALIAS_COUNT} times): write the values out`,
+      },
+    ]);
+  }
+}
+
 /** Parses and validates a mapping; `file` names it in messages. Throws ConfigError. */
 export function parseMapping(text: string, file: string): Mapping {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      file,
-      doc.errors.map((e) => {
-        const line = e.linePos?.[0].line;
-        const message = (e.message.split("\n")[0] ?? e.message).replace(
-          / at line \d+, column \d+:?$/,
-          "",
-        );
-        return line === undefined ? { path: "", message } : { path: "", line, message };
-      }),
+  // Duplicate keys are found by duplicateKeys (linear), not by the library (quadratic).
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: false });
+  const syntax = doc.errors.map((e): ConfigIssue => {
+    const line = e.linePos?.[0].line;
+    const message = (e.message.split("\n")[0] ?? e.message).replace(
+      / at line \d+, column \d+:?$/,
+      "",
     );
+    return line === undefined ? { path: "", message } : { path: "", line, message };
+  });
+  const duplicates = syntax.length > 0 ? [] : duplicateKeys(doc, lineCounter);
+  if (syntax.length > 0 || duplicates.length > 0) {
+    throw new ConfigError(file, [...syntax, ...duplicates]);
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  const data = toData(doc, file);
   if (data === null || data === undefined) {
     throw new ConfigError(file, [
       { path: "", message: "the mapping is empty: it needs identity: and properties:" },

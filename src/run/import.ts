@@ -66,6 +66,8 @@ export interface CarriedCounts {
 export interface ImportDeps {
   /** Aborted on Ctrl-C / SIGTERM: stop reading, let requests in flight finish. */
   readonly interrupt?: AbortSignal;
+  /** Aborted with an ImporterError when an output outside the run fails (the log): stop for it. */
+  readonly outputFailure?: AbortSignal;
   readonly onSample?: (body: ProfileUpdate & { request_datetime: string }) => void;
   readonly stdin?: NodeJS.ReadableStream;
   readonly now?: () => number;
@@ -150,6 +152,9 @@ export class ImportRun {
       () => this.#halt("interrupt", "interrupted: stopped reading, waited for requests in flight"),
       { once: true },
     );
+    const failure = deps.outputFailure;
+    if (failure?.aborted === true) this.#stopFor(failure.reason);
+    failure?.addEventListener("abort", () => this.#stopFor(failure.reason), { once: true });
   }
 
   #halt(reason: StopReason, message: string, extra: Partial<StoppedBy> = {}): void {

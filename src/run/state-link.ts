@@ -1,7 +1,7 @@
 import type { ProfileUpdate } from "../api/dfinery.js";
 import type { RowFailure } from "../errors.js";
 import type { RunHandle } from "../state/index.js";
-import { identityKey, propertiesHash } from "../state/index.js";
+import { identityKey, propertiesHash, stateFileError } from "../state/index.js";
 
 /** What the diff found for a row about to be sent. */
 export type Diff =
@@ -39,6 +39,8 @@ export const NO_STATE: RunState = {
 };
 
 export interface HashSource {
+  /** The state file, for messages. */
+  readonly path: string;
   lastHash(key: string): string | undefined;
   noteFailure(runId: number, row: unknown, error: string): boolean;
 }
@@ -57,36 +59,55 @@ export class StateLink implements RunState {
   ) {}
 
   skip(line: number): boolean {
-    return this.handle?.noteRead(line) ?? false;
+    return this.#guard(() => this.handle?.noteRead(line) ?? false);
   }
 
   diff(update: ProfileUpdate): Diff {
     const key = identityKey(update.identity, this.key);
     const hash = propertiesHash(update.user_properties, this.key);
-    if (!this.full && this.store.lastHash(key) === hash) return { unchanged: true };
+    if (!this.full && this.#guard(() => this.store.lastHash(key)) === hash) {
+      return { unchanged: true };
+    }
     return { unchanged: false, key, hash };
   }
 
   accepted(line: number, diff: Diff): void {
     if (diff.unchanged) throw new Error("an unchanged row cannot be accepted");
-    this.handle?.complete(line, {
-      kind: "accepted",
-      identityKey: diff.key,
-      propertiesHash: diff.hash,
-    });
+    this.#guard(() =>
+      this.handle?.complete(line, {
+        kind: "accepted",
+        identityKey: diff.key,
+        propertiesHash: diff.hash,
+      }),
+    );
   }
 
   deadLettered(line: number): void {
-    this.handle?.complete(line, { kind: "dead-lettered" });
+    this.#guard(() => this.handle?.complete(line, { kind: "dead-lettered" }));
   }
 
   unchanged(line: number): void {
-    this.handle?.complete(line, { kind: "unchanged" });
+    this.#guard(() => this.handle?.complete(line, { kind: "unchanged" }));
   }
 
   stillFailing(row: unknown, failure: RowFailure): boolean {
     if (this.handle === null) return false; // a dry run records nothing
     const error = `${failure.stage}:${failure.code}:${failure.field ?? ""}`;
-    return this.store.noteFailure(this.handle.runId, row, error);
+    const runId = this.handle.runId;
+    try {
+      return this.#guard(() => this.store.noteFailure(runId, row, error));
+    } catch (problem) {
+      if (problem instanceof RangeError) return false; // a row nested too deeply to hash: news
+      throw problem;
+    }
+  }
+
+  /** A state file that fails under the run (locked, damaged, a full disk) stops it cleanly, named. */
+  #guard<T>(call: () => T): T {
+    try {
+      return call();
+    } catch (error) {
+      throw stateFileError(this.store.path, error, "E_OUTPUT");
+    }
   }
 }

@@ -7,6 +7,7 @@ import {
   type KeyBinding,
   loadStateKey,
   StateStore,
+  stateFileError,
 } from "../state/index.js";
 import type { CarriedCounts } from "./import.js";
 import { StateLink } from "./state-link.js";
@@ -47,6 +48,14 @@ export async function openStateSession(
   options: StateSessionOptions,
   logger: Logger,
 ): Promise<StateSession> {
+  try {
+    return await openSession(options, logger);
+  } catch (error) {
+    throw stateFileError(options.path, error, "E_USAGE");
+  }
+}
+
+async function openSession(options: StateSessionOptions, logger: Logger): Promise<StateSession> {
   const store = StateStore.open(options.path);
   let key: Buffer;
   let notices: string[];
@@ -58,7 +67,7 @@ export async function openStateSession(
     notices = bindingNotices(binding, options.path);
     for (const notice of notices) logger.warn({ state: options.path }, notice);
   } catch (error) {
-    store.close();
+    closeQuietly(store);
     throw error;
   }
   if (options.dryRun) {
@@ -97,15 +106,32 @@ export async function openStateSession(
       notices,
       end(report, exitCode) {
         const end = { report, exitCode };
-        if (report.stoppedBy === null) store.finishRun(handle.runId, end);
-        else store.suspendRun(handle.runId, end);
-        store.close();
+        try {
+          if (report.stoppedBy === null) store.finishRun(handle.runId, end);
+          else store.suspendRun(handle.runId, end);
+          store.close();
+        } catch (error) {
+          closeQuietly(store);
+          throw stateFileError(options.path, error, "E_OUTPUT");
+        }
       },
-      close: () => store.close(),
+      close: () => closeQuietly(store),
     };
   } catch (error) {
-    store.close();
+    closeQuietly(store);
     throw error;
+  }
+}
+
+/**
+ * Closes after a failure of the file itself: what cannot be written now was not committed, and a
+ * resumed run sends those rows again.
+ */
+function closeQuietly(store: StateStore): void {
+  try {
+    store.close();
+  } catch {
+    // the failure that brought us here has been reported
   }
 }
 

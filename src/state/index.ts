@@ -7,5 +7,6 @@ export { type LockInfo, StateLockedError } from "./lock.js";
 export type { RunRequest } from "./resume.js";
 export type { Outcome, RunHandle } from "./run-handle.js";
 export type { RunCounts, RunStatus, RunSummary } from "./runs.js";
+export { stateFileError } from "./sqlite-error.js";
 export { formatStatus, type StatusSource } from "./status.js";
 export { KEEP_RUNS, type RunEnd, StateStore, type StateStoreOptions } from "./store.js";

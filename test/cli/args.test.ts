@@ -41,3 +41,17 @@ describe("the first-night flags", () => {
     expect(() => options(["--canary=-1"])).toThrow(/--canary expects a whole number/);
   });
 });
+
+describe("parseCliArgs --endpoint", () => {
+  it("refuses a URL with a port beyond 65535 as a usage error", () => {
+    expect(() => parseCliArgs(["in.csv", "--endpoint", "http://127.0.0.1:99999"], {})).toThrow(
+      expect.objectContaining({
+        code: "E_USAGE",
+        message: '--endpoint expects an http(s) URL; got "http://127.0.0.1:99999"',
+      }),
+    );
+    expect(() =>
+      parseCliArgs(["in.csv", "--endpoint", "http://127.0.0.1:65535"], {}),
+    ).not.toThrow();
+  });
+});

@@ -1,0 +1,56 @@
+import { openSync, readFileSync, statSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import {
+  emulatorPerTest,
+  runCli,
+  runFlags,
+  tempDir,
+  USERS_MAPPING,
+  usersCsv,
+  write,
+} from "./helpers.js";
+
+const emulator = emulatorPerTest();
+
+async function setup() {
+  const e = await emulator();
+  const dir = tempDir();
+  const input = write(dir, "users.csv", usersCsv(300));
+  const map = write(dir, "m.yaml", USERS_MAPPING);
+  const argv = [input, "--map", map, ...runFlags(dir, e.url, { rate: "10000/s", state: true })];
+  return { dir, argv, state: join(dir, "state.db") };
+}
+
+describe("a state file another program holds or that is damaged", () => {
+  it("locked by another SQLite client: exit 2, named, no stack trace", async () => {
+    const { argv, state } = await setup();
+    expect((await runCli(argv)).code).toBe(0);
+    const other = new Database(state);
+    other.exec("BEGIN EXCLUSIVE");
+    other.prepare("SELECT count(*) FROM runs").get();
+    try {
+      const result = await runCli(argv);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`state file ${state} is locked by another program`);
+      expect(result.stderr).not.toMatch(/internal error/);
+    } finally {
+      other.exec("ROLLBACK");
+      other.close();
+    }
+  }, 20_000);
+
+  it("damaged in its data pages: exit 2, named, no stack trace", async () => {
+    const { argv, state } = await setup();
+    expect((await runCli(argv)).code).toBe(0);
+    const pageSize = readFileSync(state).readUInt16BE(16);
+    const fd = openSync(state, "r+");
+    const garbage = Buffer.alloc(statSync(state).size - pageSize, 0xa5);
+    writeSync(fd, garbage, 0, garbage.length, pageSize); // every page but the first
+    const result = await runCli(argv);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`state file ${state} is damaged`);
+    expect(result.stderr).not.toMatch(/internal error/);
+  });
+});
