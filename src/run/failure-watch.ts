@@ -77,21 +77,24 @@ export class FailureWatch {
   async stopMessage(
     send: (update: ProfileUpdate) => Promise<AttemptResult>,
     log: ProbeLog,
-  ): Promise<string | undefined> {
+  ): Promise<{ readonly message: string; readonly property?: string } | undefined> {
     if (this.#trip === undefined) return undefined;
     const { trip, row } = this.#trip;
     const advice =
       "; fix the mapping or the console, then run again (with --state, --resume continues; " +
       "--max-error-rate 1 turns the breaker off)";
     if (row.code !== RESULT_CODES.VALIDATION_FAILURE) {
-      return `${FailureWatch.tripMessage(trip)}; the API's message: "${row.message}"${advice}`;
+      return {
+        message: `${FailureWatch.tripMessage(trip)}; the API's message: "${row.message}"${advice}`,
+      };
     }
     const diagnosis = await findRefusedProperty(row, async (update) => {
       const result = await send(update);
       log(Object.keys(update.user_properties), codeOf(result));
       return result;
     });
-    return `${FailureWatch.tripMessage(trip)}; ${this.#explain(diagnosis, row)}${advice}`;
+    const message = `${FailureWatch.tripMessage(trip)}; ${this.#explain(diagnosis, row)}${advice}`;
+    return diagnosis.kind === "property" ? { message, property: diagnosis.property } : { message };
   }
 
   #explain(diagnosis: Diagnosis, row: RefusedRow): string {

@@ -230,8 +230,8 @@ export class ImportRun {
     const send = (update: ProfileUpdate) =>
       deps.sender.send({ ...update, request_datetime: new Date(this.#now()).toISOString() });
     try {
-      const message = await this.#watch.stopMessage(send, this.#deps.onProbe ?? (() => {}));
-      if (message !== undefined) this.#stoppedBy = { ...stopped, message };
+      const stop = await this.#watch.stopMessage(send, this.#deps.onProbe ?? (() => {}));
+      if (stop !== undefined) this.#stoppedBy = { ...stopped, ...stop };
     } catch (error) {
       this.#stopFor(error);
     }

@@ -26,6 +26,8 @@ export interface StoppedBy {
   /** `rate-limit`: when the quota resets, ISO-8601 UTC and local time with its offset. */
   readonly until?: string;
   readonly untilLocal?: string;
+  /** `breaker` on 40001: the property the API refuses, when one alone explains it. */
+  readonly property?: string;
 }
 
 /** The run summary. `rows = accepted + deadLettered + unchanged + notAttempted`, always. */

@@ -46,7 +46,7 @@ describe("the circuit breaker", () => {
     expect(result.code).toBe(3);
     expect(e.store.stats().requests).toBeLessThanOrEqual(64);
     const report = readJson(join(dir, "report.json"));
-    expect(report.stoppedBy.reason).toBe("breaker");
+    expect(report.stoppedBy).toMatchObject({ reason: "breaker", property: "vip_level" });
     expect(report.stoppedBy.message).toContain(
       'the API refuses property "vip_level" (is it registered in the console, as Long?)',
     );
