@@ -36,6 +36,10 @@ export const GENDER_WORDS: ReadonlyMap<string, string> = new Map([
   ["f", "Female"],
   ["male", "Male"],
   ["female", "Female"],
+  ["other", "Other"],
+  ["기타", "Other"],
+  ["nonbinary", "NonBinary"],
+  ["non-binary", "NonBinary"],
 ]);
 
 /** Header words → the consent property it may be (suggested only). */
