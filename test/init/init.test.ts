@@ -194,3 +194,21 @@ test("member ids are found by their shape when the header does not say", async (
   );
   expect(result.valid).toBe(30);
 });
+
+test("an Excel 'Unicode text' export: UTF-16LE with tabs, named .txt", async () => {
+  const dir = tempDir();
+  const input = join(dir, "members.txt");
+  const rows = Array.from(
+    { length: 20 },
+    (_, i) => `M${100 + i}\tuser${i}@example.kr\t2024. 5. ${i + 1}.`,
+  );
+  const text = `회원번호\t이메일\t가입일\n${rows.join("\n")}\n`;
+  writeFileSync(input, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]));
+  const result = await runInit({ input, out: join(dir, "m.yaml"), force: false });
+  expect(result.sample.format).toBe("tsv");
+  expect(result.sample.encoding).toBe("utf16le");
+  expect(result.draft).toContain(
+    '  TODO_column_3: { column: "가입일", type: Date, format: "yyyy. M. d." }',
+  );
+  expect(result.valid).toBe(20);
+});
