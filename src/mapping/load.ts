@@ -10,7 +10,7 @@ import { normalizeMapping } from "./normalize.js";
 import { checkValuesKeyNodes } from "./rules.js";
 import { MappingSchema, salvage } from "./schema.js";
 import type { Mapping, PathIssue } from "./types.js";
-import { duplicateKeys } from "./unique-keys.js";
+import { keyIssues } from "./yaml-keys.js";
 import { dropRequiredBehindTypos, fromZod } from "./zod-issues.js";
 
 export { checkColumns } from "./columns.js";
@@ -56,7 +56,7 @@ function toData(doc: Document, file: string): unknown {
 /** Parses and validates a mapping; `file` names it in messages. Throws ConfigError. */
 export function parseMapping(text: string, file: string): Mapping {
   const lineCounter = new LineCounter();
-  // Duplicate keys are found by duplicateKeys (linear), not by the library (quadratic).
+  // Duplicate keys are found by keyIssues (linear), not by the library (quadratic).
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: false });
   const syntax = doc.errors.map((e): ConfigIssue => {
     const line = e.linePos?.[0].line;
@@ -66,10 +66,8 @@ export function parseMapping(text: string, file: string): Mapping {
     );
     return line === undefined ? { path: "", message } : { path: "", line, message };
   });
-  const duplicates = syntax.length > 0 ? [] : duplicateKeys(doc, lineCounter);
-  if (syntax.length > 0 || duplicates.length > 0) {
-    throw new ConfigError(file, [...syntax, ...duplicates]);
-  }
+  const keys = syntax.length > 0 ? [] : keyIssues(doc, lineCounter);
+  if (syntax.length > 0 || keys.length > 0) throw new ConfigError(file, [...syntax, ...keys]);
   const data = toData(doc, file);
   if (data === null || data === undefined) {
     throw new ConfigError(file, [

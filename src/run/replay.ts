@@ -1,5 +1,7 @@
 import type { ProfileUpdate } from "../api/dfinery.js";
 import { IDENTITY_FIELDS } from "../api/dfinery.js";
+import { identityProblem, propertiesProblem } from "../emulator/body-rules.js";
+import { propertyRules } from "../emulator/catalog.js";
 import { type RowFailure, rowFailure } from "../errors.js";
 import type { SourceFormat } from "../source/types.js";
 
@@ -85,4 +87,20 @@ export function toReplayItem(
     format: cells.format as SourceFormat,
     payload: asPayload(cells.payload),
   };
+}
+
+/** The API's rules without a catalog: standard properties typed, other names open. */
+const API_RULES = propertyRules(undefined);
+
+/**
+ * Why a stored payload, sent again without --map, would be refused by the API (a dead-letter file
+ * edited by hand, or written by an older version): checked with the rules the emulator judges by
+ * (identity fields, standard property types, df_gender values, the 8 KB limit). Undefined if none.
+ */
+export function storedPayloadProblem(payload: ProfileUpdate): RowFailure | undefined {
+  const problem =
+    identityProblem(payload.identity) ?? propertiesProblem(payload.user_properties, API_RULES);
+  if (problem === undefined) return undefined;
+  const code = /bytes, over the/.test(problem) ? "TOO_LARGE" : "INVALID_VALUE";
+  return rowFailure("mapping", code, `the stored payload breaks the API's rules: ${problem}`);
 }

@@ -6,7 +6,7 @@ import { checkPaths, PATH_SAMPLE, type PathPresence } from "../mapping/paths.js"
 import type { Mapping } from "../mapping/types.js";
 import type { SourceFormat, SourceItem } from "../source/types.js";
 import { LineOrder } from "./line-order.js";
-import { isDeadLetterRecord, toReplayItem } from "./replay.js";
+import { isDeadLetterRecord, storedPayloadProblem, toReplayItem } from "./replay.js";
 
 /**
  * Dead-letter records are written as rows end: out of line order by at most the read-ahead window
@@ -116,7 +116,12 @@ function mapRow(
       ? { kind: "mapped", line, at, row: cells, format, update: mapped.update }
       : { kind: "failed", line, at, row: cells, format, failure: mapped.failure };
   }
-  if (stored !== null) return { kind: "mapped", line, at, row: cells, format, update: stored };
+  if (stored !== null) {
+    const problem = storedPayloadProblem(stored); // sent as it was: checked as the API would
+    if (problem !== undefined)
+      return { kind: "failed", line, at, row: cells, format, failure: problem };
+    return { kind: "mapped", line, at, row: cells, format, update: stored };
+  }
   const failure = replay
     ? rowFailure("input", "REPLAY_NO_PAYLOAD", "this row was never mapped: replay it with --map")
     : rowFailure("input", "REPLAY_RECORD", "without --map, the input must be a dead-letter file");

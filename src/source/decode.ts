@@ -43,6 +43,27 @@ const BOMS: readonly (readonly [Encoding, readonly number[]])[] = [
   ["utf16be", [0xfe, 0xff]],
 ];
 
+/** Bytes looked at to tell UTF-16 without a BOM from UTF-8. */
+const SNIFF_BYTES = 64;
+
+/**
+ * "utf16le" when the start of the input has 0 bytes at odd offsets only (the ASCII of UTF-16LE:
+ * `i\0d\0,\0`), "utf16be" at even offsets only; undefined otherwise (UTF-8 text holds no 0 byte).
+ */
+function bomlessUtf16(head: Buffer): "utf16le" | "utf16be" | undefined {
+  const pairs = Math.floor(head.length / 2);
+  if (pairs < 2) return undefined;
+  let evenZero = 0;
+  let oddZero = 0;
+  for (let i = 0; i < pairs * 2; i += 2) {
+    if (head[i] === 0) evenZero++;
+    if (head[i + 1] === 0) oddZero++;
+  }
+  if (oddZero >= 2 && evenZero === 0) return "utf16le";
+  if (evenZero >= 2 && oddZero === 0) return "utf16be";
+  return undefined;
+}
+
 /**
  * Bytes → text, chunk by chunk. The BOM is dropped. Every encoding is checked strictly: bytes it
  * cannot decode end the run with an InputError naming their line, never mojibake or U+FFFD.
@@ -53,8 +74,17 @@ export async function* decode(
   file: string,
 ): AsyncGenerator<string> {
   const asked = resolveEncoding(encodingName, file);
-  const { head, bytes: chunks } = await peek(bytes, 3);
+  const { head, bytes: chunks } = await peek(bytes, SNIFF_BYTES);
   const encoding = BOMS.find(([, bom]) => startsWith(head, bom))?.[0] ?? asked;
+  const utf16 = encoding === "utf8" ? bomlessUtf16(head) : undefined;
+  if (utf16 !== undefined) {
+    // NUL bytes are valid UTF-8: without this, the header would just "lack" every column.
+    throw new InputError(
+      file,
+      `looks like ${utf16 === "utf16le" ? "UTF-16LE" : "UTF-16BE"} without a byte order mark (every other byte is 0): pass --encoding ${utf16}`,
+      1,
+    );
+  }
   switch (encoding) {
     case "utf8":
       yield* decodeUtf8(chunks, file);

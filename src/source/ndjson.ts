@@ -1,14 +1,24 @@
 import { parseJson } from "../api/exact-number.js";
 import { rowFailure } from "../errors.js";
+import { MAX_RECORD_SIZE } from "./csv-parser.js";
 import type { SourceItem } from "./types.js";
+
+/** An NDJSON line longer than this (in characters) is a row error, not a string that fills memory. */
+export const MAX_LINE_LENGTH = MAX_RECORD_SIZE;
+/** How much of an overlong line its dead letter keeps, to recognise it by. */
+const KEPT = 1024;
 
 /**
  * NDJSON text (`\n` line breaks, see newlines.ts) → one item per non-blank line: a row for a JSON
  * object, an `invalid` item for anything else. Lines may be split over chunks and be long.
  */
-export async function* readNdjson(texts: AsyncIterable<string>): AsyncGenerator<SourceItem> {
+export async function* readNdjson(
+  texts: AsyncIterable<string>,
+  maxLineLength = MAX_LINE_LENGTH,
+): AsyncGenerator<SourceItem> {
   let line = 0;
   let partial = ""; // the start of a line whose end is in a later chunk
+  let overlong: string | undefined; // the kept start of a line past the bound, skipped to its end
   for await (const chunk of texts) {
     let start = 0;
     for (let end = chunk.indexOf("\n"); end !== -1; end = chunk.indexOf("\n", start)) {
@@ -16,15 +26,32 @@ export async function* readNdjson(texts: AsyncIterable<string>): AsyncGenerator<
       const text = partial === "" ? chunk.slice(start, end) : partial + chunk.slice(start, end);
       partial = "";
       start = end + 1;
-      const item = parseLine(text, line);
+      const kept = overlong ?? (text.length > maxLineLength ? text.slice(0, KEPT) : undefined);
+      overlong = undefined;
+      const item = kept === undefined ? parseLine(text, line) : tooLong(kept, line, maxLineLength);
       if (item !== undefined) yield item;
     }
+    if (overlong !== undefined) continue; // still inside the overlong line: drop what is read
     partial += chunk.slice(start);
+    if (partial.length > maxLineLength) {
+      overlong = partial.slice(0, KEPT);
+      partial = "";
+    }
   }
-  if (partial !== "") {
+  if (overlong !== undefined) yield tooLong(overlong, line + 1, maxLineLength);
+  else if (partial !== "") {
     const item = parseLine(partial, line + 1);
     if (item !== undefined) yield item;
   }
+}
+
+function tooLong(kept: string, line: number, max: number): SourceItem {
+  const failure = rowFailure(
+    "input",
+    "LINE_TOO_LONG",
+    `the line is longer than ${max} characters (only its first ${KEPT} are kept here)`,
+  );
+  return { kind: "invalid", line, raw: kept, failure };
 }
 
 /** The item for one line, or undefined for a blank line. */

@@ -60,3 +60,20 @@ describe("loading a hostile or huge mapping", () => {
     expect(large / small).toBeLessThan(16);
   }, 60_000);
 });
+
+describe("a key JavaScript reserves", () => {
+  test("__proto__ is refused with its line, as a property or in a values table", () => {
+    const asProperty = withProperties("  __proto__: { column: p, type: String }\n  b: b\n");
+    expect(issuesOf(asProperty)).toEqual([
+      {
+        path: "",
+        line: 4,
+        message: "the key __proto__ cannot be used (JavaScript reserves it): rename it",
+      },
+    ]);
+    const inValues = withProperties(
+      "  tier:\n    column: t\n    type: String\n    values: { __proto__: gold }\n",
+    );
+    expect(issuesOf(inValues)).toMatchObject([{ line: 7, message: /__proto__ cannot be used/ }]);
+  });
+});
