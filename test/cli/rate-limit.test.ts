@@ -123,7 +123,7 @@ describe("bounded, visible waits", () => {
     ]);
     expect(result.code).toBe(0);
     const waitLine =
-      /waiting 6 s for the rate limit, until (\S+) \(.* local\): the API answered that the rate limit is exceeded/;
+      /waiting [56] s for the rate limit, until (\S+) \(.* local\): the API answered that the rate limit is exceeded/;
     expect(result.stderr).toMatch(waitLine);
     const warn = readNdjson(join(dir, "log.ndjson")).find((l) => l.level === 40);
     expect(warn.msg).toMatch(waitLine);
