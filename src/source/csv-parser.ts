@@ -21,6 +21,18 @@ export interface CsvSkip {
 
 export type CsvParsed = CsvRecord | CsvSkip;
 
+/**
+ * Why a record grew past the bound: an open quote when it holds one; else no line break was
+ * found (a wrong format, delimiter or encoding, or a file of bare carriage returns).
+ */
+export function tooLongMessage(limit: string, text: string, quote: string | null): string {
+  const why =
+    quote !== null && text.includes(quote)
+      ? "a quote is probably unbalanced on this line"
+      : "it holds no line break where one was expected: check the format, delimiter and encoding";
+  return `a record starting here is longer than ${limit}; ${why}`;
+}
+
 /** The longest record read (in bytes); past it, a quote is almost surely unbalanced. */
 export const MAX_RECORD_SIZE = 8 * 1024 * 1024;
 
@@ -126,7 +138,11 @@ export class LineTaggingParser extends Parser {
     if (error.code === "CSV_MAX_RECORD_SIZE") {
       throw new InputError(
         this.file,
-        `a record starting here is longer than ${this.options.max_record_size} bytes; a quote is probably unbalanced on this line`,
+        tooLongMessage(
+          `${this.options.max_record_size} bytes`,
+          raw,
+          (this.#quote ?? this.options.quote)?.toString() ?? null,
+        ),
         line,
         { cause: error },
       );

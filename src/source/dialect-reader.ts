@@ -1,5 +1,5 @@
 import { InputError } from "../errors.js";
-import type { CsvParsed } from "./csv-parser.js";
+import { type CsvParsed, tooLongMessage } from "./csv-parser.js";
 import type { DialectRules } from "./dialect.js";
 
 const LF = 0x0a;
@@ -64,7 +64,7 @@ export class DialectTokenizer {
     if (!final && this.#rest.length > this.maxRecordSize) {
       throw new InputError(
         this.file,
-        `a record starting here is longer than ${this.maxRecordSize} characters; a quote is probably unbalanced on this line`,
+        tooLongMessage(`${this.maxRecordSize} characters`, this.#rest, this.rules.quote),
         this.#line,
       );
     }
