@@ -4,6 +4,8 @@
  *
  *   node dist/bench/dry-run-child.js dry-run <input.csv> <mapping.yaml>
  *   node dist/bench/dry-run-child.js csv-parse <input.csv>
+ *   node dist/bench/dry-run-child.js tsv-parse <input.tsv>     (headerless, 8 columns)
+ *   node dist/bench/dry-run-child.js json-lines <input.ndjson> (a bare JSON.parse line loop)
  */
 import { createReadStream, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -67,6 +69,35 @@ async function csvParse(input: string): Promise<ChildResult> {
   return { rows, ms: Math.round(performance.now() - started), maxRssMb: maxRssMb() };
 }
 
+/** Bare csv-parse over a headerless TSV of 8 columns, named as a mapping would name them. */
+async function tsvParse(input: string): Promise<ChildResult> {
+  const started = performance.now();
+  const columns = Array.from({ length: 8 }, (_, i) => `c${i}`);
+  let rows = 0;
+  for await (const _record of createReadStream(input).pipe(parse({ delimiter: "\t", columns }))) {
+    rows++;
+  }
+  return { rows, ms: Math.round(performance.now() - started), maxRssMb: maxRssMb() };
+}
+
+/** The least an NDJSON reader does: split the text into lines and JSON.parse each. */
+async function jsonLines(input: string): Promise<ChildResult> {
+  const started = performance.now();
+  let rows = 0;
+  let rest = "";
+  for await (const chunk of createReadStream(input, { encoding: "utf8" })) {
+    const text = rest + (chunk as string);
+    let start = 0;
+    for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", start)) {
+      if (end > start && JSON.parse(text.slice(start, end)) !== null) rows++;
+      start = end + 1;
+    }
+    rest = text.slice(start);
+  }
+  if (rest.trim() !== "" && JSON.parse(rest) !== null) rows++;
+  return { rows, ms: Math.round(performance.now() - started), maxRssMb: maxRssMb() };
+}
+
 /** `resourceUsage().maxRSS` is in KB. */
 function maxRssMb(): number {
   return Number((process.resourceUsage().maxRSS / 1024).toFixed(1));
@@ -80,6 +111,8 @@ if (input === undefined || (mode === "dry-run" && mapping === undefined)) {
 let result: ChildResult;
 if (mode === "dry-run") result = await dryRun(input, mapping as string);
 else if (mode === "csv-parse") result = await csvParse(input);
+else if (mode === "tsv-parse") result = await tsvParse(input);
+else if (mode === "json-lines") result = await jsonLines(input);
 else {
   process.stderr.write(`unknown mode ${mode}\n`);
   process.exit(2);

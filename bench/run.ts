@@ -6,7 +6,7 @@
  *   node dist/bench/run.js --quick                  # smaller sizes (100k rows) for a fast check
  *   node dist/bench/run.js --only dry-run,overhead  # a subset
  *
- * Sections: emulator, source, dry-run, overhead, pacing, adaptation, breaker, diff, resume.
+ * Sections: emulator, source, dry-run, dumps, overhead, pacing, adaptation, breaker, diff, resume.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import { benchBreakerSpent, benchBreakerTuning, rateRuleTrips } from "./breaker.js";
 import { benchAdaptation, benchOverhead, benchPacing } from "./delivery.js";
 import { benchDryRun, benchFiles } from "./dry-run.js";
+import { benchDumps } from "./dumps.js";
 import { benchEmulator } from "./emulator.js";
 import { benchSource } from "./source.js";
 import { benchDiff, benchResume } from "./state.js";
@@ -126,6 +127,39 @@ const SECTIONS: readonly Section[] = [
         target: "≤ 1.2 (the same for both sizes)",
         pass: r.rssGrowth <= 1.2,
       });
+      return { result: r, checks };
+    },
+  },
+  {
+    name: "dumps",
+    async run() {
+      const r = await benchDumps(sizes.large);
+      const checks: Check[] = [];
+      for (const [label, b, baseline] of [
+        ["MySQL TSV dump, dialect: mysql + empty_values", r.mysql, "bare csv-parse"],
+        ["NDJSON, a 64-bit id on every line (lossless)", r.ndjson, "bare JSON.parse line loop"],
+      ] as const) {
+        checks.push(
+          info(
+            `${label} (${n(b.rows)} rows, ${b.fileMb} MB): dry run rows/s`,
+            n(b.dryRun.rowsPerSecond),
+          ),
+          info(`${baseline} rows/s (same file, same bench run)`, n(b.baseline.rowsPerSecond)),
+          {
+            figure: `ratio to ${baseline}`,
+            value: b.ratio.toFixed(3),
+            target: "≥ 0.5",
+            pass: b.ratio >= 0.5,
+          },
+          {
+            figure: "dry run peak RSS",
+            value: `${b.dryRun.maxRssMb} MB`,
+            target: "< 150 MB",
+            pass: b.dryRun.maxRssMb < 150,
+          },
+          info("valid / dead-lettered", `${n(b.dryRun.valid)} / ${n(b.dryRun.deadLettered)}`),
+        );
+      }
       return { result: r, checks };
     },
   },

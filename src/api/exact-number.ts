@@ -23,14 +23,126 @@ export class ExactNumber {
 }
 
 /** Only a number written with 16 or more digits in a row, or a 3-digit exponent, can lose anything. */
-const MAY_LOSE = /\d{16}|[eE][+-]?\d{3}/;
+const MAY_LOSE_ALL = /\d{16}|[eE][+-]?\d{3}/g;
+
+/** A JSON number, whole. */
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/**
+ * Marks a number quoted by parseJson. Quotes put inside a string would leave the mark outside any
+ * string, which JSON.parse refuses.
+ */
+const NUMBER_MARK = "~exact~";
 
 /**
  * JSON.parse, except that numbers JSON.parse would round or overflow come back as ExactNumber.
- * The common line (no long digit run) takes the built-in parser; the rest lossless-json.
+ *
+ * The common line (no long digit run) is JSON.parse's. Otherwise each number token that a double
+ * cannot hold is quoted with a mark (`"~exact~12345678901234567890"`), JSON.parse reads the result
+ * and the marked strings become ExactNumbers. Where that cannot be sure (a digit run inside a
+ * string, which quoting breaks; a mark already in the data; text that is not a JSON number), the
+ * line is read by lossless-json instead. Either way nothing is rounded.
  */
 export function parseJson(text: string): unknown {
-  return MAY_LOSE.test(text) ? parse(text, null, exactNumber) : JSON.parse(text);
+  const quoted = quoteUnsafeNumbers(text);
+  if (quoted === undefined) return losslessParse(text);
+  if (quoted.marked === 0) return JSON.parse(text);
+  let value: unknown;
+  try {
+    value = JSON.parse(quoted.text);
+  } catch {
+    return losslessParse(text);
+  }
+  // The data itself may spell the mark (as is, or with \u escapes): then every string is looked at
+  // and any extra mark sends the line to lossless-json. Otherwise the walk stops at the last mark.
+  const whole = text.includes(NUMBER_MARK) || text.includes("\\u");
+  const found = { count: 0, stopAt: whole ? Number.POSITIVE_INFINITY : quoted.marked };
+  const revived = reviveMarks(value, found);
+  return found.count === quoted.marked ? revived : losslessParse(text);
+}
+
+/**
+ * The text with every unsafe number token outside strings quoted and marked (a digit run inside a
+ * string is text, left alone); undefined when a token is not a JSON number.
+ */
+function quoteUnsafeNumbers(text: string): { text: string; marked: number } | undefined {
+  let out = "";
+  let copied = 0;
+  let marked = 0;
+  let scanned = 0; // JSON string state is known up to here
+  let inString = false;
+  MAY_LOSE_ALL.lastIndex = 0;
+  for (let m = MAY_LOSE_ALL.exec(text); m !== null; m = MAY_LOSE_ALL.exec(text)) {
+    for (; scanned < m.index; scanned++) {
+      const code = text.charCodeAt(scanned);
+      if (inString && code === BACKSLASH) scanned++;
+      else if (code === QUOTE) inString = !inString;
+    }
+    let end = m.index + m[0].length;
+    while (end < text.length && isNumberChar(text.charCodeAt(end))) end++;
+    MAY_LOSE_ALL.lastIndex = end;
+    if (inString) continue;
+    let start = m.index;
+    while (start > copied && isNumberChar(text.charCodeAt(start - 1))) start--;
+    const token = text.slice(start, end);
+    if (!JSON_NUMBER.test(token)) return undefined;
+    if (isSafeNumber(token)) continue;
+    out += `${text.slice(copied, start)}"${NUMBER_MARK}${token}"`;
+    copied = end;
+    scanned = end;
+    marked++;
+  }
+  return { text: marked === 0 ? text : out + text.slice(copied), marked };
+}
+
+const BACKSLASH = 0x5c;
+const QUOTE = 0x22;
+
+function isNumberChar(code: number): boolean {
+  // 0-9 . + - e E
+  return (
+    (code >= 48 && code <= 57) ||
+    code === 46 ||
+    code === 43 ||
+    code === 45 ||
+    code === 101 ||
+    code === 69
+  );
+}
+
+function losslessParse(text: string): unknown {
+  return parse(text, null, exactNumber);
+}
+
+/** Marked strings → ExactNumber, in place; counts them. */
+function reviveMarks(value: unknown, found: { count: number; stopAt: number }): unknown {
+  if (typeof value === "string") {
+    if (!value.startsWith(NUMBER_MARK)) return value;
+    found.count++;
+    return new ExactNumber(value.slice(NUMBER_MARK.length));
+  }
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length && found.count < found.stopAt; i++) {
+      value[i] = reviveMarks(value[i], found);
+    }
+  } else {
+    const object = value as Record<string, unknown>;
+    for (const key in object) {
+      if (found.count >= found.stopAt) break;
+      const before = object[key];
+      const after = reviveMarks(before, found);
+      if (after === before) continue;
+      // JSON.parse makes "__proto__" an own key; plain assignment would set the prototype.
+      Object.defineProperty(object, key, {
+        value: after,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
+  return value;
 }
 
 function exactNumber(text: string): number | ExactNumber {

@@ -67,38 +67,53 @@ export async function* workItems(
     lastAt = replay === true ? lastAt + 1 : item.at;
     return replay === true ? { ...item, at: lastAt } : item;
   };
-  const items =
-    format === "ndjson" && mapping !== null ? checkedAhead(source, mapping, input) : source;
-  for await (const item of items) {
-    if (item.kind === "header") {
-      if (mapping !== null) checkColumns(mapping, item.columns, input);
-      continue;
-    }
-    if (item.kind === "invalid") {
-      const { line, raw, failure } = item;
-      yield stamp({ kind: "failed", line, at: line, row: raw, format, failure });
-      continue;
-    }
-    // A dead-letter file given as input is replayed: decided on its first row.
-    replay ??= format === "ndjson" && isDeadLetterRecord(item.cells);
-    if (!replay) {
-      if (mapping !== null && isBlank(item.cells, markers)) {
-        yield stamp({ kind: "blank", line: item.line, at: item.line });
+  const iterator = source[Symbol.asyncIterator]();
+  const held: SourceItem[] = [];
+  try {
+    // NDJSON: the first records are read ahead to check the mapping's paths (no extra stage after).
+    if (format === "ndjson" && mapping !== null)
+      held.push(...(await readAhead(iterator, mapping, input)));
+    for (;;) {
+      let item: SourceItem;
+      if (held.length > 0) {
+        item = held.shift() as SourceItem;
+      } else {
+        const next = await iterator.next();
+        if (next.done === true) break;
+        item = next.value;
+      }
+      if (item.kind === "header") {
+        if (mapping !== null) checkColumns(mapping, item.columns, input);
         continue;
       }
-      options.presence?.count(item.cells);
-      yield stamp(mapRow(mapping, item.line, item.line, item.cells, format, null, false));
-      continue;
+      if (item.kind === "invalid") {
+        const { line, raw, failure } = item;
+        yield stamp({ kind: "failed", line, at: line, row: raw, format, failure });
+        continue;
+      }
+      // A dead-letter file given as input is replayed: decided on its first row.
+      replay ??= format === "ndjson" && isDeadLetterRecord(item.cells);
+      if (!replay) {
+        if (mapping !== null && isBlank(item.cells, markers)) {
+          yield stamp({ kind: "blank", line: item.line, at: item.line });
+          continue;
+        }
+        options.presence?.count(item.cells);
+        yield stamp(mapRow(mapping, item.line, item.line, item.cells, format, null, false));
+        continue;
+      }
+      const r = toReplayItem(item.cells, item.line);
+      const work: WorkItem =
+        r.kind === "unreadable"
+          ? { kind: "failed", line: r.line, at: 0, row: r.row, format, failure: r.failure }
+          : mapRow(mapping, r.line, 0, r.cells, r.format, r.payload, true);
+      const next = reorder.push(work);
+      if (next !== undefined) yield stamp(next);
     }
-    const r = toReplayItem(item.cells, item.line);
-    const work: WorkItem =
-      r.kind === "unreadable"
-        ? { kind: "failed", line: r.line, at: 0, row: r.row, format, failure: r.failure }
-        : mapRow(mapping, r.line, 0, r.cells, r.format, r.payload, true);
-    const next = reorder.push(work);
-    if (next !== undefined) yield stamp(next);
+  } finally {
+    await iterator.return?.();
   }
-  for (const held of reorder.drain()) yield stamp(held);
+  for (const item of reorder.drain()) yield stamp(item);
 }
 
 function mapRow(
@@ -144,36 +159,25 @@ export function isBlank(cells: Readonly<Record<string, unknown>>, markers: Reado
 }
 
 /**
- * NDJSON items, after the first PATH_SAMPLE records (or all of a smaller file) have been read
- * ahead and the mapping's paths checked against them: a path in none of them stops the run before
- * its first request (mapping/paths.ts). A dead-letter file (a replay) is not checked.
+ * Reads the first PATH_SAMPLE NDJSON records (or all of a smaller file) and checks the mapping's
+ * paths against them: a path in none of them stops the run before its first request
+ * (mapping/paths.ts). Returns the items read, to be processed first. A dead-letter file (a
+ * replay) is not checked.
  */
-async function* checkedAhead(
-  source: AsyncIterable<SourceItem>,
+async function readAhead(
+  iterator: AsyncIterator<SourceItem>,
   mapping: Mapping,
   file: string,
-): AsyncGenerator<SourceItem> {
+): Promise<SourceItem[]> {
   const held: SourceItem[] = [];
   const records: Readonly<Record<string, unknown>>[] = [];
-  const check = () => {
-    const first = records[0];
-    if (first !== undefined && !isDeadLetterRecord(first)) checkPaths(mapping, records, file);
-  };
-  let checked = false;
-  for await (const item of source) {
-    if (checked) {
-      yield item;
-      continue;
-    }
-    held.push(item);
-    if (item.kind === "row") records.push(item.cells);
-    if (records.length < PATH_SAMPLE) continue;
-    check();
-    checked = true;
-    yield* held.splice(0);
+  while (records.length < PATH_SAMPLE) {
+    const next = await iterator.next();
+    if (next.done === true) break;
+    held.push(next.value);
+    if (next.value.kind === "row") records.push(next.value.cells);
   }
-  if (!checked) {
-    check();
-    yield* held;
-  }
+  const first = records[0];
+  if (first !== undefined && !isDeadLetterRecord(first)) checkPaths(mapping, records, file);
+  return held;
 }

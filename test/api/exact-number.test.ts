@@ -24,6 +24,30 @@ describe("parseJson", () => {
     });
   });
 
+  test("digits inside strings stay text; a string that looks like a mark is never taken for one", () => {
+    expect(
+      parseJson('{"note":"a:12345678901234567890,b","id":12345678901234567890,"k":[1e400]}'),
+    ).toEqual({
+      note: "a:12345678901234567890,b",
+      id: new ExactNumber("12345678901234567890"),
+      k: [new ExactNumber("1e400")],
+    });
+    expect(parseJson('{"s":"\\u0000exact:1","id":12345678901234567890}')).toEqual({
+      s: "\u0000exact:1",
+      id: new ExactNumber("12345678901234567890"),
+    });
+    expect(parseJson('{"s":"~exact~1","t":"\\u007eexact~2","id":12345678901234567890}')).toEqual({
+      s: "~exact~1",
+      t: "~exact~2",
+      id: new ExactNumber("12345678901234567890"),
+    });
+    const proto = parseJson('{"__proto__":12345678901234567890}') as Record<string, unknown>;
+    expect(Object.getPrototypeOf(proto)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(proto, "__proto__")?.value).toEqual(
+      new ExactNumber("12345678901234567890"),
+    );
+  });
+
   test("bad JSON still throws a SyntaxError, on either path", () => {
     expect(() => parseJson("{")).toThrow(SyntaxError);
     expect(() => parseJson('{"id":12345678901234567890,}')).toThrow(SyntaxError);
