@@ -46,5 +46,10 @@ export function validationFailure(problem: string): Answer {
   return refusal(200, RESULT_CODES.VALIDATION_FAILURE, `VALIDATION_FAILURE: ${problem}`);
 }
 
+/** 40402 with what is too many: `TOO_MANY_EVENTS: 101 events, over 100 per request`. */
+export function tooManyEvents(problem: string): Answer {
+  return refusal(200, RESULT_CODES.TOO_MANY_EVENTS, `TOO_MANY_EVENTS: ${problem}`);
+}
+
 /** The stats key of a request whose connection was destroyed without an answer. */
 export const RESET_STATS_KEY = "RESET";

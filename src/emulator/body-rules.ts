@@ -12,11 +12,13 @@ import {
   PROFILE_PATH,
   type UserProperties,
 } from "../api/dfinery.js";
+import { EVENTS_PATH } from "../api/events.js";
 import { conformsTo, isRealDatetime, propertiesByteLength } from "../api/value-types.js";
 import type { PropertyRules } from "./catalog.js";
 
 export type Endpoint = typeof PROFILE_PATH | typeof IDENTITIES_PATH;
-export const ENDPOINTS: ReadonlySet<string> = new Set<Endpoint>([PROFILE_PATH, IDENTITIES_PATH]);
+/** Every path the emulator answers: the profile-shaped endpoints and the events endpoint. */
+export const ENDPOINTS: ReadonlySet<string> = new Set([PROFILE_PATH, IDENTITIES_PATH, EVENTS_PATH]);
 
 /** A body that passed every rule. The identities endpoint carries no `user_properties`. */
 export interface AcceptedBody {
@@ -106,7 +108,11 @@ export function propertiesProblem(properties: unknown, rules: PropertyRules): st
  * `df_gender` must be one of GENDER_VALUES. An unregistered name is refused with a catalog and
  * accepted without one, as long as its value is a scalar or an array of strings or of numbers.
  */
-function propertyProblem(name: string, value: unknown, rules: PropertyRules): string | undefined {
+export function propertyProblem(
+  name: string,
+  value: unknown,
+  rules: PropertyRules,
+): string | undefined {
   const type = rules.types.get(name);
   if (type === undefined) {
     if (!rules.open) return `property ${name} is not registered`;

@@ -4,7 +4,8 @@
  *
  *  1. fault draw: a "reset" fault destroys the connection before anything is counted;
  *  2. routing: an unknown path → 404, a method other than POST → 405 (neither is rate-counted);
- *  3. gateway: a request carrying the valid token is counted against the token's window, whatever
+ *  3. gateway: a request carrying the valid token is counted against the token's window (the
+ *     events endpoint has a window of its own, `eventLimit`), whatever
  *     its body; over the limit → 429 (or 200 + 40401). A request without the valid token is not
  *     counted; its headers show the window untouched;
  *  4. a "server error" fault → 500 (or 200 + 50000); the request is not applied;
@@ -13,9 +14,18 @@
  * Every answer is counted in the store's stats.
  */
 
-import { ANSWERS, type Answer, RESET_STATS_KEY, validationFailure } from "./answers.js";
+import { RESULT_CODES } from "../api/dfinery.js";
+import { EVENTS_PATH } from "../api/events.js";
+import {
+  ANSWERS,
+  type Answer,
+  RESET_STATS_KEY,
+  tooManyEvents,
+  validationFailure,
+} from "./answers.js";
 import { ENDPOINTS, type Endpoint } from "./body-rules.js";
 import { propertyRules } from "./catalog.js";
+import { eventRules } from "./event-catalog.js";
 import { drawDelay, drawFault } from "./faults.js";
 import type { EmulatorOptions } from "./options.js";
 import { type RateDecision, RateWindow } from "./rate-window.js";
@@ -48,16 +58,20 @@ export class EmulatorCore {
   readonly #options: EmulatorOptions;
   readonly #store: RequestStore;
   readonly #window: RateWindow | undefined;
+  readonly #eventWindow: RateWindow | undefined;
   readonly #expected: Expectations;
 
   constructor(options: EmulatorOptions, store: RequestStore) {
     this.#options = options;
     this.#store = store;
     this.#window = options.limit === null ? undefined : new RateWindow(options.limit);
+    this.#eventWindow =
+      options.eventLimit === null ? undefined : new RateWindow(options.eventLimit);
     this.#expected = {
       token: options.token,
       serviceId: options.serviceId,
       rules: propertyRules(options.catalog),
+      events: eventRules(options.catalog),
     };
   }
 
@@ -73,7 +87,8 @@ export class EmulatorCore {
     const queryAt = url.indexOf("?");
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
     const routed = ENDPOINTS.has(path) && request.method === "POST";
-    const rate = this.#rate(request.token, routed, now);
+    const window = path === EVENTS_PATH ? this.#eventWindow : this.#window;
+    const rate = this.#rate(window, request.token, routed, now);
 
     let answer: Answer;
     if (!ENDPOINTS.has(path)) answer = ANSWERS.notFound;
@@ -83,7 +98,7 @@ export class EmulatorCore {
     else if (fault === "code50000") answer = ANSWERS.serverErrorCode50000;
     else if (request.body === undefined) answer = ANSWERS.payloadTooLarge;
     else {
-      const endpoint = path as Endpoint;
+      const endpoint = path as Endpoint | typeof EVENTS_PATH;
       const serviceId =
         queryAt === -1 ? null : new URLSearchParams(url.slice(queryAt + 1)).get("service_id");
       const { contentType, token, body } = request;
@@ -93,15 +108,21 @@ export class EmulatorCore {
       );
       answer = answerFor(verdict);
       if (verdict.kind === "accepted") {
-        this.#store.record({ ...verdict.body, endpoint, receivedAt: now });
+        this.#store.record({ ...verdict.body, endpoint: endpoint as Endpoint, receivedAt: now });
+      } else if (verdict.kind === "accepted-events") {
+        this.#store.recordEvents(EVENTS_PATH, verdict.body, now);
       }
     }
     this.#store.countAnswer(answer.statsKey);
     return { kind: "answer", answer, rate, delayMs: drawDelay(options, options.random) };
   }
 
-  #rate(token: string | undefined, routed: boolean, now: number): RateDecision | undefined {
-    const window = this.#window;
+  #rate(
+    window: RateWindow | undefined,
+    token: string | undefined,
+    routed: boolean,
+    now: number,
+  ): RateDecision | undefined {
     if (window === undefined) return undefined;
     if (routed && token === this.#options.token) return window.take(token, now);
     return window.peek(token ?? "", now);
@@ -117,12 +138,16 @@ export class EmulatorCore {
 function answerFor(verdict: Verdict): Answer {
   switch (verdict.kind) {
     case "accepted":
+    case "accepted-events":
       return ANSWERS.ok;
     case "bad-request":
       return ANSWERS.badRequest;
     case "refused":
-      if (verdict.code === "40201") return ANSWERS.invalidToken;
-      if (verdict.code === "40101") return ANSWERS.invalidServiceId;
+      if (verdict.code === RESULT_CODES.INVALID_TOKEN) return ANSWERS.invalidToken;
+      if (verdict.code === RESULT_CODES.INVALID_SERVICE_ID) return ANSWERS.invalidServiceId;
+      if (verdict.code === RESULT_CODES.TOO_MANY_EVENTS) {
+        return tooManyEvents(verdict.problem ?? "too many events");
+      }
       return validationFailure(verdict.problem ?? "invalid request");
   }
 }

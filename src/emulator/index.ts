@@ -1,6 +1,7 @@
 export type { AcceptedBody, Endpoint } from "./body-rules.js";
-export type { Catalog } from "./catalog.js";
+export type { Catalog, ExtendedCatalog, PropertyCatalog } from "./catalog.js";
 export { catalogProblems, parseCatalog } from "./catalog.js";
+export type { EventCatalog, EventDefinition } from "./event-catalog.js";
 export type {
   EmulatorInit,
   EmulatorOptions,
@@ -12,4 +13,4 @@ export type {
 export { DEFAULT_OPTIONS, parseLimit } from "./options.js";
 export type { Emulator } from "./server.js";
 export { startEmulator } from "./server.js";
-export type { EmulatorStats, RequestStore, StoredRequest } from "./store.js";
+export type { EmulatorStats, RequestStore, StoredEvent, StoredRequest } from "./store.js";

@@ -12,12 +12,14 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { type Catalog, parseCatalog } from "./catalog.js";
 import {
+  DEFAULT_EVENT_LIMIT,
   DEFAULT_LIMIT,
   DEFAULT_OPTIONS,
   type EmulatorInit,
   type EmulatorOptions,
   optionProblems,
   parseLimit,
+  type RateLimit,
 } from "./options.js";
 import { startEmulator } from "./server.js";
 
@@ -38,6 +40,7 @@ const FLAGS = {
   "service-id": { type: "string", default: DEFAULT_OPTIONS.serviceId },
   catalog: { type: "string" },
   limit: { type: "string", default: "10000/m" },
+  "event-limit": { type: "string", default: "1000000/m" },
   "reset-unit": { type: "string", default: DEFAULT_OPTIONS.resetUnit },
   "header-style": { type: "string", default: DEFAULT_OPTIONS.headerStyle },
   "over-limit": { type: "string", default: DEFAULT_OPTIONS.overLimit },
@@ -58,6 +61,7 @@ const FLAG_OF: Readonly<Partial<Record<keyof EmulatorOptions, string>>> = {
   serviceId: "--service-id",
   catalog: "--catalog",
   limit: "--limit",
+  eventLimit: "--event-limit",
   resetUnit: "--reset-unit",
   headerStyle: "--header-style",
   overLimit: "--over-limit",
@@ -70,17 +74,20 @@ const FLAG_OF: Readonly<Partial<Record<keyof EmulatorOptions, string>>> = {
 
 export const USAGE = `Usage: ${NAME} [flags]
 
-A local emulator of the DFINERY Import API (POST /api/v1/user-profile, /api/v1/identities).
+A local emulator of the DFINERY Import API (POST /api/v1/user-profile, /api/v1/identities,
+/api/v1/events).
 
   --port N              port to listen on; 0 picks a free one       (default ${DEFAULT_PORT})
   --host HOST           address to listen on                         (default 127.0.0.1)
   --token TOKEN         the accepted access_token header             (default test-token)
   --service-id ID       the accepted service_id query parameter      (default test-service)
   --catalog FILE        JSON object of registered properties, name → type
-                        (String, Long, Double, Boolean, Datetime, Date, Array of String|Long|Double);
-                        without it any property name is accepted
+                        (String, Long, Double, Boolean, Datetime, Date, Array of String|Long|Double),
+                        or {"profile": {…}, "events": {"NAME": {"properties": {…}, "items": {…}}}};
+                        without it any property (or event) name is accepted
   --limit N/UNIT        requests per token per window, UNIT s, m, h or d; "none" disables
                                                                      (default 10000/m)
+  --event-limit N/UNIT  the same for /api/v1/events, counted apart   (default 1000000/m)
   --reset-unit s|ms     unit of X-Rate-Limit-Reset                   (default s)
   --header-style STYLE  hyphen (X-Rate-Limit-*), nohyphen (x-ratelimit-*) or none
                                                                      (default hyphen)
@@ -91,7 +98,7 @@ A local emulator of the DFINERY Import API (POST /api/v1/user-profile, /api/v1/i
   --reset-rate R        share of connections destroyed without an answer, 0..1 (default 0)
   --latency-ms N        delay before every answer                    (default 0)
   --jitter-ms N         extra uniform delay 0..N                     (default 0)
-  --log FILE            append one NDJSON line per accepted request
+  --log FILE            append one NDJSON line per accepted request (per event for events)
   -h, --help            show this help
 `;
 
@@ -135,12 +142,16 @@ type FlagValues = ReturnType<typeof parseFlags>["values"];
 /** Flag strings → emulator options, with every problem at once. */
 async function toOptions(values: FlagValues): Promise<Parsed> {
   const problems: string[] = [];
-  let limit: EmulatorOptions["limit"] = DEFAULT_LIMIT;
-  try {
-    limit = values.limit === "none" ? null : parseLimit(values.limit);
-  } catch (error) {
-    problems.push(`--limit: ${(error as Error).message}`);
-  }
+  const readLimit = (flag: string, text: string, fallback: RateLimit): RateLimit | null => {
+    try {
+      return text === "none" ? null : parseLimit(text);
+    } catch (error) {
+      problems.push(`${flag}: ${(error as Error).message}`);
+      return fallback;
+    }
+  };
+  const limit = readLimit("--limit", values.limit, DEFAULT_LIMIT);
+  const eventLimit = readLimit("--event-limit", values["event-limit"], DEFAULT_EVENT_LIMIT);
   let catalog: Catalog | undefined;
   if (values.catalog !== undefined) {
     const read = await readCatalog(values.catalog);
@@ -155,6 +166,7 @@ async function toOptions(values: FlagValues): Promise<Parsed> {
     serviceId: values["service-id"],
     catalog,
     limit,
+    eventLimit,
     resetUnit: values["reset-unit"] as EmulatorOptions["resetUnit"],
     headerStyle: values["header-style"] as EmulatorOptions["headerStyle"],
     overLimit: values["over-limit"] as EmulatorOptions["overLimit"],

@@ -3,6 +3,7 @@
  * random source are options too, so tests can make every answer exact.
  */
 
+import { EVENT_REQUESTS_PER_MINUTE } from "../api/events.js";
 import { type Catalog, catalogProblems } from "./catalog.js";
 
 /** A fixed-window request limit: `count` requests per token per `windowMs`. */
@@ -36,6 +37,8 @@ export interface EmulatorOptions {
   readonly catalog: Catalog | undefined;
   /** Per-token limit; null disables limiting (and the X-Rate-Limit-* headers). */
   readonly limit: RateLimit | null;
+  /** The events endpoint's own per-token limit, counted apart from `limit`; null disables it. */
+  readonly eventLimit: RateLimit | null;
   readonly resetUnit: ResetUnit;
   readonly headerStyle: HeaderStyle;
   readonly overLimit: OverLimitForm;
@@ -59,6 +62,10 @@ export interface EmulatorOptions {
 export type EmulatorInit = Partial<EmulatorOptions>;
 
 export const DEFAULT_LIMIT: RateLimit = { count: 10_000, windowMs: 60_000 };
+export const DEFAULT_EVENT_LIMIT: RateLimit = {
+  count: EVENT_REQUESTS_PER_MINUTE,
+  windowMs: 60_000,
+};
 
 export const DEFAULT_OPTIONS: EmulatorOptions = {
   host: "127.0.0.1",
@@ -67,6 +74,7 @@ export const DEFAULT_OPTIONS: EmulatorOptions = {
   serviceId: "test-service",
   catalog: undefined,
   limit: DEFAULT_LIMIT,
+  eventLimit: DEFAULT_EVENT_LIMIT,
   resetUnit: "s",
   headerStyle: "hyphen",
   overLimit: "http429",
@@ -131,11 +139,13 @@ export function optionProblems(o: EmulatorOptions): OptionProblem[] {
   if (o.host === "") add("host", "must not be empty");
   if (o.token === "") add("token", "must not be empty");
   if (o.serviceId === "") add("serviceId", "must not be empty");
-  if (o.limit !== null) {
-    if (!Number.isSafeInteger(o.limit.count) || o.limit.count < 1) {
-      add("limit", "count must be a positive integer");
+  for (const option of ["limit", "eventLimit"] as const) {
+    const limit = o[option];
+    if (limit === null) continue;
+    if (!Number.isSafeInteger(limit.count) || limit.count < 1) {
+      add(option, "count must be a positive integer");
     }
-    if (!PERIOD_LABELS.has(o.limit.windowMs)) add("limit", "window must be 1 s, 1 m, 1 h or 1 d");
+    if (!PERIOD_LABELS.has(limit.windowMs)) add(option, "window must be 1 s, 1 m, 1 h or 1 d");
   }
   if (o.resetUnit !== "s" && o.resetUnit !== "ms") add("resetUnit", "must be s or ms");
   if (!HEADER_STYLES.includes(o.headerStyle))

@@ -15,6 +15,8 @@ export interface RateDecision {
   readonly remaining: number;
   /** The end of the current window, epoch milliseconds. */
   readonly resetEpochMs: number;
+  /** The window's length, for the period header. */
+  readonly windowMs: number;
 }
 
 export class RateWindow {
@@ -60,6 +62,7 @@ export class RateWindow {
       limit: count,
       remaining: Math.max(0, count - used),
       resetEpochMs: start + windowMs,
+      windowMs,
     };
   }
 }

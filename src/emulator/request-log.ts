@@ -1,11 +1,13 @@
 /**
  * `--log FILE`: one NDJSON line per accepted request, appended. The line is the StoredRequest:
- * `{"identity":…,"user_properties":…,"request_datetime":…,"endpoint":…,"receivedAt":<epoch ms>}`.
+ * `{"identity":…,"user_properties":…,"request_datetime":…,"endpoint":…,"receivedAt":<epoch ms>}`;
+ * for the events endpoint one line per accepted event, a StoredEvent:
+ * `{"endpoint":"/api/v1/events","identity":…,"event":{…},"receivedAt":<epoch ms>}`.
  */
 
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
-import type { RequestSink, StoredRequest } from "./store.js";
+import type { RequestSink, StoredEvent, StoredRequest } from "./store.js";
 
 export interface RequestLog extends RequestSink {
   /** Flushes and closes the file; rejects with the first write error, if any. */
@@ -21,7 +23,7 @@ export async function openRequestLog(path: string): Promise<RequestLog> {
     failure ??= error;
   });
   return {
-    write(request: StoredRequest): void {
+    write(request: StoredRequest | StoredEvent): void {
       if (failure === undefined) stream.write(`${JSON.stringify(request)}\n`);
     },
     async close(): Promise<void> {

@@ -106,7 +106,6 @@ type Answered = Extract<Outcome, { kind: "answer" }>;
 
 /** Writes an answer with Content-Type, Content-Length and (with a limit) the rate-limit headers. */
 function responder(options: EmulatorOptions): (res: ServerResponse, outcome: Answered) => void {
-  const period = options.limit === null ? "" : periodLabel(options.limit.windowMs);
   const inSeconds = options.resetUnit === "s";
   const names =
     options.headerStyle === "none" ? undefined : RATE_LIMIT_HEADERS[options.headerStyle];
@@ -120,6 +119,7 @@ function responder(options: EmulatorOptions): (res: ServerResponse, outcome: Ans
     ];
     if (rate !== undefined && names !== undefined) {
       const reset = inSeconds ? Math.ceil(rate.resetEpochMs / 1000) : rate.resetEpochMs;
+      const period = periodLabel(rate.windowMs);
       headers.push(names[0], period, names[1], String(rate.remaining), names[2], String(reset));
     }
     res.writeHead(answer.status, headers);

@@ -4,11 +4,20 @@
  */
 
 import type { IdentityField, UserProperties } from "../api/dfinery.js";
+import type { EVENTS_PATH, EventRecord, EventsRequestBody } from "../api/events.js";
 import type { AcceptedBody, Endpoint } from "./body-rules.js";
 
 export interface StoredRequest extends AcceptedBody {
   readonly endpoint: Endpoint;
   /** When the emulator received it, epoch milliseconds (the emulator's clock). */
+  readonly receivedAt: number;
+}
+
+/** One accepted event, with the identity of its request. */
+export interface StoredEvent {
+  readonly endpoint: typeof EVENTS_PATH;
+  readonly identity: EventsRequestBody["common"]["identity"];
+  readonly event: EventRecord;
   readonly receivedAt: number;
 }
 
@@ -25,7 +34,7 @@ export interface EmulatorStats {
 }
 
 export interface RequestSink {
-  write(request: StoredRequest): void;
+  write(request: StoredRequest | StoredEvent): void;
 }
 
 export interface StoreOptions {
@@ -39,6 +48,10 @@ export class RequestStore {
   #requests: StoredRequest[] = [];
   #accepted = 0;
   #answers = new Map<string, number>();
+  #events: StoredEvent[] = [];
+  #eventCount = 0;
+  #eventIds = new Set<string>();
+  #duplicates = 0;
 
   constructor(options: StoreOptions = { remember: true }) {
     this.#remember = options.remember;
@@ -50,6 +63,40 @@ export class RequestStore {
     this.#accepted += 1;
     if (this.#remember) this.#requests.push(request);
     this.#sink?.write(request);
+  }
+
+  /**
+   * Records every event of an accepted events request, one by one. With `remember`, an
+   * `event_log_id` seen before is stored again and counted as a duplicate.
+   */
+  recordEvents(endpoint: typeof EVENTS_PATH, body: EventsRequestBody, receivedAt: number): void {
+    this.#accepted += 1;
+    const identity = body.common.identity;
+    for (const event of body.events) {
+      const stored: StoredEvent = { endpoint, identity, event, receivedAt };
+      this.#eventCount += 1;
+      if (this.#remember) {
+        if (this.#eventIds.has(event.event_log_id)) this.#duplicates += 1;
+        else this.#eventIds.add(event.event_log_id);
+        this.#events.push(stored);
+      }
+      this.#sink?.write(stored);
+    }
+  }
+
+  /** The accepted events in arrival order (empty when `remember` is off). */
+  events(): readonly StoredEvent[] {
+    return this.#events;
+  }
+
+  /** How many events were accepted (repeats included). */
+  eventCount(): number {
+    return this.#eventCount;
+  }
+
+  /** How many accepted events repeated an earlier `event_log_id` (0 when `remember` is off). */
+  duplicateEvents(): number {
+    return this.#duplicates;
   }
 
   /** Counts one answer under its stats key. */
@@ -91,5 +138,9 @@ export class RequestStore {
     this.#requests = [];
     this.#accepted = 0;
     this.#answers = new Map();
+    this.#events = [];
+    this.#eventCount = 0;
+    this.#eventIds = new Set();
+    this.#duplicates = 0;
   }
 }

@@ -3,17 +3,21 @@
  *  1. a content type other than application/json, or a body that is not a JSON object → HTTP 400;
  *  2. a missing or wrong `access_token` header → 40201 INVALID_TOKEN;
  *  3. a missing or wrong `service_id` query parameter → 40101 INVALID_SERVICE_ID;
- *  4. a body breaking a rule of body-rules.ts → 40001 VALIDATION_FAILURE.
+ *  4. a body breaking a rule of body-rules.ts (event-rules.ts for events) → 40001
+ *     VALIDATION_FAILURE, or 40402 TOO_MANY_EVENTS for an events request over its size.
  * The rate limit is the gateway's business and is checked before this (see core.ts). Pure.
  */
 
 import { RESULT_CODES } from "../api/dfinery.js";
+import { EVENTS_PATH, type EventsRequestBody } from "../api/events.js";
 import { parseJson as parseJsonExactly } from "../api/exact-number.js";
 import { type AcceptedBody, checkBody, type Endpoint, isPlainObject } from "./body-rules.js";
 import type { PropertyRules } from "./catalog.js";
+import type { EventRules } from "./event-catalog.js";
+import { checkEventsBody } from "./event-rules.js";
 
 export interface RequestFacts {
-  readonly endpoint: Endpoint;
+  readonly endpoint: Endpoint | typeof EVENTS_PATH;
   readonly contentType: string | undefined;
   readonly token: string | undefined;
   readonly serviceId: string | null;
@@ -24,17 +28,20 @@ export interface Expectations {
   readonly token: string;
   readonly serviceId: string;
   readonly rules: PropertyRules;
+  readonly events: EventRules;
 }
 
 export type Verdict =
   | { readonly kind: "accepted"; readonly body: AcceptedBody }
+  | { readonly kind: "accepted-events"; readonly body: EventsRequestBody }
   | { readonly kind: "bad-request" }
   | {
       readonly kind: "refused";
       readonly code:
         | typeof RESULT_CODES.INVALID_TOKEN
         | typeof RESULT_CODES.INVALID_SERVICE_ID
-        | typeof RESULT_CODES.VALIDATION_FAILURE;
+        | typeof RESULT_CODES.VALIDATION_FAILURE
+        | typeof RESULT_CODES.TOO_MANY_EVENTS;
       /** What is wrong, for VALIDATION_FAILURE. */
       readonly problem?: string;
     };
@@ -56,6 +63,12 @@ export function judgeRequest(facts: RequestFacts, expected: Expectations): Verdi
   if (!isPlainObject(body)) return BAD_REQUEST;
   if (facts.token !== expected.token) return INVALID_TOKEN;
   if (facts.serviceId !== expected.serviceId) return INVALID_SERVICE_ID;
+  if (facts.endpoint === EVENTS_PATH) {
+    const check = checkEventsBody(body, expected.events);
+    if (check.ok) return { kind: "accepted-events", body: check.body };
+    const code = check.tooMany ? RESULT_CODES.TOO_MANY_EVENTS : RESULT_CODES.VALIDATION_FAILURE;
+    return { kind: "refused", code, problem: check.problem };
+  }
   const check = checkBody(facts.endpoint, body, expected.rules);
   if (check.ok) return { kind: "accepted", body: check.body };
   return { kind: "refused", code: RESULT_CODES.VALIDATION_FAILURE, problem: check.problem };

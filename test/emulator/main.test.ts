@@ -91,6 +91,26 @@ describe("main", () => {
     expect(await emulator.stop()).toBe(0);
   });
 
+  it("applies --event-limit to the events endpoint only", async () => {
+    const emulator = await run(["--port", "0", "--event-limit", "1/s", "--limit", "5/m"]);
+    const events = {
+      common: { identity: { external_id: "u" } },
+      events: [
+        {
+          event_log_id: "00000000-0000-4000-8000-000000000001",
+          event_name: "df_login",
+          event_datetime: "2024-05-14T06:05:46Z",
+        },
+      ],
+    };
+    const first = await post(emulator.url, { path: "/api/v1/events", body: events });
+    expect(first.body.code).toBe("20000");
+    expect(first.headers["x-rate-limit-limit"]).toBe("1s");
+    const profile = await post(emulator.url, {});
+    expect(profile.headers["x-rate-limit-limit"]).toBe("1m");
+    expect(await emulator.stop()).toBe(0);
+  });
+
   it("applies --header-style and refuses an unknown one", async () => {
     const emulator = await run(["--port", "0", "--limit", "5/d", "--header-style", "nohyphen"]);
     const reply = await post(emulator.url);

@@ -24,6 +24,7 @@ describe("RateWindow", () => {
       limit: 1,
       remaining: 0,
       resetEpochMs: T0 + MINUTE,
+      windowMs: MINUTE,
     });
     expect(window.take("a", T0 + 59_999).allowed).toBe(false);
     const next = window.take("a", T0 + MINUTE);

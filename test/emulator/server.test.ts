@@ -34,7 +34,7 @@ describe("listening", () => {
 
   it("answers 404 for an unknown path and 405 for a method other than POST", async () => {
     const { url } = await start({});
-    const notFound = await post(url, { path: "/api/v1/events" });
+    const notFound = await post(url, { path: "/api/v1/orders" });
     expect(notFound.status).toBe(404);
     expect(notFound.body).toEqual({ status: false, message: "Not Found" });
     const wrongMethod = await post(url, { method: "GET" });

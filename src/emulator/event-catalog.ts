@@ -1,0 +1,74 @@
+/**
+ * The events part of an extended catalog: each registered event name with its event properties
+ * and item properties, name → type. Standard event and item properties (api/events.ts) keep their
+ * types. Without an events part, any event name, property and item property is accepted.
+ */
+
+import type { PropertyType } from "../api/dfinery.js";
+import { STANDARD_EVENT_PROPERTIES, STANDARD_ITEM_PROPERTIES } from "../api/events.js";
+import {
+  type Catalog,
+  closedRules,
+  isExtended,
+  isPlainObject,
+  type PropertyCatalog,
+  type PropertyRules,
+  propertyCatalogProblems,
+} from "./catalog.js";
+
+export interface EventDefinition {
+  readonly properties?: Readonly<Record<string, PropertyType>>;
+  readonly items?: Readonly<Record<string, PropertyType>>;
+}
+export type EventCatalog = Readonly<Record<string, EventDefinition>>;
+
+/** How the emulator judges events: per registered name, or open to any name. */
+export interface EventRules {
+  /** undefined: any event name, with any properties and items (scalars or arrays). */
+  readonly registered: ReadonlyMap<string, EventNameRules> | undefined;
+}
+export interface EventNameRules {
+  readonly properties: PropertyRules;
+  readonly items: PropertyRules;
+}
+
+const DEFINITION_KEYS: ReadonlySet<string> = new Set(["properties", "items"]);
+const EMPTY: PropertyCatalog = {};
+
+export function eventCatalogProblems(value: unknown): string[] {
+  if (!isPlainObject(value)) return ["events must be an object of event name → definition"];
+  const problems: string[] = [];
+  for (const [name, definition] of Object.entries(value)) {
+    if (!isPlainObject(definition)) {
+      problems.push(`event ${name} must be an object with properties and items`);
+      continue;
+    }
+    for (const key of Object.keys(definition)) {
+      if (!DEFINITION_KEYS.has(key)) problems.push(`event ${name}: unknown key ${key}`);
+    }
+    problems.push(...partProblems(definition.properties, `event ${name} property`, true));
+    problems.push(...partProblems(definition.items, `event ${name} item property`, false));
+  }
+  return problems;
+}
+
+function partProblems(value: unknown, what: string, ofEvent: boolean): string[] {
+  if (value === undefined) return [];
+  if (!isPlainObject(value)) return [`${what}s must be an object of name → type`];
+  const standard = ofEvent ? STANDARD_EVENT_PROPERTIES : STANDARD_ITEM_PROPERTIES;
+  return propertyCatalogProblems(value, what, standard);
+}
+
+export function eventRules(catalog: Catalog | undefined): EventRules {
+  if (catalog === undefined || !isExtended(catalog) || catalog.events === undefined) {
+    return { registered: undefined };
+  }
+  const registered = new Map<string, EventNameRules>();
+  for (const [name, definition] of Object.entries(catalog.events)) {
+    registered.set(name, {
+      properties: closedRules(EMPTY, definition.properties ?? EMPTY, false),
+      items: closedRules(EMPTY, definition.items ?? EMPTY, false),
+    });
+  }
+  return { registered };
+}
