@@ -1,10 +1,9 @@
 import { constants, openSync } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { Socket } from "node:net";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { createGunzip } from "node:zlib";
+import type { Readable } from "node:stream";
 import { InputError } from "../errors.js";
+import { gunzip } from "./gzip.js";
 import { peek, startsWith } from "./peek.js";
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -67,25 +66,9 @@ function openFifo(path: string): Readable {
   return new Socket({ fd, readable: true, writable: false });
 }
 
-async function* gunzip(bytes: AsyncIterable<Buffer>, file: string): AsyncGenerator<Buffer> {
-  const unzip = createGunzip();
-  // Errors of either side reach the loop below: pipeline destroys `unzip` with them.
-  pipeline(Readable.from(bytes), unzip).catch(() => {});
-  try {
-    for await (const chunk of unzip) yield chunk as Buffer;
-  } catch (error) {
-    if (isZlibError(error)) throw new InputError(file, `not valid gzip data (${error.message})`);
-    throw error;
-  }
-}
-
 /** A stream's chunks as Buffers (standard input may have been given an encoding). */
 async function* buffers(stream: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
   for await (const chunk of stream) yield typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-}
-
-function isZlibError(error: unknown): error is Error & { code: string } {
-  return error instanceof Error && "code" in error && String(error.code).startsWith("Z_");
 }
 
 /** Operating-system errors become a clear InputError; our own errors pass through. */
