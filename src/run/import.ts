@@ -463,7 +463,7 @@ export class ImportRun {
       rateLimited: this.#stats.rateLimited,
       rateLimitWaitMs: Math.round(this.#pacer?.waitedMs ?? 0),
       longestWaitMs: Math.round(this.#pacer?.longestWaitMs ?? 0),
-      durationMs: finishedAt - this.#startedAt,
+      durationMs: Math.round(finishedAt - this.#startedAt), // an injected clock may be fractional
       startedAt: new Date(this.#startedAt).toISOString(),
       finishedAt: new Date(finishedAt).toISOString(),
       input: this.#options.input,
