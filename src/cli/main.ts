@@ -121,6 +121,9 @@ function checkPaths(options: CliOptions): void {
   const named: NamedPath[] = [];
   if (options.input !== "-") named.push({ role: "the input", path: options.input });
   if (options.map !== undefined) named.push({ role: "--map", path: options.map });
+  if (options.tokenFile !== undefined) {
+    named.push({ role: "--token-file", path: options.tokenFile });
+  }
   named.push({
     role:
       options.deadLetter === undefined

@@ -73,6 +73,11 @@ describe("import-profiles refuses paths that name one file", () => {
     const sameOutput = await runCli(withFlag(argv, "--log", relative));
     expect(sameOutput.code).toBe(2);
     expect(sameOutput.stderr).toMatch(/--dead-letter and --log name the same file/);
+    const token = write(dir, "token", "s3cret-token\n");
+    const overToken = await runCli([...withFlag(argv, "--report", token), "--token-file", token]);
+    expect(overToken.code).toBe(2);
+    expect(overToken.stderr).toMatch(/--token-file and --report name the same file/);
+    expect(readFileSync(token, "utf8")).toBe("s3cret-token\n");
   });
 });
 
