@@ -39,6 +39,9 @@ Options:
   --format FMT           csv | tsv | ndjson (default: from the extension or the mapping)
   --encoding ENC         utf8 | utf16le | cp949 | euc-kr (default utf8; a BOM wins)
   --delimiter C          CSV delimiter (default , ; tab for .tsv)
+  --max-cell-lines N     a quoted CSV cell open for more lines than this is taken as an
+                         unclosed quote: its first line is dead-lettered, reading goes on at the
+                         next (default 100)
   --log FILE             JSON logs to FILE instead of stderr
   --log-level LEVEL      fatal | error | warn | info | debug (default info)
   --max-error-rate R     stop (exit 3) when over this share of the last 200 rows, or 20 in a row
@@ -73,6 +76,7 @@ export interface CliOptions {
   readonly format: SourceFormat | undefined;
   readonly encoding: string | undefined;
   readonly delimiter: string | undefined;
+  readonly maxCellLines: number;
   readonly log: string | undefined;
   readonly logLevel: string;
   readonly quiet: boolean;
@@ -195,6 +199,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): P
       map: values.map,
       dryRun: values["dry-run"] === true,
       sample: integer(values.sample, "--sample", 0, 0),
+      maxCellLines: integer(values["max-cell-lines"], "--max-cell-lines", 100, 1),
       serviceId: values["service-id"] ?? env.DFINERY_SERVICE_ID,
       tokenFile: values["token-file"],
       endpoint,
@@ -238,6 +243,7 @@ function parse(argv: readonly string[]) {
       "max-attempts": { type: "string" },
       "max-wait": { type: "string" },
       "max-error-rate": { type: "string" },
+      "max-cell-lines": { type: "string" },
       canary: { type: "string" },
       "dead-letter": { type: "string" },
       report: { type: "string" },

@@ -259,6 +259,7 @@ async function prepare(options: CliOptions, io: Io): Promise<ImportOptions> {
     sample: options.sample,
     ...(encoding === undefined ? {} : { encoding }),
     ...(delimiter === undefined ? {} : { delimiter }),
+    maxCellLines: options.maxCellLines,
     ...(delivery === undefined ? {} : { delivery }),
   };
 }

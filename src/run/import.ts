@@ -43,6 +43,8 @@ export interface ImportOptions {
   readonly format: SourceFormat;
   readonly encoding?: string;
   readonly delimiter?: string;
+  /** CSV: a quoted cell open for more lines is an unclosed quote (source/quote-guard.ts). */
+  readonly maxCellLines?: number;
   /** null: the input is a dead-letter file whose stored payloads are sent as they were. */
   readonly mapping: Mapping | null;
   readonly deadLetterPath: string;
@@ -265,6 +267,9 @@ export class ImportRun {
       ...(layout?.dialect === undefined ? {} : { dialect: layout.dialect }),
       ...(this.#options.encoding === undefined ? {} : { encoding: this.#options.encoding }),
       ...(this.#options.delimiter === undefined ? {} : { delimiter: this.#options.delimiter }),
+      ...(this.#options.maxCellLines === undefined
+        ? {}
+        : { maxCellLines: this.#options.maxCellLines }),
       ...(this.#deps.stdin === undefined ? {} : { stdin: this.#deps.stdin }),
       signal: this.#stop.signal,
     });

@@ -4,6 +4,7 @@ import { InputError, rowFailure } from "../errors.js";
 import { type CsvParsed, LineTaggingParser, MAX_RECORD_SIZE, trimRecord } from "./csv-parser.js";
 import { type Dialect, dialectRules, readsEscapes } from "./dialect.js";
 import { DialectTokenizer, readDialect } from "./dialect-reader.js";
+import { type BadLine, DEFAULT_MAX_CELL_LINES, QuoteGuard } from "./quote-guard.js";
 import type { SourceItem } from "./types.js";
 
 export interface CsvOptions {
@@ -16,6 +17,8 @@ export interface CsvOptions {
   readonly columns?: readonly string[];
   readonly dialect?: Dialect;
   readonly maxRecordSize?: number;
+  /** A quoted cell open for more lines than this is cut back to its first line (quote-guard.ts). */
+  readonly maxCellLines?: number;
 }
 
 /**
@@ -38,15 +41,21 @@ export async function* readCsv(
   let header: Header | undefined = columns === undefined ? undefined : headerOf(columns);
   let headerRow = hasHeader;
   if (header !== undefined) yield { kind: "header", columns: header.columns };
-  for await (const parsed of records(texts, file, options)) {
-    if (headerRow) {
-      headerRow = false;
-      if (header !== undefined) continue; // replaced by source.columns
-      header = readHeader(parsed, file);
-      yield { kind: "header", columns: header.columns };
-    } else if (header !== undefined) {
-      yield toItem(parsed, header);
+  const { parsed: all, guard } = records(texts, file, options);
+  for await (const next of all) {
+    for (const parsed of withBadLines(guard, next)) {
+      if (headerRow) {
+        headerRow = false;
+        if (header !== undefined) continue; // replaced by source.columns
+        header = readHeader(parsed, file);
+        yield { kind: "header", columns: header.columns };
+      } else if (header !== undefined) {
+        yield toItem(parsed, header);
+      }
     }
+  }
+  if (guard !== undefined && guard.bad.length > 0 && header !== undefined) {
+    for (const parsed of withBadLines(guard, undefined)) yield toItem(parsed, header);
   }
   if (header === undefined)
     throw new InputError(file, "the input is empty: there is no header row");
@@ -56,16 +65,46 @@ function records(
   texts: AsyncIterable<string>,
   file: string,
   options: CsvOptions,
-): AsyncIterable<CsvParsed> {
+): { parsed: AsyncIterable<CsvParsed>; guard?: QuoteGuard } {
   const maxRecordSize = options.maxRecordSize ?? MAX_RECORD_SIZE;
   if (options.dialect !== undefined && readsEscapes(options.dialect, options.format)) {
     const rules = dialectRules(options.dialect, options.format);
-    return readDialect(texts, new DialectTokenizer(rules, options.delimiter, file, maxRecordSize));
+    const tokenizer = new DialectTokenizer(rules, options.delimiter, file, maxRecordSize);
+    return { parsed: readDialect(texts, tokenizer) };
   }
+  const guard = new QuoteGuard(
+    options.delimiter,
+    options.maxCellLines ?? DEFAULT_MAX_CELL_LINES,
+    maxRecordSize,
+  );
   const parser = new LineTaggingParser(options.delimiter, file, maxRecordSize);
   // Errors of the text stream (a decoding error) destroy the parser, so they reach the reader.
-  pipeline(Readable.from(texts), parser).catch(() => {});
-  return parser as AsyncIterable<CsvParsed>;
+  pipeline(Readable.from(guarded(texts, guard)), parser).catch(() => {});
+  return { parsed: parser as AsyncIterable<CsvParsed>, guard };
+}
+
+async function* guarded(texts: AsyncIterable<string>, guard: QuoteGuard): AsyncGenerator<string> {
+  for await (const text of texts) {
+    const out = guard.feed(text);
+    if (out !== "") yield out;
+  }
+  const rest = guard.end();
+  if (rest !== "") yield rest;
+}
+
+/**
+ * The lines the guard cut off (an unclosed quote) that come before `next`, as skipped records,
+ * then `next`; with no `next`, all that are left.
+ */
+function* withBadLines(guard: QuoteGuard | undefined, next: CsvParsed | undefined) {
+  while (guard !== undefined && guard.bad.length > 0) {
+    const bad = guard.bad[0] as BadLine;
+    if (next !== undefined && bad.line >= next.line) break;
+    guard.bad.shift();
+    const error = { code: "CSV_QUOTE_NOT_CLOSED", message: bad.message };
+    yield { kind: "skip", line: bad.line, raw: bad.raw, error } satisfies CsvParsed;
+  }
+  if (next !== undefined) yield next;
 }
 
 interface Header {

@@ -35,6 +35,8 @@ export interface SourceOptions {
   readonly encoding?: string;
   /** CSV only; default `,` (tab for tsv). */
   readonly delimiter?: string;
+  /** CSV: a quoted cell open for more lines is an unclosed quote; default 100. */
+  readonly maxCellLines?: number;
   /** CSV/TSV: false when the file has no header row (then `columns` names the columns). */
   readonly header?: boolean;
   /** CSV/TSV: the column names in order; they replace a header row if there is one. */

@@ -220,13 +220,42 @@ describe("CSV records that cannot be read", () => {
     expect(rows(items)).toEqual([{ line: 5, cells: { a: "3", b: "ok" } }]);
   });
 
-  test("a quote left open at the end is an invalid record on the line where it began", async () => {
+  test("a quote left open at the end costs only the line that opened it; the lines after it are read", async () => {
     for (const end of ["", "\n", "\r\n"]) {
-      const items = await read(`email,note\na@x,ok\n\nb@x,"never closed\nc@x,lost${end}`);
-      expect(invalids(items)).toEqual([
-        { line: 4, code: "CSV_PARSE", raw: 'b@x,"never closed\nc@x,lost' },
+      const items = await read(`email,note\na@x,ok\n\nb@x,"never closed\nc@x,kept${end}`);
+      expect(items.filter((i) => i.kind === "invalid")).toEqual([
+        {
+          kind: "invalid",
+          line: 4,
+          raw: 'b@x,"never closed',
+          failure: {
+            stage: "input",
+            code: "CSV_PARSE",
+            message: "a quote opened on line 4 is not closed by the end of the input",
+          },
+        },
       ]);
-      expect(rows(items).map((row) => row.line)).toEqual([2]);
+      expect(rows(items)).toEqual([
+        { line: 2, cells: { email: "a@x", note: "ok" } },
+        { line: 5, cells: { email: "c@x", note: "kept" } },
+      ]);
+    }
+  });
+
+  test("a quoted cell open for more than --max-cell-lines lines is cut back to its first line", async () => {
+    const after = Array.from({ length: 30 }, (_, i) => `u${i + 3},row ${i}`).join("\r\n");
+    const text = `id,name\r\nu1,"a\r\nb\r\nc"\r\nu2,"open\r\n${after}\r\nu9,"closes\r\nhere"\r\n`;
+    for (const size of [text.length, 7]) {
+      const items = await collect(
+        readCsv(chunks(...split(text, size)), "x.csv", { ...CSV, maxCellLines: 5 }),
+      );
+      expect(invalids(items)).toEqual([{ line: 5, code: "CSV_PARSE", raw: 'u2,"open' }]);
+      const read_ = rows(items);
+      expect(read_[0]).toEqual({ line: 2, cells: { id: "u1", name: "a\r\nb\r\nc" } });
+      expect(read_.slice(1, 31).map((r) => r.line)).toEqual(
+        Array.from({ length: 30 }, (_, i) => i + 6),
+      );
+      expect(read_[31]).toEqual({ line: 36, cells: { id: "u9", name: "closes\r\nhere" } });
     }
   });
 
@@ -259,15 +288,19 @@ describe("CSV records that cannot be read", () => {
     expect(rows(items).map((row) => row.line)).toEqual([3, 5]);
   });
 
-  test("a record longer than the limit is an InputError naming the line where it began", async () => {
+  test("a quote open past the size limit costs only its line, and memory stays bounded", async () => {
     const after = Array.from({ length: 2_000 }, (_, i) => `${i},row`).join("\n");
     const text = `id,name\n1,"never closed\n${after}\n`;
-    const error = await collect(
-      readCsv(chunks(...split(text, 100)), "big.csv", { ...CSV, maxRecordSize: 1_000 }),
-    ).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InputError);
-    expect((error as InputError).line).toBe(2);
-    expect((error as InputError).message).toMatch(/^big\.csv:2: .*quote is probably unbalanced/);
+    const items = await collect(
+      readCsv(chunks(...split(text, 100)), "big.csv", {
+        ...CSV,
+        maxRecordSize: 1_000,
+        maxCellLines: 10_000,
+      }),
+    );
+    expect(invalids(items)).toEqual([{ line: 2, code: "CSV_PARSE", raw: '1,"never closed' }]);
+    expect(rows(items)).toHaveLength(2_000);
+    expect(rows(items)[1999]).toEqual({ line: 2002, cells: { id: "1999", name: "row" } });
   });
 
   test("a record near the limit is still read", async () => {
