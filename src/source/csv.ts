@@ -69,7 +69,14 @@ function records(
   const maxRecordSize = options.maxRecordSize ?? MAX_RECORD_SIZE;
   if (options.dialect !== undefined && readsEscapes(options.dialect, options.format)) {
     const rules = dialectRules(options.dialect, options.format);
-    const tokenizer = new DialectTokenizer(rules, options.delimiter, file, maxRecordSize);
+    const maxCellLines = options.maxCellLines ?? DEFAULT_MAX_CELL_LINES;
+    const tokenizer = new DialectTokenizer(
+      rules,
+      options.delimiter,
+      file,
+      maxRecordSize,
+      maxCellLines,
+    );
     return { parsed: readDialect(texts, tokenizer) };
   }
   const guard = new QuoteGuard(

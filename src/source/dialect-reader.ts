@@ -1,6 +1,7 @@
 import { InputError } from "../errors.js";
 import { type CsvParsed, tooLongMessage } from "./csv-parser.js";
 import type { DialectRules } from "./dialect.js";
+import { DEFAULT_MAX_CELL_LINES } from "./quote-guard.js";
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -32,6 +33,7 @@ export class DialectTokenizer {
     delimiter: string,
     private readonly file: string,
     private readonly maxRecordSize: number,
+    private readonly maxCellLines: number = DEFAULT_MAX_CELL_LINES,
   ) {
     if (delimiter.length !== 1 || delimiter === "\\") {
       throw new InputError(
@@ -62,6 +64,20 @@ export class DialectTokenizer {
     }
     this.#rest = pos === 0 ? buf : buf.slice(pos);
     if (!final && this.#rest.length > this.maxRecordSize) {
+      const lf = this.#rest.indexOf("\n");
+      if (lf !== -1) {
+        // A record past the bound over several lines: a quote left open. Only its line is lost.
+        const step = this.#unclosed(
+          this.#rest,
+          0,
+          `stays open past ${this.maxRecordSize} characters`,
+        );
+        if (step.kind === "record" && step.parsed !== undefined) out.push(step.parsed);
+        this.#rest = this.#rest.slice(lf + 1);
+        this.#line++;
+        out.push(...this.feed(""));
+        return out;
+      }
       throw new InputError(
         this.file,
         tooLongMessage(`${this.maxRecordSize} characters`, this.#rest, this.rules.quote),
@@ -97,11 +113,12 @@ export class DialectTokenizer {
       let value = "";
       let seg = i;
       let quoted = enclosed;
+      let cellLines = 1; // lines the quoted cell spans so far
       let isNull = false;
       for (;;) {
         if (i >= len) {
           if (!final) return { kind: "more" };
-          if (quoted) return this.#unclosed(buf, start);
+          if (quoted) return this.#unclosed(buf, start, "is not closed by the end of the input");
           cells.push(isNull ? "" : value + buf.slice(seg, i));
           return this.#done(buf, start, len, len, cells);
         }
@@ -143,6 +160,13 @@ export class DialectTokenizer {
               continue;
             }
           }
+          if (c === LF && ++cellLines > this.maxCellLines) {
+            return this.#unclosed(
+              buf,
+              start,
+              `stays open for more than ${this.maxCellLines} lines (--max-cell-lines)`,
+            );
+          }
           i++; // MySQL: a quote not followed by a delimiter or line end is text
           continue;
         }
@@ -172,16 +196,19 @@ export class DialectTokenizer {
     return { kind: "record", parsed: { kind: "record", line: this.#line, cells, raw }, next };
   }
 
-  #unclosed(buf: string, start: number): Step {
-    const raw = buf.slice(start).replace(/\r?\n$/, "");
+  /** The line that opened a quote never closed: a skipped record; reading goes on after it. */
+  #unclosed(buf: string, start: number, why: string): Step {
+    const lf = buf.indexOf("\n", start);
+    const end = lf === -1 ? buf.length : lf;
+    const raw = buf.slice(start, buf.charCodeAt(end - 1) === CR ? end - 1 : end);
     const error = {
       code: "CSV_QUOTE_NOT_CLOSED",
-      message: `the quote opened on line ${this.#line} is never closed`,
+      message: `a quote opened on line ${this.#line} ${why}`,
     };
     return {
       kind: "record",
       parsed: { kind: "skip", line: this.#line, raw, error },
-      next: buf.length,
+      next: lf === -1 ? buf.length : lf + 1,
     };
   }
 

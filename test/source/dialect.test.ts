@@ -10,7 +10,12 @@ function read(
   dialect: Dialect,
   format: "csv" | "tsv",
   size = text.length,
-  extra: { header?: boolean; columns?: string[]; maxRecordSize?: number } = {},
+  extra: {
+    header?: boolean;
+    columns?: string[];
+    maxRecordSize?: number;
+    maxCellLines?: number;
+  } = {},
 ): Promise<SourceItem[]> {
   const delimiter = format === "tsv" ? "\t" : ",";
   return collect(
@@ -90,19 +95,39 @@ describe("dialect: mysql, CSV (OPTIONALLY ENCLOSED BY '\"')", () => {
     }
   });
 
-  test("a quote never closed is one invalid record at the end, on the line where it began", async () => {
-    const items = await read('a,b\n1,x\n2,"open\n3,y\n', "mysql", "csv");
-    expect(rows(items)).toEqual([{ line: 2, cells: { a: "1", b: "x" } }]);
-    expect(items[2]).toMatchObject({
-      kind: "invalid",
-      line: 3,
-      raw: '2,"open\n3,y',
-      failure: { code: "CSV_PARSE", message: "the quote opened on line 3 is never closed" },
-    });
+  test("a quote never closed costs only the line that opened it; the lines after it are read", async () => {
+    for (const size of [100, 1, 3]) {
+      const items = await read('a,b\r\n1,x\r\n2,"open\r\n3,y\r\n', "mysql", "csv", size);
+      expect(rows(items)).toEqual([
+        { line: 2, cells: { a: "1", b: "x" } },
+        { line: 4, cells: { a: "3", b: "y" } },
+      ]);
+      expect(items[2]).toMatchObject({
+        kind: "invalid",
+        line: 3,
+        raw: '2,"open',
+        failure: {
+          code: "CSV_PARSE",
+          message: "a quote opened on line 3 is not closed by the end of the input",
+        },
+      });
+    }
   });
 
-  test("a record longer than the limit is an InputError naming its line", async () => {
-    const text = `a,b\n1,"${"x".repeat(50)}\n`.repeat(1) + "2,y\n".repeat(40);
+  test("a quoted cell open for more than maxCellLines lines, or past the size bound, is cut back to its line", async () => {
+    const text = `a,b\n1,"open\n${"2,y\n".repeat(40)}`;
+    const byLines = await read(text, "mysql", "csv", 16, { maxCellLines: 5 });
+    const bySize = await read(text, "mysql", "csv", 16, { maxRecordSize: 100 });
+    for (const items of [byLines, bySize]) {
+      expect(items.filter((i) => i.kind === "invalid")).toMatchObject([
+        { line: 2, raw: '1,"open', failure: { code: "CSV_PARSE" } },
+      ]);
+      expect(rows(items).map((r) => r.line)).toEqual(Array.from({ length: 40 }, (_, i) => i + 3));
+    }
+  });
+
+  test("a record past the size bound on one line is an InputError naming its line", async () => {
+    const text = `a,b\n1,${"x".repeat(200)}\n2,y\n`;
     const error = await read(text, "mysql", "csv", 16, { maxRecordSize: 100 }).catch((e) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).line).toBe(2);
