@@ -4,7 +4,7 @@
  * an id keeps its digits, a Long goes out exactly as the file wrote it, and a dead letter shows the
  * value the user can find in the file.
  */
-import { isSafeNumber, parse } from "lossless-json";
+import { isSafeNumber, stringify as losslessStringify, parse } from "lossless-json";
 
 export class ExactNumber {
   constructor(
@@ -165,23 +165,23 @@ export function isIntegerText(text: string): boolean {
   return INTEGER.test(text);
 }
 
-const MARK = "\u0000exact:";
-const MARKED = /"\\u0000exact:(-?[0-9][0-9.eE+-]*)"/g;
+/** Writes an ExactNumber as the bare number it holds. */
+const EXACT_WRITER = [
+  { test: (v: unknown) => v instanceof ExactNumber, stringify: (v: unknown) => String(v) },
+];
 
 /**
- * JSON text of a request body in which every ExactNumber is written as the bare number it holds:
- * `{"id":12345678901234567890}`. JSON.stringify has no way to write a number it cannot hold, so
- * they pass as marked strings and the marks are replaced; bodies without one cost one flag check.
+ * JSON text in which every ExactNumber is written as the bare number it holds:
+ * `{"id":12345678901234567890}` (request bodies, dead letters, samples). JSON.stringify has no way
+ * to write a number it cannot hold, so a value that has one is written by lossless-json instead;
+ * values without one cost JSON.stringify and a flag check.
  */
 export function stringifyExactly(value: unknown): string {
-  let marked = false;
+  let exact = false;
   const text = JSON.stringify(value, function (this: unknown, key: string, v: unknown) {
-    const raw = (this as Record<string, unknown>)[key];
-    if (raw instanceof ExactNumber) {
-      marked = true;
-      return `${MARK}${raw.text}`;
-    }
+    if ((this as Record<string, unknown>)[key] instanceof ExactNumber) exact = true;
     return v;
   });
-  return marked ? text.replace(MARKED, "$1") : text;
+  if (!exact) return text;
+  return losslessStringify(value, undefined, undefined, EXACT_WRITER) ?? text;
 }

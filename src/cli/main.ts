@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { basename } from "node:path";
 import pino, { type Logger } from "pino";
+import { stringifyExactly } from "../api/exact-number.js";
 import { DEFAULT_BREAKER } from "../delivery/breaker.js";
 import { waitNotice } from "../delivery/wait-notice.js";
 import { errnoOf, ImporterError, OutputError, UsageError } from "../errors.js";
@@ -310,7 +311,7 @@ async function execute(
   const runner = new ImportRun(importOptions, {
     interrupt: interrupt.signal,
     outputFailure: io.outputFailure.signal,
-    onSample: (body) => io.stdout.write(`${JSON.stringify(body)}\n`),
+    onSample: (body) => io.stdout.write(`${stringifyExactly(body)}\n`),
     ...(io.stdin === undefined ? {} : { stdin: io.stdin }),
     ...(session === undefined ? {} : { state: session.link, carried: session.carried }),
     onWait: (wait) => {

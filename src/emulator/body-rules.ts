@@ -13,6 +13,7 @@ import {
   type UserProperties,
 } from "../api/dfinery.js";
 import { EVENTS_PATH } from "../api/events.js";
+import { ExactNumber } from "../api/exact-number.js";
 import { conformsTo, isRealDatetime, propertiesByteLength } from "../api/value-types.js";
 import type { PropertyRules } from "./catalog.js";
 
@@ -126,6 +127,10 @@ export function propertyProblem(
   return undefined;
 }
 
+function isNumber(value: unknown): boolean {
+  return typeof value === "number" || value instanceof ExactNumber;
+}
+
 function isScalarOrArray(value: unknown): boolean {
   if (value === null) return true;
   switch (typeof value) {
@@ -134,9 +139,9 @@ function isScalarOrArray(value: unknown): boolean {
     case "boolean":
       return true;
     case "object":
+      if (value instanceof ExactNumber) return true; // a number JSON.parse would round
       return (
-        Array.isArray(value) &&
-        (value.every((e) => typeof e === "string") || value.every((e) => typeof e === "number"))
+        Array.isArray(value) && (value.every((e) => typeof e === "string") || value.every(isNumber))
       );
     default:
       return false;

@@ -1,6 +1,7 @@
 import { accessSync, closeSync, constants, fsyncSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ProfileUpdate } from "../api/dfinery.js";
+import { stringifyExactly } from "../api/exact-number.js";
 import { type CellError, errnoOf, OutputError, type RowFailure } from "../errors.js";
 import type { SourceFormat } from "../source/types.js";
 import {
@@ -130,7 +131,7 @@ export class DeadLetterFile {
  */
 function serialise(record: DeadLetterRecord): string {
   try {
-    return `${JSON.stringify(record)}\n`;
+    return `${stringifyExactly(record)}\n`; // a 64-bit id as the file wrote it
   } catch (error) {
     const why = `${(error as Error).name}: ${(error as Error).message}`;
     let payload: ProfileUpdate | null = null;

@@ -74,6 +74,11 @@ describe("stringifyExactly", () => {
     );
   });
 
+  test("a string that spells a marker stays a string beside an ExactNumber", () => {
+    const body = { a: "\u0000exact:12", n: new ExactNumber("12345678901234567890"), u: undefined };
+    expect(stringifyExactly(body)).toBe('{"a":"\\u0000exact:12","n":12345678901234567890}');
+  });
+
   test("a body without one is JSON.stringify's text, strings holding NUL included", () => {
     const body = { a: "\u0000exact:12", b: [1, "x"] };
     expect(stringifyExactly(body)).toBe(JSON.stringify(body));

@@ -3,18 +3,11 @@
  * the emulator received and the dead letters are asserted exactly; the emulator reads bodies
  * losslessly (as DFINERY does), so a Long it stores as an ExactNumber was sent with its digits.
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ExactNumber } from "../../src/api/exact-number.js";
-import {
-  emulatorPerTest,
-  importFile,
-  readJson,
-  readNdjson,
-  runCli,
-  tempDir,
-  write,
-} from "./helpers.js";
+import { ExactNumber, parseJson } from "../../src/api/exact-number.js";
+import { emulatorPerTest, importFile, readJson, runCli, tempDir, write } from "./helpers.js";
 
 const emulator = emulatorPerTest();
 
@@ -73,15 +66,21 @@ describe("NDJSON with 64-bit ids, array paths and big numbers", () => {
       b: { identity: { external_id?: string } },
     ) => (a.identity.external_id ?? "").localeCompare(b.identity.external_id ?? "");
     expect(sent.sort(byId)).toEqual(expected.sort(byId));
-    const dead = readNdjson(join(dir, "dl.ndjson"));
+    const deadText = readFileSync(join(dir, "dl.ndjson"), "utf8");
+    // The row as the file wrote it, digits and all (line 14 of the input, byte for byte).
+    expect(deadText).toContain(`"row":${usersNdjson().split("\n")[13]}`);
+    const dead = deadText
+      .split("\n")
+      .filter((l) => l !== "")
+      .map((l) => parseJson(l));
     expect(dead).toEqual([
       expect.objectContaining({
         line: 14,
         row: {
-          id: "9007199254741006",
+          id: new ExactNumber("9007199254741006"),
           profile: {
             addresses: [{ city: "Seoul 13" }, { city: "Busan" }],
-            account: "99999999999999999999",
+            account: new ExactNumber("99999999999999999999"),
             score: 13.5,
           },
         },

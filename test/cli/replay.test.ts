@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ExactNumber } from "../../src/api/exact-number.js";
 import {
   emulatorPerTest,
   readJson,
@@ -61,6 +63,28 @@ describe("replaying a dead-letter file", () => {
       "u2",
       "u3",
     ]);
+  });
+
+  it("without --map, a Long beyond 2^53 goes out again with the digits it was read with", async () => {
+    const dir = tempDir();
+    const input = write(dir, "users.ndjson", '{"id":"u1","account":9007199254740993}\n');
+    const map = write(
+      dir,
+      "m.yaml",
+      "identity:\n  external_id: id\nproperties:\n  account: { column: account, type: Long }\n",
+    );
+    const failing = await emulator({ failRate: 1, catalog: { account: "Long" } });
+    const args = [...common(dir, failing.url, "first"), "--max-attempts", "1"];
+    expect((await runCli([input, "--map", map, ...args])).code).toBe(1);
+    const deadLetter = join(dir, "first.dead-letter.ndjson");
+    expect(readFileSync(deadLetter, "utf8")).toContain('"account":9007199254740993');
+
+    const healthy = await emulator({ catalog: { account: "Long" } });
+    const replay = await runCli([deadLetter, ...common(dir, healthy.url, "replay")]);
+    expect(replay.code).toBe(0);
+    expect(healthy.store.last("external_id", "u1")).toEqual({
+      account: new ExactNumber("9007199254740993"), // JSON.parse would have read …992
+    });
   });
 
   it("keeps the original line numbers of rows that fail again", async () => {
