@@ -239,6 +239,11 @@ async function prepare(options: CliOptions, io: Io): Promise<ImportOptions> {
   // Usage mistakes first (they are cheapest to fix), then the mapping, before any input is read.
   const delivery = options.dryRun ? undefined : deliveryOptions(options, io);
   const mapping = options.map === undefined ? null : await loadMapping(options.map);
+  if (mapping?.event !== undefined) {
+    throw new UsageError(
+      `${options.map}: this mapping has an event section: it maps events, not user profiles`,
+    );
+  }
   const format: SourceFormat | undefined =
     options.format ??
     mapping?.source.format ??

@@ -12,13 +12,13 @@ import { propertiesByteLength } from "../api/value-types.js";
 import { type CellError, type RowFailure, rowFailure } from "../errors.js";
 import type { SourceFormat, SourceRow } from "../source/types.js";
 import { EMPTY, Invalid } from "./convert/invalid.js";
-import type { Mapping } from "./types.js";
+import type { Mapping, PropertyRule } from "./types.js";
 
 export type MappingResult =
   | { readonly ok: true; readonly update: ProfileUpdate }
   | { readonly ok: false; readonly failure: RowFailure };
 
-interface Problem {
+export interface Problem {
   readonly code: string;
   readonly field?: string;
   readonly message: string;
@@ -36,8 +36,21 @@ export function applyMapping(
   row: SourceRow,
   format: SourceFormat,
 ): MappingResult {
-  const json = format === "ndjson";
-  const cells = row.cells;
+  const mapped = mapRow(mapping, row.cells, format === "ndjson", true);
+  if (mapped.problems !== undefined) return { ok: false, failure: failureOf(mapped.problems) };
+  return { ok: true, update: { identity: mapped.identity, user_properties: mapped.properties } };
+}
+
+/**
+ * A row's identity and properties, and its problems (undefined when none). `sizeLimit`: check
+ * DFINERY's 8 KB limit on user properties (profiles; events state no such limit).
+ */
+export function mapRow(
+  mapping: Mapping,
+  cells: Readonly<Record<string, unknown>>,
+  json: boolean,
+  sizeLimit: boolean,
+): { identity: Identity; properties: UserProperties; problems: Problem[] | undefined } {
   // Most rows have no problem: the list is made for the first one.
   let problems: Problem[] | undefined;
 
@@ -50,7 +63,7 @@ export function applyMapping(
       identity[rule.name] = value;
       identified = true;
     } else if (value instanceof Invalid) {
-      problems = noted(problems, problem(rule.name, rule, raw, value));
+      problems = noted(problems, cellProblem(rule.name, rule, raw, value));
     }
   }
   if (!identified && problems === undefined) {
@@ -62,27 +75,44 @@ export function applyMapping(
   }
 
   const properties: UserProperties = {};
-  for (const rule of mapping.properties) {
+  const found = readProperties(mapping.properties, cells, json, properties, "");
+  if (found.length > 0) problems = [...(problems ?? []), ...found];
+  if (
+    problems === undefined &&
+    sizeLimit &&
+    mayExceed(properties) &&
+    propertiesByteLength(properties) > MAX_PROPERTIES_BYTES
+  ) {
+    problems = [tooLarge(properties)];
+  }
+  return { identity: identity as Identity, properties, problems };
+}
+
+/** Reads property rules from cells into `into`; the problems, each field named `prefix` + name. */
+export function readProperties(
+  rules: readonly PropertyRule[],
+  cells: Readonly<Record<string, unknown>>,
+  json: boolean,
+  into: UserProperties,
+  prefix: string,
+): Problem[] {
+  const problems: Problem[] = [];
+  for (const rule of rules) {
     if (rule.kind === "constant") {
-      properties[rule.name] = rule.value;
+      into[rule.name] = rule.value;
       continue;
     }
     const raw = json ? rule.readJson(cells) : rule.readCsv(cells);
     const value = rule.convert(raw);
     if (value === EMPTY) {
-      if (rule.empty === "null") properties[rule.name] = null;
+      if (rule.empty === "null") into[rule.name] = null;
     } else if (value instanceof Invalid) {
-      problems = noted(problems, problem(rule.name, rule, raw, value));
+      problems.push(cellProblem(`${prefix}${rule.name}`, rule, raw, value));
     } else {
-      properties[rule.name] = value;
+      into[rule.name] = value;
     }
   }
-
-  if (problems !== undefined) return failure(problems);
-  if (mayExceed(properties) && propertiesByteLength(properties) > MAX_PROPERTIES_BYTES) {
-    return failure([tooLarge(properties)]);
-  }
-  return { ok: true, update: { identity: identity as Identity, user_properties: properties } };
+  return problems;
 }
 
 function noted(problems: Problem[] | undefined, next: Problem): Problem[] {
@@ -96,7 +126,7 @@ function where(rule: { readonly column: string; readonly template?: string }): s
   return `${rule.template === undefined ? "column" : "template"} ${JSON.stringify(rule.column)}`;
 }
 
-function problem(
+export function cellProblem(
   field: string,
   rule: { readonly column: string; readonly template?: string },
   raw: unknown,
@@ -114,7 +144,7 @@ function problem(
  * The row's failure: code and field of the first problem, a message naming them all, and `errors`
  * listing each one with its column and value.
  */
-function failure(problems: readonly Problem[]): MappingResult {
+export function failureOf(problems: readonly Problem[]): RowFailure {
   const [first] = problems as [Problem, ...Problem[]];
   const message = problems.map((p) => p.message).join("; ");
   const errors: CellError[] = problems.map((p) => {
@@ -129,10 +159,7 @@ function failure(problems: readonly Problem[]): MappingResult {
       ...(p.cell === undefined ? {} : { column: p.cell.column, value: p.cell.value }),
     };
   });
-  return {
-    ok: false,
-    failure: { ...rowFailure("mapping", first.code, message, first.field), errors },
-  };
+  return { ...rowFailure("mapping", first.code, message, first.field), errors };
 }
 
 /**

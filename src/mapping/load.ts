@@ -77,7 +77,12 @@ export function parseMapping(text: string, file: string): Mapping {
   const issues: PathIssue[] = [];
   const parsed = MappingSchema.safeParse(data);
   if (!parsed.success) issues.push(...fromZod(parsed.error.issues, data));
-  const { mapping, issues: more } = normalizeMapping(parsed.success ? parsed.data : salvage(data));
+  // A mapping with an event section is for events even when the schema refused that section.
+  const events = typeof data === "object" && data !== null && "event" in data;
+  const { mapping, issues: more } = normalizeMapping(
+    parsed.success ? parsed.data : salvage(data),
+    events,
+  );
   // A rule may only restate a schema problem (identity.email is invalid → "no identity"): keep the schema's.
   issues.push(...more.filter((rule) => !issues.some((i) => related(i.path, rule.path))));
   // `values: { 01: true }` is read by YAML as the key "1": ask for quotes rather than miss `01`.

@@ -13,6 +13,7 @@ import {
 } from "./convert/cell.js";
 import { convertConstant } from "./convert/constant.js";
 import { Invalid } from "./convert/invalid.js";
+import { eventSections } from "./event-section.js";
 import { checkedIdentity } from "./identity-check.js";
 import { csvReader, jsonReader } from "./read.js";
 import {
@@ -21,6 +22,9 @@ import {
   checkProperties,
   checkProperty,
   checkSource,
+  EVENT_SCOPE,
+  PROFILE_SCOPE,
+  type PropertyScope,
   propertyType,
 } from "./rules.js";
 import {
@@ -37,7 +41,14 @@ export const DEFAULT_TIMEZONE = "UTC";
 export const DEFAULT_COUNTRY: CountryCode = "KR";
 const DEFAULT_SPLIT = ",";
 
-export function normalizeMapping(written: WrittenMapping): {
+/**
+ * `events`: a mapping for import-events (it has an `event` section as written, even one the schema
+ * refused): its properties are an event's, and it may have none.
+ */
+export function normalizeMapping(
+  written: WrittenMapping,
+  events = written.event !== undefined,
+): {
   mapping: Mapping;
   issues: PathIssue[];
 } {
@@ -70,22 +81,49 @@ export function normalizeMapping(written: WrittenMapping): {
     identity.push(identityRule(name, field, source, ctx));
   }
 
-  const properties: PropertyRule[] = [];
+  const scope = events ? EVENT_SCOPE : PROFILE_SCOPE;
+  const { rules: properties, typed } = propertyRules(
+    written.properties,
+    scope,
+    source,
+    ctx,
+    issues,
+  );
+  if (!events) issues.push(...checkProperties(typed));
+  const mapping: Mapping = { source, identity, properties };
+  if (!events) {
+    if (written.items !== undefined) {
+      issues.push({ path: ["items"], message: "items belong to events: add an event section" });
+    }
+    return { mapping, issues };
+  }
+  const sections = eventSections(written, source, ctx, issues);
+  return { mapping: { ...mapping, ...sections }, issues };
+}
+
+/** Compiles a list of property rules of one scope; their problems go to `issues`. */
+export function propertyRules(
+  written: Readonly<Record<string, WrittenProperty>>,
+  scope: PropertyScope,
+  source: MappingSource,
+  ctx: ConvertContext,
+  issues: PathIssue[],
+): { rules: PropertyRule[]; typed: { name: string; type: PropertyRule["type"] }[] } {
+  const rules: PropertyRule[] = [];
   const typed: { name: string; type: PropertyRule["type"] }[] = [];
-  for (const [name, rule] of Object.entries(written.properties)) {
+  for (const [name, rule] of Object.entries(written)) {
     const full = expand(rule);
-    typed.push({ name, type: propertyType(name, full) });
-    const ruleIssues = checkProperty(name, full);
+    typed.push({ name, type: propertyType(name, full, scope) });
+    const ruleIssues = checkProperty(name, full, scope);
     if (ruleIssues.length > 0) {
       issues.push(...ruleIssues);
       continue;
     }
-    const made = propertyRule(name, full, source, ctx);
+    const made = propertyRule(name, full, source, ctx, scope);
     if (Array.isArray(made)) issues.push(...made);
-    else properties.push(made);
+    else rules.push(made);
   }
-  issues.push(...checkProperties(typed));
-  return { mapping: { source, identity, properties }, issues };
+  return { rules, typed };
 }
 
 /** `format` as written: one or a list. */
@@ -151,16 +189,17 @@ function identityRule(
   };
 }
 
-function propertyRule(
+export function propertyRule(
   name: string,
   rule: WrittenPropertyObject,
   source: MappingSource,
   ctx: ConvertContext,
+  scope: PropertyScope = PROFILE_SCOPE,
+  at: readonly (string | number)[] = [...scope.at, name],
 ): PropertyRule | PathIssue[] {
-  const type = propertyType(name, rule);
+  const type = propertyType(name, rule, scope);
   const split = rule.split ?? DEFAULT_SPLIT;
-  const spec = { type, split, gender: name === "df_gender" };
-  const at = ["properties", name];
+  const spec = { type, split, gender: scope === PROFILE_SCOPE && name === "df_gender" };
   const issues: PathIssue[] = [];
 
   const constant = (

@@ -5,6 +5,7 @@
  */
 import { type Document, isMap, isScalar } from "yaml";
 import { IDENTITY_FIELDS, type PropertyType, STANDARD_PROPERTIES } from "../api/dfinery.js";
+import { STANDARD_EVENT_PROPERTIES, STANDARD_ITEM_PROPERTIES } from "../api/events.js";
 import { isArrayType } from "./convert/cell.js";
 import { isValidZone } from "./convert/datetime.js";
 import { checkFormat } from "./convert/formats.js";
@@ -28,11 +29,40 @@ export const ARRAY_LIMITS: Partial<Record<PropertyType, number>> = {
   "Array of Double": 5,
 };
 
-const STANDARD_NAMES = Object.keys(STANDARD_PROPERTIES);
+/**
+ * Which properties a list of rules maps: user properties (the default), an event's properties or
+ * its items' properties. Each has its own standard `df_` names and place in the mapping.
+ */
+export interface PropertyScope {
+  readonly at: readonly string[];
+  readonly standard: Readonly<Record<string, PropertyType>>;
+  /** `standard properties`, `standard event properties`… */
+  readonly label: string;
+}
+
+export const PROFILE_SCOPE: PropertyScope = {
+  at: ["properties"],
+  standard: STANDARD_PROPERTIES,
+  label: "standard properties",
+};
+export const EVENT_SCOPE: PropertyScope = {
+  at: ["properties"],
+  standard: STANDARD_EVENT_PROPERTIES,
+  label: "standard event properties",
+};
+export const ITEM_SCOPE: PropertyScope = {
+  at: ["items", "properties"],
+  standard: STANDARD_ITEM_PROPERTIES,
+  label: "standard item properties",
+};
 
 /** A property's type: as written, else its standard type (`df_birth` → Date), else String. */
-export function propertyType(name: string, rule: WrittenPropertyObject): PropertyType {
-  return rule.type ?? STANDARD_PROPERTIES[name] ?? "String";
+export function propertyType(
+  name: string,
+  rule: WrittenPropertyObject,
+  scope: PropertyScope = PROFILE_SCOPE,
+): PropertyType {
+  return rule.type ?? scope.standard[name] ?? "String";
 }
 
 export function checkSource(source: WrittenSource): PathIssue[] {
@@ -122,16 +152,20 @@ const NOT_WITH_VALUE = [
   "empty_values",
 ] as const;
 
-export function checkProperty(name: string, rule: WrittenPropertyObject): PathIssue[] {
-  const at = ["properties", name];
+export function checkProperty(
+  name: string,
+  rule: WrittenPropertyObject,
+  scope: PropertyScope = PROFILE_SCOPE,
+): PathIssue[] {
+  const at = [...scope.at, name];
   const issues: PathIssue[] = [];
-  const standard = STANDARD_PROPERTIES[name];
-  const type = propertyType(name, rule);
+  const standard = scope.standard[name];
+  const type = propertyType(name, rule, scope);
 
   if (standard === undefined && name.startsWith("df_")) {
     issues.push({
       path: at,
-      message: `names starting with df_ are DFINERY's standard properties, and ${name} is not one${didYouMean(name, STANDARD_NAMES)}`,
+      message: `names starting with df_ are DFINERY's ${scope.label}, and ${name} is not one${didYouMean(name, Object.keys(scope.standard))}`,
     });
   }
   if (standard !== undefined && type !== standard) {

@@ -200,19 +200,81 @@ export const PropertiesSchema = z
   )
   .describe("DFINERY user properties: name → column (String) or a full rule");
 
+// import-events: the `event` and `items` sections (README "Events"). With `event`, `properties`
+// are the event's properties.
+const eventName = z
+  .union(
+    [
+      column,
+      PropertyObjectSchema.pick({ column: true, template: true, values: true, transform: true }),
+      z.strictObject({ value: z.string().min(1).describe("The same event name for every row") }),
+    ],
+    { error: "expected a column name, { column: …, values: {…} } or { value: df_purchase }" },
+  )
+  .describe("The event's name: a registered event, from a column (through values) or a constant");
+
+const eventDatetime = z
+  .union(
+    [
+      column,
+      PropertyObjectSchema.pick({
+        column: true,
+        format: true,
+        transform: true,
+        empty_values: true,
+      }),
+    ],
+    { error: "expected a column name, or { column: …, format: … }" },
+  )
+  .describe("When the event happened: a Datetime, read with the Datetime rules and formats");
+
+const eventId = z
+  .union([column, PropertyObjectSchema.pick({ column: true, transform: true })], {
+    error: "expected a column name, or { column: … }",
+  })
+  .describe(
+    "A column holding the event's UUID; without it, a name-based UUID of the event (the same event always gets the same id)",
+  );
+
+export const EventSchema = z
+  .strictObject({ name: eventName, datetime: eventDatetime, id: eventId.optional() })
+  .describe("import-events: what each event is; properties are then the event's properties");
+
+export const ItemsSchema = z
+  .strictObject({
+    from: column
+      .optional()
+      .describe("NDJSON: the path of an array in each record, one item per element"),
+    group_by: column
+      .optional()
+      .describe(
+        "CSV/TSV: consecutive rows with the same value in this column are one event, one item per row",
+      ),
+    properties: PropertiesSchema.describe(
+      "Item properties: name → column (a path inside each element for from) or a full rule",
+    ),
+  })
+  .describe("import-events: the event's items (event_items)");
+
 export const MappingSchema = z
   .strictObject({
     source: SourceSchema.optional(),
     identity: IdentitySchema,
     properties: PropertiesSchema,
+    event: EventSchema.optional(),
+    items: ItemsSchema.optional(),
   })
-  .describe("dfinery-import mapping: from input columns to a DFINERY user profile");
+  .describe(
+    "dfinery-import mapping: from input columns to a DFINERY user profile (or, with event, to events)",
+  );
 
 export type WrittenMapping = z.infer<typeof MappingSchema>;
 export type WrittenSource = z.infer<typeof SourceSchema>;
 export type WrittenIdentityField = z.infer<typeof IdentityFieldSchema>;
 export type WrittenProperty = z.infer<typeof PropertySchema>;
 export type WrittenPropertyObject = z.infer<typeof PropertyObjectSchema>;
+export type WrittenEvent = z.infer<typeof EventSchema>;
+export type WrittenItems = z.infer<typeof ItemsSchema>;
 
 /** The keys allowed in the object at a path of the written mapping, for "did you mean". */
 export function knownKeys(path: readonly PropertyKey[]): readonly string[] {
@@ -224,6 +286,11 @@ export function knownKeys(path: readonly PropertyKey[]): readonly string[] {
     return ["column", "template", "transform", "empty_values"];
   }
   if (first === "properties" && path.length === 2) return Object.keys(PropertyObjectSchema.shape);
+  if (first === "event" && path.length === 1) return Object.keys(EventSchema.shape);
+  if (first === "items" && path.length === 1) return Object.keys(ItemsSchema.shape);
+  if (first === "items" && path[1] === "properties" && path.length === 3) {
+    return Object.keys(PropertyObjectSchema.shape);
+  }
   return [];
 }
 
@@ -248,7 +315,15 @@ export function salvage(data: unknown): WrittenMapping {
       if (PROPERTY_NAME.test(name) && parsed.success) properties[name] = parsed.data;
     }
   }
-  return { source: source.success ? source.data : {}, identity, properties };
+  const event = EventSchema.safeParse(root.event);
+  const items = ItemsSchema.safeParse(root.items);
+  return {
+    source: source.success ? source.data : {},
+    identity,
+    properties,
+    ...(event.success ? { event: event.data } : {}),
+    ...(items.success ? { items: items.data } : {}),
+  };
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

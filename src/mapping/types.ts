@@ -76,11 +76,29 @@ export interface ConstantPropertyRule {
 
 export type PropertyRule = ColumnPropertyRule | ConstantPropertyRule;
 
+/** import-events: where an event's name, datetime and (optional) id come from; all Strings but datetime. */
+export interface EventRules {
+  readonly name: PropertyRule;
+  readonly datetime: ColumnPropertyRule;
+  readonly id?: ColumnPropertyRule;
+}
+
+/** import-events: the event's items, from an NDJSON array (`from`) or grouped CSV rows (`groupBy`). */
+export interface ItemRules {
+  readonly from?: { readonly path: string; readonly read: CellReader };
+  readonly groupBy?: { readonly column: string; readonly read: CellReader };
+  readonly properties: readonly PropertyRule[];
+}
+
 /** A loaded, valid mapping: every shorthand expanded, every default filled, converters compiled. */
 export interface Mapping {
   readonly source: MappingSource;
   readonly identity: readonly FieldRule[];
+  /** User properties; with `event`, the event's properties. */
   readonly properties: readonly PropertyRule[];
+  /** Present in a mapping for import-events. */
+  readonly event?: EventRules;
+  readonly items?: ItemRules;
 }
 
 /** A problem found while loading, before it gets its line. */

@@ -135,3 +135,17 @@ describe("import-profiles --dry-run", () => {
     expect(help.stdout).toMatch(/Usage: import-profiles/);
   });
 });
+
+describe("import-profiles with an event mapping", () => {
+  it("refuses it before reading the input: its properties are an event's", async () => {
+    const dir = tempDir();
+    const map = write(
+      dir,
+      "events.yaml",
+      "identity: { external_id: id }\nevent: { name: { value: df_login }, datetime: t }\nproperties: {}\n",
+    );
+    const result = await runCli([join(dir, "missing.csv"), "--map", map, "--dry-run"], {});
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("this mapping has an event section: it maps events");
+  });
+});

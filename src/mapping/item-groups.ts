@@ -1,0 +1,105 @@
+/**
+ * CSV `items.group_by`: consecutive rows with the same value in the group column are one event,
+ * one item per row. The event's own fields come from the group's first row; a row whose event
+ * fields (identity, name, datetime, properties, id) disagree with the first's, or that cannot be
+ * mapped, fails the whole group: every row of it is dead-lettered, naming the row at fault. Pure:
+ * rows in, finished groups out; memory holds one group.
+ */
+import type { EventRecord } from "../api/events.js";
+import { type RowFailure, rowFailure } from "../errors.js";
+import { canonicalJson } from "../state/canonical.js";
+import { type EventDraft, type EventMappingResult, toEventRecord } from "./apply-event.js";
+
+export interface GroupRow {
+  readonly line: number;
+  readonly row: unknown;
+}
+
+export type Group =
+  | {
+      readonly ok: true;
+      readonly rows: readonly GroupRow[];
+      readonly identity: EventDraft["identity"];
+      readonly event: EventRecord;
+    }
+  | { readonly ok: false; readonly rows: readonly (GroupRow & { failure: RowFailure })[] };
+
+interface Open {
+  readonly key: unknown;
+  readonly rows: GroupRow[];
+  readonly results: EventMappingResult[];
+}
+
+export class ItemGroups {
+  #open: Open | undefined;
+
+  constructor(readonly column: string) {}
+
+  /** Adds a row with its group value; gives the group it finished, if any. */
+  push(key: unknown, row: GroupRow, result: EventMappingResult): Group | undefined {
+    const open = this.#open;
+    if (open !== undefined && sameKey(open.key, key)) {
+      open.rows.push(row);
+      open.results.push(result);
+      return undefined;
+    }
+    this.#open = { key, rows: [row], results: [result] };
+    return open === undefined ? undefined : close(open, this.column);
+  }
+
+  /** The last group, at the end of the input. */
+  flush(): Group | undefined {
+    const open = this.#open;
+    this.#open = undefined;
+    return open === undefined ? undefined : close(open, this.column);
+  }
+}
+
+const sameKey = (a: unknown, b: unknown): boolean =>
+  a === b || (typeof a === "object" && canonicalJson(a) === canonicalJson(b));
+
+/** What the rows of one event must agree on. */
+function eventFields(draft: EventDraft): string {
+  const { identity, name, datetime, properties, id } = draft;
+  return canonicalJson([identity, name, datetime, properties, id]);
+}
+
+function close(open: Open, column: string): Group {
+  const { rows, results } = open;
+  const group = `group ${column} = ${JSON.stringify(open.key ?? "")}`;
+  let fault: { index: number; failure: RowFailure } | undefined;
+  const first = results[0] as EventMappingResult;
+  const firstFields = first.ok ? eventFields(first.draft) : "";
+  for (const [index, result] of results.entries()) {
+    if (!result.ok) {
+      fault = { index, failure: result.failure };
+      break;
+    }
+    if (eventFields(result.draft) !== firstFields) {
+      const line = (rows[index] as GroupRow).line;
+      const firstLine = (rows[0] as GroupRow).line;
+      const message = `line ${line}: its event fields (identity, event, properties) differ from the group's first row, line ${firstLine}`;
+      fault = { index, failure: rowFailure("mapping", "GROUP_MISMATCH", message) };
+      break;
+    }
+  }
+  if (fault !== undefined) {
+    const at = (rows[fault.index] as GroupRow).line;
+    const others = rowFailure(
+      "mapping",
+      "GROUP_FAILED",
+      `${group}: line ${at} of the same event failed (${fault.failure.message}); the event is sent whole or not at all`,
+    );
+    return {
+      ok: false,
+      rows: rows.map((row, index) => ({
+        ...row,
+        failure: index === fault.index ? fault.failure : others,
+      })),
+    };
+  }
+  const drafts = results.map((r) => (r as EventMappingResult & { ok: true }).draft);
+  const draft = first.ok ? first.draft : (drafts[0] as EventDraft);
+  const items = drafts.flatMap((d) => d.items ?? []);
+  return { ok: true, rows, identity: draft.identity, event: toEventRecord({ ...draft, items }) };
+}

@@ -1,0 +1,220 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/errors.js";
+import { applyEventMapping, toEventRecord } from "../../src/mapping/apply-event.js";
+import { eventId } from "../../src/mapping/event-id.js";
+import { type Group, ItemGroups } from "../../src/mapping/item-groups.js";
+import { parseMapping } from "../../src/mapping/load.js";
+import type { EventRules, Mapping } from "../../src/mapping/types.js";
+
+const ORDERS = `
+identity: { external_id: user_id }
+event:
+  name: { column: type, values: { order: df_purchase, signup: df_sign_up } }
+  datetime: { column: created_at, format: epoch_ms }
+properties:
+  df_order_id: order_id
+  df_total_purchase_amount: { column: total, type: Double }
+items:
+  from: line_items
+  properties:
+    df_item_id: sku
+    df_price: { column: price, type: Double }
+    df_quantity: { column: qty, type: Long }
+`;
+
+type EventMapping = Mapping & { readonly event: EventRules };
+const load = (text: string) => parseMapping(text, "events.yaml") as EventMapping;
+const row = (cells: Record<string, unknown>, line = 1) => ({ kind: "row" as const, line, cells });
+
+function problems(text: string): string[] {
+  try {
+    parseMapping(text, "events.yaml");
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues.map((i) => `${i.path}: ${i.message}`);
+    throw error;
+  }
+  return [];
+}
+
+describe("an order export (NDJSON, nested line items)", () => {
+  const mapping = load(ORDERS);
+  const order = {
+    user_id: "u-1",
+    type: "order",
+    created_at: 1715666746363,
+    order_id: "o-1",
+    total: "24000",
+    line_items: [
+      { sku: "SKU-1", price: 12000, qty: 2 },
+      { sku: "SKU-2", price: "500.5", qty: "1" },
+    ],
+  };
+
+  it("maps one record to one event with its items and a name-based id", () => {
+    const result = applyEventMapping(mapping, row(order), "ndjson");
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const event = toEventRecord(result.draft);
+    const items = [
+      { df_item_id: "SKU-1", df_price: 12000, df_quantity: 2 },
+      { df_item_id: "SKU-2", df_price: 500.5, df_quantity: 1 },
+    ];
+    const properties = { df_order_id: "o-1", df_total_purchase_amount: 24000 };
+    expect(result.draft.identity).toEqual({ external_id: "u-1" });
+    expect(event).toEqual({
+      event_log_id: eventId({
+        identity: { external_id: "u-1" },
+        name: "df_purchase",
+        datetime: "2024-05-14T06:05:46.363Z",
+        properties,
+        items,
+      }),
+      event_name: "df_purchase",
+      event_datetime: "2024-05-14T06:05:46.363Z",
+      event_properties: properties,
+      event_items: items,
+    });
+  });
+
+  it("fails the record naming every bad cell: event fields and items alike", () => {
+    const bad = {
+      ...order,
+      type: "refund",
+      created_at: "yesterday",
+      line_items: [{ sku: "A", price: "free", qty: 1 }],
+    };
+    const result = applyEventMapping(mapping, row(bad), "ndjson");
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.failure.errors?.map((e) => [e.field, e.code])).toEqual([
+      ["event.name", "UNMAPPED_VALUE"],
+      ["event.datetime", "INVALID_VALUE"],
+      ["items[0].df_price", "INVALID_VALUE"],
+    ]);
+  });
+
+  it("sends no event_items for a record without line items", () => {
+    const result = applyEventMapping(mapping, row({ ...order, line_items: [] }), "ndjson");
+    expect(result.ok && toEventRecord(result.draft).event_items).toBeUndefined();
+  });
+
+  it("uses the id column when the mapping names one, and refuses one that is not a UUID", () => {
+    const withId = load(`${ORDERS}\n`.replace("  datetime:", "  id: event_uuid\n  datetime:"));
+    const id = "0b9f1c5e-6a47-4f7e-9d3a-2f1e8c7b6a50";
+    const good = applyEventMapping(withId, row({ ...order, event_uuid: id }), "ndjson");
+    expect(good.ok && toEventRecord(good.draft).event_log_id).toBe(id);
+    const bad = applyEventMapping(withId, row({ ...order, event_uuid: "42" }), "ndjson");
+    expect(bad.ok || bad.failure.message).toContain('"42" is not a UUID');
+  });
+});
+
+describe("a CSV with grouped item rows", () => {
+  const mapping = load(`
+identity: { external_id: user_id }
+event: { name: { value: df_purchase }, datetime: created_at }
+properties: { df_order_id: order_id }
+items:
+  group_by: order_id
+  properties: { df_item_id: sku, df_quantity: { column: qty, type: Long } }
+`);
+  const csv = (user: string, order: string, sku: string, qty = "1") => ({
+    user_id: user,
+    order_id: order,
+    created_at: "2024-05-14T06:05:46Z",
+    sku,
+    qty,
+  });
+  const feed = (rows: Record<string, string>[]) => {
+    const groups = new ItemGroups("order_id");
+    const out: Group[] = [];
+    rows.forEach((cells, i) => {
+      const g = groups.push(
+        cells.order_id,
+        { line: i + 2, row: cells },
+        applyEventMapping(mapping, row(cells, i + 2), "csv"),
+      );
+      if (g) out.push(g);
+    });
+    const last = groups.flush();
+    if (last) out.push(last);
+    return out;
+  };
+
+  it("makes consecutive rows of one order one event, one item per row", () => {
+    const groups = feed([csv("u1", "o1", "A", "2"), csv("u1", "o1", "B"), csv("u2", "o2", "C")]);
+    expect(groups.map((g) => g.ok && [g.rows.map((r) => r.line), g.event.event_items])).toEqual([
+      [
+        [2, 3],
+        [
+          { df_item_id: "A", df_quantity: 2 },
+          { df_item_id: "B", df_quantity: 1 },
+        ],
+      ],
+      [[4], [{ df_item_id: "C", df_quantity: 1 }]],
+    ]);
+  });
+
+  it("fails the whole group when a row's event fields disagree with the first row's", () => {
+    const [group] = feed([csv("u1", "o1", "A"), csv("u9", "o1", "B")]);
+    expect(group?.ok).toBe(false);
+    if (group === undefined || group.ok) return;
+    expect(group.rows.map((r) => [r.line, r.failure.code])).toEqual([
+      [2, "GROUP_FAILED"],
+      [3, "GROUP_MISMATCH"],
+    ]);
+    expect(group.rows[0]?.failure.message).toMatch(/order_id = "o1": line 3 of the same event/);
+  });
+
+  it("fails the whole group when one of its rows cannot be mapped", () => {
+    const [group] = feed([csv("u1", "o1", "A"), csv("u1", "o1", "B", "many")]);
+    expect(group?.ok === false && group.rows.map((r) => r.failure.code)).toEqual([
+      "GROUP_FAILED",
+      "INVALID_VALUE",
+    ]);
+  });
+});
+
+describe("loading an event mapping", () => {
+  it("takes event properties and item properties by their own standard names", () => {
+    expect(problems(ORDERS)).toEqual([]);
+    expect(problems(ORDERS.replace("df_order_id:", "df_order:"))).toEqual([
+      expect.stringMatching(
+        /^properties\.df_order: names starting with df_ are DFINERY's standard event properties/,
+      ),
+    ]);
+    expect(problems(ORDERS.replace("df_item_id:", "df_sku:"))).toEqual([
+      expect.stringMatching(/^items\.properties\.df_sku: .*standard item properties/),
+    ]);
+  });
+
+  it("allows an event without properties; a profile mapping still needs one", () => {
+    const bare =
+      "identity: { email: e }\nevent: { name: { value: df_login }, datetime: t }\nproperties: {}\n";
+    expect(problems(bare)).toEqual([]);
+    expect(problems("identity: { email: e }\nproperties: {}\n")).toEqual([
+      "properties: map at least one property",
+    ]);
+  });
+
+  it("refuses items without from or group_by, with both, and without an event", () => {
+    const base =
+      "identity: { email: e }\nevent: { name: { value: df_purchase }, datetime: t }\nproperties: {}\n";
+    expect(problems(`${base}items: { properties: { df_item_id: sku } }\n`)).toEqual([
+      "items: needs from (an NDJSON array path) or group_by (a CSV column)",
+    ]);
+    expect(
+      problems(`${base}items: { from: a, group_by: b, properties: { df_item_id: sku } }\n`),
+    ).toEqual(["items: from (NDJSON) and group_by (CSV) are mutually exclusive"]);
+    expect(
+      problems(
+        "identity: { email: e }\nproperties: { x: y }\nitems: { from: a, properties: { df_item_id: s } }\n",
+      ),
+    ).toEqual(["items: items belong to events: add an event section"]);
+  });
+
+  it("names a bad event section's keys", () => {
+    expect(problems(ORDERS.replace("  datetime:", "  when:"))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^event\.when: /)]),
+    );
+  });
+});
