@@ -57,6 +57,55 @@ Exit codes: 0 all rows delivered (dry run: all valid); 1 some rows dead-lettered
 an outage, a quota spent beyond --max-wait): resumable; 130 interrupted.
 `;
 
+/**
+ * import-events' default concurrency: at 1,000,000 requests a minute (16,667/s) an API answering
+ * in 50 ms needs 834 requests in flight to be kept at its limit.
+ */
+export const EVENT_CONCURRENCY = 1000;
+
+/** import-events: the help text. Its other flags mean what they mean for import-profiles. */
+export const EVENTS_USAGE = `Usage: import-events <input> --map <events.yaml> [options]
+
+Streams a CSV, TSV or NDJSON file of events (orders, sign-ups…) into DFINERY: the events of one
+user are gathered into requests of at most 100 events and 100 items (POST /api/v1/events),
+paced to the token's rate limit, with retries. A refused request is split in halves until the
+bad events are found: only they are dead-lettered.
+
+Options:
+  --map FILE             the mapping file (YAML) with an event section; see the README, "Events"
+  --dry-run              read, map, batch and validate everything; send nothing; no token needed
+  --sample N             print the first N request bodies exactly as they would be sent
+  --batch-wait DURATION  send a user's batch when no event of theirs came for this long of
+                         reading, like 250ms or 1s (default 250ms)
+  --service-id ID        DFINERY service id (env DFINERY_SERVICE_ID)
+  --token-file FILE      file holding the access token (or env DFINERY_ACCESS_TOKEN)
+  --endpoint URL         API base URL (env DFINERY_ENDPOINT; default ${DEFAULT_ENDPOINT})
+  --rate N/m|N/s|N/h     the token's rate limit for events (default 1000000/m)
+  --concurrency N        requests in flight at most (default ${EVENT_CONCURRENCY}: enough to keep a 50 ms API
+                         at 1,000,000 requests a minute)
+  --max-attempts N       attempts per request for transient failures (default 6)
+  --max-wait DURATION    the longest wait for the rate limit (default 10m); a longer one stops
+                         the run (exit 3)
+  --dead-letter FILE     rows not delivered (default <input name>.dead-letter.ndjson here)
+  --report FILE          write the run summary as JSON
+  --format FMT           csv | tsv | ndjson (default: from the extension or the mapping)
+  --encoding ENC         utf8 | utf16le | cp949 | euc-kr (default utf8; a BOM wins)
+  --delimiter C          CSV delimiter (default , ; tab for .tsv)
+  --log FILE             JSON logs to FILE instead of stderr
+  --log-level LEVEL      fatal | error | warn | info | debug (default info)
+  --quiet                for cron: print nothing at all when the run exits 0
+  -h, --help             this help
+
+Exit codes: 0 all rows delivered (dry run: all valid); 1 some rows dead-lettered;
+2 usage, mapping or input error; 3 stopped by the API: bad token or service id, an outage,
+a quota spent beyond --max-wait; 70 a bug (the API found a batch too big); 130 interrupted.
+`;
+
+/** import-profiles' flags that import-events does not take (state, resume, breaker, canary). */
+const PROFILE_ONLY = ["state", "state-key", "full", "strict", "resume", "canary", "max-error-rate"];
+
+export type Program = "import-profiles" | "import-events";
+
 export interface CliOptions {
   readonly input: string;
   readonly map: string | undefined;
@@ -86,6 +135,8 @@ export interface CliOptions {
   readonly full: boolean;
   readonly strict: boolean;
   readonly resume: boolean;
+  /** import-events: `--batch-wait`, ms. */
+  readonly batchWaitMs: number;
 }
 
 export type ParsedArgs =
@@ -138,16 +189,22 @@ function unescapeDelimiter(text: string): string {
   return text === "\\t" || text.toLowerCase() === "tab" ? "\t" : text;
 }
 
-export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ParsedArgs {
+export function parseCliArgs(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  program: Program = "import-profiles",
+): ParsedArgs {
+  const events = program === "import-events";
   let parsed: ReturnType<typeof parse>;
   try {
-    parsed = parse(argv);
+    parsed = parse(argv, events);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
+  const batchWait = values["batch-wait"] as string | undefined;
   if (values.help === true) return { command: "help" };
-  if (positionals[0] === "status" && positionals.length === 1) {
+  if (!events && positionals[0] === "status" && positionals.length === 1) {
     if (values.state === undefined) throw new UsageError("status needs --state FILE");
     return { command: "status", state: values.state };
   }
@@ -203,8 +260,8 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): P
       serviceId: values["service-id"] ?? env.DFINERY_SERVICE_ID,
       tokenFile: values["token-file"],
       endpoint,
-      rate: parseRate(values.rate ?? "10000/m"),
-      concurrency: integer(values.concurrency, "--concurrency", 32, 1),
+      rate: parseRate(values.rate ?? (events ? "1000000/m" : "10000/m")),
+      concurrency: integer(values.concurrency, "--concurrency", events ? EVENT_CONCURRENCY : 32, 1),
       maxAttempts: integer(values["max-attempts"], "--max-attempts", 6, 1),
       maxWaitMs: parseDuration(values["max-wait"] ?? "10m", "--max-wait"),
       maxErrorRate: share(values["max-error-rate"], "--max-error-rate", 0.5),
@@ -222,43 +279,48 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): P
       full: values.full === true,
       strict: values.strict === true,
       resume: values.resume === true,
+      batchWaitMs: parseDuration(batchWait ?? "250ms", "--batch-wait"),
     },
   };
 }
 
-function parse(argv: readonly string[]) {
+function parse(argv: readonly string[], events: boolean) {
+  const options = { ...OPTIONS, ...(events ? { "batch-wait": { type: "string" } } : {}) } as const;
+  if (events) for (const flag of PROFILE_ONLY) delete (options as Record<string, unknown>)[flag];
   return parseArgs({
     args: [...argv],
     allowPositionals: true,
     strict: true,
-    options: {
-      map: { type: "string" },
-      "dry-run": { type: "boolean" },
-      sample: { type: "string" },
-      "service-id": { type: "string" },
-      "token-file": { type: "string" },
-      endpoint: { type: "string" },
-      rate: { type: "string" },
-      concurrency: { type: "string" },
-      "max-attempts": { type: "string" },
-      "max-wait": { type: "string" },
-      "max-error-rate": { type: "string" },
-      "max-cell-lines": { type: "string" },
-      canary: { type: "string" },
-      "dead-letter": { type: "string" },
-      report: { type: "string" },
-      format: { type: "string" },
-      encoding: { type: "string" },
-      delimiter: { type: "string" },
-      log: { type: "string" },
-      "log-level": { type: "string" },
-      quiet: { type: "boolean" },
-      state: { type: "string" },
-      "state-key": { type: "string" },
-      full: { type: "boolean" },
-      strict: { type: "boolean" },
-      resume: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
+    options: options as typeof OPTIONS & { readonly "batch-wait": { readonly type: "string" } },
   });
 }
+
+const OPTIONS = {
+  map: { type: "string" },
+  "dry-run": { type: "boolean" },
+  sample: { type: "string" },
+  "service-id": { type: "string" },
+  "token-file": { type: "string" },
+  endpoint: { type: "string" },
+  rate: { type: "string" },
+  concurrency: { type: "string" },
+  "max-attempts": { type: "string" },
+  "max-wait": { type: "string" },
+  "max-error-rate": { type: "string" },
+  "max-cell-lines": { type: "string" },
+  canary: { type: "string" },
+  "dead-letter": { type: "string" },
+  report: { type: "string" },
+  format: { type: "string" },
+  encoding: { type: "string" },
+  delimiter: { type: "string" },
+  log: { type: "string" },
+  "log-level": { type: "string" },
+  quiet: { type: "boolean" },
+  state: { type: "string" },
+  "state-key": { type: "string" },
+  full: { type: "boolean" },
+  strict: { type: "boolean" },
+  resume: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;

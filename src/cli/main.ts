@@ -15,7 +15,8 @@ import { checkReportPath, formatSummary, type Report, writeReport } from "../sin
 import { detectFormat } from "../source/read.js";
 import type { SourceFormat } from "../source/types.js";
 import { defaultStateKeyPath, formatStatus, StateStore } from "../state/index.js";
-import { type CliOptions, parseCliArgs, USAGE } from "./args.js";
+import { type CliOptions, EVENTS_USAGE, type Program, parseCliArgs, USAGE } from "./args.js";
+import { runEvents } from "./events.js";
 import { HeldOutput } from "./held-output.js";
 import { checkDistinctPaths, type NamedPath } from "./paths.js";
 import { startProgress } from "./progress.js";
@@ -34,7 +35,9 @@ export interface CliIo {
 }
 
 /** The CLI's io once its output is redacted, with the secrets to redact. */
-interface Io extends CliIo {
+export interface Io extends CliIo {
+  /** The command's name, for messages: import-profiles or import-events. */
+  readonly program: Program;
   readonly secrets: Redactor;
   /** Aborted with an OutputError when the log cannot be written: the run stops for it. */
   readonly outputFailure: AbortController;
@@ -52,17 +55,22 @@ export const EXIT = {
 /** How long requests in flight may take to finish after Ctrl-C before the exit is forced. */
 const GRACE_MS = 10_000;
 
-export async function main(argv: readonly string[], cliIo: CliIo): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  cliIo: CliIo,
+  program: Program = "import-profiles",
+): Promise<number> {
   // Every text written to stdout, stderr, the log, the report and the state file is redacted.
   const secrets = new Redactor();
   const io: Io = {
     ...cliIo,
+    program,
     stdout: secrets.stream(cliIo.stdout),
     stderr: secrets.stream(cliIo.stderr),
     secrets,
     outputFailure: new AbortController(),
   };
-  if (argv[0] === "init") {
+  if (program === "import-profiles" && argv[0] === "init") {
     try {
       return await initCommand(argv.slice(1), io.stdout);
     } catch (error) {
@@ -71,9 +79,9 @@ export async function main(argv: readonly string[], cliIo: CliIo): Promise<numbe
   }
   let options: CliOptions;
   try {
-    const parsed = parseCliArgs(argv, io.env);
+    const parsed = parseCliArgs(argv, io.env, program);
     if (parsed.command === "help") {
-      io.stdout.write(USAGE);
+      io.stdout.write(program === "import-events" ? EVENTS_USAGE : USAGE);
       return EXIT.ok;
     }
     if (parsed.command === "status") return showStatus(parsed.state, io);
@@ -109,6 +117,7 @@ async function runLogged(options: CliOptions, io: Io): Promise<number> {
     return reportError(error, io);
   }
   try {
+    if (io.program === "import-events") return await runEvents(options, io, logger);
     return await run(options, io, logger);
   } catch (error) {
     return reportError(error, io);
@@ -118,7 +127,7 @@ async function runLogged(options: CliOptions, io: Io): Promise<number> {
 }
 
 /** The files the command names: no two may be one file (an output would replace another file). */
-function checkPaths(options: CliOptions): void {
+export function checkPaths(options: CliOptions): void {
   const named: NamedPath[] = [];
   if (options.input !== "-") named.push({ role: "the input", path: options.input });
   if (options.map !== undefined) named.push({ role: "--map", path: options.map });
@@ -142,7 +151,7 @@ function checkPaths(options: CliOptions): void {
   checkDistinctPaths(named);
 }
 
-function deadLetterPathOf(options: CliOptions): string {
+export function deadLetterPathOf(options: CliOptions): string {
   return options.deadLetter ?? defaultDeadLetterPath(options.input, options.dryRun);
 }
 
@@ -167,7 +176,7 @@ function openLogger(options: CliOptions, io: Io): Logger {
       options.log ?? "stderr",
       `cannot write the log (${errnoOf(error)})`,
     );
-    io.stderr.write(`import-profiles: ${problem.message}\n`);
+    io.stderr.write(`${io.program}: ${problem.message}\n`);
     failure.abort(problem);
   });
   return pino(
@@ -185,7 +194,7 @@ function openLogger(options: CliOptions, io: Io): Logger {
   );
 }
 
-function flushLog(logger: Logger): void {
+export function flushLog(logger: Logger): void {
   try {
     logger.flush();
   } catch {
@@ -204,10 +213,10 @@ function showStatus(path: string, io: CliIo): number {
   return EXIT.ok;
 }
 
-function reportError(error: unknown, io: CliIo): number {
+function reportError(error: unknown, io: Io): number {
   if (error instanceof ImporterError) {
-    io.stderr.write(`import-profiles: ${error.message}\n`);
-    if (error instanceof UsageError) io.stderr.write("Try import-profiles --help.\n");
+    io.stderr.write(`${io.program}: ${error.message}\n`);
+    if (error instanceof UsageError) io.stderr.write(`Try ${io.program} --help.\n`);
     return error.code === "E_FATAL_API"
       ? EXIT.fatal
       : error.code === "E_INTERNAL"
@@ -215,7 +224,7 @@ function reportError(error: unknown, io: CliIo): number {
         : EXIT.usage;
   }
   io.stderr.write(
-    `import-profiles: internal error (a bug; please report it with this trace):\n${(error as Error)?.stack ?? String(error)}\n`,
+    `${io.program}: internal error (a bug; please report it with this trace):\n${(error as Error)?.stack ?? String(error)}\n`,
   );
   return EXIT.internal;
 }
@@ -288,7 +297,7 @@ async function run(options: CliOptions, io: Io, logger: Logger): Promise<number>
           logger,
         );
   for (const notice of session?.notices ?? []) {
-    io.stderr.write(`import-profiles: warning: ${notice}\n`);
+    io.stderr.write(`${io.program}: warning: ${notice}\n`);
   }
   try {
     return await execute(
@@ -322,7 +331,7 @@ async function execute(
     onWait: (wait) => {
       const notice = waitNotice(wait, Date.now());
       logger.warn({ until: new Date(wait.untilMs).toISOString(), reason: wait.reason }, notice);
-      if (!options.quiet) io.stderr.write(`import-profiles: ${notice}\n`);
+      if (!options.quiet) io.stderr.write(`${io.program}: ${notice}\n`);
     },
     onProbe: (properties, answer) =>
       logger.info(
@@ -345,20 +354,7 @@ async function execute(
    * Writes the report and prints the summary (with --quiet, only when the exit is not 0); the exit
    * code, worse if the report cannot be written.
    */
-  const finish = (report: Report): number => {
-    let code = exitCode(report, options.strict);
-    logger.info({ report }, "import finished");
-    if (options.report !== undefined) {
-      try {
-        writeReport(options.report, io.secrets.value(report));
-      } catch (error) {
-        io.stderr.write(`import-profiles: ${(error as Error).message}\n`);
-        if (code === EXIT.ok || code === EXIT.rowsFailed) code = EXIT.usage;
-      }
-    }
-    if (!options.quiet || code !== EXIT.ok) io.stdout.write(formatSummary(report));
-    return code;
-  };
+  const finish = (report: Report): number => finishRun(report, options, io, logger);
   let graceTimer: NodeJS.Timeout | undefined;
   const forceExit = () => {
     const report = runner.snapshot();
@@ -373,7 +369,7 @@ async function execute(
   const onSignal = () => {
     if (interrupt.signal.aborted) return forceExit();
     io.stderr.write(
-      "import-profiles: stopping: waiting for requests in flight (Ctrl-C again to exit now)\n",
+      `${io.program}: stopping: waiting for requests in flight (Ctrl-C again to exit now)\n`,
     );
     interrupt.abort();
     graceTimer = setTimeout(forceExit, GRACE_MS);
@@ -385,16 +381,7 @@ async function execute(
   try {
     const report = await runner.execute();
     progress?.stop();
-    const stop = report.stoppedBy;
-    if (stop?.reason === "internal") {
-      const bug = runner.bug;
-      io.stderr.write(
-        `import-profiles: internal error (a bug; please report it with this trace):\n${bug instanceof Error ? bug.stack : String(bug)}\n`,
-      );
-    } else if (stop !== null && stop.reason !== "interrupt") {
-      logger.warn({ stoppedBy: stop }, stop.message);
-      io.stderr.write(`import-profiles: ${stop.message}\n`);
-    }
+    tellStop(report, runner.bug, io, logger);
     // Recorded first: the run's end must not depend on the report file. A state file that cannot
     // record it (a full disk) is said, and the summary and report are still written.
     let stateFailed = false;
@@ -402,7 +389,7 @@ async function execute(
       session?.end(io.secrets.value(report), exitCode(report, options.strict));
     } catch (error) {
       if (!(error instanceof ImporterError)) throw error;
-      io.stderr.write(`import-profiles: ${error.message}\n`);
+      io.stderr.write(`${io.program}: ${error.message}\n`);
       stateFailed = true;
     }
     const code = finish(report);
@@ -415,13 +402,48 @@ async function execute(
   }
 }
 
-function deliveryOptions(options: CliOptions, io: Io): NonNullable<ImportOptions["delivery"]> {
+/** Says why the run stopped early, if it did: a bug with its trace, else the reason. */
+export function tellStop(report: Report, bug: unknown, io: Io, logger: Logger): void {
+  const stop = report.stoppedBy;
+  if (stop?.reason === "internal") {
+    io.stderr.write(
+      `${io.program}: internal error (a bug; please report it with this trace):\n${bug instanceof Error ? bug.stack : String(bug)}\n`,
+    );
+  } else if (stop !== null && stop.reason !== "interrupt") {
+    logger.warn({ stoppedBy: stop }, stop.message);
+    io.stderr.write(`${io.program}: ${stop.message}\n`);
+  }
+}
+
+/**
+ * Writes the report and prints the summary (with --quiet, only when the exit is not 0); the exit
+ * code, worse if the report cannot be written.
+ */
+export function finishRun(report: Report, options: CliOptions, io: Io, logger: Logger): number {
+  let code = exitCode(report, options.strict);
+  logger.info({ report }, "import finished");
+  if (options.report !== undefined) {
+    try {
+      writeReport(options.report, io.secrets.value(report));
+    } catch (error) {
+      io.stderr.write(`${io.program}: ${(error as Error).message}\n`);
+      if (code === EXIT.ok || code === EXIT.rowsFailed) code = EXIT.usage;
+    }
+  }
+  if (!options.quiet || code !== EXIT.ok) io.stdout.write(formatSummary(report));
+  return code;
+}
+
+export function deliveryOptions(
+  options: CliOptions,
+  io: Io,
+): NonNullable<ImportOptions["delivery"]> {
   if (options.serviceId === undefined || options.serviceId.trim() === "") {
     throw new UsageError(
       "no service id: pass --service-id ID or set DFINERY_SERVICE_ID (or use --dry-run)",
     );
   }
-  const warn = (message: string) => io.stderr.write(`import-profiles: warning: ${message}\n`);
+  const warn = (message: string) => io.stderr.write(`${io.program}: warning: ${message}\n`);
   const accessToken = readToken(options.tokenFile, io.env, warn);
   io.secrets.add(accessToken);
   const plainHttp = plainHttpWarning(options.endpoint);

@@ -16,7 +16,7 @@ export interface Progress {
  * the bar shows counts and rates, not a percentage.
  */
 export function startProgress(
-  run: ImportRun,
+  run: Pick<ImportRun, "progress">,
   stderr: NodeJS.WritableStream & { isTTY?: boolean },
   logger: Logger,
 ): Progress {

@@ -1,5 +1,5 @@
 import { Pool } from "undici";
-import { PROFILE_PATH, type ProfileRequestBody } from "../api/dfinery.js";
+import { PROFILE_PATH } from "../api/dfinery.js";
 import { stringifyExactly } from "../api/exact-number.js";
 import { type AttemptResult, classify } from "./classify.js";
 import { parseRateHeaders, parseRetryAfter } from "./rate-headers.js";
@@ -23,6 +23,8 @@ export interface ClientOptions {
   /** The most an answer's body may hold, bytes (default 64 KiB); a larger one is a failed attempt. */
   readonly maxBodyBytes?: number;
   readonly now?: () => number;
+  /** The endpoint's path: the profile endpoint by default, or the events endpoint. */
+  readonly path?: string;
 }
 
 const TIMEOUT_CODES = new Set([
@@ -72,14 +74,14 @@ export class ProfileClient {
       bodyTimeout: timeout,
     });
     const base = url.pathname.replace(/\/+$/, "");
-    this.#path = `${base}${PROFILE_PATH}?service_id=${encodeURIComponent(options.serviceId)}`;
+    this.#path = `${base}${options.path ?? PROFILE_PATH}?service_id=${encodeURIComponent(options.serviceId)}`;
     this.#headers = { "content-type": "application/json", access_token: options.accessToken };
     this.#now = options.now ?? Date.now;
     this.#deadlineMs = options.deadlineMs ?? 60_000;
     this.#maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
   }
 
-  async send(body: ProfileRequestBody): Promise<AttemptResult> {
+  async send(body: object): Promise<AttemptResult> {
     let status: number;
     let headers: Record<string, string | string[] | undefined>;
     let text: string | undefined;

@@ -17,8 +17,9 @@ export type DeliveryOutcome =
   /** Not sent, or not finished, because the run is stopping (fatal answer, interrupt). */
   | { readonly kind: "not-attempted"; readonly attempts: number };
 
+/** Sends one request body (a profile update, or a batch of events) and classifies the answer. */
 export interface Sender {
-  send(body: ProfileUpdate & { request_datetime: string }): Promise<AttemptResult>;
+  send(body: object): Promise<AttemptResult>;
 }
 
 export interface DeliveryDeps {
@@ -69,7 +70,19 @@ const NOT_SENT = Symbol("not sent");
  * stops. Each attempt goes through the pacer and so spends quota; rate-limited answers pause the
  * pacer and are re-sent ahead of new rows without spending the row's attempt budget.
  */
-export async function deliver(update: ProfileUpdate, deps: DeliveryDeps): Promise<DeliveryOutcome> {
+export function deliver(update: ProfileUpdate, deps: DeliveryDeps): Promise<DeliveryOutcome> {
+  const now = deps.now ?? Date.now;
+  return deliverBody(() => ({ ...update, request_datetime: new Date(now()).toISOString() }), deps);
+}
+
+/**
+ * Sends the body `body()` makes (at each attempt: a profile's request time is the attempt's) with
+ * the same pacing, retries and outcomes as `deliver`.
+ */
+export async function deliverBody(
+  body: () => object,
+  deps: DeliveryDeps,
+): Promise<DeliveryOutcome> {
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
   const sleep = deps.sleep ?? abortableSleep;
@@ -81,7 +94,7 @@ export async function deliver(update: ProfileUpdate, deps: DeliveryDeps): Promis
       // Checked when the limiter releases the job, not when it was queued.
       if (deps.stop.aborted) return NOT_SENT;
       sent++;
-      return deps.sender.send({ ...update, request_datetime: new Date(now()).toISOString() });
+      return deps.sender.send(body());
     }, priority);
     if (result === NOT_SENT) return { kind: "not-attempted", attempts: sent };
 

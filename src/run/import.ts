@@ -8,10 +8,10 @@ import { Pacer, type RateWait } from "../delivery/pacer.js";
 import type { Rate } from "../delivery/rate.js";
 import { DEFAULT_RETRY_POLICY } from "../delivery/retry-policy.js";
 import { instantText, NOTICE_AFTER_MS, waitStopMessage } from "../delivery/wait-notice.js";
-import { ImporterError, type RowFailure } from "../errors.js";
+import type { RowFailure } from "../errors.js";
 import { PathPresence } from "../mapping/paths.js";
 import type { Mapping } from "../mapping/types.js";
-import { DeadLetterFile } from "../sinks/dead-letter.js";
+import { DeadLetterFile, deadLetterRecord } from "../sinks/dead-letter.js";
 import { FailingColumns } from "../sinks/failing-columns.js";
 import { FS_WRITE } from "../sinks/own-file.js";
 import { endpointSecrets, Redactor } from "../sinks/redact.js";
@@ -21,6 +21,7 @@ import type { SourceFormat } from "../source/types.js";
 import { FailureWatch, type ProbeLog } from "./failure-watch.js";
 import { type WorkItem, workItems } from "./rows.js";
 import { NO_STATE, type RunState } from "./state-link.js";
+import { listenForStops, stopOf } from "./stop.js";
 import { Window } from "./window.js";
 
 export interface DeliveryOptions {
@@ -149,14 +150,11 @@ export class ImportRun {
     // Every row sleeping before a retry listens on the stop signal (and lets go after): up to the
     // read-ahead window at once, not a leak, so no MaxListenersExceededWarning on stderr.
     setMaxListeners(0, this.#stop.signal);
-    deps.interrupt?.addEventListener(
-      "abort",
+    listenForStops(
+      deps,
       () => this.#halt("interrupt", "interrupted: stopped reading, waited for requests in flight"),
-      { once: true },
+      (reason) => this.#stopFor(reason),
     );
-    const failure = deps.outputFailure;
-    if (failure?.aborted === true) this.#stopFor(failure.reason);
-    failure?.addEventListener("abort", () => this.#stopFor(failure.reason), { once: true });
   }
 
   #halt(reason: StopReason, message: string, extra: Partial<StoppedBy> = {}): void {
@@ -241,14 +239,9 @@ export class ImportRun {
 
   /** An error that ends the run: the user's (input, output) or ours (a bug, kept for the CLI). */
   #stopFor(error: unknown): void {
-    if (error instanceof ImporterError && (error.code === "E_INPUT" || error.code === "E_CONFIG")) {
-      this.#halt("input", error.message);
-    } else if (error instanceof ImporterError && error.code === "E_OUTPUT") {
-      this.#halt("output", error.message);
-    } else {
-      this.#bug ??= error;
-      this.#halt("internal", error instanceof Error ? error.message : String(error));
-    }
+    const stop = stopOf(error);
+    if (stop.bug) this.#bug ??= error;
+    this.#halt(stop.reason, stop.message);
   }
 
   /** The first bug that stopped the run, for the CLI to print with its stack. */
@@ -400,19 +393,10 @@ export class ImportRun {
     attempts: number,
     permanent: boolean,
   ): void {
-    // `error` is the first problem (as always); `errors` lists every cell that failed.
-    const { errors, ...error } = failure;
+    const { errors } = failure;
+    const record = deadLetterRecord(item, payload, failure, attempts, this.#now());
     try {
-      this.#deadLetter.write({
-        line: item.line,
-        row: item.row,
-        payload,
-        error,
-        ...(errors === undefined ? {} : { errors }),
-        attempts,
-        at: new Date(this.#now()).toISOString(),
-        format: item.format,
-      });
+      this.#deadLetter.write(record);
     } catch (writeError) {
       this.#stopFor(writeError);
       this.#notAttemptedRow(item.line);
@@ -421,7 +405,7 @@ export class ImportRun {
     this.#state.deadLettered(item.at); // may throw (the state file): then the row is counted once, elsewhere
     this.#deadLettered++;
     if (errors !== undefined) this.#failing.add(errors);
-    if (permanent && this.#state.stillFailing(item.row, error)) this.#stillFailing++;
+    if (permanent && this.#state.stillFailing(item.row, record.error)) this.#stillFailing++;
   }
 
   /** The first line not delivered because the run stopped, counting rows still in the pipeline. */

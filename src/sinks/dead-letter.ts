@@ -1,6 +1,7 @@
 import { accessSync, closeSync, constants, fsyncSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ProfileUpdate } from "../api/dfinery.js";
+import type { EventsRequestBody } from "../api/events.js";
 import { stringifyExactly } from "../api/exact-number.js";
 import { type CellError, errnoOf, OutputError, type RowFailure } from "../errors.js";
 import type { SourceFormat } from "../source/types.js";
@@ -20,7 +21,7 @@ export interface DeadLetterRecord {
   /** The original cells (CSV: column → text; NDJSON: the object), or the raw text of an unreadable row. */
   readonly row: unknown;
   /** What was (or would have been) sent; null when the row never got that far. */
-  readonly payload: ProfileUpdate | null;
+  readonly payload: ProfileUpdate | EventsRequestBody | null;
   /** Why, as one failure: the first problem's code and field, every problem in the message. */
   readonly error: RowFailure;
   /** Mapping failures: every cell that failed, with its column and value. */
@@ -32,6 +33,30 @@ export interface DeadLetterRecord {
   readonly format: SourceFormat;
   /** Set when the row (or payload) could not be written as JSON (nested too deeply): why. */
   readonly unwritable?: string;
+}
+
+/**
+ * The record of a row that failed: `error` is the first problem (as always), `errors` every cell
+ * that failed.
+ */
+export function deadLetterRecord(
+  source: { readonly line: number; readonly row: unknown; readonly format: SourceFormat },
+  payload: DeadLetterRecord["payload"],
+  failure: RowFailure,
+  attempts: number,
+  at: number,
+): DeadLetterRecord {
+  const { errors, ...error } = failure;
+  return {
+    line: source.line,
+    row: source.row,
+    payload,
+    error,
+    ...(errors === undefined ? {} : { errors }),
+    attempts,
+    at: new Date(at).toISOString(),
+    format: source.format,
+  };
 }
 
 /**
@@ -134,7 +159,7 @@ function serialise(record: DeadLetterRecord): string {
     return `${stringifyExactly(record)}\n`; // a 64-bit id as the file wrote it
   } catch (error) {
     const why = `${(error as Error).name}: ${(error as Error).message}`;
-    let payload: ProfileUpdate | null = null;
+    let payload: DeadLetterRecord["payload"] = null;
     try {
       JSON.stringify(record.payload);
       payload = record.payload;

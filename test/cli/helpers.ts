@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { afterEach } from "vitest";
+import type { Program } from "../../src/cli/args.js";
 import { main } from "../../src/cli/main.js";
 import { type Emulator, type EmulatorInit, startEmulator } from "../../src/emulator/index.js";
 
@@ -28,11 +29,12 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs import-profiles in this process, as the bin would, and captures its output. */
+/** Runs import-profiles (or import-events) in this process, as the bin would, and captures its output. */
 export async function runCli(
   argv: readonly string[],
   env: NodeJS.ProcessEnv = { DFINERY_ACCESS_TOKEN: TOKEN },
   stdin?: NodeJS.ReadableStream,
+  program: Program = "import-profiles",
 ): Promise<CliResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -44,7 +46,8 @@ export async function runCli(
   stderr.on("data", (c: Buffer) => {
     err += c.toString("utf8");
   });
-  const code = await main(argv, { stdout, stderr, env, ...(stdin === undefined ? {} : { stdin }) });
+  const io = { stdout, stderr, env, ...(stdin === undefined ? {} : { stdin }) };
+  const code = await main(argv, io, program);
   return { code, stdout: out, stderr: err };
 }
 

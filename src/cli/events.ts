@@ -1,0 +1,91 @@
+/**
+ * `import-events`: the command line's event run. The same options, files, exit codes, report and
+ * quiet mode as import-profiles (main.ts); the mapping must have an `event` section.
+ */
+import type { Logger } from "pino";
+import { stringifyExactly } from "../api/exact-number.js";
+import { UsageError } from "../errors.js";
+import { loadMapping } from "../mapping/load.js";
+import { EventRun } from "../run/event-run.js";
+import { checkReportPath } from "../sinks/report.js";
+import { detectFormat } from "../source/read.js";
+import type { CliOptions } from "./args.js";
+import { deadLetterPathOf, deliveryOptions, finishRun, type Io, tellStop } from "./main.js";
+import { startProgress } from "./progress.js";
+
+export async function runEvents(options: CliOptions, io: Io, logger: Logger): Promise<number> {
+  if (options.map === undefined) {
+    throw new UsageError("import-events needs --map FILE: a mapping with an event section");
+  }
+  const delivery = options.dryRun ? undefined : deliveryOptions(options, io);
+  const mapping = await loadMapping(options.map);
+  const { event, items } = mapping;
+  if (event === undefined) {
+    throw new UsageError(
+      `${options.map}: no event section: import-events maps rows to events (README, "Events"); user profiles go through import-profiles`,
+    );
+  }
+  const format = options.format ?? mapping.source.format ?? detectFormat(options.input);
+  if (format === undefined) {
+    throw new UsageError(
+      `cannot tell the format of ${options.input} from its name: pass --format csv|tsv|ndjson (or source.format in the mapping)`,
+    );
+  }
+  if (format === "ndjson" && items?.groupBy !== undefined) {
+    throw new UsageError(`${options.map}: items.group_by is for CSV/TSV; in NDJSON use items.from`);
+  }
+  if (format !== "ndjson" && items?.from !== undefined) {
+    throw new UsageError(`${options.map}: items.from is for NDJSON; in CSV/TSV use items.group_by`);
+  }
+  if (options.report !== undefined) checkReportPath(options.report);
+  const encoding = options.encoding ?? mapping.source.encoding;
+  const delimiter = options.delimiter ?? mapping.source.delimiter;
+  const interrupt = new AbortController();
+  const runner = new EventRun(
+    {
+      input: options.input,
+      format,
+      mapping: { ...mapping, event },
+      deadLetterPath: deadLetterPathOf(options),
+      sample: options.sample,
+      batchWaitMs: options.batchWaitMs,
+      ...(encoding === undefined ? {} : { encoding }),
+      ...(delimiter === undefined ? {} : { delimiter }),
+      ...(delivery === undefined ? {} : { delivery }),
+    },
+    {
+      interrupt: interrupt.signal,
+      outputFailure: io.outputFailure.signal,
+      onSample: (body) => io.stdout.write(`${stringifyExactly(body)}\n`),
+      ...(io.stdin === undefined ? {} : { stdin: io.stdin }),
+    },
+  );
+  logger.info(
+    { input: options.input, format, dryRun: options.dryRun, endpoint: delivery?.endpoint },
+    "import started",
+  );
+  const onSignal = () => {
+    if (interrupt.signal.aborted) {
+      const code = finishRun(runner.snapshot(), options, io, logger);
+      (io.exit ?? process.exit)(code === 0 ? 130 : code);
+      return;
+    }
+    io.stderr.write(
+      `${io.program}: stopping: waiting for requests in flight (Ctrl-C again to exit now)\n`,
+    );
+    interrupt.abort();
+  };
+  io.signals?.on("SIGINT", onSignal);
+  io.signals?.on("SIGTERM", onSignal);
+  const progress = options.quiet ? undefined : startProgress(runner, io.stderr, logger);
+  try {
+    const report = await runner.execute();
+    progress?.stop();
+    tellStop(report, runner.bug, io, logger);
+    return finishRun(report, options, io, logger);
+  } finally {
+    progress?.stop();
+    io.signals?.off("SIGINT", onSignal);
+    io.signals?.off("SIGTERM", onSignal);
+  }
+}

@@ -1,0 +1,396 @@
+/**
+ * A run of import-events: rows → events (apply-event.ts; CSV `items.group_by` through
+ * item-groups.ts) → batches per identity (event-batcher.ts) → one request per batch through the
+ * shared pacer, client and retry policy (delivery/). A user's batches go in file order, never two at
+ * once. A refused batch (40001, HTTP 400) is split in halves until the bad events are alone: only
+ * they are dead-lettered. 40402 means a batch broke the API's size rules: a bug (exit 70). Every
+ * input row ends accepted, dead-lettered or not attempted; the report balances.
+ */
+import { setMaxListeners } from "node:events";
+import { RESULT_CODES } from "../api/dfinery.js";
+import { EVENTS_PATH, type EventsRequestBody, MAX_ITEMS_PER_REQUEST } from "../api/events.js";
+import { ProfileClient } from "../delivery/client.js";
+import { type DeliveryDeps, type DeliveryOutcome, deliverBody } from "../delivery/deliver.js";
+import { IdentityOrder } from "../delivery/identity-order.js";
+import { Pacer } from "../delivery/pacer.js";
+import { DEFAULT_RETRY_POLICY } from "../delivery/retry-policy.js";
+import { type RowFailure, rowFailure } from "../errors.js";
+import { applyEventMapping, toEventRecord } from "../mapping/apply-event.js";
+import { type Group, type GroupRow, ItemGroups } from "../mapping/item-groups.js";
+import { checkColumns } from "../mapping/load.js";
+import type { EventRules, Mapping } from "../mapping/types.js";
+import { DeadLetterFile, deadLetterRecord } from "../sinks/dead-letter.js";
+import { FailingColumns } from "../sinks/failing-columns.js";
+import { endpointSecrets, Redactor } from "../sinks/redact.js";
+import type { Report, StoppedBy, StopReason } from "../sinks/report.js";
+import { readSource } from "../source/read.js";
+import type { SourceFormat } from "../source/types.js";
+import { type Batch, Batcher, itemCount } from "./event-batcher.js";
+import { DEFAULT_MAX_WAIT_MS, type DeliveryOptions, type ImportRun } from "./import.js";
+import { isBlank } from "./rows.js";
+import { listenForStops, stopOf } from "./stop.js";
+import { Window } from "./window.js";
+
+export interface EventRunOptions {
+  readonly input: string;
+  readonly format: SourceFormat;
+  readonly encoding?: string;
+  readonly delimiter?: string;
+  readonly mapping: Mapping & { readonly event: EventRules };
+  readonly deadLetterPath: string;
+  /** Absent: dry run (map, batch and validate; send nothing). */
+  readonly delivery?: DeliveryOptions;
+  readonly sample?: number;
+  /** A batch waits this long (of reading) for more events of its user. */
+  readonly batchWaitMs: number;
+}
+
+export interface EventRunDeps {
+  readonly interrupt?: AbortSignal;
+  readonly outputFailure?: AbortSignal;
+  /** Told of the first `sample` request bodies as they would be sent. */
+  readonly onSample?: (body: EventsRequestBody) => void;
+  readonly stdin?: NodeJS.ReadableStream;
+  readonly now?: () => number;
+  /** Events waiting in open batches at most (the read-ahead window); default 10,000. */
+  readonly maxPending?: number;
+}
+
+const DEFAULT_MAX_PENDING = 10_000;
+type Rows = readonly (GroupRow & { readonly format: SourceFormat })[];
+
+export class EventRun {
+  readonly #options: EventRunOptions;
+  readonly #deps: EventRunDeps;
+  readonly #now: () => number;
+  readonly #startedAt: number;
+  readonly #deadLetter: DeadLetterFile;
+  readonly #stop = new AbortController();
+  readonly #stats = { retries: 0, rateLimited: 0 };
+  readonly #order = new IdentityOrder();
+  readonly #failing = new FailingColumns();
+  readonly #unknownCodes = new Map<string, number>();
+  #rows = 0;
+  #blank = 0;
+  #accepted = 0;
+  #deadLettered = 0;
+  #notAttempted = 0;
+  #firstNotAttemptedLine: number | null = null;
+  #stoppedBy: StoppedBy | null = null;
+  #sampled = 0;
+  #requests = 0;
+  #pacer: Pacer | undefined;
+  #bug: unknown;
+
+  constructor(options: EventRunOptions, deps: EventRunDeps = {}) {
+    this.#options = options;
+    this.#deps = deps;
+    this.#now = deps.now ?? Date.now;
+    this.#startedAt = this.#now();
+    const { delivery } = options;
+    const secrets = new Redactor([delivery?.accessToken, ...endpointSecrets(delivery?.endpoint)]);
+    this.#deadLetter = new DeadLetterFile(options.deadLetterPath, false, undefined, (text) =>
+      secrets.redact(text),
+    );
+    setMaxListeners(0, this.#stop.signal);
+    listenForStops(
+      deps,
+      () => this.#halt("interrupt", "interrupted: stopped reading, waited for requests in flight"),
+      (reason) => this.#stopFor(reason),
+    );
+  }
+
+  get bug(): unknown {
+    return this.#bug;
+  }
+
+  /** Requests sent (batches, halves of refused ones, retries not counted). */
+  get requests(): number {
+    return this.#requests;
+  }
+
+  #halt(reason: StopReason, message: string): void {
+    if (this.#stoppedBy === null) this.#stoppedBy = { reason, message };
+    this.#stop.abort();
+  }
+
+  #stopFor(error: unknown): void {
+    const stop = stopOf(error);
+    if (stop.bug) this.#bug ??= error;
+    this.#halt(stop.reason, stop.message);
+  }
+
+  async execute(): Promise<Report> {
+    const { delivery } = this.#options;
+    const window = new Window(delivery?.concurrency ?? 1);
+    let client: ProfileClient | undefined;
+    let deps: DeliveryDeps | undefined;
+    try {
+      this.#deadLetter.open();
+      if (delivery !== undefined) {
+        client = new ProfileClient({
+          ...delivery,
+          connections: delivery.concurrency,
+          path: EVENTS_PATH,
+        });
+        const maxWaitMs = delivery.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
+        const onWait = (wait: { tooLong: boolean }) => {
+          if (wait.tooLong) this.#halt("rate-limit", "the rate limit's wait is beyond --max-wait");
+        };
+        this.#pacer = new Pacer({
+          rate: delivery.rate,
+          concurrency: delivery.concurrency,
+          stop: this.#stop.signal,
+          maxWaitMs,
+          onWait,
+        });
+        deps = {
+          sender: client,
+          pacer: this.#pacer,
+          policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: delivery.maxAttempts },
+          stop: this.#stop.signal,
+          onFatal: (_code, message) => this.#halt("fatal", message),
+          now: this.#now,
+          stats: this.#stats,
+          health: { consecutiveFailures: 0 },
+          maxWaitMs,
+          onWait,
+        };
+      }
+      await this.#readAll(window, deps);
+    } catch (error) {
+      this.#stopFor(error);
+    }
+    await window.drain();
+    this.#deadLetter.close();
+    await this.#pacer?.close();
+    await client?.close();
+    return this.snapshot(this.#now());
+  }
+
+  async #readAll(window: Window, deps: DeliveryDeps | undefined): Promise<void> {
+    const { input, format, mapping } = this.#options;
+    const layout = mapping.source;
+    const source = readSource({
+      input,
+      format,
+      header: layout.header,
+      ...(layout.columns === undefined ? {} : { columns: layout.columns }),
+      ...(layout.dialect === undefined ? {} : { dialect: layout.dialect }),
+      ...(this.#options.encoding === undefined ? {} : { encoding: this.#options.encoding }),
+      ...(this.#options.delimiter === undefined ? {} : { delimiter: this.#options.delimiter }),
+      ...(this.#deps.stdin === undefined ? {} : { stdin: this.#deps.stdin }),
+      signal: this.#stop.signal,
+    });
+    const batcher = new Batcher<Rows>({
+      waitMs: this.#options.batchWaitMs,
+      maxPending: this.#deps.maxPending ?? DEFAULT_MAX_PENDING,
+    });
+    const groupBy = mapping.items?.groupBy;
+    const groups = groupBy === undefined ? undefined : new ItemGroups(groupBy.column);
+    const markers: ReadonlySet<string> = new Set(mapping.source.emptyValues.map((m) => m.trim()));
+    const send = async (batches: Batch<Rows>[]) => {
+      for (const batch of batches) await this.#dispatch(batch, window, deps);
+    };
+    const take = async (group: Group | undefined) => {
+      if (group === undefined) return;
+      if (!group.ok) {
+        for (const row of group.rows) this.#fail([{ ...row, format }], null, row.failure, 0);
+        return;
+      }
+      const rows = group.rows.map((row) => ({ ...row, format }));
+      if (itemCount(group.event) > MAX_ITEMS_PER_REQUEST) {
+        const message = `${itemCount(group.event)} items, over the API's ${MAX_ITEMS_PER_REQUEST} per request`;
+        this.#fail(rows, null, rowFailure("mapping", "TOO_MANY_ITEMS", message), 0);
+        return;
+      }
+      await send(batcher.add(group.identity, { event: group.event, from: rows }, this.#now()));
+    };
+    for await (const item of source) {
+      if (this.#stop.signal.aborted) break;
+      this.#deadLetter.start();
+      if (item.kind === "header") {
+        checkColumns(mapping, item.columns, input);
+        continue;
+      }
+      if (item.kind === "row" && isBlank(item.cells, markers)) {
+        this.#blank++; // beside rows, not in it: never sent, never a failure
+        continue;
+      }
+      this.#rows++;
+      if (item.kind === "invalid") {
+        this.#fail([{ line: item.line, row: item.raw, format }], null, item.failure, 0);
+        continue;
+      }
+      const result = applyEventMapping(mapping, item, format);
+      const row = { line: item.line, row: item.cells };
+      if (groups !== undefined && groupBy !== undefined) {
+        await take(groups.push(groupBy.read(item.cells), row, result));
+      } else if (!result.ok) {
+        this.#fail([{ ...row, format }], null, result.failure, 0);
+      } else {
+        const { draft } = result;
+        await take({
+          ok: true,
+          rows: [row],
+          identity: draft.identity,
+          event: toEventRecord(draft),
+        });
+      }
+      await send(batcher.due(this.#now()));
+    }
+    if (!this.#stop.signal.aborted) {
+      this.#deadLetter.start();
+      await take(groups?.flush());
+    }
+    await send(batcher.flush());
+  }
+
+  /** Sends a batch when a slot is free; the user's earlier batches finish first. */
+  async #dispatch(
+    batch: Batch<Rows>,
+    window: Window,
+    deps: DeliveryDeps | undefined,
+  ): Promise<void> {
+    this.#sample(batch);
+    if (deps === undefined) {
+      for (const { from } of batch.events) this.#accepted += from.length; // dry run: valid
+      return;
+    }
+    const turn = this.#order.acquire(batch.identity); // taken now: file order
+    await window.acquire();
+    void (async () => {
+      const release = await turn;
+      try {
+        await this.#send(batch, deps);
+      } catch (error) {
+        this.#stopFor(error);
+      } finally {
+        release();
+        window.release();
+      }
+    })();
+  }
+
+  /** One batch to its end; a refused batch of several events is split in halves. */
+  async #send(batch: Batch<Rows>, deps: DeliveryDeps): Promise<void> {
+    const rowsOf = (b: Batch<Rows>) => b.events.flatMap((e) => e.from);
+    if (this.#stop.signal.aborted) return this.#notAttemptedRows(rowsOf(batch));
+    const body = requestBody(batch);
+    this.#requests++;
+    const outcome: DeliveryOutcome = await deliverBody(() => body, deps);
+    if (outcome.kind === "accepted") {
+      this.#accepted += rowsOf(batch).length;
+      return;
+    }
+    if (outcome.kind === "not-attempted") return this.#notAttemptedRows(rowsOf(batch));
+    const { failure } = outcome;
+    if (failure.code === RESULT_CODES.TOO_MANY_EVENTS) {
+      this.#bug ??= new Error(
+        `the API answered 40402 to a batch of ${batch.events.length} events and ${batch.items} items: a bug in batching (${failure.message})`,
+      );
+      this.#halt("internal", "40402 TOO_MANY_EVENTS: our batch was too big");
+      return this.#notAttemptedRows(rowsOf(batch));
+    }
+    if (!outcome.permanent || batch.events.length === 1) {
+      for (const { event, from } of batch.events) {
+        const payload = { common: { identity: batch.identity }, events: [event] };
+        this.#fail(from, payload, failure, outcome.attempts);
+      }
+      return;
+    }
+    const half = Math.ceil(batch.events.length / 2);
+    for (const events of [batch.events.slice(0, half), batch.events.slice(half)]) {
+      const items = events.reduce((sum, e) => sum + itemCount(e.event), 0);
+      await this.#send({ identity: batch.identity, events, items }, deps);
+    }
+  }
+
+  /** Counters for progress display, while the run goes on. */
+  progress(): ReturnType<ImportRun["progress"]> {
+    return {
+      rows: this.#rows,
+      accepted: this.#accepted,
+      deadLettered: this.#deadLettered,
+      unchanged: 0,
+      rateLimitWaitMs: Math.round(this.#pacer?.waitedMs ?? 0),
+    };
+  }
+
+  #sample(batch: Batch<Rows>): void {
+    if (this.#sampled >= (this.#options.sample ?? 0) || this.#deps.onSample === undefined) return;
+    this.#sampled++;
+    this.#deps.onSample(requestBody(batch));
+  }
+
+  #notAttemptedRows(rows: Rows): void {
+    for (const { line } of rows) {
+      this.#notAttempted++;
+      if (this.#firstNotAttemptedLine === null || line < this.#firstNotAttemptedLine) {
+        this.#firstNotAttemptedLine = line;
+      }
+    }
+  }
+
+  #fail(rows: Rows, payload: EventsRequestBody | null, failure: RowFailure, attempts: number) {
+    const { errors } = failure;
+    for (const row of rows) {
+      try {
+        this.#deadLetter.write(deadLetterRecord(row, payload, failure, attempts, this.#now()));
+      } catch (writeError) {
+        this.#stopFor(writeError);
+        this.#notAttemptedRows([row]);
+        continue;
+      }
+      this.#deadLettered++;
+      if (errors !== undefined) this.#failing.add(errors);
+    }
+    if (failure.stage === "api" && !KNOWN_CODES.has(failure.code)) {
+      this.#unknownCodes.set(
+        failure.code,
+        (this.#unknownCodes.get(failure.code) ?? 0) + rows.length,
+      );
+    }
+  }
+
+  snapshot(finishedAt = this.#now()): Report {
+    const settled = this.#accepted + this.#deadLettered + this.#notAttempted;
+    return {
+      rows: this.#rows,
+      blank: this.#blank,
+      accepted: this.#accepted,
+      deadLettered: this.#deadLettered,
+      stillFailing: 0,
+      unchanged: 0,
+      notAttempted: this.#notAttempted + (this.#rows - settled),
+      firstNotAttemptedLine: this.#firstNotAttemptedLine,
+      retries: this.#stats.retries,
+      rateLimited: this.#stats.rateLimited,
+      rateLimitWaitMs: Math.round(this.#pacer?.waitedMs ?? 0),
+      longestWaitMs: Math.round(this.#pacer?.longestWaitMs ?? 0),
+      durationMs: Math.round(finishedAt - this.#startedAt),
+      startedAt: new Date(this.#startedAt).toISOString(),
+      finishedAt: new Date(finishedAt).toISOString(),
+      input: this.#options.input,
+      endpoint: this.#options.delivery?.endpoint ?? null,
+      dryRun: this.#options.delivery === undefined,
+      deadLetterFile: this.#deadLettered > 0 ? this.#deadLetter.path : null,
+      unknownCodes: Object.fromEntries(this.#unknownCodes),
+      failingColumns: this.#failing.top(),
+      stoppedBy: this.#stoppedBy,
+    };
+  }
+}
+
+const KNOWN_CODES: ReadonlySet<string> = new Set([
+  ...Object.values(RESULT_CODES),
+  "HTTP_400",
+  "HTTP_500",
+  "NETWORK",
+  "TIMEOUT",
+  "BAD_RESPONSE",
+]);
+
+export function requestBody(batch: Batch<unknown>): EventsRequestBody {
+  return { common: { identity: batch.identity }, events: batch.events.map((e) => e.event) };
+}

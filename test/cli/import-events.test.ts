@@ -1,0 +1,230 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { ExtendedCatalog } from "../../src/emulator/index.js";
+import { seeded } from "../emulator/helpers.js";
+import { emulatorPerTest, readJson, readNdjson, runCli, TOKEN, tempDir, write } from "./helpers.js";
+
+const importEvents = (argv: readonly string[]) =>
+  runCli(argv, { DFINERY_ACCESS_TOKEN: TOKEN }, undefined, "import-events");
+
+const CATALOG: ExtendedCatalog = {
+  events: {
+    df_purchase: {
+      properties: { df_order_id: "String", df_total_purchase_amount: "Double" },
+      items: { df_item_id: "String", df_price: "Double", df_quantity: "Long" },
+    },
+    df_sign_up: {},
+  },
+};
+
+const ORDERS_MAPPING = `identity: { external_id: user_id }
+event:
+  name: { column: type, values: { order: df_purchase, signup: df_sign_up } }
+  datetime: { column: created_at, format: epoch_ms }
+properties:
+  df_order_id: order_id
+  df_total_purchase_amount: { column: total, type: Double }
+items:
+  from: line_items
+  properties:
+    df_item_id: sku
+    df_price: { column: price, type: Double }
+    df_quantity: { column: qty, type: Long }
+`;
+
+const T0 = Date.UTC(2024, 4, 14, 6, 0, 0);
+/** Orders of `users` users, time-ordered and interleaved: order i is user i % users. */
+function ordersNdjson(count: number, users: number, bad: ReadonlySet<number> = new Set()) {
+  const lines: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const signup = i % 7 === 0;
+    lines.push(
+      JSON.stringify({
+        user_id: `u${i % users}`,
+        type: signup ? "signup" : "order",
+        created_at: T0 + i * 1000,
+        ...(signup
+          ? {}
+          : {
+              order_id: `o${i}`,
+              total: 1000 + i,
+              ...(bad.has(i) ? { keyword: "unregistered" } : {}),
+              line_items: [
+                { sku: `S${i}`, price: 500, qty: 2 },
+                { sku: `T${i}`, price: 500.5, qty: 1 },
+              ],
+            }),
+      }),
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function flags(dir: string, url: string, extra: string[] = []): string[] {
+  return [
+    ...["--endpoint", url, "--service-id", "test-service"],
+    ...["--dead-letter", join(dir, "dl.ndjson"), "--report", join(dir, "report.json")],
+    ...["--log", join(dir, "log.ndjson"), "--batch-wait", "50ms", ...extra],
+  ];
+}
+
+const emulator = emulatorPerTest();
+
+describe("import-events", () => {
+  it("sends an NDJSON order export with nested line items, batched per user, each event once", async () => {
+    const e = await emulator({ catalog: CATALOG });
+    const dir = tempDir();
+    const input = write(dir, "orders.ndjson", ordersNdjson(300, 10));
+    const map = write(dir, "events.yaml", ORDERS_MAPPING);
+    const result = await importEvents([input, "--map", map, ...flags(dir, e.url)]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(e.store.eventCount()).toBe(300);
+    expect(e.store.duplicateEvents()).toBe(0);
+    // 10 users, 30 events each: a handful of requests, not 300.
+    expect(e.store.stats().requests).toBeLessThan(60);
+    const first = e.store.events().find((s) => s.event.event_properties.df_order_id === "o1");
+    expect(first?.identity).toEqual({ external_id: "u1" });
+    expect(first?.event).toMatchObject({
+      event_name: "df_purchase",
+      event_datetime: new Date(T0 + 1000).toISOString(),
+      event_properties: { df_order_id: "o1", df_total_purchase_amount: 1001 },
+      event_items: [
+        { df_item_id: "S1", df_price: 500, df_quantity: 2 },
+        { df_item_id: "T1", df_price: 500.5, df_quantity: 1 },
+      ],
+    });
+    // A user's events arrive in file order.
+    const u3 = e.store.events().filter((s) => s.identity.external_id === "u3");
+    const times = u3.map((s) => s.event.event_datetime);
+    expect(times).toEqual([...times].sort());
+    expect(readJson(join(dir, "report.json"))).toMatchObject({
+      rows: 300,
+      accepted: 300,
+      deadLettered: 0,
+      notAttempted: 0,
+    });
+  });
+
+  it("dead-letters only the events the API refuses, found by splitting the refused batch", async () => {
+    const e = await emulator({ catalog: CATALOG });
+    const dir = tempDir();
+    // df_keyword is not registered for df_purchase: the API refuses these four events.
+    const input = write(dir, "orders.ndjson", ordersNdjson(200, 4, new Set([8, 50, 51, 130])));
+    const map = write(
+      dir,
+      "events.yaml",
+      ORDERS_MAPPING.replace(
+        "  df_order_id: order_id",
+        "  df_order_id: order_id\n  df_keyword: keyword",
+      ),
+    );
+    const result = await importEvents([input, "--map", map, ...flags(dir, e.url)]);
+    expect(result.code).toBe(1);
+    const dead = readNdjson(join(dir, "dl.ndjson"));
+    expect(dead.map((d) => d.line).sort((a, b) => a - b)).toEqual([9, 51, 52, 131]);
+    expect(dead[0]).toMatchObject({
+      error: { stage: "api", code: "40001" },
+      payload: { common: { identity: expect.any(Object) }, events: [expect.any(Object)] },
+    });
+    expect(e.store.eventCount()).toBe(196);
+    expect(e.store.duplicateEvents()).toBe(0);
+  });
+
+  it("a CSV with grouped item rows: one event per order, one item per row", async () => {
+    const e = await emulator({ catalog: CATALOG });
+    const dir = tempDir();
+    const csv = [
+      "user_id,order_id,created_at,sku,qty",
+      "u1,o1,2024-05-14T06:00:00Z,A,1",
+      "u1,o1,2024-05-14T06:00:00Z,B,2",
+      "u2,o2,2024-05-14T06:01:00Z,C,1",
+      "u1,o3,2024-05-14T06:02:00Z,D,1",
+      "u9,o3,2024-05-14T06:02:00Z,E,1",
+    ].join("\n");
+    const input = write(dir, "orders.csv", `${csv}\n`);
+    const map = write(
+      dir,
+      "events.yaml",
+      `identity: { external_id: user_id }
+event: { name: { value: df_purchase }, datetime: created_at }
+properties: { df_order_id: order_id }
+items:
+  group_by: order_id
+  properties: { df_item_id: sku, df_quantity: { column: qty, type: Long } }
+`,
+    );
+    const result = await importEvents([input, "--map", map, ...flags(dir, e.url)]);
+    expect(result.code).toBe(1);
+    expect(e.store.events().map((s) => [s.identity.external_id, s.event.event_items])).toEqual([
+      [
+        "u1",
+        [
+          { df_item_id: "A", df_quantity: 1 },
+          { df_item_id: "B", df_quantity: 2 },
+        ],
+      ],
+      ["u2", [{ df_item_id: "C", df_quantity: 1 }]],
+    ]);
+    const dead = readNdjson(join(dir, "dl.ndjson"));
+    expect(dead.map((d) => [d.line, d.error.code])).toEqual([
+      [5, "GROUP_FAILED"],
+      [6, "GROUP_MISMATCH"],
+    ]);
+    expect(readJson(join(dir, "report.json"))).toMatchObject({
+      rows: 5,
+      accepted: 3,
+      deadLettered: 2,
+    });
+  });
+
+  it("retries transient faults: every event accepted, none lost", async () => {
+    const e = await emulator({ catalog: CATALOG, failRate: 0.2, random: seeded(7) });
+    const dir = tempDir();
+    const input = write(dir, "orders.ndjson", ordersNdjson(400, 50));
+    const map = write(dir, "events.yaml", ORDERS_MAPPING);
+    const result = await importEvents([
+      input,
+      "--map",
+      map,
+      ...flags(dir, e.url, ["--max-attempts", "10"]),
+    ]);
+    expect(result.code).toBe(0);
+    const ids = new Set(e.store.events().map((s) => s.event.event_log_id));
+    expect(ids.size).toBe(400);
+  });
+
+  it("--dry-run --sample prints the request bodies, sends nothing, needs no token", async () => {
+    const dir = tempDir();
+    const input = write(dir, "orders.ndjson", ordersNdjson(20, 2));
+    const map = write(dir, "events.yaml", ORDERS_MAPPING);
+    const result = await importEvents([
+      input,
+      "--map",
+      map,
+      "--dry-run",
+      "--sample",
+      "1",
+      "--dead-letter",
+      join(dir, "dl.ndjson"),
+    ]);
+    expect(result.code).toBe(0);
+    const [first, summary] = result.stdout.split("\n");
+    const body = JSON.parse(first as string);
+    expect(body.common).toEqual({ identity: { external_id: "u0" } });
+    expect(body.events).toHaveLength(10);
+    expect(summary).toMatch(/dry run: 20 rows .*20 valid/);
+  });
+
+  it("refuses a profile mapping, and import-profiles' state flags", async () => {
+    const dir = tempDir();
+    const input = write(dir, "orders.ndjson", ordersNdjson(2, 1));
+    const map = write(dir, "m.yaml", "identity: { external_id: user_id }\nproperties: { x: y }\n");
+    const result = await importEvents([input, "--map", map, "--dry-run"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("no event section");
+    const state = await importEvents([input, "--map", map, "--state", join(dir, "s.db")]);
+    expect(state.code).toBe(2);
+    expect(state.stderr).toMatch(/import-events: Unknown option '--state'/);
+  });
+});

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import type { EventRecord } from "../../src/api/events.js";
+import { Batcher } from "../../src/run/event-batcher.js";
+
+const event = (n: number, items = 0): EventRecord => ({
+  event_log_id: `id-${n}`,
+  event_name: "df_purchase",
+  event_datetime: "2024-05-14T06:05:46Z",
+  event_properties: {},
+  ...(items === 0
+    ? {}
+    : { event_items: Array.from({ length: items }, () => ({ df_item_id: "x" })) }),
+});
+const user = (id: string) => ({ external_id: id });
+const ids = (batches: { events: { from: number }[] }[]) =>
+  batches.map((b) => b.events.map((e) => e.from));
+
+describe("Batcher", () => {
+  it("closes a user's batch at 100 events", () => {
+    const b = new Batcher<number>({ waitMs: 1_000, maxPending: 10_000 });
+    const out = [];
+    for (let i = 0; i < 250; i++) out.push(...b.add(user("u"), { event: event(i), from: i }, 0));
+    expect(out.map((x) => x.events.length)).toEqual([100, 100]);
+    expect(b.flush().map((x) => x.events.length)).toEqual([50]);
+  });
+
+  it("closes a batch before the event whose items would pass 100", () => {
+    const b = new Batcher<number>({ waitMs: 1_000, maxPending: 10_000 });
+    expect(b.add(user("u"), { event: event(1, 60), from: 1 }, 0)).toEqual([]);
+    const out = b.add(user("u"), { event: event(2, 41), from: 2 }, 0);
+    expect(ids(out)).toEqual([[1]]);
+    expect(ids(b.add(user("u"), { event: event(3, 59), from: 3 }, 0))).toEqual([[2, 3]]);
+  });
+
+  it("keeps one batch per identity, and sends the ones idle for waitMs, oldest first", () => {
+    const b = new Batcher<number>({ waitMs: 250, maxPending: 10_000 });
+    b.add(user("a"), { event: event(1), from: 1 }, 0);
+    b.add(user("b"), { event: event(2), from: 2 }, 100);
+    b.add({ external_id: "a", email: "a@x" }, { event: event(3), from: 3 }, 200);
+    expect(ids(b.due(249))).toEqual([]);
+    expect(ids(b.due(350))).toEqual([[1], [2]]);
+    expect(ids(b.flush())).toEqual([[3]]);
+  });
+
+  it("bounds the events held: over maxPending, the oldest batch goes", () => {
+    const b = new Batcher<number>({ waitMs: 60_000, maxPending: 3 });
+    b.add(user("a"), { event: event(1), from: 1 }, 0);
+    b.add(user("b"), { event: event(2), from: 2 }, 0);
+    b.add(user("a"), { event: event(3), from: 3 }, 0);
+    expect(ids(b.add(user("c"), { event: event(4), from: 4 }, 0))).toEqual([[2]]);
+    expect(b.pending).toBe(3);
+  });
+});
