@@ -79,6 +79,7 @@ export class EventRun {
   #stoppedBy: StoppedBy | null = null;
   #sampled = 0;
   #requests = 0;
+  #batches = 0;
   #pacer: Pacer | undefined;
   #bug: unknown;
 
@@ -102,6 +103,11 @@ export class EventRun {
 
   get bug(): unknown {
     return this.#bug;
+  }
+
+  /** Batches made (a dry run: the requests it would send, refused ones not split). */
+  get batches(): number {
+    return this.#batches;
   }
 
   /** Requests sent (batches, halves of refused ones, retries not counted). */
@@ -252,6 +258,7 @@ export class EventRun {
     window: Window,
     deps: DeliveryDeps | undefined,
   ): Promise<void> {
+    this.#batches++;
     this.#sample(batch);
     if (deps === undefined) {
       for (const { from } of batch.events) this.#accepted += from.length; // dry run: valid
