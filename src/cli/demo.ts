@@ -37,7 +37,7 @@ async function importSample(
     ...["--endpoint", emulator.url, "--service-id", "test-service", "--rate", "200/s"],
     ...["--dead-letter", join(out, `${sample.name}.dead-letter.ndjson`)],
     ...["--report", join(out, `${sample.name}.report.json`)],
-    ...["--log-level", "warn", "--quiet", ...extra],
+    ...["--log-level", "warn", ...extra],
   ];
   return main(argv, io);
 }

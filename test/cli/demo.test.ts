@@ -19,6 +19,9 @@ describe("npm run demo", () => {
       'line 6: INVALID_VALUE: column "SMS수신동의": "모름" is not a Boolean',
     );
     expect(stdout).toContain("requests sent by the second run: 0");
+    // The second --state run's own summary (it exits 0, so --quiet would have hidden it).
+    expect(stdout).toContain("0 accepted, 7 unchanged, 3 dead-lettered, 0 not attempted");
+    expect(stdout).toContain("3 of the dead-lettered rows are still failing");
     expect(existsSync(join(cwd, "demo-out", "crm-cp949.report.json"))).toBe(true);
   });
 });
