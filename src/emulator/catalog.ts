@@ -7,6 +7,7 @@
  */
 
 import { PROPERTY_TYPES, type PropertyType, STANDARD_PROPERTIES } from "../api/dfinery.js";
+import { closedRules, isPlainObject, type PropertyRules } from "../api/profile-rules.js";
 import { type EventCatalog, eventCatalogProblems } from "./event-catalog.js";
 
 /** Property name → type. */
@@ -17,18 +18,8 @@ export interface ExtendedCatalog {
 }
 export type Catalog = PropertyCatalog | ExtendedCatalog;
 
-/** What the body rules need: the registered types, and whether unknown names are accepted. */
-export interface PropertyRules {
-  readonly types: ReadonlyMap<string, PropertyType>;
-  /** True without a catalog: any name is accepted (values must still be scalars or arrays). */
-  readonly open: boolean;
-}
-
 const TYPE_NAMES: ReadonlySet<string> = new Set(PROPERTY_TYPES);
 const EXTENDED_KEYS: ReadonlySet<string> = new Set(["profile", "events"]);
-
-export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Extended when a top-level value is an object: in the flat form every value is a type name. */
 export function isExtended(catalog: unknown): catalog is ExtendedCatalog {
@@ -95,14 +86,4 @@ export function profileCatalog(catalog: Catalog | undefined): PropertyCatalog | 
 export function propertyRules(catalog: Catalog | undefined): PropertyRules {
   const profile = profileCatalog(catalog);
   return closedRules(STANDARD_PROPERTIES, profile ?? {}, profile === undefined);
-}
-
-export function closedRules(
-  standard: Readonly<Record<string, PropertyType>>,
-  registered: PropertyCatalog,
-  open: boolean,
-): PropertyRules {
-  const types = new Map<string, PropertyType>(Object.entries(standard));
-  for (const [name, type] of Object.entries(registered)) types.set(name, type);
-  return { types, open };
 }

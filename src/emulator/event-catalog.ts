@@ -6,13 +6,11 @@
 
 import type { PropertyType } from "../api/dfinery.js";
 import { STANDARD_EVENT_PROPERTIES, STANDARD_ITEM_PROPERTIES } from "../api/events.js";
+import { closedRules, isPlainObject, type PropertyRules } from "../api/profile-rules.js";
 import {
   type Catalog,
-  closedRules,
   isExtended,
-  isPlainObject,
   type PropertyCatalog,
-  type PropertyRules,
   propertyCatalogProblems,
 } from "./catalog.js";
 

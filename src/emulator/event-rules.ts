@@ -15,16 +15,21 @@ import {
   REQUIRED_EVENT_FIELDS,
   UUID_PATTERN,
 } from "../api/events.js";
+import {
+  closedRules,
+  identityProblem,
+  isPlainObject,
+  type PropertyRules,
+  propertyProblem,
+} from "../api/profile-rules.js";
 import { isRealDatetime } from "../api/value-types.js";
-import { identityProblem, isPlainObject, propertyProblem } from "./body-rules.js";
-import type { PropertyRules } from "./catalog.js";
 import type { EventRules } from "./event-catalog.js";
 
 export type EventsCheck =
   | { readonly ok: true; readonly body: EventsRequestBody }
   | { readonly ok: false; readonly tooMany: boolean; readonly problem: string };
 
-const OPEN: PropertyRules = { types: new Map(), open: true };
+const OPEN: PropertyRules = closedRules({}, {}, true);
 
 export function checkEventsBody(body: Record<string, unknown>, rules: EventRules): EventsCheck {
   const refuse = (problem: string) => ({ ok: false, tooMany: false, problem }) as const;

@@ -11,8 +11,8 @@
 import { RESULT_CODES } from "../api/dfinery.js";
 import { EVENTS_PATH, type EventsRequestBody } from "../api/events.js";
 import { parseJson as parseJsonExactly } from "../api/exact-number.js";
-import { type AcceptedBody, checkBody, type Endpoint, isPlainObject } from "./body-rules.js";
-import type { PropertyRules } from "./catalog.js";
+import { isPlainObject, type PropertyRules } from "../api/profile-rules.js";
+import { type AcceptedBody, checkBody, type Endpoint } from "./body-rules.js";
 import type { EventRules } from "./event-catalog.js";
 import { checkEventsBody } from "./event-rules.js";
 

@@ -1,7 +1,6 @@
 import type { ProfileUpdate } from "../api/dfinery.js";
 import { IDENTITY_FIELDS } from "../api/dfinery.js";
-import { identityProblem, propertiesProblem } from "../emulator/body-rules.js";
-import { propertyRules } from "../emulator/catalog.js";
+import { identityProblem, propertiesProblem, STANDARD_RULES } from "../api/profile-rules.js";
 import { type RowFailure, rowFailure } from "../errors.js";
 import type { SourceFormat } from "../source/types.js";
 
@@ -90,7 +89,6 @@ export function toReplayItem(
 }
 
 /** The API's rules without a catalog: standard properties typed, other names open. */
-const API_RULES = propertyRules(undefined);
 
 /**
  * Why a stored payload, sent again without --map, would be refused by the API (a dead-letter file
@@ -99,7 +97,7 @@ const API_RULES = propertyRules(undefined);
  */
 export function storedPayloadProblem(payload: ProfileUpdate): RowFailure | undefined {
   const problem =
-    identityProblem(payload.identity) ?? propertiesProblem(payload.user_properties, API_RULES);
+    identityProblem(payload.identity) ?? propertiesProblem(payload.user_properties, STANDARD_RULES);
   if (problem === undefined) return undefined;
   const code = /bytes, over the/.test(problem) ? "TOO_LARGE" : "INVALID_VALUE";
   return rowFailure("mapping", code, `the stored payload breaks the API's rules: ${problem}`);
