@@ -3,6 +3,7 @@
  * `{rows, ms, maxRssMb, ...}` on stdout.
  *
  *   node dist/bench/dry-run-child.js dry-run <input.csv> <mapping.yaml>
+ *   node dist/bench/dry-run-child.js events-dry-run <input.ndjson> <events.yaml> (import-events)
  *   node dist/bench/dry-run-child.js csv-parse <input.csv>
  *   node dist/bench/dry-run-child.js tsv-parse <input.tsv>     (headerless, 8 columns)
  *   node dist/bench/dry-run-child.js json-lines <input.ndjson> (a bare JSON.parse line loop)
@@ -12,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { parse } from "csv-parse";
+import type { Program } from "../src/cli/args.js";
 import { main } from "../src/cli/main.js";
 import type { Report } from "../src/sinks/report.js";
 
@@ -25,7 +27,11 @@ export interface ChildResult {
   exitCode?: number;
 }
 
-async function dryRun(input: string, mapping: string): Promise<ChildResult> {
+async function dryRun(
+  input: string,
+  mapping: string,
+  program: Program = "import-profiles",
+): Promise<ChildResult> {
   const stem = join(tmpdir(), `dfinery-bench-dry-run-${process.pid}`);
   const deadLetter = `${stem}.dead-letter.ndjson`;
   const reportPath = `${stem}.report.json`;
@@ -47,6 +53,7 @@ async function dryRun(input: string, mapping: string): Promise<ChildResult> {
       reportPath,
     ],
     { stdout, stderr: process.stderr, env: process.env },
+    program,
   );
   const ms = performance.now() - started;
   const report = JSON.parse(readFileSync(reportPath, "utf8")) as Report;
@@ -104,13 +111,15 @@ function maxRssMb(): number {
 }
 
 const [mode, input, mapping] = process.argv.slice(2);
-if (input === undefined || (mode === "dry-run" && mapping === undefined)) {
+if (input === undefined || (mode?.endsWith("dry-run") === true && mapping === undefined)) {
   process.stderr.write("usage: dry-run-child.js dry-run INPUT MAPPING | csv-parse INPUT\n");
   process.exit(2);
 }
 let result: ChildResult;
 if (mode === "dry-run") result = await dryRun(input, mapping as string);
-else if (mode === "csv-parse") result = await csvParse(input);
+else if (mode === "events-dry-run") {
+  result = await dryRun(input, mapping as string, "import-events");
+} else if (mode === "csv-parse") result = await csvParse(input);
 else if (mode === "tsv-parse") result = await tsvParse(input);
 else if (mode === "json-lines") result = await jsonLines(input);
 else {

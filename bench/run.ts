@@ -6,17 +6,28 @@
  *   node dist/bench/run.js --quick                  # smaller sizes (100k rows) for a fast check
  *   node dist/bench/run.js --only dry-run,overhead  # a subset
  *
- * Sections: emulator, source, dry-run, dumps, overhead, pacing, adaptation, breaker, diff, resume.
+ * Sections: emulator, source, dry-run, dumps, overhead, pacing, adaptation, breaker, diff, resume,
+ * events.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { benchBreakerSpent, benchBreakerTuning, rateRuleTrips } from "./breaker.js";
+import { runChildJson } from "./child.js";
 import { benchAdaptation, benchOverhead, benchPacing } from "./delivery.js";
 import { benchDryRun, benchFiles } from "./dry-run.js";
+import type { ChildResult } from "./dry-run-child.js";
 import { benchDumps } from "./dumps.js";
 import { benchEmulator } from "./emulator.js";
+import {
+  benchBatching,
+  benchEventPacing,
+  benchEventThroughput,
+  EVENTS_MAPPING,
+  writeEvents,
+} from "./events.js";
 import { benchSource } from "./source.js";
 import { benchDiff, benchResume } from "./state.js";
 
@@ -310,6 +321,60 @@ const SECTIONS: readonly Section[] = [
             value: n(r.sentTwice),
             target: `≤ ${r.concurrency} (the in-flight bound)`,
             pass: r.sentTwice <= r.concurrency && r.resumedExit === 0,
+          },
+        ],
+      };
+    },
+  },
+  {
+    name: "events",
+    async run() {
+      const events = quick ? 100_000 : 1_000_000;
+      const users = events / 10;
+      const sortedFile = writeEvents(events, users, true);
+      const interleavedFile = writeEvents(events, users, false);
+      const sorted = await benchBatching(sortedFile);
+      const interleaved = await benchBatching(interleavedFile);
+      const mapping = join(dirname(interleavedFile), "events.yaml");
+      writeFileSync(mapping, EVENTS_MAPPING);
+      const child = fileURLToPath(new URL("./dry-run-child.js", import.meta.url));
+      const memory = await runChildJson<ChildResult>(child, [
+        "events-dry-run",
+        interleavedFile,
+        mapping,
+      ]);
+      // 100 events a user: full batches, the best case the API allows.
+      const deliveredEvents = quick ? 100_000 : 300_000;
+      const throughput = await benchEventThroughput(
+        writeEvents(deliveredEvents, deliveredEvents / 100, true),
+      );
+      const pacing = await benchEventPacing(200, quick ? 6 : 12);
+      return {
+        result: { sorted, interleaved, memory, throughput, pacing },
+        checks: [
+          info(
+            `events/request, user-sorted (${n(events)} events, ${n(users)} users)`,
+            String(sorted.eventsPerRequest),
+          ),
+          info("events/request, time-ordered interleaved", String(interleaved.eventsPerRequest)),
+          {
+            figure: `events/s to an unlimited emulator (${n(throughput.events)} events, 64 in flight)`,
+            value: n(throughput.eventsPerSecond),
+            target: "≥ 100,000",
+            pass:
+              throughput.eventsPerSecond >= 100_000 && throughput.accepted === throughput.events,
+          },
+          {
+            figure: `pacing at ${pacing.limit} requests/s (events endpoint, 1 event each)`,
+            value: `${pacing.efficiency} of the limit, ${pacing.overLimitAnswers} over-limit`,
+            target: "≥ 0.97, 0",
+            pass: pacing.efficiency >= 0.97 && pacing.overLimitAnswers === 0,
+          },
+          {
+            figure: "dry-run peak RSS, interleaved file",
+            value: `${memory.maxRssMb} MB`,
+            target: "< 200 MB",
+            pass: memory.maxRssMb < 200,
           },
         ],
       };
