@@ -27,6 +27,7 @@ import { readSource } from "../source/read.js";
 import type { SourceFormat } from "../source/types.js";
 import { type Batch, Batcher, itemCount } from "./event-batcher.js";
 import { DEFAULT_MAX_WAIT_MS, type DeliveryOptions, type ImportRun } from "./import.js";
+import { isDeadLetterRecord, toReplayItem } from "./replay.js";
 import { isBlank } from "./rows.js";
 import { listenForStops, stopOf } from "./stop.js";
 import { Window } from "./window.js";
@@ -198,13 +199,19 @@ export class EventRun {
     const send = async (batches: Batch<Rows>[]) => {
       for (const batch of batches) await this.#dispatch(batch, window, deps);
     };
+    // A dead-letter file given as input is replayed (decided on its first row): each record's
+    // original row is mapped again, as the format it was read in, under its original line.
+    let replay: boolean | undefined;
+    let rowFormat = format;
     const take = async (group: Group | undefined) => {
       if (group === undefined) return;
       if (!group.ok) {
-        for (const row of group.rows) this.#fail([{ ...row, format }], null, row.failure, 0);
+        for (const row of group.rows) {
+          this.#fail([{ ...row, format: rowFormat }], null, row.failure, 0);
+        }
         return;
       }
-      const rows = group.rows.map((row) => ({ ...row, format }));
+      const rows = group.rows.map((row) => ({ ...row, format: rowFormat }));
       if (itemCount(group.event) > MAX_ITEMS_PER_REQUEST) {
         const message = `${itemCount(group.event)} items, over the API's ${MAX_ITEMS_PER_REQUEST} per request`;
         this.#fail(rows, null, rowFailure("mapping", "TOO_MANY_ITEMS", message), 0);
@@ -228,12 +235,23 @@ export class EventRun {
         this.#fail([{ line: item.line, row: item.raw, format }], null, item.failure, 0);
         continue;
       }
-      const result = applyEventMapping(mapping, item, format);
-      const row = { line: item.line, row: item.cells };
+      replay ??= format === "ndjson" && isDeadLetterRecord(item.cells);
+      let { line, cells } = item;
+      if (replay) {
+        const r = toReplayItem(item.cells, item.line);
+        if (r.kind === "unreadable") {
+          this.#fail([{ line: r.line, row: r.row, format }], null, r.failure, 0);
+          continue;
+        }
+        ({ line, cells } = r);
+        rowFormat = r.format;
+      }
+      const result = applyEventMapping(mapping, { kind: "row", line, cells }, rowFormat);
+      const row = { line, row: cells };
       if (groups !== undefined && groupBy !== undefined) {
-        await take(groups.push(groupBy.read(item.cells), row, result));
+        await take(groups.push(groupBy.read(cells), row, result));
       } else if (!result.ok) {
-        this.#fail([{ ...row, format }], null, result.failure, 0);
+        this.#fail([{ ...row, format: rowFormat }], null, result.failure, 0);
       } else {
         const { draft } = result;
         await take({

@@ -131,6 +131,48 @@ describe("import-events", () => {
     expect(e.store.duplicateEvents()).toBe(0);
   });
 
+  it("replays its dead-letter file: the refused events, mapped again, with the same ids", async () => {
+    const e = await emulator({ catalog: CATALOG });
+    const dir = tempDir();
+    const input = write(dir, "orders.ndjson", ordersNdjson(40, 4, new Set([8, 22])));
+    const map = write(
+      dir,
+      "events.yaml",
+      ORDERS_MAPPING.replace(
+        "  df_order_id: order_id",
+        "  df_order_id: order_id\n  df_keyword: keyword",
+      ),
+    );
+    expect((await importEvents([input, "--map", map, ...flags(dir, e.url)])).code).toBe(1);
+    const dead = readNdjson(join(dir, "dl.ndjson"));
+    expect(dead.map((d) => d.line)).toEqual([9, 23]);
+    // df_keyword registered for df_purchase now: the replay is accepted.
+    const purchase = CATALOG.events?.df_purchase;
+    const fixed = await emulator({
+      catalog: {
+        events: {
+          ...CATALOG.events,
+          df_purchase: {
+            ...purchase,
+            properties: { ...purchase?.properties, df_keyword: "String" },
+          },
+        },
+      },
+    });
+    const replayFlags = flags(dir, fixed.url).map((f) =>
+      f.endsWith("dl.ndjson") ? join(dir, "dl2.ndjson") : f,
+    );
+    const replay = await importEvents([join(dir, "dl.ndjson"), "--map", map, ...replayFlags]);
+    expect(replay.code).toBe(0);
+    expect(
+      fixed.store
+        .events()
+        .map((s) => s.event.event_log_id)
+        .sort(),
+    ).toEqual(dead.map((d) => d.payload.events[0].event_log_id).sort());
+    expect(readJson(join(dir, "report.json"))).toMatchObject({ rows: 2, accepted: 2 });
+  });
+
   it("a CSV with grouped item rows: one event per order, one item per row", async () => {
     const e = await emulator({ catalog: CATALOG });
     const dir = tempDir();
