@@ -53,11 +53,11 @@ export interface EventRunDeps {
   readonly onSample?: (body: EventsRequestBody) => void;
   readonly stdin?: NodeJS.ReadableStream;
   readonly now?: () => number;
-  /** Events waiting in open batches at most (the read-ahead window); default 10,000. */
+  /** Events waiting in open batches at most (the read-ahead window); default 1,000 (measured: 10,000 took the interleaved bench to 257 MB, 1,000 to 197 MB). */
   readonly maxPending?: number;
 }
 
-const DEFAULT_MAX_PENDING = 10_000;
+const DEFAULT_MAX_PENDING = 1_000;
 type Rows = readonly (GroupRow & { readonly format: SourceFormat })[];
 
 export class EventRun {

@@ -32,6 +32,12 @@ items:
     df_quantity: { column: qty, type: Long }
 `;
 
+/** The orders mapping plus df_keyword, which the catalog does not register for df_purchase. */
+const KEYWORD_MAPPING = ORDERS_MAPPING.replace(
+  "  df_order_id: order_id",
+  "  df_order_id: order_id\n  df_keyword: keyword",
+);
+
 const T0 = Date.UTC(2024, 4, 14, 6, 0, 0);
 /** Orders of `users` users, time-ordered and interleaved: order i is user i % users. */
 function ordersNdjson(count: number, users: number, bad: ReadonlySet<number> = new Set()) {
@@ -111,14 +117,7 @@ describe("import-events", () => {
     const dir = tempDir();
     // df_keyword is not registered for df_purchase: the API refuses these four events.
     const input = write(dir, "orders.ndjson", ordersNdjson(200, 4, new Set([8, 50, 51, 130])));
-    const map = write(
-      dir,
-      "events.yaml",
-      ORDERS_MAPPING.replace(
-        "  df_order_id: order_id",
-        "  df_order_id: order_id\n  df_keyword: keyword",
-      ),
-    );
+    const map = write(dir, "events.yaml", KEYWORD_MAPPING);
     const result = await importEvents([input, "--map", map, ...flags(dir, e.url)]);
     expect(result.code).toBe(1);
     const dead = readNdjson(join(dir, "dl.ndjson"));
@@ -135,14 +134,7 @@ describe("import-events", () => {
     const e = await emulator({ catalog: CATALOG });
     const dir = tempDir();
     const input = write(dir, "orders.ndjson", ordersNdjson(40, 4, new Set([8, 22])));
-    const map = write(
-      dir,
-      "events.yaml",
-      ORDERS_MAPPING.replace(
-        "  df_order_id: order_id",
-        "  df_order_id: order_id\n  df_keyword: keyword",
-      ),
-    );
+    const map = write(dir, "events.yaml", KEYWORD_MAPPING);
     expect((await importEvents([input, "--map", map, ...flags(dir, e.url)])).code).toBe(1);
     const dead = readNdjson(join(dir, "dl.ndjson"));
     expect(dead.map((d) => d.line)).toEqual([9, 23]);
