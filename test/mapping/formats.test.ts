@@ -118,6 +118,23 @@ describe("format on Datetime", () => {
     );
   });
 
+  test("in a list, a reading a clock change spoils still makes the cell ambiguous, never lets the other format win", () => {
+    const rule =
+      '  seen: { column: c, type: Datetime, format: ["M/d/yyyy H:mm", "d/M/yyyy H:mm"] }\n';
+    // 3/10/2024 2:30 is 10 March (a time New York skips) or 3 October (a fine time): both real dates.
+    expect(sent(rule, { c: "3/10/2024 2:30" }, "America/New_York")).toBe(
+      'column "c": "3/10/2024 2:30" is ambiguous: format "d/M/yyyy H:mm" reads 2024-10-03T06:30:00.000Z, "M/d/yyyy H:mm" reads a real date at a time a clock change skips or repeats ("3/10/2024 2:30" does not exist in America/New_York (skipped by a clock change))',
+    );
+    // 11/3/2024 1:30 happens twice in New York on 3 November; 11 March is fine.
+    const twice = sent(rule, { c: "11/3/2024 1:30" }, "America/New_York");
+    expect(twice).toContain('is ambiguous: format "d/M/yyyy H:mm" reads 2024-03-11T05:30:00.000Z');
+    expect(twice).toContain("happens twice in America/New_York");
+    // A reading that is not a real date still rules its format out: 5/14 can only be 14 May.
+    expect(sent(rule, { c: "5/14/2024 2:30" }, "America/New_York")).toEqual({
+      seen: "2024-05-14T06:30:00.000Z",
+    });
+  });
+
   test("a list mixes patterns and keywords", () => {
     const rule =
       '  seen: { column: c, type: Datetime, format: [iso, "yyyy. M. d. H:mm", epoch_ms] }\n';
@@ -159,6 +176,14 @@ describe("format on Date", () => {
     const rule = "  df_birth: { column: c, format: epoch_s }\n";
     expect(sent(rule, { c: "1656187200" })).toEqual({ df_birth: "2022-06-26" });
     expect(sent(rule, { c: "1656187200" }, "UTC")).toEqual({ df_birth: "2022-06-25" });
+  });
+
+  test("a year of fewer than four digits is written with four; beyond 9999 is invalid", () => {
+    const rule = '  df_birth: { column: c, format: "M/d/y" }\n';
+    expect(sent(rule, { c: "3/1/199" })).toEqual({ df_birth: "0199-03-01" });
+    expect(sent(rule, { c: "3/1/20240" })).toBe(
+      'column "c": "3/1/20240" is out of the Date range (years 0100–9999)',
+    );
   });
 
   test("invalid dates stay invalid", () => {

@@ -46,6 +46,12 @@ type Reader = (value: unknown) => string | Invalid | typeof NO_MATCH;
 const MINUTE = 60_000;
 
 /**
+ * A pattern's reading of a real calendar date whose local time a clock change skips or repeats.
+ * In a list of formats it still counts as a reading: it never lets another format win alone.
+ */
+class ClockChange extends Invalid {}
+
+/**
  * Compiles the formats (each accepted by `checkFormat`) of a property of `type`, read in `zone`
  * when a cell has no offset. Returns DFINERY's text of the value, or Invalid.
  */
@@ -68,11 +74,13 @@ export function compileFormats(
     let found: string | undefined;
     let foundBy = 0;
     let why: Invalid | undefined;
+    let clash: { by: number; why: ClockChange } | undefined; // a real date, its time not one instant
     for (let i = 0; i < readers.length; i++) {
       const out = (readers[i] as Reader)(value);
       if (out === NO_MATCH) continue;
       if (out instanceof Invalid) {
         why ??= out;
+        if (out instanceof ClockChange) clash ??= { by: i, why: out };
       } else if (found === undefined) {
         found = out;
         foundBy = i;
@@ -81,6 +89,12 @@ export function compileFormats(
           `${show(value)} is ambiguous: format ${JSON.stringify(formats[foundBy])} reads ${found}, ${JSON.stringify(formats[i])} reads ${out}`,
         );
       }
+    }
+    if (found !== undefined && clash !== undefined) {
+      // Another format reads this cell as a real calendar date too: that is ambiguity, not proof.
+      return new Invalid(
+        `${show(value)} is ambiguous: format ${JSON.stringify(formats[foundBy])} reads ${found}, ${JSON.stringify(formats[clash.by])} reads a real date at a time a clock change skips or repeats (${clash.why.detail})`,
+      );
     }
     if (found !== undefined) return found;
     return why ?? new Invalid(`${show(value)} matches none of the formats ${names}`);
@@ -108,7 +122,8 @@ function reader(format: string, type: DateType, zone: string): Reader {
 /** A Date from a pattern: the calendar date as written (with a time, that local time's date). */
 function dateOf(text: string, w: WallTime): string | Invalid {
   if (!isRealDay(w.y, w.mo, w.d)) return new Invalid(`${show(text)} is not a real day`);
-  return `${w.y}-${w.mo < 10 ? "0" : ""}${w.mo}-${w.d < 10 ? "0" : ""}${w.d}`;
+  if (w.y > 9999) return new Invalid(`${show(text)} is out of the Date range (years 0100–9999)`);
+  return `${String(w.y).padStart(4, "0")}-${w.mo < 10 ? "0" : ""}${w.mo}-${w.d < 10 ? "0" : ""}${w.d}`;
 }
 
 function datetimeFrom(zone: string): (text: string, w: WallTime) => string | Invalid {
@@ -117,7 +132,7 @@ function datetimeFrom(zone: string): (text: string, w: WallTime) => string | Inv
     const wall = wallClockMs(w.y, w.mo, w.d, w.h, w.mi, w.s, w.ms);
     if (w.offset !== undefined) return datetimeOf(text, wall - w.offset * MINUTE);
     const utc = readLocal(text, wall, toUtc, zone);
-    return utc instanceof Invalid ? utc : datetimeOf(text, utc);
+    return utc instanceof Invalid ? new ClockChange(utc.detail) : datetimeOf(text, utc);
   };
 }
 
