@@ -116,11 +116,24 @@ export class DeadLetterFile {
     }
   }
 
+  /**
+   * The record with secrets redacted from what the importer and the API wrote (the error and its
+   * messages), never from `row` and `payload`: those are the user's data, replayed as they are, and
+   * a password that also occurs in a cell must not change the value a replay sends.
+   */
+  #redacted(record: DeadLetterRecord): DeadLetterRecord {
+    const { row: _row, payload: _payload, ...ours } = record;
+    const text = JSON.stringify(ours);
+    const redacted = this.redact(text);
+    if (redacted === text) return record;
+    return { ...record, ...(JSON.parse(redacted) as typeof ours) };
+  }
+
   /** Writes one record whole. Throws OutputError when it cannot (the file then holds no part of it). */
   write(record: DeadLetterRecord): void {
     if (this.#closed) throw new OutputError(this.path, "written after it was closed (a bug)");
     this.start();
-    const text = this.redact(serialise(record));
+    const text = serialise(this.#redacted(record));
     try {
       this.#fd ??= openAppend(this.path);
       appendWhole(this.#fd, text, this.io);

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DeadLetterFile } from "../../src/sinks/dead-letter.js";
+import { Redactor } from "../../src/sinks/redact.js";
 
 const dir = () => mkdtempSync(join(tmpdir(), "dl-"));
 const record = (line: number) => ({
@@ -64,6 +65,29 @@ describe("DeadLetterFile", () => {
     file.close();
     expect(readFileSync(replaced, "utf8").split("\n").filter(Boolean)).toHaveLength(1);
     expect(statSync(replaced).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe("DeadLetterFile secrets", () => {
+  it("redacts the API's message but never the row or payload a replay sends", () => {
+    const path = join(dir(), "x.dead-letter.ndjson");
+    const redactor = new Redactor(["0101"]); // an endpoint password that also occurs in a memo
+    const file = new DeadLetterFile(path, false, undefined, (text) => redactor.redact(text));
+    const payload = {
+      identity: { external_id: "u1" },
+      user_properties: { memo: "call 0101-2345" },
+    };
+    file.write({
+      ...record(2),
+      row: { id: "u1", memo: "call 0101-2345" },
+      payload,
+      error: { stage: "api", code: "40001", message: "bad auth u:0101 for memo" },
+    });
+    file.close();
+    const written = JSON.parse(readFileSync(path, "utf8"));
+    expect(written.row).toEqual({ id: "u1", memo: "call 0101-2345" });
+    expect(written.payload).toEqual(payload);
+    expect(written.error.message).toBe("bad auth u:[REDACTED] for memo");
   });
 });
 
