@@ -97,7 +97,8 @@ export class QuoteGuard {
   #take(line: Line): string {
     this.#line++;
     if (this.#held.length === 0) {
-      const open = scanLine(line.text, false, this.delimiter);
+      // A bad quote on a line of its own costs that line only (the CSV reader skips it).
+      const open = scanLine(line.text, false, this.delimiter) === "open";
       if (!open) return line.text + line.end;
       this.#held.push(line);
       this.#heldSize = line.text.length;
@@ -106,7 +107,12 @@ export class QuoteGuard {
     }
     this.#held.push(line);
     this.#heldSize += line.text.length + line.end.length;
-    this.#open = scanLine(line.text, true, this.delimiter);
+    const state = scanLine(line.text, true, this.delimiter);
+    if (state === "bad") {
+      // The open cell ends in a bad quote: csv-parse would skip every line since the opening one.
+      return this.#cut(`is followed by a bad quote on line ${this.#line}`);
+    }
+    this.#open = state === "open";
     if (!this.#open) return this.#release();
     if (this.#held.length > this.maxCellLines) {
       return this.#cut(`stays open for more than ${this.maxCellLines} lines (--max-cell-lines)`);
@@ -144,34 +150,38 @@ export class QuoteGuard {
 
 /**
  * Whether a quoted cell is open at the end of `text` (one physical line), starting inside one or
- * not. csv-parse's rules: a quote opens a cell only at its start; `""` inside is a quote; a closing
- * quote must be followed by the delimiter or the line's end. A quote anywhere else is an error, and
- * the reader ignores quotes to the end of that line: the line ends closed.
+ * not: "open", "closed", or "bad" when a quote breaks csv-parse's rules: a quote opens a cell only
+ * at its start; `""` inside is a quote; a closing quote must be followed by the delimiter or the
+ * line's end. After a bad quote the reader ignores quotes to the end of that line.
  */
-export function scanLine(text: string, inQuote: boolean, delimiter: string): boolean {
+export function scanLine(
+  text: string,
+  inQuote: boolean,
+  delimiter: string,
+): "open" | "closed" | "bad" {
   let i = 0;
   let quoted = inQuote;
   const length = text.length;
   for (;;) {
     if (quoted) {
       const q = text.indexOf('"', i);
-      if (q === -1) return true;
+      if (q === -1) return "open";
       if (text.charCodeAt(q + 1) === QUOTE) {
         i = q + 2;
         continue;
       }
-      if (q + 1 === length) return false;
-      if (!text.startsWith(delimiter, q + 1)) return false; // a bad closing quote
+      if (q + 1 === length) return "closed";
+      if (!text.startsWith(delimiter, q + 1)) return "bad"; // a bad closing quote
       quoted = false;
       i = q + 1 + delimiter.length;
       continue;
     }
     // At the start of a cell, outside quotes: every delimiter up to the next quote is a real one.
     const q = text.indexOf('"', i);
-    if (q === -1) return false;
+    if (q === -1) return "closed";
     const atCellStart =
       q === i || (q - delimiter.length >= i && text.startsWith(delimiter, q - delimiter.length));
-    if (!atCellStart) return false; // a quote inside an unquoted cell
+    if (!atCellStart) return "bad"; // a quote inside an unquoted cell
     quoted = true;
     i = q + 1;
   }

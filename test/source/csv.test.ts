@@ -259,6 +259,29 @@ describe("CSV records that cannot be read", () => {
     }
   });
 
+  test("a quote opened on one line and closed badly on a later one costs only the opening line", async () => {
+    for (const nl of ["\n", "\r\n"]) {
+      const text = ["id,email,memo", '1,"a,open', "2,b,ok", '3,c,"x"', "4,d,e", ""].join(nl);
+      for (const size of [text.length, 3]) {
+        const items = await readInChunks(text, size);
+        expect(invalids(items)).toEqual([{ line: 2, code: "CSV_PARSE", raw: '1,"a,open' }]);
+        expect(items.find((i) => i.kind === "invalid")).toMatchObject({
+          failure: { message: "a quote opened on line 2 is followed by a bad quote on line 4" },
+        });
+        expect(rows(items)).toEqual([
+          { line: 3, cells: { id: "2", email: "b", memo: "ok" } },
+          { line: 4, cells: { id: "3", email: "c", memo: "x" } },
+          { line: 5, cells: { id: "4", email: "d", memo: "e" } },
+        ]);
+      }
+    }
+  });
+
+  test("a bad quote right after a cut multi-line record keeps its own line number (CRLF)", async () => {
+    const items = await read('id,email,memo\r\n1,"a,open\r\n2,b,"x"y\r\n3,c,a"b\r\n');
+    expect(invalids(items).map((i) => i.line)).toEqual([2, 3, 4]);
+  });
+
   test("gives the same items whatever the chunk size", async () => {
     const text =
       'email,note\r\n\r\na@x,"x, ""y""\r\nz"\r\nb@x\r\nc@x,q"q\r\nd@x,"d"d\r\ne@x,e\r\nf@x,"open\r\n';
