@@ -144,6 +144,7 @@ function expand(rule: WrittenProperty): WrittenPropertyObject {
 function reading(
   source: { column?: string | undefined; template?: string | undefined },
   markers: readonly string[],
+  identity = false,
 ) {
   if (source.template === undefined) {
     const column = source.column ?? "";
@@ -160,7 +161,7 @@ function reading(
     column: source.template,
     template: source.template,
     columns: valid.columns,
-    ...templateReaders(valid, markers),
+    ...templateReaders(valid, markers, identity),
   };
 }
 
@@ -179,7 +180,7 @@ function identityRule(
   );
   return {
     name,
-    ...reading(written, markers),
+    ...reading(written, markers, true),
     transforms: transform,
     // A String cell with no values table and no default converts to text or fails.
     convert: withEmptyValues(

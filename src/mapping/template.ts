@@ -1,7 +1,8 @@
 /**
  * `template: "{Last Name} {First Name}"`: one value built from several columns (or NDJSON paths).
  * Each `{column}` is replaced by its cell (an empty cell by nothing); runs of spaces collapse and
- * the result is trimmed; when every part is empty the value is empty. `{{` and `}}` are literal
+ * the result is trimmed; when every part is empty the value is empty (on an identity field, when
+ * any part is). `{{` and `}}` are literal
  * braces. Compiled once into a reader of a row's cells.
  */
 import { csvReader, jsonReader } from "./read.js";
@@ -59,11 +60,14 @@ const SPACES = / {2,}/g;
 
 /**
  * Compiles a parsed template into readers for CSV rows and NDJSON objects; a part equal to one
- * of `markers` (the rule's `empty_values`) is empty.
+ * of `markers` (the rule's `empty_values`) is empty. With `whole` (an identity field) one empty
+ * part makes the value empty: `{store}-{member}` with no store is no identifier, never `-100`,
+ * which would name someone else or nobody.
  */
 export function templateReaders(
   parsed: ParsedTemplate,
   markers: readonly string[] = [],
+  whole = false,
 ): { readCsv: CellReader; readJson: CellReader } {
   const empties: ReadonlySet<string> = new Set(markers.map((m) => m.trim()));
   const compile = (read: (column: string) => CellReader): CellReader => {
@@ -80,6 +84,8 @@ export function templateReaders(
         if (part !== undefined) {
           out += part;
           any = true;
+        } else if (whole) {
+          return undefined;
         }
         out += texts[i + 1] as string;
       }

@@ -39,10 +39,10 @@ describe("template", () => {
   });
 
   test("an empty part is left out, spaces collapse; all parts empty is empty", () => {
-    expect(map({ shop: "S1", id: "", "Last Name": "", "First Name": "Ana", zip: "" })).toEqual({
+    expect(map({ shop: "S1", id: "7", "Last Name": "", "First Name": "Ana", zip: "" })).toEqual({
       ok: true,
       update: {
-        identity: { external_id: "S1-" },
+        identity: { external_id: "S1-7" },
         user_properties: { df_name: "Ana", address: null },
       },
     });
@@ -61,6 +61,18 @@ describe("template", () => {
         ],
       },
     });
+  });
+
+  test("on an identity field, one empty part makes the identifier empty, never a partial one", () => {
+    // "S1-" or "-42" would name another user, or nobody: the row has no identity instead.
+    for (const cells of [
+      { shop: "S1", id: "", "Last Name": "Kim" },
+      { shop: "", id: "42", "Last Name": "Kim" },
+    ]) {
+      const result = map(cells);
+      expect(result.ok).toBe(false);
+      expect(result.ok ? null : result.failure.code).toBe("NO_IDENTITY");
+    }
   });
 
   test("reads NDJSON paths, numbers as written", () => {
