@@ -210,7 +210,7 @@ describe("the mapping check", () => {
         path: "properties.joined.format",
         line: 4,
         message:
-          '"YYYY-MM-DD HH:mm": YYYY is not a luxon token, and luxon would look for the letters "YYYY" in every cell (years are yyyy, days d or dd, fractions S, SSS or u; quote literal text: \'T\')',
+          '"YYYY-MM-DD HH:mm": YYYY is not a luxon token, and luxon would look for the letters "YYYY" in every cell (years are yyyy, days d or dd, a fraction of a second u (or SSS for exactly three digits); quote literal text: \'T\')',
       },
       {
         path: "properties.df_birth.format.1",

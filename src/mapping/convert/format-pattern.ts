@@ -109,7 +109,7 @@ export function checkPattern(pattern: string): string | undefined {
       return `${val} is a macro token whose meaning depends on the locale; spell the pattern out (e.g. M/d/yyyy H:mm)`;
     }
     if (FAST[val] === undefined && !BY_LUXON.has(val)) {
-      return `${val} is not a luxon token, and luxon would look for the letters "${val}" in every cell (years are yyyy, days d or dd, fractions S, SSS or u; quote literal text: 'T')`;
+      return `${val} is not a luxon token, and luxon would look for the letters "${val}" in every cell (years are yyyy, days d or dd, a fraction of a second u (or SSS for exactly three digits); quote literal text: 'T')`;
     }
     const letter = val[0] as string;
     if (letters.has(letter)) return `${letter} appears twice`;
