@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { ExtendedCatalog } from "../../src/emulator/index.js";
 import { seeded } from "../emulator/helpers.js";
 import { emulatorPerTest, readJson, readNdjson, runCli, TOKEN, tempDir, write } from "./helpers.js";
+import { answer, hostileServerPerTest } from "./hostile-server.js";
 
 const importEvents = (argv: readonly string[]) =>
   runCli(argv, { DFINERY_ACCESS_TOKEN: TOKEN }, undefined, "import-events");
@@ -75,6 +76,7 @@ function flags(dir: string, url: string, extra: string[] = []): string[] {
 }
 
 const emulator = emulatorPerTest();
+const hostile = hostileServerPerTest();
 
 describe("import-events", () => {
   it("sends an NDJSON order export with nested line items, batched per user, each event once", async () => {
@@ -163,6 +165,25 @@ describe("import-events", () => {
         .sort(),
     ).toEqual(dead.map((d) => d.payload.events[0].event_log_id).sort());
     expect(readJson(join(dir, "report.json"))).toMatchObject({ rows: 2, accepted: 2 });
+  });
+
+  it("takes 40402 TOO_MANY_EVENTS as a bug in its batching: exit 70, the rows not attempted", async () => {
+    const server = await hostile((_n, _req, res) => answer(res, 200, "40402"));
+    const dir = tempDir();
+    const input = write(dir, "orders.ndjson", ordersNdjson(30, 3));
+    const map = write(dir, "events.yaml", ORDERS_MAPPING);
+    const result = await importEvents([input, "--map", map, ...flags(dir, server.url)]);
+    expect(result.code).toBe(70);
+    expect(result.stderr).toMatch(
+      /internal error \(a bug.*\n.*answered 40402 to a batch of 10 events/,
+    );
+    expect(server.requests.length).toBeLessThanOrEqual(3); // the 3 users' batches, sent together
+    expect(readJson(join(dir, "report.json"))).toMatchObject({
+      rows: 30,
+      accepted: 0,
+      deadLettered: 0,
+      notAttempted: 30,
+    });
   });
 
   it("a CSV with grouped item rows: one event per order, one item per row", async () => {
