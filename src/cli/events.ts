@@ -10,8 +10,11 @@ import { EventRun } from "../run/event-run.js";
 import { checkReportPath } from "../sinks/report.js";
 import { detectFormat } from "../source/read.js";
 import type { CliOptions } from "./args.js";
-import { deadLetterPathOf, deliveryOptions, finishRun, type Io, tellStop } from "./main.js";
+import { deliveryOptions } from "./delivery-options.js";
+import type { Io } from "./io.js";
+import { deadLetterPathOf } from "./outputs.js";
 import { startProgress } from "./progress.js";
+import { finishRun, tellStop } from "./run-end.js";
 
 export async function runEvents(options: CliOptions, io: Io, logger: Logger): Promise<number> {
   if (options.map === undefined) {

@@ -1,8 +1,6 @@
 import { existsSync } from "node:fs";
-import { basename } from "node:path";
 import pino, { type Logger } from "pino";
 import { stringifyExactly } from "../api/exact-number.js";
-import { DEFAULT_BREAKER } from "../delivery/breaker.js";
 import { waitNotice } from "../delivery/wait-notice.js";
 import { errnoOf, ImporterError, OutputError, UsageError } from "../errors.js";
 import { initCommand } from "../init/cli.js";
@@ -10,47 +8,19 @@ import { loadMapping } from "../mapping/load.js";
 import { type ImportOptions, ImportRun } from "../run/import.js";
 import { openStateSession, type StateSession } from "../run/state-session.js";
 import { checkOutputPath, openAppend } from "../sinks/own-file.js";
-import { endpointSecrets, plainHttpWarning, Redactor } from "../sinks/redact.js";
-import { checkReportPath, formatSummary, type Report, writeReport } from "../sinks/report.js";
+import { endpointSecrets, Redactor } from "../sinks/redact.js";
+import { checkReportPath, type Report } from "../sinks/report.js";
 import { detectFormat } from "../source/read.js";
 import type { SourceFormat } from "../source/types.js";
 import { defaultStateKeyPath, formatStatus, StateStore } from "../state/index.js";
 import { type CliOptions, EVENTS_USAGE, type Program, parseCliArgs, USAGE } from "./args.js";
+import { deliveryOptions } from "./delivery-options.js";
 import { runEvents } from "./events.js";
 import { HeldOutput } from "./held-output.js";
-import { checkDistinctPaths, type NamedPath } from "./paths.js";
+import { type CliIo, EXIT, type Io } from "./io.js";
+import { checkPaths, deadLetterPathOf } from "./outputs.js";
 import { startProgress } from "./progress.js";
-import { readToken } from "./token.js";
-
-/** What the CLI touches of the outside world; tests pass their own. */
-export interface CliIo {
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  readonly stdin?: NodeJS.ReadableStream;
-  readonly env: NodeJS.ProcessEnv;
-  /** Emits SIGINT / SIGTERM. The first stops the run gracefully, the second forces the exit. */
-  readonly signals?: NodeJS.EventEmitter;
-  /** Called on a forced exit (second signal, or the grace period ran out). */
-  readonly exit?: (code: number) => void;
-}
-
-/** The CLI's io once its output is redacted, with the secrets to redact. */
-export interface Io extends CliIo {
-  /** The command's name, for messages: import-profiles or import-events. */
-  readonly program: Program;
-  readonly secrets: Redactor;
-  /** Aborted with an OutputError when the log cannot be written: the run stops for it. */
-  readonly outputFailure: AbortController;
-}
-
-export const EXIT = {
-  ok: 0,
-  rowsFailed: 1,
-  usage: 2,
-  fatal: 3,
-  internal: 70,
-  interrupted: 130,
-} as const;
+import { exitCode, finishRun, tellStop } from "./run-end.js";
 
 /** How long requests in flight may take to finish after Ctrl-C before the exit is forced. */
 const GRACE_MS = 10_000;
@@ -126,35 +96,6 @@ async function runLogged(options: CliOptions, io: Io): Promise<number> {
   }
 }
 
-/** The files the command names: no two may be one file (an output would replace another file). */
-export function checkPaths(options: CliOptions): void {
-  const named: NamedPath[] = [];
-  if (options.input !== "-") named.push({ role: "the input", path: options.input });
-  if (options.map !== undefined) named.push({ role: "--map", path: options.map });
-  if (options.tokenFile !== undefined) {
-    named.push({ role: "--token-file", path: options.tokenFile });
-  }
-  named.push({
-    role:
-      options.deadLetter === undefined
-        ? "the dead-letter file (pass --dead-letter FILE)"
-        : "--dead-letter",
-    path: deadLetterPathOf(options),
-  });
-  if (options.report !== undefined) named.push({ role: "--report", path: options.report });
-  if (options.log !== undefined) named.push({ role: "--log", path: options.log });
-  if (options.state !== undefined) named.push({ role: "--state", path: options.state });
-  if (options.state !== undefined) {
-    const key = options.stateKey ?? defaultStateKeyPath(options.state);
-    named.push({ role: "--state-key", path: key });
-  }
-  checkDistinctPaths(named);
-}
-
-export function deadLetterPathOf(options: CliOptions): string {
-  return options.deadLetter ?? defaultDeadLetterPath(options.input, options.dryRun);
-}
-
 /** JSON logs to stderr, or appended to --log (mode 0600 when created, never through a link). */
 function openLogger(options: CliOptions, io: Io): Logger {
   let dest = 2;
@@ -227,17 +168,6 @@ function reportError(error: unknown, io: Io): number {
     `${io.program}: internal error (a bug; please report it with this trace):\n${(error as Error)?.stack ?? String(error)}\n`,
   );
   return EXIT.internal;
-}
-
-/**
- * `users.csv.gz` → `users.dead-letter.ndjson`, in the current folder. A dry run writes
- * `users.dry-run.dead-letter.ndjson`, so that checking a file never replaces the failures of a real
- * run that is still to be resumed or replayed.
- */
-export function defaultDeadLetterPath(input: string, dryRun = false): string {
-  const name = input === "-" ? "stdin" : basename(input).replace(/\.gz$/i, "");
-  const stem = name.replace(/\.(csv|tsv|ndjson|jsonl|json|txt)$/i, "");
-  return `${stem}${dryRun ? ".dry-run" : ""}.dead-letter.ndjson`;
 }
 
 /** Checks the command line and the mapping, and settles what the run will read and where it writes. */
@@ -399,89 +329,5 @@ async function execute(
     clearTimeout(graceTimer);
     io.signals?.off("SIGINT", onSignal);
     io.signals?.off("SIGTERM", onSignal);
-  }
-}
-
-/** Says why the run stopped early, if it did: a bug with its trace, else the reason. */
-export function tellStop(report: Report, bug: unknown, io: Io, logger: Logger): void {
-  const stop = report.stoppedBy;
-  if (stop?.reason === "internal") {
-    io.stderr.write(
-      `${io.program}: internal error (a bug; please report it with this trace):\n${bug instanceof Error ? bug.stack : String(bug)}\n`,
-    );
-  } else if (stop !== null && stop.reason !== "interrupt") {
-    logger.warn({ stoppedBy: stop }, stop.message);
-    io.stderr.write(`${io.program}: ${stop.message}\n`);
-  }
-}
-
-/**
- * Writes the report and prints the summary (with --quiet, only when the exit is not 0); the exit
- * code, worse if the report cannot be written.
- */
-export function finishRun(report: Report, options: CliOptions, io: Io, logger: Logger): number {
-  let code = exitCode(report, options.strict);
-  logger.info({ report }, "import finished");
-  if (options.report !== undefined) {
-    try {
-      writeReport(options.report, io.secrets.value(report));
-    } catch (error) {
-      io.stderr.write(`${io.program}: ${(error as Error).message}\n`);
-      if (code === EXIT.ok || code === EXIT.rowsFailed) code = EXIT.usage;
-    }
-  }
-  if (!options.quiet || code !== EXIT.ok) io.stdout.write(formatSummary(report));
-  return code;
-}
-
-export function deliveryOptions(
-  options: CliOptions,
-  io: Io,
-): NonNullable<ImportOptions["delivery"]> {
-  if (options.serviceId === undefined || options.serviceId.trim() === "") {
-    throw new UsageError(
-      "no service id: pass --service-id ID or set DFINERY_SERVICE_ID (or use --dry-run)",
-    );
-  }
-  const warn = (message: string) => io.stderr.write(`${io.program}: warning: ${message}\n`);
-  const accessToken = readToken(options.tokenFile, io.env, warn);
-  io.secrets.add(accessToken);
-  const plainHttp = plainHttpWarning(options.endpoint);
-  if (plainHttp !== null) warn(plainHttp);
-  return {
-    endpoint: options.endpoint,
-    serviceId: options.serviceId.trim(),
-    accessToken,
-    rate: options.rate,
-    concurrency: options.concurrency,
-    maxAttempts: options.maxAttempts,
-    maxWaitMs: options.maxWaitMs,
-    breaker: { ...DEFAULT_BREAKER, maxErrorRate: options.maxErrorRate },
-    canary: options.canary,
-  };
-}
-
-/**
- * The exit code a report calls for. Rows still failing as on an earlier run (with --state) do not
- * by themselves make it 1, unless `strict`: new failures do.
- */
-export function exitCode(report: Report, strict = false): number {
-  switch (report.stoppedBy?.reason) {
-    case "fatal":
-    case "rate-limit":
-    case "breaker":
-    case "canary":
-      return EXIT.fatal;
-    case "input":
-    case "output":
-      return EXIT.usage;
-    case "internal":
-      return EXIT.internal;
-    case "interrupt":
-      return EXIT.interrupted;
-    default:
-      return report.deadLettered - (strict ? 0 : report.stillFailing) > 0 || report.notAttempted > 0
-        ? EXIT.rowsFailed
-        : EXIT.ok;
   }
 }

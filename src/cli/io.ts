@@ -1,0 +1,33 @@
+/** What the CLI reads and writes of the outside world, and its exit codes. */
+import type { Redactor } from "../sinks/redact.js";
+import type { Program } from "./args.js";
+
+/** What the CLI touches of the outside world; tests pass their own. */
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stdin?: NodeJS.ReadableStream;
+  readonly env: NodeJS.ProcessEnv;
+  /** Emits SIGINT / SIGTERM. The first stops the run gracefully, the second forces the exit. */
+  readonly signals?: NodeJS.EventEmitter;
+  /** Called on a forced exit (second signal, or the grace period ran out). */
+  readonly exit?: (code: number) => void;
+}
+
+/** The CLI's io once its output is redacted, with the secrets to redact. */
+export interface Io extends CliIo {
+  /** The command's name, for messages: import-profiles or import-events. */
+  readonly program: Program;
+  readonly secrets: Redactor;
+  /** Aborted with an OutputError when the log cannot be written: the run stops for it. */
+  readonly outputFailure: AbortController;
+}
+
+export const EXIT = {
+  ok: 0,
+  rowsFailed: 1,
+  usage: 2,
+  fatal: 3,
+  internal: 70,
+  interrupted: 130,
+} as const;

@@ -1,0 +1,45 @@
+/** The files a run writes, as the command line names them or by default. */
+import { basename } from "node:path";
+import { defaultStateKeyPath } from "../state/index.js";
+import type { CliOptions } from "./args.js";
+import { checkDistinctPaths, type NamedPath } from "./paths.js";
+
+/** The files the command names: no two may be one file (an output would replace another file). */
+export function checkPaths(options: CliOptions): void {
+  const named: NamedPath[] = [];
+  if (options.input !== "-") named.push({ role: "the input", path: options.input });
+  if (options.map !== undefined) named.push({ role: "--map", path: options.map });
+  if (options.tokenFile !== undefined) {
+    named.push({ role: "--token-file", path: options.tokenFile });
+  }
+  named.push({
+    role:
+      options.deadLetter === undefined
+        ? "the dead-letter file (pass --dead-letter FILE)"
+        : "--dead-letter",
+    path: deadLetterPathOf(options),
+  });
+  if (options.report !== undefined) named.push({ role: "--report", path: options.report });
+  if (options.log !== undefined) named.push({ role: "--log", path: options.log });
+  if (options.state !== undefined) named.push({ role: "--state", path: options.state });
+  if (options.state !== undefined) {
+    const key = options.stateKey ?? defaultStateKeyPath(options.state);
+    named.push({ role: "--state-key", path: key });
+  }
+  checkDistinctPaths(named);
+}
+
+export function deadLetterPathOf(options: CliOptions): string {
+  return options.deadLetter ?? defaultDeadLetterPath(options.input, options.dryRun);
+}
+
+/**
+ * `users.csv.gz` → `users.dead-letter.ndjson`, in the current folder. A dry run writes
+ * `users.dry-run.dead-letter.ndjson`, so that checking a file never replaces the failures of a real
+ * run that is still to be resumed or replayed.
+ */
+export function defaultDeadLetterPath(input: string, dryRun = false): string {
+  const name = input === "-" ? "stdin" : basename(input).replace(/\.gz$/i, "");
+  const stem = name.replace(/\.(csv|tsv|ndjson|jsonl|json|txt)$/i, "");
+  return `${stem}${dryRun ? ".dry-run" : ""}.dead-letter.ndjson`;
+}

@@ -1,0 +1,62 @@
+/** How a command's run ends: why it stopped, the report, the summary and the exit code. */
+import type { Logger } from "pino";
+import { formatSummary, type Report, writeReport } from "../sinks/report.js";
+import type { CliOptions } from "./args.js";
+import { EXIT, type Io } from "./io.js";
+
+/** Says why the run stopped early, if it did: a bug with its trace, else the reason. */
+export function tellStop(report: Report, bug: unknown, io: Io, logger: Logger): void {
+  const stop = report.stoppedBy;
+  if (stop?.reason === "internal") {
+    io.stderr.write(
+      `${io.program}: internal error (a bug; please report it with this trace):\n${bug instanceof Error ? bug.stack : String(bug)}\n`,
+    );
+  } else if (stop !== null && stop.reason !== "interrupt") {
+    logger.warn({ stoppedBy: stop }, stop.message);
+    io.stderr.write(`${io.program}: ${stop.message}\n`);
+  }
+}
+
+/**
+ * Writes the report and prints the summary (with --quiet, only when the exit is not 0); the exit
+ * code, worse if the report cannot be written.
+ */
+export function finishRun(report: Report, options: CliOptions, io: Io, logger: Logger): number {
+  let code = exitCode(report, options.strict);
+  logger.info({ report }, "import finished");
+  if (options.report !== undefined) {
+    try {
+      writeReport(options.report, io.secrets.value(report));
+    } catch (error) {
+      io.stderr.write(`${io.program}: ${(error as Error).message}\n`);
+      if (code === EXIT.ok || code === EXIT.rowsFailed) code = EXIT.usage;
+    }
+  }
+  if (!options.quiet || code !== EXIT.ok) io.stdout.write(formatSummary(report));
+  return code;
+}
+
+/**
+ * The exit code a report calls for. Rows still failing as on an earlier run (with --state) do not
+ * by themselves make it 1, unless `strict`: new failures do.
+ */
+export function exitCode(report: Report, strict = false): number {
+  switch (report.stoppedBy?.reason) {
+    case "fatal":
+    case "rate-limit":
+    case "breaker":
+    case "canary":
+      return EXIT.fatal;
+    case "input":
+    case "output":
+      return EXIT.usage;
+    case "internal":
+      return EXIT.internal;
+    case "interrupt":
+      return EXIT.interrupted;
+    default:
+      return report.deadLettered - (strict ? 0 : report.stillFailing) > 0 || report.notAttempted > 0
+        ? EXIT.rowsFailed
+        : EXIT.ok;
+  }
+}
