@@ -13,8 +13,8 @@ import type { CliOptions } from "./args.js";
 import { deliveryOptions } from "./delivery-options.js";
 import type { Io } from "./io.js";
 import { deadLetterPathOf } from "./outputs.js";
-import { startProgress } from "./progress.js";
-import { finishRun, tellStop } from "./run-end.js";
+import { finishRun } from "./run-end.js";
+import { supervise } from "./supervise.js";
 
 export async function runEvents(options: CliOptions, io: Io, logger: Logger): Promise<number> {
   if (options.map === undefined) {
@@ -67,28 +67,11 @@ export async function runEvents(options: CliOptions, io: Io, logger: Logger): Pr
     { input: options.input, format, dryRun: options.dryRun, endpoint: delivery?.endpoint },
     "import started",
   );
-  const onSignal = () => {
-    if (interrupt.signal.aborted) {
-      const code = finishRun(runner.snapshot(), options, io, logger);
-      (io.exit ?? process.exit)(code === 0 ? 130 : code);
-      return;
-    }
-    io.stderr.write(
-      `${io.program}: stopping: waiting for requests in flight (Ctrl-C again to exit now)\n`,
-    );
-    interrupt.abort();
-  };
-  io.signals?.on("SIGINT", onSignal);
-  io.signals?.on("SIGTERM", onSignal);
-  const progress = options.quiet ? undefined : startProgress(runner, io.stderr, logger);
-  try {
-    const report = await runner.execute();
-    progress?.stop();
-    tellStop(report, runner.bug, io, logger);
-    return finishRun(report, options, io, logger);
-  } finally {
-    progress?.stop();
-    io.signals?.off("SIGINT", onSignal);
-    io.signals?.off("SIGTERM", onSignal);
-  }
+  return supervise(runner, {
+    options,
+    io,
+    logger,
+    interrupt,
+    end: (report) => finishRun(report, options, io, logger),
+  });
 }

@@ -9,7 +9,7 @@ import { type ImportOptions, ImportRun } from "../run/import.js";
 import { openStateSession, type StateSession } from "../run/state-session.js";
 import { checkOutputPath, openAppend } from "../sinks/own-file.js";
 import { endpointSecrets, Redactor } from "../sinks/redact.js";
-import { checkReportPath, type Report } from "../sinks/report.js";
+import { checkReportPath } from "../sinks/report.js";
 import { detectFormat } from "../source/read.js";
 import type { SourceFormat } from "../source/types.js";
 import { defaultStateKeyPath, formatStatus, StateStore } from "../state/index.js";
@@ -19,11 +19,8 @@ import { runEvents } from "./events.js";
 import { HeldOutput } from "./held-output.js";
 import { type CliIo, EXIT, type Io } from "./io.js";
 import { checkPaths, deadLetterPathOf } from "./outputs.js";
-import { startProgress } from "./progress.js";
-import { exitCode, finishRun, tellStop } from "./run-end.js";
-
-/** How long requests in flight may take to finish after Ctrl-C before the exit is forced. */
-const GRACE_MS = 10_000;
+import { exitCode, finishRun, flushLog } from "./run-end.js";
+import { supervise } from "./supervise.js";
 
 export async function main(
   argv: readonly string[],
@@ -133,14 +130,6 @@ function openLogger(options: CliOptions, io: Io): Logger {
     },
     io.secrets.stream(destination),
   );
-}
-
-export function flushLog(logger: Logger): void {
-  try {
-    logger.flush();
-  } catch {
-    // a log that cannot be written was reported when it failed
-  }
 }
 
 function showStatus(path: string, io: CliIo): number {
@@ -280,54 +269,25 @@ async function execute(
     },
     "import started",
   );
-  /**
-   * Writes the report and prints the summary (with --quiet, only when the exit is not 0); the exit
-   * code, worse if the report cannot be written.
-   */
-  const finish = (report: Report): number => finishRun(report, options, io, logger);
-  let graceTimer: NodeJS.Timeout | undefined;
-  const forceExit = () => {
-    const report = runner.snapshot();
-    const code = finish({
-      ...report,
-      stoppedBy: report.stoppedBy ?? { reason: "interrupt", message: "forced exit" },
-    });
-    session?.close(); // the run stays resumable
-    flushLog(logger);
-    (io.exit ?? process.exit)(code === EXIT.ok ? EXIT.interrupted : code);
-  };
-  const onSignal = () => {
-    if (interrupt.signal.aborted) return forceExit();
-    io.stderr.write(
-      `${io.program}: stopping: waiting for requests in flight (Ctrl-C again to exit now)\n`,
-    );
-    interrupt.abort();
-    graceTimer = setTimeout(forceExit, GRACE_MS);
-    graceTimer.unref();
-  };
-  io.signals?.on("SIGINT", onSignal);
-  io.signals?.on("SIGTERM", onSignal);
-  const progress = options.quiet ? undefined : startProgress(runner, io.stderr, logger);
-  try {
-    const report = await runner.execute();
-    progress?.stop();
-    tellStop(report, runner.bug, io, logger);
-    // Recorded first: the run's end must not depend on the report file. A state file that cannot
-    // record it (a full disk) is said, and the summary and report are still written.
-    let stateFailed = false;
-    try {
-      session?.end(io.secrets.value(report), exitCode(report, options.strict));
-    } catch (error) {
-      if (!(error instanceof ImporterError)) throw error;
-      io.stderr.write(`${io.program}: ${error.message}\n`);
-      stateFailed = true;
-    }
-    const code = finish(report);
-    return stateFailed && (code === EXIT.ok || code === EXIT.rowsFailed) ? EXIT.usage : code;
-  } finally {
-    progress?.stop();
-    clearTimeout(graceTimer);
-    io.signals?.off("SIGINT", onSignal);
-    io.signals?.off("SIGTERM", onSignal);
-  }
+  return supervise(runner, {
+    options,
+    io,
+    logger,
+    interrupt,
+    end: (report) => {
+      // Recorded first: the run's end must not depend on the report file. A state file that
+      // cannot record it (a full disk) is said, and the summary and report are still written.
+      let stateFailed = false;
+      try {
+        session?.end(io.secrets.value(report), exitCode(report, options.strict));
+      } catch (error) {
+        if (!(error instanceof ImporterError)) throw error;
+        io.stderr.write(`${io.program}: ${error.message}\n`);
+        stateFailed = true;
+      }
+      const code = finishRun(report, options, io, logger);
+      return stateFailed && (code === EXIT.ok || code === EXIT.rowsFailed) ? EXIT.usage : code;
+    },
+    beforeForcedExit: () => session?.close(), // the run stays resumable
+  });
 }

@@ -60,3 +60,11 @@ export function exitCode(report: Report, strict = false): number {
         : EXIT.ok;
   }
 }
+
+export function flushLog(logger: Logger): void {
+  try {
+    logger.flush();
+  } catch {
+    // a log that cannot be written was reported when it failed
+  }
+}

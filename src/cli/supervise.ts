@@ -1,0 +1,70 @@
+/**
+ * A run under Ctrl-C and SIGTERM, as both commands have it: the first signal stops reading and
+ * lets requests in flight finish (for at most GRACE_MS); the second, or the grace's end, forces
+ * the exit with the report as it stands, so the totals still balance. Progress is shown unless
+ * --quiet.
+ */
+import type { Logger } from "pino";
+import type { ImportRun } from "../run/import.js";
+import type { Report } from "../sinks/report.js";
+import type { CliOptions } from "./args.js";
+import { EXIT, type Io } from "./io.js";
+import { startProgress } from "./progress.js";
+import { finishRun, flushLog, tellStop } from "./run-end.js";
+
+/** How long requests in flight may take to finish after Ctrl-C before the exit is forced. */
+const GRACE_MS = 10_000;
+
+export type SupervisedRun = Pick<ImportRun, "execute" | "snapshot" | "bug" | "progress">;
+
+export interface Supervision {
+  readonly options: CliOptions;
+  readonly io: Io;
+  readonly logger: Logger;
+  /** Aborted by the first signal; the run was given its signal. */
+  readonly interrupt: AbortController;
+  /** After the run's own end has been told: records it, writes the report; the exit code. */
+  readonly end: (report: Report) => number;
+  /** Before a forced exit, once the report is written (close what must stay resumable). */
+  readonly beforeForcedExit?: () => void;
+}
+
+export async function supervise(runner: SupervisedRun, s: Supervision): Promise<number> {
+  const { options, io, logger, interrupt } = s;
+  let graceTimer: NodeJS.Timeout | undefined;
+  const forceExit = () => {
+    const report = runner.snapshot();
+    const code = finishRun(
+      { ...report, stoppedBy: report.stoppedBy ?? { reason: "interrupt", message: "forced exit" } },
+      options,
+      io,
+      logger,
+    );
+    s.beforeForcedExit?.();
+    flushLog(logger);
+    (io.exit ?? process.exit)(code === EXIT.ok ? EXIT.interrupted : code);
+  };
+  const onSignal = () => {
+    if (interrupt.signal.aborted) return forceExit();
+    io.stderr.write(
+      `${io.program}: stopping: waiting for requests in flight (Ctrl-C again to exit now)\n`,
+    );
+    interrupt.abort();
+    graceTimer = setTimeout(forceExit, GRACE_MS);
+    graceTimer.unref();
+  };
+  io.signals?.on("SIGINT", onSignal);
+  io.signals?.on("SIGTERM", onSignal);
+  const progress = options.quiet ? undefined : startProgress(runner, io.stderr, logger);
+  try {
+    const report = await runner.execute();
+    progress?.stop();
+    tellStop(report, runner.bug, io, logger);
+    return s.end(report);
+  } finally {
+    progress?.stop();
+    clearTimeout(graceTimer);
+    io.signals?.off("SIGINT", onSignal);
+    io.signals?.off("SIGTERM", onSignal);
+  }
+}
