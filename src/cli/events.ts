@@ -14,6 +14,7 @@ import { deliveryOptions } from "./delivery-options.js";
 import type { Io } from "./io.js";
 import { deadLetterPathOf } from "./outputs.js";
 import { finishRun } from "./run-end.js";
+import { runHooks } from "./run-hooks.js";
 import { supervise } from "./supervise.js";
 
 export async function runEvents(options: CliOptions, io: Io, logger: Logger): Promise<number> {
@@ -60,6 +61,7 @@ export async function runEvents(options: CliOptions, io: Io, logger: Logger): Pr
       interrupt: interrupt.signal,
       outputFailure: io.outputFailure.signal,
       onSample: (body) => io.stdout.write(`${stringifyExactly(body)}\n`),
+      onWait: runHooks(options, io, logger).onWait,
       ...(io.stdin === undefined ? {} : { stdin: io.stdin }),
     },
   );

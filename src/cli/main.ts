@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import pino, { type Logger } from "pino";
 import { stringifyExactly } from "../api/exact-number.js";
-import { waitNotice } from "../delivery/wait-notice.js";
 import { errnoOf, ImporterError, OutputError, UsageError } from "../errors.js";
 import { initCommand } from "../init/cli.js";
 import { loadMapping } from "../mapping/load.js";
@@ -20,6 +19,7 @@ import { HeldOutput } from "./held-output.js";
 import { type CliIo, EXIT, type Io } from "./io.js";
 import { checkPaths, deadLetterPathOf } from "./outputs.js";
 import { exitCode, finishRun, flushLog } from "./run-end.js";
+import { runHooks } from "./run-hooks.js";
 import { supervise } from "./supervise.js";
 
 export async function main(
@@ -247,16 +247,7 @@ async function execute(
     onSample: (body) => io.stdout.write(`${stringifyExactly(body)}\n`),
     ...(io.stdin === undefined ? {} : { stdin: io.stdin }),
     ...(session === undefined ? {} : { state: session.link, carried: session.carried }),
-    onWait: (wait) => {
-      const notice = waitNotice(wait, Date.now());
-      logger.warn({ until: new Date(wait.untilMs).toISOString(), reason: wait.reason }, notice);
-      if (!options.quiet) io.stderr.write(`${io.program}: ${notice}\n`);
-    },
-    onProbe: (properties, answer) =>
-      logger.info(
-        { properties, answer },
-        "circuit breaker: re-sent a refused row with some of its properties",
-      ),
+    ...runHooks(options, io, logger),
   });
   logger.info(
     {

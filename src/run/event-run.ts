@@ -6,30 +6,25 @@
  * they are dead-lettered. 40402 means a batch broke the API's size rules: a bug (exit 70). Every
  * input row ends accepted, dead-lettered or not attempted; the report balances.
  */
-import { setMaxListeners } from "node:events";
 import { RESULT_CODES } from "../api/dfinery.js";
 import { EVENTS_PATH, type EventsRequestBody, MAX_ITEMS_PER_REQUEST } from "../api/events.js";
-import { ProfileClient } from "../delivery/client.js";
 import { type DeliveryDeps, type DeliveryOutcome, deliverBody } from "../delivery/deliver.js";
 import { IdentityOrder } from "../delivery/identity-order.js";
-import { Pacer } from "../delivery/pacer.js";
-import { DEFAULT_RETRY_POLICY } from "../delivery/retry-policy.js";
+import type { RateWait } from "../delivery/pacer.js";
 import { type RowFailure, rowFailure } from "../errors.js";
 import { applyEventMapping, toEventRecord } from "../mapping/apply-event.js";
 import { type Group, type GroupRow, ItemGroups } from "../mapping/item-groups.js";
 import { checkColumns } from "../mapping/load.js";
 import type { EventRules, Mapping } from "../mapping/types.js";
-import { DeadLetterFile, deadLetterRecord } from "../sinks/dead-letter.js";
-import { FailingColumns } from "../sinks/failing-columns.js";
-import { endpointSecrets, Redactor } from "../sinks/redact.js";
-import type { Report, StoppedBy, StopReason } from "../sinks/report.js";
+import { deadLetterRecord } from "../sinks/dead-letter.js";
+import type { Report } from "../sinks/report.js";
 import { readSource } from "../source/read.js";
 import type { SourceFormat } from "../source/types.js";
+import { type DeliveryOptions, openDelivery, type RunDelivery } from "./delivery-setup.js";
 import { type Batch, Batcher, itemCount } from "./event-batcher.js";
-import { DEFAULT_MAX_WAIT_MS, type DeliveryOptions, type ImportRun } from "./import.js";
+import { type Progress, RunLedger } from "./ledger.js";
 import { isDeadLetterRecord, toReplayItem } from "./replay.js";
 import { isBlank } from "./rows.js";
-import { listenForStops, stopOf } from "./stop.js";
 import { Window } from "./window.js";
 
 export interface EventRunOptions {
@@ -53,6 +48,8 @@ export interface EventRunDeps {
   readonly onSample?: (body: EventsRequestBody) => void;
   readonly stdin?: NodeJS.ReadableStream;
   readonly now?: () => number;
+  /** Told when the run starts a pause for the rate limit longer than NOTICE_AFTER_MS. */
+  readonly onWait?: (wait: RateWait) => void;
   /** Events waiting in open batches at most (the read-ahead window); default 1,000 (measured: 10,000 took the interleaved bench to 257 MB, 1,000 to 197 MB). */
   readonly maxPending?: number;
 }
@@ -63,47 +60,20 @@ type Rows = readonly (GroupRow & { readonly format: SourceFormat })[];
 export class EventRun {
   readonly #options: EventRunOptions;
   readonly #deps: EventRunDeps;
-  readonly #now: () => number;
-  readonly #startedAt: number;
-  readonly #deadLetter: DeadLetterFile;
-  readonly #stop = new AbortController();
-  readonly #stats = { retries: 0, rateLimited: 0 };
+  readonly #ledger: RunLedger;
   readonly #order = new IdentityOrder();
-  readonly #failing = new FailingColumns();
-  readonly #unknownCodes = new Map<string, number>();
-  #rows = 0;
-  #blank = 0;
-  #accepted = 0;
-  #deadLettered = 0;
-  #notAttempted = 0;
-  #firstNotAttemptedLine: number | null = null;
-  #stoppedBy: StoppedBy | null = null;
   #sampled = 0;
   #requests = 0;
   #batches = 0;
-  #pacer: Pacer | undefined;
-  #bug: unknown;
 
   constructor(options: EventRunOptions, deps: EventRunDeps = {}) {
     this.#options = options;
     this.#deps = deps;
-    this.#now = deps.now ?? Date.now;
-    this.#startedAt = this.#now();
-    const { delivery } = options;
-    const secrets = new Redactor([delivery?.accessToken, ...endpointSecrets(delivery?.endpoint)]);
-    this.#deadLetter = new DeadLetterFile(options.deadLetterPath, false, undefined, (text) =>
-      secrets.redact(text),
-    );
-    setMaxListeners(0, this.#stop.signal);
-    listenForStops(
-      deps,
-      () => this.#halt("interrupt", "interrupted: stopped reading, waited for requests in flight"),
-      (reason) => this.#stopFor(reason),
-    );
+    this.#ledger = new RunLedger(options, deps);
   }
 
   get bug(): unknown {
-    return this.#bug;
+    return this.#ledger.bug;
   }
 
   /** Batches made (a dry run: the requests it would send, refused ones not split). */
@@ -116,66 +86,29 @@ export class EventRun {
     return this.#requests;
   }
 
-  #halt(reason: StopReason, message: string): void {
-    if (this.#stoppedBy === null) this.#stoppedBy = { reason, message };
-    this.#stop.abort();
-  }
-
-  #stopFor(error: unknown): void {
-    const stop = stopOf(error);
-    if (stop.bug) this.#bug ??= error;
-    this.#halt(stop.reason, stop.message);
-  }
-
   async execute(): Promise<Report> {
+    const ledger = this.#ledger;
     const { delivery } = this.#options;
     const window = new Window(delivery?.concurrency ?? 1);
-    let client: ProfileClient | undefined;
-    let deps: DeliveryDeps | undefined;
+    let run: RunDelivery | undefined;
     try {
-      this.#deadLetter.open();
+      ledger.deadLetter.open();
       if (delivery !== undefined) {
-        client = new ProfileClient({
-          ...delivery,
-          connections: delivery.concurrency,
-          path: EVENTS_PATH,
-        });
-        const maxWaitMs = delivery.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
-        const onWait = (wait: { tooLong: boolean }) => {
-          if (wait.tooLong) this.#halt("rate-limit", "the rate limit's wait is beyond --max-wait");
-        };
-        this.#pacer = new Pacer({
-          rate: delivery.rate,
-          concurrency: delivery.concurrency,
-          stop: this.#stop.signal,
-          maxWaitMs,
-          onWait,
-        });
-        deps = {
-          sender: client,
-          pacer: this.#pacer,
-          policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: delivery.maxAttempts },
-          stop: this.#stop.signal,
-          onFatal: (_code, message) => this.#halt("fatal", message),
-          now: this.#now,
-          stats: this.#stats,
-          health: { consecutiveFailures: 0 },
-          maxWaitMs,
-          onWait,
-        };
+        run = openDelivery(delivery, ledger, { ...this.#deps, path: EVENTS_PATH });
       }
-      await this.#readAll(window, deps);
+      await this.#readAll(window, run?.deps);
     } catch (error) {
-      this.#stopFor(error);
+      ledger.stopFor(error);
     }
     await window.drain();
-    this.#deadLetter.close();
-    await this.#pacer?.close();
-    await client?.close();
-    return this.snapshot(this.#now());
+    ledger.deadLetter.close();
+    await run?.close();
+    ledger.finish();
+    return this.snapshot();
   }
 
   async #readAll(window: Window, deps: DeliveryDeps | undefined): Promise<void> {
+    const ledger = this.#ledger;
     const { input, format, mapping } = this.#options;
     const layout = mapping.source;
     const source = readSource({
@@ -187,7 +120,7 @@ export class EventRun {
       ...(this.#options.encoding === undefined ? {} : { encoding: this.#options.encoding }),
       ...(this.#options.delimiter === undefined ? {} : { delimiter: this.#options.delimiter }),
       ...(this.#deps.stdin === undefined ? {} : { stdin: this.#deps.stdin }),
-      signal: this.#stop.signal,
+      signal: this.#ledger.stop,
     });
     const batcher = new Batcher<Rows>({
       waitMs: this.#options.batchWaitMs,
@@ -217,20 +150,20 @@ export class EventRun {
         this.#fail(rows, null, rowFailure("mapping", "TOO_MANY_ITEMS", message), 0);
         return;
       }
-      await send(batcher.add(group.identity, { event: group.event, from: rows }, this.#now()));
+      await send(batcher.add(group.identity, { event: group.event, from: rows }, ledger.now()));
     };
     for await (const item of source) {
-      if (this.#stop.signal.aborted) break;
-      this.#deadLetter.start();
+      if (ledger.stop.aborted) break;
+      ledger.deadLetter.start();
       if (item.kind === "header") {
         checkColumns(mapping, item.columns, input);
         continue;
       }
       if (item.kind === "row" && isBlank(item.cells, markers)) {
-        this.#blank++; // beside rows, not in it: never sent, never a failure
+        ledger.count.blank++; // beside rows, not in it: never sent, never a failure
         continue;
       }
-      this.#rows++;
+      ledger.count.rows++;
       if (item.kind === "invalid") {
         this.#fail([{ line: item.line, row: item.raw, format }], null, item.failure, 0);
         continue;
@@ -261,10 +194,10 @@ export class EventRun {
           event: toEventRecord(draft),
         });
       }
-      await send(batcher.due(this.#now()));
+      await send(batcher.due(ledger.now()));
     }
-    if (!this.#stop.signal.aborted) {
-      this.#deadLetter.start();
+    if (!ledger.stop.aborted) {
+      ledger.deadLetter.start();
       await take(groups?.flush());
     }
     await send(batcher.flush());
@@ -279,7 +212,7 @@ export class EventRun {
     this.#batches++;
     this.#sample(batch);
     if (deps === undefined) {
-      for (const { from } of batch.events) this.#accepted += from.length; // dry run: valid
+      for (const { from } of batch.events) this.#ledger.count.accepted += from.length; // dry run: valid
       return;
     }
     const turn = this.#order.acquire(batch.identity); // taken now: file order
@@ -289,7 +222,7 @@ export class EventRun {
       try {
         await this.#send(batch, deps);
       } catch (error) {
-        this.#stopFor(error);
+        this.#ledger.stopFor(error);
       } finally {
         release();
         window.release();
@@ -300,27 +233,28 @@ export class EventRun {
   /** One batch to its end; a refused batch of several events is split in halves. */
   async #send(batch: Batch<Rows>, deps: DeliveryDeps): Promise<void> {
     const rowsOf = (b: Batch<Rows>) => b.events.flatMap((e) => e.from);
-    if (this.#stop.signal.aborted) return this.#notAttemptedRows(rowsOf(batch));
+    if (this.#ledger.stop.aborted) return this.#notAttemptedRows(rowsOf(batch));
     const body = requestBody(batch);
     this.#requests++;
     const outcome: DeliveryOutcome = await deliverBody(() => body, deps);
     if (outcome.kind === "accepted") {
-      this.#accepted += rowsOf(batch).length;
+      this.#ledger.count.accepted += rowsOf(batch).length;
       return;
     }
     if (outcome.kind === "not-attempted") return this.#notAttemptedRows(rowsOf(batch));
     const { failure } = outcome;
     if (failure.code === RESULT_CODES.TOO_MANY_EVENTS) {
-      this.#bug ??= new Error(
-        `the API answered 40402 to a batch of ${batch.events.length} events and ${batch.items} items: a bug in batching (${failure.message})`,
+      this.#ledger.stopFor(
+        new Error(
+          `the API answered 40402 to a batch of ${batch.events.length} events and ${batch.items} items: a bug in batching (${failure.message})`,
+        ),
       );
-      this.#halt("internal", "40402 TOO_MANY_EVENTS: our batch was too big");
       return this.#notAttemptedRows(rowsOf(batch));
     }
     if (!outcome.permanent || batch.events.length === 1) {
       for (const { event, from } of batch.events) {
         const payload = { common: { identity: batch.identity }, events: [event] };
-        this.#fail(from, payload, failure, outcome.attempts);
+        this.#fail(from, payload, failure, outcome.attempts, outcome.permanent);
       }
       return;
     }
@@ -332,14 +266,8 @@ export class EventRun {
   }
 
   /** Counters for progress display, while the run goes on. */
-  progress(): ReturnType<ImportRun["progress"]> {
-    return {
-      rows: this.#rows,
-      accepted: this.#accepted,
-      deadLettered: this.#deadLettered,
-      unchanged: 0,
-      rateLimitWaitMs: Math.round(this.#pacer?.waitedMs ?? 0),
-    };
+  progress(): Progress {
+    return this.#ledger.progress();
   }
 
   #sample(batch: Batch<Rows>): void {
@@ -349,72 +277,27 @@ export class EventRun {
   }
 
   #notAttemptedRows(rows: Rows): void {
-    for (const { line } of rows) {
-      this.#notAttempted++;
-      if (this.#firstNotAttemptedLine === null || line < this.#firstNotAttemptedLine) {
-        this.#firstNotAttemptedLine = line;
-      }
-    }
+    for (const { line } of rows) this.#ledger.notAttempted(line);
   }
 
-  #fail(rows: Rows, payload: EventsRequestBody | null, failure: RowFailure, attempts: number) {
-    const { errors } = failure;
+  #fail(
+    rows: Rows,
+    payload: EventsRequestBody | null,
+    failure: RowFailure,
+    attempts: number,
+    permanent = false,
+  ): void {
     for (const row of rows) {
-      try {
-        this.#deadLetter.write(deadLetterRecord(row, payload, failure, attempts, this.#now()));
-      } catch (writeError) {
-        this.#stopFor(writeError);
-        this.#notAttemptedRows([row]);
-        continue;
-      }
-      this.#deadLettered++;
-      if (errors !== undefined) this.#failing.add(errors);
-    }
-    if (failure.stage === "api" && !KNOWN_CODES.has(failure.code)) {
-      this.#unknownCodes.set(
-        failure.code,
-        (this.#unknownCodes.get(failure.code) ?? 0) + rows.length,
-      );
+      const record = deadLetterRecord(row, payload, failure, attempts, this.#ledger.now());
+      this.#ledger.deadLettered(record, failure, permanent);
     }
   }
 
-  snapshot(finishedAt = this.#now()): Report {
-    const settled = this.#accepted + this.#deadLettered + this.#notAttempted;
-    return {
-      rows: this.#rows,
-      blank: this.#blank,
-      accepted: this.#accepted,
-      deadLettered: this.#deadLettered,
-      stillFailing: 0,
-      unchanged: 0,
-      notAttempted: this.#notAttempted + (this.#rows - settled),
-      firstNotAttemptedLine: this.#firstNotAttemptedLine,
-      retries: this.#stats.retries,
-      rateLimited: this.#stats.rateLimited,
-      rateLimitWaitMs: Math.round(this.#pacer?.waitedMs ?? 0),
-      longestWaitMs: Math.round(this.#pacer?.longestWaitMs ?? 0),
-      durationMs: Math.round(finishedAt - this.#startedAt),
-      startedAt: new Date(this.#startedAt).toISOString(),
-      finishedAt: new Date(finishedAt).toISOString(),
-      input: this.#options.input,
-      endpoint: this.#options.delivery?.endpoint ?? null,
-      dryRun: this.#options.delivery === undefined,
-      deadLetterFile: this.#deadLettered > 0 ? this.#deadLetter.path : null,
-      unknownCodes: Object.fromEntries(this.#unknownCodes),
-      failingColumns: this.#failing.top(),
-      stoppedBy: this.#stoppedBy,
-    };
+  /** The report as of now; final once `execute()` has resolved. */
+  snapshot(): Report {
+    return this.#ledger.snapshot();
   }
 }
-
-const KNOWN_CODES: ReadonlySet<string> = new Set([
-  ...Object.values(RESULT_CODES),
-  "HTTP_400",
-  "HTTP_500",
-  "NETWORK",
-  "TIMEOUT",
-  "BAD_RESPONSE",
-]);
 
 export function requestBody(batch: Batch<unknown>): EventsRequestBody {
   return { common: { identity: batch.identity }, events: batch.events.map((e) => e.event) };

@@ -12,20 +12,16 @@ import { type Diagnosis, findRefusedProperty, type RefusedRow } from "../deliver
 import type { RowFailure } from "../errors.js";
 import type { Mapping } from "../mapping/types.js";
 
-const DOCUMENTED: ReadonlySet<string> = new Set(Object.values(RESULT_CODES));
-
 /** What the diagnosis tells, one line per request it sent. */
 export type ProbeLog = (properties: readonly string[], answer: string) => void;
 
 /**
- * Watches the API's answers to rows: feeds the circuit breaker, counts codes the API guide does not
- * list, and, once the breaker trips, words the stop (finding the refused property for a 40001).
+ * Watches the API's answers to rows: feeds the circuit breaker, remembers the most frequent
+ * refusal, and, once the breaker trips, words the stop (finding the refused property for a 40001).
  */
 export class FailureWatch {
   readonly #breaker: Breaker;
   readonly #mapping: Mapping | null;
-  /** Rows refused with a code the guide does not list, per code. */
-  readonly unknownCodes = new Map<string, number>();
   /** Refusals per code, with the API's last message: for the canary's message. */
   readonly #refusals = new Map<string, { count: number; message: string }>();
   #trip: { readonly trip: BreakerTrip; readonly row: RefusedRow } | undefined;
@@ -42,9 +38,6 @@ export class FailureWatch {
   /** A row the API refused for good; the trip, the first time the breaker trips. */
   refused(update: ProfileUpdate, failure: RowFailure): BreakerTrip | undefined {
     const { code, message } = failure;
-    if (/^\d+$/.test(code) && !DOCUMENTED.has(code)) {
-      this.unknownCodes.set(code, (this.unknownCodes.get(code) ?? 0) + 1);
-    }
     const seen = this.#refusals.get(code);
     this.#refusals.set(code, { count: (seen?.count ?? 0) + 1, message });
     const trip = this.#breaker.refused(code);

@@ -1,79 +1,17 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { ExtendedCatalog } from "../../src/emulator/index.js";
 import { seeded } from "../emulator/helpers.js";
-import { emulatorPerTest, readJson, readNdjson, runCli, TOKEN, tempDir, write } from "./helpers.js";
+import {
+  CATALOG,
+  flags,
+  importEvents,
+  KEYWORD_MAPPING,
+  ORDERS_MAPPING,
+  ordersNdjson,
+  T0,
+} from "./event-fixtures.js";
+import { emulatorPerTest, readJson, readNdjson, tempDir, write } from "./helpers.js";
 import { answer, hostileServerPerTest } from "./hostile-server.js";
-
-const importEvents = (argv: readonly string[]) =>
-  runCli(argv, { DFINERY_ACCESS_TOKEN: TOKEN }, undefined, "import-events");
-
-const CATALOG: ExtendedCatalog = {
-  events: {
-    df_purchase: {
-      properties: { df_order_id: "String", df_total_purchase_amount: "Double" },
-      items: { df_item_id: "String", df_price: "Double", df_quantity: "Long" },
-    },
-    df_sign_up: {},
-  },
-};
-
-const ORDERS_MAPPING = `identity: { external_id: user_id }
-event:
-  name: { column: type, values: { order: df_purchase, signup: df_sign_up } }
-  datetime: { column: created_at, format: epoch_ms }
-properties:
-  df_order_id: order_id
-  df_total_purchase_amount: { column: total, type: Double }
-items:
-  from: line_items
-  properties:
-    df_item_id: sku
-    df_price: { column: price, type: Double }
-    df_quantity: { column: qty, type: Long }
-`;
-
-/** The orders mapping plus df_keyword, which the catalog does not register for df_purchase. */
-const KEYWORD_MAPPING = ORDERS_MAPPING.replace(
-  "  df_order_id: order_id",
-  "  df_order_id: order_id\n  df_keyword: keyword",
-);
-
-const T0 = Date.UTC(2024, 4, 14, 6, 0, 0);
-/** Orders of `users` users, time-ordered and interleaved: order i is user i % users. */
-function ordersNdjson(count: number, users: number, bad: ReadonlySet<number> = new Set()) {
-  const lines: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const signup = i % 7 === 0;
-    lines.push(
-      JSON.stringify({
-        user_id: `u${i % users}`,
-        type: signup ? "signup" : "order",
-        created_at: T0 + i * 1000,
-        ...(signup
-          ? {}
-          : {
-              order_id: `o${i}`,
-              total: 1000 + i,
-              ...(bad.has(i) ? { keyword: "unregistered" } : {}),
-              line_items: [
-                { sku: `S${i}`, price: 500, qty: 2 },
-                { sku: `T${i}`, price: 500.5, qty: 1 },
-              ],
-            }),
-      }),
-    );
-  }
-  return `${lines.join("\n")}\n`;
-}
-
-function flags(dir: string, url: string, extra: string[] = []): string[] {
-  return [
-    ...["--endpoint", url, "--service-id", "test-service"],
-    ...["--dead-letter", join(dir, "dl.ndjson"), "--report", join(dir, "report.json")],
-    ...["--log", join(dir, "log.ndjson"), "--batch-wait", "50ms", ...extra],
-  ];
-}
 
 const emulator = emulatorPerTest();
 const hostile = hostileServerPerTest();

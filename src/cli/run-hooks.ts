@@ -1,0 +1,31 @@
+/**
+ * What both commands tell while a run goes on, beside the progress line: a long pause for the rate
+ * limit (a warn line in the log, and on stderr unless --quiet) and each request the breaker's
+ * diagnosis sends (an info line in the log).
+ */
+import type { Logger } from "pino";
+import type { RateWait } from "../delivery/pacer.js";
+import { waitNotice } from "../delivery/wait-notice.js";
+import type { ProbeLog } from "../run/failure-watch.js";
+import type { CliOptions } from "./args.js";
+import type { Io } from "./io.js";
+
+export interface RunHooks {
+  readonly onWait: (wait: RateWait) => void;
+  readonly onProbe: ProbeLog;
+}
+
+export function runHooks(options: CliOptions, io: Io, logger: Logger): RunHooks {
+  return {
+    onWait: (wait) => {
+      const notice = waitNotice(wait, Date.now());
+      logger.warn({ until: new Date(wait.untilMs).toISOString(), reason: wait.reason }, notice);
+      if (!options.quiet) io.stderr.write(`${io.program}: ${notice}\n`);
+    },
+    onProbe: (properties, answer) =>
+      logger.info(
+        { properties, answer },
+        "circuit breaker: re-sent a refused row with some of its properties",
+      ),
+  };
+}

@@ -1,0 +1,261 @@
+/**
+ * The books of one run, shared by import-profiles (import.ts) and import-events (event-run.ts):
+ * what became of each input row (accepted, unchanged, dead-lettered, not attempted), why the run
+ * stopped, the dead-letter file, and the report made of them. Every row is counted once, so the
+ * report balances whenever it is taken.
+ */
+import { setMaxListeners } from "node:events";
+import { RESULT_CODES } from "../api/dfinery.js";
+import type { RowFailure } from "../errors.js";
+import { DeadLetterFile, type DeadLetterRecord } from "../sinks/dead-letter.js";
+import { FailingColumns } from "../sinks/failing-columns.js";
+import { FS_WRITE } from "../sinks/own-file.js";
+import { endpointSecrets, Redactor } from "../sinks/redact.js";
+import type { Report, StoppedBy, StopReason } from "../sinks/report.js";
+import { listenForStops, stopOf } from "./stop.js";
+
+/** Counts an interrupted pass of the same run left (a resumed run starts from them). */
+export interface CarriedCounts {
+  readonly accepted: number;
+  readonly deadLettered: number;
+  readonly unchanged: number;
+}
+
+export interface LedgerOptions {
+  readonly input: string;
+  readonly deadLetterPath: string;
+  /** Append to the dead-letter file (a resumed run) instead of starting it anew. */
+  readonly appendDeadLetter?: boolean;
+  /** Absent: a dry run. Its token and the endpoint's credentials are redacted from dead letters. */
+  readonly delivery?: { readonly endpoint: string; readonly accessToken: string };
+}
+
+export interface LedgerDeps {
+  /** Aborted on Ctrl-C / SIGTERM: stop reading, let requests in flight finish. */
+  readonly interrupt?: AbortSignal;
+  /** Aborted with an ImporterError when an output outside the run fails (the log): stop for it. */
+  readonly outputFailure?: AbortSignal;
+  readonly now?: () => number;
+  readonly carried?: CarriedCounts;
+}
+
+/** The pauses for the rate limit, for the report (the run's Pacer). */
+export interface WaitTotals {
+  readonly waitedMs: number;
+  readonly longestWaitMs: number;
+}
+
+export interface Progress {
+  rows: number;
+  accepted: number;
+  deadLettered: number;
+  unchanged: number;
+  rateLimitWaitMs: number;
+}
+
+const DOCUMENTED: ReadonlySet<string> = new Set(Object.values(RESULT_CODES));
+
+export class RunLedger {
+  /** Rows read (not blank ones), and what became of them; `rows - settled` are still on their way. */
+  readonly count = { rows: 0, blank: 0, accepted: 0, unchanged: 0 };
+  /** Retries and rate-limited answers, counted by the delivery (DeliveryDeps.stats). */
+  readonly stats = { retries: 0, rateLimited: 0 };
+  readonly carried: CarriedCounts;
+  readonly now: () => number;
+  readonly deadLetter: DeadLetterFile;
+  /** The run's pauses for the rate limit, once it delivers. */
+  waits: WaitTotals | undefined;
+  readonly #options: LedgerOptions;
+  readonly #startedAt: number;
+  readonly #stop = new AbortController();
+  readonly #failing = new FailingColumns();
+  /** Rows refused with a code the API's guide does not list, per code. */
+  readonly #unknownCodes = new Map<string, number>();
+  /** Rows started and not yet finished (key → line), for the first line not delivered. */
+  readonly #inFlight = new Map<number, number>();
+  #deadLettered = 0;
+  #stillFailing = 0;
+  #notAttempted = 0;
+  #firstNotAttemptedLine: number | null = null;
+  #stoppedBy: StoppedBy | null = null;
+  #finishedAt: number | null = null;
+  #bug: unknown;
+
+  constructor(options: LedgerOptions, deps: LedgerDeps = {}) {
+    this.#options = options;
+    this.now = deps.now ?? Date.now;
+    this.#startedAt = this.now();
+    const { delivery } = options;
+    const secrets = new Redactor([delivery?.accessToken, ...endpointSecrets(delivery?.endpoint)]);
+    this.deadLetter = new DeadLetterFile(
+      options.deadLetterPath,
+      options.appendDeadLetter === true,
+      FS_WRITE,
+      (text) => secrets.redact(text),
+    );
+    const carried = deps.carried ?? { accepted: 0, deadLettered: 0, unchanged: 0 };
+    this.carried = carried;
+    this.count.accepted = carried.accepted;
+    this.count.unchanged = carried.unchanged;
+    this.#deadLettered = carried.deadLettered;
+    this.count.rows = carried.accepted + carried.deadLettered + carried.unchanged;
+    // Every request sleeping before a retry listens on the stop signal (and lets go after): up to
+    // the read-ahead window at once, not a leak, so no MaxListenersExceededWarning on stderr.
+    setMaxListeners(0, this.#stop.signal);
+    listenForStops(
+      deps,
+      () => this.halt("interrupt", "interrupted: stopped reading, waited for requests in flight"),
+      (reason) => this.stopFor(reason),
+    );
+  }
+
+  /** Aborted when the run stops: nothing new is read or sent. */
+  get stop(): AbortSignal {
+    return this.#stop.signal;
+  }
+
+  get stoppedBy(): StoppedBy | null {
+    return this.#stoppedBy;
+  }
+
+  /** The first bug that stopped the run, for the CLI to print with its stack. */
+  get bug(): unknown {
+    return this.#bug;
+  }
+
+  /** Stops the run; the first reason given is the one reported. */
+  halt(reason: StopReason, message: string, extra: Partial<StoppedBy> = {}): void {
+    if (this.#stoppedBy === null) this.#stoppedBy = { reason, message, ...extra };
+    this.#stop.abort();
+  }
+
+  /** Adds to the reason the run stopped for (the breaker's diagnosis, once drained). */
+  explainStop(more: Partial<StoppedBy>): void {
+    if (this.#stoppedBy !== null) this.#stoppedBy = { ...this.#stoppedBy, ...more };
+  }
+
+  /** An error that ends the run: the user's (input, output) or ours (a bug, kept for the CLI). */
+  stopFor(error: unknown): void {
+    const stop = stopOf(error);
+    if (stop.bug) this.#bug ??= error;
+    this.halt(stop.reason, stop.message);
+  }
+
+  /** A row goes on its way (`key`: unique among rows on their way). */
+  started(key: number, line: number): void {
+    this.#inFlight.set(key, line);
+  }
+
+  finished(key: number): void {
+    this.#inFlight.delete(key);
+  }
+
+  notAttempted(line: number): void {
+    this.#notAttempted++;
+    if (this.#firstNotAttemptedLine === null || line < this.#firstNotAttemptedLine) {
+      this.#firstNotAttemptedLine = line;
+    }
+  }
+
+  /**
+   * Dead-letters one row: writes its record, then `recorded()` (the state file; if it throws, the
+   * row is counted by the caller's catch, once), then counts it. False when the file cannot be
+   * written: the run then stops and the row is not attempted.
+   */
+  deadLettered(
+    record: DeadLetterRecord,
+    failure: RowFailure,
+    permanent: boolean,
+    recorded: () => void = () => {},
+  ): boolean {
+    try {
+      this.deadLetter.write(record);
+    } catch (writeError) {
+      this.stopFor(writeError);
+      this.notAttempted(record.line);
+      return false;
+    }
+    recorded();
+    this.#deadLettered++;
+    if (failure.errors !== undefined) this.#failing.add(failure.errors);
+    const { code } = failure;
+    if (permanent && failure.stage === "api" && /^\d+$/.test(code) && !DOCUMENTED.has(code)) {
+      this.#unknownCodes.set(code, (this.#unknownCodes.get(code) ?? 0) + 1);
+    }
+    return true;
+  }
+
+  /** A dead-lettered row that failed the same way on an earlier run (with --state). */
+  stillFailing(): void {
+    this.#stillFailing++;
+  }
+
+  /** Rows whose outcome is known (read ones not yet settled are still on their way). */
+  get settled(): number {
+    return this.count.accepted + this.#deadLettered + this.count.unchanged + this.#notAttempted;
+  }
+
+  /** Rows that lived this run: accepted or unchanged, not carried from an interrupted pass. */
+  get lived(): number {
+    const { accepted, unchanged } = this.count;
+    return accepted - this.carried.accepted + (unchanged - this.carried.unchanged);
+  }
+
+  /** Counters for progress display, while the run goes on. */
+  progress(): Progress {
+    return {
+      rows: this.count.rows,
+      accepted: this.count.accepted,
+      deadLettered: this.#deadLettered,
+      unchanged: this.count.unchanged,
+      rateLimitWaitMs: Math.round(this.waits?.waitedMs ?? 0),
+    };
+  }
+
+  /** The run has ended: the report's end time is now. */
+  finish(): void {
+    this.#finishedAt = this.now();
+  }
+
+  /**
+   * The report as of now; final once the run has finished. Taken earlier (a forced exit), rows
+   * still on their way count as not attempted, so the totals balance either way.
+   */
+  snapshot(paths?: Report["paths"]): Report {
+    const finishedAt = this.#finishedAt ?? this.now();
+    const { rows, blank, accepted, unchanged } = this.count;
+    const { delivery } = this.#options;
+    return {
+      rows,
+      blank,
+      accepted,
+      deadLettered: this.#deadLettered,
+      stillFailing: this.#stillFailing,
+      unchanged,
+      notAttempted: this.#notAttempted + (rows - this.settled),
+      firstNotAttemptedLine: this.#firstUnfinishedLine(),
+      retries: this.stats.retries,
+      rateLimited: this.stats.rateLimited,
+      rateLimitWaitMs: Math.round(this.waits?.waitedMs ?? 0),
+      longestWaitMs: Math.round(this.waits?.longestWaitMs ?? 0),
+      durationMs: Math.round(finishedAt - this.#startedAt), // an injected clock may be fractional
+      startedAt: new Date(this.#startedAt).toISOString(),
+      finishedAt: new Date(finishedAt).toISOString(),
+      input: this.#options.input,
+      endpoint: delivery?.endpoint ?? null,
+      dryRun: delivery === undefined,
+      deadLetterFile: this.#deadLettered > 0 ? this.deadLetter.path : null,
+      ...(paths === undefined ? {} : { paths }),
+      unknownCodes: Object.fromEntries(this.#unknownCodes),
+      failingColumns: this.#failing.top(),
+      stoppedBy: this.#stoppedBy,
+    };
+  }
+
+  /** The first line not delivered because the run stopped, counting rows still on their way. */
+  #firstUnfinishedLine(): number | null {
+    let first = this.#firstNotAttemptedLine;
+    for (const line of this.#inFlight.values()) if (first === null || line < first) first = line;
+    return first;
+  }
+}

@@ -1,0 +1,82 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { rowFailure } from "../../src/errors.js";
+import { RunLedger } from "../../src/run/ledger.js";
+import { deadLetterRecord } from "../../src/sinks/dead-letter.js";
+
+function ledger(carried = { accepted: 0, deadLettered: 0, unchanged: 0 }) {
+  const dir = mkdtempSync(join(tmpdir(), "ledger-"));
+  const deadLetterPath = join(dir, "dl.ndjson");
+  const books = new RunLedger(
+    {
+      input: "in.csv",
+      deadLetterPath,
+      delivery: { endpoint: "http://127.0.0.1:9", accessToken: "secret-token" },
+    },
+    { now: () => 1_700_000_000_000, carried },
+  );
+  books.deadLetter.open();
+  return { books, deadLetterPath };
+}
+
+const refused = (code: string, message = "no") => rowFailure("api", code, message);
+const record = (line: number, code: string, message?: string) =>
+  deadLetterRecord(
+    { line, row: { id: `u${line}` }, format: "csv" },
+    null,
+    refused(code, message),
+    1,
+    0,
+  );
+
+describe("the run ledger", () => {
+  it("balances a report taken mid-run: rows on their way are not attempted, the first of them named", () => {
+    const { books } = ledger();
+    books.count.rows = 5;
+    books.count.accepted = 1;
+    books.deadLettered(record(3, "40001"), refused("40001"), true);
+    books.started(0, 7);
+    books.started(1, 4);
+    books.finished(0);
+    const report = books.snapshot();
+    expect(report).toMatchObject({ rows: 5, accepted: 1, deadLettered: 1, notAttempted: 3 });
+    expect(report.firstNotAttemptedLine).toBe(4);
+  });
+
+  it("counts permanent refusals with a code the guide does not list, not transient ones", () => {
+    const { books } = ledger();
+    books.deadLettered(record(2, "49999"), refused("49999"), true);
+    books.deadLettered(record(3, "49999"), refused("49999"), true);
+    books.deadLettered(record(4, "50301"), refused("50301"), false);
+    books.deadLettered(record(5, "40001"), refused("40001"), true);
+    books.deadLettered(record(6, "HTTP_400"), refused("HTTP_400"), true);
+    expect(books.snapshot().unknownCodes).toEqual({ "49999": 2 });
+  });
+
+  it("redacts the token from what it dead-letters, and keeps the first stop's reason", () => {
+    const { books, deadLetterPath } = ledger();
+    books.deadLettered(record(2, "40001", "bad secret-token"), refused("40001"), true);
+    books.halt("rate-limit", "first", { until: "2026-01-01T00:00:00.000Z" });
+    books.halt("interrupt", "second");
+    books.explainStop({ property: "x" });
+    books.deadLetter.close();
+    expect(readFileSync(deadLetterPath, "utf8")).not.toContain("secret-token");
+    expect(books.stop.aborted).toBe(true);
+    expect(books.snapshot().stoppedBy).toEqual({
+      reason: "rate-limit",
+      message: "first",
+      until: "2026-01-01T00:00:00.000Z",
+      property: "x",
+    });
+  });
+
+  it("starts a resumed run from the counts its interrupted pass left; only new ones lived", () => {
+    const { books } = ledger({ accepted: 4, deadLettered: 1, unchanged: 2 });
+    expect(books.snapshot()).toMatchObject({ rows: 7, accepted: 4, deadLettered: 1, unchanged: 2 });
+    expect(books.lived).toBe(0);
+    books.count.unchanged++;
+    expect(books.lived).toBe(1);
+  });
+});
