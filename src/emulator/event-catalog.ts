@@ -1,12 +1,14 @@
 /**
  * The events part of an extended catalog: each registered event name with its event properties
  * and item properties, name → type. Standard event and item properties (api/events.ts) keep their
- * types. Without an events part, any event name, property and item property is accepted.
+ * types. Without an events part, any event name, property and item property is accepted (the
+ * standard ones with their types).
  */
 
 import type { PropertyType } from "../api/dfinery.js";
+import { type EventNameRules, type EventRules, STANDARD_EVENT_RULES } from "../api/event-rules.js";
 import { STANDARD_EVENT_PROPERTIES, STANDARD_ITEM_PROPERTIES } from "../api/events.js";
-import { closedRules, isPlainObject, type PropertyRules } from "../api/profile-rules.js";
+import { closedRules, isPlainObject } from "../api/profile-rules.js";
 import {
   type Catalog,
   isExtended,
@@ -19,16 +21,6 @@ export interface EventDefinition {
   readonly items?: Readonly<Record<string, PropertyType>>;
 }
 export type EventCatalog = Readonly<Record<string, EventDefinition>>;
-
-/** How the emulator judges events: per registered name, or open to any name. */
-export interface EventRules {
-  /** undefined: any event name, with any properties and items (scalars or arrays). */
-  readonly registered: ReadonlyMap<string, EventNameRules> | undefined;
-}
-export interface EventNameRules {
-  readonly properties: PropertyRules;
-  readonly items: PropertyRules;
-}
 
 const DEFINITION_KEYS: ReadonlySet<string> = new Set(["properties", "items"]);
 const EMPTY: PropertyCatalog = {};
@@ -59,7 +51,7 @@ function partProblems(value: unknown, what: string, ofEvent: boolean): string[] 
 
 export function eventRules(catalog: Catalog | undefined): EventRules {
   if (catalog === undefined || !isExtended(catalog) || catalog.events === undefined) {
-    return { registered: undefined };
+    return STANDARD_EVENT_RULES;
   }
   const registered = new Map<string, EventNameRules>();
   for (const [name, definition] of Object.entries(catalog.events)) {

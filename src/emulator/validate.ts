@@ -3,18 +3,17 @@
  *  1. a content type other than application/json, or a body that is not a JSON object → HTTP 400;
  *  2. a missing or wrong `access_token` header → 40201 INVALID_TOKEN;
  *  3. a missing or wrong `service_id` query parameter → 40101 INVALID_SERVICE_ID;
- *  4. a body breaking a rule of body-rules.ts (event-rules.ts for events) → 40001
+ *  4. a body breaking a rule of body-rules.ts (api/event-rules.ts for events) → 40001
  *     VALIDATION_FAILURE, or 40402 TOO_MANY_EVENTS for an events request over its size.
  * The rate limit is the gateway's business and is checked before this (see core.ts). Pure.
  */
 
 import { RESULT_CODES } from "../api/dfinery.js";
+import { checkEventsBody, type EventRules } from "../api/event-rules.js";
 import { EVENTS_PATH, type EventsRequestBody } from "../api/events.js";
 import { parseJson as parseJsonExactly } from "../api/exact-number.js";
 import { isPlainObject, type PropertyRules } from "../api/profile-rules.js";
 import { type AcceptedBody, checkBody, type Endpoint } from "./body-rules.js";
-import type { EventRules } from "./event-catalog.js";
-import { checkEventsBody } from "./event-rules.js";
 
 export interface RequestFacts {
   readonly endpoint: Endpoint | typeof EVENTS_PATH;

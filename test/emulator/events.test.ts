@@ -137,6 +137,21 @@ describe("POST /api/v1/events", () => {
     expect(profile.body.message).toContain("property points must be of type Long");
   });
 
+  it("keeps the standard event and item property types without an events catalog", async () => {
+    const e = await start({ catalog: { points: "Long" } });
+    const price = purchase(1, { event_items: [{ df_price: "12,000" }] });
+    const reply = await send(e, body([price]));
+    expect(reply.body.code).toBe("40001");
+    expect(reply.body.message).toContain(
+      "events[0]: event_items[0]: item property df_price must be of type Double",
+    );
+    const amount = purchase(2, { event_properties: { df_total_purchase_amount: "many" } });
+    expect((await send(e, body([amount]))).body.message).toContain(
+      "events[0]: property df_total_purchase_amount must be of type Double",
+    );
+    expect(e.store.eventCount()).toBe(0);
+  });
+
   it("keeps profile rules from the extended catalog's profile part", async () => {
     const e = await start();
     expect((await post(e.url, { body: withProperties({ points: 3 }) })).body.code).toBe("20000");

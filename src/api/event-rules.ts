@@ -3,6 +3,8 @@
  * `{common: {identity}, events: [1..100 events]}`, at most 100 items over all events, every event
  * with a UUID `event_log_id`, a registered `event_name`, a Datetime `event_datetime`, registered
  * properties and item properties of their types. One invalid event refuses the whole request.
+ * What the emulator answers 40001 (or 40402) to, and what a replay of stored events checks before
+ * it sends them.
  */
 
 import {
@@ -13,23 +15,44 @@ import {
   MAX_EVENTS_PER_REQUEST,
   MAX_ITEMS_PER_REQUEST,
   REQUIRED_EVENT_FIELDS,
+  STANDARD_EVENT_PROPERTIES,
+  STANDARD_ITEM_PROPERTIES,
   UUID_PATTERN,
-} from "../api/events.js";
+} from "./events.js";
 import {
   closedRules,
   identityProblem,
   isPlainObject,
   type PropertyRules,
   propertyProblem,
-} from "../api/profile-rules.js";
-import { isRealDatetime } from "../api/value-types.js";
-import type { EventRules } from "./event-catalog.js";
+} from "./profile-rules.js";
+import { isRealDatetime } from "./value-types.js";
+
+/** How events are judged: per registered name, or any name by the standard rules. */
+export interface EventRules {
+  /** undefined: any event name, judged by STANDARD_NAME_RULES. */
+  readonly registered: ReadonlyMap<string, EventNameRules> | undefined;
+}
+export interface EventNameRules {
+  readonly properties: PropertyRules;
+  readonly items: PropertyRules;
+}
+
+/**
+ * The rules every service has: the standard event and item properties typed (api/events.ts),
+ * any other name accepted with a scalar or array value.
+ */
+const STANDARD_NAME_RULES: EventNameRules = {
+  properties: closedRules(STANDARD_EVENT_PROPERTIES, {}, true),
+  items: closedRules(STANDARD_ITEM_PROPERTIES, {}, true),
+};
+
+/** No event registered: any name, standard properties typed (a service we know nothing of). */
+export const STANDARD_EVENT_RULES: EventRules = { registered: undefined };
 
 export type EventsCheck =
   | { readonly ok: true; readonly body: EventsRequestBody }
   | { readonly ok: false; readonly tooMany: boolean; readonly problem: string };
-
-const OPEN: PropertyRules = closedRules({}, {}, true);
 
 export function checkEventsBody(body: Record<string, unknown>, rules: EventRules): EventsCheck {
   const refuse = (problem: string) => ({ ok: false, tooMany: false, problem }) as const;
@@ -76,17 +99,11 @@ function eventProblem(event: unknown, rules: EventRules): string | undefined {
   if (typeof datetime !== "string" || !isRealDatetime(datetime)) {
     return "event_datetime must be an ISO-8601 UTC datetime like 2024-05-14T06:05:46.363Z";
   }
-  let properties = OPEN;
-  let itemRules = OPEN;
-  if (rules.registered !== undefined) {
-    const registered = rules.registered.get(name);
-    if (registered === undefined) return `event ${name} is not registered`;
-    properties = registered.properties;
-    itemRules = registered.items;
-  }
+  const named = rules.registered === undefined ? STANDARD_NAME_RULES : rules.registered.get(name);
+  if (named === undefined) return `event ${name} is not registered`;
   return (
-    propertiesProblem(event.event_properties, properties, "event_properties", "property") ??
-    itemsProblem(event.event_items, itemRules)
+    propertiesProblem(event.event_properties, named.properties, "event_properties", "property") ??
+    itemsProblem(event.event_items, named.items)
   );
 }
 
