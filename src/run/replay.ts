@@ -1,7 +1,7 @@
 import type { ProfileUpdate } from "../api/dfinery.js";
 import { IDENTITY_FIELDS } from "../api/dfinery.js";
 import { identityProblem, propertiesProblem, STANDARD_RULES } from "../api/profile-rules.js";
-import { type RowFailure, rowFailure } from "../errors.js";
+import { InputError, type RowFailure, rowFailure } from "../errors.js";
 import type { SourceFormat } from "../source/types.js";
 
 /**
@@ -88,7 +88,35 @@ export function toReplayItem(
   };
 }
 
-/** The API's rules without a catalog: standard properties typed, other names open. */
+/** The command whose dead-letter file a record comes from, told by its payload (none: unknown). */
+export type ReplayCommand = "import-profiles" | "import-events";
+
+function payloadCommand(payload: unknown): ReplayCommand | undefined {
+  if (!isObject(payload)) return undefined;
+  if ("common" in payload || "events" in payload) return "import-events";
+  if ("identity" in payload || "user_properties" in payload) return "import-profiles";
+  return undefined;
+}
+
+/**
+ * Replaying stored payloads without --map: a record of the other command's dead-letter file stops
+ * the run (exit 2). Its payloads are all of that kind, so this comes before any request is sent.
+ */
+export function checkReplayCommand(
+  record: Readonly<Record<string, unknown>>,
+  command: ReplayCommand,
+  file: string,
+  fileLine: number,
+): void {
+  const other = payloadCommand(record.payload);
+  if (other === undefined || other === command) return;
+  const what = other === "import-events" ? "an events request body" : "a user profile";
+  throw new InputError(
+    file,
+    `this dead-letter record was written by ${other} (its payload is ${what}): replay the file with ${other}, not ${command}`,
+    fileLine,
+  );
+}
 
 /**
  * Why a stored payload, sent again without --map, would be refused by the API (a dead-letter file

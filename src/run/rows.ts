@@ -6,7 +6,12 @@ import { checkPaths, PATH_SAMPLE, type PathPresence } from "../mapping/paths.js"
 import type { Mapping } from "../mapping/types.js";
 import type { SourceFormat, SourceItem } from "../source/types.js";
 import { LineOrder } from "./line-order.js";
-import { isDeadLetterRecord, storedPayloadProblem, toReplayItem } from "./replay.js";
+import {
+  checkReplayCommand,
+  isDeadLetterRecord,
+  storedPayloadProblem,
+  toReplayItem,
+} from "./replay.js";
 
 /**
  * Dead-letter records are written as rows end: out of line order by at most the read-ahead window
@@ -102,6 +107,7 @@ export async function* workItems(
         yield stamp(mapRow(mapping, item.line, item.line, item.cells, format, null, false));
         continue;
       }
+      if (mapping === null) checkReplayCommand(item.cells, "import-profiles", input, item.line);
       const r = toReplayItem(item.cells, item.line);
       const work: WorkItem =
         r.kind === "unreadable"
