@@ -71,6 +71,9 @@ user are gathered into requests of at most 100 events and 100 items (POST /api/v
 paced to the token's rate limit, with retries. A refused request is split in halves until the
 bad events are found: only they are dead-lettered.
 
+A dead-letter file from an earlier run is a valid input: with --map its rows are mapped
+again; without --map its stored events are sent again as they were, with the same ids.
+
 Options:
   --map FILE             the mapping file (YAML) with an event section; see the README, "Events"
   --dry-run              read, map, batch and validate everything; send nothing; no token needed

@@ -1,6 +1,7 @@
 /**
  * `import-events`: the command line's event run. The same options, files, exit codes, report and
- * quiet mode as import-profiles (main.ts); the mapping must have an `event` section.
+ * quiet mode as import-profiles (main.ts); the mapping must have an `event` section. Without
+ * --map, the input is a dead-letter file of import-events, whose stored events are sent again.
  */
 import type { Logger } from "pino";
 import { stringifyExactly } from "../api/exact-number.js";
@@ -18,18 +19,23 @@ import { runHooks } from "./run-hooks.js";
 import { supervise } from "./supervise.js";
 
 export async function runEvents(options: CliOptions, io: Io, logger: Logger): Promise<number> {
-  if (options.map === undefined) {
-    throw new UsageError("import-events needs --map FILE: a mapping with an event section");
+  if (options.map === undefined && options.dryRun) {
+    throw new UsageError("--dry-run needs --map: there is nothing to validate without a mapping");
   }
   const delivery = options.dryRun ? undefined : deliveryOptions(options, io);
-  const mapping = await loadMapping(options.map);
-  const { event, items } = mapping;
-  if (event === undefined) {
+  // Without --map the input is a dead-letter file of import-events: its stored events go again.
+  const mapping = options.map === undefined ? null : await loadMapping(options.map);
+  if (mapping !== null && mapping.event === undefined) {
     throw new UsageError(
       `${options.map}: no event section: import-events maps rows to events (README, "Events"); user profiles go through import-profiles`,
     );
   }
-  const format = options.format ?? mapping.source.format ?? detectFormat(options.input);
+  const event = mapping?.event;
+  const items = mapping?.items;
+  const format =
+    options.format ??
+    mapping?.source.format ??
+    (mapping === null ? "ndjson" : detectFormat(options.input));
   if (format === undefined) {
     throw new UsageError(
       `cannot tell the format of ${options.input} from its name: pass --format csv|tsv|ndjson (or source.format in the mapping)`,
@@ -42,14 +48,14 @@ export async function runEvents(options: CliOptions, io: Io, logger: Logger): Pr
     throw new UsageError(`${options.map}: items.from is for NDJSON; in CSV/TSV use items.group_by`);
   }
   if (options.report !== undefined) checkReportPath(options.report);
-  const encoding = options.encoding ?? mapping.source.encoding;
-  const delimiter = options.delimiter ?? mapping.source.delimiter;
+  const encoding = options.encoding ?? mapping?.source.encoding;
+  const delimiter = options.delimiter ?? mapping?.source.delimiter;
   const interrupt = new AbortController();
   const runner = new EventRun(
     {
       input: options.input,
       format,
-      mapping: { ...mapping, event },
+      mapping: mapping === null || event === undefined ? null : { ...mapping, event },
       deadLetterPath: deadLetterPathOf(options),
       sample: options.sample,
       batchWaitMs: options.batchWaitMs,

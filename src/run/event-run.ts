@@ -22,6 +22,7 @@ import { readSource } from "../source/read.js";
 import type { SourceFormat } from "../source/types.js";
 import { type DeliveryOptions, openDelivery, type RunDelivery } from "./delivery-setup.js";
 import { type Batch, Batcher, itemCount } from "./event-batcher.js";
+import { type StoredEvent, StoredEvents } from "./event-replay.js";
 import { type Progress, RunLedger } from "./ledger.js";
 import { isDeadLetterRecord, toReplayItem } from "./replay.js";
 import { isBlank } from "./rows.js";
@@ -32,7 +33,8 @@ export interface EventRunOptions {
   readonly format: SourceFormat;
   readonly encoding?: string;
   readonly delimiter?: string;
-  readonly mapping: Mapping & { readonly event: EventRules };
+  /** null: the input is an import-events dead-letter file whose stored events are sent again. */
+  readonly mapping: (Mapping & { readonly event: EventRules }) | null;
   readonly deadLetterPath: string;
   /** Absent: dry run (map, batch and validate; send nothing). */
   readonly delivery?: DeliveryOptions;
@@ -110,13 +112,13 @@ export class EventRun {
   async #readAll(window: Window, deps: DeliveryDeps | undefined): Promise<void> {
     const ledger = this.#ledger;
     const { input, format, mapping } = this.#options;
-    const layout = mapping.source;
+    const layout = mapping?.source;
     const source = readSource({
       input,
       format,
-      header: layout.header,
-      ...(layout.columns === undefined ? {} : { columns: layout.columns }),
-      ...(layout.dialect === undefined ? {} : { dialect: layout.dialect }),
+      ...(layout === undefined ? {} : { header: layout.header }),
+      ...(layout?.columns === undefined ? {} : { columns: layout.columns }),
+      ...(layout?.dialect === undefined ? {} : { dialect: layout.dialect }),
       ...(this.#options.encoding === undefined ? {} : { encoding: this.#options.encoding }),
       ...(this.#options.delimiter === undefined ? {} : { delimiter: this.#options.delimiter }),
       ...(this.#deps.stdin === undefined ? {} : { stdin: this.#deps.stdin }),
@@ -126,9 +128,16 @@ export class EventRun {
       waitMs: this.#options.batchWaitMs,
       maxPending: this.#deps.maxPending ?? DEFAULT_MAX_PENDING,
     });
-    const groupBy = mapping.items?.groupBy;
+    const groupBy = mapping?.items?.groupBy;
     const groups = groupBy === undefined ? undefined : new ItemGroups(groupBy.column);
-    const markers: ReadonlySet<string> = new Set(mapping.source.emptyValues.map((m) => m.trim()));
+    const markers: ReadonlySet<string> = new Set(layout?.emptyValues.map((m) => m.trim()));
+    const stored = new StoredEvents(input); // without a mapping: a dead-letter file replayed
+    const takeStored = async (events: StoredEvent[]) => {
+      for (const e of events) {
+        if (e.kind === "failed") this.#fail(e.rows, e.payload, e.failure, 0);
+        else await send(batcher.add(e.identity, { event: e.event, from: e.rows }, ledger.now()));
+      }
+    };
     const send = async (batches: Batch<Rows>[]) => {
       for (const batch of batches) await this.#dispatch(batch, window, deps);
     };
@@ -156,16 +165,21 @@ export class EventRun {
       if (ledger.stop.aborted) break;
       ledger.deadLetter.start();
       if (item.kind === "header") {
-        checkColumns(mapping, item.columns, input);
+        if (mapping !== null) checkColumns(mapping, item.columns, input);
         continue;
       }
-      if (item.kind === "row" && isBlank(item.cells, markers)) {
+      if (item.kind === "row" && mapping !== null && isBlank(item.cells, markers)) {
         ledger.count.blank++; // beside rows, not in it: never sent, never a failure
         continue;
       }
       ledger.count.rows++;
       if (item.kind === "invalid") {
         this.#fail([{ line: item.line, row: item.raw, format }], null, item.failure, 0);
+        continue;
+      }
+      if (mapping === null) {
+        await takeStored(stored.push(item.cells, item.line));
+        await send(batcher.due(ledger.now()));
         continue;
       }
       replay ??= format === "ndjson" && isDeadLetterRecord(item.cells);
@@ -199,6 +213,7 @@ export class EventRun {
     if (!ledger.stop.aborted) {
       ledger.deadLetter.start();
       await take(groups?.flush());
+      if (mapping === null) await takeStored(stored.flush());
     }
     await send(batcher.flush());
   }
