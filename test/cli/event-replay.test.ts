@@ -3,10 +3,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ExactNumber, parseJson } from "../../src/api/exact-number.js";
 import type { ExtendedCatalog } from "../../src/emulator/index.js";
-import { emulatorPerTest, readJson, readNdjson, runCli, TOKEN, tempDir, write } from "./helpers.js";
-
-const importEvents = (argv: readonly string[]) =>
-  runCli(argv, { DFINERY_ACCESS_TOKEN: TOKEN }, undefined, "import-events");
+import { importEvents } from "./event-fixtures.js";
+import { emulatorPerTest, readJson, readNdjson, runCli, tempDir, write } from "./helpers.js";
 
 const PURCHASE = {
   properties: { df_order_id: "String", account: "Long" },
@@ -63,6 +61,10 @@ function flags(dir: string, url: string, dead: string, extra: string[] = []): st
 
 const emulator = emulatorPerTest();
 
+/** import-events without --map: dir/dl.ndjson sent again, what fails again to dir/dl2.ndjson. */
+const replayWithoutMap = (dir: string, url: string) =>
+  importEvents([join(dir, "dl.ndjson"), ...flags(dir, url, "dl2.ndjson")]);
+
 /** An NDJSON file read as the importer reads it: 64-bit numbers kept exact. */
 // biome-ignore lint/suspicious/noExplicitAny: records are checked field by field
 const readExactly = (path: string): any[] =>
@@ -91,12 +93,9 @@ describe("import-events replays its dead-letter file without --map", () => {
     expect(readFileSync(join(dir, "dl.ndjson"), "utf8")).toContain('"account":9007199254740998');
 
     const fixed = await emulator({ catalog: FIXED });
-    const replay = await importEvents([
-      join(dir, "dl.ndjson"),
-      ...flags(dir, fixed.url, "dl2.ndjson"),
-    ]);
-    expect(replay.stderr).toBe("");
-    expect(replay.code).toBe(0);
+    const result = await replayWithoutMap(dir, fixed.url);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
     // Exactly the stored events, with their identity and ids, each once; the number exact.
     const stored = readExactly(join(dir, "dl.ndjson"));
     const byId = (a: { event: { event_log_id: string } }, b: typeof a) =>
@@ -139,11 +138,8 @@ describe("import-events replays its dead-letter file without --map", () => {
     expect(unmapped.map((d) => [d.line, d.error.stage])).toEqual([[3, "mapping"]]);
 
     const healthy = await emulator({ catalog: FIXED });
-    const replay = await importEvents([
-      join(dir, "dl.ndjson"),
-      ...flags(dir, healthy.url, "dl2.ndjson"),
-    ]);
-    expect(replay.code).toBe(1);
+    const result = await replayWithoutMap(dir, healthy.url);
+    expect(result.code).toBe(1);
     const ids = healthy.store.events().map((s) => s.event.event_log_id);
     const sent = dead
       .filter((d) => d.payload !== null)
@@ -196,11 +192,8 @@ items: { group_by: order_id, properties: { df_item_id: sku } }
     expect(readNdjson(join(dir, "dl.ndjson")).map((d) => d.line)).toEqual([2, 3, 4]);
 
     const healthy = await emulator({ catalog: CATALOG });
-    const replay = await importEvents([
-      join(dir, "dl.ndjson"),
-      ...flags(dir, healthy.url, "dl2.ndjson"),
-    ]);
-    expect(replay.code).toBe(0);
+    const result = await replayWithoutMap(dir, healthy.url);
+    expect(result.code).toBe(0);
     expect(
       healthy.store.events().map((s) => [s.identity.external_id, s.event.event_items]),
     ).toEqual([
