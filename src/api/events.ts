@@ -16,7 +16,9 @@
  *    are the client's batching at fault.
  *  - Repeated ids. Whether DFINERY de-duplicates a repeated `event_log_id` is not said: ids are
  *    deterministic (a name-based UUID, see event-id.ts) so that a re-send is the same event and can
- *    be de-duplicated if DFINERY does; the emulator stores a repeat and counts it as a duplicate.
+ *    be de-duplicated if DFINERY does; identical events of one file get distinct ids (the n-th is
+ *    named with n, event-ids.ts), so none is lost if it does. The emulator stores a repeat and
+ *    counts it as a duplicate.
  */
 
 import type { Identity, PropertyType, PropertyValue } from "./dfinery.js";

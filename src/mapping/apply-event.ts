@@ -12,6 +12,7 @@ import type { SourceFormat, SourceRow } from "../source/types.js";
 import { cellProblem, failureOf, mapRow, type Problem, readProperties } from "./apply.js";
 import { EMPTY, Invalid } from "./convert/invalid.js";
 import { eventId } from "./event-id.js";
+import type { EventIds } from "./event-ids.js";
 import type { EventRules, Mapping, PropertyRule } from "./types.js";
 
 /** An event before its id: what a group's rows must agree on. */
@@ -65,10 +66,10 @@ export function applyEventMapping(
   };
 }
 
-/** The event as sent: its own id, or one made from the event itself. */
-export function toEventRecord(draft: EventDraft): EventRecord {
+/** The event as sent: its own id (`event.id`), else `made`, else its content's (first) id. */
+export function toEventRecord(draft: EventDraft, made?: string): EventRecord {
   const { identity, name, datetime, properties, items } = draft;
-  const id = draft.id ?? eventId({ identity, name, datetime, properties, items });
+  const id = draft.id ?? made ?? eventId({ identity, name, datetime, properties, items });
   return {
     event_log_id: id,
     event_name: name,
@@ -76,6 +77,22 @@ export function toEventRecord(draft: EventDraft): EventRecord {
     event_properties: properties,
     ...(items === undefined || items.length === 0 ? {} : { event_items: items }),
   };
+}
+
+export interface NamedRecord {
+  readonly event: EventRecord;
+  /** The n-th event with this content in the run (event-ids.ts); undefined for an `event.id`. */
+  readonly occurrence: number | undefined;
+}
+
+/**
+ * The event as sent, its id from the run's `ids` unless the file gave one: identical events get
+ * distinct ids. `claimed`: the occurrence a replayed dead letter had in its first run.
+ */
+export function namedRecord(draft: EventDraft, ids: EventIds, claimed?: number): NamedRecord {
+  if (draft.id !== undefined) return { event: toEventRecord(draft), occurrence: undefined };
+  const named = ids.next(draft, claimed);
+  return { event: toEventRecord(draft, named.id), occurrence: named.occurrence };
 }
 
 function field(

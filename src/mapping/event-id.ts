@@ -1,14 +1,20 @@
 /**
  * Deterministic event ids: a name-based UUID (version 5, RFC 9562 §5.5: SHA-1 of a namespace and
- * a name) of the event's identity, name, datetime, properties and items, in canonical JSON. The
- * same event read again (a re-run, an overlapping nightly export, a retried batch) gets the same
- * `event_log_id`, so DFINERY can de-duplicate it if it does (api/events.ts) and `--state` can
- * recognise it. node:crypto does the hashing; the UUID layout is a few lines.
+ * a name) of the event's identity, name, datetime, properties and items, in canonical JSON
+ * (`[identity, name, datetime, properties, items]`). The same event read again (a re-run, an
+ * overlapping nightly export, a retried batch) gets the same `event_log_id`, so DFINERY can
+ * de-duplicate it if it does (api/events.ts) and `--state` can recognise it. The n-th identical
+ * event of one input (n ≥ 2: two identical purchases in one second, a duplicated line) is named
+ * with its number, `[identity, name, datetime, properties, items, n]`, so it is not taken for the
+ * first (event-ids.ts counts them).
+ *
+ * One id per event is the hot path of import-events: the canonical JSON is written as bytes into a
+ * reused buffer and hashed there (sha1.ts), with no string built and nothing allocated but the id.
  */
-import { createHash } from "node:crypto";
 import type { Identity } from "../api/dfinery.js";
 import type { EventItem, EventProperties } from "../api/events.js";
-import { canonicalJson } from "../state/canonical.js";
+import { CanonicalBytes } from "../state/canonical-bytes.js";
+import { sha1 } from "./sha1.js";
 
 /** Our namespace for event ids: the v5 UUID of "dfinery-import/events" in the URL namespace. */
 export const EVENT_ID_NAMESPACE = "3914ce3b-9d9a-502d-ae3b-2935286d094a";
@@ -21,25 +27,78 @@ export interface EventIdParts {
   readonly items: readonly EventItem[] | undefined;
 }
 
+const COMMA = 0x2c;
+const SHA1_PADDING = 72;
+const writer = new CanonicalBytes();
+const words = new Int32Array(5);
+const NAMESPACE_BYTES = new Map<string, Uint8Array>();
+
 /** The event's id: the same parts, in any key order, always give the same UUID. */
-export function eventId(parts: EventIdParts): string {
-  const { identity, name, datetime, properties, items } = parts;
-  return uuidV5(EVENT_ID_NAMESPACE, canonicalJson([identity, name, datetime, properties, items]));
+export function eventId(parts: EventIdParts, occurrence = 1): string {
+  return uuidOfDigest(eventDigest(parts, occurrence));
 }
 
-const NAMESPACE_BYTES = new Map<string, Buffer>();
+/**
+ * The SHA-1 of the event's id name (its n-th occurrence), as five words. The array is reused by the
+ * next call: read it (or copy it) before.
+ */
+export function eventDigest(parts: EventIdParts, occurrence = 1): Int32Array {
+  writer.reset(namespaceBytes(EVENT_ID_NAMESPACE));
+  writer.byte(0x5b);
+  writer.write(parts.identity);
+  writer.byte(COMMA);
+  writer.write(parts.name);
+  writer.byte(COMMA);
+  writer.write(parts.datetime);
+  writer.byte(COMMA);
+  writer.write(parts.properties);
+  writer.byte(COMMA);
+  writer.write(parts.items);
+  if (occurrence !== 1) {
+    if (!Number.isSafeInteger(occurrence) || occurrence < 1) {
+      throw new RangeError(`an occurrence is a whole number from 1, not ${occurrence}`);
+    }
+    writer.byte(COMMA);
+    writer.ascii(String(occurrence));
+  }
+  writer.byte(0x5d);
+  return digest();
+}
 
 /** A version-5 UUID of `name` (UTF-8) in `namespace`. */
 export function uuidV5(namespace: string, name: string): string {
-  let ns = NAMESPACE_BYTES.get(namespace);
-  if (ns === undefined) {
-    ns = Buffer.from(namespace.replaceAll("-", ""), "hex");
-    if (ns.length !== 16) throw new RangeError(`namespace ${namespace} is not a UUID`);
-    NAMESPACE_BYTES.set(namespace, ns);
+  writer.reset(namespaceBytes(namespace));
+  writer.text(name);
+  return uuidOfDigest(digest());
+}
+
+function digest(): Int32Array {
+  writer.reserve(SHA1_PADDING);
+  sha1(writer.bytes, writer.length, words);
+  return words;
+}
+
+function namespaceBytes(namespace: string): Uint8Array {
+  let bytes = NAMESPACE_BYTES.get(namespace);
+  if (bytes === undefined) {
+    bytes = Buffer.from(namespace.replaceAll("-", ""), "hex");
+    if (bytes.length !== 16) throw new RangeError(`namespace ${namespace} is not a UUID`);
+    NAMESPACE_BYTES.set(namespace, bytes);
   }
-  const hash = createHash("sha1").update(ns).update(name, "utf8").digest();
-  hash[6] = ((hash[6] as number) & 0x0f) | 0x50; // version 5
-  hash[8] = ((hash[8] as number) & 0x3f) | 0x80; // RFC variant
-  const hex = hash.toString("hex", 0, 16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  return bytes;
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+/** The UUID of a SHA-1 digest: its first 16 bytes with the version (5) and the RFC variant set. */
+export function uuidOfDigest(digest: Int32Array): string {
+  const [w0, w1, w2, w3] = digest as unknown as [number, number, number, number];
+  const hex = (word: number, shift: number) => HEX[(word >>> shift) & 0xff] as string;
+  const version = HEX[((w1 >>> 8) & 0x0f) | 0x50] as string;
+  const variant = HEX[((w2 >>> 24) & 0x3f) | 0x80] as string;
+  return (
+    `${hex(w0, 24)}${hex(w0, 16)}${hex(w0, 8)}${hex(w0, 0)}-${hex(w1, 24)}${hex(w1, 16)}-` +
+    `${version}${hex(w1, 0)}-${variant}${hex(w2, 16)}-${hex(w2, 8)}${hex(w2, 0)}` +
+    `${hex(w3, 24)}${hex(w3, 16)}${hex(w3, 8)}${hex(w3, 0)}`
+  );
 }

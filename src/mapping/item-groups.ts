@@ -5,22 +5,23 @@
  * mapped, fails the whole group: every row of it is dead-lettered, naming the row at fault. Pure:
  * rows in, finished groups out; memory holds one group.
  */
-import type { EventRecord } from "../api/events.js";
 import { type RowFailure, rowFailure } from "../errors.js";
 import { canonicalJson } from "../state/canonical.js";
-import { type EventDraft, type EventMappingResult, toEventRecord } from "./apply-event.js";
+import type { EventDraft, EventMappingResult } from "./apply-event.js";
 
 export interface GroupRow {
   readonly line: number;
   readonly row: unknown;
+  /** The n-th identical event of its input (n ≥ 2), as a dead letter records it (event-ids.ts). */
+  readonly occurrence?: number;
 }
 
 export type Group =
   | {
       readonly ok: true;
       readonly rows: readonly GroupRow[];
-      readonly identity: EventDraft["identity"];
-      readonly event: EventRecord;
+      /** The event, its items gathered from every row, without its id yet. */
+      readonly draft: EventDraft;
     }
   | { readonly ok: false; readonly rows: readonly (GroupRow & { failure: RowFailure })[] };
 
@@ -101,5 +102,5 @@ function close(open: Open, column: string): Group {
   const drafts = results.map((r) => (r as EventMappingResult & { ok: true }).draft);
   const draft = first.ok ? first.draft : (drafts[0] as EventDraft);
   const items = drafts.flatMap((d) => d.items ?? []);
-  return { ok: true, rows, identity: draft.identity, event: toEventRecord({ ...draft, items }) };
+  return { ok: true, rows, draft: { ...draft, items } };
 }

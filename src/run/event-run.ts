@@ -12,7 +12,8 @@ import { type DeliveryDeps, type DeliveryOutcome, deliverBody } from "../deliver
 import { IdentityOrder } from "../delivery/identity-order.js";
 import type { RateWait } from "../delivery/pacer.js";
 import { type RowFailure, rowFailure } from "../errors.js";
-import { applyEventMapping, toEventRecord } from "../mapping/apply-event.js";
+import { applyEventMapping, namedRecord } from "../mapping/apply-event.js";
+import { EventIds } from "../mapping/event-ids.js";
 import { type Group, type GroupRow, ItemGroups } from "../mapping/item-groups.js";
 import { checkColumns } from "../mapping/load.js";
 import type { EventRules, Mapping } from "../mapping/types.js";
@@ -64,6 +65,7 @@ export class EventRun {
   readonly #deps: EventRunDeps;
   readonly #ledger: RunLedger;
   readonly #order = new IdentityOrder();
+  readonly #ids = new EventIds();
   #sampled = 0;
   #requests = 0;
   #batches = 0;
@@ -153,13 +155,16 @@ export class EventRun {
         }
         return;
       }
-      const rows = group.rows.map((row) => ({ ...row, format: rowFormat }));
-      if (itemCount(group.event) > MAX_ITEMS_PER_REQUEST) {
-        const message = `${itemCount(group.event)} items, over the API's ${MAX_ITEMS_PER_REQUEST} per request`;
+      const { draft } = group;
+      const { event, occurrence } = namedRecord(draft, this.#ids, group.rows[0]?.occurrence);
+      const mark = occurrence !== undefined && occurrence > 1 ? { occurrence } : {};
+      const rows = group.rows.map((row) => ({ ...row, format: rowFormat, ...mark }));
+      if (itemCount(event) > MAX_ITEMS_PER_REQUEST) {
+        const message = `${itemCount(event)} items, over the API's ${MAX_ITEMS_PER_REQUEST} per request`;
         this.#fail(rows, null, rowFailure("mapping", "TOO_MANY_ITEMS", message), 0);
         return;
       }
-      await send(batcher.add(group.identity, { event: group.event, from: rows }, ledger.now()));
+      await send(batcher.add(draft.identity, { event, from: rows }, ledger.now()));
     };
     for await (const item of source) {
       if (ledger.stop.aborted) break;
@@ -184,6 +189,7 @@ export class EventRun {
       }
       replay ??= format === "ndjson" && isDeadLetterRecord(item.cells);
       let { line, cells } = item;
+      let claimed: number | undefined;
       if (replay) {
         const r = toReplayItem(item.cells, item.line);
         if (r.kind === "unreadable") {
@@ -192,21 +198,16 @@ export class EventRun {
         }
         ({ line, cells } = r);
         rowFormat = r.format;
+        claimed = r.occurrence;
       }
       const result = applyEventMapping(mapping, { kind: "row", line, cells }, rowFormat);
-      const row = { line, row: cells };
+      const row = { line, row: cells, ...(claimed === undefined ? {} : { occurrence: claimed }) };
       if (groups !== undefined && groupBy !== undefined) {
         await take(groups.push(groupBy.read(cells), row, result));
       } else if (!result.ok) {
         this.#fail([{ ...row, format: rowFormat }], null, result.failure, 0);
       } else {
-        const { draft } = result;
-        await take({
-          ok: true,
-          rows: [row],
-          identity: draft.identity,
-          event: toEventRecord(draft),
-        });
+        await take({ ok: true, rows: [row], draft: result.draft });
       }
       await send(batcher.due(ledger.now()));
     }

@@ -16,6 +16,8 @@ export type ReplayItem =
       readonly cells: Readonly<Record<string, unknown>>;
       readonly format: SourceFormat;
       readonly payload: ProfileUpdate | null;
+      /** Events: the n-th identical event in the first run (n ≥ 2), which keeps its id. */
+      readonly occurrence?: number;
     }
   | {
       readonly kind: "unreadable";
@@ -85,6 +87,7 @@ export function toReplayItem(
     cells: cells.row,
     format: cells.format as SourceFormat,
     payload: asPayload(cells.payload),
+    ...(isOccurrence(cells.occurrence) ? { occurrence: cells.occurrence } : {}),
   };
 }
 
@@ -117,6 +120,8 @@ export function checkReplayCommand(
     fileLine,
   );
 }
+
+const isOccurrence = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 2;
 
 /**
  * Why a stored payload, sent again without --map, would be refused by the API (a dead-letter file

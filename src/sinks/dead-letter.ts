@@ -31,6 +31,11 @@ export interface DeadLetterRecord {
   readonly at: string;
   /** The format of `row`, so a replay maps it as the original run did. */
   readonly format: SourceFormat;
+  /**
+   * Events: the n-th identical event of the input (n ≥ 2; absent for the first), whose id is made
+   * from its content and n. A replay gives it the same n, so it never takes the first's id.
+   */
+  readonly occurrence?: number;
   /** Set when the row (or payload) could not be written as JSON (nested too deeply): why. */
   readonly unwritable?: string;
 }
@@ -40,7 +45,12 @@ export interface DeadLetterRecord {
  * that failed.
  */
 export function deadLetterRecord(
-  source: { readonly line: number; readonly row: unknown; readonly format: SourceFormat },
+  source: {
+    readonly line: number;
+    readonly row: unknown;
+    readonly format: SourceFormat;
+    readonly occurrence?: number;
+  },
   payload: DeadLetterRecord["payload"],
   failure: RowFailure,
   attempts: number,
@@ -56,6 +66,7 @@ export function deadLetterRecord(
     attempts,
     at: new Date(at).toISOString(),
     format: source.format,
+    ...(source.occurrence === undefined ? {} : { occurrence: source.occurrence }),
   };
 }
 

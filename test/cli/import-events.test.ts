@@ -1,5 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { EventsRequestBody } from "../../src/api/events.js";
+import { eventId } from "../../src/mapping/event-id.js";
 import { seeded } from "../emulator/helpers.js";
 import {
   CATALOG,
@@ -103,6 +105,67 @@ describe("import-events", () => {
         .sort(),
     ).toEqual(dead.map((d) => d.payload.events[0].event_log_id).sort());
     expect(readJson(join(dir, "report.json"))).toMatchObject({ rows: 2, accepted: 2 });
+  });
+
+  it("gives identical rows distinct ids, the same on every run: none is taken for another", async () => {
+    const [, a, b] = ordersNdjson(3, 3).split("\n") as [string, string, string];
+    // Row a three times (a duplicated export line, identical purchases in one second).
+    const text = `${[a, b, a, a].join("\n")}\n`;
+    const dir = tempDir();
+    const map = write(dir, "events.yaml", ORDERS_MAPPING);
+    const idsOf = async () => {
+      const e = await emulator({ catalog: CATALOG });
+      const input = write(dir, "orders.ndjson", text);
+      expect((await importEvents([input, "--map", map, ...flags(dir, e.url)])).code).toBe(0);
+      expect(e.store.eventCount()).toBe(4);
+      expect(e.store.duplicateEvents()).toBe(0);
+      return e.store.events().filter((s) => s.identity.external_id === "u1");
+    };
+    const stored = await idsOf();
+    const first = stored[0]?.event;
+    if (first === undefined) throw new Error("no event of u1");
+    const parts = {
+      identity: { external_id: "u1" },
+      name: first.event_name,
+      datetime: first.event_datetime,
+      properties: first.event_properties,
+      items: first.event_items,
+    };
+    const ids = stored.map((s) => s.event.event_log_id);
+    expect(ids).toEqual([eventId(parts), eventId(parts, 2), eventId(parts, 3)]);
+    expect(stored.map((s) => ({ ...s.event, event_log_id: "" }))).toEqual([
+      { ...first, event_log_id: "" },
+      { ...first, event_log_id: "" },
+      { ...first, event_log_id: "" },
+    ]);
+    expect((await idsOf()).map((s) => s.event.event_log_id)).toEqual(ids);
+  });
+
+  it("replays a refused 2nd occurrence with its own id, not the accepted first's", async () => {
+    // The first request (row 1 and 49 other orders of u0: 100 items) is accepted, the next (row 1
+    // again) refused.
+    const server = await hostile((n, _req, res) =>
+      n === 0 ? answer(res, 200, "20000") : answer(res, 400, "40001"),
+    );
+    const orders = ordersNdjson(700, 5).split("\n");
+    const u0 = orders.filter((line) => line.includes('"u0"') && line.includes('"order"'));
+    const rows = [...u0.slice(0, 50), u0[0]];
+    const dir = tempDir();
+    const input = write(dir, "orders.ndjson", `${rows.join("\n")}\n`);
+    const map = write(dir, "events.yaml", ORDERS_MAPPING);
+    expect((await importEvents([input, "--map", map, ...flags(dir, server.url)])).code).toBe(1);
+    const firstId = (server.requests[0] as EventsRequestBody).events[0]?.event_log_id;
+    const dead = readNdjson(join(dir, "dl.ndjson"));
+    expect(dead.map((d) => [d.line, d.occurrence, d.error.code])).toEqual([[51, 2, "40001"]]);
+    const refusedId = dead[0].payload.events[0].event_log_id;
+    expect(refusedId).not.toBe(firstId);
+    const e = await emulator({ catalog: CATALOG });
+    const replayFlags = flags(dir, e.url).map((f) =>
+      f.endsWith("dl.ndjson") ? join(dir, "dl2.ndjson") : f,
+    );
+    const replay = await importEvents([join(dir, "dl.ndjson"), "--map", map, ...replayFlags]);
+    expect(replay.code).toBe(0);
+    expect(e.store.events().map((s) => s.event)).toEqual(dead[0].payload.events);
   });
 
   it("takes 40402 TOO_MANY_EVENTS as a bug in its batching: exit 70, the rows not attempted", async () => {

@@ -1,6 +1,9 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { UUID_PATTERN } from "../../src/api/events.js";
+import { ExactNumber } from "../../src/api/exact-number.js";
 import { EVENT_ID_NAMESPACE, eventId, uuidV5 } from "../../src/mapping/event-id.js";
+import { canonicalJson } from "../../src/state/canonical.js";
 
 const DNS = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
 const URL_NS = "6ba7b811-9dad-11d1-80b4-00c04fd430c8";
@@ -43,5 +46,51 @@ describe("eventId", () => {
     ["items", { items: undefined }],
   ])("changes with the event's %s", (_, change) => {
     expect(eventId({ ...PARTS, ...change })).not.toBe(eventId(PARTS));
+  });
+});
+
+/** The ids as the previous version made them: node:crypto's SHA-1 of the canonical JSON text. */
+function referenceId(name: string): string {
+  const ns = Buffer.from(EVENT_ID_NAMESPACE.replaceAll("-", ""), "hex");
+  const hash = createHash("sha1").update(ns).update(name, "utf8").digest();
+  hash[6] = ((hash[6] as number) & 0x0f) | 0x50;
+  hash[8] = ((hash[8] as number) & 0x3f) | 0x80;
+  const hex = hash.toString("hex", 0, 16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+const partsList = (p: typeof PARTS) => [p.identity, p.name, p.datetime, p.properties, p.items];
+
+describe("eventId, as the previous version made it", () => {
+  it("keeps the id of an event it has always given", () => {
+    expect(eventId(PARTS)).toBe("beadc22a-809f-5ab0-852b-36b679384336");
+  });
+
+  it.each([
+    ["no items", { items: undefined }],
+    ["no properties", { properties: {} }],
+    ["non-ASCII and escaped text", { properties: { df_order_id: '주문 "1"\\\n🎉' } }],
+    ["a 64-bit number", { properties: { big: new ExactNumber("12345678901234567890") } }],
+    ["a lone surrogate", { identity: { external_id: "u\ud800" } }],
+    ["many items", { items: Array.from({ length: 100 }, (_, i) => ({ df_item_id: `S${i}` })) }],
+  ])("is the v5 UUID of the canonical JSON: %s", (_, change) => {
+    const parts = { ...PARTS, ...change } as typeof PARTS;
+    expect(eventId(parts)).toBe(referenceId(canonicalJson(partsList(parts))));
+  });
+});
+
+describe("eventId of the n-th identical event", () => {
+  it("names the content and n: distinct from the first, the same every time", () => {
+    const second = eventId(PARTS, 2);
+    expect(second).toBe(referenceId(canonicalJson([...partsList(PARTS), 2])));
+    expect(second).not.toBe(eventId(PARTS));
+    expect(eventId(PARTS, 3)).not.toBe(second);
+    expect(eventId(PARTS, 2)).toBe(second);
+    expect(eventId(PARTS, 1)).toBe(eventId(PARTS));
+  });
+
+  it("refuses an occurrence that is not a whole number from 1", () => {
+    expect(() => eventId(PARTS, 0)).toThrow(RangeError);
+    expect(() => eventId(PARTS, 1.5)).toThrow(RangeError);
   });
 });

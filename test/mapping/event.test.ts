@@ -142,7 +142,7 @@ items:
 
   it("makes consecutive rows of one order one event, one item per row", () => {
     const groups = feed([csv("u1", "o1", "A", "2"), csv("u1", "o1", "B"), csv("u2", "o2", "C")]);
-    expect(groups.map((g) => g.ok && [g.rows.map((r) => r.line), g.event.event_items])).toEqual([
+    expect(groups.map((g) => g.ok && [g.rows.map((r) => r.line), g.draft.items])).toEqual([
       [
         [2, 3],
         [

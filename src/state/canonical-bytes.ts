@@ -1,0 +1,135 @@
+/**
+ * Canonical JSON written straight into a reusable byte buffer, UTF-8: the same bytes as
+ * `Buffer.from(canonicalJson(value))` (canonical.ts defines the text), without building the
+ * string. For hot paths that only hash the text (event ids: one per event). Plain strings, numbers,
+ * arrays and objects are written here; anything rarer (a Date, Map, Set, bigint) by canonicalJson.
+ */
+import { canonicalJson } from "./canonical.js";
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const encoder = new TextEncoder();
+
+export class CanonicalBytes {
+  /** The bytes written so far are `bytes[0, length)`; the buffer grows as needed. */
+  bytes = new Uint8Array(1024);
+  length = 0;
+
+  /** Starts again from `prefix` (e.g. a hash's namespace). */
+  reset(prefix?: Uint8Array): void {
+    this.length = 0;
+    if (prefix !== undefined) {
+      this.reserve(prefix.length);
+      this.bytes.set(prefix, 0);
+      this.length = prefix.length;
+    }
+  }
+
+  /** Appends the canonical JSON of `value` (`null` for a value JSON leaves out). */
+  write(value: unknown): void {
+    if (!this.#value(value)) this.ascii("null");
+  }
+
+  /** Appends text known to be ASCII. */
+  ascii(text: string): void {
+    const n = text.length;
+    this.reserve(n);
+    const bytes = this.bytes;
+    let at = this.length;
+    for (let i = 0; i < n; i++) bytes[at++] = text.charCodeAt(i);
+    this.length = at;
+  }
+
+  /** Appends one byte. */
+  byte(code: number): void {
+    this.reserve(1);
+    this.bytes[this.length++] = code;
+  }
+
+  /** False (nothing written) for what an object leaves out: undefined, a function, a symbol. */
+  #value(value: unknown): boolean {
+    switch (typeof value) {
+      case "string":
+        this.#string(value);
+        return true;
+      case "number":
+        this.ascii(Number.isFinite(value) ? String(value) : "null");
+        return true;
+      case "boolean":
+        this.ascii(value ? "true" : "false");
+        return true;
+      case "undefined":
+      case "function":
+      case "symbol":
+        return false;
+      case "bigint":
+        this.text(canonicalJson(value));
+        return true;
+    }
+    if (value === null) {
+      this.ascii("null");
+    } else if (Array.isArray(value)) {
+      this.byte(0x5b);
+      for (let i = 0; i < value.length; i++) {
+        if (i > 0) this.byte(COMMA);
+        this.write(value[i]);
+      }
+      this.byte(0x5d);
+    } else if (value instanceof Date || value instanceof Map || value instanceof Set) {
+      this.text(canonicalJson(value));
+    } else {
+      this.#object(value as Record<string, unknown>);
+    }
+    return true;
+  }
+
+  #object(object: Record<string, unknown>): void {
+    const keys = Object.keys(object);
+    if (keys.length > 1) keys.sort();
+    this.byte(0x7b);
+    let first = true;
+    for (const key of keys) {
+      const start = this.length;
+      if (!first) this.byte(COMMA);
+      this.#string(key);
+      this.byte(0x3a);
+      if (this.#value(object[key])) first = false;
+      else this.length = start; // left out, as JSON.stringify leaves it out
+    }
+    this.byte(0x7d);
+  }
+
+  /** A JSON string: printable ASCII without `"` or `\` as is, anything else as JSON.stringify writes it. */
+  #string(text: string): void {
+    const n = text.length;
+    this.reserve(n + 2);
+    const bytes = this.bytes;
+    let at = this.length;
+    bytes[at++] = QUOTE;
+    for (let i = 0; i < n; i++) {
+      const code = text.charCodeAt(i);
+      if (code < 0x20 || code > 0x7e || code === QUOTE || code === 0x5c) {
+        this.text(JSON.stringify(text));
+        return;
+      }
+      bytes[at++] = code;
+    }
+    bytes[at++] = QUOTE;
+    this.length = at;
+  }
+
+  /** Appends any text as UTF-8 (a lone surrogate as U+FFFD; JSON text has none: JSON.stringify escapes them). */
+  text(text: string): void {
+    this.reserve(text.length * 3);
+    this.length += encoder.encodeInto(text, this.bytes.subarray(this.length)).written;
+  }
+
+  /** Makes room for `more` bytes after the written ones. */
+  reserve(more: number): void {
+    const need = this.length + more;
+    if (need <= this.bytes.length) return;
+    const grown = new Uint8Array(Math.max(need, this.bytes.length * 2));
+    grown.set(this.bytes.subarray(0, this.length));
+    this.bytes = grown;
+  }
+}
