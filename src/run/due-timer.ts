@@ -13,6 +13,8 @@ export interface DueTimerOptions {
   /** Sends what is due; its failure goes to `onError` and ticking goes on. */
   readonly tick: () => Promise<void>;
   readonly onError: (error: unknown) => void;
+  /** The run's stop: no tick after it (whichever way the run ended). */
+  readonly stop?: AbortSignal;
   readonly clock?: Pick<Clock, "setTimeout" | "clearTimeout">;
 }
 
@@ -29,6 +31,7 @@ export class DueTimer {
   constructor(options: DueTimerOptions) {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
+    options.stop?.addEventListener("abort", () => void this.stop(), { once: true });
   }
 
   start(): void {

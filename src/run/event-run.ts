@@ -22,6 +22,7 @@ import type { Report } from "../sinks/report.js";
 import { readSource } from "../source/read.js";
 import type { SourceFormat } from "../source/types.js";
 import { type DeliveryOptions, openDelivery, type RunDelivery } from "./delivery-setup.js";
+import { DueTimer, tickPeriodMs } from "./due-timer.js";
 import { type Batch, Batcher, itemCount } from "./event-batcher.js";
 import { type StoredEvent, StoredEvents } from "./event-replay.js";
 import { type Progress, RunLedger } from "./ledger.js";
@@ -140,9 +141,22 @@ export class EventRun {
         else await send(batcher.add(e.identity, { event: e.event, from: e.rows }, ledger.now()));
       }
     };
-    const send = async (batches: Batch<Rows>[]) => {
-      for (const batch of batches) await this.#dispatch(batch, window, deps);
+    // The reading loop and the due timer both send, one list after the other: file order per user.
+    let sending = Promise.resolve();
+    const send = (batches: Batch<Rows>[]): Promise<void> => {
+      if (batches.length === 0) return sending;
+      sending = sending.then(async () => {
+        for (const batch of batches) await this.#dispatch(batch, window, deps);
+      });
+      return sending;
     };
+    const timer = new DueTimer({
+      periodMs: tickPeriodMs(this.#options.batchWaitMs),
+      tick: () => (batcher.pending === 0 ? sending : send(batcher.due(ledger.now()))),
+      onError: (error) => ledger.stopFor(error),
+      stop: ledger.stop,
+    });
+    timer.start(); // sends what falls due while the input stalls
     // A dead-letter file given as input is replayed (decided on its first row): each record's
     // original row is mapped again, as the format it was read in, under its original line.
     let replay: boolean | undefined;
@@ -211,6 +225,7 @@ export class EventRun {
       }
       await send(batcher.due(ledger.now()));
     }
+    await timer.stop();
     if (!ledger.stop.aborted) {
       ledger.deadLetter.start();
       await take(groups?.flush());

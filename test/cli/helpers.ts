@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
+import { PassThrough, type Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { afterEach } from "vitest";
 import type { Program } from "../../src/cli/args.js";
@@ -11,6 +11,10 @@ import { type Emulator, type EmulatorInit, startEmulator } from "../../src/emula
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const BUILT_CLI = join(ROOT, "dist/src/cli/import-profiles.js");
+const BUILT_BINS: Readonly<Record<Program, string>> = {
+  "import-profiles": BUILT_CLI,
+  "import-events": join(ROOT, "dist/src/cli/import-events.js"),
+};
 export const TOKEN = "test-token";
 
 export function tempDir(): string {
@@ -70,27 +74,36 @@ export interface Child {
   readonly stdout: () => string;
   readonly stderr: () => string;
   kill(signal: NodeJS.Signals): void;
+  /** The child's stdin, when spawned with `stdin: true` (else null). */
+  readonly stdin: Writable | null;
 }
 
-/** Spawns the built CLI (npm test builds it before vitest runs). */
-export function spawnCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Child {
-  const child = spawn(process.execPath, [BUILT_CLI, ...argv], {
+/** Spawns the built CLI (npm test builds it before vitest runs); its stdin a pipe if asked. */
+export function spawnCli(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  options: { readonly program?: Program; readonly stdin?: boolean } = {},
+): Child {
+  const bin = BUILT_BINS[options.program ?? "import-profiles"];
+  const child = spawn(process.execPath, [bin, ...argv], {
     cwd,
     env: { PATH: process.env.PATH, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: [options.stdin === true ? "pipe" : "ignore", "pipe", "pipe"],
   });
   let out = "";
   let err = "";
-  child.stdout.on("data", (c: Buffer) => {
+  child.stdout?.on("data", (c: Buffer) => {
     out += c.toString("utf8");
   });
-  child.stderr.on("data", (c: Buffer) => {
+  child.stderr?.on("data", (c: Buffer) => {
     err += c.toString("utf8");
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on("exit", (code, signal) => resolve({ code, signal })),
   );
-  return { exited, stdout: () => out, stderr: () => err, kill: (s) => child.kill(s) };
+  const stdin = child.stdin;
+  return { exited, stdout: () => out, stderr: () => err, kill: (s) => child.kill(s), stdin };
 }
 
 /** Resolves when `check` holds, polling; rejects after `timeoutMs`. */

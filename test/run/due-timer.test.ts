@@ -96,6 +96,27 @@ describe("DueTimer", () => {
     expect(errors).toEqual(["tick 1", "tick 2", "tick 3"]);
   });
 
+  it("stops for good when the run's stop signal aborts", async () => {
+    const clock = new FakeClock();
+    const stop = new AbortController();
+    let ticks = 0;
+    const timer = new DueTimer({
+      periodMs: 10,
+      tick: async () => {
+        ticks++;
+      },
+      onError: () => {},
+      stop: stop.signal,
+      clock,
+    });
+    timer.start();
+    await clock.advance(25);
+    stop.abort();
+    timer.start(); // a stopped timer does not start again
+    await clock.advance(100);
+    expect(ticks).toBe(2);
+  });
+
   it("ticks a quarter of the wait apart, 10 ms at least", () => {
     expect([tickPeriodMs(250), tickPeriodMs(20), tickPeriodMs(0)]).toEqual([63, 10, 10]);
   });

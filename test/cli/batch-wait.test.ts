@@ -1,0 +1,69 @@
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { CATALOG, ORDERS_MAPPING, ordersNdjson } from "./event-fixtures.js";
+import {
+  type Child,
+  emulatorPerTest,
+  readJson,
+  spawnCli,
+  TOKEN,
+  tempDir,
+  waitFor,
+  write,
+} from "./helpers.js";
+
+const emulator = emulatorPerTest();
+let children: Child[] = [];
+afterEach(() => {
+  for (const child of children) child.kill("SIGKILL");
+  children = [];
+});
+
+describe("import-events --batch-wait on a stalled input", () => {
+  it("sends the pending events while stdin stays open, then the rest at its end", async () => {
+    const e = await emulator({ catalog: CATALOG });
+    const dir = tempDir();
+    const map = write(dir, "events.yaml", ORDERS_MAPPING);
+    const [head, tail] = splitLines(ordersNdjson(30, 3), 20);
+    const child = spawnCli(
+      [
+        ...["-", "--format", "ndjson", "--map", map, "--batch-wait", "100ms"],
+        ...["--endpoint", e.url, "--service-id", "test-service"],
+        ...["--dead-letter", join(dir, "dl.ndjson"), "--report", join(dir, "report.json")],
+        ...["--log", join(dir, "log.ndjson")],
+      ],
+      { DFINERY_ACCESS_TOKEN: TOKEN },
+      dir,
+      { program: "import-events", stdin: true },
+    );
+    children.push(child);
+    child.stdin?.write(head);
+    // The export stalls: no more input, stdin open. The 20 events of the 3 users go after the
+    // 100 ms wait (the timer ticks every 25 ms), not at the end of the input.
+    const stalledAt = Date.now();
+    await waitFor(() => e.store.eventCount() === 20, 5_000);
+    const waited = Date.now() - stalledAt;
+    expect(waited).toBeGreaterThanOrEqual(90);
+    expect(e.store.stats().requests).toBe(3); // one batch per user
+    await new Promise((r) => setTimeout(r, 200));
+    expect(e.store.eventCount()).toBe(20); // nothing more arrives while nothing more is read
+    child.stdin?.end(tail);
+    const exit = await child.exited;
+    expect(child.stderr()).toBe("");
+    expect(exit.code).toBe(0);
+    expect(e.store.eventCount()).toBe(30);
+    expect(e.store.duplicateEvents()).toBe(0);
+    expect(readJson(join(dir, "report.json"))).toMatchObject({
+      rows: 30,
+      accepted: 30,
+      deadLettered: 0,
+      notAttempted: 0,
+    });
+  });
+});
+
+/** The text's first `count` lines, and the rest. */
+function splitLines(text: string, count: number): [string, string] {
+  const lines = text.split("\n");
+  return [`${lines.slice(0, count).join("\n")}\n`, lines.slice(count).join("\n")];
+}
