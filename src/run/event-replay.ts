@@ -20,6 +20,8 @@ export interface StoredRow {
   readonly line: number;
   readonly row: unknown;
   readonly format: SourceFormat;
+  /** The n-th identical event of the first run (n ≥ 2), kept so a later replay keeps its id. */
+  readonly occurrence?: number;
 }
 
 export type StoredEvent =
@@ -62,7 +64,13 @@ export class StoredEvents {
       const row = { line: r.line, row: r.row, format: "ndjson" } as const;
       return this.#fail(row, null, r.failure);
     }
-    const row: StoredRow = { line: r.line, row: r.cells, format: r.format };
+    const { line, cells, format, occurrence } = r;
+    const row: StoredRow = {
+      line,
+      row: cells,
+      format,
+      ...(occurrence === undefined ? {} : { occurrence }),
+    };
     const payload = record.payload;
     if (payload === null) {
       const message = "this row was never mapped, so no event was stored: replay it with --map";

@@ -207,6 +207,7 @@ items: { group_by: order_id, properties: { df_item_id: sku } }
     const dir = tempDir();
     const record = (line: number, price: unknown) =>
       JSON.stringify({
+        occurrence: line, // the n-th identical event of the first run: kept for the next replay
         line,
         row: { user_id: "u1" },
         payload: {
@@ -235,8 +236,9 @@ items: { group_by: order_id, properties: { df_item_id: sku } }
       [{ df_item_id: "A", df_price: 9.5 }],
     ]);
     const failed = readNdjson(join(dir, "dl.ndjson"));
-    expect(failed.map((r) => [r.line, r.error])).toEqual([
+    expect(failed.map((r) => [r.line, r.occurrence, r.error])).toEqual([
       [
+        3,
         3,
         {
           stage: "mapping",
