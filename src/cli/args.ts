@@ -96,16 +96,21 @@ Options:
   --delimiter C          CSV delimiter (default , ; tab for .tsv)
   --log FILE             JSON logs to FILE instead of stderr
   --log-level LEVEL      fatal | error | warn | info | debug (default info)
+  --max-error-rate R     stop (exit 3) when over this share of the last 200 events, or 20 in a
+                         row with one code, are refused for good; 1 turns this off (default 0.5)
+  --canary N             send the first N events (not rows: a CSV group of item rows is one
+                         event); stop (exit 3) before reading further if none was accepted
+                         (default 0: off)
   --quiet                for cron: print nothing at all when the run exits 0
   -h, --help             this help
 
 Exit codes: 0 all rows delivered (dry run: all valid); 1 some rows dead-lettered;
 2 usage, mapping or input error; 3 stopped by the API: bad token or service id, an outage,
-a quota spent beyond --max-wait; 70 a bug (the API found a batch too big); 130 interrupted.
+a quota spent beyond --max-wait, the circuit breaker, the canary; 70 a bug (the API found a batch too big); 130 interrupted.
 `;
 
-/** import-profiles' flags that import-events does not take (state, resume, breaker, canary). */
-const PROFILE_ONLY = ["state", "state-key", "full", "strict", "resume", "canary", "max-error-rate"];
+/** import-profiles' flags that import-events does not take (state, resume). */
+const PROFILE_ONLY = ["state", "state-key", "full", "strict", "resume"];
 
 export type Program = "import-profiles" | "import-events";
 

@@ -21,10 +21,12 @@ import { deadLetterRecord } from "../sinks/dead-letter.js";
 import type { Report } from "../sinks/report.js";
 import { readSource } from "../source/read.js";
 import type { SourceFormat } from "../source/types.js";
+import { canaryLived } from "./canary.js";
 import { type DeliveryOptions, openDelivery, type RunDelivery } from "./delivery-setup.js";
 import { DueTimer, tickPeriodMs } from "./due-timer.js";
 import { type Batch, Batcher, itemCount } from "./event-batcher.js";
 import { type StoredEvent, StoredEvents } from "./event-replay.js";
+import { FailureWatch } from "./failure-watch.js";
 import { type Progress, RunLedger } from "./ledger.js";
 import { isDeadLetterRecord, toReplayItem } from "./replay.js";
 import { isBlank } from "./rows.js";
@@ -67,6 +69,7 @@ export class EventRun {
   readonly #ledger: RunLedger;
   readonly #order = new IdentityOrder();
   readonly #ids = new EventIds();
+  readonly #watch: FailureWatch;
   #sampled = 0;
   #requests = 0;
   #batches = 0;
@@ -75,6 +78,7 @@ export class EventRun {
     this.#options = options;
     this.#deps = deps;
     this.#ledger = new RunLedger(options, deps);
+    this.#watch = new FailureWatch(options.mapping, options.delivery?.breaker, "events");
   }
 
   get bug(): unknown {
@@ -106,6 +110,7 @@ export class EventRun {
       ledger.stopFor(error);
     }
     await window.drain();
+    await this.#watch.explain(ledger);
     ledger.deadLetter.close();
     await run?.close();
     ledger.finish();
@@ -135,8 +140,20 @@ export class EventRun {
     const groups = groupBy === undefined ? undefined : new ItemGroups(groupBy.column);
     const markers: ReadonlySet<string> = new Set(layout?.emptyValues.map((m) => m.trim()));
     const stored = new StoredEvents(input); // without a mapping: a dead-letter file replayed
+    // --canary N: the first N events (a group of rows is one) are sent and awaited before the next.
+    const canary = this.#options.delivery?.canary ?? 0;
+    let taken = 0;
+    const canaryLets = async (rows: Rows): Promise<boolean> => {
+      if (taken++ !== canary || canary === 0) return true;
+      await send(batcher.flush()); // the canary's events, all of them
+      if (await canaryLived(canary, "events", () => window.drain(), ledger, this.#watch))
+        return true;
+      this.#notAttemptedRows(rows); // the event in hand
+      return false;
+    };
     const takeStored = async (events: StoredEvent[]) => {
       for (const e of events) {
+        if (!(await canaryLets(e.rows))) return;
         if (e.kind === "failed") this.#fail(e.rows, e.payload, e.failure, 0);
         else await send(batcher.add(e.identity, { event: e.event, from: e.rows }, ledger.now()));
       }
@@ -163,6 +180,7 @@ export class EventRun {
     let rowFormat = format;
     const take = async (group: Group | undefined) => {
       if (group === undefined) return;
+      if (!(await canaryLets(group.rows.map((row) => ({ ...row, format: rowFormat }))))) return;
       if (!group.ok) {
         for (const row of group.rows) {
           this.#fail([{ ...row, format: rowFormat }], null, row.failure, 0);
@@ -219,7 +237,7 @@ export class EventRun {
       if (groups !== undefined && groupBy !== undefined) {
         await take(groups.push(groupBy.read(cells), row, result));
       } else if (!result.ok) {
-        this.#fail([{ ...row, format: rowFormat }], null, result.failure, 0);
+        await take({ ok: false, rows: [{ ...row, failure: result.failure }] });
       } else {
         await take({ ok: true, rows: [row], draft: result.draft });
       }
@@ -270,6 +288,7 @@ export class EventRun {
     const outcome: DeliveryOutcome = await deliverBody(() => body, deps);
     if (outcome.kind === "accepted") {
       this.#ledger.count.accepted += rowsOf(batch).length;
+      this.#watch.accepted(batch.events.length);
       return;
     }
     if (outcome.kind === "not-attempted") return this.#notAttemptedRows(rowsOf(batch));
@@ -287,6 +306,8 @@ export class EventRun {
         const payload = { common: { identity: batch.identity }, events: [event] };
         this.#fail(from, payload, failure, outcome.attempts, outcome.permanent);
       }
+      const trip = outcome.permanent ? this.#watch.refused(failure) : undefined; // one event
+      if (trip !== undefined) this.#ledger.halt("breaker", this.#watch.tripMessage(trip));
       return;
     }
     const half = Math.ceil(batch.events.length / 2);

@@ -11,38 +11,62 @@ import type { AttemptResult } from "../delivery/classify.js";
 import { type Diagnosis, findRefusedProperty, type RefusedRow } from "../delivery/diagnose.js";
 import type { RowFailure } from "../errors.js";
 import type { Mapping } from "../mapping/types.js";
+import type { RunLedger } from "./ledger.js";
 
 /** What the diagnosis tells, one line per request it sent. */
 export type ProbeLog = (properties: readonly string[], answer: string) => void;
 
+/** What the breaker counts: the rows of import-profiles, or the events of import-events. */
+export type Counted = "rows" | "events";
+
+/** The diagnosis's way to the API: one request, unpaced (the run has stopped), and its log. */
+export interface Probe {
+  readonly send: (update: ProfileUpdate) => Promise<AttemptResult>;
+  readonly log: ProbeLog;
+}
+
 /**
- * Watches the API's answers to rows: feeds the circuit breaker, remembers the most frequent
- * refusal, and, once the breaker trips, words the stop (finding the refused property for a 40001).
+ * Watches the API's answers to rows (or events): feeds the circuit breaker, remembers the most
+ * frequent refusal, and, once the breaker trips, words the stop (for a profile's 40001, finding the
+ * refused property). Events get no such probe: an accepted probe stores an event, under the id the
+ * whole event would have, so the API's own message is quoted instead.
  */
 export class FailureWatch {
   readonly #breaker: Breaker;
   readonly #mapping: Mapping | null;
   /** Refusals per code, with the API's last message: for the canary's message. */
   readonly #refusals = new Map<string, { count: number; message: string }>();
-  #trip: { readonly trip: BreakerTrip; readonly row: RefusedRow } | undefined;
+  readonly #counted: Counted;
+  /** The refusal that tripped the breaker, and the profile update refused (for the diagnosis). */
+  #trip:
+    | { readonly trip: BreakerTrip; readonly row: RefusedRow | Omit<RefusedRow, "update"> }
+    | undefined;
 
-  constructor(mapping: Mapping | null, options?: BreakerOptions) {
+  constructor(mapping: Mapping | null, options?: BreakerOptions, counted: Counted = "rows") {
     this.#breaker = new Breaker(options);
     this.#mapping = mapping;
+    this.#counted = counted;
   }
 
-  accepted(): void {
-    this.#breaker.accepted();
+  /** `count` rows (or events) the API accepted. */
+  accepted(count = 1): void {
+    for (let i = 0; i < count; i++) this.#breaker.accepted();
   }
 
-  /** A row the API refused for good; the trip, the first time the breaker trips. */
-  refused(update: ProfileUpdate, failure: RowFailure): BreakerTrip | undefined {
+  /**
+   * A row (or event) the API refused for good; the trip, the first time the breaker trips.
+   * `update`: the profile update refused, for the diagnosis.
+   */
+  refused(failure: RowFailure, update?: ProfileUpdate): BreakerTrip | undefined {
     const { code, message } = failure;
     const seen = this.#refusals.get(code);
     this.#refusals.set(code, { count: (seen?.count ?? 0) + 1, message });
     const trip = this.#breaker.refused(code);
     if (trip === undefined || this.#trip !== undefined) return undefined;
-    this.#trip = { trip, row: { update, code, message } };
+    this.#trip = {
+      trip,
+      row: update === undefined ? { code, message } : { update, code, message },
+    };
     return trip;
   }
 
@@ -55,39 +79,49 @@ export class FailureWatch {
   }
 
   /** Why the breaker stopped the run, before any diagnosis. */
-  static tripMessage(trip: BreakerTrip): string {
+  tripMessage(trip: BreakerTrip): string {
+    const unit = this.#counted;
     const what =
       trip.rule === "same-code"
-        ? `the API refused ${trip.failures} rows in a row with ${trip.code} and accepted none`
-        : `the API refused ${trip.failures} of the last ${trip.answers} rows (last: ${trip.code})`;
-    return `${what}: stopped (circuit breaker) rather than send every row to be refused`;
+        ? `the API refused ${trip.failures} ${unit} in a row with ${trip.code} and accepted none`
+        : `the API refused ${trip.failures} of the last ${trip.answers} ${unit} (last: ${trip.code})`;
+    const one = unit === "rows" ? "row" : "event";
+    return `${what}: stopped (circuit breaker) rather than send every ${one} to be refused`;
   }
 
   /**
-   * The full stop message, once the run has drained: for a 40001, the property the API refuses,
-   * found by re-sending halves of one refused row (`send`: one request, unpaced, the run stopped).
+   * The full stop message, once the run has drained: for a profile's 40001, the property the API
+   * refuses, found by re-sending halves of one refused row through `probe`.
    */
   async stopMessage(
-    send: (update: ProfileUpdate) => Promise<AttemptResult>,
-    log: ProbeLog,
+    probe?: Probe,
   ): Promise<{ readonly message: string; readonly property?: string } | undefined> {
     if (this.#trip === undefined) return undefined;
     const { trip, row } = this.#trip;
     const advice =
       "; fix the mapping or the console, then run again (with --state, --resume continues; " +
       "--max-error-rate 1 turns the breaker off)";
-    if (row.code !== RESULT_CODES.VALIDATION_FAILURE) {
-      return {
-        message: `${FailureWatch.tripMessage(trip)}; the API's message: "${row.message}"${advice}`,
-      };
+    if (!("update" in row) || probe === undefined || row.code !== RESULT_CODES.VALIDATION_FAILURE) {
+      return { message: `${this.tripMessage(trip)}; the API's message: "${row.message}"${advice}` };
     }
     const diagnosis = await findRefusedProperty(row, async (update) => {
-      const result = await send(update);
-      log(Object.keys(update.user_properties), codeOf(result));
+      const result = await probe.send(update);
+      probe.log(Object.keys(update.user_properties), codeOf(result));
       return result;
     });
-    const message = `${FailureWatch.tripMessage(trip)}; ${this.#explain(diagnosis, row)}${advice}`;
+    const message = `${this.tripMessage(trip)}; ${this.#explain(diagnosis, row)}${advice}`;
     return diagnosis.kind === "property" ? { message, property: diagnosis.property } : { message };
+  }
+
+  /** Once a run the breaker stopped has drained: words its stop (a failing probe stops it for that). */
+  async explain(ledger: RunLedger, probe?: Probe): Promise<void> {
+    if (ledger.stoppedBy?.reason !== "breaker") return;
+    try {
+      const stop = await this.stopMessage(probe);
+      if (stop !== undefined) ledger.explainStop(stop);
+    } catch (error) {
+      ledger.stopFor(error);
+    }
   }
 
   #explain(diagnosis: Diagnosis, row: RefusedRow): string {

@@ -9,6 +9,7 @@ import { deadLetterRecord } from "../sinks/dead-letter.js";
 import type { Report } from "../sinks/report.js";
 import { readSource } from "../source/read.js";
 import type { SourceFormat } from "../source/types.js";
+import { canaryLived } from "./canary.js";
 import { type DeliveryOptions, openDelivery, type RunDelivery } from "./delivery-setup.js";
 import { FailureWatch, type ProbeLog } from "./failure-watch.js";
 import { type CarriedCounts, type Progress, RunLedger } from "./ledger.js";
@@ -109,16 +110,10 @@ export class ImportRun {
 
   /** Once the breaker has stopped the run and it has drained: why, naming the refused property. */
   async #explainBreaker(deps: DeliveryDeps): Promise<void> {
-    if (this.#ledger.stoppedBy?.reason !== "breaker") return;
     const now = this.#ledger.now;
     const send = (update: ProfileUpdate) =>
       deps.sender.send({ ...update, request_datetime: new Date(now()).toISOString() });
-    try {
-      const stop = await this.#watch.stopMessage(send, this.#deps.onProbe ?? (() => {}));
-      if (stop !== undefined) this.#ledger.explainStop(stop);
-    } catch (error) {
-      this.#ledger.stopFor(error);
-    }
+    await this.#watch.explain(this.#ledger, { send, log: this.#deps.onProbe ?? (() => {}) });
   }
 
   /** The first bug that stopped the run, for the CLI to print with its stack. */
@@ -157,7 +152,11 @@ export class ImportRun {
       }
       if (this.#state.skip(item.at)) continue; // done by an interrupted pass of this run
       count.rows++;
-      if (read++ === canary && canary > 0 && !(await this.#canaryLived(window, canary))) {
+      if (
+        read++ === canary &&
+        canary > 0 &&
+        !(await canaryLived(canary, "rows", () => window.drain(), ledger, this.#watch))
+      ) {
         ledger.notAttempted(item.line); // the row in hand
         break;
       }
@@ -191,24 +190,6 @@ export class ImportRun {
     if (!stop.aborted) ledger.deadLetter.start(); // an input without rows
   }
 
-  /**
-   * After the canary's first rows: waits for them to end; if none was accepted (or unchanged), stops
-   * the run before reading further. The row in hand is then not attempted.
-   */
-  async #canaryLived(window: Window, canary: number): Promise<boolean> {
-    await window.drain();
-    const lived = this.#ledger.lived;
-    if (lived > 0 || this.#ledger.stop.aborted) return lived > 0;
-    const common = this.#watch.commonRefusal();
-    this.#ledger.halt(
-      "canary",
-      `canary: none of the first ${canary} rows was accepted` +
-        (common === "" ? "" : ` (most refused: ${common})`) +
-        "; stopped before reading further",
-    );
-    return false;
-  }
-
   /** One row to its end: failed, unchanged, accepted, dead-lettered, or not attempted. */
   async #process(
     item: WorkItem & { kind: "mapped" },
@@ -236,8 +217,8 @@ export class ImportRun {
         count.accepted++;
       } else if (outcome.kind === "failed") {
         this.#fail(item, update, outcome.failure, outcome.attempts, outcome.permanent);
-        const trip = outcome.permanent ? this.#watch.refused(update, outcome.failure) : undefined;
-        if (trip !== undefined) this.#ledger.halt("breaker", FailureWatch.tripMessage(trip));
+        const trip = outcome.permanent ? this.#watch.refused(outcome.failure, update) : undefined;
+        if (trip !== undefined) this.#ledger.halt("breaker", this.#watch.tripMessage(trip));
       } else {
         this.#ledger.notAttempted(line);
       }

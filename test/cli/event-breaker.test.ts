@@ -1,0 +1,139 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { ExtendedCatalog } from "../../src/emulator/index.js";
+import { CATALOG, flags, importEvents, KEYWORD_MAPPING, ordersNdjson } from "./event-fixtures.js";
+import { emulatorPerTest, readJson, readNdjson, tempDir, write } from "./helpers.js";
+
+const emulator = emulatorPerTest();
+
+/** df_purchase without df_keyword, and no df_sign_up: every event of KEYWORD_MAPPING's file is refused. */
+const PURCHASES_ONLY: ExtendedCatalog = {
+  events: { df_purchase: CATALOG.events?.df_purchase ?? {} },
+};
+const everyOne = (count: number) => new Set(Array.from({ length: count }, (_, i) => i));
+
+/** `count` orders and sign-ups of `users` users; the orders `bad` carry the unregistered df_keyword. */
+function setup(count: number, users: number, bad: ReadonlySet<number>) {
+  const dir = tempDir();
+  const input = write(dir, "orders.ndjson", ordersNdjson(count, users, bad));
+  return { dir, input, map: write(dir, "events.yaml", KEYWORD_MAPPING) };
+}
+
+describe("the circuit breaker on events", () => {
+  it("stops a file whose every event is refused after a bounded number of requests: exit 3, the rest not attempted", async () => {
+    const e = await emulator({ catalog: PURCHASES_ONLY });
+    const { dir, input, map } = setup(5_000, 50, everyOne(5_000));
+    const result = await importEvents([input, "--map", map, ...flags(dir, e.url)]);
+    expect(result.code).toBe(3);
+    const report = readJson(join(dir, "report.json"));
+    expect(report.stoppedBy.reason).toBe("breaker");
+    expect(report.stoppedBy.message).toMatch(
+      /^the API refused 20 events in a row with 40001 and accepted none: stopped \(circuit breaker\) rather than send every event to be refused; the API's message: "VALIDATION_FAILURE: events\[\d+\]: .*"; fix the mapping or the console/,
+    );
+    expect(report.stoppedBy.property).toBeUndefined(); // no probe: it would store an event
+    expect(result.stderr).toContain("circuit breaker");
+    expect(report.accepted).toBe(0);
+    expect(report.rows).toBe(report.deadLettered + report.notAttempted);
+    expect(report.deadLettered).toBeGreaterThanOrEqual(20);
+    expect(report.notAttempted).toBeGreaterThan(4_000);
+    // Every event refused alone is dead-lettered with the API's code and a one-event payload.
+    const letters = readNdjson(join(dir, "dl.ndjson"));
+    expect(letters).toHaveLength(report.deadLettered);
+    for (const letter of letters) {
+      expect(letter.error.code).toBe("40001");
+      expect(letter.payload.events).toHaveLength(1);
+    }
+    // Splitting every batch down to single events would take ~2 requests per event (~10,000).
+    // The breaker needs 20 events refused alone: the 50 users' first batches (about 20 events
+    // each, the read-ahead of 1,000 events shared among them) split in halves at once, about 6
+    // requests each down to one event. Measured: 123 to 145 requests.
+    expect(e.store.stats().requests).toBeLessThanOrEqual(300);
+    expect(e.store.eventCount()).toBe(0);
+  });
+
+  it("does not trip on a file with a few refused events among many accepted ones", async () => {
+    const e = await emulator({ catalog: CATALOG });
+    // 2% of the orders, one in 50: more than 20 refused in all, never 20 without one accepted.
+    const bad = new Set(
+      Array.from({ length: 60 }, (_, k) => 50 * k + 1).filter((i) => i % 7 !== 0), // not sign-ups
+    );
+    const { dir, input, map } = setup(3_000, 10, bad);
+    const result = await importEvents([input, "--map", map, ...flags(dir, e.url)]);
+    expect(result.code).toBe(1);
+    const report = readJson(join(dir, "report.json"));
+    expect(report).toMatchObject({
+      rows: 3_000,
+      accepted: 3_000 - bad.size,
+      deadLettered: bad.size,
+      notAttempted: 0,
+      stoppedBy: null,
+    });
+    const lines = readNdjson(join(dir, "dl.ndjson")).map((l) => l.line);
+    expect(lines.sort((a, b) => a - b)).toEqual([...bad].map((i) => i + 1));
+    expect(e.store.eventCount()).toBe(3_000 - bad.size);
+  });
+
+  it("--max-error-rate 1 turns it off: every event is tried and dead-lettered", async () => {
+    const e = await emulator({ catalog: PURCHASES_ONLY });
+    const { dir, input, map } = setup(60, 3, everyOne(60));
+    const result = await importEvents([
+      input,
+      "--map",
+      map,
+      ...flags(dir, e.url, ["--max-error-rate", "1"]),
+    ]);
+    expect(result.code).toBe(1);
+    expect(readJson(join(dir, "report.json"))).toMatchObject({
+      rows: 60,
+      deadLettered: 60,
+      stoppedBy: null,
+    });
+  });
+});
+
+describe("--canary on events", () => {
+  it("stops before reading further when none of the first N events was accepted: exit 3", async () => {
+    const e = await emulator({ catalog: PURCHASES_ONLY });
+    const { dir, input, map } = setup(500, 10, everyOne(500));
+    const result = await importEvents([
+      input,
+      "--map",
+      map,
+      ...flags(dir, e.url, ["--canary", "10"]),
+    ]);
+    expect(result.code).toBe(3);
+    const report = readJson(join(dir, "report.json"));
+    // 10 users: the first 10 events are 10 batches of one, each refused; the 11th is in hand.
+    expect(report).toMatchObject({
+      rows: 11,
+      accepted: 0,
+      deadLettered: 10,
+      notAttempted: 1,
+      firstNotAttemptedLine: 11,
+      stoppedBy: { reason: "canary" },
+    });
+    expect(report.stoppedBy.message).toMatch(
+      /^canary: none of the first 10 events was accepted \(most refused: 40001 ×10, "VALIDATION_FAILURE: events\[0\]: .*"\); stopped before reading further$/,
+    );
+    expect(e.store.stats().requests).toBe(10);
+  });
+
+  it("goes on through the whole file once one of the first N events is accepted", async () => {
+    const e = await emulator({ catalog: CATALOG });
+    const { dir, input, map } = setup(300, 10, new Set([1, 2, 3]));
+    const result = await importEvents([
+      input,
+      "--map",
+      map,
+      ...flags(dir, e.url, ["--canary", "5"]),
+    ]);
+    expect(result.code).toBe(1);
+    expect(readJson(join(dir, "report.json"))).toMatchObject({
+      rows: 300,
+      accepted: 297,
+      deadLettered: 3,
+      stoppedBy: null,
+    });
+    expect(e.store.eventCount()).toBe(297);
+  });
+});
