@@ -30,6 +30,7 @@ import { FailureWatch } from "./failure-watch.js";
 import { type Progress, RunLedger } from "./ledger.js";
 import { isDeadLetterRecord, toReplayItem } from "./replay.js";
 import { isBlank } from "./rows.js";
+import { startingWindow, widen } from "./slow-start.js";
 import { Window } from "./window.js";
 
 export interface EventRunOptions {
@@ -98,7 +99,7 @@ export class EventRun {
   async execute(): Promise<Report> {
     const ledger = this.#ledger;
     const { delivery } = this.#options;
-    const window = new Window(delivery?.concurrency ?? 1);
+    const window = new Window(startingWindow(delivery?.concurrency ?? 1, delivery?.breaker));
     let run: RunDelivery | undefined;
     try {
       ledger.deadLetter.open();
@@ -275,6 +276,7 @@ export class EventRun {
       } finally {
         release();
         window.release();
+        widen(window, this.#options.delivery?.concurrency ?? 1, this.#ledger.lived > 0);
       }
     })();
   }

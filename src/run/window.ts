@@ -4,16 +4,29 @@
  * however large the input.
  */
 export class Window {
+  #size: number;
   #active = 0;
   #waiters: (() => void)[] = [];
   #idle: (() => void)[] = [];
 
-  constructor(readonly size: number) {
-    if (!Number.isInteger(size) || size < 1) throw new RangeError(`window size ${size}`);
+  constructor(size: number) {
+    this.#size = checked(size);
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** A new bound: a larger one lets waiters in at once; a smaller one holds new ones back. */
+  resize(size: number): void {
+    this.#size = checked(size);
+    for (let room = this.#size - this.#active; room > 0 && this.#waiters.length > 0; room--) {
+      this.#waiters.shift()?.();
+    }
   }
 
   async acquire(): Promise<void> {
-    while (this.#active >= this.size) {
+    while (this.#active >= this.#size) {
       await new Promise<void>((resolve) => this.#waiters.push(resolve));
     }
     this.#active++;
@@ -34,4 +47,9 @@ export class Window {
   get active(): number {
     return this.#active;
   }
+}
+
+function checked(size: number): number {
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`window size ${size}`);
+  return size;
 }

@@ -34,4 +34,21 @@ describe("Window", () => {
     await d;
     expect(drained).toBe(true);
   });
+
+  it("lets as many waiters in as a larger size makes room for, at once", async () => {
+    const window = new Window(1);
+    await window.acquire();
+    let entered = 0;
+    const waiting = [1, 2, 3].map(() => window.acquire().then(() => entered++));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(entered).toBe(0);
+    window.resize(3);
+    await Promise.all(waiting.slice(0, 2));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(entered).toBe(2);
+    expect(window.active).toBe(3);
+    window.release();
+    await waiting[2];
+    expect(entered).toBe(3);
+  });
 });
