@@ -6,6 +6,9 @@
  */
 import { isSafeNumber, stringify as losslessStringify, parse } from "lossless-json";
 
+/** Set when JSON.stringify writes an ExactNumber (its toJSON runs): stringifyExactly's check. */
+let exactWritten = false;
+
 export class ExactNumber {
   constructor(
     /** The number as written in the JSON text: `12345678901234567890`. */
@@ -14,6 +17,7 @@ export class ExactNumber {
 
   /** In JSON written by JSON.stringify (dead letters, logs), a string of the digits as written. */
   toJSON(): string {
+    exactWritten = true;
     return this.text;
   }
 
@@ -174,14 +178,12 @@ const EXACT_WRITER = [
  * JSON text in which every ExactNumber is written as the bare number it holds:
  * `{"id":12345678901234567890}` (request bodies, dead letters, samples). JSON.stringify has no way
  * to write a number it cannot hold, so a value that has one is written by lossless-json instead;
- * values without one cost JSON.stringify and a flag check.
+ * values without one cost JSON.stringify alone (no replacer: ExactNumber's toJSON raises a flag,
+ * JSON.stringify being synchronous), the cost of every request body.
  */
 export function stringifyExactly(value: unknown): string {
-  let exact = false;
-  const text = JSON.stringify(value, function (this: unknown, key: string, v: unknown) {
-    if ((this as Record<string, unknown>)[key] instanceof ExactNumber) exact = true;
-    return v;
-  });
-  if (!exact) return text;
+  exactWritten = false;
+  const text = JSON.stringify(value);
+  if (!exactWritten) return text;
   return losslessStringify(value, undefined, undefined, EXACT_WRITER) ?? text;
 }

@@ -1,4 +1,4 @@
-import { Pool } from "undici";
+import type { Pool } from "undici";
 import { PROFILE_PATH } from "../api/dfinery.js";
 import { stringifyExactly } from "../api/exact-number.js";
 import { type AttemptResult, classify } from "./classify.js";
@@ -54,9 +54,17 @@ function networkFailure(error: unknown): AttemptResult {
   };
 }
 
+/**
+ * undici, loaded by the first request: a run that sends nothing (a dry run) does not hold its
+ * ~5 MB of code and data, which the heap's growth multiplies in peak RSS.
+ */
+let undici: Promise<typeof import("undici")> | undefined;
+
 /** Sends one profile update per call and says what came of it. Never throws for HTTP or network. */
 export class ProfileClient {
-  readonly #pool: Pool;
+  #pool: Pool | undefined;
+  readonly #poolOptions: Pool.Options;
+  readonly #origin: string;
   readonly #path: string;
   readonly #headers: Record<string, string>;
   readonly #now: () => number;
@@ -66,13 +74,14 @@ export class ProfileClient {
   constructor(options: ClientOptions) {
     const url = new URL(options.endpoint);
     const timeout = options.responseTimeoutMs ?? 30_000;
-    this.#pool = new Pool(url.origin, {
+    this.#origin = url.origin;
+    this.#poolOptions = {
       connections: options.connections,
       pipelining: 1,
       connect: { timeout: options.connectTimeoutMs ?? 10_000 },
       headersTimeout: timeout,
       bodyTimeout: timeout,
-    });
+    };
     const base = url.pathname.replace(/\/+$/, "");
     this.#path = `${base}${options.path ?? PROFILE_PATH}?service_id=${encodeURIComponent(options.serviceId)}`;
     this.#headers = { "content-type": "application/json", access_token: options.accessToken };
@@ -85,10 +94,11 @@ export class ProfileClient {
     let status: number;
     let headers: Record<string, string | string[] | undefined>;
     let text: string | undefined;
+    const pool = this.#pool ?? (await this.#open());
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), this.#deadlineMs);
     try {
-      const response = await this.#pool.request({
+      const response = await pool.request({
         method: "POST",
         path: this.#path,
         headers: this.#headers,
@@ -133,7 +143,14 @@ export class ProfileClient {
     });
   }
 
+  async #open(): Promise<Pool> {
+    undici ??= import("undici");
+    const { Pool } = await undici;
+    this.#pool ??= new Pool(this.#origin, this.#poolOptions);
+    return this.#pool;
+  }
+
   async close(): Promise<void> {
-    await this.#pool.close();
+    await this.#pool?.close();
   }
 }

@@ -88,17 +88,24 @@ function namespaceBytes(namespace: string): Uint8Array {
   return bytes;
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+const HEX_DIGITS = Buffer.from("0123456789abcdef", "latin1");
+const UUID_TEXT = Buffer.alloc(36);
 
-/** The UUID of a SHA-1 digest: its first 16 bytes with the version (5) and the RFC variant set. */
+/**
+ * The UUID of a SHA-1 digest: its first 16 bytes with the version (5) and the RFC variant set,
+ * written as ASCII into one buffer and read as one flat string (not a rope of 20 pieces).
+ */
 export function uuidOfDigest(digest: Int32Array): string {
-  const [w0, w1, w2, w3] = digest as unknown as [number, number, number, number];
-  const hex = (word: number, shift: number) => HEX[(word >>> shift) & 0xff] as string;
-  const version = HEX[((w1 >>> 8) & 0x0f) | 0x50] as string;
-  const variant = HEX[((w2 >>> 24) & 0x3f) | 0x80] as string;
-  return (
-    `${hex(w0, 24)}${hex(w0, 16)}${hex(w0, 8)}${hex(w0, 0)}-${hex(w1, 24)}${hex(w1, 16)}-` +
-    `${version}${hex(w1, 0)}-${variant}${hex(w2, 16)}-${hex(w2, 8)}${hex(w2, 0)}` +
-    `${hex(w3, 24)}${hex(w3, 16)}${hex(w3, 8)}${hex(w3, 0)}`
-  );
+  const text = UUID_TEXT;
+  let at = 0;
+  for (let k = 0; k < 16; k++) {
+    if (k === 4 || k === 6 || k === 8 || k === 10) text[at++] = 0x2d; // -
+    let byte = ((digest[k >> 2] as number) >>> (24 - 8 * (k & 3))) & 0xff;
+    if (k === 6)
+      byte = (byte & 0x0f) | 0x50; // version 5
+    else if (k === 8) byte = (byte & 0x3f) | 0x80; // RFC variant
+    text[at++] = HEX_DIGITS[byte >> 4] as number;
+    text[at++] = HEX_DIGITS[byte & 0x0f] as number;
+  }
+  return text.toString("latin1", 0, 36);
 }

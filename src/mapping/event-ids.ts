@@ -1,8 +1,8 @@
 /**
  * The ids of one run's events, counting identical events (event-id.ts): the first keeps its
  * content's id, the n-th gets the id of its content and n. Deterministic, so a re-run or an
- * overlapping export gives every event the same id again. Memory: one 64-bit fingerprint per
- * distinct event (fingerprint-set.ts, ~10 bytes each), plus a small record for each repeated one.
+ * overlapping export gives every event the same id again. Memory: one fingerprint per distinct
+ * event (fingerprint-set.ts, ~9 bytes each), plus a small record for each repeated one.
  *
  * A replayed dead letter claims the occurrence its first run gave it: a 2nd occurrence refused
  * then and replayed alone keeps its own id, never the first's (which may have been accepted).
@@ -34,7 +34,7 @@ export class EventIds {
     const high = digest[0] as number;
     const low = digest[1] as number;
     const first = uuidOfDigest(digest);
-    const fresh = this.#seen.add(high, low);
+    const fresh = this.#seen.add(digest[2] as number, high, low);
     const occurrence =
       claimed === undefined
         ? this.#count(high, low, fresh)

@@ -16,28 +16,29 @@ export interface GroupRow {
   readonly occurrence?: number;
 }
 
-export type Group =
+/** A finished group of rows `R` (the caller's rows, kept as they were pushed). */
+export type Group<R extends GroupRow = GroupRow> =
   | {
       readonly ok: true;
-      readonly rows: readonly GroupRow[];
+      readonly rows: readonly R[];
       /** The event, its items gathered from every row, without its id yet. */
       readonly draft: EventDraft;
     }
-  | { readonly ok: false; readonly rows: readonly (GroupRow & { failure: RowFailure })[] };
+  | { readonly ok: false; readonly rows: readonly (R & { failure: RowFailure })[] };
 
-interface Open {
+interface Open<R extends GroupRow> {
   readonly key: unknown;
-  readonly rows: GroupRow[];
+  readonly rows: R[];
   readonly results: EventMappingResult[];
 }
 
-export class ItemGroups {
-  #open: Open | undefined;
+export class ItemGroups<R extends GroupRow = GroupRow> {
+  #open: Open<R> | undefined;
 
   constructor(readonly column: string) {}
 
   /** Adds a row with its group value; gives the group it finished, if any. */
-  push(key: unknown, row: GroupRow, result: EventMappingResult): Group | undefined {
+  push(key: unknown, row: R, result: EventMappingResult): Group<R> | undefined {
     const open = this.#open;
     if (open !== undefined && sameKey(open.key, key)) {
       open.rows.push(row);
@@ -49,7 +50,7 @@ export class ItemGroups {
   }
 
   /** The last group, at the end of the input. */
-  flush(): Group | undefined {
+  flush(): Group<R> | undefined {
     const open = this.#open;
     this.#open = undefined;
     return open === undefined ? undefined : close(open, this.column);
@@ -65,7 +66,7 @@ function eventFields(draft: EventDraft): string {
   return canonicalJson([identity, name, datetime, properties, id]);
 }
 
-function close(open: Open, column: string): Group {
+function close<R extends GroupRow>(open: Open<R>, column: string): Group<R> {
   const { rows, results } = open;
   const group = `group ${column} = ${JSON.stringify(open.key ?? "")}`;
   let fault: { index: number; failure: RowFailure } | undefined;

@@ -34,7 +34,12 @@ export const itemCount = (event: EventRecord): number => event.event_items?.leng
 
 /** The key of an identity: its fields in a fixed order, so one user is one key. */
 export function identityKey(identity: Identity): string {
-  return Object.keys(identity)
+  const fields = Object.keys(identity);
+  if (fields.length === 1) {
+    const field = fields[0] as keyof Identity;
+    return `${field}\u0000${identity[field]}`;
+  }
+  return fields
     .sort()
     .map((field) => `${field}\u0000${identity[field as keyof Identity]}`)
     .join("\u0001");
@@ -44,6 +49,10 @@ export class Batcher<T> {
   /** Open batches, the one with the oldest last event first (re-inserted on each event). */
   readonly #open = new Map<string, Open<T>>();
   #pending = 0;
+  /** The batch of the last event added: last in `#open` already (a user's run of events). */
+  #latest: Open<T> | undefined;
+  /** The time of the last `due` call. */
+  #dueAt = Number.NaN;
 
   constructor(readonly options: BatcherOptions) {}
 
@@ -66,12 +75,17 @@ export class Batcher<T> {
       out.push(this.#close(key, open));
       open = undefined;
     }
-    if (open === undefined) open = { batch: { identity, events: [], items: 0 }, lastAt: now };
-    else this.#open.delete(key); // re-inserted last: the most recent
+    if (open === undefined) {
+      open = { batch: { identity, events: [], items: 0 }, lastAt: now };
+      this.#open.set(key, open);
+    } else if (open !== this.#latest) {
+      this.#open.delete(key); // re-inserted last: the most recent
+      this.#open.set(key, open);
+    }
+    this.#latest = open;
     open.batch.events.push(pending);
     open.batch.items += items;
     open.lastAt = now;
-    this.#open.set(key, open);
     this.#pending++;
     if (
       open.batch.events.length >= MAX_EVENTS_PER_REQUEST ||
@@ -79,15 +93,23 @@ export class Batcher<T> {
     ) {
       out.push(this.#close(key, open));
     }
-    for (const [oldest, first] of this.#open) {
-      if (this.#pending <= this.options.maxPending) break;
-      out.push(this.#close(oldest, first));
+    if (this.#pending > this.options.maxPending) {
+      for (const [oldest, first] of this.#open) {
+        if (this.#pending <= this.options.maxPending) break;
+        out.push(this.#close(oldest, first));
+      }
     }
     return out;
   }
 
-  /** Batches whose identity has had no new event for `waitMs`. */
+  /**
+   * Batches whose identity has had no new event for `waitMs`. Asked again at the same time, none:
+   * the batches due then are gone and events added since are not due (a call per row costs
+   * nothing until the clock moves).
+   */
   due(now: number): Batch<T>[] {
+    if (now === this.#dueAt && this.options.waitMs > 0) return [];
+    this.#dueAt = now;
     const out: Batch<T>[] = [];
     for (const [key, open] of this.#open) {
       if (now - open.lastAt < this.options.waitMs) break;

@@ -62,7 +62,8 @@ export interface EventRunDeps {
 }
 
 const DEFAULT_MAX_PENDING = 1_000;
-type Rows = readonly (GroupRow & { readonly format: SourceFormat })[];
+type Row = GroupRow & { readonly format: SourceFormat };
+type Rows = readonly Row[];
 
 export class EventRun {
   readonly #options: EventRunOptions;
@@ -138,19 +139,21 @@ export class EventRun {
       maxPending: this.#deps.maxPending ?? DEFAULT_MAX_PENDING,
     });
     const groupBy = mapping?.items?.groupBy;
-    const groups = groupBy === undefined ? undefined : new ItemGroups(groupBy.column);
+    const groups = groupBy === undefined ? undefined : new ItemGroups<Row>(groupBy.column);
     const markers: ReadonlySet<string> = new Set(layout?.emptyValues.map((m) => m.trim()));
     const stored = new StoredEvents(input); // without a mapping: a dead-letter file replayed
     // --canary N: the first N events (a group of rows is one) are sent and awaited before the next.
     const canary = this.#options.delivery?.canary ?? 0;
     let taken = 0;
-    const canaryLets = async (rows: Rows): Promise<boolean> => {
-      if (taken++ !== canary || canary === 0) return true;
-      await send(batcher.flush()); // the canary's events, all of them
-      if (await canaryLived(canary, "events", () => window.drain(), ledger, this.#watch))
-        return true;
-      this.#notAttemptedRows(rows); // the event in hand
-      return false;
+    const canaryLets = (rows: Rows): true | Promise<boolean> => {
+      if (taken++ !== canary || canary === 0) return true; // no promise: this runs for every event
+      return (async () => {
+        await send(batcher.flush()); // the canary's events, all of them
+        if (await canaryLived(canary, "events", () => window.drain(), ledger, this.#watch))
+          return true;
+        this.#notAttemptedRows(rows); // the event in hand
+        return false;
+      })();
     };
     const takeStored = async (events: StoredEvent[]) => {
       for (const e of events) {
@@ -179,19 +182,21 @@ export class EventRun {
     // original row is mapped again, as the format it was read in, under its original line.
     let replay: boolean | undefined;
     let rowFormat = format;
-    const take = async (group: Group | undefined) => {
+    const take = async (group: Group<Row> | undefined): Promise<void> => {
       if (group === undefined) return;
-      if (!(await canaryLets(group.rows.map((row) => ({ ...row, format: rowFormat }))))) return;
+      const lets = canaryLets(group.rows);
+      if (lets !== true && !(await lets)) return;
       if (!group.ok) {
-        for (const row of group.rows) {
-          this.#fail([{ ...row, format: rowFormat }], null, row.failure, 0);
-        }
+        for (const row of group.rows) this.#fail([row], null, row.failure, 0);
         return;
       }
       const { draft } = group;
-      const { event, occurrence } = namedRecord(draft, this.#ids, group.rows[0]?.occurrence);
-      const mark = occurrence !== undefined && occurrence > 1 ? { occurrence } : {};
-      const rows = group.rows.map((row) => ({ ...row, format: rowFormat, ...mark }));
+      const claimed = group.rows[0]?.occurrence;
+      const { event, occurrence } = namedRecord(draft, this.#ids, claimed);
+      const rows =
+        occurrence === undefined || occurrence === 1 || occurrence === claimed
+          ? group.rows
+          : group.rows.map((row) => ({ ...row, occurrence }));
       if (itemCount(event) > MAX_ITEMS_PER_REQUEST) {
         const message = `${itemCount(event)} items, over the API's ${MAX_ITEMS_PER_REQUEST} per request`;
         this.#fail(rows, null, rowFailure("mapping", "TOO_MANY_ITEMS", message), 0);
@@ -233,8 +238,15 @@ export class EventRun {
         rowFormat = r.format;
         claimed = r.occurrence;
       }
-      const result = applyEventMapping(mapping, { kind: "row", line, cells }, rowFormat);
-      const row = { line, row: cells, ...(claimed === undefined ? {} : { occurrence: claimed }) };
+      const result = applyEventMapping(
+        mapping,
+        replay ? { kind: "row", line, cells } : item,
+        rowFormat,
+      );
+      const row: Row =
+        claimed === undefined
+          ? { line, row: cells, format: rowFormat }
+          : { line, row: cells, format: rowFormat, occurrence: claimed };
       if (groups !== undefined && groupBy !== undefined) {
         await take(groups.push(groupBy.read(cells), row, result));
       } else if (!result.ok) {

@@ -5,34 +5,36 @@ import { seeded } from "../emulator/helpers.js";
 describe("FingerprintSet", () => {
   it("adds a fingerprint once, telling a new member from a repeat", () => {
     const set = new FingerprintSet();
-    expect(set.add(1, 2)).toBe(true);
-    expect(set.add(1, 2)).toBe(false);
-    expect(set.add(2, 1)).toBe(true);
-    expect(set.add(-1, -1)).toBe(true);
-    expect(set.add(-1, -1)).toBe(false);
-    expect(set.size).toBe(3);
+    expect(set.add(7, 1, 2)).toBe(true);
+    expect(set.add(7, 1, 2)).toBe(false);
+    expect(set.add(7, 2, 1)).toBe(true);
+    expect(set.add(8, 1, 2)).toBe(true); // another table: another fingerprint
+    expect(set.add(7, -1, -1)).toBe(true);
+    expect(set.add(7, -1, 0xffff)).toBe(false); // 16 bits of the low word are kept
+    expect(set.size).toBe(4);
   });
 
-  it("keeps every member as it grows, through many collisions", () => {
+  it("keeps every member as it grows, through long probe runs", () => {
     const random = seeded(3);
     const set = new FingerprintSet(1);
-    const members: [number, number][] = [];
+    const members: [number, number, number][] = [];
     let added = 0;
     for (let i = 0; i < 40_000; i++) {
-      // A few thousand share 13 high words (long probe runs), the rest are random as digests are.
-      const high = i < 3_000 ? i % 13 : Math.floor(random() * 2 ** 32) | 0;
-      const pair: [number, number] = [high, Math.floor(random() * 2 ** 32) | 0];
-      members.push(pair);
-      if (set.add(...pair)) added++;
+      // A few thousand in one table with 13 high words (long runs), the rest spread as digests are.
+      const word = () => Math.floor(random() * 2 ** 32) | 0;
+      const member: [number, number, number] =
+        i < 3_000 ? [0, i % 13, i] : [word(), word(), word()];
+      members.push(member);
+      if (set.add(...member)) added++;
     }
     expect(added).toBe(40_000);
-    expect(members.every((pair) => !set.add(...pair))).toBe(true);
+    expect(members.every((member) => !set.add(...member))).toBe(true);
     expect(set.size).toBe(40_000);
   });
 
   it("takes (0, 0), the empty slot's mark, as a member too", () => {
     const set = new FingerprintSet();
-    expect(set.add(0, 0)).toBe(true);
-    expect(set.add(0, 0)).toBe(false);
+    expect(set.add(0, 0, 0)).toBe(true);
+    expect(set.add(0, 0, 0)).toBe(false);
   });
 });

@@ -51,3 +51,31 @@ describe("Batcher", () => {
     expect(b.pending).toBe(3);
   });
 });
+
+describe("Batcher.due, asked on every row", () => {
+  it("gives nothing new when asked again at the same time, and what is due once the clock moves", () => {
+    const b = new Batcher<number>({ waitMs: 250, maxPending: 10_000 });
+    b.add(user("a"), { event: event(1), from: 1 }, 0);
+    expect(ids(b.due(250))).toEqual([[1]]);
+    b.add(user("b"), { event: event(2), from: 2 }, 250);
+    expect(ids(b.due(250))).toEqual([]);
+    expect(ids(b.due(499))).toEqual([]);
+    expect(ids(b.due(500))).toEqual([[2]]);
+  });
+
+  it("with no wait, gives every open batch on every call, at the same time too", () => {
+    const b = new Batcher<number>({ waitMs: 0, maxPending: 10_000 });
+    b.add(user("a"), { event: event(1), from: 1 }, 5);
+    expect(ids(b.due(5))).toEqual([[1]]);
+    b.add(user("a"), { event: event(2), from: 2 }, 5);
+    expect(ids(b.due(5))).toEqual([[2]]);
+  });
+
+  it("keys a one-field identity and a many-field one apart, whatever their field order", () => {
+    const b = new Batcher<number>({ waitMs: 1_000, maxPending: 10_000 });
+    b.add({ external_id: "a" }, { event: event(1), from: 1 }, 0);
+    b.add({ external_id: "a", email: "a@x" }, { event: event(2), from: 2 }, 0);
+    b.add({ email: "a@x", external_id: "a" }, { event: event(3), from: 3 }, 0);
+    expect(ids(b.flush())).toEqual([[1], [2, 3]]);
+  });
+});

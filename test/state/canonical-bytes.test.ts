@@ -32,6 +32,10 @@ const VALUES: [string, unknown][] = [
   ],
   ["empty things", [{}, [], "", { a: {} }]],
   ["booleans and null", [true, false, null]],
+  [
+    "many keys, some non-ASCII",
+    Object.fromEntries([..."zyxwvutsrqponmlkjihgfedcbaé한_Z0"].map((k, i) => [k, i])),
+  ],
   ["a bare string", "plain"],
   ["undefined at the top", undefined],
 ];
