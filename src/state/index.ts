@@ -1,11 +1,13 @@
 export { canonicalJson } from "./canonical.js";
+export { eventKey } from "./events.js";
 export { fingerprintInput, fingerprintMapping } from "./fingerprint.js";
 export { identityKey, propertiesHash } from "./hash.js";
 export { defaultStateKeyPath, loadStateKey } from "./key.js";
 export type { KeyBinding } from "./key-binding.js";
 export { type LockInfo, StateLockedError } from "./lock.js";
+export type { StateCommand } from "./owner.js";
 export type { RunRequest } from "./resume.js";
-export type { Outcome, RunHandle } from "./run-handle.js";
+export type { BatchOutcome, Outcome, RunHandle } from "./run-handle.js";
 export type { RunCounts, RunStatus, RunSummary } from "./runs.js";
 export { stateFileError } from "./sqlite-error.js";
 export { formatStatus, type StatusSource } from "./status.js";

@@ -4,7 +4,7 @@ import { keyCheck } from "./key.js";
 
 /**
  * How a state file took its key: `new` (it had no hashes yet), `same`, `cleared` (its hashes (of
- * identities and of failed rows) were
+ * identities, events and failed rows) were
  * written unkeyed by an older version, or with another key under --full: they are dropped, so the
  * run sends every row once and keys them anew), `unkeyed` (a dry run over such a file, which
  * writes nothing: every row counts as changed).
@@ -26,7 +26,10 @@ export function bindKey(
     | string
     | undefined;
   if (stored === check) return "same";
-  const hashes = db.prepare("SELECT count(*) FROM identities").pluck().get() as number;
+  const hashes = db
+    .prepare("SELECT (SELECT count(*) FROM identities) + (SELECT count(*) FROM events)")
+    .pluck()
+    .get() as number;
   if (stored !== undefined && !options.rekey) {
     throw new ImporterError(
       "E_USAGE",
@@ -35,7 +38,7 @@ export function bindKey(
   }
   if (options.readOnly) return hashes === 0 ? "new" : "unkeyed";
   db.transaction(() => {
-    db.exec("DELETE FROM identities; DELETE FROM failures");
+    db.exec("DELETE FROM identities; DELETE FROM events; DELETE FROM failures");
     db.prepare(
       "INSERT INTO meta (name, value) VALUES ('key_check', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
     ).run(check);

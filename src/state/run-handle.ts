@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import { ImporterError } from "../errors.js";
+import type { EventTable } from "./events.js";
 import type { IdentityTable } from "./identities.js";
 import { type DoneSet, Progress } from "./progress.js";
 import type { RunCounts, RunProgress, RunTable } from "./runs.js";
@@ -9,6 +10,16 @@ export type Outcome =
   | { readonly kind: "accepted"; readonly identityKey: string; readonly propertiesHash: string }
   | { readonly kind: "dead-lettered" }
   | { readonly kind: "unchanged" };
+
+/**
+ * How the rows of one request ended together (import-events: a batch's events, or the rows of one
+ * refused event). Accepted events are remembered by their keys (events.ts).
+ */
+export type BatchOutcome =
+  | { readonly kind: "accepted"; readonly eventKeys: readonly string[] }
+  | { readonly kind: "dead-lettered" };
+
+type Written = Outcome | BatchOutcome;
 
 /** Unchanged rows are written with the next commit, or after this many of them, or this long. */
 const UNCHANGED_BATCH = 5_000;
@@ -20,6 +31,7 @@ interface RunHandleInit {
   readonly db: Database.Database;
   readonly runs: RunTable;
   readonly identities: IdentityTable;
+  readonly events: EventTable;
   readonly now: () => number;
   readonly runId: number;
   readonly resumed: boolean;
@@ -32,7 +44,7 @@ interface RunHandleInit {
  * The progress of the run in hand. Made by `StateStore.beginRun`.
  *
  * Durability: every commit writes one consistent snapshot: the accepted hash or dead-lettered line
- * it is for, every unchanged row completed since the last commit, the watermark and the counts.
+ * it is for (or the accepted events and rows of one request), every unchanged row completed since the last commit, the watermark and the counts.
  * So after a kill -9 the file holds everything up to the last commit, and only rows completed
  * after it are done again. For accepted and dead-lettered rows that is none: each commits at once.
  * For unchanged rows it is safe: no hash changed since (any hash change is a commit that would
@@ -51,7 +63,7 @@ export class RunHandle {
   readonly #now: () => number;
   readonly #progress: Progress;
   readonly #pending: number[] = [];
-  readonly #commit: (line: number | null, accepted: Outcome | null) => void;
+  readonly #commit: (lines: readonly number[], written: Written | null) => void;
   #accepted: number;
   #deadLettered: number;
   #unchanged: number;
@@ -73,12 +85,15 @@ export class RunHandle {
     this.#deadLettered = init.carried.deadLettered;
     this.#unchanged = init.carried.unchanged;
     this.#lastCommit = this.#now();
-    this.#commit = init.db.transaction((line: number | null, outcome: Outcome | null) => {
+    this.#commit = init.db.transaction((lines: readonly number[], written: Written | null) => {
       const snapshot = this.snapshot();
-      if (outcome?.kind === "accepted") {
-        this.#identities.upsert(outcome.identityKey, outcome.propertiesHash);
+      if (written?.kind === "accepted") {
+        if ("eventKeys" in written) for (const key of written.eventKeys) init.events.insert(key);
+        else this.#identities.upsert(written.identityKey, written.propertiesHash);
       }
-      if (line !== null && line > snapshot.watermark) this.#runs.insertDone(this.runId, line);
+      for (const line of lines) {
+        if (line > snapshot.watermark) this.#runs.insertDone(this.runId, line);
+      }
       for (const pending of this.#pending) {
         if (pending > snapshot.watermark) this.#runs.insertDone(this.runId, pending);
       }
@@ -105,11 +120,11 @@ export class RunHandle {
     switch (outcome.kind) {
       case "accepted":
         this.#accepted++;
-        this.#flush(line, outcome);
+        this.#flush([line], outcome);
         return;
       case "dead-lettered":
         this.#deadLettered++;
-        this.#flush(line, null);
+        this.#flush([line], null);
         return;
       case "unchanged":
         this.#unchanged++;
@@ -118,9 +133,21 @@ export class RunHandle {
           this.#pending.length >= UNCHANGED_BATCH ||
           this.#now() - this.#lastCommit >= UNCHANGED_MAX_AGE_MS
         ) {
-          this.#flush(null, null);
+          this.#flush([], null);
         }
     }
+  }
+
+  /**
+   * Rows that ended together with one request: all on disk, with the accepted events' keys, in
+   * one commit when this returns (import-events commits once per request, not once per row).
+   */
+  completeAll(lines: readonly number[], outcome: BatchOutcome): void {
+    this.#open();
+    for (const line of lines) this.#progress.complete(line);
+    if (outcome.kind === "accepted") this.#accepted += lines.length;
+    else this.#deadLettered += lines.length;
+    this.#flush(lines, outcome);
   }
 
   /** Cumulative counts (carried ones included) and the watermark, as the next commit writes them. */
@@ -145,7 +172,7 @@ export class RunHandle {
 
   /** @internal Writes pending unchanged rows and compacts; for finish, suspend and close. */
   settle(): RunProgress {
-    this.#flush(null, null);
+    this.#flush([], null);
     const snapshot = this.snapshot();
     this.#runs.compact(this.runId, snapshot.watermark);
     return snapshot;
@@ -156,8 +183,8 @@ export class RunHandle {
     this.#ended = true;
   }
 
-  #flush(line: number | null, outcome: Outcome | null): void {
-    this.#commit(line, outcome);
+  #flush(lines: readonly number[], written: Written | null): void {
+    this.#commit(lines, written);
     this.#pending.length = 0;
     this.#lastCommit = this.#now();
   }

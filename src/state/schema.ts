@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import { errnoOf, ImporterError } from "../errors.js";
 
 /** The schema this version writes. A file with a higher `user_version` is refused. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 /** `PRAGMA application_id`: marks the file as an import-profiles state file ("DFIP"). */
 export const APPLICATION_ID = 0x44464950;
 
@@ -51,6 +51,10 @@ const MIGRATIONS: readonly string[] = [
   `CREATE TABLE meta (
      name TEXT PRIMARY KEY,
      value TEXT NOT NULL
+   ) WITHOUT ROWID;`,
+  // 4: import-events: the events DFINERY accepted, by their id keyed with the state key.
+  `CREATE TABLE events (
+     key TEXT PRIMARY KEY
    ) WITHOUT ROWID;`,
 ];
 

@@ -1,4 +1,5 @@
 import type { LockInfo } from "./lock.js";
+import type { StateCommand } from "./owner.js";
 import type { RunSummary } from "./runs.js";
 
 /** What `import-profiles status` shows; `StateStore` provides it. */
@@ -7,6 +8,8 @@ export interface StatusSource {
   lockInfo(): LockInfo | null;
   history(limit?: number): RunSummary[];
   identityCount(): number;
+  eventCount(): number;
+  owner(): StateCommand | null;
 }
 
 /** Columns of counts and exit code, right-aligned. */
@@ -14,7 +17,10 @@ const NUMERIC = new Set([4, 5, 6, 7, 8, 9]);
 const n = (value: number) => value.toLocaleString("en-US");
 const time = (iso: string | null) => (iso === null ? "-" : iso.replace("T", " ").slice(0, 19));
 
-/** The text of `import-profiles status --state FILE`: the lock, the last runs, the identities. */
+/**
+ * The text of `import-profiles status --state FILE` (or import-events'): the lock, the last runs,
+ * the identities (or events) remembered.
+ */
 export function formatStatus(store: StatusSource, limit = 10): string {
   const lock = store.lockInfo();
   const runs = store.history(limit);
@@ -23,7 +29,9 @@ export function formatStatus(store: StatusSource, limit = 10): string {
     lock === null
       ? "lock: free (no import is running)"
       : `lock: held by pid ${lock.pid} on host ${lock.hostname} since ${lock.startedAt}`,
-    `identities known: ${n(store.identityCount())}`,
+    store.owner() === "import-events"
+      ? `events known: ${n(store.eventCount())} (of import-events)`
+      : `identities known: ${n(store.identityCount())}`,
   ];
   if (runs.length === 0) {
     lines.push("runs: none yet");

@@ -1,10 +1,12 @@
 import { hostname as osHostname, uptime } from "node:os";
 import type Database from "better-sqlite3";
 import { ImporterError } from "../errors.js";
+import { EventTable } from "./events.js";
 import { FailureTable } from "./failures.js";
 import { IdentityTable } from "./identities.js";
 import { bindKey, type KeyBinding } from "./key-binding.js";
 import { type LockInfo, LockTable, processIsAlive } from "./lock.js";
+import { claimFor, ownerOf, type StateCommand } from "./owner.js";
 import { type RunRequest, resumeRefusal } from "./resume.js";
 import { RunHandle } from "./run-handle.js";
 import { countsOf, type RunSummary, RunTable } from "./runs.js";
@@ -34,12 +36,14 @@ const EMPTY_COUNTS = { rows: 0, accepted: 0, deadLettered: 0, unchanged: 0 };
 
 /**
  * The state file of `import-profiles --state`: the hash of what DFINERY last accepted for each
- * identity (to send only changed rows), the progress of the current run (to resume it), a short
+ * identity (to send only changed rows); or of `import-events --state`: the keys of the events
+ * DFINERY accepted (to send only new events). And, for either, the progress of the current run (to resume it), a short
  * run history, and a lock (one importer per file). Synchronous, as better-sqlite3 is.
  */
 export class StateStore {
   readonly #db: Database.Database;
   readonly #identities: IdentityTable;
+  readonly #events: EventTable;
   readonly #failures: FailureTable;
   readonly #runs: RunTable;
   readonly #lock: LockTable;
@@ -58,6 +62,7 @@ export class StateStore {
   ) {
     this.#db = db;
     this.#identities = new IdentityTable(db);
+    this.#events = new EventTable(db);
     this.#failures = new FailureTable(db);
     this.#runs = new RunTable(db);
     this.#lock = new LockTable(db, path);
@@ -115,6 +120,28 @@ export class StateStore {
     return binding;
   }
 
+  /**
+   * Claims the file for `command`; refuses (E_USAGE) a file the other command wrote. `readOnly`
+   * (a dry run) only checks.
+   */
+  claimFor(command: StateCommand, readOnly: boolean): void {
+    claimFor(this.#db, this.path, command, readOnly);
+  }
+
+  /** The command the file belongs to; null while no run has used it. */
+  owner(): StateCommand | null {
+    return ownerOf(this.#db);
+  }
+
+  /** Whether DFINERY accepted the event of this key (events.ts `eventKey`) in an earlier run. */
+  knownEvent(key: string): boolean {
+    return this.#events.has(key);
+  }
+
+  eventCount(): number {
+    return this.#events.count();
+  }
+
   /** Hash of the properties DFINERY last accepted for this identity key. The diff's hot path. */
   lastHash(key: string): string | undefined {
     return this.#identities.get(key);
@@ -140,6 +167,7 @@ export class StateStore {
         db: this.#db,
         runs: this.#runs,
         identities: this.#identities,
+        events: this.#events,
         now: this.#now,
       };
       if (request.mode === "resume") {

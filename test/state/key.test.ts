@@ -76,7 +76,7 @@ describe("StateStore.bindKey", () => {
     withOneHash(path);
     // What version 1 left: no failures or meta table, user_version 1, unkeyed hashes.
     const db = new Database(path);
-    db.exec("DROP TABLE meta; DROP TABLE failures");
+    db.exec("DROP TABLE meta; DROP TABLE failures; DROP TABLE events");
     db.pragma("user_version = 1");
     db.close();
     const dry = StateStore.open(path);

@@ -26,6 +26,8 @@ describe("formatStatus", () => {
       path: "state.db",
       lockInfo: () => ({ pid: 1234, hostname: "cron1", startedAt: "2026-03-02T02:00:00.000Z" }),
       identityCount: () => 1_000_000,
+      eventCount: () => 0,
+      owner: () => "import-profiles",
       history: () => [
         run({ id: 2, status: "running", finishedAt: null, exitCode: null, rows: 10 }),
         run({}),

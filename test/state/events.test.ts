@@ -1,0 +1,125 @@
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import { eventKey } from "../../src/state/events.js";
+import { formatStatus } from "../../src/state/status.js";
+import { StateStore } from "../../src/state/store.js";
+import { accepted, openLocked, request, statePath } from "./helpers.js";
+
+const KEY = Buffer.alloc(32, 7);
+const ID = "0b9f1c5e-6a47-5f7e-9d3a-2f1e8c7b6a50";
+
+describe("the events import-events --state remembers", () => {
+  it("keys an event id with the state key: 22 characters, never the id itself", () => {
+    const key = eventKey(ID, KEY);
+    expect(key).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(eventKey(ID, KEY)).toBe(key);
+    expect(eventKey(ID, Buffer.alloc(32, 8))).not.toBe(key);
+    expect(eventKey(ID.replace("0b9f", "0b9e"), KEY)).not.toBe(key);
+  });
+
+  it("records a request's accepted events and all its rows in one commit", () => {
+    const path = statePath();
+    const store = openLocked(path);
+    store.claimFor("import-events", false);
+    const run = store.beginRun(request());
+    for (const line of [2, 3, 4, 5, 6]) run.noteRead(line);
+    const keys = [eventKey("a", KEY), eventKey("b", KEY)];
+    run.completeAll([4, 5, 6], { kind: "accepted", eventKeys: keys }); // rows 4-6 made 2 events
+    run.completeAll([2], { kind: "dead-lettered" });
+    expect(store.knownEvent(keys[0] as string)).toBe(true);
+    expect(store.knownEvent(eventKey("c", KEY))).toBe(false);
+    // What a kill -9 now leaves: every row above, nothing of row 3 (still in flight).
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare("SELECT line FROM done_lines ORDER BY line").pluck().all()).toEqual([
+      4, 5, 6,
+    ]);
+    expect(db.prepare("SELECT watermark, accepted, dead_lettered FROM runs").get()).toEqual({
+      watermark: 2,
+      accepted: 3,
+      dead_lettered: 1,
+    });
+    expect(db.prepare("SELECT count(*) FROM events").pluck().get()).toBe(2);
+    db.close();
+    store.close();
+
+    const again = openLocked(path);
+    const resumed = again.beginRun(request({ mode: "resume" }));
+    expect([2, 3, 4, 5, 6].map((line) => resumed.isDone(line))).toEqual([
+      true,
+      false,
+      true,
+      true,
+      true,
+    ]);
+    expect(resumed.carried).toEqual({ rows: 5, accepted: 3, deadLettered: 1, unchanged: 0 });
+    expect(again.eventCount()).toBe(2);
+    expect(formatStatus(again)).toContain("events known: 2 (of import-events)");
+    again.close();
+  });
+
+  it("drops the remembered events when --full binds the file to another state key", () => {
+    const path = statePath();
+    const store = openLocked(path);
+    store.bindKey(KEY, { rekey: false, readOnly: false });
+    store.claimFor("import-events", false);
+    const run = store.beginRun(request());
+    run.noteRead(2);
+    run.completeAll([2], { kind: "accepted", eventKeys: [eventKey(ID, KEY)] });
+    store.finishRun(run.runId, { report: {}, exitCode: 0 });
+    expect(store.eventCount()).toBe(1);
+    const other = Buffer.alloc(32, 9);
+    expect(() => store.bindKey(other, { rekey: false, readOnly: false })).toThrow(
+      /another state key/,
+    );
+    expect(store.bindKey(other, { rekey: true, readOnly: false })).toBe("cleared");
+    expect(store.eventCount()).toBe(0);
+    store.close();
+  });
+});
+
+describe("one state file per command", () => {
+  it("refuses import-events a file import-profiles wrote, and the other way round", () => {
+    const profiles = statePath();
+    const store = openLocked(profiles);
+    const run = store.beginRun(request()); // a file of an earlier version: runs, no owner recorded
+    run.noteRead(2);
+    run.complete(2, accepted("k", "h"));
+    expect(store.owner()).toBe("import-profiles");
+    expect(() => store.claimFor("import-events", false)).toThrow(
+      `state file ${profiles} belongs to import-profiles (it remembers the user profiles DFINERY accepted): give import-events a --state file of its own`,
+    );
+    store.close();
+
+    const events = statePath();
+    const fresh = StateStore.open(events);
+    expect(fresh.owner()).toBeNull();
+    fresh.claimFor("import-events", true); // a dry run claims nothing
+    expect(fresh.owner()).toBeNull();
+    fresh.claimFor("import-events", false);
+    expect(fresh.owner()).toBe("import-events");
+    fresh.claimFor("import-events", false);
+    expect(() => fresh.claimFor("import-profiles", true)).toThrow(
+      `state file ${events} belongs to import-events (it remembers the events DFINERY accepted): give import-profiles a --state file of its own`,
+    );
+    expect(formatStatus(fresh)).toContain("events known: 0 (of import-events)");
+    fresh.close();
+  });
+
+  it("migrates a version 3 file: keeps its hashes and runs, adds the events table", () => {
+    const path = statePath();
+    const store = openLocked(path);
+    const run = store.beginRun(request());
+    run.noteRead(2);
+    run.complete(2, accepted("k", "h"));
+    store.close();
+    const db = new Database(path);
+    db.exec("DROP TABLE events");
+    db.pragma("user_version = 3");
+    db.close();
+    const migrated = StateStore.open(path);
+    expect(migrated.lastHash("k")).toBe("h");
+    expect(migrated.eventCount()).toBe(0);
+    expect(migrated.history()).toHaveLength(1);
+    migrated.close();
+  });
+});
