@@ -65,6 +65,7 @@ export const EVENT_CONCURRENCY = 1000;
 
 /** import-events: the help text. Its other flags mean what they mean for import-profiles. */
 export const EVENTS_USAGE = `Usage: import-events <input> --map <events.yaml> [options]
+       import-events status --state FILE
 
 Streams a CSV, TSV or NDJSON file of events (orders, sign-ups…) into DFINERY: the events of one
 user are gathered into requests of at most 100 events and 100 items (POST /api/v1/events),
@@ -91,6 +92,15 @@ Options:
                          the run (exit 3)
   --dead-letter FILE     rows not delivered (default <input name>.dead-letter.ndjson here)
   --report FILE          write the run summary as JSON
+  --state FILE           remember the events DFINERY accepted (SQLite; not import-profiles'
+                         file): an export overlapping an earlier one sends only new events,
+                         and the run is resumable
+  --strict               exit 1 for any dead-lettered row, also rows that fail as they did
+                         on an earlier run (by default, with --state, only new failures do)
+  --state-key FILE       the secret the state file's event ids are keyed with (default
+                         <state>.key; created 0600 on first use; keep it, and back it up)
+  --full                 with --state: send every event (and record it); start over
+  --resume               with --state: continue the interrupted run of the same input
   --format FMT           csv | tsv | ndjson (default: from the extension or the mapping)
   --encoding ENC         utf8 | utf16le | cp949 | euc-kr (default utf8; a BOM wins)
   --delimiter C          CSV delimiter (default , ; tab for .tsv)
@@ -106,11 +116,9 @@ Options:
 
 Exit codes: 0 all rows delivered (dry run: all valid); 1 some rows dead-lettered;
 2 usage, mapping or input error; 3 stopped by the API: bad token or service id, an outage,
-a quota spent beyond --max-wait, the circuit breaker, the canary; 70 a bug (the API found a batch too big); 130 interrupted.
+a quota spent beyond --max-wait, the circuit breaker, the canary (resumable); 70 a bug (the API
+found a batch too big); 130 interrupted.
 `;
-
-/** import-profiles' flags that import-events does not take (state, resume). */
-const PROFILE_ONLY = ["state", "state-key", "full", "strict", "resume"];
 
 export type Program = "import-profiles" | "import-events";
 
@@ -212,7 +220,7 @@ export function parseCliArgs(
   const { values, positionals } = parsed;
   const batchWait = values["batch-wait"] as string | undefined;
   if (values.help === true) return { command: "help" };
-  if (!events && positionals[0] === "status" && positionals.length === 1) {
+  if (positionals[0] === "status" && positionals.length === 1) {
     if (values.state === undefined) throw new UsageError("status needs --state FILE");
     return { command: "status", state: values.state };
   }
@@ -294,7 +302,6 @@ export function parseCliArgs(
 
 function parse(argv: readonly string[], events: boolean) {
   const options = { ...OPTIONS, ...(events ? { "batch-wait": { type: "string" } } : {}) } as const;
-  if (events) for (const flag of PROFILE_ONLY) delete (options as Record<string, unknown>)[flag];
   return parseArgs({
     args: [...argv],
     allowPositionals: true,

@@ -1,6 +1,6 @@
 /**
- * `import-events`: the command line's event run. The same options, files, exit codes, report and
- * quiet mode as import-profiles (main.ts); the mapping must have an `event` section. Without
+ * `import-events`: the command line's event run. The same options, files, exit codes, report,
+ * --state and quiet mode as import-profiles (main.ts, state-run.ts); the mapping must have an `event` section. Without
  * --map, the input is a dead-letter file of import-events, whose stored events are sent again.
  */
 import type { Logger } from "pino";
@@ -14,8 +14,8 @@ import type { CliOptions } from "./args.js";
 import { deliveryOptions } from "./delivery-options.js";
 import type { Io } from "./io.js";
 import { deadLetterPathOf } from "./outputs.js";
-import { finishRun } from "./run-end.js";
 import { runHooks } from "./run-hooks.js";
+import { appendsDeadLetter, stateEnd, withState } from "./state-run.js";
 import { supervise } from "./supervise.js";
 
 export async function runEvents(options: CliOptions, io: Io, logger: Logger): Promise<number> {
@@ -50,36 +50,47 @@ export async function runEvents(options: CliOptions, io: Io, logger: Logger): Pr
   if (options.report !== undefined) checkReportPath(options.report);
   const encoding = options.encoding ?? mapping?.source.encoding;
   const delimiter = options.delimiter ?? mapping?.source.delimiter;
-  const interrupt = new AbortController();
-  const runner = new EventRun(
-    {
-      input: options.input,
-      format,
-      mapping: mapping === null || event === undefined ? null : { ...mapping, event },
-      deadLetterPath: deadLetterPathOf(options),
-      sample: options.sample,
-      batchWaitMs: options.batchWaitMs,
-      ...(encoding === undefined ? {} : { encoding }),
-      ...(delimiter === undefined ? {} : { delimiter }),
-      ...(delivery === undefined ? {} : { delivery }),
-    },
-    {
-      interrupt: interrupt.signal,
-      outputFailure: io.outputFailure.signal,
-      onSample: (body) => io.stdout.write(`${stringifyExactly(body)}\n`),
-      onWait: runHooks(options, io, logger).onWait,
-      ...(io.stdin === undefined ? {} : { stdin: io.stdin }),
-    },
-  );
-  logger.info(
-    { input: options.input, format, dryRun: options.dryRun, endpoint: delivery?.endpoint },
-    "import started",
-  );
-  return supervise(runner, {
-    options,
-    io,
-    logger,
-    interrupt,
-    end: (report) => finishRun(report, options, io, logger),
+  return withState(options, io, logger, mapping, async (session) => {
+    const interrupt = new AbortController();
+    const runner = new EventRun(
+      {
+        input: options.input,
+        format,
+        mapping: mapping === null || event === undefined ? null : { ...mapping, event },
+        deadLetterPath: deadLetterPathOf(options),
+        appendDeadLetter: appendsDeadLetter(session),
+        sample: options.sample,
+        batchWaitMs: options.batchWaitMs,
+        ...(encoding === undefined ? {} : { encoding }),
+        ...(delimiter === undefined ? {} : { delimiter }),
+        ...(delivery === undefined ? {} : { delivery }),
+      },
+      {
+        interrupt: interrupt.signal,
+        outputFailure: io.outputFailure.signal,
+        onSample: (body) => io.stdout.write(`${stringifyExactly(body)}\n`),
+        onWait: runHooks(options, io, logger).onWait,
+        ...(io.stdin === undefined ? {} : { stdin: io.stdin }),
+        ...(session === undefined ? {} : { state: session.link, carried: session.carried }),
+      },
+    );
+    logger.info(
+      {
+        input: options.input,
+        format,
+        dryRun: options.dryRun,
+        endpoint: delivery?.endpoint,
+        state: options.state,
+        resumed: session?.resumed,
+      },
+      "import started",
+    );
+    return supervise(runner, {
+      options,
+      io,
+      logger,
+      interrupt,
+      ...stateEnd(session, options, io, logger),
+    });
   });
 }

@@ -5,21 +5,22 @@ import { errnoOf, ImporterError, OutputError, UsageError } from "../errors.js";
 import { initCommand } from "../init/cli.js";
 import { loadMapping } from "../mapping/load.js";
 import { type ImportOptions, ImportRun } from "../run/import.js";
-import { openStateSession, type StateSession } from "../run/state-session.js";
+import type { StateSession } from "../run/state-session.js";
 import { checkOutputPath, openAppend } from "../sinks/own-file.js";
 import { endpointSecrets, Redactor } from "../sinks/redact.js";
 import { checkReportPath } from "../sinks/report.js";
 import { detectFormat } from "../source/read.js";
 import type { SourceFormat } from "../source/types.js";
-import { defaultStateKeyPath, formatStatus, StateStore } from "../state/index.js";
+import { formatStatus, StateStore } from "../state/index.js";
 import { type CliOptions, EVENTS_USAGE, type Program, parseCliArgs, USAGE } from "./args.js";
 import { deliveryOptions } from "./delivery-options.js";
 import { runEvents } from "./events.js";
 import { HeldOutput } from "./held-output.js";
 import { type CliIo, EXIT, type Io } from "./io.js";
 import { checkPaths, deadLetterPathOf } from "./outputs.js";
-import { exitCode, finishRun, flushLog } from "./run-end.js";
+import { flushLog } from "./run-end.js";
 import { runHooks } from "./run-hooks.js";
+import { appendsDeadLetter, stateEnd, withState } from "./state-run.js";
 import { supervise } from "./supervise.js";
 
 export async function main(
@@ -200,36 +201,15 @@ async function prepare(options: CliOptions, io: Io): Promise<ImportOptions> {
 
 async function run(options: CliOptions, io: Io, logger: Logger): Promise<number> {
   const importOptions = await prepare(options, io);
-  const session: StateSession | undefined =
-    options.state === undefined
-      ? undefined
-      : await openStateSession(
-          {
-            path: options.state,
-            keyPath: options.stateKey ?? defaultStateKeyPath(options.state),
-            input: options.input,
-            mapping: importOptions.mapping,
-            full: options.full,
-            resume: options.resume,
-            dryRun: options.dryRun,
-          },
-          logger,
-        );
-  for (const notice of session?.notices ?? []) {
-    io.stderr.write(`${io.program}: warning: ${notice}\n`);
-  }
-  try {
-    return await execute(
+  return withState(options, io, logger, importOptions.mapping, (session) =>
+    execute(
       options,
-      // Append only to what the interrupted pass wrote; a file it did not write is an older run's.
-      { ...importOptions, appendDeadLetter: (session?.carried.deadLettered ?? 0) > 0 },
+      { ...importOptions, appendDeadLetter: appendsDeadLetter(session) },
       session,
       io,
       logger,
-    );
-  } finally {
-    session?.close();
-  }
+    ),
+  );
 }
 
 /** Runs the import with Ctrl-C handling, writes the report, and records the end in the state file. */
@@ -265,20 +245,6 @@ async function execute(
     io,
     logger,
     interrupt,
-    end: (report) => {
-      // Recorded first: the run's end must not depend on the report file. A state file that
-      // cannot record it (a full disk) is said, and the summary and report are still written.
-      let stateFailed = false;
-      try {
-        session?.end(io.secrets.value(report), exitCode(report, options.strict));
-      } catch (error) {
-        if (!(error instanceof ImporterError)) throw error;
-        io.stderr.write(`${io.program}: ${error.message}\n`);
-        stateFailed = true;
-      }
-      const code = finishRun(report, options, io, logger);
-      return stateFailed && (code === EXIT.ok || code === EXIT.rowsFailed) ? EXIT.usage : code;
-    },
-    beforeForcedExit: () => session?.close(), // the run stays resumable
+    ...stateEnd(session, options, io, logger),
   });
 }

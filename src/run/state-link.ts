@@ -1,7 +1,8 @@
 import type { ProfileUpdate } from "../api/dfinery.js";
 import type { RowFailure } from "../errors.js";
 import type { RunHandle } from "../state/index.js";
-import { identityKey, propertiesHash, stateFileError } from "../state/index.js";
+import { eventKey, identityKey, propertiesHash, stateFileError } from "../state/index.js";
+import type { EventState, IdentifiedEvent } from "./event-state.js";
 
 /** What the diff found for a row about to be sent. */
 export type Diff =
@@ -42,15 +43,20 @@ export interface HashSource {
   /** The state file, for messages. */
   readonly path: string;
   lastHash(key: string): string | undefined;
+  knownEvent(key: string): boolean;
   noteFailure(runId: number, row: unknown, error: string): boolean;
 }
 
 /**
- * The run's link to the state store. `full`: send everything (the hashes are still refreshed).
+ * The run's link to the state store, for either command (RunState: import-profiles, EventState:
+ * import-events). `full`: send everything (the hashes, or event keys, are still refreshed).
  * `handle` null: a dry run, which reads the hashes to count unchanged rows and writes nothing.
  * `key`: the state key the hashes are keyed with.
  */
-export class StateLink implements RunState {
+export class StateLink implements RunState, EventState {
+  /** Events asked about → their keys, so an event sent is keyed once. */
+  readonly #eventKeys = new WeakMap<IdentifiedEvent, string>();
+
   constructor(
     readonly store: HashSource,
     readonly handle: RunHandle | null,
@@ -88,6 +94,30 @@ export class StateLink implements RunState {
 
   unchanged(line: number): void {
     this.#guard(() => this.handle?.complete(line, { kind: "unchanged" }));
+  }
+
+  knownEvent(event: IdentifiedEvent): boolean {
+    const key = this.#eventKey(event);
+    return !this.full && this.#guard(() => this.store.knownEvent(key));
+  }
+
+  acceptedEvents(ats: readonly number[], events: readonly IdentifiedEvent[]): void {
+    if (this.handle === null) return;
+    const eventKeys = events.map((event) => this.#eventKey(event));
+    this.#guard(() => this.handle?.completeAll(ats, { kind: "accepted", eventKeys }));
+  }
+
+  deadLetteredRows(ats: readonly number[]): void {
+    this.#guard(() => this.handle?.completeAll(ats, { kind: "dead-lettered" }));
+  }
+
+  #eventKey(event: IdentifiedEvent): string {
+    let key = this.#eventKeys.get(event);
+    if (key === undefined) {
+      key = eventKey(event.event_log_id, this.key);
+      this.#eventKeys.set(event, key);
+    }
+    return key;
   }
 
   stillFailing(row: unknown, failure: RowFailure): boolean {

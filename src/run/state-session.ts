@@ -6,6 +6,7 @@ import {
   fingerprintMapping,
   type KeyBinding,
   loadStateKey,
+  type StateCommand,
   StateStore,
   stateFileError,
 } from "../state/index.js";
@@ -13,13 +14,15 @@ import type { CarriedCounts } from "./import.js";
 import { StateLink } from "./state-link.js";
 
 export interface StateSessionOptions {
+  /** The command whose run this is: a state file belongs to one (state/owner.ts). */
+  readonly command: StateCommand;
   readonly path: string;
   /** The state key file (`--state-key`); created on first use. */
   readonly keyPath: string;
   readonly input: string;
   /** null: a replay of stored payloads. */
   readonly mapping: Mapping | null;
-  /** Send every row (the hashes are still refreshed); also starts over instead of resuming. */
+  /** Send every row (the hashes, or event keys, are still refreshed); also starts over instead of resuming. */
   readonly full: boolean;
   readonly resume: boolean;
   readonly dryRun: boolean;
@@ -60,6 +63,7 @@ async function openSession(options: StateSessionOptions, logger: Logger): Promis
   let key: Buffer;
   let notices: string[];
   try {
+    store.claimFor(options.command, options.dryRun); // before a key file is created for it
     const loaded = loadStateKey(options.keyPath);
     key = loaded.key;
     if (loaded.created) logger.info({ stateKey: options.keyPath }, "created the state key");

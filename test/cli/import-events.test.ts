@@ -272,15 +272,12 @@ items:
     expect(summary).toMatch(/dry run: 20 rows .*20 valid/);
   });
 
-  it("refuses a profile mapping, and import-profiles' state flags", async () => {
+  it("refuses a profile mapping", async () => {
     const dir = tempDir();
     const input = write(dir, "orders.ndjson", ordersNdjson(2, 1));
     const map = write(dir, "m.yaml", "identity: { external_id: user_id }\nproperties: { x: y }\n");
     const result = await importEvents([input, "--map", map, "--dry-run"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("no event section");
-    const state = await importEvents([input, "--map", map, "--state", join(dir, "s.db")]);
-    expect(state.code).toBe(2);
-    expect(state.stderr).toMatch(/import-events: Unknown option '--state'/);
   });
 });

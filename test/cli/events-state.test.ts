@@ -1,0 +1,291 @@
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { StateStore } from "../../src/state/store.js";
+import {
+  CATALOG,
+  flags,
+  importEvents,
+  KEYWORD_MAPPING,
+  ORDERS_MAPPING,
+  ordersNdjson,
+} from "./event-fixtures.js";
+import {
+  emulatorPerTest,
+  readJson,
+  readNdjson,
+  runCli,
+  runFlags,
+  spawnCli,
+  TOKEN,
+  tempDir,
+  USERS_MAPPING,
+  usersCsv,
+  waitFor,
+  write,
+} from "./helpers.js";
+
+const emulator = emulatorPerTest();
+
+/** Lines `from` to `to` (0-based, end excluded) of an NDJSON text. */
+const slice = (text: string, from: number, to: number) =>
+  `${text.split("\n").slice(from, to).join("\n")}\n`;
+
+/** The df_order_id of each order the emulator holds, or the event time of a sign-up. */
+const sent = (store: { events(): readonly { event: Record<string, unknown> }[] }) =>
+  store
+    .events()
+    .map(({ event }) => {
+      const props = event.event_properties as { df_order_id?: string } | undefined;
+      return props?.df_order_id ?? (event.event_datetime as string);
+    })
+    .sort();
+
+/** The runs recorded in `dir`/state.db, newest first. */
+function history(dir: string) {
+  const store = StateStore.open(join(dir, "state.db"));
+  try {
+    return store.history();
+  } finally {
+    store.close();
+  }
+}
+
+const balances = (r: Record<string, number>) =>
+  r.rows === r.accepted + r.deadLettered + r.unchanged + r.notAttempted;
+
+describe("import-events --state", () => {
+  it("an overlapping second night sends only the events not yet accepted", async () => {
+    const dir = tempDir();
+    const all = ordersNdjson(300, 20);
+    const state = ["--state", join(dir, "state.db")];
+    const map = write(dir, "events.yaml", ORDERS_MAPPING);
+    const night1 = write(dir, "night1.ndjson", slice(all, 0, 200));
+    const first = await emulator({ catalog: CATALOG });
+    const one = await importEvents([night1, "--map", map, ...flags(dir, first.url, state)]);
+    expect(one.code).toBe(0);
+    expect(first.store.eventCount()).toBe(200);
+    const ids1 = new Set(first.store.events().map((s) => s.event.event_log_id));
+
+    // Night 2 repeats night 1's last 100 events and adds 100 new ones.
+    const night2 = write(dir, "night2.ndjson", slice(all, 100, 300));
+    const second = await emulator({ catalog: CATALOG });
+    const two = await importEvents([night2, "--map", map, ...flags(dir, second.url, state)]);
+    expect(two.code).toBe(0);
+    expect(readJson(join(dir, "report.json"))).toMatchObject({
+      rows: 200,
+      accepted: 100,
+      unchanged: 100,
+      deadLettered: 0,
+      notAttempted: 0,
+    });
+    expect(two.stdout).toMatch(/100 unchanged/);
+    expect(second.store.eventCount()).toBe(100);
+    expect(second.store.events().some((s) => ids1.has(s.event.event_log_id))).toBe(false);
+    const fresh = await emulator({ catalog: CATALOG });
+    const newOnly = write(dir, "new.ndjson", slice(all, 200, 300));
+    expect((await importEvents([newOnly, "--map", map, ...flags(dir, fresh.url)])).code).toBe(0);
+    expect(sent(second.store)).toEqual(sent(fresh.store)); // exactly the 100 new events
+
+    // A dry run over night 2 counts every event as known now, and writes nothing.
+    const runsBefore = history(dir).length;
+    const before = statSync(join(dir, "state.db")).mtimeMs;
+    const dry = await importEvents([
+      night2,
+      "--map",
+      map,
+      "--dry-run",
+      ...flags(dir, "http://127.0.0.1:9", state),
+    ]);
+    expect(dry.code).toBe(0);
+    expect(readJson(join(dir, "report.json"))).toMatchObject({
+      rows: 200,
+      unchanged: 200,
+      accepted: 0,
+    });
+    expect(history(dir)).toHaveLength(runsBefore);
+    expect(statSync(join(dir, "state.db")).mtimeMs).toBe(before);
+
+    // --full sends every event again (and records them).
+    const third = await emulator({ catalog: CATALOG });
+    const full = await importEvents([
+      night2,
+      "--map",
+      map,
+      "--full",
+      ...flags(dir, third.url, state),
+    ]);
+    expect(full.code).toBe(0);
+    expect(third.store.eventCount()).toBe(200);
+    expect(readJson(join(dir, "report.json"))).toMatchObject({
+      rows: 200,
+      accepted: 200,
+      unchanged: 0,
+    });
+    const status = await runCli(["status", ...state], {}, undefined, "import-events");
+    expect(status.stdout).toContain("events known: 300 (of import-events)");
+  });
+
+  it("CSV grouped rows: a known order's rows are unchanged together, a new order's sent", async () => {
+    const dir = tempDir();
+    const mapping = `identity: { external_id: user_id }
+event:
+  name: { value: df_purchase }
+  datetime: { column: created_at }
+properties:
+  df_order_id: order_id
+items:
+  group_by: order_id
+  properties:
+    df_item_id: sku
+    df_quantity: { column: qty, type: Long }
+`;
+    const map = write(dir, "events.yaml", mapping);
+    const header = "user_id,order_id,created_at,sku,qty";
+    const o1 = ["u1,o1,2024-05-14T06:00:00Z,A,1", "u1,o1,2024-05-14T06:00:00Z,B,2"];
+    const o2 = ["u2,o2,2024-05-14T06:01:00Z,C,1"];
+    const o3 = ["u1,o3,2024-05-14T06:02:00Z,D,1", "u1,o3,2024-05-14T06:02:00Z,E,3"];
+    const state = ["--state", join(dir, "state.db")];
+    const first = await emulator({ catalog: CATALOG });
+    const night1 = write(dir, "n1.csv", `${[header, ...o1, ...o2].join("\n")}\n`);
+    expect((await importEvents([night1, "--map", map, ...flags(dir, first.url, state)])).code).toBe(
+      0,
+    );
+    expect(first.store.eventCount()).toBe(2);
+
+    const second = await emulator({ catalog: CATALOG });
+    const night2 = write(dir, "n2.csv", `${[header, ...o1, ...o3].join("\n")}\n`);
+    expect(
+      (await importEvents([night2, "--map", map, ...flags(dir, second.url, state)])).code,
+    ).toBe(0);
+    expect(second.store.events().map((s) => s.event)).toEqual([
+      expect.objectContaining({
+        event_properties: { df_order_id: "o3" },
+        event_items: [
+          { df_item_id: "D", df_quantity: 1 },
+          { df_item_id: "E", df_quantity: 3 },
+        ],
+      }),
+    ]);
+    expect(readJson(join(dir, "report.json"))).toMatchObject({
+      rows: 4,
+      accepted: 2,
+      unchanged: 2,
+    });
+  });
+
+  it("tells events that fail again as on the last night from new failures, and --strict counts both", async () => {
+    const dir = tempDir();
+    const e = await emulator({ catalog: CATALOG });
+    const map = write(dir, "events.yaml", KEYWORD_MAPPING);
+    const input = write(dir, "orders.ndjson", ordersNdjson(40, 4, new Set([8, 22])));
+    const state = ["--state", join(dir, "state.db")];
+    const one = await importEvents([input, "--map", map, ...flags(dir, e.url, state)]);
+    expect(one.code).toBe(1);
+    expect(readJson(join(dir, "report.json"))).toMatchObject({ deadLettered: 2, stillFailing: 0 });
+    const two = await importEvents([input, "--map", map, ...flags(dir, e.url, state)]);
+    expect(two.code).toBe(0); // the same two events fail the same way: not news
+    expect(readJson(join(dir, "report.json"))).toMatchObject({
+      rows: 40,
+      unchanged: 38,
+      deadLettered: 2,
+      stillFailing: 2,
+    });
+    const strict = await importEvents([
+      input,
+      "--map",
+      map,
+      "--strict",
+      ...flags(dir, e.url, state),
+    ]);
+    expect(strict.code).toBe(1);
+    expect(readNdjson(join(dir, "dl.ndjson")).map((d) => d.line)).toEqual([9, 23]);
+    expect(e.store.eventCount()).toBe(38);
+  });
+
+  it("resumes after kill -9: only the events not recorded are sent again, each dead letter once", async () => {
+    const e = await emulator({ catalog: CATALOG, latencyMs: 20 });
+    const dir = tempDir();
+    const count = 3_000;
+    const bad = new Set([10, 1_500, 2_999]);
+    const input = write(dir, "orders.ndjson", ordersNdjson(count, 300, bad));
+    const map = write(dir, "events.yaml", KEYWORD_MAPPING);
+    const concurrency = 4;
+    const argv = [
+      input,
+      ...["--map", map, "--concurrency", String(concurrency)],
+      ...flags(dir, e.url, ["--state", join(dir, "state.db"), "--batch-wait", "5ms"]),
+    ];
+    const child = spawnCli(argv, { DFINERY_ACCESS_TOKEN: TOKEN }, dir, {
+      program: "import-events",
+    });
+    await waitFor(() => e.store.eventCount() >= 600, 20_000);
+    child.kill("SIGKILL");
+    expect((await child.exited).signal).toBe("SIGKILL");
+    const atKill = e.store.eventCount();
+    expect(atKill).toBeLessThan(count - bad.size);
+    const [killed] = history(dir);
+    expect(killed?.status).toBe("running");
+    const recorded = killed?.accepted ?? 0; // one row, one event
+    // Requests in flight at the kill were stored by the emulator, not yet recorded by the run.
+    expect(atKill - recorded).toBeGreaterThanOrEqual(0);
+    expect(atKill - recorded).toBeLessThanOrEqual(concurrency * 100);
+
+    const resumed = await importEvents([...argv, "--resume"]);
+    expect(resumed.code).toBe(1); // the three refused events
+    expect(e.store.eventCount() - atKill).toBe(count - bad.size - recorded); // exact: the rest
+    const distinct = new Set(e.store.events().map((s) => s.event.event_log_id));
+    expect(distinct.size).toBe(count - bad.size);
+    expect(e.store.duplicateEvents()).toBe(atKill - recorded);
+    const report = readJson(join(dir, "report.json"));
+    expect(report).toMatchObject({
+      rows: count,
+      accepted: count - bad.size,
+      deadLettered: bad.size,
+      unchanged: 0,
+      notAttempted: 0,
+    });
+    expect(balances(report)).toBe(true);
+    expect(
+      readNdjson(join(dir, "dl.ndjson"))
+        .map((d) => d.line)
+        .sort((a, b) => a - b),
+    ).toEqual([11, 1_501, 3_000]);
+  });
+
+  it("keeps one state file per command: import-profiles' file is refused, and the other way round", async () => {
+    const e = await emulator({ catalog: CATALOG });
+    const dir = tempDir();
+    const state = join(dir, "state.db");
+    const users = write(dir, "users.csv", usersCsv(3));
+    const usersMap = write(dir, "m.yaml", USERS_MAPPING);
+    const profileFlags = (path: string) => [
+      ...["--map", usersMap, "--state", path],
+      ...runFlags(dir, e.url, { rate: "1000/s", name: "profiles" }),
+    ];
+    const profiles = await runCli([users, ...profileFlags(state)]);
+    expect(profiles.code).toBe(0);
+    const map = write(dir, "events.yaml", ORDERS_MAPPING);
+    const orders = write(dir, "orders.ndjson", ordersNdjson(5, 2));
+    const events = await importEvents([
+      orders,
+      "--map",
+      map,
+      ...flags(dir, e.url, ["--state", state]),
+    ]);
+    expect(events.code).toBe(2);
+    expect(events.stderr).toContain(
+      `state file ${state} belongs to import-profiles (it remembers the user profiles DFINERY accepted): give import-events a --state file of its own`,
+    );
+    expect(e.store.eventCount()).toBe(0);
+
+    const eventState = join(dir, "events.db");
+    expect(
+      (await importEvents([orders, "--map", map, ...flags(dir, e.url, ["--state", eventState])]))
+        .code,
+    ).toBe(0);
+    const back = await runCli([users, ...profileFlags(eventState)]);
+    expect(back.code).toBe(2);
+    expect(back.stderr).toContain(`state file ${eventState} belongs to import-events`);
+  });
+});
