@@ -18,6 +18,8 @@ import { checkReplayCommand, isDeadLetterRecord, toReplayItem } from "./replay.j
 /** A row of the original input, as its dead-letter record kept it. */
 export interface StoredRow {
   readonly line: number;
+  /** Its record's line in the dead-letter file (as read: for --state). */
+  readonly at: number;
   readonly row: unknown;
   readonly format: SourceFormat;
   /** The n-th identical event of the first run (n ≥ 2), kept so a later replay keeps its id. */
@@ -61,12 +63,13 @@ export class StoredEvents {
     checkReplayCommand(record, "import-events", this.file, fileLine);
     const r = toReplayItem(record, fileLine);
     if (r.kind === "unreadable") {
-      const row = { line: r.line, row: r.row, format: "ndjson" } as const;
+      const row = { line: r.line, at: fileLine, row: r.row, format: "ndjson" } as const;
       return this.#fail(row, null, r.failure);
     }
     const { line, cells, format, occurrence } = r;
     const row: StoredRow = {
       line,
+      at: fileLine,
       row: cells,
       format,
       ...(occurrence === undefined ? {} : { occurrence }),
