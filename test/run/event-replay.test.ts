@@ -33,7 +33,7 @@ describe("StoredEvents (replaying an import-events dead-letter file without --ma
     expect(out).toEqual([
       {
         kind: "event",
-        rows: [{ line: 4, row: { user_id: "u1", n: 4 }, format: "ndjson" }],
+        rows: [{ line: 4, at: 1, row: { user_id: "u1", n: 4 }, format: "ndjson" }],
         identity: { external_id: "u1" },
         event: event(1),
       },
@@ -61,7 +61,7 @@ describe("StoredEvents (replaying an import-events dead-letter file without --ma
     expect(out.map((e) => e.kind)).toEqual(["event", "failed"]); // the open event first: file order
     expect(out[1]).toEqual({
       kind: "failed",
-      rows: [{ line: 3, row: { user_id: "u1", n: 3 }, format: "ndjson" }],
+      rows: [{ line: 3, at: 2, row: { user_id: "u1", n: 3 }, format: "ndjson" }],
       payload: null,
       failure: {
         stage: "input",
@@ -77,7 +77,7 @@ describe("StoredEvents (replaying an import-events dead-letter file without --ma
     expect(s.push(record(2, bad), 1)).toEqual([
       {
         kind: "failed",
-        rows: [{ line: 2, row: { user_id: "u1", n: 2 }, format: "ndjson" }],
+        rows: [{ line: 2, at: 1, row: { user_id: "u1", n: 2 }, format: "ndjson" }],
         payload: bad,
         failure: {
           stage: "mapping",
