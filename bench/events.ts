@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseMapping } from "../src/mapping/load.js";
 import type { EventRules, Mapping } from "../src/mapping/types.js";
-import { EventRun } from "../src/run/event-run.js";
+import { EventRun, type EventRunDeps } from "../src/run/event-run.js";
 import { startEmulatorChild } from "./child.js";
 
 const TOKEN = "bench-token";
@@ -88,27 +88,32 @@ export interface DeliveryResult {
   overLimitAnswers: number;
 }
 
-async function deliver(
+/** Delivers `input` to the emulator at `url` with a real EventRun (`deps`: its state, for one). */
+export async function deliver(
   input: string,
   url: string,
   rate: { count: number; windowMs: number },
   concurrency: number,
+  deps: EventRunDeps = {},
 ): Promise<DeliveryResult> {
-  const run = new EventRun({
-    input,
-    format: "ndjson",
-    mapping: eventMapping(),
-    deadLetterPath: `${input}.dead-letter.ndjson`,
-    batchWaitMs: 250,
-    delivery: {
-      endpoint: url,
-      serviceId: SERVICE,
-      accessToken: TOKEN,
-      rate,
-      concurrency,
-      maxAttempts: 6,
+  const run = new EventRun(
+    {
+      input,
+      format: "ndjson",
+      mapping: eventMapping(),
+      deadLetterPath: `${input}.dead-letter.ndjson`,
+      batchWaitMs: 250,
+      delivery: {
+        endpoint: url,
+        serviceId: SERVICE,
+        accessToken: TOKEN,
+        rate,
+        concurrency,
+        maxAttempts: 6,
+      },
     },
-  });
+    deps,
+  );
   const report = await run.execute();
   rmSync(`${input}.dead-letter.ndjson`, { force: true });
   const seconds = report.durationMs / 1000;

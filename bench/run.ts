@@ -21,6 +21,7 @@ import { benchDryRun, benchFiles } from "./dry-run.js";
 import type { ChildResult } from "./dry-run-child.js";
 import { benchDumps } from "./dumps.js";
 import { benchEmulator } from "./emulator.js";
+import { benchEventState } from "./event-state.js";
 import {
   benchBatching,
   benchEventPacing,
@@ -376,6 +377,29 @@ const SECTIONS: readonly Section[] = [
             target: "< 200 MB",
             pass: memory.maxRssMb < 200,
           },
+        ],
+      };
+    },
+  },
+  {
+    name: "events-state",
+    async run() {
+      // 10 events a user, user-sorted: a commit per request of 10 events and their rows.
+      const events = quick ? 50_000 : 200_000;
+      const r = await benchEventState(writeEvents(events, events / 10, true));
+      return {
+        result: r,
+        checks: [
+          info(`events/s without --state (${n(r.events)} events, 10 a request)`, n(r.withoutState)),
+          info("events/s with --state (a fresh state file)", n(r.withState)),
+          info("with / without --state (same process, best of 2 each)", String(r.ratio)),
+          {
+            figure: "every event known (an overlapping night): rows/s, events sent",
+            value: `${n(r.allKnown)}, ${n(r.allKnownSent)}`,
+            target: "0 sent",
+            pass: r.allKnownSent === 0,
+          },
+          info("state file bytes per event remembered", String(r.stateBytesPerEvent)),
         ],
       };
     },

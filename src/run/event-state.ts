@@ -5,9 +5,10 @@
  */
 import type { RowFailure } from "../errors.js";
 
-/** What the state needs of an event: its id. */
+/** What the state needs of an event: its id and its time. */
 export interface IdentifiedEvent {
   readonly event_log_id: string;
+  readonly event_datetime: string;
 }
 
 export interface EventState {

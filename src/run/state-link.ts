@@ -114,7 +114,7 @@ export class StateLink implements RunState, EventState {
   #eventKey(event: IdentifiedEvent): string {
     let key = this.#eventKeys.get(event);
     if (key === undefined) {
-      key = eventKey(event.event_log_id, this.key);
+      key = eventKey(event, this.key);
       this.#eventKeys.set(event, key);
     }
     return key;

@@ -7,14 +7,23 @@ import { accepted, openLocked, request, statePath } from "./helpers.js";
 
 const KEY = Buffer.alloc(32, 7);
 const ID = "0b9f1c5e-6a47-5f7e-9d3a-2f1e8c7b6a50";
+const event = (id: string, at = "2024-05-14T06:05:46.363Z") => ({
+  event_log_id: id,
+  event_datetime: at,
+});
 
 describe("the events import-events --state remembers", () => {
-  it("keys an event id with the state key: 22 characters, never the id itself", () => {
-    const key = eventKey(ID, KEY);
-    expect(key).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    expect(eventKey(ID, KEY)).toBe(key);
-    expect(eventKey(ID, Buffer.alloc(32, 8))).not.toBe(key);
-    expect(eventKey(ID.replace("0b9f", "0b9e"), KEY)).not.toBe(key);
+  it("keys an event id with the state key, after its time: never the id itself", () => {
+    const key = eventKey(event(ID), KEY);
+    expect(key).toMatch(/^[0-9a-z]{9}[A-Za-z0-9_-]{22}$/);
+    expect(key).not.toContain(ID.slice(0, 8));
+    expect(eventKey(event(ID), KEY)).toBe(key);
+    expect(eventKey(event(ID), Buffer.alloc(32, 8))).not.toBe(key);
+    expect(eventKey(event(ID.replace("0b9f", "0b9e")), KEY)).not.toBe(key);
+    // Later events sort after earlier ones: a night's events go to the end of the table.
+    const later = eventKey(event(ID, "2024-05-14T06:05:46.364Z"), KEY);
+    const years = eventKey(event(ID, "2031-01-01T00:00:00Z"), KEY);
+    expect([years, later, key].sort()).toEqual([key, later, years]);
   });
 
   it("records a request's accepted events and all its rows in one commit", () => {
@@ -23,11 +32,11 @@ describe("the events import-events --state remembers", () => {
     store.claimFor("import-events", false);
     const run = store.beginRun(request());
     for (const line of [2, 3, 4, 5, 6]) run.noteRead(line);
-    const keys = [eventKey("a", KEY), eventKey("b", KEY)];
+    const keys = [eventKey(event("a"), KEY), eventKey(event("b"), KEY)];
     run.completeAll([4, 5, 6], { kind: "accepted", eventKeys: keys }); // rows 4-6 made 2 events
     run.completeAll([2], { kind: "dead-lettered" });
     expect(store.knownEvent(keys[0] as string)).toBe(true);
-    expect(store.knownEvent(eventKey("c", KEY))).toBe(false);
+    expect(store.knownEvent(eventKey(event("c"), KEY))).toBe(false);
     // What a kill -9 now leaves: every row above, nothing of row 3 (still in flight).
     const db = new Database(path, { readonly: true });
     expect(db.prepare("SELECT line FROM done_lines ORDER BY line").pluck().all()).toEqual([
@@ -64,7 +73,7 @@ describe("the events import-events --state remembers", () => {
     store.claimFor("import-events", false);
     const run = store.beginRun(request());
     run.noteRead(2);
-    run.completeAll([2], { kind: "accepted", eventKeys: [eventKey(ID, KEY)] });
+    run.completeAll([2], { kind: "accepted", eventKeys: [eventKey(event(ID), KEY)] });
     store.finishRun(run.runId, { report: {}, exitCode: 0 });
     expect(store.eventCount()).toBe(1);
     const other = Buffer.alloc(32, 9);

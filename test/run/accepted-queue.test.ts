@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { AcceptedQueue } from "../../src/run/accepted-queue.js";
+import {
+  type EventState,
+  type IdentifiedEvent,
+  NO_EVENT_STATE,
+} from "../../src/run/event-state.js";
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+const event = (id: string): IdentifiedEvent => ({
+  event_log_id: id,
+  event_datetime: "2024-05-14T06:05:46.363Z",
+});
+
+/** A state that records each write of accepted events. */
+function recording(fail?: Error) {
+  const writes: { ats: number[]; ids: string[] }[] = [];
+  const state: EventState = {
+    ...NO_EVENT_STATE,
+    acceptedEvents(ats, events) {
+      if (fail !== undefined) throw fail;
+      writes.push({ ats: [...ats], ids: events.map((e) => e.event_log_id) });
+    },
+  };
+  return { state, writes };
+}
+
+describe("AcceptedQueue", () => {
+  it("writes the requests accepted in one turn of the event loop in one commit", async () => {
+    const { state, writes } = recording();
+    const queue = new AcceptedQueue(state, (error) => {
+      throw error;
+    });
+    queue.add([2, 3], [event("a")]); // two rows, one event (a CSV group)
+    queue.add([5], [event("b")]);
+    expect(writes).toEqual([]);
+    await turn();
+    expect(writes).toEqual([{ ats: [2, 3, 5], ids: ["a", "b"] }]);
+    queue.add([4], [event("c")]);
+    await turn();
+    expect(writes).toEqual([
+      { ats: [2, 3, 5], ids: ["a", "b"] },
+      { ats: [4], ids: ["c"] },
+    ]);
+  });
+
+  it("writes what is queued at once when flushed (the run's end), and nothing twice", async () => {
+    const { state, writes } = recording();
+    const queue = new AcceptedQueue(state, () => {});
+    queue.add([7], [event("d")]);
+    queue.flush();
+    expect(writes).toEqual([{ ats: [7], ids: ["d"] }]);
+    await turn();
+    queue.flush();
+    expect(writes).toHaveLength(1);
+  });
+
+  it("tells a deferred write that fails to the run, not to the event loop", async () => {
+    const full = new Error("SQLITE_FULL");
+    const { state } = recording(full);
+    const told: unknown[] = [];
+    const queue = new AcceptedQueue(state, (error) => told.push(error));
+    queue.add([2], [event("a")]);
+    await turn();
+    expect(told).toEqual([full]);
+  });
+});
