@@ -10,6 +10,7 @@ import {
   KEYWORD_MAPPING,
   ORDERS_MAPPING,
   ordersNdjson,
+  T0,
 } from "./event-fixtures.js";
 import {
   emulatorPerTest,
@@ -25,8 +26,10 @@ import {
   waitFor,
   write,
 } from "./helpers.js";
+import { answer, hostileServerPerTest } from "./hostile-server.js";
 
 const emulator = emulatorPerTest();
+const hostile = hostileServerPerTest();
 
 /** Lines `from` to `to` (0-based, end excluded) of an NDJSON text. */
 const slice = (text: string, from: number, to: number) =>
@@ -250,6 +253,45 @@ items:
         .map((d) => d.line)
         .sort((a, b) => a - b),
     ).toEqual([11, 1_001, 2_000]);
+  });
+
+  it("resumes a run the API stopped with identical events: the second keeps its own id", async () => {
+    // u1 signs up twice at the same instant: two identical events, ids of occurrence 1 and 2.
+    const signup = (user: string, at: number) =>
+      JSON.stringify({ user_id: user, type: "signup", created_at: T0 + at });
+    const text = `${[signup("u1", 0), signup("u2", 1), signup("u1", 0)].join("\n")}\n`;
+    const dir = tempDir();
+    const input = write(dir, "signups.ndjson", text);
+    const map = write(dir, "events.yaml", ORDERS_MAPPING);
+    const state = ["--state", join(dir, "state.db"), "--concurrency", "1", "--batch-wait", "0ms"];
+    // The first request is accepted, the second refused as a bad token: the run stops, resumable.
+    const api = await hostile((n, _req, res) =>
+      answer(res, n === 0 ? 200 : 401, n === 0 ? "20000" : "40201"),
+    );
+    const stopped = await importEvents([input, "--map", map, ...flags(dir, api.url, state)]);
+    expect(stopped.code).toBe(3);
+    expect(api.requests).toHaveLength(2);
+    const first = (api.requests[0] as { events: { event_log_id: string }[] }).events[0];
+
+    const e = await emulator({ catalog: CATALOG });
+    const resumed = await importEvents([
+      input,
+      "--map",
+      map,
+      "--resume",
+      ...flags(dir, e.url, state),
+    ]);
+    expect(resumed.code).toBe(0);
+    const ids = e.store.events().map((s) => s.event.event_log_id);
+    expect(ids).toHaveLength(2); // u2's, and u1's second sign-up, not taken for the first
+    expect(ids).not.toContain(first?.event_log_id);
+    expect(new Set(ids).size).toBe(2);
+    expect(readJson(join(dir, "report.json"))).toMatchObject({
+      rows: 3,
+      accepted: 3,
+      unchanged: 0,
+      notAttempted: 0,
+    });
   });
 
   it("keeps one state file per command: import-profiles' file is refused, and the other way round", async () => {
