@@ -321,6 +321,8 @@ export class EventRun {
       return;
     }
     const turn = this.#order.acquire(batch.identity); // taken now: file order
+    const key = this.#batches; // on its way: a forced exit's report names its first line
+    this.#ledger.started(key, batch.events[0]?.from[0]?.line ?? 0);
     await window.acquire();
     void (async () => {
       const release = await turn;
@@ -329,6 +331,7 @@ export class EventRun {
       } catch (error) {
         this.#ledger.stopFor(error);
       } finally {
+        this.#ledger.finished(key);
         release();
         window.release();
         widen(window, this.#options.delivery?.concurrency ?? 1, this.#ledger.lived > 0);
