@@ -1,24 +1,27 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CATALOG, flags, ORDERS_MAPPING, ordersNdjson } from "./event-fixtures.js";
-import { emulatorPerTest, readJson, spawnCli, TOKEN, tempDir, write } from "./helpers.js";
+import { flags, ORDERS_MAPPING, ordersNdjson } from "./event-fixtures.js";
+import { readJson, spawnCli, TOKEN, tempDir, waitFor, write } from "./helpers.js";
+import { answer, hostileServerPerTest } from "./hostile-server.js";
 
-const emulator = emulatorPerTest();
+const hostile = hostileServerPerTest();
 
 describe("stopping import-events", () => {
   it("on a second Ctrl-C exits at once, its report naming the first line of a batch in flight", async () => {
-    const e = await emulator({ catalog: CATALOG, latencyMs: 5_000 });
+    // Every request is answered after 5 s: the batches are in flight when Ctrl-C comes.
+    const server = await hostile((_n, _req, res) => {
+      setTimeout(() => answer(res, 200, "20000"), 5_000).unref();
+    });
     const dir = tempDir();
     const input = write(dir, "orders.ndjson", ordersNdjson(200, 10));
     const map = write(dir, "events.yaml", ORDERS_MAPPING);
     const child = spawnCli(
-      [input, "--map", map, ...flags(dir, e.url)],
+      [input, "--map", map, ...flags(dir, server.url)],
       { DFINERY_ACCESS_TOKEN: TOKEN },
       dir,
       { program: "import-events" },
     );
-    // The 10 users' batches go out after --batch-wait (50 ms); their answers take 5 s.
-    await new Promise((r) => setTimeout(r, 1_000));
+    await waitFor(() => server.requests.length >= 10); // the 10 users' batches
     child.kill("SIGINT");
     await new Promise((r) => setTimeout(r, 100));
     const signalled = Date.now();
