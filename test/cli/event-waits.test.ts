@@ -23,7 +23,8 @@ describe("import-events waits for the rate limit as import-profiles does", () =>
       input,
       "--map",
       map,
-      ...flags(dir, e.url, ["--max-wait", "2s", "--concurrency", "1"]),
+      // Batches go at the end only (the input never stalls for a minute), one at a time.
+      ...flags(dir, e.url, ["--max-wait", "2s", "--concurrency", "1", "--batch-wait", "1m"]),
     ]);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(result.code).toBe(3);
@@ -61,7 +62,8 @@ describe("import-events waits for the rate limit as import-profiles does", () =>
     const dir = tempDir();
     const input = write(dir, "orders.ndjson", ordersNdjson(3, 1));
     const map = write(dir, "events.yaml", ORDERS_MAPPING);
-    const result = await importEvents([input, "--map", map, ...flags(dir, server.url)]);
+    const argv = [input, "--map", map, ...flags(dir, server.url, ["--batch-wait", "1m"])];
+    const result = await importEvents(argv); // one batch of the 3 events
     expect(result.code).toBe(0);
     const waitLine =
       /waiting [56] s for the rate limit, until (\S+) \(.* local\): the API answered that the rate limit is exceeded/;
