@@ -10,8 +10,10 @@ import {
   T0,
 } from "./event-fixtures.js";
 import { emulatorPerTest, readJson, readNdjson, tempDir, write } from "./helpers.js";
+import { answer, hostileServerPerTest } from "./hostile-server.js";
 
 const emulator = emulatorPerTest();
+const hostile = hostileServerPerTest();
 
 /** df_purchase without df_keyword, and no df_sign_up: every event of KEYWORD_MAPPING's file is refused. */
 const PURCHASES_ONLY: ExtendedCatalog = {
@@ -194,5 +196,29 @@ describe("--canary on events", () => {
     // Event i is at T0 + i s: none of the canary's first 10 is sent again.
     const times = fixed.store.events().map((s) => Date.parse(s.event.event_datetime));
     expect(Math.min(...times)).toBe(T0 + 10_000);
+  });
+});
+
+describe("result codes on events", () => {
+  it("dead-letters a code the guide does not list, each event alone, and counts it per event", async () => {
+    const server = await hostile((_n, _req, res) => answer(res, 200, "49999"));
+    const dir = tempDir();
+    const input = write(dir, "orders.ndjson", ordersNdjson(6, 2)); // 2 users, 3 events each
+    const map = write(dir, "events.yaml", KEYWORD_MAPPING);
+    const argv = [input, "--map", map, ...flags(dir, server.url, ["--batch-wait", "1m"])];
+    const result = await importEvents(argv);
+    expect(result.code).toBe(1);
+    // A user's batch of 3, its halves (2 and 1), the 2's halves (1 and 1): 5 requests a user.
+    expect(server.requests).toHaveLength(10);
+    const letters = readNdjson(join(dir, "dl.ndjson"));
+    expect(letters.map((l) => l.error.code)).toEqual(Array(6).fill("49999"));
+    expect(readJson(join(dir, "report.json"))).toMatchObject({
+      rows: 6,
+      deadLettered: 6,
+      unknownCodes: { "49999": 6 },
+    });
+    expect(result.stdout).toContain(
+      "the API answered with codes its guide does not list: 49999 (6 rows)",
+    );
   });
 });
