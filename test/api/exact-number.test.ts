@@ -1,5 +1,12 @@
 import { describe, expect, test } from "vitest";
-import { ExactNumber, isInt64, parseJson, stringifyExactly } from "../../src/api/exact-number.js";
+import { seededRandom } from "../../bench/seeded-random.js";
+import {
+  ExactNumber,
+  isInt64,
+  mayLoseDigits,
+  parseJson,
+  stringifyExactly,
+} from "../../src/api/exact-number.js";
 
 describe("parseJson", () => {
   test("keeps numbers a double would round or overflow, as written", () => {
@@ -90,4 +97,30 @@ test("isInt64 takes 64-bit signed integers only", () => {
   expect(isInt64("-9223372036854775808")).toBe(true);
   expect(isInt64("9223372036854775808")).toBe(false);
   expect(isInt64("1.0")).toBe(false);
+});
+
+describe("mayLoseDigits", () => {
+  test("matches exactly where the digit-run and exponent pattern does", () => {
+    const pattern = /\d{16}|[eE][+-]?\d{3}/;
+    const random = seededRandom(5);
+    const alphabet = ["0", "1", "9", "e", "E", "+", "-", ".", '"', "a", "٣", " "];
+    const samples = [
+      "1234567890123456",
+      "123456789012345",
+      "1e100",
+      "E+308",
+      "e-12",
+      "e-123",
+      "e+",
+      "E",
+    ];
+    for (let i = 0; i < 5_000; i++) {
+      const length = Math.floor(random() * 30);
+      const weighted = random() < 0.5 ? alphabet.slice(0, 3) : alphabet;
+      samples.push(
+        Array.from({ length }, () => weighted[Math.floor(random() * weighted.length)]).join(""),
+      );
+    }
+    for (const text of samples) expect(mayLoseDigits(text), text).toBe(pattern.test(text));
+  });
 });
