@@ -70,13 +70,14 @@ export function applyEventMapping(
 export function toEventRecord(draft: EventDraft, made?: string): EventRecord {
   const { identity, name, datetime, properties, items } = draft;
   const id = draft.id ?? made ?? eventId({ identity, name, datetime, properties, items });
-  return {
+  const record = {
     event_log_id: id,
     event_name: name,
     event_datetime: datetime,
     event_properties: properties,
-    ...(items === undefined || items.length === 0 ? {} : { event_items: items }),
   };
+  // No spread of an empty object for an event without items: one object, of one shape.
+  return items === undefined || items.length === 0 ? record : { ...record, event_items: items };
 }
 
 export interface NamedRecord {

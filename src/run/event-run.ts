@@ -207,20 +207,25 @@ export class EventRun {
     // original row is mapped again, as the format it was read in, under its original line.
     let replay: boolean | undefined;
     let rowFormat = format;
-    const take = async (group: Group<Row> | undefined): Promise<void> => {
-      if (group === undefined) return;
+    // A finished event (or failed group): a promise only when there is something to wait for
+    // (a batch to send, the canary), not one per row.
+    const take = (group: Group<Row> | undefined): Promise<void> | undefined => {
+      if (group === undefined) return undefined;
       // A group's rows end together (one commit), so an interrupted pass did all of them or none.
       const done = group.rows[0]?.done === true;
       const lets = done || canaryLets(group.rows);
-      if (lets !== true && !(await lets)) return;
+      if (lets !== true) return lets.then((ok) => (ok ? place(group, done) : undefined));
+      return place(group, done);
+    };
+    const place = (group: Group<Row>, done: boolean): Promise<void> | undefined => {
       if (!group.ok) {
         if (!done) for (const row of group.rows) this.#fail([row], null, row.failure, 0, true);
-        return;
+        return undefined;
       }
       const { draft } = group;
       const claimed = group.rows[0]?.occurrence;
       const { event, occurrence } = namedRecord(draft, this.#ids, claimed);
-      if (done) return; // counted among identical events, so the next one keeps its id
+      if (done) return undefined; // counted among identical events, so the next one keeps its id
       const rows =
         occurrence === undefined || occurrence === 1 || occurrence === claimed
           ? group.rows
@@ -228,14 +233,15 @@ export class EventRun {
       if (itemCount(event) > MAX_ITEMS_PER_REQUEST) {
         const message = `${itemCount(event)} items, over the API's ${MAX_ITEMS_PER_REQUEST} per request`;
         this.#fail(rows, null, rowFailure("mapping", "TOO_MANY_ITEMS", message), 0, true);
-        return;
+        return undefined;
       }
       if (this.#state.knownEvent(event)) {
         for (const { at } of rows) this.#state.unchanged(at); // accepted by an earlier run
         ledger.count.unchanged += rows.length;
-        return;
+        return undefined;
       }
-      await send(batcher.add(draft.identity, { event, from: rows }, ledger.now()));
+      const ready = batcher.add(draft.identity, { event, from: rows }, ledger.now());
+      return ready.length === 0 ? undefined : send(ready);
     };
     for await (const item of source) {
       if (ledger.stop.aborted) break;
@@ -282,22 +288,29 @@ export class EventRun {
         replay ? { kind: "row", line, cells } : item,
         rowFormat,
       );
-      const row: Row = {
-        line,
-        row: cells,
-        format: rowFormat,
-        at,
-        ...(claimed === undefined ? {} : { occurrence: claimed }),
-        ...(done ? { done } : {}),
-      };
-      if (groups !== undefined && groupBy !== undefined) {
-        await take(groups.push(groupBy.read(cells), row, result));
-      } else if (!result.ok) {
-        await take({ ok: false, rows: [{ ...row, failure: result.failure }] });
-      } else {
-        await take({ ok: true, rows: [row], draft: result.draft });
-      }
-      await send(batcher.due(ledger.now()));
+      // The common row without spreads of empty objects: one object of one shape.
+      const row: Row =
+        claimed === undefined && !done
+          ? { line, row: cells, format: rowFormat, at }
+          : {
+              line,
+              row: cells,
+              format: rowFormat,
+              at,
+              ...(claimed === undefined ? {} : { occurrence: claimed }),
+              ...(done ? { done } : {}),
+            };
+      const taking =
+        groups !== undefined && groupBy !== undefined
+          ? take(groups.push(groupBy.read(cells), row, result))
+          : take(
+              result.ok
+                ? { ok: true, rows: [row], draft: result.draft }
+                : { ok: false, rows: [{ ...row, failure: result.failure }] },
+            );
+      if (taking !== undefined) await taking;
+      const due = batcher.due(ledger.now());
+      if (due.length > 0) await send(due); // the timer's sends are awaited with the next batch
     }
     await timer.stop();
     if (!ledger.stop.aborted) {
