@@ -309,8 +309,7 @@ export class EventRun {
                 : { ok: false, rows: [{ ...row, failure: result.failure }] },
             );
       if (taking !== undefined) await taking;
-      const due = batcher.due(ledger.now());
-      if (due.length > 0) await send(due); // the timer's sends are awaited with the next batch
+      await send(batcher.due(ledger.now())); // also waits for what the timer sent: the read-ahead
     }
     await timer.stop();
     if (!ledger.stop.aborted) {
