@@ -44,6 +44,7 @@ export interface HashSource {
   readonly path: string;
   lastHash(key: string): string | undefined;
   knownEvent(key: string): boolean;
+  newestEventKey(): string | undefined;
   noteFailure(runId: number, row: unknown, error: string): boolean;
 }
 
@@ -56,6 +57,8 @@ export interface HashSource {
 export class StateLink implements RunState, EventState {
   /** Events asked about → their keys, so an event sent is keyed once. */
   readonly #eventKeys = new WeakMap<IdentifiedEvent, string>();
+  /** The greatest event key the file held when first asked: "" for none. */
+  #newest: string | undefined;
 
   constructor(
     readonly store: HashSource,
@@ -96,9 +99,15 @@ export class StateLink implements RunState, EventState {
     this.#guard(() => this.handle?.complete(line, { kind: "unchanged" }));
   }
 
+  /**
+   * Keys start with the event's time, so an event newer than any the file held when the run
+   * began (in a nightly export, every new one) is known without a lookup not to be known.
+   */
   knownEvent(event: IdentifiedEvent): boolean {
     const key = this.#eventKey(event);
-    return !this.full && this.#guard(() => this.store.knownEvent(key));
+    if (this.full) return false;
+    this.#newest ??= this.#guard(() => this.store.newestEventKey()) ?? "";
+    return key <= this.#newest && this.#guard(() => this.store.knownEvent(key));
   }
 
   acceptedEvents(ats: readonly number[], events: readonly IdentifiedEvent[]): void {

@@ -13,11 +13,13 @@ export class EventTable {
   readonly #has: Database.Statement<[string], number>;
   readonly #insert: Database.Statement<[string]>;
   readonly #count: Database.Statement<[], number>;
+  readonly #newest: Database.Statement<[], string | null>;
 
   constructor(db: Database.Database) {
     this.#has = db.prepare<[string], number>("SELECT 1 FROM events WHERE key = ?").pluck();
     this.#insert = db.prepare("INSERT OR IGNORE INTO events (key) VALUES (?)");
     this.#count = db.prepare<[], number>("SELECT count(*) FROM events").pluck();
+    this.#newest = db.prepare<[], string | null>("SELECT max(key) FROM events").pluck();
   }
 
   has(key: string): boolean {
@@ -26,6 +28,11 @@ export class EventTable {
 
   insert(key: string): void {
     this.#insert.run(key);
+  }
+
+  /** The greatest key (keys start with the event's time: the newest event); undefined when none. */
+  newest(): string | undefined {
+    return this.#newest.get() ?? undefined;
   }
 
   count(): number {

@@ -138,6 +138,11 @@ export class StateStore {
     return this.#events.has(key);
   }
 
+  /** The greatest event key recorded (see events.ts): a greater key cannot be known. */
+  newestEventKey(): string | undefined {
+    return this.#events.newest();
+  }
+
   eventCount(): number {
     return this.#events.count();
   }
