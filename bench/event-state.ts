@@ -24,6 +24,11 @@ export interface EventStateResult {
   withState: number;
   /** withState / withoutState. */
   ratio: number;
+  /** This process's CPU time per event (the importer's; the emulator is another process), µs. */
+  cpuUsWithout: number;
+  cpuUsWith: number;
+  /** cpuUsWithout / cpuUsWith: the speed ratio where the CPU is the limit, less swayed by load. */
+  cpuRatio: number;
   /** Every event known: rows/s, none sent. */
   allKnown: number;
   allKnownSent: number;
@@ -44,14 +49,20 @@ export async function benchEventState(
     let without = 0;
     let withState = 0;
     let events = 0;
+    let cpuWithout = Number.POSITIVE_INFINITY;
+    let cpuWith = Number.POSITIVE_INFINITY;
     for (let pass = 0; pass < passes; pass++) {
+      let cpu = process.cpuUsage();
       const plain = await deliver(input, emulator.url, UNLIMITED, concurrency);
+      cpuWithout = Math.min(cpuWithout, cpuMicros(cpu) / plain.events);
       without = Math.max(without, plain.eventsPerSecond);
       events = plain.events;
       removeState(statePath);
+      cpu = process.cpuUsage();
       const stated = await withSession(input, statePath, (deps) =>
         deliver(input, emulator.url, UNLIMITED, concurrency, deps),
       );
+      cpuWith = Math.min(cpuWith, cpuMicros(cpu) / stated.events);
       if (stated.accepted !== stated.events) throw new Error("a run with --state lost events");
       withState = Math.max(withState, stated.eventsPerSecond);
     }
@@ -64,6 +75,9 @@ export async function benchEventState(
       withoutState: without,
       withState,
       ratio: Number((withState / without).toFixed(3)),
+      cpuUsWithout: Number(cpuWithout.toFixed(1)),
+      cpuUsWith: Number(cpuWith.toFixed(1)),
+      cpuRatio: Number((cpuWithout / cpuWith).toFixed(3)),
       allKnown: Math.round(known.events / (known.durationMs / 1000)),
       allKnownSent: known.accepted,
       stateBytesPerEvent: Math.round(bytes / events),
@@ -100,6 +114,12 @@ async function withSession(
   } finally {
     session.close(); // every request's outcome is committed; the run itself stays unfinished
   }
+}
+
+/** CPU time (user and system) of this process since `start`, µs. */
+function cpuMicros(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return user + system;
 }
 
 function removeState(path: string): void {

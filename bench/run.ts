@@ -386,13 +386,17 @@ const SECTIONS: readonly Section[] = [
     async run() {
       // 10 events a user, user-sorted: a commit per request of 10 events and their rows.
       const events = quick ? 50_000 : 200_000;
-      const r = await benchEventState(writeEvents(events, events / 10, true));
+      const r = await benchEventState(writeEvents(events, events / 10, true), 3);
       return {
         result: r,
         checks: [
           info(`events/s without --state (${n(r.events)} events, 10 a request)`, n(r.withoutState)),
           info("events/s with --state (a fresh state file)", n(r.withState)),
-          info("with / without --state (same process, best of 2 each)", String(r.ratio)),
+          info("with / without --state (same process, best of 3 each)", String(r.ratio)),
+          info(
+            "importer CPU per event without / with --state (µs)",
+            `${r.cpuUsWithout} / ${r.cpuUsWith}: ${r.cpuRatio}`,
+          ),
           {
             figure: "every event known (an overlapping night): rows/s, events sent",
             value: `${n(r.allKnown)}, ${n(r.allKnownSent)}`,

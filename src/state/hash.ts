@@ -1,4 +1,4 @@
-import { createHash, createHmac } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 import { IDENTITY_FIELDS, type Identity, type UserProperties } from "../api/dfinery.js";
 import { canonicalJson } from "./canonical.js";
 
@@ -7,9 +7,33 @@ export function sha256(text: string): string {
   return createHash("sha256").update(text).digest("base64url");
 }
 
-/** HMAC-SHA-256 with the state key, as base64url (43 characters). */
+/**
+ * HMAC-SHA-256 (RFC 2104) with the state key, as base64url (43 characters): the bytes
+ * `createHmac` gives, from two one-shot `crypto.hash` calls, which cost less than half of a Hmac
+ * object each (import-events keys every event; tested against createHmac).
+ */
 export function keyedHash(key: Buffer, text: string): string {
-  return createHmac("sha256", key).update(text).digest("base64url");
+  const { inner, outer } = padsOf(key);
+  const innerHash = hash("sha256", Buffer.concat([inner, Buffer.from(text, "utf8")]), "buffer");
+  return hash("sha256", Buffer.concat([outer, innerHash]), "base64url");
+}
+
+const BLOCK = 64;
+let padded: { key: Buffer; inner: Buffer; outer: Buffer } | undefined;
+
+/** The key XOR ipad and XOR opad, for the last key used (a run uses one). */
+function padsOf(key: Buffer): { inner: Buffer; outer: Buffer } {
+  if (padded?.key === key) return padded;
+  const block = Buffer.alloc(BLOCK);
+  (key.length > BLOCK ? hash("sha256", key, "buffer") : key).copy(block);
+  const inner = Buffer.alloc(BLOCK);
+  const outer = Buffer.alloc(BLOCK);
+  for (let i = 0; i < BLOCK; i++) {
+    inner[i] = (block[i] as number) ^ 0x36;
+    outer[i] = (block[i] as number) ^ 0x5c;
+  }
+  padded = { key, inner, outer };
+  return padded;
 }
 
 const SORTED_FIELDS = [...IDENTITY_FIELDS].sort();

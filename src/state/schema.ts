@@ -82,6 +82,11 @@ export function openStateDatabase(path: string): Database.Database {
     // profile update is harmless. FULL would fsync on every commit, ~200 times a second: cheap on
     // an SSD (~0.1 ms), but 5-20 ms each on a spinning or network disk, blocking the event loop.
     db.pragma("synchronous = NORMAL");
+    // A checkpoint (every 1,000 pages of WAL by default) is where NORMAL does fsync. import-events
+    // commits tens of thousands of event keys a second: checkpointing every 10,000 pages (40 MB
+    // of WAL at most, emptied on close) halved the cost of a commit of 10 keys (64 -> 32 us, same
+    // process, loaded machine). Crash safety is the same.
+    db.pragma("wal_autocheckpoint = 10000");
     migrate(db, path);
   } catch (error) {
     db.close();

@@ -1,6 +1,7 @@
+import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../../src/state/canonical.js";
-import { identityKey, propertiesHash } from "../../src/state/hash.js";
+import { identityKey, keyedHash, propertiesHash } from "../../src/state/hash.js";
 
 const KEY = Buffer.alloc(32, 7);
 
@@ -76,5 +77,24 @@ describe("canonicalJson", () => {
     ]);
     expect(canonicalJson({ m: one, f: () => 1 })).toBe(canonicalJson({ m: two }));
     expect(canonicalJson(new Map([["x", 2]]))).not.toBe(canonicalJson(new Map([["x", 1]])));
+  });
+});
+
+describe("keyedHash", () => {
+  it("is HMAC-SHA-256: the bytes createHmac gives, for any key length and text", () => {
+    const keys = [
+      KEY,
+      Buffer.alloc(32, 9),
+      Buffer.alloc(0),
+      Buffer.alloc(64, 1),
+      Buffer.alloc(100, 2),
+    ];
+    const texts = ["", "0b9f1c5e-6a47-5f7e-9d3a-2f1e8c7b6a50", "홍길동 ✓", "x".repeat(1000)];
+    for (const key of keys) {
+      for (const text of texts) {
+        const expected = createHmac("sha256", key).update(text).digest("base64url");
+        expect(keyedHash(key, text), `${key.length}-byte key`).toBe(expected);
+      }
+    }
   });
 });
