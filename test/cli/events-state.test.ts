@@ -28,6 +28,20 @@ import {
 } from "./helpers.js";
 import { answer, hostileServerPerTest } from "./hostile-server.js";
 
+/** Orders in CSV, one row per item: `items.group_by: order_id`. */
+const GROUPED_MAPPING = `identity: { external_id: user_id }
+event:
+  name: { value: df_purchase }
+  datetime: { column: created_at }
+properties:
+  df_order_id: order_id
+items:
+  group_by: order_id
+  properties:
+    df_item_id: sku
+    df_quantity: { column: qty, type: Long }
+`;
+
 const emulator = emulatorPerTest();
 const hostile = hostileServerPerTest();
 
@@ -130,19 +144,7 @@ describe("import-events --state", () => {
 
   it("CSV grouped rows: a known order's rows are unchanged together, a new order's sent", async () => {
     const dir = tempDir();
-    const mapping = `identity: { external_id: user_id }
-event:
-  name: { value: df_purchase }
-  datetime: { column: created_at }
-properties:
-  df_order_id: order_id
-items:
-  group_by: order_id
-  properties:
-    df_item_id: sku
-    df_quantity: { column: qty, type: Long }
-`;
-    const map = write(dir, "events.yaml", mapping);
+    const map = write(dir, "events.yaml", GROUPED_MAPPING);
     const header = "user_id,order_id,created_at,sku,qty";
     const o1 = ["u1,o1,2024-05-14T06:00:00Z,A,1", "u1,o1,2024-05-14T06:00:00Z,B,2"];
     const o2 = ["u2,o2,2024-05-14T06:01:00Z,C,1"];
@@ -289,6 +291,62 @@ items:
     expect(readJson(join(dir, "report.json"))).toMatchObject({
       rows: 3,
       accepted: 3,
+      unchanged: 0,
+      notAttempted: 0,
+    });
+  });
+
+  it("resumes a CSV of grouped item rows: an order's rows end together, each order sent once", async () => {
+    const dir = tempDir();
+    const map = write(dir, "events.yaml", GROUPED_MAPPING);
+    const csv = [
+      "user_id,order_id,created_at,sku,qty",
+      "u1,o1,2024-05-14T06:00:00Z,A,1",
+      "u1,o1,2024-05-14T06:00:00Z,B,2",
+      "u2,o2,2024-05-14T06:01:00Z,C,1",
+      "u3,o3,2024-05-14T06:02:00Z,D,1",
+      "u3,o3,2024-05-14T06:02:00Z,E,3",
+    ].join("\n");
+    const input = write(dir, "orders.csv", `${csv}\n`);
+    const state = ["--state", join(dir, "state.db"), "--concurrency", "1", "--batch-wait", "0ms"];
+    // o1 is accepted, any other order refused as a bad token: the run stops there.
+    const api = await hostile((_n, _req, res, body) =>
+      body.includes('"o1"') ? answer(res, 200, "20000") : answer(res, 401, "40201"),
+    );
+    expect((await importEvents([input, "--map", map, ...flags(dir, api.url, state)])).code).toBe(3);
+    const first = readJson(join(dir, "report.json"));
+    const sentFirst = api.requests.map((r) => JSON.stringify(r));
+    const o1Accepted = sentFirst.some((r) => r.includes('"o1"'));
+    expect(first).toMatchObject({ rows: 5, accepted: o1Accepted ? 2 : 0 });
+    expect(first.accepted + first.notAttempted).toBe(5); // a group's rows end together
+
+    const e = await emulator({ catalog: CATALOG });
+    const resumed = await importEvents([
+      input,
+      "--map",
+      map,
+      "--resume",
+      ...flags(dir, e.url, state),
+    ]);
+    expect(resumed.code).toBe(0);
+    const orders = e.store
+      .events()
+      .map((s) => s.event)
+      .sort((a, b) =>
+        String(a.event_properties.df_order_id).localeCompare(
+          String(b.event_properties.df_order_id),
+        ),
+      );
+    expect(orders.map((o) => o.event_properties.df_order_id)).toEqual(
+      o1Accepted ? ["o2", "o3"] : ["o1", "o2", "o3"],
+    );
+    expect(orders.at(-1)?.event_items).toEqual([
+      { df_item_id: "D", df_quantity: 1 },
+      { df_item_id: "E", df_quantity: 3 },
+    ]);
+    expect(readJson(join(dir, "report.json"))).toMatchObject({
+      rows: 5,
+      accepted: 5,
       unchanged: 0,
       notAttempted: 0,
     });
