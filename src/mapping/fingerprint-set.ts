@@ -54,7 +54,7 @@ export class FingerprintSet {
 function insert(table: Table, h: number, l: number): boolean {
   const { high, low } = table;
   const capacity = high.length;
-  let index = (h >>> 0) % capacity;
+  let index = Math.floor((h >>> 0) * (capacity / 4294967296)); // no double modulo: h >>> 0 passes 2^31
   for (;;) {
     const sh = high[index] as number;
     const sl = low[index] as number;
