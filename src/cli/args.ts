@@ -36,6 +36,10 @@ Options:
                          created 0600 on first use; keep it, and back it up apart from the state)
   --full                 with --state: send every row (and refresh the state); start over
   --resume               with --state: continue the interrupted run of the same input
+  --keep-events DURATION with --state: after a finished run, forget the accepted events older
+                         than this before its start, like 90d (default: remember every event;
+                         the file grows ~42 bytes an event); a forgotten event read again is
+                         sent again, with its same id
   --format FMT           csv | tsv | ndjson (default: from the extension or the mapping)
   --encoding ENC         utf8 | utf16le | cp949 | euc-kr (default utf8; a BOM wins)
   --delimiter C          CSV delimiter (default , ; tab for .tsv)
@@ -153,6 +157,8 @@ export interface CliOptions {
   readonly resume: boolean;
   /** import-events: `--batch-wait`, ms. */
   readonly batchWaitMs: number;
+  /** import-events: `--keep-events`, ms; undefined: remember every accepted event. */
+  readonly keepEventsMs: number | undefined;
 }
 
 export type ParsedArgs =
@@ -219,6 +225,7 @@ export function parseCliArgs(
   }
   const { values, positionals } = parsed;
   const batchWait = values["batch-wait"] as string | undefined;
+  const keepEvents = values["keep-events"] as string | undefined;
   if (values.help === true) return { command: "help" };
   if (positionals[0] === "status" && positionals.length === 1) {
     if (values.state === undefined) throw new UsageError("status needs --state FILE");
@@ -226,6 +233,9 @@ export function parseCliArgs(
   }
   if (values["state-key"] !== undefined && values.state === undefined) {
     throw new UsageError("--state-key needs --state FILE");
+  }
+  if (keepEvents !== undefined && values.state === undefined) {
+    throw new UsageError("--keep-events needs --state FILE");
   }
   if ((values.full === true || values.resume === true) && values.state === undefined) {
     throw new UsageError(`${values.full === true ? "--full" : "--resume"} needs --state FILE`);
@@ -296,17 +306,25 @@ export function parseCliArgs(
       strict: values.strict === true,
       resume: values.resume === true,
       batchWaitMs: parseDuration(batchWait ?? "250ms", "--batch-wait"),
+      keepEventsMs:
+        keepEvents === undefined ? undefined : parseDuration(keepEvents, "--keep-events"),
     },
   };
 }
 
+/** The flags only import-events takes. */
+const EVENT_OPTIONS = {
+  "batch-wait": { type: "string" },
+  "keep-events": { type: "string" },
+} as const;
+
 function parse(argv: readonly string[], events: boolean) {
-  const options = { ...OPTIONS, ...(events ? { "batch-wait": { type: "string" } } : {}) } as const;
+  const options = { ...OPTIONS, ...(events ? EVENT_OPTIONS : {}) } as const;
   return parseArgs({
     args: [...argv],
     allowPositionals: true,
     strict: true,
-    options: options as typeof OPTIONS & { readonly "batch-wait": { readonly type: "string" } },
+    options: options as typeof OPTIONS & typeof EVENT_OPTIONS,
   });
 }
 

@@ -37,6 +37,7 @@ export async function withState(
             full: options.full,
             resume: options.resume,
             dryRun: options.dryRun,
+            ...(options.keepEventsMs === undefined ? {} : { keepEventsMs: options.keepEventsMs }),
           },
           logger,
         );

@@ -26,6 +26,8 @@ export interface StateSessionOptions {
   readonly full: boolean;
   readonly resume: boolean;
   readonly dryRun: boolean;
+  /** import-events: once a run has finished, forget accepted events older than this before its start. */
+  readonly keepEventsMs?: number;
 }
 
 /** A run's hold on its state file: the lock, the run record, and the link the run asks. */
@@ -111,8 +113,12 @@ async function openSession(options: StateSessionOptions, logger: Logger): Promis
       end(report, exitCode) {
         const end = { report, exitCode };
         try {
-          if (report.stoppedBy === null) store.finishRun(handle.runId, end);
-          else store.suspendRun(handle.runId, end);
+          if (report.stoppedBy === null) {
+            store.finishRun(handle.runId, end);
+            forgetOldEvents(store, report, options.keepEventsMs, logger);
+          } else {
+            store.suspendRun(handle.runId, end);
+          }
           store.close();
         } catch (error) {
           closeQuietly(store);
@@ -125,6 +131,22 @@ async function openSession(options: StateSessionOptions, logger: Logger): Promis
     closeQuietly(store);
     throw error;
   }
+}
+
+/** `--keep-events`: the accepted events older than the window before the run's start are forgotten. */
+function forgetOldEvents(
+  store: StateStore,
+  report: Report,
+  keepMs: number | undefined,
+  logger: Logger,
+): void {
+  if (keepMs === undefined) return;
+  const before = Date.parse(report.startedAt) - keepMs;
+  const forgotten = store.forgetEventsBefore(before);
+  logger.info(
+    { forgotten, before: new Date(before).toISOString() },
+    "forgot the accepted events older than --keep-events",
+  );
 }
 
 /**

@@ -14,12 +14,15 @@ export class EventTable {
   readonly #insert: Database.Statement<[string]>;
   readonly #count: Database.Statement<[], number>;
   readonly #newest: Database.Statement<[], string | null>;
+  readonly #forget: Database.Statement<[string]>;
 
   constructor(db: Database.Database) {
     this.#has = db.prepare<[string], number>("SELECT 1 FROM events WHERE key = ?").pluck();
     this.#insert = db.prepare("INSERT OR IGNORE INTO events (key) VALUES (?)");
     this.#count = db.prepare<[], number>("SELECT count(*) FROM events").pluck();
     this.#newest = db.prepare<[], string | null>("SELECT max(key) FROM events").pluck();
+    // Keys start with the time (eventKey): the events before a time are one range of the key.
+    this.#forget = db.prepare("DELETE FROM events WHERE key >= '0' AND key < ?");
   }
 
   has(key: string): boolean {
@@ -33,6 +36,11 @@ export class EventTable {
   /** The greatest key (keys start with the event's time: the newest event); undefined when none. */
   newest(): string | undefined {
     return this.#newest.get() ?? undefined;
+  }
+
+  /** Forgets the events whose time is before `ms` (epoch ms); returns how many. */
+  forgetBefore(ms: number): number {
+    return this.#forget.run(timePrefix(Math.max(0, ms))).changes;
   }
 
   count(): number {
@@ -55,6 +63,9 @@ export interface KeyedEvent {
  */
 export function eventKey(event: KeyedEvent, key: Buffer): string {
   const ms = Date.parse(event.event_datetime);
-  const time = Number.isFinite(ms) && ms >= 0 ? ms.toString(36).padStart(9, "0") : "-";
+  const time = Number.isFinite(ms) && ms >= 0 ? timePrefix(ms) : "-";
   return time + keyedHash(key, event.event_log_id).slice(0, EVENT_KEY_LENGTH);
 }
+
+/** An event key's first part: the time in ms as 9 base-36 digits, so keys sort by time. */
+const timePrefix = (ms: number): string => Math.floor(ms).toString(36).padStart(9, "0");

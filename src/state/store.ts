@@ -147,6 +147,14 @@ export class StateStore {
     return this.#events.count();
   }
 
+  /**
+   * Forgets the accepted events whose time is before `ms` (`import-events --keep-events`): an
+   * older event read again is sent again, with its same id. Returns how many were forgotten.
+   */
+  forgetEventsBefore(ms: number): number {
+    return this.#events.forgetBefore(ms);
+  }
+
   /** Hash of the properties DFINERY last accepted for this identity key. The diff's hot path. */
   lastHash(key: string): string | undefined {
     return this.#identities.get(key);

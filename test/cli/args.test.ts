@@ -55,3 +55,21 @@ describe("parseCliArgs --endpoint", () => {
     ).not.toThrow();
   });
 });
+
+describe("import-events' own flags", () => {
+  const events = (argv: string[]) => {
+    const parsed = parseCliArgs(["orders.ndjson", "--map", "e.yaml", ...argv], {}, "import-events");
+    if (parsed.command !== "import") throw new Error(parsed.command);
+    return parsed.options;
+  };
+
+  it("reads --keep-events as a duration, with --state only; import-profiles does not take it", () => {
+    expect(events(["--state", "s.db"]).keepEventsMs).toBeUndefined();
+    expect(events(["--state", "s.db", "--keep-events", "90d"]).keepEventsMs).toBe(7_776_000_000);
+    expect(() => events(["--keep-events", "90d"])).toThrow("--keep-events needs --state FILE");
+    expect(() => events(["--state", "s.db", "--keep-events", "90"])).toThrow(
+      /--keep-events expects a duration/,
+    );
+    expect(() => options(["--state", "s.db", "--keep-events", "90d"])).toThrow(/keep-events/);
+  });
+});

@@ -388,4 +388,43 @@ describe("import-events --state", () => {
     expect(back.code).toBe(2);
     expect(back.stderr).toContain(`state file ${eventState} belongs to import-events`);
   });
+  it("--keep-events forgets accepted events older than its window: read again, they are sent again with the same id", async () => {
+    const dir = tempDir();
+    const state = ["--state", join(dir, "state.db")];
+    const map = write(dir, "events.yaml", ORDERS_MAPPING);
+    const day = 86_400_000;
+    const now = Date.now();
+    const order = (id: string, at: number) =>
+      JSON.stringify({ user_id: "u1", type: "order", created_at: at, order_id: id, total: 1000 });
+    const file = write(
+      dir,
+      "orders.ndjson",
+      `${order("old", now - 60 * day)}\n${order("new", now - day)}\n`,
+    );
+    const usage = await importEvents([file, "--map", map, "--keep-events", "30d"]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("--keep-events needs --state FILE");
+
+    const first = await emulator({ catalog: CATALOG });
+    const keep = [...state, "--keep-events", "30d"];
+    expect((await importEvents([file, "--map", map, ...flags(dir, first.url, keep)])).code).toBe(0);
+    expect(first.store.eventCount()).toBe(2);
+    const store = StateStore.open(join(dir, "state.db"));
+    expect(store.eventCount()).toBe(1); // the 60-day-old order is forgotten
+    store.close();
+
+    const second = await emulator({ catalog: CATALOG });
+    expect((await importEvents([file, "--map", map, ...flags(dir, second.url, state)])).code).toBe(
+      0,
+    );
+    expect(readJson(join(dir, "report.json"))).toMatchObject({
+      rows: 2,
+      accepted: 1,
+      unchanged: 1,
+    });
+    const old = (s: typeof first.store) =>
+      s.events().find((e) => e.event.event_properties?.df_order_id === "old")?.event.event_log_id;
+    expect(second.store.eventCount()).toBe(1);
+    expect(old(second.store)).toBe(old(first.store)); // the same event, the same id
+  });
 });

@@ -66,6 +66,25 @@ describe("the events import-events --state remembers", () => {
     again.close();
   });
 
+  it("forgets the events before a time (--keep-events), keeping later ones and untimed ones", () => {
+    const path = statePath();
+    const store = openLocked(path);
+    store.claimFor("import-events", false);
+    const run = store.beginRun(request());
+    const at = ["2024-01-01T00:00:00Z", "2024-03-01T00:00:00Z", "2024-03-01T00:00:00.001Z"];
+    const keys = at.map((time, i) => eventKey(event(`id${i}`, time), KEY));
+    const untimed = eventKey(event("id-untimed", "not a time"), KEY);
+    [2, 3, 4, 5].forEach((line) => run.noteRead(line));
+    run.completeAll([2, 3, 4, 5], { kind: "accepted", eventKeys: [...keys, untimed] });
+    store.finishRun(run.runId, { report: {}, exitCode: 0 });
+    expect(store.forgetEventsBefore(Date.parse("2024-03-01T00:00:00.001Z"))).toBe(2);
+    expect(keys.map((k) => store.knownEvent(k))).toEqual([false, false, true]);
+    expect(store.knownEvent(untimed)).toBe(true); // no time to judge its age by: kept
+    expect(store.forgetEventsBefore(Date.parse("2024-03-01T00:00:00.001Z"))).toBe(0);
+    expect(store.eventCount()).toBe(2);
+    store.close();
+  });
+
   it("drops the remembered events when --full binds the file to another state key", () => {
     const path = statePath();
     const store = openLocked(path);
