@@ -74,7 +74,7 @@ describe("the events import-events --state remembers", () => {
     const at = ["2024-01-01T00:00:00Z", "2024-03-01T00:00:00Z", "2024-03-01T00:00:00.001Z"];
     const keys = at.map((time, i) => eventKey(event(`id${i}`, time), KEY));
     const untimed = eventKey(event("id-untimed", "not a time"), KEY);
-    [2, 3, 4, 5].forEach((line) => run.noteRead(line));
+    for (const line of [2, 3, 4, 5]) run.noteRead(line);
     run.completeAll([2, 3, 4, 5], { kind: "accepted", eventKeys: [...keys, untimed] });
     store.finishRun(run.runId, { report: {}, exitCode: 0 });
     expect(store.forgetEventsBefore(Date.parse("2024-03-01T00:00:00.001Z"))).toBe(2);
