@@ -9,12 +9,13 @@
  * first (event-ids.ts counts them).
  *
  * One id per event is the hot path of import-events: the canonical JSON is written as bytes into a
- * reused buffer and hashed there (sha1.ts), with no string built and nothing allocated but the id.
+ * reused buffer and hashed there by node:crypto's one-shot `hash` (measured 0.9 µs an event, against
+ * 1.4 µs for a Hash object per call), with no string built.
  */
+import { hash } from "node:crypto";
 import type { Identity } from "../api/dfinery.js";
 import type { EventItem, EventProperties } from "../api/events.js";
 import { CanonicalBytes } from "../state/canonical-bytes.js";
-import { sha1 } from "./sha1.js";
 
 /** Our namespace for event ids: the v5 UUID of "dfinery-import/events" in the URL namespace. */
 export const EVENT_ID_NAMESPACE = "3914ce3b-9d9a-502d-ae3b-2935286d094a";
@@ -28,7 +29,6 @@ export interface EventIdParts {
 }
 
 const COMMA = 0x2c;
-const SHA1_PADDING = 72;
 const writer = new CanonicalBytes();
 const words = new Int32Array(5);
 const NAMESPACE_BYTES = new Map<string, Uint8Array>();
@@ -73,8 +73,8 @@ export function uuidV5(namespace: string, name: string): string {
 }
 
 function digest(): Int32Array {
-  writer.reserve(SHA1_PADDING);
-  sha1(writer.bytes, writer.length, words);
+  const sha1 = hash("sha1", writer.bytes.subarray(0, writer.length), "buffer");
+  for (let i = 0; i < 5; i++) words[i] = sha1.readInt32BE(i * 4);
   return words;
 }
 
