@@ -9,14 +9,13 @@ import { UsageError } from "../errors.js";
 import { loadMapping } from "../mapping/load.js";
 import { EventRun } from "../run/event-run.js";
 import { checkReportPath } from "../sinks/report.js";
-import { detectFormat } from "../source/read.js";
 import type { CliOptions } from "./args.js";
 import { deliveryOptions } from "./delivery-options.js";
+import { inputFormat } from "./input-format.js";
 import type { Io } from "./io.js";
 import { deadLetterPathOf } from "./outputs.js";
 import { runHooks } from "./run-hooks.js";
-import { appendsDeadLetter, stateEnd, withState } from "./state-run.js";
-import { supervise } from "./supervise.js";
+import { appendsDeadLetter, superviseRun, withState } from "./state-run.js";
 
 export async function runEvents(options: CliOptions, io: Io, logger: Logger): Promise<number> {
   if (options.map === undefined && options.dryRun) {
@@ -32,15 +31,7 @@ export async function runEvents(options: CliOptions, io: Io, logger: Logger): Pr
   }
   const event = mapping?.event;
   const items = mapping?.items;
-  const format =
-    options.format ??
-    mapping?.source.format ??
-    (mapping === null ? "ndjson" : detectFormat(options.input));
-  if (format === undefined) {
-    throw new UsageError(
-      `cannot tell the format of ${options.input} from its name: pass --format csv|tsv|ndjson (or source.format in the mapping)`,
-    );
-  }
+  const format = inputFormat(options, mapping);
   if (format === "ndjson" && items?.groupBy !== undefined) {
     throw new UsageError(`${options.map}: items.group_by is for CSV/TSV; in NDJSON use items.from`);
   }
@@ -74,23 +65,11 @@ export async function runEvents(options: CliOptions, io: Io, logger: Logger): Pr
         ...(session === undefined ? {} : { state: session.link, carried: session.carried }),
       },
     );
-    logger.info(
-      {
-        input: options.input,
-        format,
-        dryRun: options.dryRun,
-        endpoint: delivery?.endpoint,
-        state: options.state,
-        resumed: session?.resumed,
-      },
-      "import started",
-    );
-    return supervise(runner, {
+    return superviseRun(runner, { format, endpoint: delivery?.endpoint }, session, {
       options,
       io,
       logger,
       interrupt,
-      ...stateEnd(session, options, io, logger),
     });
   });
 }

@@ -9,19 +9,17 @@ import type { StateSession } from "../run/state-session.js";
 import { checkOutputPath, openAppend } from "../sinks/own-file.js";
 import { endpointSecrets, Redactor } from "../sinks/redact.js";
 import { checkReportPath } from "../sinks/report.js";
-import { detectFormat } from "../source/read.js";
-import type { SourceFormat } from "../source/types.js";
 import { formatStatus, StateStore } from "../state/index.js";
 import { type CliOptions, EVENTS_USAGE, type Program, parseCliArgs, USAGE } from "./args.js";
 import { deliveryOptions } from "./delivery-options.js";
 import { runEvents } from "./events.js";
 import { HeldOutput } from "./held-output.js";
+import { inputFormat } from "./input-format.js";
 import { type CliIo, EXIT, type Io } from "./io.js";
 import { checkPaths, deadLetterPathOf } from "./outputs.js";
 import { flushLog } from "./run-end.js";
 import { runHooks } from "./run-hooks.js";
-import { appendsDeadLetter, stateEnd, withState } from "./state-run.js";
-import { supervise } from "./supervise.js";
+import { appendsDeadLetter, superviseRun, withState } from "./state-run.js";
 
 export async function main(
   argv: readonly string[],
@@ -173,15 +171,7 @@ async function prepare(options: CliOptions, io: Io): Promise<ImportOptions> {
       `${options.map}: this mapping has an event section: it maps events, not user profiles`,
     );
   }
-  const format: SourceFormat | undefined =
-    options.format ??
-    mapping?.source.format ??
-    (mapping === null ? "ndjson" : detectFormat(options.input));
-  if (format === undefined) {
-    throw new UsageError(
-      `cannot tell the format of ${options.input} from its name: pass --format csv|tsv|ndjson (or source.format in the mapping)`,
-    );
-  }
+  const format = inputFormat(options, mapping);
   if (options.report !== undefined) checkReportPath(options.report);
   const deadLetterPath = deadLetterPathOf(options);
   const encoding = options.encoding ?? mapping?.source.encoding;
@@ -229,22 +219,6 @@ async function execute(
     ...(session === undefined ? {} : { state: session.link, carried: session.carried }),
     ...runHooks(options, io, logger),
   });
-  logger.info(
-    {
-      input: options.input,
-      format: importOptions.format,
-      dryRun: options.dryRun,
-      endpoint: importOptions.delivery?.endpoint,
-      state: options.state,
-      resumed: session?.resumed,
-    },
-    "import started",
-  );
-  return supervise(runner, {
-    options,
-    io,
-    logger,
-    interrupt,
-    ...stateEnd(session, options, io, logger),
-  });
+  const start = { format: importOptions.format, endpoint: importOptions.delivery?.endpoint };
+  return superviseRun(runner, start, session, { options, io, logger, interrupt });
 }

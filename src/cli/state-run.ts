@@ -11,7 +11,7 @@ import { defaultStateKeyPath } from "../state/index.js";
 import type { CliOptions } from "./args.js";
 import { EXIT, type Io } from "./io.js";
 import { exitCode, finishRun } from "./run-end.js";
-import type { Supervision } from "./supervise.js";
+import { type SupervisedRun, type Supervision, supervise } from "./supervise.js";
 
 /**
  * Opens the --state file for the run (none without --state), tells its notices, runs `body` with
@@ -56,8 +56,39 @@ export function appendsDeadLetter(session: StateSession | undefined): boolean {
   return (session?.carried.deadLettered ?? 0) > 0;
 }
 
+/** What the log's "import started" line tells of a run, beyond the command line. */
+export interface RunStart {
+  readonly format: string;
+  readonly endpoint: string | undefined;
+}
+
+/**
+ * Tells the run's start in the log, then runs it under supervise() (signals, forced exit), its
+ * end recorded in the state session (or none) before the report is written.
+ */
+export function superviseRun(
+  runner: SupervisedRun,
+  start: RunStart,
+  session: StateSession | undefined,
+  s: Pick<Supervision, "options" | "io" | "logger" | "interrupt">,
+): Promise<number> {
+  const { options, io, logger } = s;
+  logger.info(
+    {
+      input: options.input,
+      format: start.format,
+      dryRun: options.dryRun,
+      endpoint: start.endpoint,
+      state: options.state,
+      resumed: session?.resumed,
+    },
+    "import started",
+  );
+  return supervise(runner, { ...s, ...stateEnd(session, options, io, logger) });
+}
+
 /** supervise()'s hooks for a run with this session (or none): how its end is recorded. */
-export function stateEnd(
+function stateEnd(
   session: StateSession | undefined,
   options: CliOptions,
   io: Io,
