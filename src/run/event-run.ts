@@ -1,20 +1,17 @@
 /**
  * A run of import-events: rows → events (apply-event.ts; CSV `items.group_by` through
- * item-groups.ts) → batches per identity (event-batcher.ts) → one request per batch through the
- * shared pacer, client and retry policy (delivery/). A user's batches go in file order, never two at
- * once. A refused batch (40001, HTTP 400) is split in halves until the bad events are alone: only
- * they are dead-lettered. 40402 means a batch broke the API's size rules: a bug (exit 70). Every
- * input row ends accepted, dead-lettered or not attempted; the report balances.
+ * item-groups.ts; without a mapping, a dead-letter file's stored events, event-replay.ts) →
+ * batches per identity (event-batcher.ts, sent by the reading loop and, while the input stalls, by
+ * the due timer) → one request per batch (event-sender.ts: file order per user, refused batches
+ * split in halves). With --state, events accepted before are not sent and a run resumes exactly.
+ * Every input row ends accepted, unchanged, dead-lettered or not attempted; the report balances.
  */
-import { RESULT_CODES } from "../api/dfinery.js";
 import { EVENTS_PATH, type EventsRequestBody, MAX_ITEMS_PER_REQUEST } from "../api/events.js";
-import { type DeliveryDeps, type DeliveryOutcome, deliverBody } from "../delivery/deliver.js";
-import { IdentityOrder } from "../delivery/identity-order.js";
 import type { RateWait } from "../delivery/pacer.js";
 import { type RowFailure, rowFailure } from "../errors.js";
 import { applyEventMapping, namedRecord } from "../mapping/apply-event.js";
 import { EventIds } from "../mapping/event-ids.js";
-import { type Group, type GroupRow, ItemGroups } from "../mapping/item-groups.js";
+import { type Group, ItemGroups } from "../mapping/item-groups.js";
 import { checkColumns } from "../mapping/load.js";
 import type { EventRules, Mapping } from "../mapping/types.js";
 import { deadLetterRecord } from "../sinks/dead-letter.js";
@@ -27,12 +24,13 @@ import { type DeliveryOptions, openDelivery, type RunDelivery } from "./delivery
 import { DueTimer, tickPeriodMs } from "./due-timer.js";
 import { type Batch, Batcher, itemCount } from "./event-batcher.js";
 import { type StoredEvent, StoredEvents } from "./event-replay.js";
+import { type EventRow, type EventRows, EventSender } from "./event-sender.js";
 import { type EventState, NO_EVENT_STATE } from "./event-state.js";
 import { FailureWatch } from "./failure-watch.js";
 import { type CarriedCounts, type Progress, RunLedger } from "./ledger.js";
 import { isDeadLetterRecord, toReplayItem } from "./replay.js";
 import { isBlank } from "./rows.js";
-import { startingWindow, widen } from "./slow-start.js";
+import { startingWindow } from "./slow-start.js";
 import { Window } from "./window.js";
 
 export interface EventRunOptions {
@@ -69,16 +67,8 @@ export interface EventRunDeps {
 }
 
 const DEFAULT_MAX_PENDING = 1_000;
-/**
- * A row as read. `at`: the line it was read at (`line` is a replayed row's original line);
- * `done`: an interrupted pass of this run did it (mapped only to count identical events).
- */
-type Row = GroupRow & {
-  readonly format: SourceFormat;
-  readonly at: number;
-  readonly done?: true;
-};
-type Rows = readonly Row[];
+type Row = EventRow;
+type Rows = EventRows;
 
 export class EventRun {
   readonly #options: EventRunOptions;
@@ -87,12 +77,9 @@ export class EventRun {
   readonly #state: EventState;
   /** Accepted requests, recorded in the state file once per turn of the event loop. */
   readonly #acceptedQueue: AcceptedQueue;
-  readonly #order = new IdentityOrder();
   readonly #ids = new EventIds();
   readonly #watch: FailureWatch;
-  #sampled = 0;
-  #requests = 0;
-  #batches = 0;
+  #sender: EventSender | undefined;
 
   constructor(options: EventRunOptions, deps: EventRunDeps = {}) {
     this.#options = options;
@@ -109,12 +96,12 @@ export class EventRun {
 
   /** Batches made (a dry run: the requests it would send, refused ones not split). */
   get batches(): number {
-    return this.#batches;
+    return this.#sender?.batches ?? 0;
   }
 
   /** Requests sent (batches, halves of refused ones, retries not counted). */
   get requests(): number {
-    return this.#requests;
+    return this.#sender?.requests ?? 0;
   }
 
   async execute(): Promise<Report> {
@@ -127,7 +114,19 @@ export class EventRun {
       if (delivery !== undefined) {
         run = openDelivery(delivery, ledger, { ...this.#deps, path: EVENTS_PATH });
       }
-      await this.#readAll(window, run?.deps);
+      this.#sender = new EventSender({
+        ledger,
+        watch: this.#watch,
+        accepted: this.#acceptedQueue,
+        window,
+        deps: run?.deps,
+        concurrency: delivery?.concurrency ?? 1,
+        fail: (rows, payload, failure, attempts, permanent) =>
+          this.#fail(rows, payload, failure, attempts, permanent),
+        sample: this.#options.sample ?? 0,
+        onSample: this.#deps.onSample,
+      });
+      await this.#readAll(window, this.#sender);
     } catch (error) {
       ledger.stopFor(error);
     }
@@ -144,7 +143,7 @@ export class EventRun {
     return this.snapshot();
   }
 
-  async #readAll(window: Window, deps: DeliveryDeps | undefined): Promise<void> {
+  async #readAll(window: Window, sender: EventSender): Promise<void> {
     const ledger = this.#ledger;
     const { input, format, mapping } = this.#options;
     const layout = mapping?.source;
@@ -192,7 +191,7 @@ export class EventRun {
     const send = (batches: Batch<Rows>[]): Promise<void> => {
       if (batches.length === 0) return sending;
       sending = sending.then(async () => {
-        for (const batch of batches) await this.#dispatch(batch, window, deps);
+        for (const batch of batches) await sender.dispatch(batch);
       });
       return sending;
     };
@@ -320,90 +319,9 @@ export class EventRun {
     await send(batcher.flush());
   }
 
-  /** Sends a batch when a slot is free; the user's earlier batches finish first. */
-  async #dispatch(
-    batch: Batch<Rows>,
-    window: Window,
-    deps: DeliveryDeps | undefined,
-  ): Promise<void> {
-    this.#batches++;
-    this.#sample(batch);
-    if (deps === undefined) {
-      for (const { from } of batch.events) this.#ledger.count.accepted += from.length; // dry run: valid
-      return;
-    }
-    const turn = this.#order.acquire(batch.identity); // taken now: file order
-    const key = this.#batches; // on its way: a forced exit's report names its first line
-    this.#ledger.started(key, batch.events[0]?.from[0]?.line ?? 0);
-    await window.acquire();
-    void (async () => {
-      const release = await turn;
-      try {
-        await this.#send(batch, deps);
-      } catch (error) {
-        this.#ledger.stopFor(error);
-      } finally {
-        this.#ledger.finished(key);
-        release();
-        window.release();
-        widen(window, this.#options.delivery?.concurrency ?? 1, this.#ledger.lived > 0);
-      }
-    })();
-  }
-
-  /** One batch to its end; a refused batch of several events is split in halves. */
-  async #send(batch: Batch<Rows>, deps: DeliveryDeps): Promise<void> {
-    const rowsOf = (b: Batch<Rows>) => b.events.flatMap((e) => e.from);
-    if (this.#ledger.stop.aborted) return this.#notAttemptedRows(rowsOf(batch));
-    const body = requestBody(batch);
-    this.#requests++;
-    const outcome: DeliveryOutcome = await deliverBody(() => body, deps);
-    if (outcome.kind === "accepted") {
-      const rows = rowsOf(batch);
-      const events = batch.events.map((e) => e.event);
-      this.#acceptedQueue.add(
-        rows.map((row) => row.at),
-        events,
-      );
-      this.#ledger.count.accepted += rows.length;
-      this.#watch.accepted(batch.events.length);
-      return;
-    }
-    if (outcome.kind === "not-attempted") return this.#notAttemptedRows(rowsOf(batch));
-    const { failure } = outcome;
-    if (failure.code === RESULT_CODES.TOO_MANY_EVENTS) {
-      this.#ledger.stopFor(
-        new Error(
-          `the API answered 40402 to a batch of ${batch.events.length} events and ${batch.items} items: a bug in batching (${failure.message})`,
-        ),
-      );
-      return this.#notAttemptedRows(rowsOf(batch));
-    }
-    if (!outcome.permanent || batch.events.length === 1) {
-      for (const { event, from } of batch.events) {
-        const payload = { common: { identity: batch.identity }, events: [event] };
-        this.#fail(from, payload, failure, outcome.attempts, outcome.permanent);
-      }
-      const trip = outcome.permanent ? this.#watch.refused(failure) : undefined; // one event
-      if (trip !== undefined) this.#ledger.halt("breaker", this.#watch.tripMessage(trip));
-      return;
-    }
-    const half = Math.ceil(batch.events.length / 2);
-    for (const events of [batch.events.slice(0, half), batch.events.slice(half)]) {
-      const items = events.reduce((sum, e) => sum + itemCount(e.event), 0);
-      await this.#send({ identity: batch.identity, events, items }, deps);
-    }
-  }
-
   /** Counters for progress display, while the run goes on. */
   progress(): Progress {
     return this.#ledger.progress();
-  }
-
-  #sample(batch: Batch<Rows>): void {
-    if (this.#sampled >= (this.#options.sample ?? 0) || this.#deps.onSample === undefined) return;
-    this.#sampled++;
-    this.#deps.onSample(requestBody(batch));
   }
 
   #notAttemptedRows(rows: Rows): void {
@@ -435,8 +353,4 @@ export class EventRun {
   snapshot(): Report {
     return this.#ledger.snapshot();
   }
-}
-
-export function requestBody(batch: Batch<unknown>): EventsRequestBody {
-  return { common: { identity: batch.identity }, events: batch.events.map((e) => e.event) };
 }
