@@ -2,7 +2,10 @@
  * CSV `items.group_by`: consecutive rows with the same value in the group column are one event,
  * one item per row. The event's own fields come from the group's first row; a row whose event
  * fields (identity, name, datetime, properties, id) disagree with the first's, or that cannot be
- * mapped, fails the whole group: every row of it is dead-lettered, naming the row at fault. Pure:
+ * mapped, fails the whole group: every row of it is dead-lettered, naming the row at fault. A row
+ * whose group value is empty is an event of its own. A record that cannot be read at all (its
+ * group value unknown) fails the group open before it, and, when the next row starts another
+ * group, that one too: it may have been either's, and an event is sent whole or not at all. Pure:
  * rows in, finished groups out; memory holds one group.
  */
 import { type RowFailure, rowFailure } from "../errors.js";
@@ -30,10 +33,14 @@ interface Open<R extends GroupRow> {
   readonly key: unknown;
   readonly rows: R[];
   readonly results: EventMappingResult[];
+  /** An unreadable record next to this group that may have been one of its rows. */
+  suspect?: { readonly line: number; readonly failure: RowFailure };
 }
 
 export class ItemGroups<R extends GroupRow = GroupRow> {
   #open: Open<R> | undefined;
+  /** An unreadable record the next group may own (it came after a group closed, or first). */
+  #suspect: Open<R>["suspect"];
 
   constructor(readonly column: string) {}
 
@@ -43,10 +50,32 @@ export class ItemGroups<R extends GroupRow = GroupRow> {
     if (open !== undefined && sameKey(open.key, key)) {
       open.rows.push(row);
       open.results.push(result);
+      this.#suspect = undefined; // the unreadable record was inside this group: it has failed it
       return undefined;
     }
-    this.#open = { key, rows: [row], results: [result] };
+    // An empty group value is no group: the row is an event of its own.
+    const own = key === undefined || key === null || (typeof key === "string" && key.trim() === "");
+    this.#open = { key: own ? Symbol("own") : key, rows: [row], results: [result] };
+    if (this.#suspect !== undefined) this.#open.suspect = this.#suspect;
+    this.#suspect = undefined;
     return open === undefined ? undefined : close(open, this.column);
+  }
+
+  /**
+   * A record that could not be read (its group value unknown): dead-lettered with the group open
+   * before it, which it fails; the next group fails too unless the next row continues this one.
+   */
+  pushUnreadable(row: R, failure: RowFailure): void {
+    const suspect = { line: row.line, failure };
+    const open = this.#open;
+    if (open === undefined) {
+      // The first record: it can only have been the next group's. Dead-lettered alone, as its own group.
+      this.#open = { key: Symbol("unreadable"), rows: [row], results: [{ ok: false, failure }] };
+    } else {
+      open.rows.push(row);
+      open.results.push({ ok: false, failure });
+    }
+    this.#suspect = suspect;
   }
 
   /** The last group, at the end of the input. */
@@ -68,7 +97,8 @@ function eventFields(draft: EventDraft): string {
 
 function close<R extends GroupRow>(open: Open<R>, column: string): Group<R> {
   const { rows, results } = open;
-  const group = `group ${column} = ${JSON.stringify(open.key ?? "")}`;
+  const group =
+    typeof open.key === "symbol" ? `the row` : `group ${column} = ${JSON.stringify(open.key ?? "")}`;
   let fault: { index: number; failure: RowFailure } | undefined;
   const first = results[0] as EventMappingResult;
   const firstFields = first.ok ? eventFields(first.draft) : "";
@@ -84,6 +114,14 @@ function close<R extends GroupRow>(open: Open<R>, column: string): Group<R> {
       fault = { index, failure: rowFailure("mapping", "GROUP_MISMATCH", message) };
       break;
     }
+  }
+  const suspect = open.suspect;
+  if (fault === undefined && suspect !== undefined) {
+    const message = `${group}: line ${suspect.line} just before it could not be read (${suspect.failure.message}) and may have been one of its rows; the event is sent whole or not at all`;
+    return {
+      ok: false,
+      rows: rows.map((row) => ({ ...row, failure: rowFailure("mapping", "GROUP_FAILED", message) })),
+    };
   }
   if (fault !== undefined) {
     const at = (rows[fault.index] as GroupRow).line;

@@ -258,8 +258,10 @@ export class EventRun {
       const done = this.#state.skip(at);
       if (!done) ledger.count.rows++;
       if (item.kind === "invalid") {
-        if (!done)
-          this.#fail([{ line: at, at, row: item.raw, format }], null, item.failure, 0, true);
+        const row: Row = { line: at, at, row: item.raw, format, ...(done ? { done } : {}) };
+        // In grouped rows, an unreadable record fails the event it may have been part of.
+        if (groups !== undefined) groups.pushUnreadable(row, item.failure);
+        else if (!done) this.#fail([row], null, item.failure, 0, true);
         continue;
       }
       if (mapping === null) {

@@ -234,6 +234,57 @@ items:
     });
   });
 
+  it("a CSV row that cannot be read inside an order fails the whole order; fixed, it goes whole, once", async () => {
+    const e = await emulator({ catalog: CATALOG });
+    const dir = tempDir();
+    const rows = (b: string) =>
+      [
+        "user_id,order_id,created_at,sku,qty",
+        "u1,o1,2024-05-14T06:00:00Z,A,1",
+        b,
+        "u1,o1,2024-05-14T06:00:00Z,C,3",
+        "u2,o2,2024-05-14T06:01:00Z,D,1",
+      ].join("\n");
+    const input = write(dir, "orders.csv", `${rows("u1,o1,2024-05-14T06:00:00Z,B,2,extra")}\n`);
+    const map = write(
+      dir,
+      "events.yaml",
+      `identity: { external_id: user_id }
+event: { name: { value: df_purchase }, datetime: created_at }
+properties: { df_order_id: order_id }
+items:
+  group_by: order_id
+  properties: { df_item_id: sku, df_quantity: { column: qty, type: Long } }
+`,
+    );
+    const state = ["--state", join(dir, "state.db")];
+    const first = await importEvents([input, "--map", map, ...flags(dir, e.url, state)]);
+    expect(first.code).toBe(1);
+    expect(e.store.events().map((s) => s.event.event_properties?.df_order_id)).toEqual(["o2"]);
+    const dead = readNdjson(join(dir, "dl.ndjson"));
+    expect(dead.map((d) => [d.line, d.error.code])).toEqual([
+      [2, "GROUP_FAILED"],
+      [3, "CSV_COLUMN_COUNT"],
+      [4, "GROUP_FAILED"],
+    ]);
+    expect(readJson(join(dir, "report.json"))).toMatchObject({
+      rows: 4,
+      accepted: 1,
+      deadLettered: 3,
+    });
+
+    write(dir, "orders.csv", `${rows("u1,o1,2024-05-14T06:00:00Z,B,2")}\n`); // fixed
+    const second = await importEvents([input, "--map", map, ...flags(dir, e.url, state)]);
+    expect(second.code).toBe(0);
+    const o1 = e.store.events().filter((s) => s.event.event_properties?.df_order_id === "o1");
+    expect(o1.map((s) => s.event.event_items?.map((i) => i.df_item_id))).toEqual([["A", "B", "C"]]);
+    expect(readJson(join(dir, "report.json"))).toMatchObject({
+      rows: 4,
+      accepted: 3,
+      unchanged: 1,
+    });
+  });
+
   it("retries transient faults: every event accepted, none lost", async () => {
     const e = await emulator({ catalog: CATALOG, failRate: 0.2, random: seeded(7) });
     const dir = tempDir();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/errors.js";
+import { ConfigError, rowFailure } from "../../src/errors.js";
 import { applyEventMapping, toEventRecord } from "../../src/mapping/apply-event.js";
 import { eventId } from "../../src/mapping/event-id.js";
 import { type Group, ItemGroups } from "../../src/mapping/item-groups.js";
@@ -171,6 +171,68 @@ items:
       "GROUP_FAILED",
       "INVALID_VALUE",
     ]);
+  });
+});
+
+describe("grouped item rows next to a record that cannot be read", () => {
+  const mapping = load(`
+identity: { external_id: user_id }
+event: { name: { value: df_purchase }, datetime: created_at }
+properties: { df_order_id: order_id }
+items:
+  group_by: order_id
+  properties: { df_item_id: sku }
+`);
+  const csv = (user: string, order: string, sku: string) => ({
+    user_id: user,
+    order_id: order,
+    created_at: "2024-05-14T06:05:46Z",
+    sku,
+  });
+  const feed = (rows: (Record<string, string> | string)[]) => {
+    const groups = new ItemGroups("order_id");
+    const out: Group[] = [];
+    rows.forEach((cells, i) => {
+      const line = i + 2;
+      if (typeof cells === "string") {
+        const failure = rowFailure("input", "CSV_COLUMN_COUNT", "expected 4 cells, found 5");
+        groups.pushUnreadable({ line, row: cells }, failure);
+        return;
+      }
+      const result = applyEventMapping(mapping, row(cells, line), "csv");
+      const g = groups.push(cells.order_id, { line, row: cells }, result);
+      if (g) out.push(g);
+    });
+    const last = groups.flush();
+    if (last) out.push(last);
+    return out.map((g) => (g.ok ? g.rows.map((r) => r.line) : g.rows.map((r) => r.failure.code)));
+  };
+
+  it("inside a group: the whole event fails (never an order without one of its items)", () => {
+    const bad = "u1,o1,2024-05-14T06:05:46Z,B,extra";
+    expect(feed([csv("u1", "o1", "A"), bad, csv("u1", "o1", "C"), csv("u2", "o2", "D")])).toEqual([
+      ["GROUP_FAILED", "CSV_COLUMN_COUNT", "GROUP_FAILED"],
+      [5],
+    ]);
+  });
+
+  it("between two groups, or first: each event it may have belonged to fails", () => {
+    const bad = "u?,o?,2024-05-14T06:05:46Z,B,extra";
+    expect(feed([csv("u1", "o1", "A"), bad, csv("u2", "o2", "C"), csv("u3", "o3", "D")])).toEqual([
+      ["GROUP_FAILED", "CSV_COLUMN_COUNT"],
+      ["GROUP_FAILED"],
+      [5],
+    ]);
+    expect(feed([bad, csv("u2", "o2", "C"), csv("u3", "o3", "D")])).toEqual([
+      ["CSV_COLUMN_COUNT"],
+      ["GROUP_FAILED"],
+      [4],
+    ]);
+  });
+
+  it("makes a row with an empty group value an event of its own", () => {
+    const signups = [csv("u1", "", "-"), csv("u2", "", "-"), csv("u3", " ", "-")];
+    expect(feed(signups)).toEqual([[2], [3], [4]]);
   });
 });
 
