@@ -32,17 +32,17 @@ export interface BatcherOptions {
 
 export const itemCount = (event: EventRecord): number => event.event_items?.length ?? 0;
 
-/** The key of an identity: its fields in a fixed order, so one user is one key. */
+/**
+ * The key of an identity: its fields in a fixed order, so one user is one key, and two users never
+ * one (values may hold any character, separators included: several fields go through JSON).
+ */
 export function identityKey(identity: Identity): string {
   const fields = Object.keys(identity);
   if (fields.length === 1) {
     const field = fields[0] as keyof Identity;
-    return `${field}\u0000${identity[field]}`;
+    return `${field}\u0000${identity[field]}`; // a field name holds no NUL: the first one splits
   }
-  return fields
-    .sort()
-    .map((field) => `${field}\u0000${identity[field as keyof Identity]}`)
-    .join("\u0001");
+  return JSON.stringify(fields.sort().map((field) => [field, identity[field as keyof Identity]]));
 }
 
 export class Batcher<T> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { EventRecord } from "../../src/api/events.js";
-import { Batcher } from "../../src/run/event-batcher.js";
+import { Batcher, identityKey } from "../../src/run/event-batcher.js";
 
 const event = (n: number, items = 0): EventRecord => ({
   event_log_id: `id-${n}`,
@@ -77,5 +77,20 @@ describe("Batcher.due, asked on every row", () => {
     b.add({ external_id: "a", email: "a@x" }, { event: event(2), from: 2 }, 0);
     b.add({ email: "a@x", external_id: "a" }, { event: event(3), from: 3 }, 0);
     expect(ids(b.flush())).toEqual([[1], [2, 3]]);
+  });
+
+  it("never puts two users in one batch, whatever characters their identity values hold", () => {
+    const one = { external_id: "a", kakao_user_id: "b" };
+    const other = { external_id: "a\u0001kakao_user_id\u0000b" } as const;
+    const tricky = { external_id: "a\u0001kakao_user_id", kakao_user_id: "b" };
+    expect(new Set([one, other, tricky].map(identityKey)).size).toBe(3);
+    expect(identityKey({ kakao_user_id: "b", external_id: "a" })).toBe(identityKey(one));
+    const b = new Batcher<number>({ waitMs: 1_000, maxPending: 10_000 });
+    b.add(one, { event: event(1), from: 1 }, 0);
+    b.add(other, { event: event(2), from: 2 }, 0);
+    expect(b.flush().map((x) => [x.identity, x.events.length])).toEqual([
+      [one, 1],
+      [other, 1],
+    ]);
   });
 });
