@@ -84,7 +84,7 @@ Options:
   --dry-run              read, map, batch and validate everything; send nothing; no token needed
   --sample N             print the first N request bodies exactly as they would be sent
   --batch-wait DURATION  send a user's batch when no event of theirs came for this long of
-                         reading, like 250ms or 1s (default 250ms)
+                         reading, like 250ms or 1s (default 250ms; at most 1h)
   --service-id ID        DFINERY service id (env DFINERY_SERVICE_ID)
   --token-file FILE      file holding the access token (or env DFINERY_ACCESS_TOKEN)
   --endpoint URL         API base URL (env DFINERY_ENDPOINT; default ${DEFAULT_ENDPOINT})
@@ -305,11 +305,20 @@ export function parseCliArgs(
       full: values.full === true,
       strict: values.strict === true,
       resume: values.resume === true,
-      batchWaitMs: parseDuration(batchWait ?? "250ms", "--batch-wait"),
+      batchWaitMs: batchWaitOf(batchWait),
       keepEventsMs:
         keepEvents === undefined ? undefined : parseDuration(keepEvents, "--keep-events"),
     },
   };
+}
+
+/** The longest --batch-wait: a user's events held longer gain nothing, and hold memory. */
+const MAX_BATCH_WAIT_MS = 3_600_000;
+
+function batchWaitOf(text: string | undefined): number {
+  const ms = parseDuration(text ?? "250ms", "--batch-wait");
+  if (ms > MAX_BATCH_WAIT_MS) throw new UsageError(`--batch-wait is at most 1h; got "${text}"`);
+  return ms;
 }
 
 /** The flags only import-events takes. */

@@ -72,4 +72,12 @@ describe("import-events' own flags", () => {
     );
     expect(() => options(["--state", "s.db", "--keep-events", "90d"])).toThrow(/keep-events/);
   });
+
+  it("reads --batch-wait as a duration up to an hour (a timer beyond ~24 days would overflow)", () => {
+    expect(events([]).batchWaitMs).toBe(250);
+    expect(events(["--batch-wait", "1h"]).batchWaitMs).toBe(3_600_000);
+    expect(() => events(["--batch-wait", "1000d"])).toThrow(
+      '--batch-wait is at most 1h; got "1000d"',
+    );
+  });
 });
