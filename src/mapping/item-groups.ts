@@ -98,7 +98,9 @@ function eventFields(draft: EventDraft): string {
 function close<R extends GroupRow>(open: Open<R>, column: string): Group<R> {
   const { rows, results } = open;
   const group =
-    typeof open.key === "symbol" ? `the row` : `group ${column} = ${JSON.stringify(open.key ?? "")}`;
+    typeof open.key === "symbol"
+      ? `the row`
+      : `group ${column} = ${JSON.stringify(open.key ?? "")}`;
   let fault: { index: number; failure: RowFailure } | undefined;
   const first = results[0] as EventMappingResult;
   const firstFields = first.ok ? eventFields(first.draft) : "";
@@ -120,7 +122,10 @@ function close<R extends GroupRow>(open: Open<R>, column: string): Group<R> {
     const message = `${group}: line ${suspect.line} just before it could not be read (${suspect.failure.message}) and may have been one of its rows; the event is sent whole or not at all`;
     return {
       ok: false,
-      rows: rows.map((row) => ({ ...row, failure: rowFailure("mapping", "GROUP_FAILED", message) })),
+      rows: rows.map((row) => ({
+        ...row,
+        failure: rowFailure("mapping", "GROUP_FAILED", message),
+      })),
     };
   }
   if (fault !== undefined) {
