@@ -3,12 +3,16 @@
  * with nothing accepted in between (a property not registered in the console, a wrong type), the
  * rest of the file would be refused too: stop, rather than spend the night's quota on it. Pure: it
  * is fed one answer per row that reached the API, in the order they end.
+ *
+ * The streak is meant to catch a broken mapping (every row refused), not one user's bad events: the
+ * events of one request (refused, then split down to single events) are one step of it. The error
+ * rate still counts every event.
  */
 
 export interface BreakerOptions {
   /** Trip when more than this share of the last `window` answers are permanent failures; ≥ 1 turns the breaker off. */
   readonly maxErrorRate: number;
-  /** Trip after this many permanent failures with one code and no acceptance since the first. */
+  /** Trip after this many permanent failures (rows, or batches of events) with one code and no acceptance since the first. */
   readonly sameCodeInARow: number;
   /** Answers the error rate looks back on; it is judged only once this many have come. */
   readonly window: number;
@@ -28,12 +32,21 @@ export interface BreakerTrip {
   /** `same-code`: failures with that code in a row; `error-rate`: failures among the window. */
   readonly failures: number;
   readonly answers: number;
+  /** `same-code`: the steps of the streak, the rows or batches the failures came from. */
+  readonly steps?: number;
+}
+
+/** Permanent failures with one code since the last acceptance, and the batches they came from. */
+interface Streak {
+  failures: number;
+  steps: number;
+  readonly batches: Set<number>;
 }
 
 export class Breaker {
   readonly #options: BreakerOptions;
   /** Permanent failures per code since the last accepted row. */
-  readonly #streaks = new Map<string, number>();
+  readonly #streaks = new Map<string, Streak>();
   /** The last `window` answers, true for a permanent failure (a ring). */
   readonly #ring: boolean[] = [];
   #next = 0;
@@ -53,15 +66,27 @@ export class Breaker {
     return undefined;
   }
 
-  /** A row the API refused for good with `code`; says whether the breaker trips. */
-  refused(code: string): BreakerTrip | undefined {
-    const streak = (this.#streaks.get(code) ?? 0) + 1;
-    this.#streaks.set(code, streak);
+  /**
+   * A row the API refused for good with `code`; says whether the breaker trips. `batch`: the
+   * request an event was first sent in; the events of one batch are one step of the streak.
+   */
+  refused(code: string, batch?: number): BreakerTrip | undefined {
     this.#push(true);
     if (!this.enabled) return undefined;
     const { sameCodeInARow, window, maxErrorRate } = this.#options;
-    if (streak >= sameCodeInARow) {
-      return { rule: "same-code", code, failures: streak, answers: streak };
+    let streak = this.#streaks.get(code);
+    if (streak === undefined) {
+      streak = { failures: 0, steps: 0, batches: new Set() };
+      this.#streaks.set(code, streak);
+    }
+    streak.failures++;
+    if (batch === undefined || !streak.batches.has(batch)) {
+      streak.steps++;
+      if (batch !== undefined) streak.batches.add(batch);
+    }
+    if (streak.steps >= sameCodeInARow) {
+      const { failures, steps } = streak;
+      return { rule: "same-code", code, failures, answers: failures, steps };
     }
     if (this.#ring.length >= window && this.#failures / this.#ring.length > maxErrorRate) {
       return { rule: "error-rate", code, failures: this.#failures, answers: this.#ring.length };

@@ -90,7 +90,7 @@ export class EventSender {
     void (async () => {
       const release = await turn;
       try {
-        await this.#send(batch, deps);
+        await this.#send(batch, deps, key);
       } catch (error) {
         ledger.stopFor(error);
       } finally {
@@ -102,8 +102,12 @@ export class EventSender {
     })();
   }
 
-  /** One batch to its end; a refused batch of several events is split in halves. */
-  async #send(batch: Batch<EventRows>, deps: DeliveryDeps): Promise<void> {
+  /**
+   * One batch to its end; a refused batch of several events is split in halves. `key`: the batch
+   * it came from, whose refused events are one step of the breaker's streak (one user's bad
+   * events, refused one after another, are not a broken mapping).
+   */
+  async #send(batch: Batch<EventRows>, deps: DeliveryDeps, key: number): Promise<void> {
     const { ledger, watch } = this.#p;
     const rowsOf = (b: Batch<EventRows>) => b.events.flatMap((e) => e.from);
     if (ledger.stop.aborted) return this.#notAttempted(rowsOf(batch));
@@ -135,14 +139,14 @@ export class EventSender {
         const payload = { common: { identity: batch.identity }, events: [event] };
         this.#p.fail(from, payload, failure, outcome.attempts, outcome.permanent);
       }
-      const trip = outcome.permanent ? watch.refused(failure) : undefined; // one event
+      const trip = outcome.permanent ? watch.refused(failure, undefined, key) : undefined; // one event
       if (trip !== undefined) ledger.halt("breaker", watch.tripMessage(trip));
       return;
     }
     const half = Math.ceil(batch.events.length / 2);
     for (const events of [batch.events.slice(0, half), batch.events.slice(half)]) {
       const items = events.reduce((sum, e) => sum + itemCount(e.event), 0);
-      await this.#send({ identity: batch.identity, events, items }, deps);
+      await this.#send({ identity: batch.identity, events, items }, deps, key);
     }
   }
 

@@ -37,6 +37,8 @@ export class FailureWatch {
   /** Refusals per code, with the API's last message: for the canary's message. */
   readonly #refusals = new Map<string, { count: number; message: string }>();
   readonly #counted: Counted;
+  /** Whether the API has accepted anything in this run: "accepted none" is said only if not. */
+  #acceptedAny = false;
   /** The refusal that tripped the breaker, and the profile update refused (for the diagnosis). */
   #trip:
     | { readonly trip: BreakerTrip; readonly row: RefusedRow | Omit<RefusedRow, "update"> }
@@ -50,18 +52,20 @@ export class FailureWatch {
 
   /** `count` rows (or events) the API accepted. */
   accepted(count = 1): void {
+    if (count > 0) this.#acceptedAny = true;
     for (let i = 0; i < count; i++) this.#breaker.accepted();
   }
 
   /**
    * A row (or event) the API refused for good; the trip, the first time the breaker trips.
-   * `update`: the profile update refused, for the diagnosis.
+   * `update`: the profile update refused, for the diagnosis; `batch`: the request an event was
+   * first sent in (its batch's refused events are one step of the streak).
    */
-  refused(failure: RowFailure, update?: ProfileUpdate): BreakerTrip | undefined {
+  refused(failure: RowFailure, update?: ProfileUpdate, batch?: number): BreakerTrip | undefined {
     const { code, message } = failure;
     const seen = this.#refusals.get(code);
     this.#refusals.set(code, { count: (seen?.count ?? 0) + 1, message });
-    const trip = this.#breaker.refused(code);
+    const trip = this.#breaker.refused(code, batch);
     if (trip === undefined || this.#trip !== undefined) return undefined;
     this.#trip = {
       trip,
@@ -81,11 +85,18 @@ export class FailureWatch {
   /** Why the breaker stopped the run, before any diagnosis. */
   tripMessage(trip: BreakerTrip): string {
     const unit = this.#counted;
+    const one = unit === "rows" ? "row" : "event";
+    const steps = trip.steps ?? trip.failures;
+    // Counted in batches of events when a batch gave several of the refusals.
+    const inARow =
+      steps === trip.failures
+        ? `${trip.failures} ${unit} in a row`
+        : `${trip.failures} ${unit} of ${steps} requests in a row`;
+    const none = this.#acceptedAny ? "with none accepted in between" : "and accepted none";
     const what =
       trip.rule === "same-code"
-        ? `the API refused ${trip.failures} ${unit} in a row with ${trip.code} and accepted none`
+        ? `the API refused ${inARow} with ${trip.code} ${none}`
         : `the API refused ${trip.failures} of the last ${trip.answers} ${unit} (last: ${trip.code})`;
-    const one = unit === "rows" ? "row" : "event";
     return `${what}: stopped (circuit breaker) rather than send every ${one} to be refused`;
   }
 

@@ -1,8 +1,9 @@
 /**
  * import-events' slow start: until the API has accepted a first event, only as many requests go
  * at once as the circuit breaker needs refusals to trip (20), not --concurrency (1,000). A file the
- * API refuses whole (an unregistered event or property) then costs tens of requests, and its
- * dead-letter file holds tens of events, not a thousand of each; a good file loses one round trip.
+ * API refuses whole (an unregistered event or property) then costs tens to hundreds of requests,
+ * and its dead-letter file holds tens to hundreds of events, not thousands; a good file loses one
+ * round trip.
  */
 import { type BreakerOptions, DEFAULT_BREAKER } from "../delivery/breaker.js";
 import type { Window } from "./window.js";

@@ -11,7 +11,36 @@ describe("Breaker", () => {
       code: "40001",
       failures: 20,
       answers: 20,
+      steps: 20,
     });
+  });
+
+  it("counts the refused events of one batch as one step of the streak", () => {
+    const breaker = new Breaker();
+    // One user's 100 bad events, refused one by one: one step, and 100 of 100 answers is judged
+    // only once the window holds 200.
+    for (let i = 0; i < 100; i++) expect(breaker.refused("40001", 1)).toBeUndefined();
+    // Batches taking turns: each new batch is a step; the 20th trips.
+    for (let batch = 2; batch < 20; batch++) {
+      expect(breaker.refused("40001", batch)).toBeUndefined();
+      expect(breaker.refused("40001", 1)).toBeUndefined();
+    }
+    expect(breaker.refused("40001", 20)).toEqual({
+      rule: "same-code",
+      code: "40001",
+      failures: 100 + 2 * 18 + 1,
+      answers: 137,
+      steps: 20,
+    });
+  });
+
+  it("a batch's steps start again after an acceptance", () => {
+    const breaker = new Breaker();
+    for (let batch = 1; batch < 20; batch++) breaker.refused("40001", batch);
+    breaker.accepted();
+    for (let batch = 1; batch < 20; batch++)
+      expect(breaker.refused("40001", batch)).toBeUndefined();
+    expect(breaker.refused("40001", 20)).toMatchObject({ rule: "same-code", steps: 20 });
   });
 
   it("starts counting again after an accepted row", () => {
