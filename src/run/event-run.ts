@@ -183,6 +183,7 @@ export class EventRun {
       for (const e of events) {
         if (!(await canaryLets(e.rows))) return;
         if (e.kind === "failed") this.#fail(e.rows, e.payload, e.failure, 0, true);
+        else if (this.#state.knownEvent(e.event)) this.#unchanged(e.rows);
         else await send(batcher.add(e.identity, { event: e.event, from: e.rows }, ledger.now()));
       }
     };
@@ -235,8 +236,7 @@ export class EventRun {
         return undefined;
       }
       if (this.#state.knownEvent(event)) {
-        for (const { at } of rows) this.#state.unchanged(at); // accepted by an earlier run
-        ledger.count.unchanged += rows.length;
+        this.#unchanged(rows);
         return undefined;
       }
       const ready = batcher.add(draft.identity, { event, from: rows }, ledger.now());
@@ -324,6 +324,12 @@ export class EventRun {
   /** Counters for progress display, while the run goes on. */
   progress(): Progress {
     return this.#ledger.progress();
+  }
+
+  /** An event's rows whose event an earlier run had accepted: not sent, recorded in the state. */
+  #unchanged(rows: Rows): void {
+    for (const { at } of rows) this.#state.unchanged(at);
+    this.#ledger.count.unchanged += rows.length;
   }
 
   #notAttemptedRows(rows: Rows): void {

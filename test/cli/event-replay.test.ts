@@ -122,6 +122,36 @@ describe("import-events replays its dead-letter file without --map", () => {
     });
   });
 
+  it("with --state, a second replay counts the events the first had accepted unchanged and sends none", async () => {
+    const dir = tempDir();
+    const input = write(dir, "orders.ndjson", orders(40, new Set([5, 6, 21])));
+    const map = write(dir, "events.yaml", MAPPING);
+    const first = await emulator({ catalog: CATALOG });
+    expect(
+      (await importEvents([input, "--map", map, ...flags(dir, first.url, "dl.ndjson")])).code,
+    ).toBe(1);
+    const state = ["--state", join(dir, "state.db")];
+    const replay = (url: string) =>
+      importEvents([join(dir, "dl.ndjson"), ...flags(dir, url, "dl2.ndjson", state)]);
+    const fixed = await emulator({ catalog: FIXED });
+    expect((await replay(fixed.url)).code).toBe(0);
+    expect(fixed.store.eventCount()).toBe(3);
+    expect(readJson(join(dir, "report.json"))).toMatchObject({ rows: 3, accepted: 3 });
+
+    const again = await emulator({ catalog: FIXED });
+    const second = await replay(again.url);
+    expect(second.code).toBe(0);
+    expect(again.store.stats().requests).toBe(0);
+    expect(readJson(join(dir, "report.json"))).toMatchObject({
+      rows: 3,
+      accepted: 0,
+      unchanged: 3,
+      deadLettered: 0,
+      notAttempted: 0,
+    });
+    expect(second.stdout).toMatch(/3 unchanged/);
+  });
+
   it("re-sends events a failing API dead-lettered; an unmapped row fails again, naming --map", async () => {
     const dir = tempDir();
     // Line 3 has no datetime: a mapping failure, dead-lettered with no payload.
