@@ -26,8 +26,12 @@ export class ExactNumber {
   }
 }
 
-/** Only a number written with 16 or more digits in a row, or a 3-digit exponent, can lose anything. */
-const MAY_LOSE_ALL = /\d{16}|[eE][+-]?\d{3}/g;
+/**
+ * Only a number written with 16 or more digits (counted on both sides of its '.', before any
+ * exponent: `12345678901234.5678`, `9.007199254740993e15`) or with a 3-digit exponent can lose
+ * anything: up to 15 significant digits and an exponent under 100 a double always holds exactly.
+ */
+const MAY_LOSE_ALL = /\d(?:\.?\d){15}|[eE][+-]?\d{3}/g;
 
 /**
  * Whether MAY_LOSE_ALL matches anywhere in the text: the same test as a loop over the characters,
@@ -42,6 +46,8 @@ export function mayLoseDigits(text: string): boolean {
       if (++digits === 16) return true;
       continue;
     }
+    // A '.' right after a digit joins the digits on both sides: 1234.5678 is 8 digits.
+    if (code === 46 && digits > 0 && isDigit(text.charCodeAt(i - 1))) continue;
     digits = 0;
     if (code === 101 || code === 69) {
       // e or E, an optional sign, three digits
@@ -70,8 +76,8 @@ const NUMBER_MARK = "~exact~";
 /**
  * JSON.parse, except that numbers JSON.parse would round or overflow come back as ExactNumber.
  *
- * The common line (no long digit run) is JSON.parse's. Otherwise each number token that a double
- * cannot hold is quoted with a mark (`"~exact~12345678901234567890"`), JSON.parse reads the result
+ * The common line (no number of 16 or more digits, no 3-digit exponent) is JSON.parse's.
+ * Otherwise each number token that a double cannot hold is quoted with a mark (`"~exact~12345678901234567890"`), JSON.parse reads the result
  * and the marked strings become ExactNumbers. Where that cannot be sure (a digit run inside a
  * string, which quoting breaks; a mark already in the data; text that is not a JSON number), the
  * line is read by lossless-json instead. Either way nothing is rounded.

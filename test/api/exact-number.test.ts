@@ -20,6 +20,43 @@ describe("parseJson", () => {
     });
   });
 
+  test("keeps 16 or more digits split by a '.' or followed by an exponent, as written", () => {
+    expect(
+      parseJson('{"s":12345678901234.5678,"big":9.007199254740993e15,"n":-1234567890.12345678e-7}'),
+    ).toEqual({
+      s: new ExactNumber("12345678901234.5678"),
+      big: new ExactNumber("9.007199254740993e15"),
+      n: new ExactNumber("-1234567890.12345678e-7"),
+    });
+    // Up to 15 digits, or 16 that a double holds, stay numbers.
+    expect(
+      parseJson('{"a":1234567890.12345,"b":12345678901234.5,"c":1.5e15,"d":-1.234567890123456e2}'),
+    ).toEqual({
+      a: 1234567890.12345,
+      b: 12345678901234.5,
+      c: 1.5e15,
+      d: -123.4567890123456,
+    });
+  });
+
+  test("never returns a number that differs from the one written", () => {
+    const random = seededRandom(11);
+    const digits = (n: number) =>
+      Array.from({ length: n }, () => Math.floor(random() * 10)).join("");
+    for (let i = 0; i < 5_000; i++) {
+      const whole = `${1 + Math.floor(random() * 9)}${digits(Math.floor(random() * 20))}`;
+      const fraction = random() < 0.6 ? `.${digits(1 + Math.floor(random() * 12))}` : "";
+      const exponent =
+        random() < 0.5
+          ? `e${random() < 0.5 ? "-" : ""}${digits(1 + Math.floor(random() * 3))}`
+          : "";
+      const token = `${random() < 0.3 ? "-" : ""}${whole}${fraction}${exponent}`;
+      const [value] = parseJson(`[${token}]`) as unknown[];
+      if (value instanceof ExactNumber) expect(value.text, token).toBe(token);
+      else expect(decimal(String(value)), token).toBe(decimal(token));
+    }
+  });
+
   test("a number a double holds stays a number, also on the lossless path", () => {
     expect(parseJson('{"a":1234567890123456,"b":[9007199254740993]}')).toEqual({
       a: 1234567890123456,
@@ -61,6 +98,17 @@ describe("parseJson", () => {
   });
 });
 
+/** A JSON number's exact value, as digits without leading or trailing zeros and a power of ten. */
+function decimal(text: string): string {
+  const [, sign, whole, fraction = "", exponent = "0"] =
+    /^(-?)(\d+)(?:\.(\d+))?(?:[eE]\+?(-?\d+))?$/.exec(text) ?? [];
+  const digits = `${whole}${fraction}`.replace(/^0+/, "");
+  const significant = digits.replace(/0+$/, "");
+  if (significant === "") return "0";
+  const power = Number(exponent) - fraction.length + digits.length - significant.length;
+  return `${sign}${significant}e${power}`;
+}
+
 describe("stringifyExactly", () => {
   test("writes an ExactNumber as the bare number, in objects and arrays", () => {
     const body = {
@@ -101,12 +149,18 @@ test("isInt64 takes 64-bit signed integers only", () => {
 
 describe("mayLoseDigits", () => {
   test("matches exactly where the digit-run and exponent pattern does", () => {
-    const pattern = /\d{16}|[eE][+-]?\d{3}/;
+    const pattern = /\d(?:\.?\d){15}|[eE][+-]?\d{3}/;
     const random = seededRandom(5);
     const alphabet = ["0", "1", "9", "e", "E", "+", "-", ".", '"', "a", "٣", " "];
     const samples = [
       "1234567890123456",
       "123456789012345",
+      "12345678901234.5678",
+      "1234567890.12345",
+      "1234567890.1234",
+      "9.007199254740993e15",
+      "1..234567890123456",
+      "12345678.9012345.6",
       "1e100",
       "E+308",
       "e-12",

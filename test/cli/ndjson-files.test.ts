@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ExactNumber, parseJson } from "../../src/api/exact-number.js";
+import { flags, importEvents } from "./event-fixtures.js";
 import { emulatorPerTest, importFile, readJson, runCli, tempDir, write } from "./helpers.js";
 
 const emulator = emulatorPerTest();
@@ -136,5 +137,83 @@ describe("NDJSON with 64-bit ids, array paths and big numbers", () => {
     expect(result.stdout).toContain(
       "paths present, in rows of 20: id 20, profile.addresses[0].city 19, profile.addresses.1.city 19, profile.account 20, profile.score 20",
     );
+  });
+});
+
+/**
+ * 16 or more digits split by a '.' or followed by an exponent: JSON.parse would round them
+ * (12345678901234.568, 9007199254740992), so the value sent or dead-lettered would not be the file's.
+ */
+describe("NDJSON numbers with 16 or more digits around a '.' or before an exponent", () => {
+  const lines = [
+    '{"user_id":"u1","created_at":1715666400000,"code":12345678901234.5678,"big":1}',
+    '{"user_id":"u2","created_at":1715666400000,"code":"c2","big":9.007199254740993e15}',
+  ];
+  const text = `${lines.join("\n")}\n`;
+
+  /** The dead letters of dir/dl.ndjson: line 2 only, its row as the file wrote it. */
+  function expectLine2DeadLettered(dir: string, field: string): void {
+    const deadText = readFileSync(join(dir, "dl.ndjson"), "utf8");
+    expect(deadText).toContain(`"row":${lines[1]}`);
+    const dead = deadText
+      .split("\n")
+      .filter((l) => l !== "")
+      .map((l) => parseJson(l));
+    expect(dead).toEqual([
+      expect.objectContaining({
+        line: 2,
+        row: expect.objectContaining({ big: new ExactNumber("9.007199254740993e15") }),
+        error: expect.objectContaining({
+          code: "INVALID_VALUE",
+          field,
+          message: expect.stringContaining('column "big": 9.007199254740993e15 is not a Long'),
+        }),
+      }),
+    ]);
+  }
+
+  it("import-profiles sends a String as written and dead-letters the Long as written", async () => {
+    const e = await emulator({ catalog: { code: "String", big: "Long" } });
+    const dir = tempDir();
+    const mapping = `source:
+  format: ndjson
+identity:
+  external_id: user_id
+properties:
+  code: code
+  big: { column: big, type: Long }
+`;
+    const result = await importFile(dir, e.url, "users.ndjson", text, mapping);
+    expect(result.code).toBe(1);
+    expect(e.store.list().map((r) => r.user_properties)).toEqual([
+      { code: "12345678901234.5678", big: 1 },
+    ]);
+    expectLine2DeadLettered(dir, "big");
+  });
+
+  it("import-events sends a String as written and dead-letters the Long as written", async () => {
+    const e = await emulator({
+      catalog: { events: { df_purchase: { properties: { df_order_id: "String", big: "Long" } } } },
+    });
+    const dir = tempDir();
+    const input = write(dir, "orders.ndjson", text);
+    const map = write(
+      dir,
+      "events.yaml",
+      `identity: { external_id: user_id }
+event:
+  name: { value: df_purchase }
+  datetime: { column: created_at, format: epoch_ms }
+properties:
+  df_order_id: code
+  big: { column: big, type: Long }
+`,
+    );
+    const result = await importEvents([input, "--map", map, ...flags(dir, e.url)]);
+    expect(result.code).toBe(1);
+    expect(e.store.events().map((s) => s.event.event_properties)).toEqual([
+      { df_order_id: "12345678901234.5678", big: 1 },
+    ]);
+    expectLine2DeadLettered(dir, "big");
   });
 });
