@@ -223,3 +223,13 @@ export function stringifyExactly(value: unknown): string {
   if (!exactWritten) return text;
   return losslessStringify(value, undefined, undefined, EXACT_WRITER) ?? text;
 }
+
+/** Whether stringifyExactly can write the value (not when it is nested too deeply for the stack). */
+export function canStringify(value: unknown): boolean {
+  try {
+    stringifyExactly(value);
+    return true;
+  } catch {
+    return false;
+  }
+}

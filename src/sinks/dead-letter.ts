@@ -2,7 +2,7 @@ import { accessSync, closeSync, constants, fsyncSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ProfileUpdate } from "../api/dfinery.js";
 import type { EventsRequestBody } from "../api/events.js";
-import { stringifyExactly } from "../api/exact-number.js";
+import { canStringify, stringifyExactly } from "../api/exact-number.js";
 import { type CellError, errnoOf, OutputError, type RowFailure } from "../errors.js";
 import type { SourceFormat } from "../source/types.js";
 import {
@@ -36,7 +36,10 @@ export interface DeadLetterRecord {
    * from its content and n. A replay gives it the same n, so it never takes the first's id.
    */
   readonly occurrence?: number;
-  /** Set when the row (or payload) could not be written as JSON (nested too deeply): why. */
+  /**
+   * Set when the row (or payload, or a failing cell's value) could not be written as JSON (nested
+   * too deeply): why.
+   */
   readonly unwritable?: string;
 }
 
@@ -140,11 +143,23 @@ export class DeadLetterFile {
     return { ...record, ...(JSON.parse(redacted) as typeof ours) };
   }
 
+  /**
+   * One record as a JSON line, redacted. A record nested too deeply for JSON (the row, or a
+   * failing cell's value, which is a part of it) keeps what can be written (writablePart).
+   */
+  #serialise(record: DeadLetterRecord): string {
+    try {
+      return `${stringifyExactly(this.#redacted(record))}\n`; // a 64-bit id as the file wrote it
+    } catch (error) {
+      return `${stringifyExactly(this.#redacted(writablePart(record, error)))}\n`;
+    }
+  }
+
   /** Writes one record whole. Throws OutputError when it cannot (the file then holds no part of it). */
   write(record: DeadLetterRecord): void {
     if (this.#closed) throw new OutputError(this.path, "written after it was closed (a bug)");
     this.start();
-    const text = serialise(this.#redacted(record));
+    const text = this.#serialise(record);
     try {
       this.#fd ??= openAppend(this.path);
       appendWhole(this.#fd, text, this.io);
@@ -175,27 +190,21 @@ export class DeadLetterFile {
 }
 
 /**
- * One record as a JSON line. A row nested too deeply for JSON.stringify keeps everything else
- * (line, error, the payload when it can be written) and says why its cells are missing.
+ * What can be kept of a record JSON cannot write (a row nested too deeply for JSON.stringify):
+ * everything but the row, the payload and each failing cell's value when they can be written, and
+ * why the rest is missing.
  */
-function serialise(record: DeadLetterRecord): string {
-  try {
-    return `${stringifyExactly(record)}\n`; // a 64-bit id as the file wrote it
-  } catch (error) {
-    const why = `${(error as Error).name}: ${(error as Error).message}`;
-    let payload: DeadLetterRecord["payload"] = null;
-    try {
-      JSON.stringify(record.payload);
-      payload = record.payload;
-    } catch {
-      // dropped with the row
-    }
-    const kept: DeadLetterRecord = {
-      ...record,
-      row: null,
-      payload,
-      unwritable: `the row could not be written as JSON (${why})`,
-    };
-    return `${JSON.stringify(kept)}\n`;
-  }
+function writablePart(record: DeadLetterRecord, error: unknown): DeadLetterRecord {
+  const why = `${(error as Error).name}: ${(error as Error).message}`;
+  const errors = record.errors?.map((cell) =>
+    canStringify(cell.value) ? cell : { ...cell, value: null },
+  );
+  const dropped = errors?.some((cell, i) => cell !== record.errors?.[i]) === true;
+  return {
+    ...record,
+    row: null,
+    payload: canStringify(record.payload) ? record.payload : null,
+    ...(errors === undefined ? {} : { errors }),
+    unwritable: `the row${dropped ? " (and a failing cell's value)" : ""} could not be written as JSON (${why})`,
+  };
 }

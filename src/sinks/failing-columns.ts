@@ -3,6 +3,7 @@
  * line (`가입일시: 198 rows INVALID_VALUE "2024-05-14 오후 3:05:12"`) instead of 198 dead letters
  * to read. Memory is bounded by the mapping (its columns × the failure codes), never by the rows.
  */
+import { canStringify } from "../api/exact-number.js";
 import type { CellError } from "../errors.js";
 
 export interface FailingColumn {
@@ -11,7 +12,10 @@ export interface FailingColumn {
   readonly code: string;
   /** Rows that failed on this column with this code. */
   readonly rows: number;
-  /** The first failing value, as read. */
+  /**
+   * The first failing value, as read; undefined when it cannot be written as JSON (nested too
+   * deeply), so that the report and the summary can still be written.
+   */
   readonly example: unknown;
 }
 
@@ -34,7 +38,7 @@ export class FailingColumns {
           field: e.field ?? null,
           code: e.code,
           rows: 1,
-          example: e.value,
+          example: canStringify(e.value) ? e.value : undefined,
         });
       }
     }

@@ -225,4 +225,34 @@ describe("DeadLetterFile on a full disk", () => {
     expect(kept.unwritable).toMatch(/could not be written as JSON \(RangeError/);
     expect(file.count).toBe(1);
   });
+
+  it("a failing cell's value nested too deeply is left out too; the cell's error stays", () => {
+    const path = join(dir(), "x.ndjson");
+    let deep: unknown = "end";
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    const cell = { ...record(5).error, message: "a list is not a String", column: "deep" };
+    const file = new DeadLetterFile(path, false, undefined, (text) => text.replaceAll("u5", "***"));
+    file.write({
+      ...record(5),
+      row: { id: "u5", deep },
+      errors: [
+        { ...cell, value: deep },
+        { ...cell, value: "u5" },
+      ],
+    });
+    file.close();
+    const [kept] = readFileSync(path, "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(kept).toMatchObject({ line: 5, row: null, error: record(5).error });
+    // The value JSON can write is kept (and redacted, as any record's errors are).
+    expect(kept.errors).toEqual([
+      { ...cell, value: null },
+      { ...cell, value: "***" },
+    ]);
+    expect(kept.unwritable).toMatch(
+      /^the row \(and a failing cell's value\) could not be written as JSON \(RangeError/,
+    );
+  });
 });
