@@ -1,8 +1,8 @@
 /**
  * The ids of one run's events, counting identical events (event-id.ts): the first keeps its
  * content's id, the n-th gets the id of its content and n. Deterministic, so a re-run or an
- * overlapping export gives every event the same id again. Memory: one fingerprint per distinct
- * event (fingerprint-set.ts, ~9 bytes each), plus a small record for each repeated one.
+ * overlapping export gives every event the same id again. Memory: one fingerprint and count per
+ * distinct event (fingerprint-set.ts, ~10 bytes each), however often it repeats.
  *
  * A replayed dead letter claims the occurrence its first run gave it: a 2nd occurrence refused
  * then and replayed alone keeps its own id, never the first's (which may have been accepted).
@@ -17,16 +17,11 @@ export interface NamedEvent {
   readonly occurrence: number;
 }
 
-interface Repeat {
-  /** The last number given by counting. */
-  counted: number;
-  claimed: Set<number> | undefined;
-}
-
 export class EventIds {
+  /** How many events of each content were counted (claims aside). */
   readonly #seen = new FingerprintSet();
-  /** Fingerprints seen more than once, or claimed: their numbers so far. */
-  readonly #repeats = new Map<string, Repeat>();
+  /** Occurrences claimed by replayed dead letters, by fingerprint (a replay's few records). */
+  readonly #claims = new Map<string, Set<number>>();
 
   /** The id of the next event with these parts, or of its `claimed` occurrence (a replay). */
   next(parts: EventIdParts, claimed?: number): NamedEvent {
@@ -34,34 +29,29 @@ export class EventIds {
     const high = digest[0] as number;
     const low = digest[1] as number;
     const first = uuidOfDigest(digest);
-    const fresh = this.#seen.add(digest[2] as number, high, low);
-    const occurrence =
-      claimed === undefined
-        ? this.#count(high, low, fresh)
-        : this.#claim(high, low, fresh, claimed);
+    let occurrence: number;
+    if (claimed === undefined) {
+      const counted = this.#seen.add(digest[2] as number, high, low);
+      occurrence = this.#claims.size === 0 ? counted : this.#aroundClaims(high, low, counted);
+    } else {
+      const key = `${high}:${low}`;
+      const claims = this.#claims.get(key) ?? new Set<number>();
+      claims.add(claimed);
+      this.#claims.set(key, claims);
+      occurrence = claimed;
+    }
     return {
       id: occurrence === 1 ? first : uuidOfDigest(eventDigest(parts, occurrence)),
       occurrence,
     };
   }
 
-  #count(high: number, low: number, fresh: boolean): number {
-    if (fresh) return 1;
-    const key = `${high}:${low}`;
-    const repeat = this.#repeats.get(key) ?? { counted: 1, claimed: undefined };
-    let n = repeat.counted + 1;
-    while (repeat.claimed?.has(n) === true) n++;
-    repeat.counted = n;
-    this.#repeats.set(key, repeat);
+  /** The `counted`-th occurrence number that no replayed dead letter has claimed. */
+  #aroundClaims(high: number, low: number, counted: number): number {
+    const claims = this.#claims.get(`${high}:${low}`);
+    if (claims === undefined) return counted;
+    let n = 0;
+    for (let k = 0; k < counted; ) if (!claims.has(++n)) k++;
     return n;
-  }
-
-  #claim(high: number, low: number, fresh: boolean, claimed: number): number {
-    const key = `${high}:${low}`;
-    const repeat = this.#repeats.get(key) ?? { counted: fresh ? 0 : 1, claimed: undefined };
-    repeat.claimed ??= new Set();
-    repeat.claimed.add(claimed);
-    this.#repeats.set(key, repeat);
-    return claimed;
   }
 }

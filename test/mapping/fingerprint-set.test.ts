@@ -3,15 +3,23 @@ import { FingerprintSet } from "../../src/mapping/fingerprint-set.js";
 import { seeded } from "../emulator/helpers.js";
 
 describe("FingerprintSet", () => {
-  it("adds a fingerprint once, telling a new member from a repeat", () => {
+  it("adds a fingerprint, telling how often it has been added", () => {
     const set = new FingerprintSet();
-    expect(set.add(7, 1, 2)).toBe(true);
-    expect(set.add(7, 1, 2)).toBe(false);
-    expect(set.add(7, 2, 1)).toBe(true);
-    expect(set.add(8, 1, 2)).toBe(true); // another table: another fingerprint
-    expect(set.add(7, -1, -1)).toBe(true);
-    expect(set.add(7, -1, 0xffff)).toBe(false); // 16 bits of the low word are kept
+    expect(set.add(7, 1, 2)).toBe(1);
+    expect(set.add(7, 1, 2)).toBe(2);
+    expect(set.add(7, 2, 1)).toBe(1);
+    expect(set.add(8, 1, 2)).toBe(1); // another table: another fingerprint
+    expect(set.add(7, -1, -1)).toBe(1);
+    expect(set.add(7, -1, 0xffff)).toBe(2); // 16 bits of the low word are kept
     expect(set.size).toBe(4);
+  });
+
+  it("counts past a byte, and keeps the counts as tables grow", () => {
+    const set = new FingerprintSet(1);
+    for (let n = 1; n <= 1_000; n++) expect(set.add(5, 9, 9)).toBe(n);
+    for (let i = 0; i < 5_000; i++) set.add(5, i + 100, i); // grows table 5 many times
+    expect(set.add(5, 9, 9)).toBe(1_001);
+    expect(set.add(5, 100, 0)).toBe(2);
   });
 
   it("keeps every member as it grows, through long probe runs", () => {
@@ -25,16 +33,16 @@ describe("FingerprintSet", () => {
       const member: [number, number, number] =
         i < 3_000 ? [0, i % 13, i] : [word(), word(), word()];
       members.push(member);
-      if (set.add(...member)) added++;
+      if (set.add(...member) === 1) added++;
     }
     expect(added).toBe(40_000);
-    expect(members.every((member) => !set.add(...member))).toBe(true);
+    expect(members.every((member) => set.add(...member) === 2)).toBe(true);
     expect(set.size).toBe(40_000);
   });
 
   it("takes (0, 0), the empty slot's mark, as a member too", () => {
     const set = new FingerprintSet();
-    expect(set.add(0, 0, 0)).toBe(true);
-    expect(set.add(0, 0, 0)).toBe(false);
+    expect(set.add(0, 0, 0)).toBe(1);
+    expect(set.add(0, 0, 0)).toBe(2);
   });
 });
