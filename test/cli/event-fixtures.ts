@@ -72,3 +72,17 @@ export function flags(dir: string, url: string, extra: string[] = []): string[] 
     ...["--log", join(dir, "log.ndjson"), "--batch-wait", "50ms", ...extra],
   ];
 }
+
+/** Orders in CSV, one row per item: `items.group_by: order_id`. */
+export const GROUPED_MAPPING = `identity: { external_id: user_id }
+event:
+  name: { value: df_purchase }
+  datetime: { column: created_at }
+properties:
+  df_order_id: order_id
+items:
+  group_by: order_id
+  properties:
+    df_item_id: sku
+    df_quantity: { column: qty, type: Long }
+`;

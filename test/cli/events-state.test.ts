@@ -6,6 +6,7 @@ import { StateStore } from "../../src/state/store.js";
 import {
   CATALOG,
   flags,
+  GROUPED_MAPPING,
   importEvents,
   KEYWORD_MAPPING,
   ORDERS_MAPPING,
@@ -27,20 +28,6 @@ import {
   write,
 } from "./helpers.js";
 import { answer, hostileServerPerTest } from "./hostile-server.js";
-
-/** Orders in CSV, one row per item: `items.group_by: order_id`. */
-const GROUPED_MAPPING = `identity: { external_id: user_id }
-event:
-  name: { value: df_purchase }
-  datetime: { column: created_at }
-properties:
-  df_order_id: order_id
-items:
-  group_by: order_id
-  properties:
-    df_item_id: sku
-    df_quantity: { column: qty, type: Long }
-`;
 
 const emulator = emulatorPerTest();
 const hostile = hostileServerPerTest();

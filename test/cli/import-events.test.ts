@@ -6,6 +6,7 @@ import { seeded } from "../emulator/helpers.js";
 import {
   CATALOG,
   flags,
+  GROUPED_MAPPING,
   importEvents,
   KEYWORD_MAPPING,
   ORDERS_MAPPING,
@@ -199,17 +200,7 @@ describe("import-events", () => {
       "u9,o3,2024-05-14T06:02:00Z,E,1",
     ].join("\n");
     const input = write(dir, "orders.csv", `${csv}\n`);
-    const map = write(
-      dir,
-      "events.yaml",
-      `identity: { external_id: user_id }
-event: { name: { value: df_purchase }, datetime: created_at }
-properties: { df_order_id: order_id }
-items:
-  group_by: order_id
-  properties: { df_item_id: sku, df_quantity: { column: qty, type: Long } }
-`,
-    );
+    const map = write(dir, "events.yaml", GROUPED_MAPPING);
     const result = await importEvents([input, "--map", map, ...flags(dir, e.url)]);
     expect(result.code).toBe(1);
     expect(e.store.events().map((s) => [s.identity.external_id, s.event.event_items])).toEqual([
@@ -246,17 +237,7 @@ items:
         "u2,o2,2024-05-14T06:01:00Z,D,1",
       ].join("\n");
     const input = write(dir, "orders.csv", `${rows("u1,o1,2024-05-14T06:00:00Z,B,2,extra")}\n`);
-    const map = write(
-      dir,
-      "events.yaml",
-      `identity: { external_id: user_id }
-event: { name: { value: df_purchase }, datetime: created_at }
-properties: { df_order_id: order_id }
-items:
-  group_by: order_id
-  properties: { df_item_id: sku, df_quantity: { column: qty, type: Long } }
-`,
-    );
+    const map = write(dir, "events.yaml", GROUPED_MAPPING);
     const state = ["--state", join(dir, "state.db")];
     const first = await importEvents([input, "--map", map, ...flags(dir, e.url, state)]);
     expect(first.code).toBe(1);
