@@ -16,8 +16,6 @@ import { checkColumns } from "../mapping/load.js";
 import type { EventRules, Mapping } from "../mapping/types.js";
 import { deadLetterRecord } from "../sinks/dead-letter.js";
 import type { Report } from "../sinks/report.js";
-import { readSource } from "../source/read.js";
-import type { SourceFormat } from "../source/types.js";
 import { AcceptedQueue } from "./accepted-queue.js";
 import { canaryLived } from "./canary.js";
 import { type DeliveryOptions, openDelivery, type RunDelivery } from "./delivery-setup.js";
@@ -27,17 +25,14 @@ import { type StoredEvent, StoredEvents } from "./event-replay.js";
 import { type EventRow, type EventRows, EventSender } from "./event-sender.js";
 import { type EventState, NO_EVENT_STATE } from "./event-state.js";
 import { FailureWatch } from "./failure-watch.js";
+import { type InputOptions, openInput } from "./input.js";
 import { type CarriedCounts, type Progress, RunLedger } from "./ledger.js";
 import { isDeadLetterRecord, toReplayItem } from "./replay.js";
 import { isBlank } from "./rows.js";
 import { startingWindow } from "./slow-start.js";
 import { Window } from "./window.js";
 
-export interface EventRunOptions {
-  readonly input: string;
-  readonly format: SourceFormat;
-  readonly encoding?: string;
-  readonly delimiter?: string;
+export interface EventRunOptions extends InputOptions {
   /** null: the input is an import-events dead-letter file whose stored events are sent again. */
   readonly mapping: (Mapping & { readonly event: EventRules }) | null;
   readonly deadLetterPath: string;
@@ -147,17 +142,7 @@ export class EventRun {
     const ledger = this.#ledger;
     const { input, format, mapping } = this.#options;
     const layout = mapping?.source;
-    const source = readSource({
-      input,
-      format,
-      ...(layout === undefined ? {} : { header: layout.header }),
-      ...(layout?.columns === undefined ? {} : { columns: layout.columns }),
-      ...(layout?.dialect === undefined ? {} : { dialect: layout.dialect }),
-      ...(this.#options.encoding === undefined ? {} : { encoding: this.#options.encoding }),
-      ...(this.#options.delimiter === undefined ? {} : { delimiter: this.#options.delimiter }),
-      ...(this.#deps.stdin === undefined ? {} : { stdin: this.#deps.stdin }),
-      signal: this.#ledger.stop,
-    });
+    const source = openInput(this.#options, layout, this.#deps.stdin, ledger.stop);
     const batcher = new Batcher<Rows>({
       waitMs: this.#options.batchWaitMs,
       maxPending: this.#deps.maxPending ?? DEFAULT_MAX_PENDING,

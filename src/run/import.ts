@@ -7,11 +7,10 @@ import { PathPresence } from "../mapping/paths.js";
 import type { Mapping } from "../mapping/types.js";
 import { deadLetterRecord } from "../sinks/dead-letter.js";
 import type { Report } from "../sinks/report.js";
-import { readSource } from "../source/read.js";
-import type { SourceFormat } from "../source/types.js";
 import { canaryLived } from "./canary.js";
 import { type DeliveryOptions, openDelivery, type RunDelivery } from "./delivery-setup.js";
 import { FailureWatch, type ProbeLog } from "./failure-watch.js";
+import { type InputOptions, openInput } from "./input.js";
 import { type CarriedCounts, type Progress, RunLedger } from "./ledger.js";
 import { type WorkItem, workItems } from "./rows.js";
 import { NO_STATE, type RunState } from "./state-link.js";
@@ -20,13 +19,7 @@ import { Window } from "./window.js";
 export { DEFAULT_MAX_WAIT_MS, type DeliveryOptions } from "./delivery-setup.js";
 export type { CarriedCounts } from "./ledger.js";
 
-export interface ImportOptions {
-  readonly input: string;
-  readonly format: SourceFormat;
-  readonly encoding?: string;
-  readonly delimiter?: string;
-  /** CSV: a quoted cell open for more lines is an unclosed quote (source/quote-guard.ts). */
-  readonly maxCellLines?: number;
+export interface ImportOptions extends InputOptions {
   /** null: the input is a dead-letter file whose stored payloads are sent as they were. */
   readonly mapping: Mapping | null;
   readonly deadLetterPath: string;
@@ -124,21 +117,7 @@ export class ImportRun {
     const ledger = this.#ledger;
     const { count, stop } = ledger;
     const { input, format, mapping } = this.#options;
-    const layout = mapping?.source;
-    const source = readSource({
-      input,
-      format,
-      ...(layout === undefined ? {} : { header: layout.header }),
-      ...(layout?.columns === undefined ? {} : { columns: layout.columns }),
-      ...(layout?.dialect === undefined ? {} : { dialect: layout.dialect }),
-      ...(this.#options.encoding === undefined ? {} : { encoding: this.#options.encoding }),
-      ...(this.#options.delimiter === undefined ? {} : { delimiter: this.#options.delimiter }),
-      ...(this.#options.maxCellLines === undefined
-        ? {}
-        : { maxCellLines: this.#options.maxCellLines }),
-      ...(this.#deps.stdin === undefined ? {} : { stdin: this.#deps.stdin }),
-      signal: stop,
-    });
+    const source = openInput(this.#options, mapping?.source, this.#deps.stdin, stop);
     const canary = this.#options.delivery?.canary ?? 0;
     let read = 0;
     const presence = this.#presence;
