@@ -108,6 +108,8 @@ Options:
   --format FMT           csv | tsv | ndjson (default: from the extension or the mapping)
   --encoding ENC         utf8 | utf16le | cp949 | euc-kr (default utf8; a BOM wins)
   --delimiter C          CSV delimiter (default , ; tab for .tsv)
+  --max-cell-lines N     a quoted CSV cell open for more lines than this is an unclosed quote
+                         (default 100)
   --log FILE             JSON logs to FILE instead of stderr
   --log-level LEVEL      fatal | error | warn | info | debug (default info)
   --max-error-rate R     stop (exit 3) when over this share of the last 200 events, or 20 in a

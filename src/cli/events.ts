@@ -52,6 +52,7 @@ export async function runEvents(options: CliOptions, io: Io, logger: Logger): Pr
         appendDeadLetter: appendsDeadLetter(session),
         sample: options.sample,
         batchWaitMs: options.batchWaitMs,
+        maxCellLines: options.maxCellLines,
         ...(encoding === undefined ? {} : { encoding }),
         ...(delimiter === undefined ? {} : { delimiter }),
         ...(delivery === undefined ? {} : { delivery }),

@@ -94,4 +94,33 @@ describe("an unclosed quote", () => {
     expect(whole.code).toBe(0);
     expect(readJson(report)).toMatchObject({ rows: 2, accepted: 2, deadLettered: 0 });
   });
+
+  it("import-events takes --max-cell-lines too", async () => {
+    const dir = tempDir();
+    const lines = [
+      "id,at,note",
+      'u1,2024-05-14T06:00:00Z,"a',
+      "x",
+      "y",
+      "z",
+      'w"',
+      "u2,2024-05-14T06:01:00Z,b",
+    ];
+    const input = write(dir, "events.csv", `${lines.join("\n")}\n`);
+    const map = write(
+      dir,
+      "e.yaml",
+      "identity: { external_id: id }\nevent: { name: { value: df_sign_up }, datetime: at }\nproperties: {}\n",
+    );
+    const report = join(dir, "report.json");
+    const dl = join(dir, "dl.ndjson");
+    const args = [input, "--map", map, "--dry-run", "--report", report, "--dead-letter", dl];
+    const cut = await runCli([...args, "--max-cell-lines", "3"], {}, undefined, "import-events");
+    expect(cut.code).toBe(1);
+    expect(readNdjson(dl)[0]).toMatchObject({ line: 2, error: { code: "CSV_PARSE" } });
+    expect(readJson(report)).toMatchObject({ rows: 6, accepted: 1, deadLettered: 5 });
+    const whole = await runCli([...args, "--max-cell-lines", "10"], {}, undefined, "import-events");
+    expect(whole.code).toBe(0);
+    expect(readJson(report)).toMatchObject({ rows: 2, accepted: 2, deadLettered: 0 });
+  });
 });
