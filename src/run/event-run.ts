@@ -160,7 +160,7 @@ export class EventRun {
         await send(batcher.flush()); // the canary's events, all of them
         if (await canaryLived(canary, "events", () => window.drain(), ledger, this.#watch))
           return true;
-        this.#notAttemptedRows(rows); // the event in hand
+        ledger.notAttemptedRows(rows); // the event in hand
         return false;
       })();
     };
@@ -315,10 +315,6 @@ export class EventRun {
   #unchanged(rows: Rows): void {
     for (const { at } of rows) this.#state.unchanged(at);
     this.#ledger.count.unchanged += rows.length;
-  }
-
-  #notAttemptedRows(rows: Rows): void {
-    for (const { line } of rows) this.#ledger.notAttempted(line);
   }
 
   /**

@@ -110,7 +110,7 @@ export class EventSender {
   async #send(batch: Batch<EventRows>, deps: DeliveryDeps, key: number): Promise<void> {
     const { ledger, watch } = this.#p;
     const rowsOf = (b: Batch<EventRows>) => b.events.flatMap((e) => e.from);
-    if (ledger.stop.aborted) return this.#notAttempted(rowsOf(batch));
+    if (ledger.stop.aborted) return ledger.notAttemptedRows(rowsOf(batch));
     const body = requestBody(batch);
     this.#requests++;
     const outcome: DeliveryOutcome = await deliverBody(() => body, deps);
@@ -124,7 +124,7 @@ export class EventSender {
       watch.accepted(batch.events.length);
       return;
     }
-    if (outcome.kind === "not-attempted") return this.#notAttempted(rowsOf(batch));
+    if (outcome.kind === "not-attempted") return ledger.notAttemptedRows(rowsOf(batch));
     const { failure } = outcome;
     if (failure.code === RESULT_CODES.TOO_MANY_EVENTS) {
       ledger.stopFor(
@@ -132,7 +132,7 @@ export class EventSender {
           `the API answered 40402 to a batch of ${batch.events.length} events and ${batch.items} items: a bug in batching (${failure.message})`,
         ),
       );
-      return this.#notAttempted(rowsOf(batch));
+      return ledger.notAttemptedRows(rowsOf(batch));
     }
     if (!outcome.permanent || batch.events.length === 1) {
       for (const { event, from } of batch.events) {
@@ -155,10 +155,6 @@ export class EventSender {
     if (this.#sampled >= sample || onSample === undefined) return;
     this.#sampled++;
     onSample(requestBody(batch));
-  }
-
-  #notAttempted(rows: EventRows): void {
-    for (const { line } of rows) this.#p.ledger.notAttempted(line);
   }
 }
 

@@ -157,6 +157,11 @@ export class RunLedger {
     }
   }
 
+  /** The rows of an event (or of a request) not attempted. */
+  notAttemptedRows(rows: readonly { readonly line: number }[]): void {
+    for (const { line } of rows) this.notAttempted(line);
+  }
+
   /**
    * Dead-letters one row: writes its record, then `recorded()` (the state file; if it throws, the
    * row is counted by the caller's catch, once), then counts it. False when the file cannot be
