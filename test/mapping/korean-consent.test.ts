@@ -1,16 +1,13 @@
 import { expect, test } from "vitest";
 import { applyMapping } from "../../src/mapping/apply.js";
 import { parseMapping } from "../../src/mapping/load.js";
+import { codeBlocks, readDoc } from "../docs/markdown.js";
 
-// The README's example for Korean consent and gender words.
+// The example for Korean consent and gender words in docs/mapping.md, as written there.
+const EXAMPLE = codeBlocks(readDoc("docs/mapping.md")).find((b) => b.text.includes("카카오수신"));
 const MAPPING = `identity:
   external_id: 회원번호
-properties:
-  df_sms_ads_optin: { column: SMS수신동의, values: { "동의": true, "미동의": false } }
-  df_kakao_ads_optin: { column: 카카오수신, values: { "수신": true, "수신거부": false } }
-  df_gender: { column: 성별, values: { "남": Male, "여": Female } }
-  df_name: { template: "{성} {이름}" }
-`;
+${EXAMPLE?.text ?? ""}`;
 
 test("Korean consent and gender words read through values; other words are never guessed", () => {
   const mapping = parseMapping(MAPPING, "m.yaml");
