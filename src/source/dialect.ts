@@ -1,16 +1,17 @@
 /**
- * The escape rules of database dumps: MySQL's `SELECT … INTO OUTFILE` / `mysqldump --tab` and
- * PostgreSQL's `COPY … TO` text format. A backslash escapes the next character; `\N` alone is NULL.
- * Pure data and one decoding function per dialect; the tokenizer (dialect-reader.ts) applies them.
+ * How a CSV/TSV file is written: plain CSV (RFC 4180), or the escape rules of database dumps:
+ * MySQL's `SELECT … INTO OUTFILE` / `mysqldump --tab` and PostgreSQL's `COPY … TO` text format
+ * (a backslash escapes the next character; `\N` alone is NULL). Pure data and one decoding function
+ * per dialect; the one tokenizer (tokenizer.ts) applies them.
  */
 
 export type Dialect = "mysql" | "postgres";
 
 export const DIALECTS: readonly Dialect[] = ["mysql", "postgres"];
 
-/** How a dialect reads a file of a format (csv or tsv). */
-export interface DialectRules {
-  readonly name: Dialect;
+/** How a file of a format (csv or tsv) is read: plain CSV, or a dialect. */
+export interface CsvRules {
+  readonly name: Dialect | "csv";
   /** The enclosing quote, or null when cells are never quoted. */
   readonly quote: string | null;
   /**
@@ -18,10 +19,27 @@ export interface DialectRules {
    * and how many characters the escape took after the backslash, or undefined when more text is
    * needed to tell (a PostgreSQL octal or hex escape cut by the end of a chunk).
    */
-  readonly decodeEscape: (text: string, at: number, final: boolean) => Unescaped | undefined;
+  readonly decodeEscape:
+    | ((text: string, at: number, final: boolean) => Unescaped | undefined)
+    | undefined;
   /** PostgreSQL's `\.` line ends the data. */
   readonly endMarker: boolean;
+  /**
+   * Plain CSV: a quote opens a cell only at its start and must close it before the delimiter or a
+   * line end (else the record is bad), and a lone `\r` ends a line. Dumps: a quote elsewhere is
+   * text, and lines end at `\n` or `\r\n` only.
+   */
+  readonly strict: boolean;
 }
+
+/** Plain CSV (RFC 4180), and PostgreSQL's CSV format, which is plain CSV. */
+export const CSV_RULES: CsvRules = {
+  name: "csv",
+  quote: '"',
+  decodeEscape: undefined,
+  endMarker: false,
+  strict: true,
+};
 
 export interface Unescaped {
   readonly text: string;
@@ -78,23 +96,28 @@ function postgresUnescape(text: string, at: number, final: boolean): Unescaped |
 }
 
 /**
- * The rules of a dialect for a format. MySQL CSV (`FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY
+ * The rules for a dialect (or none) and a format. MySQL CSV (`FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY
  * '"'`) may quote cells; MySQL TSV (the default OUTFILE form) never does, so a `"` there is text.
  * PostgreSQL's text format never quotes; its CSV format is plain CSV and is not read here.
  */
-export function dialectRules(dialect: Dialect, format: "csv" | "tsv"): DialectRules {
+export function csvRules(dialect: Dialect | undefined, format: "csv" | "tsv"): CsvRules {
   if (dialect === "mysql") {
     return {
       name: dialect,
       quote: format === "csv" ? '"' : null,
       decodeEscape: mysqlUnescape,
       endMarker: false,
+      strict: false,
     };
   }
-  return { name: dialect, quote: null, decodeEscape: postgresUnescape, endMarker: true };
-}
-
-/** Whether a dialect and format are read by the escape-aware reader (else by csv-parse). */
-export function readsEscapes(dialect: Dialect | undefined, format: "csv" | "tsv"): boolean {
-  return dialect === "mysql" || (dialect === "postgres" && format === "tsv");
+  if (dialect === "postgres" && format === "tsv") {
+    return {
+      name: dialect,
+      quote: null,
+      decodeEscape: postgresUnescape,
+      endMarker: true,
+      strict: false,
+    };
+  }
+  return CSV_RULES;
 }

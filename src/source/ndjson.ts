@@ -1,6 +1,6 @@
 import { parseJson } from "../api/exact-number.js";
 import { rowFailure } from "../errors.js";
-import { MAX_RECORD_SIZE } from "./csv-parser.js";
+import { MAX_RECORD_SIZE } from "./record.js";
 import type { SourceItem } from "./types.js";
 
 /** An NDJSON line longer than this (in characters) is a row error, not a string that fills memory. */

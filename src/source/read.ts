@@ -22,7 +22,6 @@ export function readSource(options: SourceOptions): AsyncGenerator<SourceItem> {
     ...(options.header === undefined ? {} : { header: options.header }),
     ...(options.columns === undefined ? {} : { columns: options.columns }),
     ...(options.dialect === undefined ? {} : { dialect: options.dialect }),
-    ...(options.maxCellLines === undefined ? {} : { maxCellLines: options.maxCellLines }),
   });
 }
 

@@ -35,7 +35,11 @@ export interface SourceOptions {
   readonly encoding?: string;
   /** CSV only; default `,` (tab for tsv). */
   readonly delimiter?: string;
-  /** CSV: a quoted cell open for more lines is an unclosed quote; default 100. */
+  /**
+   * @deprecated Ignored: a quoted cell that closes is one cell however many lines it spans; only a
+   * quote that never closes (by the input's end or the record bound) is an unclosed quote. Kept so
+   * that `--max-cell-lines` is still accepted (docs/csv.md).
+   */
   readonly maxCellLines?: number;
   /** CSV/TSV: false when the file has no header row (then `columns` names the columns). */
   readonly header?: boolean;

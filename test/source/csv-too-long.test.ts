@@ -19,11 +19,11 @@ describe("a record beyond the size bound", () => {
     const error = await errorOf(`id,name\n${cells}\r${cells}\r${cells}\n`); // bare CRs
     expect(error.line).toBe(2);
     expect(error.message).toBe(
-      "big.csv:2: a record starting here is longer than 1000 bytes; it holds no line break where one was expected: check the format, delimiter and encoding",
+      "big.csv:2: a record starting here is longer than 1000 characters; it holds no line break where one was expected: check the format, delimiter and encoding",
     );
   });
 
-  test("with an open quote, costs only the line that opened it (quote-guard.ts)", async () => {
+  test("with an open quote, costs only the line that opened it", async () => {
     const after = Array.from({ length: 300 }, (_, i) => `${i},row`).join("\n");
     const text = `id,name\n1,"never closed\n${after}\n`;
     const items = await collect(

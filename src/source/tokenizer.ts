@@ -1,0 +1,417 @@
+import { InputError } from "../errors.js";
+import type { CsvRules } from "./dialect.js";
+import { type CsvParsed, tooLongMessage } from "./record.js";
+import { UnclosedQuotes } from "./unclosed.js";
+
+const LF = 0x0a;
+const CR = 0x0d;
+const BACKSLASH = 0x5c;
+const N = 0x4e;
+
+/** Where the tokenizer is in the text: the state that carries over from one chunk to the next. */
+const BETWEEN = 0; // between records: blank lines are skipped
+const CELL = 1; // at the start of a cell
+const PLAIN = 2; // in an unquoted cell (or after a quoted one closed)
+const QUOTED = 3; // in a quoted cell
+const SKIP = 4; // in a bad record: the rest of its line goes with it
+type Mode = typeof BETWEEN | typeof CELL | typeof PLAIN | typeof QUOTED | typeof SKIP;
+
+/**
+ * The one CSV tokenizer: plain CSV (RFC 4180, as csv-parse reads it by default) and the database
+ * dumps of dialect.ts, by their rules. Pure and resumable: text goes in by `feed`, in chunks of any
+ * size, and records come out in file order with the line each starts on and its text; every
+ * character is looked at once (again only after an unclosed quote, see unclosed.ts), so reading
+ * is linear in the input, and it holds at most one record's text (`maxRecordSize`).
+ *
+ * A quoted cell is one cell however many lines it spans, as long as its quote closes. A quote that
+ * does not (by the end of the input, or within `maxRecordSize` characters) is an unclosed quote:
+ * the line the record began on is a skipped record and reading resumes on the line after it. A
+ * bad quote (plain CSV: a quote inside an unquoted cell, or text after a closing quote) makes its
+ * record a skipped one ending with that line; found on a later line of a multi-line record, it
+ * costs only the record's first line, as an unclosed quote does. A record longer than the bound
+ * outside quotes (a line with no line break, a dump cell of escaped lines) ends the run with an
+ * InputError naming its line.
+ */
+export class CsvTokenizer {
+  readonly #quote: number;
+  readonly #delimiter: number;
+  readonly #unclosed = new UnclosedQuotes();
+  #carry = ""; // text held back until the next chunk tells what it is
+  #base = 0; // offset in the input (in characters) of the text being read
+  #line = 1; // the line being read
+  #first = true; // nothing read yet (a BOM may come)
+  #endedOn: number | undefined; // PostgreSQL's end-of-data marker was on this line
+  // The record being read:
+  #mode: Mode = BETWEEN;
+  #parts: string[] = []; // its text from earlier chunks
+  #partsLength = 0;
+  #start = 0; // where it starts in the text being read (0: in an earlier one)
+  #startAt = 0; // where it starts in the input
+  #recordLine = 0;
+  #firstEnd = -1; // where in the input its first line ends (-1: it has one line so far)
+  #secondAt = -1; // and where its second line starts
+  #cells: string[] = [];
+  #value = ""; // the cell's text so far, from earlier chunks or escapes
+  #enclosed = false;
+  #isNull = false;
+  #error: { readonly code: string; readonly message: string } | undefined;
+
+  constructor(
+    private readonly rules: CsvRules,
+    private readonly delimiter: string,
+    private readonly file: string,
+    private readonly maxRecordSize: number,
+  ) {
+    this.#quote = rules.quote === null ? -1 : rules.quote.charCodeAt(0);
+    this.#delimiter = delimiter.charCodeAt(0);
+  }
+
+  /** The records that `chunk` completes; `final` when it is the end of the input. */
+  feed(chunk: string, final = false): CsvParsed[] {
+    const out: CsvParsed[] = [];
+    let text = this.#carry === "" ? chunk : this.#carry + chunk;
+    this.#carry = "";
+    if (this.#first && text !== "") {
+      this.#first = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    this.#read(text, final, out);
+    return out;
+  }
+
+  #read(input: string, final: boolean, out: CsvParsed[]): undefined {
+    const { strict, decodeEscape } = this.rules;
+    const quote = this.#quote;
+    const delimiter = this.#delimiter;
+    let text = input;
+    let len = text.length;
+    let i = 0;
+    let seg = 0; // where the cell's text not yet in #value starts
+    next: for (;;) {
+      if (i >= len) {
+        const rest = final ? this.#end(text, seg, out) : this.#hold(text, len, seg, out);
+        if (rest === undefined) return;
+        [text, len, i, seg] = [rest, rest.length, 0, 0];
+        continue;
+      }
+      const mode = this.#mode;
+      if (mode === BETWEEN) {
+        const c = text.charCodeAt(i);
+        if (c === LF || c === CR) {
+          if (c === CR && i + 1 >= len && !final) return this.#pause(text, i, seg);
+          const crlf = c === CR && text.charCodeAt(i + 1) === LF;
+          if (c === LF || crlf || strict) {
+            i += crlf ? 2 : 1;
+            this.#line++;
+            continue;
+          }
+        }
+        if (this.rules.endMarker && c === BACKSLASH) {
+          const marker = endMarker(text, i, final);
+          if (marker === undefined) return this.#pause(text, i, seg);
+          if (marker > 0) {
+            this.#endedOn ??= this.#line;
+            i += marker;
+            this.#line++;
+            continue;
+          }
+        }
+        this.#begin(i);
+        continue;
+      }
+      if (mode === CELL) {
+        this.#value = "";
+        this.#isNull = false;
+        this.#enclosed = text.charCodeAt(i) === quote;
+        if (this.#enclosed) i++;
+        this.#mode = this.#enclosed ? QUOTED : PLAIN;
+        seg = i;
+        continue;
+      }
+      if (mode === SKIP) {
+        for (; i < len; i++) {
+          const c = text.charCodeAt(i);
+          if (c !== LF && c !== CR) continue;
+          if (c === CR && i + 1 >= len && !final) return this.#pause(text, i, seg);
+          const crlf = c === CR && text.charCodeAt(i + 1) === LF;
+          if (c === CR && !crlf && !strict) continue;
+          this.#skipped(this.#text(text, i), out);
+          i += crlf ? 2 : 1;
+          this.#line++;
+          continue next;
+        }
+        continue;
+      }
+      const quoted = mode === QUOTED;
+      for (; i < len; i++) {
+        const c = text.charCodeAt(i);
+        if (c === quote && quoted) {
+          if (i + 1 >= len && !final) return this.#pause(text, i, seg);
+          if (text.charCodeAt(i + 1) === quote) {
+            this.#value += text.slice(seg, i + 1); // `""`: one quote
+            seg = ++i + 1;
+            continue;
+          }
+          const ends = this.#endsCell(text, i + 1, final);
+          if (ends === undefined) return this.#pause(text, i, seg);
+          if (ends) {
+            this.#value += text.slice(seg, i);
+            this.#mode = PLAIN;
+            seg = ++i;
+            continue next;
+          }
+          if (!strict) continue; // a dump: a quote not before a delimiter or line end is text
+          const got = JSON.stringify(text.charAt(i + 1));
+          const message = `Invalid Closing Quote: got ${got} at line ${this.#line} instead of the delimiter or the end of the line`;
+          const rest = this.#bad(text, i, "CSV_INVALID_CLOSING_QUOTE", message, out);
+          if (rest !== undefined) [text, len, i, seg] = [rest, rest.length, 0, 0];
+          continue next;
+        }
+        if (c === delimiter && !quoted) {
+          const at = this.#delimiterAt(text, i, final);
+          if (at === undefined) return this.#pause(text, i, seg);
+          if (!at) continue;
+          this.#cells.push(this.#cell(text, seg, i));
+          i += this.delimiter.length;
+          this.#mode = CELL;
+          continue next;
+        }
+        if (c === LF || c === CR) {
+          if (c === CR && i + 1 >= len && !final) return this.#pause(text, i, seg);
+          const crlf = c === CR && text.charCodeAt(i + 1) === LF;
+          if (c === CR && !crlf && !strict) continue; // a dump: a lone CR is text
+          const next = i + (crlf ? 2 : 1);
+          this.#line++;
+          if (!quoted) {
+            this.#cells.push(this.#cell(text, seg, i));
+            this.#emit(text, i, out);
+            i = next;
+            continue next;
+          }
+          const why = this.#lineInQuotes(i, next);
+          if (why !== undefined) {
+            const rest = this.#cut(this.#text(text, next), text.slice(next), why, out);
+            [text, len, i, seg] = [rest, rest.length, 0, 0];
+            continue next;
+          }
+          i = next - 1;
+          continue;
+        }
+        if (c === quote && strict) {
+          const value = JSON.stringify(this.#value + text.slice(seg, i));
+          const field = this.#cells.length + 1;
+          const message = `Invalid Opening Quote: a quote is found in field ${field} at line ${this.#line}, value is ${value}`;
+          const rest = this.#bad(text, i, "INVALID_OPENING_QUOTE", message, out);
+          if (rest !== undefined) [text, len, i, seg] = [rest, rest.length, 0, 0];
+          continue next;
+        }
+        if (c === BACKSLASH && decodeEscape !== undefined) {
+          if (i + 1 >= len && final) continue; // a backslash ending the input stands for itself
+          const lookahead = i + 1 >= len || (i + 2 >= len && text.charCodeAt(i + 1) === CR);
+          const decoded = lookahead && !final ? undefined : decodeEscape(text, i + 1, final);
+          if (decoded === undefined) return this.#pause(text, i, seg);
+          if (!quoted && text.charCodeAt(i + 1) === N && seg === i && this.#value === "") {
+            this.#isNull = true; // `\N` alone is NULL: see #cell
+          }
+          this.#value += text.slice(seg, i) + decoded.text;
+          const next = i + 1 + decoded.length;
+          seg = next;
+          i = next - 1;
+          if (text.charCodeAt(next - 1) === LF) {
+            // An escaped line break: the record goes on, on the next line of the file.
+            this.#line++;
+            const why = this.#lineInQuotes(next - 1, next, quoted);
+            if (why !== undefined) {
+              const rest = this.#cut(this.#text(text, next), text.slice(next), why, out);
+              [text, len, i, seg] = [rest, rest.length, 0, 0];
+              continue next;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** A record starts at `i`. */
+  #begin(i: number): void {
+    this.#start = i;
+    this.#startAt = this.#base + i;
+    this.#recordLine = this.#line;
+    this.#unclosed.passed(this.#startAt);
+    if (this.#endedOn === undefined) {
+      this.#mode = CELL;
+      return;
+    }
+    this.#mode = SKIP;
+    this.#error = {
+      code: "CSV_AFTER_END",
+      message: `a line after the end-of-data marker \\. on line ${this.#endedOn}`,
+    };
+  }
+
+  /**
+   * A line break inside the record (in quotes, or escaped), from `at` to `next`: why the record is
+   * cut there, if it is (an unclosed quote).
+   */
+  #lineInQuotes(at: number, next: number, quoted = true): string | undefined {
+    if (this.#firstEnd === -1) {
+      this.#firstEnd = this.#base + at;
+      this.#secondAt = this.#base + next;
+    }
+    if (!quoted) return undefined;
+    const why = this.#unclosed.openAt(this.#base + next);
+    if (why !== undefined) return why;
+    if (this.#partsLength + next - this.#start <= this.maxRecordSize) return undefined;
+    return `stays open past ${this.maxRecordSize} characters`;
+  }
+
+  /** The cell from `seg` to `i`, with what came before it. */
+  #cell(text: string, seg: number, i: number): string {
+    const value = this.#value === "" ? text.slice(seg, i) : this.#value + text.slice(seg, i);
+    return this.#isNull && value === "N" ? "" : value;
+  }
+
+  /** The record's text up to `i`. */
+  #text(text: string, i: number): string {
+    const tail = text.slice(this.#start, i);
+    return this.#parts.length === 0 ? tail : this.#parts.join("") + tail;
+  }
+
+  #emit(text: string, i: number, out: CsvParsed[]): void {
+    const raw = this.#text(text, i);
+    out.push({ kind: "record", line: this.#recordLine, cells: this.#cells, raw });
+    this.#reset();
+  }
+
+  #skipped(raw: string, out: CsvParsed[]): void {
+    const error = this.#error ?? { code: "CSV_PARSE", message: "cannot be read" };
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    out.push({ kind: "skip", line: this.#recordLine, raw: line, error });
+    this.#reset();
+  }
+
+  #reset(): void {
+    this.#mode = BETWEEN;
+    if (this.#parts.length > 0) this.#parts = [];
+    this.#partsLength = 0;
+    this.#firstEnd = -1;
+    this.#secondAt = -1;
+    this.#cells = [];
+    this.#error = undefined;
+    this.#unclosed.recordEnds();
+  }
+
+  /** A bad quote at `i`: on the record's first line, the record ends with that line; else, cut. */
+  #bad(text: string, i: number, code: string, message: string, out: CsvParsed[]) {
+    if (this.#firstEnd === -1) {
+      this.#mode = SKIP;
+      this.#error = { code, message };
+      return undefined;
+    }
+    const why = `is followed by a bad quote on line ${this.#line}`;
+    return this.#cut(this.#text(text, i), text.slice(i), why, out);
+  }
+
+  /**
+   * An unclosed quote: the record's first line is a skipped record; returns the text to read
+   * again, from the line after it (`raw` is the record's text so far, `tail` the text after it).
+   */
+  #cut(raw: string, tail: string, why: string, out: CsvParsed[]): string {
+    const line = this.#recordLine;
+    const firstEnd = this.#firstEnd === -1 ? raw.length : this.#firstEnd - this.#startAt;
+    const rest = this.#firstEnd === -1 ? tail : raw.slice(this.#secondAt - this.#startAt) + tail;
+    this.#base = this.#firstEnd === -1 ? this.#startAt + raw.length : this.#secondAt;
+    this.#line = line + 1;
+    this.#error = {
+      code: "CSV_QUOTE_NOT_CLOSED",
+      message: `a quote opened on line ${line} ${why}`,
+    };
+    this.#unclosed.cut(why);
+    this.#skipped(raw.slice(0, firstEnd), out);
+    return rest;
+  }
+
+  /** Holds what is left of `text` from `i` until the next chunk. */
+  #pause(text: string, i: number, seg: number): undefined {
+    if (this.#mode === PLAIN || this.#mode === QUOTED) this.#value += text.slice(seg, i);
+    if (this.#mode !== BETWEEN) {
+      this.#parts.push(text.slice(this.#start, i));
+      this.#partsLength += i - this.#start;
+      this.#start = 0;
+    }
+    this.#carry = text.slice(i);
+    this.#base += i;
+    return undefined;
+  }
+
+  /** The end of a chunk: holds the record, and cuts it past the bound. Returns text to read again. */
+  #hold(text: string, len: number, seg: number, out: CsvParsed[]): string | undefined {
+    this.#pause(text, len, seg);
+    if (this.#mode === BETWEEN || this.#partsLength <= this.maxRecordSize) return undefined;
+    const raw = this.#parts.join("");
+    if (this.#mode !== QUOTED || this.#firstEnd === -1) {
+      const limit = `${this.maxRecordSize} characters`;
+      throw new InputError(
+        this.file,
+        tooLongMessage(limit, raw, this.rules.quote),
+        this.#recordLine,
+      );
+    }
+    return this.#cut(raw, "", `stays open past ${this.maxRecordSize} characters`, out);
+  }
+
+  /** The end of the input: the last record. Returns text to read again (after an open quote). */
+  #end(text: string, seg: number, out: CsvParsed[]): string | undefined {
+    const len = text.length;
+    switch (this.#mode) {
+      case BETWEEN:
+        return undefined;
+      case QUOTED:
+        return this.#cut(this.#text(text, len), "", "is not closed by the end of the input", out);
+      case SKIP:
+        this.#skipped(this.#text(text, len), out);
+        return undefined;
+      default:
+        this.#cells.push(this.#mode === CELL ? "" : this.#cell(text, seg, len));
+        this.#emit(text, len, out);
+        return undefined;
+    }
+  }
+
+  /** Whether the delimiter is at `i` (undefined: the text ends before it can tell). */
+  #delimiterAt(text: string, i: number, final: boolean): boolean | undefined {
+    const { delimiter } = this;
+    if (delimiter.length === 1 || text.startsWith(delimiter, i)) return true;
+    const partial = text.length - i < delimiter.length && delimiter.startsWith(text.slice(i));
+    return partial && !final ? undefined : false;
+  }
+
+  /** Whether a quoted cell can end before `at`: the delimiter, a line end or the input's end. */
+  #endsCell(text: string, at: number, final: boolean): boolean | undefined {
+    if (at >= text.length) return final ? true : undefined;
+    const c = text.charCodeAt(at);
+    if (c === LF) return true;
+    if (c === CR) {
+      if (this.rules.strict) return true;
+      if (at + 1 >= text.length) return final ? false : undefined;
+      return text.charCodeAt(at + 1) === LF;
+    }
+    return c === this.#delimiter ? this.#delimiterAt(text, at, final) : false;
+  }
+}
+
+/**
+ * PostgreSQL's `\.` alone on a line at `i`: how many characters the line takes with its line
+ * break, 0 when it is not the marker, undefined when the text ends before it can tell.
+ */
+function endMarker(text: string, i: number, final: boolean): number | undefined {
+  const more = final ? 0 : undefined;
+  if (i + 1 >= text.length) return more;
+  if (text.charCodeAt(i + 1) !== 0x2e) return 0;
+  if (i + 2 >= text.length) return final ? 2 : undefined;
+  const c = text.charCodeAt(i + 2);
+  if (c === LF) return 3;
+  if (c !== CR) return 0;
+  if (i + 3 >= text.length) return more;
+  return text.charCodeAt(i + 3) === LF ? 4 : 0;
+}
