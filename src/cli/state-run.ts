@@ -73,18 +73,20 @@ export function superviseRun(
   s: Pick<Supervision, "options" | "io" | "logger" | "interrupt">,
 ): Promise<number> {
   const { options, io, logger } = s;
-  logger.info(
-    {
-      input: options.input,
-      format: start.format,
-      dryRun: options.dryRun,
-      endpoint: start.endpoint,
-      state: options.state,
-      resumed: session?.resumed,
-    },
-    "import started",
-  );
-  return supervise(runner, { ...s, ...stateEnd(session, options, io, logger) });
+  // Logged once supervise() holds the signals: a signal after this line stops the run gracefully.
+  const started = () =>
+    logger.info(
+      {
+        input: options.input,
+        format: start.format,
+        dryRun: options.dryRun,
+        endpoint: start.endpoint,
+        state: options.state,
+        resumed: session?.resumed,
+      },
+      "import started",
+    );
+  return supervise(runner, { ...s, ...stateEnd(session, options, io, logger), started });
 }
 
 /** supervise()'s hooks for a run with this session (or none): how its end is recorded. */

@@ -27,6 +27,8 @@ export interface Supervision {
   readonly end: (report: Report) => number;
   /** Before a forced exit, once the report is written (close what must stay resumable). */
   readonly beforeForcedExit?: () => void;
+  /** Once the signals are the run's (a signal from now on stops it gracefully), before it starts. */
+  readonly started?: () => void;
 }
 
 export async function supervise(runner: SupervisedRun, s: Supervision): Promise<number> {
@@ -55,6 +57,7 @@ export async function supervise(runner: SupervisedRun, s: Supervision): Promise<
   };
   io.signals?.on("SIGINT", onSignal);
   io.signals?.on("SIGTERM", onSignal);
+  s.started?.();
   const progress = options.quiet ? undefined : startProgress(runner, io.stderr, logger);
   try {
     const report = await runner.execute();

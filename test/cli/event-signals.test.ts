@@ -23,7 +23,7 @@ describe("stopping import-events", () => {
     );
     await waitFor(() => server.requests.length >= 10); // the 10 users' batches
     child.kill("SIGINT");
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => child.stderr().includes("stopping")); // the first signal was heard
     const signalled = Date.now();
     child.kill("SIGINT");
     const { code } = await child.exited;

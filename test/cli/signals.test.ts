@@ -61,7 +61,7 @@ describe("stopping the importer", () => {
     await waitFor(() => existsSync(join(dir, "dl.ndjson")));
     await new Promise((r) => setTimeout(r, 300));
     child.kill("SIGINT");
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => child.stderr().includes("stopping")); // the first signal was heard
     const signalled = Date.now();
     child.kill("SIGINT");
     const { code } = await child.exited;

@@ -1,0 +1,26 @@
+/**
+ * What every bin entry does: main() on the process's own streams, signals relayed (signal-relay.ts),
+ * and the exit code set. The only place, with the relay's forced exit, that ends the process.
+ */
+import type { Program } from "./args.js";
+import { main } from "./main.js";
+import { relaySignals } from "./signal-relay.js";
+
+export async function runBin(program: Program): Promise<void> {
+  const exit = (code: number) => process.exit(code);
+  const relay = relaySignals(process, exit);
+  const code = await main(
+    process.argv.slice(2),
+    {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      stdin: process.stdin,
+      env: process.env,
+      signals: relay.signals,
+      exit,
+    },
+    program,
+  );
+  relay.settle(code);
+  process.exitCode = code;
+}

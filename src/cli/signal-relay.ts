@@ -1,0 +1,38 @@
+/**
+ * The bin's signals. Its listeners are put on the process before anything else runs, so a SIGINT
+ * or SIGTERM never meets the default action (death by the signal, no exit code, no report): while
+ * a run is supervised, the signal goes to the run (it stops gracefully, or is forced on the
+ * second); at any other moment (before the run starts, after it ended) it ends the process with
+ * the run's code, or 130 when there is none yet.
+ */
+import { EventEmitter } from "node:events";
+import { EXIT } from "./io.js";
+
+const SIGNALS = ["SIGINT", "SIGTERM"] as const;
+
+export interface SignalRelay {
+  /** What main() listens on for SIGINT / SIGTERM. */
+  readonly signals: NodeJS.EventEmitter;
+  /** The run's exit code, for a signal that comes while the process winds down. */
+  settle(code: number): void;
+}
+
+export function relaySignals(
+  process: { on(signal: (typeof SIGNALS)[number], listener: () => void): unknown },
+  exit: (code: number) => void,
+): SignalRelay {
+  const signals = new EventEmitter();
+  let code: number = EXIT.interrupted;
+  for (const name of SIGNALS) {
+    process.on(name, () => {
+      if (signals.listenerCount(name) > 0) signals.emit(name);
+      else exit(code);
+    });
+  }
+  return {
+    signals,
+    settle: (settled) => {
+      code = settled;
+    },
+  };
+}
