@@ -9,6 +9,7 @@ import type { StateSession } from "../run/state-session.js";
 import { checkOutputPath, openAppend } from "../sinks/own-file.js";
 import { endpointSecrets, Redactor } from "../sinks/redact.js";
 import { checkReportPath } from "../sinks/report.js";
+import { isStreamOutput, openStreamOutput } from "../sinks/stream-output.js";
 import { formatStatus, StateStore } from "../state/index.js";
 import { type CliOptions, EVENTS_USAGE, type Program, parseCliArgs, USAGE } from "./args.js";
 import { deliveryOptions } from "./delivery-options.js";
@@ -92,13 +93,19 @@ async function runLogged(options: CliOptions, io: Io): Promise<number> {
   }
 }
 
-/** JSON logs to stderr, or appended to --log (mode 0600 when created, never through a link). */
+/**
+ * JSON logs to stderr, or appended to --log (mode 0600 when created, never through a link to a
+ * file), or written to --log's device or pipe.
+ */
 function openLogger(options: CliOptions, io: Io): Logger {
   let dest = 2;
   if (options.log !== undefined) {
     try {
-      checkOutputPath(options.log, "--log");
-      dest = openAppend(options.log);
+      if (isStreamOutput(options.log)) dest = openStreamOutput(options.log, "--log");
+      else {
+        checkOutputPath(options.log, "--log");
+        dest = openAppend(options.log);
+      }
     } catch (error) {
       if (error instanceof ImporterError) throw new UsageError(error.message);
       throw new UsageError(`cannot write the log file ${options.log} (${errnoOf(error)})`);

@@ -1,6 +1,7 @@
 import { realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "../errors.js";
+import { isStreamOutput } from "../sinks/stream-output.js";
 
 /** A file the command line names, and the flag that named it. */
 export interface NamedPath {
@@ -26,11 +27,14 @@ function fileIdentity(path: string): string {
 /**
  * Refuses (E_USAGE) two of the named files that are the same file, after resolving links and
  * hard links, so that no output ever replaces the input, the mapping, the state or another output.
+ * A device or a pipe (/dev/null, /dev/stdout) may be named twice: nothing there is replaced.
  * Touches nothing: only stat and realpath.
  */
 export function checkDistinctPaths(paths: readonly NamedPath[]): void {
   const seen = new Map<string, NamedPath>();
   for (const named of paths) {
+    if (isStreamOutput(named.path)) continue; // /dev/null twice is no file replaced
+
     const identity = fileIdentity(named.path);
     const earlier = seen.get(identity);
     if (earlier !== undefined) {

@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { errnoOf, OutputError } from "../errors.js";
 import { type FailingColumn, formatFailingColumn } from "./failing-columns.js";
 import { checkOutputPath, replaceFile } from "./own-file.js";
+import { isStreamOutput, writeStreamOutput } from "./stream-output.js";
 
 /**
  * Why a run stopped before the end of its input. `rate-limit`: the quota is spent beyond
@@ -70,6 +71,7 @@ export interface Report {
 
 /** Fails early (before any row is read) when the report could not be written at `path`. */
 export function checkReportPath(path: string): void {
+  if (isStreamOutput(path)) return; // /dev/null, /dev/stdout, a pipe: written as a stream
   checkOutputPath(path, "--report");
   try {
     accessSync(dirname(path), constants.W_OK);
@@ -84,9 +86,12 @@ export function checkReportPath(path: string): void {
  * the check is replaced, not followed. Throws OutputError when it cannot.
  */
 export function writeReport(path: string, report: Report): void {
+  const text = `${JSON.stringify(report, null, 2)}\n`;
   try {
-    replaceFile(path, `${JSON.stringify(report, null, 2)}\n`);
+    if (isStreamOutput(path)) writeStreamOutput(path, text, "--report");
+    else replaceFile(path, text);
   } catch (error) {
+    if (error instanceof OutputError) throw error;
     const code = errnoOf(error);
     throw new OutputError(path, `cannot write the report (${code})`, { cause: error });
   }
