@@ -21,6 +21,8 @@ export interface Io extends CliIo {
   readonly secrets: Redactor;
   /** Aborted with an OutputError when the log cannot be written: the run stops for it. */
   readonly outputFailure: AbortController;
+  /** Aborted when stdout's reader is gone (closed-stdout.ts): the run stops, quietly. */
+  readonly stdoutClosed: AbortSignal;
 }
 
 export const EXIT = {

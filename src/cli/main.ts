@@ -12,6 +12,7 @@ import { checkReportPath } from "../sinks/report.js";
 import { isStreamOutput, openStreamOutput } from "../sinks/stream-output.js";
 import { formatStatus, StateStore } from "../state/index.js";
 import { type CliOptions, EVENTS_USAGE, type Program, parseCliArgs, USAGE } from "./args.js";
+import { watchStdout } from "./closed-stdout.js";
 import { deliveryOptions } from "./delivery-options.js";
 import { runEvents } from "./events.js";
 import { HeldOutput } from "./held-output.js";
@@ -36,6 +37,7 @@ export async function main(
     stderr: secrets.stream(cliIo.stderr),
     secrets,
     outputFailure: new AbortController(),
+    stdoutClosed: watchStdout(cliIo),
   };
   if (program === "import-profiles" && argv[0] === "init") {
     try {

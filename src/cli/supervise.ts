@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import type { ImportRun } from "../run/import.js";
 import type { Report } from "../sinks/report.js";
 import type { CliOptions } from "./args.js";
+import { exitAfterClosedStdout } from "./closed-stdout.js";
 import { EXIT, type Io } from "./io.js";
 import { startProgress } from "./progress.js";
 import { finishRun, flushLog, tellStop } from "./run-end.js";
@@ -57,17 +58,22 @@ export async function supervise(runner: SupervisedRun, s: Supervision): Promise<
   };
   io.signals?.on("SIGINT", onSignal);
   io.signals?.on("SIGTERM", onSignal);
+  // A closed stdout stops the run as a first Ctrl-C does, without a word: there is no one to read it.
+  const onStdoutClosed = () => interrupt.abort();
+  if (io.stdoutClosed.aborted) interrupt.abort();
+  else io.stdoutClosed.addEventListener("abort", onStdoutClosed, { once: true });
   s.started?.();
   const progress = options.quiet ? undefined : startProgress(runner, io.stderr, logger);
   try {
     const report = await runner.execute();
     progress?.stop();
     tellStop(report, runner.bug, io, logger);
-    return s.end(report);
+    return exitAfterClosedStdout(s.end(report), io.stdoutClosed);
   } finally {
     progress?.stop();
     clearTimeout(graceTimer);
     io.signals?.off("SIGINT", onSignal);
     io.signals?.off("SIGTERM", onSignal);
+    io.stdoutClosed.removeEventListener("abort", onStdoutClosed);
   }
 }
