@@ -13,7 +13,7 @@ import {
   STANDARD_PROPERTIES,
 } from "./dfinery.js";
 import { ExactNumber } from "./exact-number.js";
-import { conformsTo, propertiesByteLength } from "./value-types.js";
+import { conformsTo, isRealDatetime, propertiesByteLength } from "./value-types.js";
 
 /** What the property rules need: the registered types, and whether unknown names are accepted. */
 export interface PropertyRules {
@@ -53,6 +53,26 @@ export function identityProblem(identity: unknown): string | undefined {
     if (value !== "") named = true;
   }
   return named ? undefined : `identity needs a non-empty ${IDENTITY_FIELDS.join(", ")}`;
+}
+
+/** A body's keys: none beyond `fields`, every one of `fields` present. `path` names the endpoint. */
+export function bodyFieldsProblem(
+  body: Record<string, unknown>,
+  fields: readonly string[],
+  path: string,
+): string | undefined {
+  for (const key of Object.keys(body)) {
+    if (!fields.includes(key)) return `unknown field ${key}; ${path} takes ${fields.join(", ")}`;
+  }
+  for (const key of fields) {
+    if (body[key] === undefined) return `${key} is required`;
+  }
+  return undefined;
+}
+
+export function requestDatetimeProblem(value: unknown): string | undefined {
+  if (typeof value === "string" && isRealDatetime(value)) return undefined;
+  return "request_datetime must be an ISO-8601 UTC datetime like 2024-05-14T06:05:46.363Z";
 }
 
 export function propertiesProblem(properties: unknown, rules: PropertyRules): string | undefined {

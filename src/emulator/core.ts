@@ -4,18 +4,21 @@
  *
  *  1. fault draw: a "reset" fault destroys the connection before anything is counted;
  *  2. routing: an unknown path → 404, a method other than POST → 405 (neither is rate-counted);
- *  3. gateway: a request carrying the valid token is counted against the token's window (the
- *     events endpoint has a window of its own, `eventLimit`), whatever
- *     its body; over the limit → 429 (or 200 + 40401). A request without the valid token is not
- *     counted; its headers show the window untouched;
+ *  3. gateway: a request carrying the valid token is counted against the token's window, whatever
+ *     its body: the profile endpoint's (`limit`), the events endpoint's (`eventLimit`) or the
+ *     identities API's (`identityLimit`, one window for `/api/v1/identities` and
+ *     `/api/v1/identities/delete`); over the limit → 429 (or 200 + 40401). A request without the
+ *     valid token is not counted; its headers show the window untouched;
  *  4. a "server error" fault → 500 (or 200 + 50000); the request is not applied;
- *  5. the backend's rules (validate.ts): 400, 40201, 40101, 40001, else 20000 and the request is
- *     recorded in the store.
+ *  5. the backend's rules (validate.ts): 400, 40201, 40101, 40001, else the request is applied to
+ *     the store: kept, linked (identities) or erased (delete). An identity naming two unified
+ *     profiles is refused there with 40001 and changes nothing (profiles.ts); else 20000.
  * Every answer is counted in the store's stats.
  */
 
 import { RESULT_CODES } from "../api/dfinery.js";
 import { EVENTS_PATH } from "../api/events.js";
+import { IDENTITIES_DELETE_PATH, IDENTITIES_PATH } from "../api/identities.js";
 import {
   ANSWERS,
   type Answer,
@@ -27,7 +30,7 @@ import { ENDPOINTS, type Endpoint } from "./body-rules.js";
 import { propertyRules } from "./catalog.js";
 import { eventRules } from "./event-catalog.js";
 import { drawDelay, drawFault } from "./faults.js";
-import type { EmulatorOptions } from "./options.js";
+import type { EmulatorOptions, RateLimit } from "./options.js";
 import { type RateDecision, RateWindow } from "./rate-window.js";
 import type { RequestStore } from "./store.js";
 import { type Expectations, judgeRequest, type Verdict } from "./validate.js";
@@ -57,16 +60,21 @@ const RESET: Outcome = { kind: "reset" };
 export class EmulatorCore {
   readonly #options: EmulatorOptions;
   readonly #store: RequestStore;
+  /** The window of each path with one of its own; other paths count against `limit`'s. */
+  readonly #windows: ReadonlyMap<string, RateWindow | undefined>;
   readonly #window: RateWindow | undefined;
-  readonly #eventWindow: RateWindow | undefined;
   readonly #expected: Expectations;
 
   constructor(options: EmulatorOptions, store: RequestStore) {
     this.#options = options;
     this.#store = store;
-    this.#window = options.limit === null ? undefined : new RateWindow(options.limit);
-    this.#eventWindow =
-      options.eventLimit === null ? undefined : new RateWindow(options.eventLimit);
+    this.#window = windowOf(options.limit);
+    const identities = windowOf(options.identityLimit);
+    this.#windows = new Map([
+      [EVENTS_PATH, windowOf(options.eventLimit)],
+      [IDENTITIES_PATH, identities],
+      [IDENTITIES_DELETE_PATH, identities],
+    ]);
     this.#expected = {
       token: options.token,
       serviceId: options.serviceId,
@@ -87,7 +95,7 @@ export class EmulatorCore {
     const queryAt = url.indexOf("?");
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
     const routed = ENDPOINTS.has(path) && request.method === "POST";
-    const window = path === EVENTS_PATH ? this.#eventWindow : this.#window;
+    const window = this.#windows.has(path) ? this.#windows.get(path) : this.#window;
     const rate = this.#rate(window, request.token, routed, now);
 
     let answer: Answer;
@@ -108,7 +116,9 @@ export class EmulatorCore {
       );
       answer = answerFor(verdict);
       if (verdict.kind === "accepted") {
-        this.#store.record({ ...verdict.body, endpoint: endpoint as Endpoint, receivedAt: now });
+        const stored = { ...verdict.body, endpoint: endpoint as Endpoint, receivedAt: now };
+        const problem = this.#store.apply(stored);
+        if (problem !== undefined) answer = validationFailure(problem);
       } else if (verdict.kind === "accepted-events") {
         this.#store.recordEvents(EVENTS_PATH, verdict.body, now);
       }
@@ -133,6 +143,10 @@ export class EmulatorCore {
       ? ANSWERS.tooManyHttp429
       : ANSWERS.tooManyCode40401;
   }
+}
+
+function windowOf(limit: RateLimit | null): RateWindow | undefined {
+  return limit === null ? undefined : new RateWindow(limit);
 }
 
 function answerFor(verdict: Verdict): Answer {

@@ -13,6 +13,7 @@ import { parseArgs } from "node:util";
 import { type Catalog, parseCatalog } from "./catalog.js";
 import {
   DEFAULT_EVENT_LIMIT,
+  DEFAULT_IDENTITY_LIMIT,
   DEFAULT_LIMIT,
   DEFAULT_OPTIONS,
   type EmulatorInit,
@@ -41,6 +42,7 @@ const FLAGS = {
   catalog: { type: "string" },
   limit: { type: "string", default: "10000/m" },
   "event-limit": { type: "string", default: "1000000/m" },
+  "identity-limit": { type: "string", default: "10000/m" },
   "reset-unit": { type: "string", default: DEFAULT_OPTIONS.resetUnit },
   "header-style": { type: "string", default: DEFAULT_OPTIONS.headerStyle },
   "over-limit": { type: "string", default: DEFAULT_OPTIONS.overLimit },
@@ -62,6 +64,7 @@ const FLAG_OF: Readonly<Partial<Record<keyof EmulatorOptions, string>>> = {
   catalog: "--catalog",
   limit: "--limit",
   eventLimit: "--event-limit",
+  identityLimit: "--identity-limit",
   resetUnit: "--reset-unit",
   headerStyle: "--header-style",
   overLimit: "--over-limit",
@@ -75,7 +78,7 @@ const FLAG_OF: Readonly<Partial<Record<keyof EmulatorOptions, string>>> = {
 export const USAGE = `Usage: ${NAME} [flags]
 
 A local emulator of the DFINERY Import API (POST /api/v1/user-profile, /api/v1/identities,
-/api/v1/events).
+/api/v1/identities/delete, /api/v1/events).
 
   --port N              port to listen on; 0 picks a free one       (default ${DEFAULT_PORT})
   --host HOST           address to listen on                         (default 127.0.0.1)
@@ -88,6 +91,9 @@ A local emulator of the DFINERY Import API (POST /api/v1/user-profile, /api/v1/i
   --limit N/UNIT        requests per token per window, UNIT s, m, h or d; "none" disables
                                                                      (default 10000/m)
   --event-limit N/UNIT  the same for /api/v1/events, counted apart   (default 1000000/m)
+  --identity-limit N/UNIT
+                        the same for /api/v1/identities and /api/v1/identities/delete,
+                        one window for both, counted apart           (default 10000/m)
   --reset-unit s|ms     unit of X-Rate-Limit-Reset                   (default s)
   --header-style STYLE  hyphen (X-Rate-Limit-*), nohyphen (x-ratelimit-*) or none
                                                                      (default hyphen)
@@ -98,7 +104,8 @@ A local emulator of the DFINERY Import API (POST /api/v1/user-profile, /api/v1/i
   --reset-rate R        share of connections destroyed without an answer, 0..1 (default 0)
   --latency-ms N        delay before every answer                    (default 0)
   --jitter-ms N         extra uniform delay 0..N                     (default 0)
-  --log FILE            append one NDJSON line per accepted request (per event for events)
+  --log FILE            append one NDJSON line per accepted request (per event for events;
+                        a delete's line stays: the log is append-only)
   -h, --help            show this help
 `;
 
@@ -152,6 +159,11 @@ async function toOptions(values: FlagValues): Promise<Parsed> {
   };
   const limit = readLimit("--limit", values.limit, DEFAULT_LIMIT);
   const eventLimit = readLimit("--event-limit", values["event-limit"], DEFAULT_EVENT_LIMIT);
+  const identityLimit = readLimit(
+    "--identity-limit",
+    values["identity-limit"],
+    DEFAULT_IDENTITY_LIMIT,
+  );
   let catalog: Catalog | undefined;
   if (values.catalog !== undefined) {
     const read = await readCatalog(values.catalog);
@@ -167,6 +179,7 @@ async function toOptions(values: FlagValues): Promise<Parsed> {
     catalog,
     limit,
     eventLimit,
+    identityLimit,
     resetUnit: values["reset-unit"] as EmulatorOptions["resetUnit"],
     headerStyle: values["header-style"] as EmulatorOptions["headerStyle"],
     overLimit: values["over-limit"] as EmulatorOptions["overLimit"],

@@ -4,6 +4,7 @@
  */
 
 import { EVENT_REQUESTS_PER_MINUTE } from "../api/events.js";
+import { IDENTITY_REQUESTS_PER_MINUTE } from "../api/identities.js";
 import { type Catalog, catalogProblems } from "./catalog.js";
 
 /** A fixed-window request limit: `count` requests per token per `windowMs`. */
@@ -39,6 +40,11 @@ export interface EmulatorOptions {
   readonly limit: RateLimit | null;
   /** The events endpoint's own per-token limit, counted apart from `limit`; null disables it. */
   readonly eventLimit: RateLimit | null;
+  /**
+   * The identities API's own per-token limit (`/api/v1/identities` and `/api/v1/identities/delete`
+   * share it), counted apart from `limit`; null disables it.
+   */
+  readonly identityLimit: RateLimit | null;
   readonly resetUnit: ResetUnit;
   readonly headerStyle: HeaderStyle;
   readonly overLimit: OverLimitForm;
@@ -67,6 +73,11 @@ export const DEFAULT_EVENT_LIMIT: RateLimit = {
   windowMs: 60_000,
 };
 
+export const DEFAULT_IDENTITY_LIMIT: RateLimit = {
+  count: IDENTITY_REQUESTS_PER_MINUTE,
+  windowMs: 60_000,
+};
+
 export const DEFAULT_OPTIONS: EmulatorOptions = {
   host: "127.0.0.1",
   port: 0,
@@ -75,6 +86,7 @@ export const DEFAULT_OPTIONS: EmulatorOptions = {
   catalog: undefined,
   limit: DEFAULT_LIMIT,
   eventLimit: DEFAULT_EVENT_LIMIT,
+  identityLimit: DEFAULT_IDENTITY_LIMIT,
   resetUnit: "s",
   headerStyle: "hyphen",
   overLimit: "http429",
@@ -139,7 +151,7 @@ export function optionProblems(o: EmulatorOptions): OptionProblem[] {
   if (o.host === "") add("host", "must not be empty");
   if (o.token === "") add("token", "must not be empty");
   if (o.serviceId === "") add("serviceId", "must not be empty");
-  for (const option of ["limit", "eventLimit"] as const) {
+  for (const option of ["limit", "eventLimit", "identityLimit"] as const) {
     const limit = o[option];
     if (limit === null) continue;
     if (!Number.isSafeInteger(limit.count) || limit.count < 1) {

@@ -1,6 +1,8 @@
 /**
  * `--log FILE`: one NDJSON line per accepted request, appended. The line is the StoredRequest:
- * `{"identity":…,"user_properties":…,"request_datetime":…,"endpoint":…,"receivedAt":<epoch ms>}`;
+ * `{"identity":…,"user_properties":…,"request_datetime":…,"endpoint":…,"receivedAt":<epoch ms>}`
+ * (no `user_properties` for the identities and delete endpoints; a delete does not erase the
+ * lines before it: the log is append-only);
  * for the events endpoint one line per accepted event, a StoredEvent:
  * `{"endpoint":"/api/v1/events","identity":…,"event":{…},"receivedAt":<epoch ms>}`.
  */

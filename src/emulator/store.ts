@@ -1,11 +1,21 @@
 /**
- * What the emulator saw: every accepted request (when `remember` is on) and a count of every answer.
- * In memory only; a sink (the NDJSON log) may get each accepted request as well.
+ * What the emulator saw: every accepted request (when `remember` is on), the unified profiles the
+ * identities endpoint linked (always: answers depend on them, see profiles.ts) and a count of every
+ * answer. A delete erases the person's profile and identities requests and events from what is
+ * remembered; the delete request itself is kept, as the record that it happened. In memory only; a
+ * sink (the NDJSON log, append-only) may get each accepted request as well.
  */
 
-import type { IdentityField, UserProperties } from "../api/dfinery.js";
+import {
+  type Identity,
+  type IdentityField,
+  PROFILE_PATH,
+  type UserProperties,
+} from "../api/dfinery.js";
 import type { EVENTS_PATH, EventRecord, EventsRequestBody } from "../api/events.js";
+import { IDENTITIES_DELETE_PATH, IDENTITIES_PATH } from "../api/identities.js";
 import type { AcceptedBody, Endpoint } from "./body-rules.js";
+import { type Identifiers, ProfileRegistry, sharesIdentifier } from "./profiles.js";
 
 export interface StoredRequest extends AcceptedBody {
   readonly endpoint: Endpoint;
@@ -52,17 +62,43 @@ export class RequestStore {
   #eventCount = 0;
   #eventIds = new Set<string>();
   #duplicates = 0;
+  readonly #profiles = new ProfileRegistry();
 
   constructor(options: StoreOptions = { remember: true }) {
     this.#remember = options.remember;
     this.#sink = options.sink;
   }
 
-  /** Records an accepted request. */
-  record(request: StoredRequest): void {
+  /**
+   * Applies a request that passed the body rules: a profile request is kept, an identities request
+   * links its identifiers, a delete erases its person. Returns the problem (the identity names two
+   * profiles) when refused; then nothing changed and nothing was counted.
+   */
+  apply(request: StoredRequest): string | undefined {
+    if (request.endpoint === IDENTITIES_PATH) {
+      const problem = this.#profiles.link(request.identity);
+      if (problem !== undefined) return problem;
+    } else if (request.endpoint === IDENTITIES_DELETE_PATH) {
+      const removal = this.#profiles.remove(request.identity);
+      if ("problem" in removal) return removal.problem;
+      this.#erase(removal.person);
+    }
     this.#accepted += 1;
     if (this.#remember) this.#requests.push(request);
     this.#sink?.write(request);
+    return undefined;
+  }
+
+  /** Forgets the profile and identities requests and the events of a deleted person. */
+  #erase(person: Identifiers): void {
+    if (!this.#remember || person.length === 0) return;
+    this.#requests = this.#requests.filter(
+      (r) => r.endpoint === IDENTITIES_DELETE_PATH || !sharesIdentifier(r.identity, person),
+    );
+    const kept = this.#events.filter((e) => !sharesIdentifier(e.identity, person));
+    if (kept.length === this.#events.length) return;
+    this.#events = kept;
+    this.#eventIds = new Set(kept.map((e) => e.event.event_log_id));
   }
 
   /**
@@ -84,12 +120,12 @@ export class RequestStore {
     }
   }
 
-  /** The accepted events in arrival order (empty when `remember` is off). */
+  /** The accepted events still held (a delete erases its person's), in arrival order; empty when `remember` is off. */
   events(): readonly StoredEvent[] {
     return this.#events;
   }
 
-  /** How many events were accepted (repeats included). */
+  /** How many events were accepted (repeats included, deleted ones too). */
   eventCount(): number {
     return this.#eventCount;
   }
@@ -104,27 +140,44 @@ export class RequestStore {
     this.#answers.set(statsKey, (this.#answers.get(statsKey) ?? 0) + 1);
   }
 
-  /** How many requests were accepted. */
+  /** How many requests were accepted (deleted ones too). */
   count(): number {
     return this.#accepted;
   }
 
-  /** The accepted requests in arrival order (empty when `remember` is off). */
+  /**
+   * The accepted profile, identities and delete requests still held (a delete erases its person's
+   * profile and identities requests), in arrival order; empty when `remember` is off.
+   */
   list(): readonly StoredRequest[] {
     return this.#requests;
   }
 
   /**
-   * The properties of the profile whose identity has `field` = `value`, merged over every accepted
-   * profile request in order (later requests overwrite keys); undefined when none matched.
+   * The properties of the person with `field` = `value` (every identifier linked with it by the
+   * identities endpoint, or that one alone), merged over the accepted profile requests naming any
+   * of them, in order (later requests overwrite keys); undefined when none matched.
    */
   last(field: IdentityField, value: string): UserProperties | undefined {
+    const linked = this.#profiles.profileOf(field, value) ?? { [field]: value };
+    const person = Object.entries(linked) as [IdentityField, string][];
     let merged: UserProperties | undefined;
     for (const request of this.#requests) {
-      if (request.identity[field] !== value) continue;
+      if (request.endpoint !== PROFILE_PATH || !sharesIdentifier(request.identity, person))
+        continue;
       merged = { ...merged, ...request.user_properties };
     }
     return merged;
+  }
+
+  /** The unified profiles, each as the identifiers it links, in the order they were created. */
+  profiles(): readonly Identity[] {
+    return this.#profiles.list();
+  }
+
+  /** The identifiers linked with `field` = `value`; undefined when no unified profile holds it. */
+  profileOf(field: IdentityField, value: string): Identity | undefined {
+    return this.#profiles.profileOf(field, value);
   }
 
   stats(): EmulatorStats {
@@ -142,5 +195,6 @@ export class RequestStore {
     this.#eventCount = 0;
     this.#eventIds = new Set();
     this.#duplicates = 0;
+    this.#profiles.clear();
   }
 }

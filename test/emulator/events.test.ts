@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +10,7 @@ import {
   type ExtendedCatalog,
   startEmulator,
 } from "../../src/emulator/index.js";
-import { DATETIME, post, withProperties } from "./helpers.js";
+import { DATETIME, post, readLog, withProperties } from "./helpers.js";
 
 const IDENTITY = { external_id: "u-1" };
 const uuid = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
@@ -197,11 +197,7 @@ describe("the event log", () => {
     await send(e, body([purchase(1), purchase(2)]));
     await send(e, body([purchase(3, { event_name: "nope" })]));
     await e.close();
-    const lines = (await readFile(logFile, "utf8"))
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l));
-    expect(lines).toEqual([
+    expect(await readLog(logFile)).toEqual([
       { endpoint: EVENTS_PATH, identity: IDENTITY, event: purchase(1), receivedAt: 5 },
       { endpoint: EVENTS_PATH, identity: IDENTITY, event: purchase(2), receivedAt: 5 },
     ]);

@@ -1,5 +1,8 @@
+import { readFile } from "node:fs/promises";
 import { request } from "undici";
+import { expect } from "vitest";
 import { IDENTITIES_PATH, PROFILE_PATH } from "../../src/api/dfinery.js";
+import { IDENTITIES_DELETE_PATH } from "../../src/api/identities.js";
 
 export const TOKEN = "test-token";
 export const SERVICE_ID = "test-service";
@@ -66,6 +69,35 @@ export const postIdentity = (url: string, options: PostOptions = {}): Promise<Re
   post(url, {
     path: IDENTITIES_PATH,
     body: { identity: PROFILE_BODY.identity, request_datetime: DATETIME },
+    ...options,
+  });
+
+/** HTTP 200 + 40001 VALIDATION_FAILURE whose message matches `why`. */
+export function expectValidationFailure(reply: Reply, why: RegExp): void {
+  expect(reply.status).toBe(200);
+  expect(reply.body).toMatchObject({ status: false, code: "40001" });
+  expect(reply.body.message).toMatch(/^VALIDATION_FAILURE: /);
+  expect(reply.body.message).toMatch(why);
+}
+
+/** The lines of an NDJSON log, parsed. */
+// biome-ignore lint/suspicious/noExplicitAny: log lines are checked field by field
+export async function readLog(file: string): Promise<any[]> {
+  return (await readFile(file, "utf8"))
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
+}
+
+/** Links the identifiers of `identity` (`POST /api/v1/identities`). */
+export const link = (url: string, identity: unknown, options: PostOptions = {}): Promise<Reply> =>
+  post(url, { path: IDENTITIES_PATH, body: { identity, request_datetime: DATETIME }, ...options });
+
+/** Deletes the person `identity` names (`POST /api/v1/identities/delete`). */
+export const erase = (url: string, identity: unknown, options: PostOptions = {}): Promise<Reply> =>
+  post(url, {
+    path: IDENTITIES_DELETE_PATH,
+    body: { identity, request_datetime: DATETIME },
     ...options,
   });
 

@@ -2,8 +2,9 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { IDENTITIES_DELETE_PATH, IDENTITIES_PATH } from "../../src/api/identities.js";
 import { main } from "../../src/emulator/main.js";
-import { post, withProperties } from "./helpers.js";
+import { DATETIME, post, withProperties } from "./helpers.js";
 
 /** Collects what main writes, and lets a test wait for a line. */
 function capture() {
@@ -109,6 +110,24 @@ describe("main", () => {
     const profile = await post(emulator.url, {});
     expect(profile.headers["x-rate-limit-limit"]).toBe("1m");
     expect(await emulator.stop()).toBe(0);
+  });
+
+  it("applies --identity-limit to the identities and delete endpoints, one window", async () => {
+    const emulator = await run(["--port", "0", "--identity-limit", "2/h", "--limit", "5/m"]);
+    const identity = { identity: { external_id: "u" }, request_datetime: DATETIME };
+    const linked = await post(emulator.url, { path: IDENTITIES_PATH, body: identity });
+    expect(linked.body.code).toBe("20000");
+    expect(linked.headers["x-rate-limit-limit"]).toBe("1H");
+    const deleted = await post(emulator.url, { path: IDENTITIES_DELETE_PATH, body: identity });
+    expect(deleted.body.code).toBe("20000");
+    expect(deleted.headers["x-rate-limit-remaining"]).toBe("0");
+    expect((await post(emulator.url, { path: IDENTITIES_PATH, body: identity })).status).toBe(429);
+    const profile = await post(emulator.url, {});
+    expect(profile.headers["x-rate-limit-limit"]).toBe("1m");
+    expect(await emulator.stop()).toBe(0);
+    const bad = await refused(["--identity-limit", "many"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--identity-limit: limit "many" is not COUNT/UNIT');
   });
 
   it("applies --header-style and refuses an unknown one", async () => {

@@ -38,6 +38,8 @@ describe("resolveOptions", () => {
       token: "test-token",
       serviceId: "test-service",
       limit: { count: 10_000, windowMs: 60_000 },
+      eventLimit: { count: 1_000_000, windowMs: 60_000 },
+      identityLimit: { count: 10_000, windowMs: 60_000 },
       resetUnit: "s",
       overLimit: "http429",
       failAs: "both",
@@ -52,10 +54,11 @@ describe("resolveOptions", () => {
         port: 70_000,
         failRate: 2,
         jitterMs: -1,
+        identityLimit: { count: 0, windowMs: 7 },
         catalog: { points: "Int" as "Long" },
       });
     expect(bad).toThrow(
-      /port: .*failRate: .*jitterMs: .*catalog: property points has unknown type/,
+      /port: .*identityLimit: count must be a positive integer; identityLimit: window must be .*failRate: .*jitterMs: .*catalog: property points has unknown type/,
     );
   });
 

@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IDENTITIES_PATH } from "../../src/api/dfinery.js";
 import { type Emulator, startEmulator } from "../../src/emulator/index.js";
 import { isJsonContentType } from "../../src/emulator/validate.js";
-import { DATETIME, PROFILE_BODY, post, postIdentity, withProperties } from "./helpers.js";
+import {
+  DATETIME,
+  expectValidationFailure as expectRefused,
+  PROFILE_BODY,
+  post,
+  postIdentity,
+  withProperties,
+} from "./helpers.js";
 
 let emulator: Emulator;
 beforeAll(async () => {
@@ -16,10 +23,7 @@ const BAD_REQUEST = { status: false, code: "40000", message: "Bad Request" };
 /** Sends a profile body and expects HTTP 200 + 40001 with a message matching `why`. */
 async function expectValidationFailure(body: unknown, why: RegExp, path?: string): Promise<void> {
   const reply = await post(emulator.url, path === undefined ? { body } : { body, path });
-  expect(reply.status).toBe(200);
-  expect(reply.body).toMatchObject({ status: false, code: "40001" });
-  expect(reply.body.message).toMatch(/^VALIDATION_FAILURE: /);
-  expect(reply.body.message).toMatch(why);
+  expectRefused(reply, why);
 }
 
 describe("accepted requests", () => {
