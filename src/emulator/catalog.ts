@@ -6,19 +6,17 @@
  * The standard and consent properties are registered in every service and cannot change type.
  */
 
-import { PROPERTY_TYPES, type PropertyType, STANDARD_PROPERTIES } from "../api/dfinery.js";
+import { STANDARD_PROPERTIES } from "../api/dfinery.js";
 import { closedRules, isPlainObject, type PropertyRules } from "../api/profile-rules.js";
 import { type EventCatalog, eventCatalogProblems } from "./event-catalog.js";
+import { type PropertyCatalog, propertyCatalogProblems } from "./property-catalog.js";
 
-/** Property name → type. */
-export type PropertyCatalog = Readonly<Record<string, PropertyType>>;
 export interface ExtendedCatalog {
   readonly profile?: PropertyCatalog;
   readonly events?: EventCatalog;
 }
 export type Catalog = PropertyCatalog | ExtendedCatalog;
 
-const TYPE_NAMES: ReadonlySet<string> = new Set(PROPERTY_TYPES);
 const EXTENDED_KEYS: ReadonlySet<string> = new Set(["profile", "events"]);
 
 /** Extended when a top-level value is an object: in the flat form every value is a type name. */
@@ -45,29 +43,6 @@ export function catalogProblems(value: unknown): string[] {
   return problems;
 }
 
-/** Problems of a name → type object; `standard` names keep their fixed types. */
-export function propertyCatalogProblems(
-  value: Record<string, unknown>,
-  what: string,
-  standard: Readonly<Record<string, PropertyType>>,
-): string[] {
-  const problems: string[] = [];
-  for (const [name, type] of Object.entries(value)) {
-    if (typeof type !== "string" || !TYPE_NAMES.has(type)) {
-      const expected = PROPERTY_TYPES.join(", ");
-      problems.push(
-        `${what} ${name} has unknown type ${JSON.stringify(type)} (one of ${expected})`,
-      );
-      continue;
-    }
-    const fixed = standard[name];
-    if (fixed !== undefined && fixed !== type) {
-      problems.push(`${what} ${name} is a standard property of type ${fixed}, not ${type}`);
-    }
-  }
-  return problems;
-}
-
 /** The checked catalog, or its problems. */
 export function parseCatalog(
   value: unknown,
@@ -80,6 +55,11 @@ export function parseCatalog(
 export function profileCatalog(catalog: Catalog | undefined): PropertyCatalog | undefined {
   if (catalog === undefined) return undefined;
   return isExtended(catalog) ? catalog.profile : (catalog as PropertyCatalog);
+}
+
+/** The events part of an extended catalog; undefined when it registers none. */
+export function eventCatalog(catalog: Catalog | undefined): EventCatalog | undefined {
+  return catalog !== undefined && isExtended(catalog) ? catalog.events : undefined;
 }
 
 /** Profile rules: standard properties plus the catalog's; open without a profile catalog. */

@@ -27,7 +27,7 @@ import {
   validationFailure,
 } from "./answers.js";
 import { ENDPOINTS, type Endpoint } from "./body-rules.js";
-import { propertyRules } from "./catalog.js";
+import { eventCatalog, propertyRules } from "./catalog.js";
 import { eventRules } from "./event-catalog.js";
 import { drawDelay, drawFault } from "./faults.js";
 import type { EmulatorOptions, RateLimit } from "./options.js";
@@ -79,7 +79,7 @@ export class EmulatorCore {
       token: options.token,
       serviceId: options.serviceId,
       rules: propertyRules(options.catalog),
-      events: eventRules(options.catalog),
+      events: eventRules(eventCatalog(options.catalog)),
     };
   }
 

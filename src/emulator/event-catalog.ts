@@ -9,12 +9,7 @@ import type { PropertyType } from "../api/dfinery.js";
 import { type EventNameRules, type EventRules, STANDARD_EVENT_RULES } from "../api/event-rules.js";
 import { STANDARD_EVENT_PROPERTIES, STANDARD_ITEM_PROPERTIES } from "../api/events.js";
 import { closedRules, isPlainObject } from "../api/profile-rules.js";
-import {
-  type Catalog,
-  isExtended,
-  type PropertyCatalog,
-  propertyCatalogProblems,
-} from "./catalog.js";
+import { type PropertyCatalog, propertyCatalogProblems } from "./property-catalog.js";
 
 export interface EventDefinition {
   readonly properties?: Readonly<Record<string, PropertyType>>;
@@ -49,12 +44,11 @@ function partProblems(value: unknown, what: string, ofEvent: boolean): string[] 
   return propertyCatalogProblems(value, what, standard);
 }
 
-export function eventRules(catalog: Catalog | undefined): EventRules {
-  if (catalog === undefined || !isExtended(catalog) || catalog.events === undefined) {
-    return STANDARD_EVENT_RULES;
-  }
+/** Event rules: any event with the standard properties without an events catalog, else closed. */
+export function eventRules(events: EventCatalog | undefined): EventRules {
+  if (events === undefined) return STANDARD_EVENT_RULES;
   const registered = new Map<string, EventNameRules>();
-  for (const [name, definition] of Object.entries(catalog.events)) {
+  for (const [name, definition] of Object.entries(events)) {
     registered.set(name, {
       properties: closedRules(EMPTY, definition.properties ?? EMPTY, false),
       items: closedRules(EMPTY, definition.items ?? EMPTY, false),
