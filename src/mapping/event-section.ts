@@ -7,7 +7,7 @@
 import { UUID_PATTERN } from "../api/events.js";
 import type { ConvertContext } from "./convert/cell.js";
 import { Invalid } from "./convert/invalid.js";
-import { propertyRule, propertyRules } from "./normalize.js";
+import { propertyRule, propertyRules } from "./property-rule.js";
 import { csvReader, jsonReader } from "./read.js";
 import { checkProperty, ITEM_SCOPE, type PropertyScope } from "./rules.js";
 import type { WrittenMapping, WrittenPropertyObject } from "./schema.js";
