@@ -2,7 +2,7 @@
  * Facts of the DFINERY Import API that both the importer and the emulator rely on.
  * Source: ../shared/dfinery-api.md (the public API guide). Nothing here does I/O.
  */
-import type { ExactNumber } from "./exact-number.js";
+import type { ExactNumber } from "../util/exact-number.js";
 
 export const DEFAULT_ENDPOINT = "https://openapi.dfinery.ai";
 export const PROFILE_PATH = "/api/v1/user-profile";

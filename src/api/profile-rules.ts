@@ -5,6 +5,7 @@
  * VALIDATION_FAILURE message, or undefined.
  */
 
+import { ExactNumber } from "../util/exact-number.js";
 import {
   GENDER_VALUES,
   IDENTITY_FIELDS,
@@ -12,7 +13,6 @@ import {
   type PropertyType,
   STANDARD_PROPERTIES,
 } from "./dfinery.js";
-import { ExactNumber } from "./exact-number.js";
 import { conformsTo, isRealDatetime, propertiesByteLength } from "./value-types.js";
 
 /** What the property rules need: the registered types, and whether unknown names are accepted. */

@@ -1,5 +1,5 @@
+import { ExactNumber, isInt64 } from "../util/exact-number.js";
 import { DATE_PATTERN, DATETIME_PATTERN, type PropertyType } from "./dfinery.js";
-import { ExactNumber, isInt64 } from "./exact-number.js";
 
 /** Days in a month of the proleptic Gregorian calendar; month is 1-based. */
 export function daysInMonth(year: number, month: number): number {

@@ -4,11 +4,11 @@
  * --map, the input is a dead-letter file of import-events, whose stored events are sent again.
  */
 import type { Logger } from "pino";
-import { stringifyExactly } from "../api/exact-number.js";
 import { UsageError } from "../errors.js";
 import { loadMapping } from "../mapping/load.js";
 import { EventRun } from "../run/event-run.js";
 import { checkReportPath } from "../sinks/report.js";
+import { stringifyExactly } from "../util/exact-number.js";
 import type { CliOptions } from "./args.js";
 import { deliveryOptions } from "./delivery-options.js";
 import { inputFormat } from "./input-format.js";

@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import pino, { type Logger } from "pino";
-import { stringifyExactly } from "../api/exact-number.js";
 import { errnoOf, ImporterError, OutputError, UsageError } from "../errors.js";
 import { initCommand } from "../init/cli.js";
 import { loadMapping } from "../mapping/load.js";
@@ -11,6 +10,7 @@ import { endpointSecrets, Redactor } from "../sinks/redact.js";
 import { checkReportPath } from "../sinks/report.js";
 import { isStreamOutput, openStreamOutput } from "../sinks/stream-output.js";
 import { formatStatus, StateStore } from "../state/index.js";
+import { stringifyExactly } from "../util/exact-number.js";
 import { type CliOptions, EVENTS_USAGE, type Program, parseCliArgs, USAGE } from "./args.js";
 import { watchStdout } from "./closed-stdout.js";
 import { deliveryOptions } from "./delivery-options.js";

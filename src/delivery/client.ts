@@ -1,6 +1,6 @@
 import type { Pool } from "undici";
 import { PROFILE_PATH } from "../api/dfinery.js";
-import { stringifyExactly } from "../api/exact-number.js";
+import { stringifyExactly } from "../util/exact-number.js";
 import { type AttemptResult, classify } from "./classify.js";
 import { parseRateHeaders, parseRetryAfter } from "./rate-headers.js";
 import { MAX_BODY_BYTES, readCapped, TOO_LARGE } from "./read-body.js";

@@ -3,8 +3,9 @@
  * (a typo, `addresses.city` for `addresses.0.city`) must not pass as "every row valid, property
  * never sent". Pure: records in, counts and an error message out.
  */
-import { ExactNumber } from "../api/exact-number.js";
+
 import { InputError } from "../errors.js";
+import { ExactNumber } from "../util/exact-number.js";
 import { jsonReader } from "./read.js";
 import { closest } from "./suggest.js";
 import type { CellReader, Mapping } from "./types.js";

@@ -10,9 +10,9 @@
 import type { Identity } from "../api/dfinery.js";
 import { checkEventsBody, STANDARD_EVENT_RULES } from "../api/event-rules.js";
 import type { EventRecord, EventsRequestBody } from "../api/events.js";
-import { stringifyExactly } from "../api/exact-number.js";
 import { InputError, type RowFailure, rowFailure } from "../errors.js";
 import type { SourceFormat } from "../source/types.js";
+import { stringifyExactly } from "../util/exact-number.js";
 import { checkReplayCommand, isDeadLetterRecord, toReplayItem } from "./replay.js";
 
 /** A row of the original input, as its dead-letter record kept it. */

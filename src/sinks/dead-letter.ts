@@ -2,9 +2,9 @@ import { accessSync, closeSync, constants, fsyncSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ProfileUpdate } from "../api/dfinery.js";
 import type { EventsRequestBody } from "../api/events.js";
-import { canStringify, stringifyExactly } from "../api/exact-number.js";
 import { type CellError, errnoOf, OutputError, type RowFailure } from "../errors.js";
 import type { SourceFormat } from "../source/types.js";
+import { canStringify, stringifyExactly } from "../util/exact-number.js";
 import {
   appendWhole,
   checkOutputPath,

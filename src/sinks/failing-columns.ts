@@ -3,8 +3,9 @@
  * line (`가입일시: 198 rows INVALID_VALUE "2024-05-14 오후 3:05:12"`) instead of 198 dead letters
  * to read. Memory is bounded by the mapping (its columns × the failure codes), never by the rows.
  */
-import { canStringify } from "../api/exact-number.js";
+
 import type { CellError } from "../errors.js";
+import { canStringify } from "../util/exact-number.js";
 
 export interface FailingColumn {
   readonly column: string;

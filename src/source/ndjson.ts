@@ -1,5 +1,5 @@
-import { parseJson } from "../api/exact-number.js";
 import { rowFailure } from "../errors.js";
+import { parseJson } from "../util/exact-number.js";
 import { MAX_RECORD_SIZE } from "./record.js";
 import type { SourceItem } from "./types.js";
 

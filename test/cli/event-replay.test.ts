@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ExactNumber, parseJson } from "../../src/api/exact-number.js";
 import type { ExtendedCatalog } from "../../src/emulator/index.js";
+import { ExactNumber, parseJson } from "../../src/util/exact-number.js";
 import { importEvents } from "./event-fixtures.js";
 import { emulatorPerTest, readJson, readNdjson, runCli, tempDir, write } from "./helpers.js";
 

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ExactNumber, parseJson } from "../../src/api/exact-number.js";
+import { ExactNumber, parseJson } from "../../src/util/exact-number.js";
 import { flags, importEvents } from "./event-fixtures.js";
 import { emulatorPerTest, importFile, readJson, runCli, tempDir, write } from "./helpers.js";
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ExactNumber } from "../../src/api/exact-number.js";
+import { ExactNumber } from "../../src/util/exact-number.js";
 import {
   emulatorPerTest,
   readJson,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ExactNumber } from "../../src/api/exact-number.js";
 import { ImporterError } from "../../src/errors.js";
 import { StoredEvents } from "../../src/run/event-replay.js";
+import { ExactNumber } from "../../src/util/exact-number.js";
 
 const uuid = (n: number) => `00000000-0000-5000-8000-${String(n).padStart(12, "0")}`;
 const event = (n: number, extra: Record<string, unknown> = {}) => ({

@@ -1,4 +1,4 @@
-import type { ExactNumber } from "../../api/exact-number.js";
+import type { ExactNumber } from "../../util/exact-number.js";
 import { EMPTY, type Empty, Invalid, show } from "./invalid.js";
 
 type ElementConverter = (value: unknown) => string | number | ExactNumber | Invalid;

@@ -1,6 +1,6 @@
 import type { CountryCode } from "libphonenumber-js";
 import type { PropertyType, PropertyValue } from "../../api/dfinery.js";
-import { ExactNumber } from "../../api/exact-number.js";
+import { ExactNumber } from "../../util/exact-number.js";
 import { makeArrayConverter } from "./array.js";
 import { toBoolean } from "./boolean.js";
 import { toDate } from "./date.js";

@@ -18,7 +18,7 @@ export class Invalid {
 export const EMPTY: unique symbol = Symbol("empty");
 export type Empty = typeof EMPTY;
 
-import { ExactNumber } from "../../api/exact-number.js";
+import { ExactNumber } from "../../util/exact-number.js";
 
 const MAX_SHOWN = 40;
 

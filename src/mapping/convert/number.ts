@@ -1,4 +1,4 @@
-import { ExactNumber, isInt64, isIntegerText } from "../../api/exact-number.js";
+import { ExactNumber, isInt64, isIntegerText } from "../../util/exact-number.js";
 import { Invalid, show } from "./invalid.js";
 
 // Digits, optionally grouped by thousands the way spreadsheets export them (1,555,144). With

@@ -1,5 +1,5 @@
 import { GENDER_VALUES } from "../../api/dfinery.js";
-import { ExactNumber } from "../../api/exact-number.js";
+import { ExactNumber } from "../../util/exact-number.js";
 import { Invalid, show } from "./invalid.js";
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { ExactNumber } from "../../../src/api/exact-number.js";
 import { Invalid } from "../../../src/mapping/convert/invalid.js";
 import { parseDouble, parseLong, toDouble, toLong } from "../../../src/mapping/convert/number.js";
+import { ExactNumber } from "../../../src/util/exact-number.js";
 
 describe("Long", () => {
   test("reads 1,555,144 as a Long", () => {

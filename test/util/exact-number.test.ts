@@ -6,7 +6,7 @@ import {
   mayLoseDigits,
   parseJson,
   stringifyExactly,
-} from "../../src/api/exact-number.js";
+} from "../../src/util/exact-number.js";
 
 describe("parseJson", () => {
   test("keeps numbers a double would round or overflow, as written", () => {
