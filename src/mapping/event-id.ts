@@ -15,7 +15,7 @@
 import { hash } from "node:crypto";
 import type { Identity } from "../api/dfinery.js";
 import type { EventItem, EventProperties } from "../api/events.js";
-import { CanonicalBytes } from "../state/canonical-bytes.js";
+import { CanonicalBytes } from "../util/canonical-json.js";
 
 /** Our namespace for event ids: the v5 UUID of "dfinery-import/events" in the URL namespace. */
 export const EVENT_ID_NAMESPACE = "3914ce3b-9d9a-502d-ae3b-2935286d094a";

@@ -9,7 +9,7 @@
  * rows in, finished groups out; memory holds one group.
  */
 import { type RowFailure, rowFailure } from "../errors.js";
-import { canonicalJson } from "../state/canonical.js";
+import { canonicalJson } from "../util/canonical-json.js";
 import type { EventDraft, EventMappingResult } from "./apply-event.js";
 
 export interface GroupRow {

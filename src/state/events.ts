@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { keyedHash } from "./hash.js";
+import { keyedHash } from "../util/hash.js";
 
 /**
  * The events DFINERY accepted (import-events --state), so an overlapping export sends only the

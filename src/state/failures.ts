@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
-import { canonicalJson } from "./canonical.js";
-import { keyedHash, sha256 } from "./hash.js";
+import { canonicalJson } from "../util/canonical-json.js";
+import { keyedHash, sha256 } from "../util/hash.js";
 
 /**
  * The rows that failed for good, by content: so a row that fails again with the same content and

@@ -1,8 +1,8 @@
 import { createHash, type Hash } from "node:crypto";
 import { type FileHandle, open, stat } from "node:fs/promises";
 import { errnoOf, InputError } from "../errors.js";
-import { canonicalJson } from "./canonical.js";
-import { sha256 } from "./hash.js";
+import { canonicalJson } from "../util/canonical-json.js";
+import { sha256 } from "../util/hash.js";
 
 /** How much of each end of the input the fingerprint reads. */
 export const EDGE_BYTES = 1024 * 1024;

@@ -1,4 +1,3 @@
-export { canonicalJson } from "./canonical.js";
 export { eventKey } from "./events.js";
 export { fingerprintInput, fingerprintMapping } from "./fingerprint.js";
 export { identityKey, propertiesHash } from "./hash.js";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { closeSync, constants, openSync, readFileSync, statSync, writeSync } from "node:fs";
 import { errnoOf, ImporterError } from "../errors.js";
-import { keyedHash } from "./hash.js";
+import { keyedHash } from "../util/hash.js";
 
 /** Bytes of a state key. */
 export const STATE_KEY_BYTES = 32;

@@ -1,7 +1,8 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { identityKey, sha256 } from "../../src/state/hash.js";
+import { identityKey } from "../../src/state/hash.js";
+import { sha256 } from "../../src/util/hash.js";
 import {
   emulatorPerTest,
   runCli,

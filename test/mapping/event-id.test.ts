@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { UUID_PATTERN } from "../../src/api/events.js";
-import { ExactNumber } from "../../src/api/exact-number.js";
 import { EVENT_ID_NAMESPACE, eventId, uuidV5 } from "../../src/mapping/event-id.js";
-import { canonicalJson } from "../../src/state/canonical.js";
+import { canonicalJson } from "../../src/util/canonical-json.js";
+import { ExactNumber } from "../../src/util/exact-number.js";
 
 const DNS = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
 const URL_NS = "6ba7b811-9dad-11d1-80b4-00c04fd430c8";

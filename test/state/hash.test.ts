@@ -1,7 +1,7 @@
-import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { canonicalJson } from "../../src/state/canonical.js";
-import { identityKey, keyedHash, propertiesHash } from "../../src/state/hash.js";
+import { identityKey, propertiesHash } from "../../src/state/hash.js";
+import { canonicalJson } from "../../src/util/canonical-json.js";
+import { keyedHash } from "../../src/util/hash.js";
 
 const KEY = Buffer.alloc(32, 7);
 
@@ -45,6 +45,18 @@ describe("identityKey", () => {
 });
 
 describe("propertiesHash", () => {
+  it("is the keyed hash of the properties' canonical JSON (the state files' key: it must not change)", () => {
+    const props = {
+      name: "김민준",
+      points: 120,
+      tags: ["b", "a"],
+      when: null,
+      at: "2024-01-02",
+    };
+    expect(propertiesHash(props, KEY)).toBe(keyedHash(KEY, canonicalJson(props)));
+    expect(propertiesHash({ b: 1, a: 2 }, KEY)).toBe(keyedHash(KEY, '{"a":2,"b":1}'));
+  });
+
   it("does not depend on key order", () => {
     expect(propertiesHash({ a: 1, b: "x", c: null }, KEY)).toBe(
       propertiesHash({ c: null, b: "x", a: 1 }, KEY),
@@ -56,45 +68,5 @@ describe("propertiesHash", () => {
     expect(propertiesHash({ tags: ["b", "a"] }, KEY)).not.toBe(base);
     expect(propertiesHash({ n: 1 }, KEY)).not.toBe(propertiesHash({ n: "1" }, KEY));
     expect(propertiesHash({ n: null }, KEY)).not.toBe(propertiesHash({}, KEY));
-  });
-});
-
-describe("canonicalJson", () => {
-  it("sorts keys at every depth and keeps array order", () => {
-    expect(canonicalJson({ b: [{ z: 1, y: 2 }, 3], a: { d: 1, c: undefined } })).toBe(
-      '{"a":{"d":1},"b":[{"y":2,"z":1},3]}',
-    );
-  });
-
-  it("writes Maps by sorted entries and skips functions", () => {
-    const one = new Map<string, number>([
-      ["x", 1],
-      ["w", 2],
-    ]);
-    const two = new Map<string, number>([
-      ["w", 2],
-      ["x", 1],
-    ]);
-    expect(canonicalJson({ m: one, f: () => 1 })).toBe(canonicalJson({ m: two }));
-    expect(canonicalJson(new Map([["x", 2]]))).not.toBe(canonicalJson(new Map([["x", 1]])));
-  });
-});
-
-describe("keyedHash", () => {
-  it("is HMAC-SHA-256: the bytes createHmac gives, for any key length and text", () => {
-    const keys = [
-      KEY,
-      Buffer.alloc(32, 9),
-      Buffer.alloc(0),
-      Buffer.alloc(64, 1),
-      Buffer.alloc(100, 2),
-    ];
-    const texts = ["", "0b9f1c5e-6a47-5f7e-9d3a-2f1e8c7b6a50", "홍길동 ✓", "x".repeat(1000)];
-    for (const key of keys) {
-      for (const text of texts) {
-        const expected = createHmac("sha256", key).update(text).digest("base64url");
-        expect(keyedHash(key, text), `${key.length}-byte key`).toBe(expected);
-      }
-    }
   });
 });

@@ -2,9 +2,10 @@ import { readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { identityKey, sha256 } from "../../src/state/hash.js";
+import { identityKey } from "../../src/state/hash.js";
 import { loadStateKey } from "../../src/state/key.js";
 import { StateStore } from "../../src/state/store.js";
+import { sha256 } from "../../src/util/hash.js";
 import { accepted, openLocked, request, statePath, tempDir } from "./helpers.js";
 
 describe("the state key", () => {

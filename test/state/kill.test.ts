@@ -13,6 +13,7 @@ function transpileStore(dir: string): void {
   const files = [
     "src/errors.ts",
     "src/api/dfinery.ts",
+    ...readdirSync(join(root, "src/util")).map((f) => `src/util/${f}`),
     ...readdirSync(join(root, "src/state")).map((f) => `src/state/${f}`),
   ];
   for (const file of files) {

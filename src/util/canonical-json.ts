@@ -1,19 +1,47 @@
 /**
- * Canonical JSON written straight into a reusable byte buffer, UTF-8: the same bytes as
- * `Buffer.from(canonicalJson(value))` (canonical.ts defines the text), without building the
- * string. For hot paths that only hash the text (event ids: one per event). Plain strings, numbers,
- * arrays and objects are written here; anything rarer (a Date, Map, Set, bigint) by canonicalJson.
+ * Canonical JSON: the same data always gives the same text, whatever the order its object keys
+ * were written in. Object keys are sorted (UTF-16 code-unit order) at every depth; arrays keep
+ * their order. Beyond JSON: a Map becomes its entries sorted by canonical key, a Set its members
+ * sorted, a Date its ISO text, a bigint its digits; functions, symbols and undefined are left out
+ * of objects as JSON.stringify leaves them out (a compiled mapping's functions are derived from
+ * the data beside them, which is hashed). Non-finite numbers are written as null, as JSON does.
+ *
+ * One writer: the text is written as UTF-8 straight into a reusable byte buffer, which hot paths
+ * hash where it lies (event ids: one per event, no string built); `canonicalJson` reads it back as
+ * a string. Event ids and state keys are hashes of this text: it must never change.
  */
-import { canonicalJson } from "./canonical.js";
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** The canonical JSON of `value` as a string. */
+export function canonicalJson(value: unknown): string {
+  // A writer of its own when the shared one is busy: a Map's or Set's members, written first.
+  if (sharedBusy) return textOf(value, new CanonicalBytes(64));
+  sharedBusy = true;
+  try {
+    return textOf(value, shared);
+  } finally {
+    sharedBusy = false;
+  }
+}
+
+function textOf(value: unknown, writer: CanonicalBytes): string {
+  writer.reset();
+  writer.write(value);
+  return decoder.decode(writer.bytes.subarray(0, writer.length));
+}
 
 export class CanonicalBytes {
   /** The bytes written so far are `bytes[0, length)`; the buffer grows as needed. */
-  bytes = new Uint8Array(1024);
+  bytes: Uint8Array;
   length = 0;
+
+  constructor(size = 1024) {
+    this.bytes = new Uint8Array(size);
+  }
 
   /** Starts again from `prefix` (e.g. a hash's namespace). */
   reset(prefix?: Uint8Array): void {
@@ -63,7 +91,7 @@ export class CanonicalBytes {
       case "symbol":
         return false;
       case "bigint":
-        this.text(canonicalJson(value));
+        this.ascii(`"${value}n"`);
         return true;
     }
     if (value === null) {
@@ -75,8 +103,15 @@ export class CanonicalBytes {
         this.write(value[i]);
       }
       this.byte(0x5d);
-    } else if (value instanceof Date || value instanceof Map || value instanceof Set) {
-      this.text(canonicalJson(value));
+    } else if (value instanceof Date) {
+      this.#string(value.toISOString());
+    } else if (value instanceof Map) {
+      const entries = [...value].map(([k, v]) => [canonicalJson(k), canonicalJson(v)] as const);
+      entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      this.text(`{"$map":[${entries.map(([k, v]) => `[${k},${v}]`).join(",")}]}`);
+    } else if (value instanceof Set) {
+      const members = [...value].map((v) => canonicalJson(v)).sort();
+      this.text(`{"$set":[${members.join(",")}]}`);
     } else {
       this.#object(value as Record<string, unknown>);
     }
@@ -154,3 +189,6 @@ function sortKeys(keys: string[]): void {
     keys[j + 1] = key;
   }
 }
+
+const shared = new CanonicalBytes();
+let sharedBusy = false;
