@@ -7,6 +7,7 @@
  * it sends them.
  */
 
+import { isPlainObject } from "../util/plain-object.js";
 import {
   COMMON_FIELDS,
   EVENT_FIELDS,
@@ -22,7 +23,6 @@ import {
 import {
   closedRules,
   identityProblem,
-  isPlainObject,
   type PropertyRules,
   propertyProblem,
 } from "./profile-rules.js";

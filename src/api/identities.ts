@@ -20,13 +20,9 @@
  *  - Deleting someone unknown answers 20000 (idempotent): a re-sent or repeated delete succeeds.
  */
 
+import { isPlainObject } from "../util/plain-object.js";
 import { IDENTITIES_PATH, IDENTITY_FIELDS, type Identity, type IdentityField } from "./dfinery.js";
-import {
-  bodyFieldsProblem,
-  identityProblem,
-  isPlainObject,
-  requestDatetimeProblem,
-} from "./profile-rules.js";
+import { bodyFieldsProblem, identityProblem, requestDatetimeProblem } from "./profile-rules.js";
 
 export { IDENTITIES_PATH };
 export const IDENTITIES_DELETE_PATH = "/api/v1/identities/delete";

@@ -6,6 +6,7 @@
  */
 
 import { ExactNumber } from "../util/exact-number.js";
+import { isPlainObject } from "../util/plain-object.js";
 import {
   GENDER_VALUES,
   IDENTITY_FIELDS,
@@ -35,9 +36,6 @@ export function closedRules(
 
 /** The rules every service has: the standard and consent properties typed, other names open. */
 export const STANDARD_RULES: PropertyRules = closedRules(STANDARD_PROPERTIES, {}, true);
-
-export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
 
 const IDENTITY_NAMES: ReadonlySet<string> = new Set(IDENTITY_FIELDS);
 const GENDERS: ReadonlySet<unknown> = new Set(GENDER_VALUES);

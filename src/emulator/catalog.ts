@@ -7,7 +7,8 @@
  */
 
 import { STANDARD_PROPERTIES } from "../api/dfinery.js";
-import { closedRules, isPlainObject, type PropertyRules } from "../api/profile-rules.js";
+import { closedRules, type PropertyRules } from "../api/profile-rules.js";
+import { isPlainObject } from "../util/plain-object.js";
 import { type EventCatalog, eventCatalogProblems } from "./event-catalog.js";
 import { type PropertyCatalog, propertyCatalogProblems } from "./property-catalog.js";
 

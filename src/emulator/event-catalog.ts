@@ -8,7 +8,8 @@
 import type { PropertyType } from "../api/dfinery.js";
 import { type EventNameRules, type EventRules, STANDARD_EVENT_RULES } from "../api/event-rules.js";
 import { STANDARD_EVENT_PROPERTIES, STANDARD_ITEM_PROPERTIES } from "../api/events.js";
-import { closedRules, isPlainObject } from "../api/profile-rules.js";
+import { closedRules } from "../api/profile-rules.js";
+import { isPlainObject } from "../util/plain-object.js";
 import { type PropertyCatalog, propertyCatalogProblems } from "./property-catalog.js";
 
 export interface EventDefinition {

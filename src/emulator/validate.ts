@@ -11,8 +11,9 @@
 import { RESULT_CODES } from "../api/dfinery.js";
 import { checkEventsBody, type EventRules } from "../api/event-rules.js";
 import { EVENTS_PATH, type EventsRequestBody } from "../api/events.js";
-import { isPlainObject, type PropertyRules } from "../api/profile-rules.js";
+import type { PropertyRules } from "../api/profile-rules.js";
 import { parseJson as parseJsonExactly } from "../util/exact-number.js";
+import { isPlainObject } from "../util/plain-object.js";
 import { type AcceptedBody, checkBody, type Endpoint } from "./body-rules.js";
 
 export interface RequestFacts {

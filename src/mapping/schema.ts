@@ -6,6 +6,7 @@
 import * as z from "zod";
 import { IDENTITY_FIELDS, PROPERTY_TYPES } from "../api/dfinery.js";
 import { DIALECTS } from "../source/dialect.js";
+import { isPlainObject } from "../util/plain-object.js";
 import { TRANSFORMS } from "./convert/transform.js";
 
 /** DFINERY property keys: letters, digits and `_`, not starting with a digit. */
@@ -299,17 +300,17 @@ export function knownKeys(path: readonly PropertyKey[]): readonly string[] {
  * run on them and every problem is reported at once.
  */
 export function salvage(data: unknown): WrittenMapping {
-  const root = isObject(data) ? data : {};
+  const root = isPlainObject(data) ? data : {};
   const source = SourceSchema.safeParse(root.source ?? {});
   const identity: Record<string, WrittenIdentityField> = {};
-  if (isObject(root.identity)) {
+  if (isPlainObject(root.identity)) {
     for (const field of IDENTITY_FIELDS) {
       const parsed = IdentityFieldSchema.safeParse(root.identity[field]);
       if (parsed.success) identity[field] = parsed.data;
     }
   }
   const properties: Record<string, WrittenProperty> = {};
-  if (isObject(root.properties)) {
+  if (isPlainObject(root.properties)) {
     for (const [name, rule] of Object.entries(root.properties)) {
       const parsed = PropertySchema.safeParse(rule);
       if (PROPERTY_NAME.test(name) && parsed.success) properties[name] = parsed.data;
@@ -324,8 +325,4 @@ export function salvage(data: unknown): WrittenMapping {
     ...(event.success ? { event: event.data } : {}),
     ...(items.success ? { items: items.data } : {}),
   };
-}
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
