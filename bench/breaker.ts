@@ -1,7 +1,7 @@
 /**
  * Circuit-breaker benchmarks (issue: the first real night).
  *  - spent: an all-40001 file (a property not registered in the console) of 5,000 rows, the real
- *    ImportRun against the emulator in its own process with 20 ms latency, 32 in flight: requests
+ *    Run against the emulator in its own process with 20 ms latency, 32 in flight: requests
  *    spent before the run stops, diagnosis included (target ≤ 64), and the property named;
  *  - tuning: the pure Breaker fed 1,000,000 row outcomes with 40001 refusals at random (one bad
  *    column: the same code every time), for several streak lengths: false trips per million rows at
@@ -15,7 +15,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Breaker, DEFAULT_BREAKER } from "../src/delivery/breaker.js";
 import { parseMapping } from "../src/mapping/load.js";
-import { ImportRun } from "../src/run/import.js";
+import { PROFILES } from "../src/run/kinds/index.js";
+import { Run } from "../src/run/run.js";
 import { startEmulatorChild } from "./child.js";
 import { seededRandom } from "./seeded-random.js";
 
@@ -53,7 +54,7 @@ export async function benchBreakerSpent(rows = 5_000): Promise<BreakerSpentResul
   ]);
   let stopped = "";
   try {
-    const report = await new ImportRun({
+    const report = await new Run(PROFILES, {
       input,
       format: "csv",
       mapping: parseMapping(MAPPING, "bench.yaml"),

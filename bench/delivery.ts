@@ -1,6 +1,6 @@
 /**
  * Delivery benchmarks (issue: paced sending). The emulator runs as its own process; the importer is
- * the real ImportRun (source → mapping → pacer → client) in this one.
+ * the real Run (source → mapping → pacer → client) in this one.
  *  - overhead: no limit, no latency: the importer's requests/s as a ratio to a bare undici loop
  *    posting the same bodies with the same concurrency (target ≥ 0.8);
  *  - pacing: emulator limited to L per 1 s window, importer told L: achieved rate / L over ≥ 10
@@ -15,7 +15,8 @@ import { join } from "node:path";
 import { Pool } from "undici";
 import { PROFILE_PATH } from "../src/api/dfinery.js";
 import { parseMapping } from "../src/mapping/load.js";
-import { ImportRun } from "../src/run/import.js";
+import { PROFILES } from "../src/run/kinds/index.js";
+import { Run } from "../src/run/run.js";
 import type { Report } from "../src/sinks/report.js";
 import { startEmulatorChild, startUnlimitedEmulatorChild } from "./child.js";
 
@@ -59,7 +60,7 @@ async function runImporter(
   rate: { count: number; windowMs: number },
   concurrency: number,
 ): Promise<Report> {
-  const run = new ImportRun({
+  const run = new Run(PROFILES, {
     input,
     format: "ndjson",
     mapping: parseMapping(MAPPING, "bench.yaml"),

@@ -1,5 +1,5 @@
 /**
- * The cost of `import-events --state`: the same file delivered by a real EventRun to an emulator
+ * The cost of `import-events --state`: the same file delivered by a real Run to an emulator
  * without limits (its own process), alternately without and with a state file, in this process,
  * so the ratio holds on a loaded machine; then the same file again with the state file, where
  * every event is known and none is sent (an overlapping night at its most), and the state file's

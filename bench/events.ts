@@ -1,5 +1,5 @@
 /**
- * Event benchmarks (import-events). The importer is the real EventRun (source → mapping → batcher
+ * Event benchmarks (import-events). The importer is the real Run (source → mapping → batcher
  * → pacer → client) in this process; the emulator runs as its own process.
  *  - batching: events per request for a user-sorted and a time-ordered interleaved file of the
  *    same events (a dry run counts the requests it would send);
@@ -13,7 +13,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseMapping } from "../src/mapping/load.js";
 import type { EventRules, Mapping } from "../src/mapping/types.js";
-import { EventRun, type EventRunDeps } from "../src/run/event-run.js";
+import type { RunDeps } from "../src/run/config.js";
+import { EVENTS } from "../src/run/kinds/index.js";
+import { Run } from "../src/run/run.js";
 import { startEmulatorChild } from "./child.js";
 
 const TOKEN = "bench-token";
@@ -61,7 +63,7 @@ export interface BatchingResult {
 
 /** A dry run: how many requests the file's events would take. */
 export async function benchBatching(input: string): Promise<BatchingResult> {
-  const run = new EventRun({
+  const run = new Run(EVENTS, {
     input,
     format: "ndjson",
     mapping: eventMapping(),
@@ -88,15 +90,16 @@ export interface DeliveryResult {
   overLimitAnswers: number;
 }
 
-/** Delivers `input` to the emulator at `url` with a real EventRun (`deps`: its state, for one). */
+/** Delivers `input` to the emulator at `url` with a real Run (`deps`: its state, for one). */
 export async function deliver(
   input: string,
   url: string,
   rate: { count: number; windowMs: number },
   concurrency: number,
-  deps: EventRunDeps = {},
+  deps: Partial<RunDeps> = {},
 ): Promise<DeliveryResult> {
-  const run = new EventRun(
+  const run = new Run(
+    EVENTS,
     {
       input,
       format: "ndjson",

@@ -4,7 +4,7 @@ import * as library from "../src/index.js";
 describe("the library entry point", () => {
   it("exports the stages the CLI wires together", () => {
     for (const name of [
-      "ImportRun",
+      "Run",
       "loadMapping",
       "parseMapping",
       "applyMapping",
@@ -26,7 +26,7 @@ describe("the library entry point", () => {
     writeFileSync(input, "id,points\nu1,5\n");
     const emulator = await library.startEmulator({ limit: null });
     try {
-      const report = await new library.ImportRun({
+      const report = await new library.Run(library.PROFILES, {
         input,
         format: "csv",
         mapping: library.parseMapping(

@@ -1,17 +1,14 @@
-/** The delivery options of a run that sends: service id, token (read once, redacted), limits. */
+/** The delivery of a run that sends: service id, token (read once, redacted), limits. */
 import { DEFAULT_BREAKER } from "../delivery/breaker.js";
 import { UsageError } from "../errors.js";
-import type { ImportOptions } from "../run/import.js";
+import type { DeliveryConfig } from "../run/config.js";
 import { plainHttpWarning } from "../sinks/redact.js";
 import type { CliOptions } from "./args.js";
 import type { Io } from "./io.js";
 import { readToken } from "./token.js";
 
 /** From the command line and the environment; warns of a token others can read and plain http. */
-export function deliveryOptions(
-  options: CliOptions,
-  io: Io,
-): NonNullable<ImportOptions["delivery"]> {
+export function deliveryConfig(options: CliOptions, io: Io): DeliveryConfig {
   if (options.serviceId === undefined || options.serviceId.trim() === "") {
     throw new UsageError(
       "no service id: pass --service-id ID or set DFINERY_SERVICE_ID (or use --dry-run)",

@@ -2,26 +2,18 @@ import { existsSync } from "node:fs";
 import pino, { type Logger } from "pino";
 import { errnoOf, ImporterError, OutputError, UsageError } from "../errors.js";
 import { initCommand } from "../init/cli.js";
-import { loadMapping } from "../mapping/load.js";
-import { type ImportOptions, ImportRun } from "../run/import.js";
-import type { StateSession } from "../run/state-session.js";
 import { checkOutputPath, openAppend } from "../sinks/own-file.js";
 import { endpointSecrets, Redactor } from "../sinks/redact.js";
-import { checkReportPath } from "../sinks/report.js";
 import { isStreamOutput, openStreamOutput } from "../sinks/stream-output.js";
 import { formatStatus, StateStore } from "../state/index.js";
 import { stringifyExactly } from "../util/exact-number.js";
 import { type CliOptions, EVENTS_USAGE, type Program, parseCliArgs, USAGE } from "./args.js";
 import { watchStdout } from "./closed-stdout.js";
-import { deliveryOptions } from "./delivery-options.js";
-import { runEvents } from "./events.js";
 import { HeldOutput } from "./held-output.js";
-import { inputFormat } from "./input-format.js";
 import { type CliIo, EXIT, type Io } from "./io.js";
-import { checkPaths, deadLetterPathOf } from "./outputs.js";
+import { checkPaths } from "./outputs.js";
 import { flushLog } from "./run-end.js";
-import { runHooks } from "./run-hooks.js";
-import { appendsDeadLetter, superviseRun, withState } from "./state-run.js";
+import { runImport } from "./run-import.js";
 
 export async function main(
   argv: readonly string[],
@@ -86,8 +78,7 @@ async function runLogged(options: CliOptions, io: Io): Promise<number> {
     return reportError(error, io);
   }
   try {
-    if (io.program === "import-events") return await runEvents(options, io, logger);
-    return await run(options, io, logger);
+    return await runImport(options, io, logger);
   } catch (error) {
     return reportError(error, io);
   } finally {
@@ -165,69 +156,4 @@ function reportError(error: unknown, io: Io): number {
     `${io.program}: internal error (a bug; please report it with this trace):\n${(error as Error)?.stack ?? String(error)}\n`,
   );
   return EXIT.internal;
-}
-
-/** Checks the command line and the mapping, and settles what the run will read and where it writes. */
-async function prepare(options: CliOptions, io: Io): Promise<ImportOptions> {
-  if (options.map === undefined && options.dryRun) {
-    throw new UsageError("--dry-run needs --map: there is nothing to validate without a mapping");
-  }
-  // Usage mistakes first (they are cheapest to fix), then the mapping, before any input is read.
-  const delivery = options.dryRun ? undefined : deliveryOptions(options, io);
-  const mapping = options.map === undefined ? null : await loadMapping(options.map);
-  if (mapping?.event !== undefined) {
-    throw new UsageError(
-      `${options.map}: this mapping has an event section: it maps events, not user profiles`,
-    );
-  }
-  const format = inputFormat(options, mapping);
-  if (options.report !== undefined) checkReportPath(options.report);
-  const deadLetterPath = deadLetterPathOf(options);
-  const encoding = options.encoding ?? mapping?.source.encoding;
-  const delimiter = options.delimiter ?? mapping?.source.delimiter;
-  return {
-    input: options.input,
-    format,
-    mapping,
-    deadLetterPath,
-    sample: options.sample,
-    ...(encoding === undefined ? {} : { encoding }),
-    ...(delimiter === undefined ? {} : { delimiter }),
-    maxCellLines: options.maxCellLines,
-    ...(delivery === undefined ? {} : { delivery }),
-  };
-}
-
-async function run(options: CliOptions, io: Io, logger: Logger): Promise<number> {
-  const importOptions = await prepare(options, io);
-  return withState(options, io, logger, importOptions.mapping, (session) =>
-    execute(
-      options,
-      { ...importOptions, appendDeadLetter: appendsDeadLetter(session) },
-      session,
-      io,
-      logger,
-    ),
-  );
-}
-
-/** Runs the import with Ctrl-C handling, writes the report, and records the end in the state file. */
-async function execute(
-  options: CliOptions,
-  importOptions: ImportOptions,
-  session: StateSession | undefined,
-  io: Io,
-  logger: Logger,
-): Promise<number> {
-  const interrupt = new AbortController();
-  const runner = new ImportRun(importOptions, {
-    interrupt: interrupt.signal,
-    outputFailure: io.outputFailure.signal,
-    onSample: (body) => io.stdout.write(`${stringifyExactly(body)}\n`),
-    ...(io.stdin === undefined ? {} : { stdin: io.stdin }),
-    ...(session === undefined ? {} : { state: session.link, carried: session.carried }),
-    ...runHooks(options, io, logger),
-  });
-  const start = { format: importOptions.format, endpoint: importOptions.delivery?.endpoint };
-  return superviseRun(runner, start, session, { options, io, logger, interrupt });
 }

@@ -1,6 +1,6 @@
 import cliProgress from "cli-progress";
 import type { Logger } from "pino";
-import type { ImportRun } from "../run/import.js";
+import type { Run } from "../run/run.js";
 import type { Report } from "../sinks/report.js";
 
 /** Plain progress lines when stderr is not a terminal: few enough for a cron mail. */
@@ -16,7 +16,7 @@ export interface Progress {
  * the bar shows counts and rates, not a percentage.
  */
 export function startProgress(
-  run: Pick<ImportRun, "progress">,
+  run: Pick<Run<unknown>, "progress">,
   stderr: NodeJS.WritableStream & { isTTY?: boolean },
   logger: Logger,
 ): Progress {

@@ -6,7 +6,7 @@
 import type { Logger } from "pino";
 import type { RateWait } from "../delivery/pacer.js";
 import { waitNotice } from "../delivery/wait-notice.js";
-import type { ProbeLog } from "../run/failure-watch.js";
+import type { ProbeLog } from "../run/config.js";
 import type { CliOptions } from "./args.js";
 import type { Io } from "./io.js";
 

@@ -5,7 +5,7 @@
  * --quiet.
  */
 import type { Logger } from "pino";
-import type { ImportRun } from "../run/import.js";
+import type { Run } from "../run/run.js";
 import type { Report } from "../sinks/report.js";
 import type { CliOptions } from "./args.js";
 import { exitAfterClosedStdout } from "./closed-stdout.js";
@@ -16,7 +16,7 @@ import { finishRun, flushLog, tellStop } from "./run-end.js";
 /** How long requests in flight may take to finish after Ctrl-C before the exit is forced. */
 const GRACE_MS = 10_000;
 
-export type SupervisedRun = Pick<ImportRun, "execute" | "snapshot" | "bug" | "progress">;
+export type SupervisedRun = Pick<Run<unknown>, "execute" | "snapshot" | "bug" | "progress">;
 
 export interface Supervision {
   readonly options: CliOptions;

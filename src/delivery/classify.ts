@@ -1,4 +1,4 @@
-import { type ApiResponseBody, RESULT_CODES } from "../api/dfinery.js";
+import { type ApiResponseBody, PROFILE_PATH, RESULT_CODES } from "../api/dfinery.js";
 import type { RateInfo } from "./rate-headers.js";
 
 /**
@@ -29,6 +29,8 @@ export type AttemptResult =
   | { readonly kind: "fatal"; readonly code: string; readonly message: string };
 
 export interface HttpAnswer {
+  /** The API path the request went to (for messages); the profile endpoint when not said. */
+  readonly path?: string;
   readonly status: number;
   /** The body as text; undefined when it could not be read. */
   readonly text: string | undefined;
@@ -77,7 +79,7 @@ export function classify(answer: HttpAnswer): AttemptResult {
     return {
       kind: "fatal",
       code,
-      message: `the endpoint answered HTTP ${status} to POST /api/v1/user-profile: check --endpoint`,
+      message: `the endpoint answered HTTP ${status} to POST ${answer.path ?? PROFILE_PATH}: check --endpoint`,
     };
   }
   if (status === 401 || status === 403) {

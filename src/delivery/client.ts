@@ -60,12 +60,17 @@ function networkFailure(error: unknown): AttemptResult {
  */
 let undici: Promise<typeof import("undici")> | undefined;
 
-/** Sends one profile update per call and says what came of it. Never throws for HTTP or network. */
-export class ProfileClient {
+/**
+ * Sends one request body per call to the kind's path (a profile update, a batch of events) and
+ * says what came of it. Never throws for HTTP or network.
+ */
+export class ApiClient {
   #pool: Pool | undefined;
   readonly #poolOptions: Pool.Options;
   readonly #origin: string;
   readonly #path: string;
+  /** The API path alone, for messages. */
+  readonly #apiPath: string;
   readonly #headers: Record<string, string>;
   readonly #now: () => number;
   readonly #deadlineMs: number;
@@ -83,7 +88,8 @@ export class ProfileClient {
       bodyTimeout: timeout,
     };
     const base = url.pathname.replace(/\/+$/, "");
-    this.#path = `${base}${options.path ?? PROFILE_PATH}?service_id=${encodeURIComponent(options.serviceId)}`;
+    this.#apiPath = options.path ?? PROFILE_PATH;
+    this.#path = `${base}${this.#apiPath}?service_id=${encodeURIComponent(options.serviceId)}`;
     this.#headers = { "content-type": "application/json", access_token: options.accessToken };
     this.#now = options.now ?? Date.now;
     this.#deadlineMs = options.deadlineMs ?? 60_000;
@@ -136,6 +142,7 @@ export class ProfileClient {
       this.#now(),
     );
     return classify({
+      path: this.#apiPath,
       status,
       text,
       rate: parseRateHeaders(headers),

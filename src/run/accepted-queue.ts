@@ -5,7 +5,7 @@
  * --state"). Each request is in one commit whole, so a resume stays exact at the request: after a
  * kill, only the requests in flight, or answered in the turn before it, are sent again.
  */
-import type { EventState, IdentifiedEvent } from "./event-state.js";
+import type { IdentifiedEvent, RunState } from "./state-link.js";
 
 export class AcceptedQueue {
   #ats: number[] = [];
@@ -14,7 +14,7 @@ export class AcceptedQueue {
 
   /** `onError`: what a deferred write that failed (the state file) is told to. */
   constructor(
-    readonly state: EventState,
+    readonly state: RunState,
     readonly onError: (error: unknown) => void,
   ) {}
 

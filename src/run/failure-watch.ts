@@ -11,10 +11,8 @@ import type { AttemptResult } from "../delivery/classify.js";
 import { type Diagnosis, findRefusedProperty, type RefusedRow } from "../delivery/diagnose.js";
 import type { RowFailure } from "../errors.js";
 import type { Mapping } from "../mapping/types.js";
+import type { ProbeLog } from "./config.js";
 import type { RunLedger } from "./ledger.js";
-
-/** What the diagnosis tells, one line per request it sent. */
-export type ProbeLog = (properties: readonly string[], answer: string) => void;
 
 /** What the breaker counts: the rows of import-profiles, or the events of import-events. */
 export type Counted = "rows" | "events";

@@ -1,38 +1,32 @@
 import type { MappingSource } from "../mapping/types.js";
 import { readSource } from "../source/read.js";
-import type { SourceFormat, SourceItem } from "../source/types.js";
-
-/** What a run reads, as the command line settles it (the mapping's `source` section aside). */
-export interface InputOptions {
-  readonly input: string;
-  readonly format: SourceFormat;
-  readonly encoding?: string;
-  readonly delimiter?: string;
-  /** CSV: a quoted cell open for more lines is an unclosed quote (source/quote-guard.ts). */
-  readonly maxCellLines?: number;
-}
+import type { SourceItem } from "../source/types.js";
+import type { InputConfig } from "./config.js";
 
 /**
- * A run's records: the input read as its options and the mapping's `source` layout say (none
- * without a mapping: a dead-letter file replayed). Both commands read through this.
+ * A run's records: the input read as its config and the mapping's `source` layout say (none
+ * without a mapping: a dead-letter file replayed). Every kind reads through this: the one place
+ * where the run's settings become the reader's options.
  */
 export function openInput(
-  options: InputOptions,
+  config: InputConfig,
   layout: MappingSource | undefined,
   stdin: NodeJS.ReadableStream | undefined,
   signal: AbortSignal,
 ): AsyncGenerator<SourceItem> {
-  const { input, format, encoding, delimiter, maxCellLines } = options;
+  const { input, format, maxCellLines } = config;
+  const encoding = config.encoding ?? layout?.encoding;
+  const delimiter = config.delimiter ?? layout?.delimiter;
   return readSource({
     input,
     format,
+    maxCellLines,
+    signal,
     ...(layout === undefined ? {} : { header: layout.header }),
     ...(layout?.columns === undefined ? {} : { columns: layout.columns }),
     ...(layout?.dialect === undefined ? {} : { dialect: layout.dialect }),
     ...(encoding === undefined ? {} : { encoding }),
     ...(delimiter === undefined ? {} : { delimiter }),
-    ...(maxCellLines === undefined ? {} : { maxCellLines }),
     ...(stdin === undefined ? {} : { stdin }),
-    signal,
   });
 }

@@ -1,5 +1,5 @@
 /**
- * The books of one run, shared by import-profiles (import.ts) and import-events (event-run.ts):
+ * The books of one run, of every kind (run.ts):
  * what became of each input row (accepted, unchanged, dead-lettered, not attempted), why the run
  * stopped, the dead-letter file, and the report made of them. Every row is counted once, so the
  * report balances whenever it is taken.
@@ -12,32 +12,16 @@ import { FailingColumns } from "../sinks/failing-columns.js";
 import { FS_WRITE } from "../sinks/own-file.js";
 import { endpointSecrets, Redactor } from "../sinks/redact.js";
 import type { Report, StoppedBy, StopReason } from "../sinks/report.js";
+import type { CarriedCounts, DeliveryConfig, RunConfig, RunDeps } from "./config.js";
 import { listenForStops, stopOf } from "./stop.js";
 
-/** Counts an interrupted pass of the same run left (a resumed run starts from them). */
-export interface CarriedCounts {
-  readonly accepted: number;
-  readonly deadLettered: number;
-  readonly unchanged: number;
-}
+/** What the books need of the run's config: the files, and (redacted from dead letters) the token. */
+export type LedgerOptions = Pick<RunConfig, "input" | "deadLetterPath" | "appendDeadLetter"> & {
+  /** null: a dry run. Its token and the endpoint's credentials are redacted from dead letters. */
+  readonly delivery: Pick<DeliveryConfig, "endpoint" | "accessToken"> | null;
+};
 
-export interface LedgerOptions {
-  readonly input: string;
-  readonly deadLetterPath: string;
-  /** Append to the dead-letter file (a resumed run) instead of starting it anew. */
-  readonly appendDeadLetter?: boolean;
-  /** Absent: a dry run. Its token and the endpoint's credentials are redacted from dead letters. */
-  readonly delivery?: { readonly endpoint: string; readonly accessToken: string };
-}
-
-export interface LedgerDeps {
-  /** Aborted on Ctrl-C / SIGTERM: stop reading, let requests in flight finish. */
-  readonly interrupt?: AbortSignal;
-  /** Aborted with an ImporterError when an output outside the run fails (the log): stop for it. */
-  readonly outputFailure?: AbortSignal;
-  readonly now?: () => number;
-  readonly carried?: CarriedCounts;
-}
+export type LedgerDeps = Pick<RunDeps, "interrupt" | "outputFailure" | "now" | "carried">;
 
 /** The pauses for the rate limit, for the report (the run's Pacer). */
 export interface WaitTotals {
@@ -81,19 +65,19 @@ export class RunLedger {
   #finishedAt: number | null = null;
   #bug: unknown;
 
-  constructor(options: LedgerOptions, deps: LedgerDeps = {}) {
+  constructor(options: LedgerOptions, deps: LedgerDeps) {
     this.#options = options;
-    this.now = deps.now ?? Date.now;
+    this.now = deps.now;
     this.#startedAt = this.now();
     const { delivery } = options;
     const secrets = new Redactor([delivery?.accessToken, ...endpointSecrets(delivery?.endpoint)]);
     this.deadLetter = new DeadLetterFile(
       options.deadLetterPath,
-      options.appendDeadLetter === true,
+      options.appendDeadLetter,
       FS_WRITE,
       (text) => secrets.redact(text),
     );
-    const carried = deps.carried ?? { accepted: 0, deadLettered: 0, unchanged: 0 };
+    const carried = deps.carried;
     this.carried = carried;
     this.count.accepted = carried.accepted;
     this.count.unchanged = carried.unchanged;
@@ -248,7 +232,7 @@ export class RunLedger {
       finishedAt: new Date(finishedAt).toISOString(),
       input: this.#options.input,
       endpoint: delivery?.endpoint ?? null,
-      dryRun: delivery === undefined,
+      dryRun: delivery === null,
       deadLetterFile: this.#deadLettered > 0 ? this.deadLetter.path : null,
       ...(paths === undefined ? {} : { paths }),
       unknownCodes: Object.fromEntries(this.#unknownCodes),

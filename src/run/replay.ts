@@ -1,6 +1,3 @@
-import type { ProfileUpdate } from "../api/dfinery.js";
-import { IDENTITY_FIELDS } from "../api/dfinery.js";
-import { identityProblem, propertiesProblem, STANDARD_RULES } from "../api/profile-rules.js";
 import { InputError, type RowFailure, rowFailure } from "../errors.js";
 import type { SourceFormat } from "../source/types.js";
 
@@ -15,7 +12,8 @@ export type ReplayItem =
       readonly line: number;
       readonly cells: Readonly<Record<string, unknown>>;
       readonly format: SourceFormat;
-      readonly payload: ProfileUpdate | null;
+      /** What the record stored as sent (null: the row never got that far); the kind reads it. */
+      readonly payload: unknown;
       /** Events: the n-th identical event in the first run (n ≥ 2), which keeps its id. */
       readonly occurrence?: number;
     }
@@ -38,15 +36,6 @@ export function isDeadLetterRecord(cells: Readonly<Record<string, unknown>>): bo
     isObject(cells.error) &&
     typeof cells.format === "string"
   );
-}
-
-function asPayload(value: unknown): ProfileUpdate | null {
-  if (!isObject(value) || !isObject(value.identity) || !isObject(value.user_properties))
-    return null;
-  const identity = value.identity;
-  if (!IDENTITY_FIELDS.some((f) => typeof identity[f] === "string" && identity[f] !== ""))
-    return null;
-  return value as unknown as ProfileUpdate;
 }
 
 const FORMATS: readonly string[] = ["csv", "tsv", "ndjson"];
@@ -86,7 +75,7 @@ export function toReplayItem(
     line,
     cells: cells.row,
     format: cells.format as SourceFormat,
-    payload: asPayload(cells.payload),
+    payload: cells.payload ?? null,
     ...(isOccurrence(cells.occurrence) ? { occurrence: cells.occurrence } : {}),
   };
 }
@@ -102,15 +91,24 @@ function payloadCommand(payload: unknown): ReplayCommand | undefined {
 }
 
 /**
- * Replaying stored payloads without --map: a record of the other command's dead-letter file stops
- * the run (exit 2). Its payloads are all of that kind, so this comes before any request is sent.
+ * Replaying stored payloads without --map: the input must be a dead-letter file (its first record
+ * tells), and a record of the other command's dead-letter file stops the run (exit 2). Its
+ * payloads are all of that kind, so this comes before any request is sent.
  */
 export function checkReplayCommand(
   record: Readonly<Record<string, unknown>>,
   command: ReplayCommand,
   file: string,
   fileLine: number,
+  first = false,
 ): void {
+  if (first && !isDeadLetterRecord(record)) {
+    throw new InputError(
+      file,
+      `without --map, the input must be a dead-letter file of ${command} (its stored payloads are sent again); pass --map FILE to import rows`,
+      fileLine,
+    );
+  }
   const other = payloadCommand(record.payload);
   if (other === undefined || other === command) return;
   const what = other === "import-events" ? "an events request body" : "a user profile";
@@ -122,16 +120,3 @@ export function checkReplayCommand(
 }
 
 const isOccurrence = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 2;
-
-/**
- * Why a stored payload, sent again without --map, would be refused by the API (a dead-letter file
- * edited by hand, or written by an older version): checked with the rules the emulator judges by
- * (identity fields, standard property types, df_gender values, the 8 KB limit). Undefined if none.
- */
-export function storedPayloadProblem(payload: ProfileUpdate): RowFailure | undefined {
-  const problem =
-    identityProblem(payload.identity) ?? propertiesProblem(payload.user_properties, STANDARD_RULES);
-  if (problem === undefined) return undefined;
-  const code = /bytes, over the/.test(problem) ? "TOO_LARGE" : "INVALID_VALUE";
-  return rowFailure("mapping", code, `the stored payload breaks the API's rules: ${problem}`);
-}

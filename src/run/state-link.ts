@@ -2,41 +2,58 @@ import type { ProfileUpdate } from "../api/dfinery.js";
 import type { RowFailure } from "../errors.js";
 import type { RunHandle } from "../state/index.js";
 import { eventKey, identityKey, propertiesHash, stateFileError } from "../state/index.js";
-import type { EventState, IdentifiedEvent } from "./event-state.js";
 
 /** What the diff found for a row about to be sent. */
 export type Diff =
   | { readonly unchanged: true }
   | { readonly unchanged: false; readonly key: string; readonly hash: string };
 
-/** The questions a run asks of the state store; a run without --state asks a NoState. */
+/** What the state needs of an event: its id and its time. */
+export interface IdentifiedEvent {
+  readonly event_log_id: string;
+  readonly event_datetime: string;
+}
+
+/**
+ * The questions a run asks of its state file (`--state`); a run without it asks NO_STATE. The
+ * engine asks the first four of every kind; a kind asks its own (kinds/*.ts).
+ */
 export interface RunState {
-  /** Called for every row in read order. True: the row was done by an interrupted pass; skip it. */
-  skip(line: number): boolean;
-  /**
-   * Whether DFINERY already holds exactly these properties for this identity. Must be asked when
-   * the row's turn comes (after earlier rows of the same identity), not when it is read.
-   */
-  diff(update: ProfileUpdate): Diff;
-  accepted(line: number, diff: Diff): void;
-  deadLettered(line: number): void;
-  unchanged(line: number): void;
+  /** Called for every row in read order (by the line it was read at). True: done before; skip it. */
+  skip(at: number): boolean;
+  /** A row whose unit an earlier run had accepted. */
+  unchanged(at: number): void;
+  /** Rows dead-lettered together (one unit's rows), in one commit. */
+  deadLetteredRows(ats: readonly number[]): void;
   /**
    * A row failed for good: true when an earlier run saw this same row fail the same way (it is
    * still failing, not news). Recorded for the next run.
    */
   stillFailing(row: unknown, failure: RowFailure): boolean;
+  /**
+   * Profiles: whether DFINERY already holds exactly these properties for this identity. Must be
+   * asked when the row's turn comes (after earlier rows of the same identity), not when it is read.
+   */
+  diff(update: ProfileUpdate): Diff;
+  /** Profiles: a row accepted, with what the diff found. */
+  accepted(at: number, diff: Diff): void;
+  /** Events: whether an earlier run had this event accepted (always false with --full). */
+  knownEvent(event: IdentifiedEvent): boolean;
+  /** Events: a request's events were accepted: they and the rows they came from, in one commit. */
+  acceptedEvents(ats: readonly number[], events: readonly IdentifiedEvent[]): void;
 }
 
 const CHANGED: Diff = { unchanged: false, key: "", hash: "" };
 
 export const NO_STATE: RunState = {
   skip: () => false,
+  unchanged: () => {},
+  deadLetteredRows: () => {},
+  stillFailing: () => false,
   diff: () => CHANGED,
   accepted: () => {},
-  deadLettered: () => {},
-  unchanged: () => {},
-  stillFailing: () => false,
+  knownEvent: () => false,
+  acceptedEvents: () => {},
 };
 
 export interface HashSource {
@@ -49,12 +66,11 @@ export interface HashSource {
 }
 
 /**
- * The run's link to the state store, for either command (RunState: import-profiles, EventState:
- * import-events). `full`: send everything (the hashes, or event keys, are still refreshed).
+ * The run's link to the state store, for every kind. `full`: send everything (the hashes, or event keys, are still refreshed).
  * `handle` null: a dry run, which reads the hashes to count unchanged rows and writes nothing.
  * `key`: the state key the hashes are keyed with.
  */
-export class StateLink implements RunState, EventState {
+export class StateLink implements RunState {
   /** Events asked about → their keys, so an event sent is keyed once. */
   readonly #eventKeys = new WeakMap<IdentifiedEvent, string>();
   /** The greatest event key the file held when first asked: "" for none. */
@@ -89,10 +105,6 @@ export class StateLink implements RunState, EventState {
         propertiesHash: diff.hash,
       }),
     );
-  }
-
-  deadLettered(line: number): void {
-    this.#guard(() => this.handle?.complete(line, { kind: "dead-lettered" }));
   }
 
   unchanged(line: number): void {

@@ -10,7 +10,7 @@ import {
   StateStore,
   stateFileError,
 } from "../state/index.js";
-import type { CarriedCounts } from "./import.js";
+import type { CarriedCounts } from "./config.js";
 import { StateLink } from "./state-link.js";
 
 export interface StateSessionOptions {

@@ -18,7 +18,10 @@ export function stopOf(error: unknown): { reason: StopReason; message: string; b
 
 /** Wires the run's outside stops: Ctrl-C (`interrupt`) and an output failing (the log). */
 export function listenForStops(
-  deps: { readonly interrupt?: AbortSignal; readonly outputFailure?: AbortSignal },
+  deps: {
+    readonly interrupt: AbortSignal | undefined;
+    readonly outputFailure: AbortSignal | undefined;
+  },
   onInterrupt: () => void,
   onFailure: (reason: unknown) => void,
 ): void {

@@ -251,7 +251,8 @@ describe("result codes on events", () => {
   it("dead-letters a code the guide does not list, each event alone, and counts it per event", async () => {
     const server = await hostile((_n, _req, res) => answer(res, 200, "49999"));
     const dir = tempDir();
-    const input = write(dir, "orders.ndjson", ordersNdjson(6, 2)); // 2 users, 3 events each
+    // 2 users, 3 events each, each with a keyword (a path no record has stops the run first).
+    const input = write(dir, "orders.ndjson", ordersNdjson(6, 2, everyOne(6)));
     const map = write(dir, "events.yaml", KEYWORD_MAPPING);
     const argv = [input, "--map", map, ...flags(dir, server.url, ["--batch-wait", "1m"])];
     const result = await importEvents(argv);

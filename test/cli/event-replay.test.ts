@@ -154,8 +154,9 @@ describe("import-events replays its dead-letter file without --map", () => {
 
   it("re-sends events a failing API dead-lettered; an unmapped row fails again, naming --map", async () => {
     const dir = tempDir();
-    // Line 3 has no datetime: a mapping failure, dead-lettered with no payload.
-    const text = orders(12).replace(/"created_at":\d+,/g, (m) =>
+    // Line 3 has no datetime: a mapping failure, dead-lettered with no payload. Line 1 carries a
+    // keyword, so that every path the mapping reads occurs in the file (the NDJSON path check).
+    const text = orders(12, new Set([0])).replace(/"created_at":\d+,/g, (m) =>
       m.includes(`${T0 + 2000}`) ? "" : m,
     );
     const input = write(dir, "orders.ndjson", text);

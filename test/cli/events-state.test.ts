@@ -251,7 +251,14 @@ describe("import-events --state", () => {
     const text = `${[signup("u1", 0), signup("u2", 1), signup("u1", 0)].join("\n")}\n`;
     const dir = tempDir();
     const input = write(dir, "signups.ndjson", text);
-    const map = write(dir, "events.yaml", ORDERS_MAPPING);
+    // Sign-ups only: a mapping that reads no order paths (none of the records has them).
+    const signups = `identity: { external_id: user_id }
+event:
+  name: { column: type, values: { signup: df_sign_up } }
+  datetime: { column: created_at, format: epoch_ms }
+properties: {}
+`;
+    const map = write(dir, "events.yaml", signups);
     const state = ["--state", join(dir, "state.db"), "--concurrency", "1", "--batch-wait", "0ms"];
     // The first request is accepted, the second refused as a bad token: the run stops, resumable.
     const api = await hostile((n, _req, res) =>

@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { ProfileClient } from "../../src/delivery/client.js";
+import { ApiClient } from "../../src/delivery/client.js";
 import { type Emulator, startEmulator } from "../../src/emulator/index.js";
 
 const body = {
@@ -12,7 +12,7 @@ const body = {
 };
 
 let emulator: Emulator | undefined;
-let client: ProfileClient | undefined;
+let client: ApiClient | undefined;
 afterEach(async () => {
   await client?.close();
   await emulator?.close();
@@ -26,7 +26,7 @@ async function setup(
   timeout?: number,
 ) {
   emulator = await startEmulator(init);
-  client = new ProfileClient({
+  client = new ApiClient({
     endpoint: emulator.url,
     serviceId: "test-service",
     accessToken: token,
@@ -36,7 +36,7 @@ async function setup(
   return { emulator, client };
 }
 
-describe("ProfileClient", () => {
+describe("ApiClient", () => {
   it("posts the profile with its token and service id and reads the window headers", async () => {
     const { emulator, client } = await setup({ limit: { count: 100, windowMs: 60_000 } });
     const result = await client.send(body);
@@ -66,7 +66,7 @@ describe("ProfileClient", () => {
   });
 });
 
-describe("ProfileClient against a faulty server", () => {
+describe("ApiClient against a faulty server", () => {
   let server: Server | undefined;
   afterEach(async () => {
     server?.closeAllConnections();
@@ -82,7 +82,7 @@ describe("ProfileClient against a faulty server", () => {
     server.listen(0, "127.0.0.1");
     await once(server, "listening");
     const { port } = server.address() as AddressInfo;
-    client = new ProfileClient({
+    client = new ApiClient({
       endpoint: `http://127.0.0.1:${port}`,
       serviceId: "test-service",
       accessToken: "test-token",

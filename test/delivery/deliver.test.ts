@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ProfileClient } from "../../src/delivery/client.js";
+import { ApiClient } from "../../src/delivery/client.js";
 import { type DeliveryOutcome, deliver } from "../../src/delivery/deliver.js";
 import { Pacer } from "../../src/delivery/pacer.js";
 import { DEFAULT_RETRY_POLICY } from "../../src/delivery/retry-policy.js";
@@ -27,7 +27,7 @@ async function setup(
   token = "test-token",
 ): Promise<Setup> {
   const emulator = await startEmulator(init);
-  const client = new ProfileClient({
+  const client = new ApiClient({
     endpoint: emulator.url,
     serviceId: "test-service",
     accessToken: token,

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ProfileUpdate } from "../../src/api/dfinery.js";
-import { ProfileClient } from "../../src/delivery/client.js";
+import { ApiClient } from "../../src/delivery/client.js";
 import { findRefusedProperty } from "../../src/delivery/diagnose.js";
 import { type Emulator, startEmulator } from "../../src/emulator/index.js";
 
 let emulator: Emulator | undefined;
-let client: ProfileClient | undefined;
+let client: ApiClient | undefined;
 afterEach(async () => {
   await client?.close();
   await emulator?.close();
@@ -38,7 +38,7 @@ const row: ProfileUpdate = {
 
 async function diagnose(update: ProfileUpdate, catalog: Record<string, string>) {
   emulator = await startEmulator({ limit: null, catalog: catalog as never });
-  client = new ProfileClient({
+  client = new ApiClient({
     endpoint: emulator.url,
     serviceId: "test-service",
     accessToken: "test-token",

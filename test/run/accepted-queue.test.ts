@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AcceptedQueue } from "../../src/run/accepted-queue.js";
-import {
-  type EventState,
-  type IdentifiedEvent,
-  NO_EVENT_STATE,
-} from "../../src/run/event-state.js";
+import { type IdentifiedEvent, NO_STATE, type RunState } from "../../src/run/state-link.js";
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 const event = (id: string): IdentifiedEvent => ({
@@ -15,8 +11,8 @@ const event = (id: string): IdentifiedEvent => ({
 /** A state that records each write of accepted events. */
 function recording(fail?: Error) {
   const writes: { ats: number[]; ids: string[] }[] = [];
-  const state: EventState = {
-    ...NO_EVENT_STATE,
+  const state: RunState = {
+    ...NO_STATE,
     acceptedEvents(ats, events) {
       if (fail !== undefined) throw fail;
       writes.push({ ats: [...ats], ids: events.map((e) => e.event_log_id) });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { EventRecord } from "../../src/api/events.js";
+import { EVENTS } from "../../src/run/kinds/index.js";
+
+const { limits } = EVENTS;
+/** The one row an event came from, told by its line. */
+const at = (line: number) => [{ line, at: line, row: null, format: "ndjson" as const }];
+
+import { Batcher } from "../../src/run/batcher.js";
 import { DueTimer, tickPeriodMs } from "../../src/run/due-timer.js";
-import { Batcher } from "../../src/run/event-batcher.js";
 import { FakeClock } from "../delivery/fake-clock.js";
 
 const event = (n: number): EventRecord => ({
@@ -14,30 +20,30 @@ const event = (n: number): EventRecord => ({
 describe("DueTimer", () => {
   it("sends a stalled user's batch once the wait has passed, with no new row", async () => {
     const clock = new FakeClock();
-    const batcher = new Batcher<number>({ waitMs: 200, maxPending: 1_000 });
-    const sent: number[][] = [];
+    const batcher = new Batcher<EventRecord>({ waitMs: 200, maxPending: 1_000, limits });
+    const sent: (number | undefined)[][] = [];
     const timer = new DueTimer({
       periodMs: tickPeriodMs(200),
       tick: async () => {
-        for (const b of batcher.due(clock.now())) sent.push(b.events.map((e) => e.from));
+        for (const b of batcher.due(clock.now())) sent.push(b.units.map((e) => e.rows[0]?.line));
       },
       onError: (error) => {
         throw error;
       },
       clock,
     });
-    batcher.add({ external_id: "u1" }, { event: event(1), from: 1 }, clock.now());
-    batcher.add({ external_id: "u1" }, { event: event(2), from: 2 }, clock.now());
+    batcher.add({ external_id: "u1" }, { unit: event(1), rows: at(1) }, clock.now());
+    batcher.add({ external_id: "u1" }, { unit: event(2), rows: at(2) }, clock.now());
     timer.start();
     await clock.advance(150);
     expect(sent).toEqual([]); // not yet due
     await clock.advance(100); // 250 ms: due at 200, sent at the next tick (every 50 ms)
     expect(sent).toEqual([[1, 2]]);
-    batcher.add({ external_id: "u2" }, { event: event(3), from: 3 }, clock.now());
+    batcher.add({ external_id: "u2" }, { unit: event(3), rows: at(3) }, clock.now());
     await clock.advance(250);
     expect(sent).toEqual([[1, 2], [3]]);
     await timer.stop();
-    batcher.add({ external_id: "u3" }, { event: event(4), from: 4 }, clock.now());
+    batcher.add({ external_id: "u3" }, { unit: event(4), rows: at(4) }, clock.now());
     await clock.advance(1_000);
     expect(sent).toEqual([[1, 2], [3]]); // stopped: nothing more
     expect(batcher.pending).toBe(1);

@@ -13,9 +13,10 @@ function ledger(carried = { accepted: 0, deadLettered: 0, unchanged: 0 }) {
     {
       input: "in.csv",
       deadLetterPath,
+      appendDeadLetter: false,
       delivery: { endpoint: "http://127.0.0.1:9", accessToken: "secret-token" },
     },
-    { now: () => 1_700_000_000_000, carried },
+    { now: () => 1_700_000_000_000, carried, interrupt: undefined, outputFailure: undefined },
   );
   books.deadLetter.open();
   return { books, deadLetterPath };

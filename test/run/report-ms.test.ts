@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseMapping } from "../../src/mapping/load.js";
-import { ImportRun } from "../../src/run/import.js";
+import { PROFILES } from "../../src/run/kinds/index.js";
+import { Run } from "../../src/run/run.js";
 import { formatSummary } from "../../src/sinks/report.js";
 
 describe("milliseconds in the report and the summary", () => {
@@ -16,7 +17,8 @@ describe("milliseconds in the report and the summary", () => {
       "m.yaml",
     );
     let t = 1_700_000_000_000.123;
-    const run = new ImportRun(
+    const run = new Run(
+      PROFILES,
       { input, format: "csv", mapping, deadLetterPath: join(dir, "dl.ndjson") },
       { now: () => (t += 0.4567) }, // a performance.now()-like clock
     );

@@ -1,0 +1,85 @@
+/**
+ * A command's run, of whichever kind the command names: the command line resolved once into the
+ * run's config (defaults filled, the token read, the mapping loaded and checked for the kind) and
+ * its dependencies (one clock, the state session, the hooks that print), then run under
+ * supervision. The same options, files, exit codes, report, --state and quiet mode for every kind.
+ */
+import type { Logger } from "pino";
+import { UsageError } from "../errors.js";
+import { loadMapping } from "../mapping/load.js";
+import { DEFAULT_DEPS, DEFAULT_RUN, type RunConfig } from "../run/config.js";
+import { KINDS } from "../run/kinds/index.js";
+import { Run } from "../run/run.js";
+import type { StateSession } from "../run/state-session.js";
+import { checkReportPath } from "../sinks/report.js";
+import { stringifyExactly } from "../util/exact-number.js";
+import type { CliOptions } from "./args.js";
+import { deliveryConfig } from "./delivery-options.js";
+import { inputFormat } from "./input-format.js";
+import type { Io } from "./io.js";
+import { deadLetterPathOf } from "./outputs.js";
+import { runHooks } from "./run-hooks.js";
+import { appendsDeadLetter, superviseRun, withState } from "./state-run.js";
+
+export async function runImport(options: CliOptions, io: Io, logger: Logger): Promise<number> {
+  const kind = KINDS[io.program];
+  const config = await resolveConfig(options, io);
+  kind.checkMapping(config.mapping, config.format, options.map ?? options.input);
+  return withState(options, io, logger, config.mapping, (session) => {
+    const interrupt = new AbortController();
+    const run = new Run(
+      kind,
+      { ...config, appendDeadLetter: appendsDeadLetter(session) },
+      runDeps(session, interrupt, options, io, logger),
+    );
+    const start = { format: config.format, endpoint: config.delivery?.endpoint };
+    return superviseRun(run, start, session, { options, io, logger, interrupt });
+  });
+}
+
+/**
+ * Checks the command line and the mapping, and settles what the run will read and where it
+ * writes: usage mistakes first (they are cheapest to fix), then the mapping, before any input is read.
+ */
+async function resolveConfig(options: CliOptions, io: Io): Promise<RunConfig> {
+  if (options.map === undefined && options.dryRun) {
+    throw new UsageError("--dry-run needs --map: there is nothing to validate without a mapping");
+  }
+  const delivery = options.dryRun ? null : deliveryConfig(options, io);
+  // Without --map the input is a dead-letter file: its stored payloads are sent again.
+  const mapping = options.map === undefined ? null : await loadMapping(options.map);
+  const format = inputFormat(options, mapping);
+  if (options.report !== undefined) checkReportPath(options.report);
+  return {
+    input: options.input,
+    format,
+    encoding: options.encoding,
+    delimiter: options.delimiter,
+    maxCellLines: options.maxCellLines,
+    mapping,
+    deadLetterPath: deadLetterPathOf(options),
+    appendDeadLetter: false,
+    delivery,
+    sample: options.sample,
+    batchWaitMs: options.batchWaitMs,
+    maxPending: DEFAULT_RUN.maxPending,
+  };
+}
+
+function runDeps(
+  session: StateSession | undefined,
+  interrupt: AbortController,
+  options: CliOptions,
+  io: Io,
+  logger: Logger,
+) {
+  return {
+    ...DEFAULT_DEPS,
+    interrupt: interrupt.signal,
+    outputFailure: io.outputFailure.signal,
+    stdin: io.stdin,
+    onSample: (body: object) => io.stdout.write(`${stringifyExactly(body)}\n`),
+    ...runHooks(options, io, logger),
+    ...(session === undefined ? {} : { state: session.link, carried: session.carried }),
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * What differs between the kinds of run (profiles, events, …): the one run engine (run.ts) reads,
+ * orders, batches, paces, sends, retries, splits, dead-letters, records and reports every kind the
+ * same way, and asks its kind only these questions. A kind is one small file (kinds/*.ts).
+ */
+import type { Identity, ProfileUpdate } from "../api/dfinery.js";
+import type { AttemptResult } from "../delivery/classify.js";
+import type { Sender } from "../delivery/deliver.js";
+import type { RowFailure } from "../errors.js";
+import type { Mapping } from "../mapping/types.js";
+import type { DeadLetterRecord } from "../sinks/dead-letter.js";
+import type { SourceFormat } from "../source/types.js";
+import type { RunState } from "./state-link.js";
+
+/**
+ * A row as read. `line`: its line in the original input (a replayed row's original line); `at`:
+ * the line it was read at, strictly increasing (what resume tracks); `done`: an interrupted pass
+ * of this run did it (it is assembled only so that the units after it keep their ids).
+ */
+export interface Row {
+  readonly line: number;
+  readonly at: number;
+  readonly row: unknown;
+  readonly format: SourceFormat;
+  /** Events: the n-th identical event of its input (n ≥ 2), as a dead letter records it. */
+  readonly occurrence?: number;
+  readonly done?: true;
+}
+
+/** A unit (one profile update, one event) with the rows it came from. */
+export interface Pending<U> {
+  readonly unit: U;
+  readonly rows: readonly Row[];
+}
+
+/** What a kind's assembler finishes: a unit of one identity, or rows failed before sending. */
+export type Finished<U> =
+  | (Pending<U> & { readonly ok: true; readonly identity: Identity })
+  | {
+      readonly ok: false;
+      readonly rows: readonly (Row & { readonly failure: RowFailure })[];
+      /** What a stored payload held, kept in the new dead-letter record (a replay); else null. */
+      readonly payload: DeadLetterRecord["payload"];
+    };
+
+/**
+ * One run's rows → units, in file order (stateful: events gather CSV item groups and count
+ * identical events). What each call finished, if anything.
+ */
+export interface Assembler<U> {
+  /** A readable row, mapped by the kind's mapping (`cells`: what `row.row` holds, as read). */
+  row(row: Row, cells: Readonly<Record<string, unknown>>): Finished<U> | undefined;
+  /** A record that could not be read at all. */
+  unreadable(row: Row & { readonly failure: RowFailure }): readonly Finished<U>[];
+  /** Without a mapping: a dead-letter record's stored payload, sent again as it was. */
+  stored(row: Row, payload: unknown): readonly Finished<U>[];
+  /** The end of the input: what is still open. */
+  flush(): readonly Finished<U>[];
+}
+
+/** A batch's bounds: at most `units` units, and at most `maxWeight` of their `weight` in all. */
+export interface BatchLimits<U> {
+  readonly units: number;
+  readonly maxWeight: number;
+  weight(unit: U): number;
+  /**
+   * Requests held in the run's window at most, for a --concurrency: a batch of one needs more than
+   * the connections (rows waiting for their user's turn), batches of events have the batcher.
+   */
+  window(concurrency: number): number;
+}
+
+/** The state file's questions for a kind (`--state`): which units are known, how accepted ones are kept. */
+export interface KindState<U> {
+  /** Asked as the unit is assembled: accepted by an earlier run (an event's id), not sent. */
+  knownAtRead(unit: U): boolean;
+  /** Asked when the unit's turn comes in its identity's order (a profile's properties). */
+  knownAtTurn(unit: U): boolean;
+  /** A request's units were accepted: they and the rows they came from (`ats`). */
+  accepted(ats: readonly number[], units: readonly U[]): void;
+  /** Writes what is queued (the run's end). */
+  flush(): void;
+}
+
+export interface Kind<U> {
+  /** The command, in messages and the state file's owner. */
+  readonly command: "import-profiles" | "import-events";
+  /** What the canary and the breaker count. */
+  readonly counted: "rows" | "events";
+  /** The API path requests go to. */
+  readonly path: string;
+  readonly limits: BatchLimits<U>;
+  /** Refuses, with a UsageError, a mapping (or an input format) this kind cannot run. */
+  checkMapping(mapping: Mapping | null, format: SourceFormat, file: string): void;
+  assembler(mapping: Mapping | null, file: string): Assembler<U>;
+  /** The request body for one identity's units, sent at `now`. */
+  body(identity: Identity, units: readonly Pending<U>[], now: number): object;
+  /** What a dead-letter record keeps of one unit refused (the body it alone would be sent in). */
+  payload(identity: Identity, unit: U): DeadLetterRecord["payload"];
+  state(state: RunState, onError: (error: unknown) => void): KindState<U>;
+  /**
+   * Profiles: the breaker's diagnosis re-sends a refused unit with some of its properties to name
+   * the one refused. `update`: the unit as a profile update; `send`: one probe through `sender`.
+   */
+  readonly diagnosis?: {
+    update(unit: U): ProfileUpdate;
+    send(sender: Sender, update: ProfileUpdate, now: number): Promise<AttemptResult>;
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * The events kind (`import-events`, POST /api/v1/events): a row is one event (apply-event.ts),
+ * or, with CSV `items.group_by`, consecutive rows are one event with an item each
+ * (item-groups.ts); identical events get distinct deterministic ids (event-ids.ts). Up to 100
+ * events and 100 items go in one request per user; a refused batch is split by the engine.
+ * Known events (`--state`) are asked as they are read, by id. Without a mapping, a dead-letter
+ * file's stored events are sent again (stored-events.ts).
+ */
+import {
+  EVENTS_PATH,
+  type EventRecord,
+  type EventsRequestBody,
+  MAX_EVENTS_PER_REQUEST,
+  MAX_ITEMS_PER_REQUEST,
+} from "../../api/events.js";
+import { type RowFailure, rowFailure, UsageError } from "../../errors.js";
+import { applyEventMapping, type EventDraft, namedRecord } from "../../mapping/apply-event.js";
+import { EventIds } from "../../mapping/event-ids.js";
+import { type Group, ItemGroups } from "../../mapping/item-groups.js";
+import type { EventRules, Mapping } from "../../mapping/types.js";
+import { AcceptedQueue } from "../accepted-queue.js";
+import type { Assembler, Finished, Kind, Row } from "../kind.js";
+import { StoredEvents } from "./stored-events.js";
+
+export const itemCount = (event: EventRecord): number => event.event_items?.length ?? 0;
+
+type EventMapping = Mapping & { readonly event: EventRules };
+
+export const EVENTS: Kind<EventRecord> = {
+  command: "import-events",
+  counted: "events",
+  path: EVENTS_PATH,
+  limits: {
+    units: MAX_EVENTS_PER_REQUEST,
+    maxWeight: MAX_ITEMS_PER_REQUEST,
+    weight: itemCount,
+    window: (concurrency) => concurrency,
+  },
+  checkMapping(mapping, format, file) {
+    if (mapping === null) return;
+    if (mapping.event === undefined) {
+      throw new UsageError(
+        `${file}: no event section: import-events maps rows to events (README, "Events"); user profiles go through import-profiles`,
+      );
+    }
+    if (format === "ndjson" && mapping.items?.groupBy !== undefined) {
+      throw new UsageError(`${file}: items.group_by is for CSV/TSV; in NDJSON use items.from`);
+    }
+    if (format !== "ndjson" && mapping.items?.from !== undefined) {
+      throw new UsageError(`${file}: items.from is for NDJSON; in CSV/TSV use items.group_by`);
+    }
+  },
+  assembler: (mapping) =>
+    mapping === null ? storedOnly() : new EventAssembler(mapping as EventMapping),
+  body: (identity, units): EventsRequestBody => ({
+    common: { identity },
+    events: units.map((e) => e.unit),
+  }),
+  payload: (identity, event): EventsRequestBody => ({ common: { identity }, events: [event] }),
+  state(state, onError) {
+    // Accepted requests are recorded once per turn of the event loop (accepted-queue.ts).
+    const queue = new AcceptedQueue(state, onError);
+    return {
+      knownAtRead: (event) => state.knownEvent(event),
+      knownAtTurn: () => false,
+      accepted: (ats, events) => queue.add(ats, events),
+      flush: () => queue.flush(),
+    };
+  },
+};
+
+/** Without a mapping: only stored events. */
+function storedOnly(): Assembler<EventRecord> {
+  const stored = new StoredEvents();
+  const never = (): never => {
+    throw new Error("a replay of stored events maps no rows");
+  };
+  return {
+    row: never,
+    unreadable: (row) => [...stored.flush(), failed(row)],
+    stored: (row, payload) => stored.push(row, payload),
+    flush: () => stored.flush(),
+  };
+}
+
+const failed = (row: Row & { readonly failure: RowFailure }): Finished<EventRecord> => ({
+  ok: false,
+  rows: [row],
+  payload: null,
+});
+
+class EventAssembler implements Assembler<EventRecord> {
+  readonly #mapping: EventMapping;
+  readonly #ids = new EventIds();
+  readonly #groups: ItemGroups<Row> | undefined;
+
+  constructor(mapping: EventMapping) {
+    this.#mapping = mapping;
+    const groupBy = mapping.items?.groupBy;
+    this.#groups = groupBy === undefined ? undefined : new ItemGroups<Row>(groupBy.column);
+  }
+
+  row(row: Row, cells: Readonly<Record<string, unknown>>): Finished<EventRecord> | undefined {
+    const result = applyEventMapping(
+      this.#mapping,
+      { kind: "row", line: row.line, cells },
+      row.format,
+    );
+    const groups = this.#groups;
+    const groupBy = this.#mapping.items?.groupBy;
+    if (groups !== undefined && groupBy !== undefined) {
+      return this.#finish(groups.push(groupBy.read(cells), row, result));
+    }
+    return result.ok
+      ? this.#named(row.occurrence, [row], result.draft)
+      : { ok: false, rows: [{ ...row, failure: result.failure }], payload: null };
+  }
+
+  unreadable(row: Row & { readonly failure: RowFailure }): Finished<EventRecord>[] {
+    // In grouped rows, an unreadable record fails the event it may have been part of.
+    if (this.#groups === undefined) return [failed(row)];
+    this.#groups.pushUnreadable(row, row.failure);
+    return [];
+  }
+
+  stored(): never {
+    throw new Error("with a mapping, dead-letter records are mapped again");
+  }
+
+  flush(): Finished<EventRecord>[] {
+    const last = this.#finish(this.#groups?.flush());
+    return last === undefined ? [] : [last];
+  }
+
+  #finish(group: Group<Row> | undefined): Finished<EventRecord> | undefined {
+    if (group === undefined) return undefined;
+    if (!group.ok) return { ok: false, rows: group.rows, payload: null };
+    return this.#named(group.rows[0]?.occurrence, group.rows, group.draft);
+  }
+
+  /** The event with its id; its rows remember its occurrence (a replay keeps the id). */
+  #named(
+    claimed: number | undefined,
+    rows: readonly Row[],
+    draft: EventDraft,
+  ): Finished<EventRecord> {
+    const { event, occurrence } = namedRecord(draft, this.#ids, claimed);
+    const kept =
+      occurrence === undefined || occurrence === 1 || occurrence === claimed
+        ? rows
+        : rows.map((row) => ({ ...row, occurrence }));
+    if (itemCount(event) > MAX_ITEMS_PER_REQUEST) {
+      const message = `${itemCount(event)} items, over the API's ${MAX_ITEMS_PER_REQUEST} per request`;
+      const failure = rowFailure("mapping", "TOO_MANY_ITEMS", message);
+      return { ok: false, rows: kept.map((row) => ({ ...row, failure })), payload: null };
+    }
+    return { ok: true, identity: draft.identity, unit: event, rows: kept };
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * The profiles kind (`import-profiles`, POST /api/v1/user-profile): a row is one profile update
+ * (apply.ts), sent alone, its request time the attempt's. With --state, whether DFINERY already
+ * holds its properties is asked when its turn comes in its user's order (the rows before it may
+ * change the answer), and the hash is recorded when accepted. A refused row is dead-lettered; the
+ * breaker's diagnosis re-sends one with some of its properties to name the one refused. Without a
+ * mapping, a dead-letter file's stored updates are sent again, once checked as the API would.
+ */
+import {
+  IDENTITY_FIELDS,
+  PROFILE_PATH,
+  type ProfileRequestBody,
+  type ProfileUpdate,
+} from "../../api/dfinery.js";
+import { identityProblem, propertiesProblem, STANDARD_RULES } from "../../api/profile-rules.js";
+import { type RowFailure, rowFailure, UsageError } from "../../errors.js";
+import { applyMapping } from "../../mapping/apply.js";
+import type { Mapping } from "../../mapping/types.js";
+import type { Assembler, Finished, Kind, KindState, Row } from "../kind.js";
+import { type Diff, NO_STATE, type RunState } from "../state-link.js";
+
+const body = (update: ProfileUpdate, now: number): ProfileRequestBody => ({
+  ...update,
+  request_datetime: new Date(now).toISOString(),
+});
+
+export const PROFILES: Kind<ProfileUpdate> = {
+  command: "import-profiles",
+  counted: "rows",
+  path: PROFILE_PATH,
+  limits: {
+    units: 1,
+    maxWeight: 1,
+    weight: () => 1,
+    window: (concurrency) => concurrency * 2 + 16,
+  },
+  checkMapping(mapping, _format, file) {
+    if (mapping?.event !== undefined) {
+      throw new UsageError(
+        `${file}: this mapping has an event section: it maps events, not user profiles`,
+      );
+    }
+  },
+  assembler: (mapping) => new ProfileAssembler(mapping),
+  body: (_identity, units, now) => body((units[0] as { unit: ProfileUpdate }).unit, now),
+  payload: (_identity, update) => update,
+  state: (state) => (state === NO_STATE ? NO_PROFILE_STATE : profileState(state)),
+  diagnosis: {
+    update: (update) => update,
+    send: (sender, update, now) => sender.send(body(update, now)),
+  },
+};
+
+const NO_PROFILE_STATE: KindState<ProfileUpdate> = {
+  knownAtRead: () => false,
+  knownAtTurn: () => false,
+  accepted: () => {},
+  flush: () => {},
+};
+
+/** The diff is asked at the row's turn and kept until it is accepted. */
+function profileState(state: RunState): KindState<ProfileUpdate> {
+  const diffs = new WeakMap<ProfileUpdate, Diff>();
+  return {
+    knownAtRead: () => false,
+    knownAtTurn(update) {
+      const diff = state.diff(update);
+      diffs.set(update, diff);
+      return diff.unchanged;
+    },
+    accepted(ats, updates) {
+      updates.forEach((update, i) => {
+        const diff = diffs.get(update);
+        if (diff !== undefined) state.accepted(ats[i] as number, diff);
+      });
+    },
+    flush: () => {},
+  };
+}
+
+class ProfileAssembler implements Assembler<ProfileUpdate> {
+  constructor(readonly mapping: Mapping | null) {}
+
+  row(row: Row, cells: Readonly<Record<string, unknown>>): Finished<ProfileUpdate> {
+    const mapped = applyMapping(
+      this.mapping as Mapping,
+      { kind: "row", line: row.line, cells },
+      row.format,
+    );
+    return mapped.ok
+      ? { ok: true, identity: mapped.update.identity, unit: mapped.update, rows: [row] }
+      : failed(row, mapped.failure, null);
+  }
+
+  unreadable(row: Row & { readonly failure: RowFailure }): Finished<ProfileUpdate>[] {
+    return [{ ok: false, rows: [row], payload: null }];
+  }
+
+  stored(row: Row, payload: unknown): Finished<ProfileUpdate>[] {
+    const update = asPayload(payload);
+    if (update === null) {
+      const message = "this row was never mapped: replay it with --map";
+      return [failed(row, rowFailure("input", "REPLAY_NO_PAYLOAD", message), null)];
+    }
+    const problem = storedPayloadProblem(update); // sent as it was: checked as the API would
+    if (problem !== undefined) return [failed(row, problem, null)];
+    return [{ ok: true, identity: update.identity, unit: update, rows: [row] }];
+  }
+
+  flush(): Finished<ProfileUpdate>[] {
+    return [];
+  }
+}
+
+function failed(
+  row: Row,
+  failure: RowFailure,
+  payload: ProfileUpdate | null,
+): Finished<ProfileUpdate> {
+  return { ok: false, rows: [{ ...row, failure }], payload };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+function asPayload(value: unknown): ProfileUpdate | null {
+  if (!isObject(value) || !isObject(value.identity) || !isObject(value.user_properties))
+    return null;
+  const identity = value.identity;
+  if (!IDENTITY_FIELDS.some((f) => typeof identity[f] === "string" && identity[f] !== ""))
+    return null;
+  return value as unknown as ProfileUpdate;
+}
+
+/**
+ * Why a stored payload, sent again without --map, would be refused by the API (a dead-letter file
+ * edited by hand, or written by an older version): checked with the rules the emulator judges by
+ * (identity fields, standard property types, df_gender values, the 8 KB limit). Undefined if none.
+ */
+export function storedPayloadProblem(payload: ProfileUpdate): RowFailure | undefined {
+  const problem =
+    identityProblem(payload.identity) ?? propertiesProblem(payload.user_properties, STANDARD_RULES);
+  if (problem === undefined) return undefined;
+  const code = /bytes, over the/.test(problem) ? "TOO_LARGE" : "INVALID_VALUE";
+  return rowFailure("mapping", code, `the stored payload breaks the API's rules: ${problem}`);
+}

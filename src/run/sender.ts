@@ -1,0 +1,185 @@
+/**
+ * The run's sending side, for every kind: a batch waits for a free slot of the window and for its
+ * user's earlier batches (file order, never two at once), then goes as one request. A refused
+ * batch (40001, HTTP 400) is split in halves until the bad units are alone: only they are
+ * dead-lettered. For a kind that batches, 40402 means a batch broke the API's size rules: a bug
+ * (exit 70).
+ */
+import { RESULT_CODES } from "../api/dfinery.js";
+import { type DeliveryDeps, type DeliveryOutcome, deliverBody } from "../delivery/deliver.js";
+import { IdentityOrder } from "../delivery/identity-order.js";
+import type { RowFailure } from "../errors.js";
+import type { DeadLetterRecord } from "../sinks/dead-letter.js";
+import type { Batch } from "./batcher.js";
+import type { FailureWatch } from "./failure-watch.js";
+import type { Kind, KindState, Pending, Row } from "./kind.js";
+import type { RunLedger } from "./ledger.js";
+import { widen } from "./slow-start.js";
+import type { Window } from "./window.js";
+
+/** Dead-letters one unit's rows (the run's own bookkeeping: dead letters, state). */
+export type FailRows = (
+  rows: readonly Row[],
+  payload: DeadLetterRecord["payload"],
+  failure: RowFailure,
+  attempts: number,
+  permanent: boolean,
+) => void;
+
+export interface SenderParts<U> {
+  readonly kind: Kind<U>;
+  readonly ledger: RunLedger;
+  readonly watch: FailureWatch;
+  readonly state: KindState<U>;
+  readonly window: Window;
+  /** Absent: a dry run (every batch counts as valid, nothing is sent). */
+  readonly deps: DeliveryDeps | undefined;
+  /** The window's full width, once a unit has been accepted (slow start). */
+  readonly width: number;
+  readonly fail: FailRows;
+  /** An unchanged unit's rows (a profile's properties as DFINERY holds them). */
+  readonly unchanged: (rows: readonly Row[]) => void;
+  /** Told of the first `sample` request bodies as they would be sent. */
+  readonly sample: number;
+  readonly onSample: ((body: object) => void) | undefined;
+}
+
+const rowsOf = <U>(b: Batch<U>): Row[] => b.units.flatMap((e) => e.rows);
+
+export class Sender<U> {
+  readonly #p: SenderParts<U>;
+  readonly #order = new IdentityOrder();
+  #sampled = 0;
+  #requests = 0;
+  #batches = 0;
+
+  constructor(parts: SenderParts<U>) {
+    this.#p = parts;
+  }
+
+  /** Batches made (a dry run: the requests it would send, refused ones not split). */
+  get batches(): number {
+    return this.#batches;
+  }
+
+  /** Requests sent (batches, halves of refused ones, retries not counted). */
+  get requests(): number {
+    return this.#requests;
+  }
+
+  /** A dry run's batch: valid, or unchanged (asked now: nothing is accepted to change the answer). */
+  count(batch: Batch<U>): void {
+    const { ledger, state } = this.#p;
+    this.#batches++;
+    this.#sample(batch);
+    for (const { unit, rows } of batch.units) {
+      if (state.knownAtTurn(unit)) this.#p.unchanged(rows);
+      else ledger.count.accepted += rows.length;
+    }
+  }
+
+  /** Sends a batch when a slot is free; the user's earlier batches finish first. */
+  async dispatch(batch: Batch<U>, deps: DeliveryDeps): Promise<void> {
+    const { ledger, window } = this.#p;
+    this.#batches++;
+    this.#sample(batch);
+    const turn = this.#order.acquire(batch.identity); // taken now: file order
+    const key = this.#batches; // on its way: a forced exit's report names its first line
+    ledger.started(key, batch.units[0]?.rows[0]?.line ?? 0);
+    await window.acquire();
+    void (async () => {
+      const release = await turn;
+      try {
+        await this.#send(this.#changed(batch), deps, key);
+      } catch (error) {
+        ledger.stopFor(error);
+      } finally {
+        ledger.finished(key);
+        release();
+        window.release();
+        widen(window, this.#p.width, ledger.lived > 0);
+      }
+    })();
+  }
+
+  /** The batch without the units whose turn found them unchanged (profiles, with --state). */
+  #changed(batch: Batch<U>): Batch<U> {
+    const { state } = this.#p;
+    let units: Pending<U>[] | undefined;
+    for (let i = 0; i < batch.units.length; i++) {
+      const pending = batch.units[i] as Pending<U>;
+      if (!state.knownAtTurn(pending.unit)) {
+        units?.push(pending);
+        continue;
+      }
+      units ??= batch.units.slice(0, i);
+      this.#p.unchanged(pending.rows);
+    }
+    if (units === undefined) return batch;
+    return { identity: batch.identity, units, weight: this.#weigh(units) };
+  }
+
+  #weigh(units: readonly Pending<U>[]): number {
+    const { weight } = this.#p.kind.limits;
+    return units.reduce((sum, e) => sum + weight(e.unit), 0);
+  }
+
+  /**
+   * One batch to its end; a refused batch of several units is split in halves. `key`: the batch
+   * it came from, whose refused units are one step of the breaker's streak (one user's bad
+   * events, refused one after another, are not a broken mapping).
+   */
+  async #send(batch: Batch<U>, deps: DeliveryDeps, key: number): Promise<void> {
+    const { ledger, watch, kind } = this.#p;
+    if (batch.units.length === 0) return;
+    if (ledger.stop.aborted) return ledger.notAttemptedRows(rowsOf(batch));
+    const now = ledger.now;
+    this.#requests++;
+    const outcome: DeliveryOutcome = await deliverBody(
+      () => kind.body(batch.identity, batch.units, now()),
+      deps,
+    );
+    if (outcome.kind === "accepted") {
+      const rows = rowsOf(batch);
+      this.#p.state.accepted(
+        rows.map((row) => row.at),
+        batch.units.map((e) => e.unit),
+      );
+      ledger.count.accepted += rows.length;
+      watch.accepted(batch.units.length);
+      return;
+    }
+    if (outcome.kind === "not-attempted") return ledger.notAttemptedRows(rowsOf(batch));
+    const { failure } = outcome;
+    if (failure.code === RESULT_CODES.TOO_MANY_EVENTS && kind.limits.units > 1) {
+      ledger.stopFor(
+        new Error(
+          `the API answered 40402 to a batch of ${batch.units.length} ${kind.counted} (weight ${batch.weight}): a bug in batching (${failure.message})`,
+        ),
+      );
+      return ledger.notAttemptedRows(rowsOf(batch));
+    }
+    if (!outcome.permanent || batch.units.length === 1) {
+      for (const { unit, rows } of batch.units) {
+        const payload = kind.payload(batch.identity, unit);
+        this.#p.fail(rows, payload, failure, outcome.attempts, outcome.permanent);
+      }
+      const one = batch.units[0]?.unit;
+      const update = one === undefined ? undefined : kind.diagnosis?.update(one);
+      const trip = outcome.permanent ? watch.refused(failure, update, key) : undefined;
+      if (trip !== undefined) ledger.halt("breaker", watch.tripMessage(trip));
+      return;
+    }
+    const half = Math.ceil(batch.units.length / 2);
+    for (const units of [batch.units.slice(0, half), batch.units.slice(half)]) {
+      await this.#send({ identity: batch.identity, units, weight: this.#weigh(units) }, deps, key);
+    }
+  }
+
+  #sample(batch: Batch<U>): void {
+    const { sample, onSample, kind, ledger } = this.#p;
+    if (this.#sampled >= sample || onSample === undefined) return;
+    this.#sampled++;
+    onSample(kind.body(batch.identity, batch.units, ledger.now()));
+  }
+}
