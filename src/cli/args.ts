@@ -1,132 +1,36 @@
+/**
+ * The command line → what to do: a command (commands.ts) and, for an import run, its CliOptions,
+ * the boundary the run resolves its config from. Flags come from the one table (flags.ts): parsed
+ * with node:util's parseArgs, checked against the flags they need, read with flag-values.ts.
+ */
 import { parseArgs } from "node:util";
-import { DEFAULT_ENDPOINT } from "../api/dfinery.js";
 import { parseRate, type Rate } from "../delivery/rate.js";
 import { UsageError } from "../errors.js";
+import type { InitOptions } from "../init/init.js";
 import type { SourceFormat } from "../source/types.js";
+import {
+  BINARY,
+  COMMANDS,
+  type CommandDef,
+  commandNamed,
+  commandOf,
+  type Program,
+  type Shorthand,
+} from "./commands.js";
+import { checkFlags, parseProblem, type Values } from "./flag-checks.js";
+import {
+  batchWait,
+  delimiter,
+  endpoint,
+  integer,
+  oneOf,
+  parseDuration,
+  share,
+} from "./flag-values.js";
+import { FLAGS, type FlagName, flagText } from "./flags.js";
+import { commandHelp, helpFlags, overview, version } from "./help.js";
 
-export const USAGE = `Usage: import-profiles <input> --map <mapping.yaml> [options]
-       import-profiles status --state FILE
-       import-profiles init <input> [--out mapping.yaml] [--force]   (a first, commented mapping)
-
-Streams a CSV, TSV or NDJSON file (or - for stdin; .gz is read as it comes) into DFINERY:
-one POST /api/v1/user-profile per row, paced to the token's rate limit, with retries.
-A dead-letter file from an earlier run is a valid input: with --map its rows are mapped
-again; without --map its stored payloads are sent again as they were.
-
-Options:
-  --map FILE             the mapping file (YAML); see config/mapping.example.yaml
-  --dry-run              read, map and validate everything; send nothing; no token needed
-  --sample N             print the first N payloads exactly as they would be sent
-  --service-id ID        DFINERY service id (env DFINERY_SERVICE_ID)
-  --token-file FILE      file holding the access token (or env DFINERY_ACCESS_TOKEN)
-  --endpoint URL         API base URL (env DFINERY_ENDPOINT; default ${DEFAULT_ENDPOINT})
-  --rate N/m|N/s|N/h     the token's rate limit (default 10000/m)
-  --concurrency N        requests in flight at most (default 32)
-  --max-attempts N       attempts per row for transient failures (default 6)
-  --max-wait DURATION    the longest wait for the rate limit, like 30s, 10m, 2h (default 10m);
-                         a longer one stops the run (exit 3) with the time to --resume
-  --dead-letter FILE     rows not delivered (default <input name>.dead-letter.ndjson here;
-                         a dry run: <input name>.dry-run.dead-letter.ndjson)
-  --report FILE          write the run summary as JSON
-  --state FILE           remember what DFINERY accepted (SQLite): send only rows that changed
-                         since, and make the run resumable
-  --strict               exit 1 for any dead-lettered row, also rows that fail as they did
-                         on an earlier run (by default, with --state, only new failures do)
-  --state-key FILE       the secret the state file's hashes are keyed with (default <state>.key;
-                         created 0600 on first use; keep it, and back it up apart from the state)
-  --full                 with --state: send every row (and refresh the state); start over
-  --resume               with --state: continue the interrupted run of the same input
-  --keep-events DURATION with --state: after a finished run, forget the accepted events older
-                         than this before its start, like 90d (default: remember every event;
-                         the file grows ~42 bytes an event); a forgotten event read again is
-                         sent again, with its same id
-  --format FMT           csv | tsv | ndjson (default: from the extension or the mapping)
-  --encoding ENC         utf8 | utf16le | cp949 | euc-kr (default utf8; a BOM wins)
-  --delimiter C          CSV delimiter (default , ; tab for .tsv)
-  --max-cell-lines N     a quoted CSV cell open for more lines than this is taken as an
-                         unclosed quote: its first line is dead-lettered, reading goes on at the
-                         next (default 100)
-  --log FILE             JSON logs to FILE instead of stderr
-  --log-level LEVEL      fatal | error | warn | info | debug (default info)
-  --max-error-rate R     stop (exit 3) when over this share of the last 200 rows, or 20 in a row
-                         with one code, are refused for good; 1 turns this off (default 0.5)
-  --canary N             send the first N rows; stop (exit 3) before reading further if none
-                         was accepted (default 0: off)
-  --quiet                for cron: print nothing at all when the run exits 0; otherwise
-                         the summary and the reason
-  -h, --help             this help
-
-Exit codes: 0 all rows delivered (dry run: all valid); 1 some rows dead-lettered;
-2 usage, mapping or input error; 3 stopped by the API (bad token or service id,
-an outage, a quota spent beyond --max-wait): resumable; 130 interrupted.
-`;
-
-/**
- * import-events' default concurrency: at 1,000,000 requests a minute (16,667/s) an API answering
- * in 50 ms needs 834 requests in flight to be kept at its limit.
- */
-export const EVENT_CONCURRENCY = 1000;
-
-/** import-events: the help text. Its other flags mean what they mean for import-profiles. */
-export const EVENTS_USAGE = `Usage: import-events <input> --map <events.yaml> [options]
-       import-events status --state FILE
-
-Streams a CSV, TSV or NDJSON file of events (orders, sign-ups…) into DFINERY: the events of one
-user are gathered into requests of at most 100 events and 100 items (POST /api/v1/events),
-paced to the token's rate limit, with retries. A refused request is split in halves until the
-bad events are found: only they are dead-lettered.
-
-A dead-letter file from an earlier run is a valid input: with --map its rows are mapped
-again; without --map its stored events are sent again as they were, with the same ids.
-
-Options:
-  --map FILE             the mapping file (YAML) with an event section; see the README, "Events"
-  --dry-run              read, map, batch and validate everything; send nothing; no token needed
-  --sample N             print the first N request bodies exactly as they would be sent
-  --batch-wait DURATION  send a user's batch when no event of theirs came for this long of
-                         reading, like 250ms or 1s (default 250ms; at most 1h)
-  --service-id ID        DFINERY service id (env DFINERY_SERVICE_ID)
-  --token-file FILE      file holding the access token (or env DFINERY_ACCESS_TOKEN)
-  --endpoint URL         API base URL (env DFINERY_ENDPOINT; default ${DEFAULT_ENDPOINT})
-  --rate N/m|N/s|N/h     the token's rate limit for events (default 1000000/m)
-  --concurrency N        requests in flight at most (default ${EVENT_CONCURRENCY}: enough to keep a 50 ms API
-                         at 1,000,000 requests a minute)
-  --max-attempts N       attempts per request for transient failures (default 6)
-  --max-wait DURATION    the longest wait for the rate limit (default 10m); a longer one stops
-                         the run (exit 3)
-  --dead-letter FILE     rows not delivered (default <input name>.dead-letter.ndjson here)
-  --report FILE          write the run summary as JSON
-  --state FILE           remember the events DFINERY accepted (SQLite; not import-profiles'
-                         file): an export overlapping an earlier one sends only new events,
-                         and the run is resumable
-  --strict               exit 1 for any dead-lettered row, also rows that fail as they did
-                         on an earlier run (by default, with --state, only new failures do)
-  --state-key FILE       the secret the state file's event ids are keyed with (default
-                         <state>.key; created 0600 on first use; keep it, and back it up)
-  --full                 with --state: send every event (and record it); start over
-  --resume               with --state: continue the interrupted run of the same input
-  --format FMT           csv | tsv | ndjson (default: from the extension or the mapping)
-  --encoding ENC         utf8 | utf16le | cp949 | euc-kr (default utf8; a BOM wins)
-  --delimiter C          CSV delimiter (default , ; tab for .tsv)
-  --max-cell-lines N     a quoted CSV cell open for more lines than this is an unclosed quote
-                         (default 100)
-  --log FILE             JSON logs to FILE instead of stderr
-  --log-level LEVEL      fatal | error | warn | info | debug (default info)
-  --max-error-rate R     stop (exit 3) when over this share of the last 200 events, or 20 in a
-                         row with one code, are refused for good; 1 turns this off (default 0.5)
-  --canary N             send the first N events (not rows: a CSV group of item rows is one
-                         event); stop (exit 3) before reading further if none was accepted
-                         (default 0: off)
-  --quiet                for cron: print nothing at all when the run exits 0
-  -h, --help             this help
-
-Exit codes: 0 all rows delivered (dry run: all valid); 1 some rows dead-lettered;
-2 usage, mapping or input error; 3 stopped by the API: bad token or service id, an outage,
-a quota spent beyond --max-wait, the circuit breaker, the canary (resumable); 70 a bug (the API
-found a batch too big); 130 interrupted.
-`;
-
-export type Program = "import-profiles" | "import-events";
+export type { Program } from "./commands.js";
 
 export interface CliOptions {
   readonly input: string;
@@ -163,208 +67,161 @@ export interface CliOptions {
   readonly keepEventsMs: number | undefined;
 }
 
-export type ParsedArgs =
-  | { readonly command: "help" }
-  | { readonly command: "status"; readonly state: string }
-  | { readonly command: "import"; readonly options: CliOptions };
+/** How the command line was given: the binary, or one of its shorthands. */
+export type Bin = typeof BINARY | Shorthand;
 
-function integer(value: string | undefined, flag: string, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) {
-    throw new UsageError(`${flag} expects a whole number ≥ ${min}; got "${value}"`);
+/** What the command line asks for. */
+export type Invocation =
+  | { readonly kind: "text"; readonly text: string }
+  | { readonly kind: "import"; readonly program: Program; readonly options: CliOptions }
+  | { readonly kind: "init"; readonly options: InitOptions }
+  | { readonly kind: "status"; readonly state: string }
+  | { readonly kind: "emulator"; readonly argv: readonly string[] };
+
+/** The command a command line names, the rest of it, and how to name the command in messages. */
+export interface Resolved {
+  readonly command: CommandDef | undefined;
+  readonly argv: readonly string[];
+  readonly name: string;
+}
+
+/** `dfinery-import profiles X`, `import-profiles X` and `import-profiles status X` to their command. */
+export function resolveCommand(argv: readonly string[], bin: Bin = BINARY): Resolved {
+  const [first = "", ...rest] = argv;
+  if (bin !== BINARY) {
+    const command = commandOf(bin);
+    const reached = command.shorthand?.reaches.includes(first) ? commandNamed(first) : undefined;
+    if (reached === undefined) return { command, argv, name: bin };
+    return { command: reached, argv: rest, name: `${bin} ${first}` };
   }
-  return n;
-}
-
-/** A share above 0 and at most 1, like 0.5. */
-function share(value: string | undefined, flag: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n <= 0 || n > 1) {
-    throw new UsageError(`${flag} expects a share above 0 and at most 1, like 0.5; got "${value}"`);
+  if (first === "" || first.startsWith("-")) return { command: undefined, argv, name: BINARY };
+  const command = commandNamed(first);
+  if (command === undefined) {
+    const names = COMMANDS.map((c) => c.name).join(", ");
+    throw new UsageError(`no command "${first}"; the commands are ${names}`);
   }
-  return n;
+  return { command, argv: rest, name: `${BINARY} ${first}` };
 }
 
-const DURATION_UNITS: Readonly<Record<string, number>> = {
-  ms: 1,
-  s: 1_000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-};
-
-/** `30s`, `10m`, `2h`, `1d`, `500ms` → ms. Throws a UsageError naming the flag otherwise. */
-export function parseDuration(text: string, flag: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/.exec(text);
-  const ms =
-    match === null ? Number.NaN : Number(match[1]) * (DURATION_UNITS[match[2] as string] ?? 0);
-  if (!Number.isFinite(ms)) {
-    throw new UsageError(`${flag} expects a duration like 30s, 10m or 2h; got "${text}"`);
-  }
-  return Math.round(ms);
-}
-
-const FORMATS: readonly string[] = ["csv", "tsv", "ndjson"];
-const LEVELS: readonly string[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
-
-function unescapeDelimiter(text: string): string {
-  return text === "\\t" || text.toLowerCase() === "tab" ? "\t" : text;
-}
-
-export function parseCliArgs(
+export function parseCommandLine(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
-  program: Program = "import-profiles",
-): ParsedArgs {
-  const events = program === "import-events";
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv, events);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
+  bin: Bin = BINARY,
+): Invocation {
+  return parseResolved(resolveCommand(argv, bin), env);
+}
+
+/** What a resolved command line asks for: its command's flags read and checked. */
+export function parseResolved(resolved: Resolved, env: NodeJS.ProcessEnv): Invocation {
+  const command = resolved.command;
+  if (command === undefined) return binaryFlags(resolved.argv);
+  if (command.run === "emulator") return { kind: "emulator", argv: resolved.argv };
+  const { values, positionals } = parse(command, resolved.argv);
+  if (values.help === true) return { kind: "text", text: commandHelp(command) };
+  if (values.version === true) return { kind: "text", text: `${version()}\n` };
+  checkFlags(command, values, positionals);
+  const value = (name: FlagName): string | undefined => {
+    const given = values[name];
+    if (typeof given === "string") return given;
+    const flag = flagText(name, command.name);
+    return (flag.env === undefined ? undefined : env[flag.env]) ?? flag.default;
+  };
+  const on = (name: FlagName) => values[name] === true;
+  const input = positionals[0] as string;
+  switch (command.run) {
+    case "status":
+      return { kind: "status", state: value("state") as string };
+    case "init": {
+      const format = value("format");
+      const encoding = value("encoding");
+      return {
+        kind: "init",
+        options: {
+          input,
+          out: value("out") as string,
+          force: on("force"),
+          ...(encoding === undefined ? {} : { encoding }),
+          ...(format === undefined ? {} : { format: oneOf(format, "--format", FORMATS) }),
+        },
+      };
+    }
+    default:
+      return {
+        kind: "import",
+        program: command.program ?? "import-profiles",
+        options: runOptions(input, value, on),
+      };
   }
-  const { values, positionals } = parsed;
-  const batchWait = values["batch-wait"] as string | undefined;
-  const keepEvents = values["keep-events"] as string | undefined;
-  if (values.help === true) return { command: "help" };
-  if (positionals[0] === "status" && positionals.length === 1) {
-    if (values.state === undefined) throw new UsageError("status needs --state FILE");
-    return { command: "status", state: values.state };
-  }
-  if (values["state-key"] !== undefined && values.state === undefined) {
-    throw new UsageError("--state-key needs --state FILE");
-  }
-  if (keepEvents !== undefined && values.state === undefined) {
-    throw new UsageError("--keep-events needs --state FILE");
-  }
-  if ((values.full === true || values.resume === true) && values.state === undefined) {
-    throw new UsageError(`${values.full === true ? "--full" : "--resume"} needs --state FILE`);
-  }
-  if (values.resume === true && values["dry-run"] === true) {
-    throw new UsageError(
-      "--resume does not go with --dry-run: a dry run sends nothing, so it leaves nothing to resume",
-    );
-  }
-  if (values.resume === true && positionals[0] === "-") {
-    throw new UsageError(
-      "--resume cannot check standard input against the interrupted run: give a file",
-    );
-  }
-  if (positionals.length !== 1) {
-    throw new UsageError(
-      positionals.length === 0
-        ? "missing the input file (a path, or - for stdin)"
-        : `expected one input file, got ${positionals.length}: ${positionals.join(" ")}`,
-    );
-  }
-  const format = values.format;
-  if (format !== undefined && !FORMATS.includes(format)) {
-    throw new UsageError(`--format expects csv, tsv or ndjson; got "${format}"`);
-  }
-  const logLevel = values["log-level"] ?? "info";
-  if (!LEVELS.includes(logLevel)) {
-    throw new UsageError(`--log-level expects one of ${LEVELS.join(", ")}; got "${logLevel}"`);
-  }
-  const endpoint = values.endpoint ?? env.DFINERY_ENDPOINT ?? DEFAULT_ENDPOINT;
-  if (!/^https?:\/\/[^/]/.test(endpoint) || !URL.canParse(endpoint)) {
-    // URL.canParse: a port beyond 65535 or a bad host is a usage error, not a crash later on.
-    throw new UsageError(`--endpoint expects an http(s) URL; got "${endpoint}"`);
-  }
-  const delimiter =
-    values.delimiter === undefined ? undefined : unescapeDelimiter(values.delimiter);
-  if (delimiter !== undefined && delimiter.length !== 1) {
-    throw new UsageError(`--delimiter expects one character (or "tab"); got "${values.delimiter}"`);
-  }
+}
+
+const FORMATS: readonly SourceFormat[] = ["csv", "tsv", "ndjson"];
+const LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/** An import run's options: every flag read, its default from the table where it is not given. */
+function runOptions(
+  input: string,
+  value: (name: FlagName) => string | undefined,
+  on: (name: FlagName) => boolean,
+): CliOptions {
+  const must = (name: FlagName) => value(name) as string; // a flag with a default
+  const format = value("format");
+  const delimiterText = value("delimiter");
+  const keepEvents = value("keep-events");
   return {
-    command: "import",
-    options: {
-      input: positionals[0] as string,
-      map: values.map,
-      dryRun: values["dry-run"] === true,
-      sample: integer(values.sample, "--sample", 0, 0),
-      maxCellLines: integer(values["max-cell-lines"], "--max-cell-lines", 100, 1),
-      serviceId: values["service-id"] ?? env.DFINERY_SERVICE_ID,
-      tokenFile: values["token-file"],
-      endpoint,
-      rate: parseRate(values.rate ?? (events ? "1000000/m" : "10000/m")),
-      concurrency: integer(values.concurrency, "--concurrency", events ? EVENT_CONCURRENCY : 32, 1),
-      maxAttempts: integer(values["max-attempts"], "--max-attempts", 6, 1),
-      maxWaitMs: parseDuration(values["max-wait"] ?? "10m", "--max-wait"),
-      maxErrorRate: share(values["max-error-rate"], "--max-error-rate", 0.5),
-      canary: integer(values.canary, "--canary", 0, 0),
-      deadLetter: values["dead-letter"],
-      report: values.report,
-      format: format as SourceFormat | undefined,
-      encoding: values.encoding,
-      delimiter,
-      log: values.log,
-      logLevel,
-      quiet: values.quiet === true,
-      state: values.state,
-      stateKey: values["state-key"],
-      full: values.full === true,
-      strict: values.strict === true,
-      resume: values.resume === true,
-      batchWaitMs: batchWaitOf(batchWait),
-      keepEventsMs:
-        keepEvents === undefined ? undefined : parseDuration(keepEvents, "--keep-events"),
-    },
+    input,
+    map: value("map"),
+    dryRun: on("dry-run"),
+    sample: integer(must("sample"), "--sample", 0),
+    maxCellLines: integer(must("max-cell-lines"), "--max-cell-lines", 1),
+    serviceId: value("service-id"),
+    tokenFile: value("token-file"),
+    endpoint: endpoint(must("endpoint")),
+    rate: parseRate(must("rate")),
+    concurrency: integer(must("concurrency"), "--concurrency", 1),
+    maxAttempts: integer(must("max-attempts"), "--max-attempts", 1),
+    maxWaitMs: parseDuration(must("max-wait"), "--max-wait"),
+    maxErrorRate: share(must("max-error-rate"), "--max-error-rate"),
+    canary: integer(must("canary"), "--canary", 0),
+    deadLetter: value("dead-letter"),
+    report: value("report"),
+    format: format === undefined ? undefined : oneOf(format, "--format", FORMATS),
+    encoding: value("encoding"),
+    delimiter: delimiterText === undefined ? undefined : delimiter(delimiterText),
+    log: value("log"),
+    logLevel: oneOf(must("log-level"), "--log-level", LEVELS),
+    quiet: on("quiet"),
+    state: value("state"),
+    stateKey: value("state-key"),
+    full: on("full"),
+    strict: on("strict"),
+    resume: on("resume"),
+    batchWaitMs: batchWait(value("batch-wait") ?? FLAGS["batch-wait"].default),
+    keepEventsMs: keepEvents === undefined ? undefined : parseDuration(keepEvents, "--keep-events"),
   };
 }
 
-/** The longest --batch-wait: a user's events held longer gain nothing, and hold memory. */
-const MAX_BATCH_WAIT_MS = 3_600_000;
-
-function batchWaitOf(text: string | undefined): number {
-  const ms = parseDuration(text ?? "250ms", "--batch-wait");
-  if (ms > MAX_BATCH_WAIT_MS) throw new UsageError(`--batch-wait is at most 1h; got "${text}"`);
-  return ms;
+/** `dfinery-import` with no command: its --help, --version, or what is missing. */
+function binaryFlags(argv: readonly string[]): Invocation {
+  if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h") {
+    return { kind: "text", text: overview() };
+  }
+  if (argv[0] === "--version" || argv[0] === "-V") return { kind: "text", text: `${version()}\n` };
+  throw new UsageError(`${argv[0]} is no command; give a command first, as ${BINARY} profiles …`);
 }
 
-/** The flags only import-events takes. */
-const EVENT_OPTIONS = {
-  "batch-wait": { type: "string" },
-  "keep-events": { type: "string" },
-} as const;
-
-function parse(argv: readonly string[], events: boolean) {
-  const options = { ...OPTIONS, ...(events ? EVENT_OPTIONS : {}) } as const;
-  return parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: options as typeof OPTIONS & typeof EVENT_OPTIONS,
-  });
+function parse(command: CommandDef, argv: readonly string[]) {
+  const options: Record<string, { type: "string" | "boolean"; short?: string }> = {};
+  for (const name of helpFlags(command)) {
+    const flag = flagText(name, command.name);
+    options[name] = {
+      type: flag.value === undefined ? "boolean" : "string",
+      ...(flag.short === undefined ? {} : { short: flag.short }),
+    };
+  }
+  try {
+    const parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    return { values: parsed.values as Values, positionals: parsed.positionals };
+  } catch (error) {
+    throw new UsageError(parseProblem(error as Error & { code?: string }, command));
+  }
 }
-
-const OPTIONS = {
-  map: { type: "string" },
-  "dry-run": { type: "boolean" },
-  sample: { type: "string" },
-  "service-id": { type: "string" },
-  "token-file": { type: "string" },
-  endpoint: { type: "string" },
-  rate: { type: "string" },
-  concurrency: { type: "string" },
-  "max-attempts": { type: "string" },
-  "max-wait": { type: "string" },
-  "max-error-rate": { type: "string" },
-  "max-cell-lines": { type: "string" },
-  canary: { type: "string" },
-  "dead-letter": { type: "string" },
-  report: { type: "string" },
-  format: { type: "string" },
-  encoding: { type: "string" },
-  delimiter: { type: "string" },
-  log: { type: "string" },
-  "log-level": { type: "string" },
-  quiet: { type: "boolean" },
-  state: { type: "string" },
-  "state-key": { type: "string" },
-  full: { type: "boolean" },
-  strict: { type: "boolean" },
-  resume: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-} as const;

@@ -2,11 +2,11 @@
  * What every bin entry does: main() on the process's own streams, signals relayed (signal-relay.ts),
  * and the exit code set. The only place, with the relay's forced exit, that ends the process.
  */
-import type { Program } from "./args.js";
+import type { Bin } from "./args.js";
 import { main } from "./main.js";
 import { relaySignals } from "./signal-relay.js";
 
-export async function runBin(program: Program): Promise<void> {
+export async function runBin(bin: Bin): Promise<void> {
   const exit = (code: number) => process.exit(code);
   const relay = relaySignals(process, exit);
   const code = await main(
@@ -19,7 +19,7 @@ export async function runBin(program: Program): Promise<void> {
       signals: relay.signals,
       exit,
     },
-    program,
+    bin,
   );
   relay.settle(code);
   process.exitCode = code;

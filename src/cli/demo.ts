@@ -39,7 +39,7 @@ async function importSample(
     ...["--report", join(out, `${sample.name}.report.json`)],
     ...["--log-level", "warn", ...extra],
   ];
-  return main(argv, io);
+  return main(["profiles", ...argv], io);
 }
 
 function showDeadLetters(name: string): void {

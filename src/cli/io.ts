@@ -15,14 +15,18 @@ export interface CliIo {
 }
 
 /** The CLI's io once its output is redacted, with the secrets to redact. */
-export interface Io extends CliIo {
-  /** The command's name, for messages: import-profiles or import-events. */
-  readonly program: Program;
+export interface Outputs extends CliIo {
   readonly secrets: Redactor;
   /** Aborted with an OutputError when the log cannot be written: the run stops for it. */
   readonly outputFailure: AbortController;
   /** Aborted when stdout's reader is gone (closed-stdout.ts): the run stops, quietly. */
   readonly stdoutClosed: AbortSignal;
+}
+
+/** An import run's io: its outputs, and the run's name. */
+export interface Io extends Outputs {
+  /** The run's name, for messages and the state file: import-profiles or import-events. */
+  readonly program: Program;
 }
 
 export const EXIT = {

@@ -1,16 +1,23 @@
 import { existsSync } from "node:fs";
 import pino, { type Logger } from "pino";
+import { main as emulatorMain } from "../emulator/main.js";
 import { errnoOf, ImporterError, OutputError, UsageError } from "../errors.js";
-import { initCommand } from "../init/cli.js";
+import { runInit } from "../init/init.js";
 import { checkOutputPath, openAppend } from "../sinks/own-file.js";
 import { endpointSecrets, Redactor } from "../sinks/redact.js";
 import { isStreamOutput, openStreamOutput } from "../sinks/stream-output.js";
 import { formatStatus, StateStore } from "../state/index.js";
-import { stringifyExactly } from "../util/exact-number.js";
-import { type CliOptions, EVENTS_USAGE, type Program, parseCliArgs, USAGE } from "./args.js";
+import {
+  type Bin,
+  type CliOptions,
+  type Invocation,
+  parseResolved,
+  resolveCommand,
+} from "./args.js";
 import { watchStdout } from "./closed-stdout.js";
+import { BINARY } from "./commands.js";
 import { HeldOutput } from "./held-output.js";
-import { type CliIo, EXIT, type Io } from "./io.js";
+import { type CliIo, EXIT, type Io, type Outputs } from "./io.js";
 import { checkPaths } from "./outputs.js";
 import { flushLog } from "./run-end.js";
 import { runImport } from "./run-import.js";
@@ -18,39 +25,50 @@ import { runImport } from "./run-import.js";
 export async function main(
   argv: readonly string[],
   cliIo: CliIo,
-  program: Program = "import-profiles",
+  bin: Bin = BINARY,
 ): Promise<number> {
   // Every text written to stdout, stderr, the log, the report and the state file is redacted.
   const secrets = new Redactor();
-  const io: Io = {
+  const io: Outputs = {
     ...cliIo,
-    program,
     stdout: secrets.stream(cliIo.stdout),
     stderr: secrets.stream(cliIo.stderr),
     secrets,
     outputFailure: new AbortController(),
     stdoutClosed: watchStdout(cliIo),
   };
-  if (program === "import-profiles" && argv[0] === "init") {
-    try {
-      return await initCommand(argv.slice(1), io.stdout);
-    } catch (error) {
-      return reportError(error, io);
-    }
-  }
-  let options: CliOptions;
+  let name: string = bin;
+  let invocation: Invocation;
   try {
-    const parsed = parseCliArgs(argv, io.env, program);
-    if (parsed.command === "help") {
-      io.stdout.write(program === "import-events" ? EVENTS_USAGE : USAGE);
-      return EXIT.ok;
-    }
-    if (parsed.command === "status") return showStatus(parsed.state, io);
-    options = parsed.options;
-    for (const secret of endpointSecrets(options.endpoint)) secrets.add(secret);
+    const resolved = resolveCommand(argv, bin);
+    name = resolved.name;
+    invocation = parseResolved(resolved, io.env);
   } catch (error) {
-    return reportError(error, io);
+    return reportError(error, io, name);
   }
+  try {
+    switch (invocation.kind) {
+      case "text":
+        io.stdout.write(invocation.text);
+        return EXIT.ok;
+      case "status":
+        return showStatus(invocation.state, io);
+      case "init":
+        io.stdout.write((await runInit(invocation.options)).summary);
+        return EXIT.ok;
+      case "emulator":
+        return await runEmulator(invocation.argv, io);
+      case "import":
+        return await runCommand(invocation.options, { ...io, program: invocation.program });
+    }
+  } catch (error) {
+    return reportError(error, io, name);
+  }
+}
+
+/** An import run: --quiet's held stderr around it. */
+async function runCommand(options: CliOptions, io: Io): Promise<number> {
+  for (const secret of endpointSecrets(options.endpoint)) io.secrets.add(secret);
   // --quiet: stderr is held until the exit is known, and written only if it is not 0.
   const held = options.quiet ? new HeldOutput(io.stderr) : undefined;
   const quietIo: Io =
@@ -69,18 +87,32 @@ export async function main(
   return code;
 }
 
+/** The emulator, until SIGINT or SIGTERM. */
+function runEmulator(argv: readonly string[], io: Outputs): Promise<number> {
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  io.signals?.once("SIGINT", onSignal);
+  io.signals?.once("SIGTERM", onSignal);
+  return emulatorMain(argv, { stdout: io.stdout, stderr: io.stderr, signal: stop.signal }).finally(
+    () => {
+      io.signals?.off("SIGINT", onSignal);
+      io.signals?.off("SIGTERM", onSignal);
+    },
+  );
+}
+
 async function runLogged(options: CliOptions, io: Io): Promise<number> {
   let logger: Logger;
   try {
     checkPaths(options);
     logger = openLogger(options, io);
   } catch (error) {
-    return reportError(error, io);
+    return reportError(error, io, io.program);
   }
   try {
     return await runImport(options, io, logger);
   } catch (error) {
-    return reportError(error, io);
+    return reportError(error, io, io.program);
   } finally {
     flushLog(logger);
   }
@@ -131,7 +163,7 @@ function openLogger(options: CliOptions, io: Io): Logger {
   );
 }
 
-function showStatus(path: string, io: CliIo): number {
+function showStatus(path: string, io: Outputs): number {
   if (!existsSync(path)) throw new UsageError(`no state file at ${path}`);
   const store = StateStore.open(path);
   try {
@@ -142,10 +174,10 @@ function showStatus(path: string, io: CliIo): number {
   return EXIT.ok;
 }
 
-function reportError(error: unknown, io: Io): number {
+function reportError(error: unknown, io: Outputs, name: string): number {
   if (error instanceof ImporterError) {
-    io.stderr.write(`${io.program}: ${error.message}\n`);
-    if (error instanceof UsageError) io.stderr.write(`Try ${io.program} --help.\n`);
+    io.stderr.write(`${name}: ${error.message}\n`);
+    if (error instanceof UsageError) io.stderr.write(`Try ${name} --help.\n`);
     return error.code === "E_FATAL_API"
       ? EXIT.fatal
       : error.code === "E_INTERNAL"
@@ -153,7 +185,7 @@ function reportError(error: unknown, io: Io): number {
         : EXIT.usage;
   }
   io.stderr.write(
-    `${io.program}: internal error (a bug; please report it with this trace):\n${(error as Error)?.stack ?? String(error)}\n`,
+    `${name}: internal error (a bug; please report it with this trace):\n${(error as Error)?.stack ?? String(error)}\n`,
   );
   return EXIT.internal;
 }

@@ -1,11 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { parseCliArgs, parseDuration } from "../../src/cli/args.js";
+import { type Bin, parseCommandLine } from "../../src/cli/args.js";
+import { parseDuration } from "../../src/cli/flag-values.js";
 
-const options = (argv: string[]) => {
-  const parsed = parseCliArgs(["users.csv", "--map", "m.yaml", ...argv], {});
-  if (parsed.command !== "import") throw new Error(parsed.command);
+/** The options of an import run of `argv`, as `bin` reads them. */
+function parseRun(argv: string[], bin: Bin = "import-profiles") {
+  const parsed = parseCommandLine(argv, {}, bin);
+  if (parsed.kind !== "import") throw new Error(parsed.kind);
   return parsed.options;
-};
+}
+
+const options = (argv: string[]) => parseRun(["users.csv", "--map", "m.yaml", ...argv]);
 
 describe("the first-night flags", () => {
   it("reads --max-wait as a duration, 10 minutes by default", () => {
@@ -44,24 +48,19 @@ describe("the first-night flags", () => {
 
 describe("parseCliArgs --endpoint", () => {
   it("refuses a URL with a port beyond 65535 as a usage error", () => {
-    expect(() => parseCliArgs(["in.csv", "--endpoint", "http://127.0.0.1:99999"], {})).toThrow(
+    expect(() => parseRun(["in.csv", "--endpoint", "http://127.0.0.1:99999"])).toThrow(
       expect.objectContaining({
         code: "E_USAGE",
         message: '--endpoint expects an http(s) URL; got "http://127.0.0.1:99999"',
       }),
     );
-    expect(() =>
-      parseCliArgs(["in.csv", "--endpoint", "http://127.0.0.1:65535"], {}),
-    ).not.toThrow();
+    expect(() => parseRun(["in.csv", "--endpoint", "http://127.0.0.1:65535"])).not.toThrow();
   });
 });
 
 describe("import-events' own flags", () => {
-  const events = (argv: string[]) => {
-    const parsed = parseCliArgs(["orders.ndjson", "--map", "e.yaml", ...argv], {}, "import-events");
-    if (parsed.command !== "import") throw new Error(parsed.command);
-    return parsed.options;
-  };
+  const events = (argv: string[]) =>
+    parseRun(["orders.ndjson", "--map", "e.yaml", ...argv], "import-events");
 
   it("reads --keep-events as a duration, with --state only; import-profiles does not take it", () => {
     expect(events(["--state", "s.db"]).keepEventsMs).toBeUndefined();
@@ -70,7 +69,9 @@ describe("import-events' own flags", () => {
     expect(() => events(["--state", "s.db", "--keep-events", "90"])).toThrow(
       /--keep-events expects a duration/,
     );
-    expect(() => options(["--state", "s.db", "--keep-events", "90d"])).toThrow(/keep-events/);
+    expect(() => options(["--state", "s.db", "--keep-events", "90d"])).toThrow(
+      "profiles takes no --keep-events; events does",
+    );
   });
 
   it("reads --batch-wait as a duration up to an hour (a timer beyond ~24 days would overflow)", () => {

@@ -132,7 +132,9 @@ describe("import-profiles --dry-run", () => {
     expect(noToken.stderr).toMatch(/DFINERY_ACCESS_TOKEN/);
     const help = await runCli(["--help"], {});
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/Usage: import-profiles/);
+    expect(help.stdout).toMatch(
+      /^Usage: dfinery-import profiles <input>.*\n +import-profiles <input>/,
+    );
   });
 });
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { PassThrough, type Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { afterEach } from "vitest";
-import type { Program } from "../../src/cli/args.js";
+import type { Bin, Program } from "../../src/cli/args.js";
 import { main } from "../../src/cli/main.js";
 import { type Emulator, type EmulatorInit, startEmulator } from "../../src/emulator/index.js";
 
@@ -33,12 +33,15 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs import-profiles (or import-events) in this process, as the bin would, and captures its output. */
+/**
+ * Runs import-profiles (or another of the bins: `dfinery-import`, `import-events`) in this process,
+ * as the bin would, and captures its output.
+ */
 export async function runCli(
   argv: readonly string[],
   env: NodeJS.ProcessEnv = { DFINERY_ACCESS_TOKEN: TOKEN },
   stdin?: NodeJS.ReadableStream,
-  program: Program = "import-profiles",
+  program: Bin = "import-profiles",
 ): Promise<CliResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();

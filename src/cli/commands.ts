@@ -1,0 +1,174 @@
+/**
+ * The commands of `dfinery-import`, declared once: what each runs, its flags (flags.ts), its help
+ * and examples. `import-profiles`, `import-events` and `dfinery-emulator` are shorthands for a
+ * command (`import-profiles X` is `dfinery-import profiles X`). A new kind of import is one entry
+ * here: `run: "import"`, the run's `program`, RUN_FLAGS and its own flags.
+ */
+import { type FlagName, RUN_FLAGS } from "./flags.js";
+
+/** An import run's name: in messages, in the log, and in the state file that belongs to it. */
+export type Program = "import-profiles" | "import-events";
+
+/** The binary; the commands' shorthands are binaries of their own. */
+export const BINARY = "dfinery-import";
+
+export type Shorthand = "import-profiles" | "import-events" | "dfinery-emulator";
+
+export interface Example {
+  readonly command: string;
+  readonly says: string;
+}
+
+export interface CommandDef {
+  readonly name: string;
+  /** What it does: an import run of `program`, or one of the other commands. */
+  readonly run: "import" | "init" | "status" | "emulator";
+  /** An import run: the run's name in messages, logs and the state file. */
+  readonly program?: Program;
+  /** The binary that is this command, and the commands it reaches as its first word. */
+  readonly shorthand?: { readonly bin: Shorthand; readonly reaches: readonly string[] };
+  /** One line, in the list of commands. */
+  readonly summary: string;
+  /** What follows the command's name in a usage line. */
+  readonly args: string;
+  /** How many inputs it reads: none (status), one (the others). */
+  readonly inputs: 0 | 1;
+  /** The flags it must be given. */
+  readonly required?: readonly FlagName[];
+  readonly about: string;
+  readonly flags: readonly FlagName[];
+  readonly examples: readonly Example[];
+  /** After the examples: its exit codes. */
+  readonly footer?: string;
+}
+
+const RUN_EXIT_CODES = `Exit codes: 0 all rows delivered (dry run: all valid); 1 some rows dead-lettered; 2 usage, mapping or input error; 3 stopped by the API (bad token or service id, an outage, a quota spent beyond --max-wait, the circuit breaker, the canary): resumable; 70 a bug; 130 interrupted; 141 stdout closed (| head).`;
+
+const REPLAY =
+  "A dead-letter file from an earlier run is a valid input: with --map its rows are mapped again; without --map its stored payloads are sent again as they were.";
+
+export const COMMANDS: readonly CommandDef[] = [
+  {
+    name: "profiles",
+    run: "import",
+    program: "import-profiles",
+    shorthand: { bin: "import-profiles", reaches: ["init", "status"] },
+    summary: "user profiles: one POST /api/v1/user-profile a row",
+    args: "<input> --map <mapping.yaml> [options]",
+    inputs: 1,
+    about: `Streams a CSV, TSV or NDJSON file (or - for stdin; .gz is read as it comes) into DFINERY: one POST /api/v1/user-profile per row, paced to the token's rate limit, with retries. ${REPLAY}`,
+    flags: RUN_FLAGS,
+    examples: [
+      {
+        command: "import-profiles users.csv --map mapping.yaml --dry-run --sample 3",
+        says: "validate every row, print the first 3 payloads; sends nothing",
+      },
+      {
+        command:
+          "import-profiles users.csv --map mapping.yaml --service-id my-service --report run.json",
+        says: "import, with DFINERY_ACCESS_TOKEN set",
+      },
+      {
+        command:
+          "import-profiles users.csv --map mapping.yaml --state /var/lib/dfinery/state.db --quiet",
+        says: "nightly: only the rows that changed; resumable",
+      },
+      {
+        command: "import-profiles users.dead-letter.ndjson --service-id my-service",
+        says: "send the failed payloads again, as they were",
+      },
+    ],
+    footer: RUN_EXIT_CODES,
+  },
+  {
+    name: "events",
+    run: "import",
+    program: "import-events",
+    shorthand: { bin: "import-events", reaches: ["status"] },
+    summary: "events (orders, sign-ups…): a user's events batched into POST /api/v1/events",
+    args: "<input> --map <events.yaml> [options]",
+    inputs: 1,
+    about: `Streams a CSV, TSV or NDJSON file of events into DFINERY: the events of one user are gathered into requests of at most 100 events and 100 items (POST /api/v1/events), paced to the token's rate limit, with retries. A refused request is split in halves until the bad events are found: only they are dead-lettered. ${REPLAY}`,
+    flags: RUN_FLAGS.flatMap((f) =>
+      f === "sample" ? [f, "batch-wait"] : f === "resume" ? [f, "keep-events"] : [f],
+    ),
+    examples: [
+      {
+        command: "import-events orders.ndjson --map events.yaml --dry-run --sample 2",
+        says: "validate every event, print the first 2 request bodies",
+      },
+      {
+        command: "import-events orders.ndjson --map events.yaml --service-id my-service",
+        says: "import, with DFINERY_ACCESS_TOKEN set",
+      },
+      {
+        command:
+          "import-events orders.ndjson --map events.yaml --state events.db --keep-events 90d",
+        says: "only the events not accepted yet; forget those older than 90 days",
+      },
+    ],
+    footer: RUN_EXIT_CODES,
+  },
+  {
+    name: "init",
+    run: "init",
+    summary: "a first, commented mapping, drafted from a file's header and first rows",
+    args: "<input> [--out mapping.yaml] [--force]",
+    inputs: 1,
+    about:
+      "Reads the header and the first 1,000 rows of <input> (CSV, TSV or NDJSON; UTF-8, UTF-16 or CP949, found by strict decoding), writes a commented draft mapping, and dry-runs it on those rows.",
+    flags: ["out", "force", "format", "encoding"],
+    examples: [
+      {
+        command: "import-profiles init users.csv --out mapping.yaml",
+        says: "draft mapping.yaml, then review its comments and TODO_ names",
+      },
+    ],
+  },
+  {
+    name: "status",
+    run: "status",
+    summary: "what a --state file holds: the import holding it, the last runs, what it knows",
+    args: "--state FILE",
+    inputs: 0,
+    required: ["state"],
+    about:
+      "Shows whether an import holds the state file, the last runs with their counts, and how many identities (or events) it knows. Reads the file; changes nothing.",
+    flags: ["state"],
+    examples: [
+      {
+        command: "import-profiles status --state /var/lib/dfinery/state.db",
+        says: "the profiles' state file",
+      },
+      { command: "dfinery-import status --state events.db", says: "any state file" },
+    ],
+  },
+  {
+    name: "emulator",
+    run: "emulator",
+    shorthand: { bin: "dfinery-emulator", reaches: [] },
+    summary: "a local emulator of the DFINERY Import API, to rehearse an import",
+    args: "[flags]",
+    inputs: 0,
+    about: "See dfinery-emulator --help.",
+    flags: [],
+    examples: [
+      {
+        command: "dfinery-emulator --port 0 --limit 200/s",
+        says: "prints listening on http://127.0.0.1:PORT",
+      },
+    ],
+  },
+];
+
+/** The command named `name`, or undefined. */
+export function commandNamed(name: string): CommandDef | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
+
+/** The command a shorthand binary is. */
+export function commandOf(bin: Shorthand): CommandDef {
+  const command = COMMANDS.find((c) => c.shorthand?.bin === bin);
+  if (command === undefined) throw new Error(`no command for ${bin}`);
+  return command;
+}

@@ -1,0 +1,242 @@
+/**
+ * Every flag of the command line, declared once: its value's name, what it does, its default, the
+ * flag it needs. A command lists the flags it takes (commands.ts); its --help, the README's flag
+ * tables and the checks between flags all come from here. Text in `backticks` is code: the README
+ * keeps the marks, a terminal's help drops them.
+ */
+import { DEFAULT_ENDPOINT } from "../api/dfinery.js";
+
+/** What a flag says, for one command where it says something else than for the others. */
+export interface FlagText {
+  readonly help?: string;
+  /** The value used when the flag is not given, parsed as a given one would be. */
+  readonly default?: string;
+  /** How the default is shown when it is no value the flag takes (`<state>.key`). */
+  readonly shows?: string;
+}
+
+export interface FlagDef extends FlagText {
+  /** The value's name in the help (`FILE`); none: a switch, off unless given. */
+  readonly value?: string;
+  readonly short?: string;
+  readonly help: string;
+  /** The environment variable read when the flag is not given. */
+  readonly env?: string;
+  /** The flag it makes sense only with: `--resume` needs `--state FILE`. */
+  readonly needs?: string;
+  /** Per command (by its name): where the flag says something else. */
+  readonly for?: Readonly<Record<string, FlagText>>;
+}
+
+const MAX_ERROR_RATE =
+  "stop (exit 3) when over this share of the last 200 ROWS, or 20 in a row with one code, are refused for good; `1` turns this off";
+
+export const FLAGS = {
+  map: {
+    value: "FILE",
+    help: "the mapping file (YAML); see `config/mapping.example.yaml`",
+    for: { events: { help: "the mapping file (YAML), with an `event` section" } },
+  },
+  "dry-run": {
+    help: "read, map and validate every row; send nothing; needs no token",
+    for: {
+      events: { help: "read, map, batch and validate every row; send nothing; needs no token" },
+    },
+  },
+  sample: {
+    value: "N",
+    help: "print the first N payloads on stdout exactly as they would be sent",
+    default: "0",
+    for: {
+      events: { help: "print the first N request bodies on stdout exactly as they would be sent" },
+    },
+  },
+  "batch-wait": {
+    value: "DURATION",
+    help: "send a user's batch when no event of theirs came for this long of reading (at most `1h`)",
+    default: "250ms",
+  },
+  "service-id": { value: "ID", help: "DFINERY service id", env: "DFINERY_SERVICE_ID" },
+  "token-file": {
+    value: "FILE",
+    help: "file holding the access token (or env `DFINERY_ACCESS_TOKEN`; never printed or logged)",
+  },
+  endpoint: {
+    value: "URL",
+    help: "API base URL",
+    env: "DFINERY_ENDPOINT",
+    default: DEFAULT_ENDPOINT,
+  },
+  rate: {
+    value: "N/m|N/s|N/h",
+    help: "the token's rate limit",
+    default: "10000/m",
+    for: { events: { help: "the token's rate limit for events", default: "1000000/m" } },
+  },
+  concurrency: {
+    value: "N",
+    help: "requests in flight at most",
+    default: "32",
+    for: {
+      events: {
+        help: "requests in flight at most (enough to keep a 50 ms API at 1,000,000 requests a minute)",
+        default: "1000",
+      },
+    },
+  },
+  "max-attempts": {
+    value: "N",
+    help: "attempts per row for transient failures",
+    default: "6",
+    for: { events: { help: "attempts per request for transient failures" } },
+  },
+  "max-error-rate": {
+    value: "R",
+    help: `the circuit breaker: ${MAX_ERROR_RATE.replace("ROWS", "rows")}`,
+    default: "0.5",
+    for: { events: { help: `the circuit breaker: ${MAX_ERROR_RATE.replace("ROWS", "events")}` } },
+  },
+  canary: {
+    value: "N",
+    help: "send the first N rows; stop (exit 3) before reading further if none was accepted",
+    default: "0",
+    shows: "0: off",
+    for: {
+      events: {
+        help: "send the first N events (a CSV group of item rows is one event); stop (exit 3) before reading further if none was accepted",
+      },
+    },
+  },
+  "max-wait": {
+    value: "DURATION",
+    help: "the longest wait for the rate limit (`30s`, `10m`, `2h`); a longer one stops the run (exit 3) with the time to `--resume`",
+    default: "10m",
+  },
+  "dead-letter": {
+    value: "FILE",
+    help: "where undelivered rows go (a dry run's default: `<input name>.dry-run.dead-letter.ndjson`)",
+    shows: "`<input name>.dead-letter.ndjson` here",
+  },
+  report: {
+    value: "FILE",
+    help: "the run summary as JSON (a file, or a device or pipe such as `/dev/stdout`)",
+  },
+  state: {
+    value: "FILE",
+    help: "SQLite state: send only rows that changed since DFINERY last accepted them; makes the run resumable",
+    for: {
+      events: {
+        help: "SQLite state (not import-profiles' file): send only the events DFINERY has not accepted yet; makes the run resumable",
+      },
+      status: { help: "the state file to show" },
+    },
+  },
+  strict: {
+    help: "exit 1 for any dead-lettered row, also rows failing just as on an earlier run (by default, with `--state`, only new failures do)",
+  },
+  "state-key": {
+    value: "FILE",
+    needs: "state",
+    help: "the secret the state file's hashes are keyed with; created (0600) on first use; keep it, and back it up apart from the state",
+    shows: "`<state>.key`",
+    for: {
+      events: {
+        help: "the secret the state file's event ids are keyed with; created (0600) on first use; keep it, and back it up apart from the state",
+      },
+    },
+  },
+  full: {
+    needs: "state",
+    help: "with `--state`: send every row (and refresh the state); start over instead of resuming",
+    for: {
+      events: {
+        help: "with `--state`: send every event (and record it); start over instead of resuming",
+      },
+    },
+  },
+  resume: {
+    needs: "state",
+    help: "with `--state`: continue the interrupted run of the same input and mapping",
+  },
+  "keep-events": {
+    value: "DURATION",
+    needs: "state",
+    help: "with `--state`: after a finished run, forget the accepted events older than this before its start (`90d`); a forgotten event read again is sent again, with its same id",
+    shows: "every event kept",
+  },
+  format: {
+    value: "csv|tsv|ndjson",
+    help: "input format",
+    shows: "from the extension or the mapping",
+    for: { init: { shows: "from the name, else the first line" } },
+  },
+  encoding: {
+    value: "ENC",
+    help: "`utf8`, `utf16le`, `cp949`/`euc-kr`",
+    shows: "`utf8` (a BOM wins)",
+    for: {
+      init: { help: "`utf8`, `utf16le`, `utf16be`, `cp949`", shows: "found by strict decoding" },
+    },
+  },
+  delimiter: { value: "C", help: "CSV delimiter (`tab` for a tab)", shows: "`,` (tab for `.tsv`)" },
+  "max-cell-lines": {
+    value: "N",
+    help: "a quoted CSV cell open for more lines is an unclosed quote: its first line is dead-lettered, reading goes on",
+    default: "100",
+  },
+  log: {
+    value: "FILE",
+    help: "JSON logs to a file (or a device or pipe such as `/dev/null`) instead of stderr",
+    shows: "stderr",
+  },
+  "log-level": {
+    value: "LEVEL",
+    help: "`fatal`, `error`, `warn`, `info`, `debug`",
+    default: "info",
+  },
+  quiet: {
+    help: "for cron: nothing at all on stdout or stderr when the run exits 0; else the summary and the reason",
+  },
+  out: { value: "FILE", help: "where to write the draft mapping", default: "mapping.yaml" },
+  force: { help: "replace the `--out` file if it exists" },
+  help: { short: "h", help: "this help" },
+  version: { short: "V", help: "the version of dfinery-import" },
+} as const satisfies Readonly<Record<string, FlagDef>>;
+
+export type FlagName = keyof typeof FLAGS;
+
+/** The flags of an import run, whatever it imports: a command of another kind lists these. */
+export const RUN_FLAGS = [
+  "map",
+  "dry-run",
+  "sample",
+  "service-id",
+  "token-file",
+  "endpoint",
+  "rate",
+  "concurrency",
+  "max-attempts",
+  "max-error-rate",
+  "canary",
+  "max-wait",
+  "dead-letter",
+  "report",
+  "state",
+  "strict",
+  "state-key",
+  "full",
+  "resume",
+  "format",
+  "encoding",
+  "delimiter",
+  "max-cell-lines",
+  "log",
+  "log-level",
+  "quiet",
+] as const satisfies readonly FlagName[];
+
+/** What `flag` says for `command`: its own text where it has one, else the flag's. */
+export function flagText(name: FlagName, command: string): FlagDef {
+  const flag: FlagDef = FLAGS[name];
+  return { ...flag, ...flag.for?.[command] };
+}
