@@ -65,7 +65,7 @@ export function normalizeMapping(
 
   const scope = events ? EVENT_SCOPE : PROFILE_SCOPE;
   const { rules: properties, typed } = propertyRules(
-    written.properties,
+    written.properties ?? {},
     scope,
     source,
     ctx,

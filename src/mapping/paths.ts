@@ -20,7 +20,10 @@ interface MappedPath {
   readonly read: CellReader;
 }
 
-/** Every path a mapping reads (a template's too), once, with the places that use it. */
+/**
+ * Every path a mapping reads at the top of a record (a template's too), once, with the places
+ * that use it: the identity, the properties, and an event's name, datetime, id and items array.
+ */
 export function mappedPaths(mapping: Mapping): MappedPath[] {
   const byPath = new Map<string, MappedPath>();
   const add = (path: string, usedBy: string) => {
@@ -33,6 +36,14 @@ export function mappedPaths(mapping: Mapping): MappedPath[] {
   for (const rule of mapping.properties) {
     if (rule.kind === "column") for (const c of rule.columns) add(c, `properties.${rule.name}`);
   }
+  const { event, items } = mapping;
+  if (event !== undefined) {
+    for (const [name, rule] of Object.entries(event)) {
+      if (rule?.kind === "column") for (const c of rule.columns) add(c, `event.${name}`);
+    }
+  }
+  // Item properties are paths inside each element of `items.from`: the array's path is checked.
+  if (items?.from !== undefined) add(items.from.path, "items.from");
   return [...byPath.values()];
 }
 

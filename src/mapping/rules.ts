@@ -286,7 +286,12 @@ export function checkValuesKeyNodes(doc: Document): PathIssue[] {
 export function checkProperties(
   rules: readonly { name: string; type: PropertyType }[],
 ): PathIssue[] {
-  if (rules.length === 0) return [{ path: ["properties"], message: "map at least one property" }];
+  if (rules.length === 0) {
+    // The section means the same as for events (none written: none); a profile update needs one.
+    const message =
+      "map at least one property: a profile update without properties changes nothing";
+    return [{ path: ["properties"], message }];
+  }
   const issues: PathIssue[] = [];
   const counts = new Map<PropertyType, number>();
   for (const { name, type } of rules) {

@@ -261,7 +261,8 @@ export const MappingSchema = z
   .strictObject({
     source: SourceSchema.optional(),
     identity: IdentitySchema,
-    properties: PropertiesSchema,
+    // Left out, or {}: no properties, for every kind (a kind that needs some says so).
+    properties: PropertiesSchema.optional(),
     event: EventSchema.optional(),
     items: ItemsSchema.optional(),
   })

@@ -83,12 +83,15 @@ export function fromZod(
   return out;
 }
 
-/** `propertes:` gives "unknown key (did you mean `properties`?)": no need to also say it is missing. */
+/**
+ * `propertes:` gives "unknown key (did you mean `properties`?)": no need to also say that the key
+ * it meant is missing, or empty ("map at least one property").
+ */
 export function dropRequiredBehindTypos(issues: PathIssue[]): PathIssue[] {
   const suggested = new Set<string>();
   for (const issue of issues) {
     const m = /\(did you mean `([^`]+)`\?\)$/.exec(issue.message);
     if (m?.[1] !== undefined) suggested.add([...issue.path.slice(0, -1), m[1]].join("."));
   }
-  return issues.filter((i) => !(i.message === "is required" && suggested.has(i.path.join("."))));
+  return issues.filter((i) => !suggested.has(i.path.join(".")));
 }

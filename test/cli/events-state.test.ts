@@ -389,7 +389,10 @@ properties: {}
     const day = 86_400_000;
     const now = Date.now();
     const order = (id: string, at: number) =>
-      JSON.stringify({ user_id: "u1", type: "order", created_at: at, order_id: id, total: 1000 });
+      JSON.stringify({
+        ...{ user_id: "u1", type: "order", created_at: at, order_id: id, total: 1000 },
+        line_items: [], // every path the mapping reads is in the file (the NDJSON path check)
+      });
     const file = write(
       dir,
       "orders.ndjson",

@@ -190,19 +190,6 @@ describe("import-profiles", () => {
     expect(e.store.stats().requests).toBeLessThan(70);
   });
 
-  it("stops at once when the endpoint is not the API (HTTP 404)", async () => {
-    const e = await emulator();
-    const dir = tempDir();
-    const input = write(dir, "users.csv", usersCsv(100));
-    const map = write(dir, "m.yaml", USERS_MAPPING);
-    const result = await runCli(
-      args(dir, input, map, `${e.url}/wrong-base`, ["--concurrency", "4"]),
-    );
-    expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/HTTP 404 .*check --endpoint/);
-    expect(e.store.stats().requests).toBeLessThanOrEqual(4);
-  });
-
   it("refuses a token a header cannot carry, before sending anything", async () => {
     const e = await emulator();
     const dir = tempDir();

@@ -6,13 +6,26 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { Program } from "../../src/cli/args.js";
 import { ExactNumber, parseJson } from "../../src/util/exact-number.js";
-import { flags, importEvents } from "./event-fixtures.js";
+import { CATALOG, flags, importEvents, ORDERS_MAPPING, ordersNdjson } from "./event-fixtures.js";
 import { emulatorPerTest, importFile, readJson, runCli, tempDir, write } from "./helpers.js";
 
 const emulator = emulatorPerTest();
 
-const FIRST_ID = 9007199254740993n; // 2^53 + 1: JSON.parse would read …992
+const FIRST_ID = 9007199254740993n;
+
+/** A dry run of `text` (NDJSON) with `mapping`: its result and its report. */
+async function dryRun(program: Program, text: string, mapping: string) {
+  const dir = tempDir();
+  const input = write(dir, "in.ndjson", text);
+  const map = write(dir, "m.yaml", mapping);
+  const report = join(dir, "report.json");
+  const argv = [input, "--map", map, "--dry-run"];
+  const outputs = ["--dead-letter", join(dir, "dl.ndjson"), "--report", report];
+  const result = await runCli([...argv, ...outputs], undefined, undefined, program);
+  return { result, report: readJson(report) };
+} // 2^53 + 1: JSON.parse would read …992
 
 /** 20 users; user 7 has no addresses, user 13 an account number beyond 64 bits. */
 function usersNdjson(): string {
@@ -109,22 +122,9 @@ describe("NDJSON with 64-bit ids, array paths and big numbers", () => {
   });
 
   it("--dry-run reports in how many rows each mapped path was present", async () => {
-    const dir = tempDir();
-    const input = write(dir, "users.ndjson", usersNdjson());
-    const map = write(dir, "m.yaml", MAPPING);
-    const report = join(dir, "report.json");
-    const result = await runCli([
-      input,
-      "--map",
-      map,
-      "--dry-run",
-      "--dead-letter",
-      join(dir, "dl.ndjson"),
-      "--report",
-      report,
-    ]);
+    const { result, report } = await dryRun("import-profiles", usersNdjson(), MAPPING);
     expect(result.code).toBe(1); // the account beyond 64 bits
-    expect(readJson(report).paths).toEqual({
+    expect(report.paths).toEqual({
       records: 20,
       present: {
         id: 20,
@@ -136,6 +136,38 @@ describe("NDJSON with 64-bit ids, array paths and big numbers", () => {
     });
     expect(result.stdout).toContain(
       "paths present, in rows of 20: id 20, profile.addresses[0].city 19, profile.addresses.1.city 19, profile.account 20, profile.score 20",
+    );
+  });
+});
+
+describe("import-events checks its NDJSON paths as import-profiles does", () => {
+  it("refuses a path no record has, before any request, with a did-you-mean (exit 2)", async () => {
+    const e = await emulator({ catalog: CATALOG });
+    const dir = tempDir();
+    const input = write(dir, "orders.ndjson", ordersNdjson(30, 3));
+    const typos = ORDERS_MAPPING.replace("df_order_id: order_id", "df_order_id: orderid").replace(
+      "from: line_items",
+      "from: line_item",
+    );
+    const map = write(dir, "events.yaml", typos);
+    const result = await importEvents([input, "--map", map, ...flags(dir, e.url)]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `the mapping reads 2 paths that none of the first 30 records has:\n  "orderid" (properties.df_order_id); did you mean "order_id"?\n  "line_item" (items.from); did you mean "line_items"?`,
+    );
+    expect(e.store.stats().requests).toBe(0);
+  });
+
+  it("--dry-run reports in how many rows each mapped path was present, the event's too", async () => {
+    // 14 events of 2 users; events 0 and 7 are sign-ups, without an order id, total or items.
+    const { result, report } = await dryRun("import-events", ordersNdjson(14, 2), ORDERS_MAPPING);
+    expect(result.code).toBe(0);
+    expect(report.paths).toEqual({
+      records: 14,
+      present: { user_id: 14, order_id: 12, total: 12, type: 14, created_at: 14, line_items: 12 },
+    });
+    expect(result.stdout).toContain(
+      "paths present, in rows of 14: user_id 14, order_id 12, total 12, type 14, created_at 14, line_items 12",
     );
   });
 });

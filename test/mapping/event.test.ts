@@ -254,8 +254,17 @@ describe("loading an event mapping", () => {
       "identity: { email: e }\nevent: { name: { value: df_login }, datetime: t }\nproperties: {}\n";
     expect(problems(bare)).toEqual([]);
     expect(problems("identity: { email: e }\nproperties: {}\n")).toEqual([
-      "properties: map at least one property",
+      "properties: map at least one property: a profile update without properties changes nothing",
     ]);
+  });
+
+  it("reads properties left out as properties: {}, for an event and a profile alike", () => {
+    const event = "identity: { email: e }\nevent: { name: { value: df_login }, datetime: t }\n";
+    expect(problems(event)).toEqual([]);
+    expect(problems(`${event}properties: {}\n`)).toEqual(problems(event));
+    expect(problems("identity: { email: e }\n")).toEqual(
+      problems("identity: { email: e }\nproperties: {}\n"),
+    );
   });
 
   it("refuses items without from or group_by, with both, and without an event", () => {

@@ -221,10 +221,14 @@ describe("parseMapping", () => {
     ]);
   });
 
-  test("requires identity and properties", () => {
+  test("requires identity; properties left out are none, which a profile mapping refuses", () => {
     expect(issuesOf("source: { timezone: UTC }\n")).toEqual([
       { path: "identity", line: 1, message: "is required" },
-      { path: "properties", line: 1, message: "is required" },
+      {
+        path: "properties",
+        line: 1,
+        message: "map at least one property: a profile update without properties changes nothing",
+      },
     ]);
   });
 });

@@ -166,7 +166,7 @@ describe("types and names", () => {
 
   test("needs at least one property", () => {
     expect(only("identity:\n  external_id: id\nproperties: {}\n")).toEqual([
-      "properties: map at least one property",
+      "properties: map at least one property: a profile update without properties changes nothing",
     ]);
   });
 });
