@@ -1,7 +1,7 @@
 import { InputError, rowFailure } from "../errors.js";
 import { csvRules, type Dialect } from "./dialect.js";
 import { type CsvParsed, MAX_RECORD_SIZE } from "./record.js";
-import { CsvTokenizer } from "./tokenizer.js";
+import { CsvTokenizer, drain } from "./tokenizer.js";
 import type { SourceItem } from "./types.js";
 
 export interface CsvOptions {
@@ -60,8 +60,8 @@ async function* records(
   texts: AsyncIterable<string>,
   tokenizer: CsvTokenizer,
 ): AsyncGenerator<CsvParsed> {
-  for await (const text of texts) yield* tokenizer.feed(text);
-  yield* tokenizer.feed("", true);
+  for await (const text of texts) yield* drain(tokenizer, text, false);
+  yield* drain(tokenizer, "", true);
 }
 
 interface Header {

@@ -8,6 +8,15 @@ const CR = 0x0d;
 const BACKSLASH = 0x5c;
 const N = 0x4e;
 
+/** The most records one `feed` returns. */
+const MAX_RECORDS = 4096;
+
+/** Where to read on after a cut: a text and a position in it. */
+interface Resume {
+  readonly text: string;
+  readonly at: number;
+}
+
 /** Where the tokenizer is in the text: the state that carries over from one chunk to the next. */
 const BETWEEN = 0; // between records: blank lines are skipped
 const CELL = 1; // at the start of a cell
@@ -51,7 +60,8 @@ export class CsvTokenizer {
   #firstEnd = -1; // where in the input its first line ends (-1: it has one line so far)
   #secondAt = -1; // and where its second line starts
   #cells: string[] = [];
-  #value = ""; // the cell's text so far, from earlier chunks or escapes
+  #value = ""; // the cell's text so far (from earlier chunks, or before escapes and `""`)...
+  #pieces: string[] = []; // ...and its latest pieces, joined 4,096 at a time (see #add)
   #enclosed = false;
   #isNull = false;
   #error: { readonly code: string; readonly message: string } | undefined;
@@ -66,7 +76,11 @@ export class CsvTokenizer {
     this.#delimiter = delimiter.charCodeAt(0);
   }
 
-  /** The records that `chunk` completes; `final` when it is the end of the input. */
+  /**
+   * The records that `chunk` completes; `final` when it is the end of the input. At most about
+   * MAX_RECORDS at a time, so that memory stays bounded: while a call returns records, call
+   * `feed("", final)` again for the rest (`drain` does).
+   */
   feed(chunk: string, final = false): CsvParsed[] {
     const out: CsvParsed[] = [];
     let text = this.#carry === "" ? chunk : this.#carry + chunk;
@@ -89,13 +103,14 @@ export class CsvTokenizer {
     let seg = 0; // where the cell's text not yet in #value starts
     next: for (;;) {
       if (i >= len) {
-        const rest = final ? this.#end(text, seg, out) : this.#hold(text, len, seg, out);
-        if (rest === undefined) return;
-        [text, len, i, seg] = [rest, rest.length, 0, 0];
+        const resume = final ? this.#end(text, seg, out) : this.#hold(text, len, seg, out);
+        if (resume === undefined) return;
+        [text, len, i, seg] = [resume.text, resume.text.length, resume.at, resume.at];
         continue;
       }
       const mode = this.#mode;
       if (mode === BETWEEN) {
+        if (out.length >= MAX_RECORDS) return this.#pause(text, i, seg); // see feed
         const c = text.charCodeAt(i);
         if (c === LF || c === CR) {
           if (c === CR && i + 1 >= len && !final) return this.#pause(text, i, seg);
@@ -121,6 +136,7 @@ export class CsvTokenizer {
       }
       if (mode === CELL) {
         this.#value = "";
+        if (this.#pieces.length > 0) this.#pieces = [];
         this.#isNull = false;
         this.#enclosed = text.charCodeAt(i) === quote;
         if (this.#enclosed) i++;
@@ -148,14 +164,14 @@ export class CsvTokenizer {
         if (c === quote && quoted) {
           if (i + 1 >= len && !final) return this.#pause(text, i, seg);
           if (text.charCodeAt(i + 1) === quote) {
-            this.#value += text.slice(seg, i + 1); // `""`: one quote
+            this.#add(text.slice(seg, i + 1)); // `""`: one quote
             seg = ++i + 1;
             continue;
           }
           const ends = this.#endsCell(text, i + 1, final);
           if (ends === undefined) return this.#pause(text, i, seg);
           if (ends) {
-            this.#value += text.slice(seg, i);
+            this.#add(text.slice(seg, i));
             this.#mode = PLAIN;
             seg = ++i;
             continue next;
@@ -163,8 +179,9 @@ export class CsvTokenizer {
           if (!strict) continue; // a dump: a quote not before a delimiter or line end is text
           const got = JSON.stringify(text.charAt(i + 1));
           const message = `Invalid Closing Quote: got ${got} at line ${this.#line} instead of the delimiter or the end of the line`;
-          const rest = this.#bad(text, i, "CSV_INVALID_CLOSING_QUOTE", message, out);
-          if (rest !== undefined) [text, len, i, seg] = [rest, rest.length, 0, 0];
+          const resume = this.#bad(text, i, "CSV_INVALID_CLOSING_QUOTE", message, out);
+          if (resume !== undefined)
+            [text, len, i, seg] = [resume.text, resume.text.length, resume.at, resume.at];
           continue next;
         }
         if (c === delimiter && !quoted) {
@@ -190,19 +207,20 @@ export class CsvTokenizer {
           }
           const why = this.#lineInQuotes(i, next);
           if (why !== undefined) {
-            const rest = this.#cut(this.#text(text, next), text.slice(next), why, out);
-            [text, len, i, seg] = [rest, rest.length, 0, 0];
+            const resume = this.#cut(text, next, why, out);
+            [text, len, i, seg] = [resume.text, resume.text.length, resume.at, resume.at];
             continue next;
           }
           i = next - 1;
           continue;
         }
         if (c === quote && strict) {
-          const value = JSON.stringify(this.#value + text.slice(seg, i));
+          const value = JSON.stringify(this.#cell(text, seg, i));
           const field = this.#cells.length + 1;
           const message = `Invalid Opening Quote: a quote is found in field ${field} at line ${this.#line}, value is ${value}`;
-          const rest = this.#bad(text, i, "INVALID_OPENING_QUOTE", message, out);
-          if (rest !== undefined) [text, len, i, seg] = [rest, rest.length, 0, 0];
+          const resume = this.#bad(text, i, "INVALID_OPENING_QUOTE", message, out);
+          if (resume !== undefined)
+            [text, len, i, seg] = [resume.text, resume.text.length, resume.at, resume.at];
           continue next;
         }
         if (c === BACKSLASH && decodeEscape !== undefined) {
@@ -210,20 +228,26 @@ export class CsvTokenizer {
           const lookahead = i + 1 >= len || (i + 2 >= len && text.charCodeAt(i + 1) === CR);
           const decoded = lookahead && !final ? undefined : decodeEscape(text, i + 1, final);
           if (decoded === undefined) return this.#pause(text, i, seg);
-          if (!quoted && text.charCodeAt(i + 1) === N && seg === i && this.#value === "") {
+          const empty = seg === i && this.#value === "" && this.#pieces.length === 0;
+          if (!quoted && text.charCodeAt(i + 1) === N && empty) {
             this.#isNull = true; // `\N` alone is NULL: see #cell
           }
-          this.#value += text.slice(seg, i) + decoded.text;
           const next = i + 1 + decoded.length;
-          seg = next;
+          const same =
+            decoded.length === 1 && decoded.text.charCodeAt(0) === text.charCodeAt(i + 1);
+          // An escape that stands for its own character (`\\`, `\,`, an escaped line break) stays
+          // in the cell's text, which goes on from it: one piece per escape, not two.
+          this.#add(text.slice(seg, i));
+          if (!same) this.#add(decoded.text);
+          seg = same ? i + 1 : next;
           i = next - 1;
           if (text.charCodeAt(next - 1) === LF) {
             // An escaped line break: the record goes on, on the next line of the file.
             this.#line++;
             const why = this.#lineInQuotes(next - 1, next, quoted);
             if (why !== undefined) {
-              const rest = this.#cut(this.#text(text, next), text.slice(next), why, out);
-              [text, len, i, seg] = [rest, rest.length, 0, 0];
+              const resume = this.#cut(text, next, why, out);
+              [text, len, i, seg] = [resume.text, resume.text.length, resume.at, resume.at];
               continue next;
             }
           }
@@ -267,8 +291,22 @@ export class CsvTokenizer {
 
   /** The cell from `seg` to `i`, with what came before it. */
   #cell(text: string, seg: number, i: number): string {
-    const value = this.#value === "" ? text.slice(seg, i) : this.#value + text.slice(seg, i);
+    const tail = text.slice(seg, i);
+    const head = this.#pieces.length === 0 ? this.#value : this.#value + this.#pieces.join("");
+    const value = head === "" ? tail : head + tail;
     return this.#isNull && value === "N" ? "" : value;
+  }
+
+  /**
+   * Appends to the cell's text. Pieces are joined 4,096 at a time: a cell of millions of escapes
+   * appended one by one would make a string of millions of parts, which costs more than linear time.
+   */
+  #add(piece: string): void {
+    if (piece === "") return;
+    this.#pieces.push(piece);
+    if (this.#pieces.length < 4096) return;
+    this.#value += this.#pieces.join("");
+    this.#pieces = [];
   }
 
   /** The record's text up to `i`. */
@@ -309,31 +347,42 @@ export class CsvTokenizer {
       return undefined;
     }
     const why = `is followed by a bad quote on line ${this.#line}`;
-    return this.#cut(this.#text(text, i), text.slice(i), why, out);
+    return this.#cut(text, i, why, out);
   }
 
   /**
-   * An unclosed quote: the record's first line is a skipped record; returns the text to read
-   * again, from the line after it (`raw` is the record's text so far, `tail` the text after it).
+   * An unclosed quote: the record's first line (its text is `text` up to `i`, with the parts from
+   * earlier chunks) is a skipped record. Returns where to read on, from the line after it: in
+   * `text` itself when that line starts in it, else in a new text (once per chunk at most).
    */
-  #cut(raw: string, tail: string, why: string, out: CsvParsed[]): string {
+  #cut(text: string, i: number, why: string, out: CsvParsed[]): Resume {
     const line = this.#recordLine;
-    const firstEnd = this.#firstEnd === -1 ? raw.length : this.#firstEnd - this.#startAt;
-    const rest = this.#firstEnd === -1 ? tail : raw.slice(this.#secondAt - this.#startAt) + tail;
-    this.#base = this.#firstEnd === -1 ? this.#startAt + raw.length : this.#secondAt;
+    const firstEnd = this.#firstEnd === -1 ? this.#base + i : this.#firstEnd;
+    const first =
+      this.#parts.length === 0
+        ? text.slice(this.#start, firstEnd - this.#base)
+        : this.#text(text, i).slice(0, firstEnd - this.#startAt);
+    let resume: Resume = { text, at: i };
+    if (this.#firstEnd !== -1 && this.#secondAt >= this.#base) {
+      resume = { text, at: this.#secondAt - this.#base };
+    } else if (this.#firstEnd !== -1) {
+      const rest = this.#text(text, i).slice(this.#secondAt - this.#startAt);
+      resume = { text: rest + text.slice(i), at: 0 };
+      this.#base = this.#secondAt;
+    }
     this.#line = line + 1;
     this.#error = {
       code: "CSV_QUOTE_NOT_CLOSED",
       message: `a quote opened on line ${line} ${why}`,
     };
     this.#unclosed.cut(why);
-    this.#skipped(raw.slice(0, firstEnd), out);
-    return rest;
+    this.#skipped(first, out);
+    return resume;
   }
 
   /** Holds what is left of `text` from `i` until the next chunk. */
   #pause(text: string, i: number, seg: number): undefined {
-    if (this.#mode === PLAIN || this.#mode === QUOTED) this.#value += text.slice(seg, i);
+    if (this.#mode === PLAIN || this.#mode === QUOTED) this.#add(text.slice(seg, i));
     if (this.#mode !== BETWEEN) {
       this.#parts.push(text.slice(this.#start, i));
       this.#partsLength += i - this.#start;
@@ -345,29 +394,28 @@ export class CsvTokenizer {
   }
 
   /** The end of a chunk: holds the record, and cuts it past the bound. Returns text to read again. */
-  #hold(text: string, len: number, seg: number, out: CsvParsed[]): string | undefined {
+  #hold(text: string, len: number, seg: number, out: CsvParsed[]): Resume | undefined {
     this.#pause(text, len, seg);
     if (this.#mode === BETWEEN || this.#partsLength <= this.maxRecordSize) return undefined;
-    const raw = this.#parts.join("");
     if (this.#mode !== QUOTED || this.#firstEnd === -1) {
-      const limit = `${this.maxRecordSize} characters`;
-      throw new InputError(
-        this.file,
-        tooLongMessage(limit, raw, this.rules.quote),
-        this.#recordLine,
+      const message = tooLongMessage(
+        `${this.maxRecordSize} characters`,
+        this.#parts.join(""),
+        this.rules.quote,
       );
+      throw new InputError(this.file, message, this.#recordLine);
     }
-    return this.#cut(raw, "", `stays open past ${this.maxRecordSize} characters`, out);
+    return this.#cut("", 0, `stays open past ${this.maxRecordSize} characters`, out);
   }
 
   /** The end of the input: the last record. Returns text to read again (after an open quote). */
-  #end(text: string, seg: number, out: CsvParsed[]): string | undefined {
+  #end(text: string, seg: number, out: CsvParsed[]): Resume | undefined {
     const len = text.length;
     switch (this.#mode) {
       case BETWEEN:
         return undefined;
       case QUOTED:
-        return this.#cut(this.#text(text, len), "", "is not closed by the end of the input", out);
+        return this.#cut(text, len, "is not closed by the end of the input", out);
       case SKIP:
         this.#skipped(this.#text(text, len), out);
         return undefined;
@@ -414,4 +462,15 @@ function endMarker(text: string, i: number, final: boolean): number | undefined 
   if (c !== CR) return 0;
   if (i + 3 >= text.length) return more;
   return text.charCodeAt(i + 3) === LF ? 4 : 0;
+}
+
+/** Every record `text` completes (`final`: and the rest of the input's), in bounded batches. */
+export function* drain(
+  tokenizer: CsvTokenizer,
+  text: string,
+  final: boolean,
+): Generator<CsvParsed> {
+  for (let out = tokenizer.feed(text, final); out.length > 0; out = tokenizer.feed("", final)) {
+    yield* out;
+  }
 }

@@ -142,6 +142,32 @@ describe("database dumps", () => {
       },
     ]);
   });
+
+  it("a PostgreSQL file with \\. in the middle: the 997 lines after it are dead-lettered and counted, not dropped", async () => {
+    const e = await emulator();
+    const dir = tempDir();
+    const after = Array.from({ length: 997 }, (_, i) => `${i + 4}\tu${i + 4}@example.com\t이름\tx`);
+    const text = [
+      "1\t\\N\t김\t\\N",
+      "2\t\\N\t이\t\\N",
+      "3\t\\N\t박\t\\N",
+      "\\.",
+      ...after,
+      "",
+    ].join("\n");
+    const mapping = DUMP_MAPPING("tsv").replace("dialect: mysql", "dialect: postgres");
+    const result = await importFile(dir, e.url, "users.tsv", text, mapping);
+    const report = readJson(join(dir, "report.json"));
+    expect([result.code, e.store.count(), report.rows, report.deadLettered]).toEqual([
+      1, 3, 1_000, 997,
+    ]);
+    const dead = readNdjson(join(dir, "dl.ndjson"));
+    expect(dead.map((d) => d.line)).toEqual(Array.from({ length: 997 }, (_, i) => i + 5));
+    expect(dead[0]).toMatchObject({
+      row: "4\tu4@example.com\t이름\tx",
+      error: { code: "CSV_PARSE", message: "a line after the end-of-data marker \\. on line 4" },
+    });
+  });
 });
 
 describe("odd files", () => {

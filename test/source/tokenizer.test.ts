@@ -1,0 +1,135 @@
+/**
+ * The one CSV tokenizer (src/source/tokenizer.ts) on its own: the same records whatever the chunk
+ * size, PostgreSQL's end marker mid-file (issue 21 item 7), and time linear in the input (issue 21
+ * item 3), asserted as ratios: a 10× larger input takes at most 12× the time.
+ */
+import { describe, expect, test } from "vitest";
+import { seededRandom } from "../../bench/seeded-random.js";
+import { InputError } from "../../src/errors.js";
+import { CSV_RULES, type CsvRules, csvRules } from "../../src/source/dialect.js";
+import type { CsvParsed } from "../../src/source/record.js";
+import { CsvTokenizer, drain } from "../../src/source/tokenizer.js";
+
+/** What the tokenizer reads from `text` given in chunks of `size` characters. */
+function* records(
+  text: string,
+  size: number,
+  rules: CsvRules = CSV_RULES,
+  maxRecordSize = 8 * 1024 * 1024,
+): Generator<CsvParsed> {
+  const delimiter = rules.quote === null ? "\t" : ",";
+  const tokenizer = new CsvTokenizer(rules, delimiter, "t.csv", maxRecordSize);
+  for (let i = 0; i < text.length; i += size) {
+    yield* drain(tokenizer, text.slice(i, i + size), false);
+  }
+  yield* drain(tokenizer, "", true);
+}
+
+const tokenize = (...args: Parameters<typeof records>): CsvParsed[] => [...records(...args)];
+
+describe("chunks", () => {
+  test("random CSV with quotes, line breaks and bad quotes reads the same in chunks of any size", () => {
+    const random = seededRandom(21);
+    const pieces = ["a", "b,", ",", '"', '""', "\n", "\r\n", "\r", 'x"y', '","', "é"];
+    for (let round = 0; round < 200; round++) {
+      let text = "";
+      const length = 1 + Math.floor(random() * 60);
+      for (let i = 0; i < length; i++) text += pieces[Math.floor(random() * pieces.length)];
+      const whole = tokenize(text, text.length || 1);
+      for (const size of [1, 2, 3, 5, 8]) expect(tokenize(text, size)).toEqual(whole);
+      const dump = tokenize(text, text.length || 1, csvRules("mysql", "csv"));
+      for (const size of [1, 2, 3]) {
+        expect(tokenize(text, size, csvRules("mysql", "csv"))).toEqual(dump);
+      }
+    }
+  });
+});
+
+describe("PostgreSQL's end-of-data marker in the middle of a file", () => {
+  test("each line after it is reported with its line, never dropped in silence", () => {
+    const text = "1\ta\n2\tb\n\\.\n3\tc\n\n4\td\n";
+    for (const size of [text.length, 1, 2]) {
+      const parsed = tokenize(text, size, csvRules("postgres", "tsv"));
+      expect(parsed).toEqual([
+        { kind: "record", line: 1, cells: ["1", "a"], raw: "1\ta" },
+        { kind: "record", line: 2, cells: ["2", "b"], raw: "2\tb" },
+        ...[
+          [4, "3\tc"],
+          [6, "4\td"],
+        ].map(([line, raw]) => ({
+          kind: "skip",
+          line,
+          raw,
+          error: {
+            code: "CSV_AFTER_END",
+            message: "a line after the end-of-data marker \\. on line 3",
+          },
+        })),
+      ]);
+    }
+  });
+});
+
+const CHUNK = 64 * 1024;
+
+/**
+ * Asserts that reading `make(10 * n)` takes at most 12× the time of reading `make(n)` (a quadratic
+ * reader takes about 100×). Time is this process's CPU time, which other processes on a busy
+ * machine do not stretch; each is read four times, interleaved, and the least time taken.
+ */
+function expectLinear(make: (n: number) => string, n: number, rules = CSV_RULES, bound = 0) {
+  const texts = [make(n), make(10 * n)];
+  const max = bound || (texts[1] as string).length + 1;
+  const best = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
+  tokenize(texts[0] as string, CHUNK, rules, max); // warm up
+  for (let round = 0; round < 4; round++) {
+    texts.forEach((text, i) => {
+      const start = process.cpuUsage();
+      let count = 0; // counted, not kept: keeping them would time the garbage collector
+      for (const _ of records(text, CHUNK, rules, max)) count++;
+      expect(count).toBeGreaterThan(0);
+      const { user, system } = process.cpuUsage(start);
+      best[i] = Math.min(best[i] as number, user + system);
+    });
+  }
+  expect((best[1] as number) / (best[0] as number)).toBeLessThanOrEqual(12);
+}
+
+describe("time linear in the input", { timeout: 60_000 }, () => {
+  test("a line without a line break", () => {
+    expectLinear((n) => `a,b\n1,${"x".repeat(n)}`, 2_000_000);
+  });
+
+  test("a quoted cell of many lines that closes", () => {
+    expectLinear((n) => `a,b\n1,"${"line\n".repeat(n)}"\n2,y\n`, 200_000);
+  });
+
+  test("a MySQL dump cell of many short escaped lines", () => {
+    expectLinear((n) => `1\t${"ab\\\n".repeat(n)}\n2\tc\n`, 200_000, csvRules("mysql", "tsv"));
+  });
+
+  test("a MySQL CSV dump whose every line opens a quote it never closes", () => {
+    expectLinear((n) => `a,b\n${'1,"x\n'.repeat(n)}`, 50_000, csvRules("mysql", "csv"));
+    const parsed = tokenize(`a,b\n${'1,"x\n'.repeat(3)}`, 4, csvRules("mysql", "csv"));
+    expect(parsed.map((p) => [p.kind, p.line])).toEqual([
+      ["record", 1],
+      ["skip", 2],
+      ["skip", 3],
+      ["skip", 4],
+    ]);
+  });
+
+  test("a CSV file whose lines each hold an unclosed quote, bounded at 1,000 characters", () => {
+    expectLinear((n) => `a,b\n${'1,"x\n'.repeat(n)}`, 50_000, CSV_RULES, 1_000);
+  });
+});
+
+describe("the size bound", () => {
+  test("a record past it outside quotes is an InputError naming its line", () => {
+    expect(() => tokenize(`a,b\n1,${"x".repeat(300)}\n`, 16, CSV_RULES, 100)).toThrow(InputError);
+    const escaped = `1\t${"ab\\\n".repeat(100)}\n`;
+    expect(() => tokenize(escaped, 16, csvRules("mysql", "tsv"), 100)).toThrow(
+      /t\.csv:1: a record starting here is longer than 100 characters/,
+    );
+  });
+});
