@@ -73,26 +73,35 @@ describe("PostgreSQL's end-of-data marker in the middle of a file", () => {
 const CHUNK = 64 * 1024;
 
 /**
- * Asserts that reading `make(10 * n)` takes at most 12× the time of reading `make(n)` (a quadratic
- * reader takes about 100×). Time is this process's CPU time, which other processes on a busy
- * machine do not stretch; each is read four times, interleaved, and the least time taken.
+ * Asserts that reading `make(10 * n)` takes at most 12× the time of reading `make(n)`; a quadratic
+ * reader takes about 100×. Time is this process's CPU time, which other processes do not stretch,
+ * though on a busy machine they still slow it (shared caches and memory): each text is read three
+ * times, interleaved, the least time of each taken, and the whole measured up to five times, until
+ * one measurement holds. A linear reader measures 8-11× here; a quadratic one never comes near 12.
  */
 function expectLinear(make: (n: number) => string, n: number, rules = CSV_RULES, bound = 0) {
   const texts = [make(n), make(10 * n)];
   const max = bound || (texts[1] as string).length + 1;
-  const best = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
-  tokenize(texts[0] as string, CHUNK, rules, max); // warm up
-  for (let round = 0; round < 4; round++) {
-    texts.forEach((text, i) => {
-      const start = process.cpuUsage();
-      let count = 0; // counted, not kept: keeping them would time the garbage collector
-      for (const _ of records(text, CHUNK, rules, max)) count++;
-      expect(count).toBeGreaterThan(0);
-      const { user, system } = process.cpuUsage(start);
-      best[i] = Math.min(best[i] as number, user + system);
-    });
+  const time = (text: string): number => {
+    const start = process.cpuUsage();
+    let count = 0; // counted, not kept: keeping them would time the garbage collector
+    for (const _ of records(text, CHUNK, rules, max)) count++;
+    expect(count).toBeGreaterThan(0);
+    const { user, system } = process.cpuUsage(start);
+    return user + system;
+  };
+  time(texts[0] as string); // warm up
+  const ratios: number[] = [];
+  for (let attempt = 0; attempt < 5 && !ratios.some((r) => r <= 12); attempt++) {
+    const best = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
+    for (let round = 0; round < 3; round++) {
+      texts.forEach((text, i) => {
+        best[i] = Math.min(best[i] as number, time(text));
+      });
+    }
+    ratios.push((best[1] as number) / (best[0] as number));
   }
-  expect((best[1] as number) / (best[0] as number)).toBeLessThanOrEqual(12);
+  expect(Math.min(...ratios)).toBeLessThanOrEqual(12);
 }
 
 describe("time linear in the input", { timeout: 60_000 }, () => {
