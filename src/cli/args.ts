@@ -70,13 +70,16 @@ export interface CliOptions {
 /** How the command line was given: the binary, or one of its shorthands. */
 export type Bin = typeof BINARY | Shorthand;
 
+/** The emulator's flags as given, or their defaults (the flags without one: undefined). */
+export type EmulatorFlags = Readonly<Record<string, string | undefined>>;
+
 /** What the command line asks for. */
 export type Invocation =
   | { readonly kind: "text"; readonly text: string }
   | { readonly kind: "import"; readonly program: Program; readonly options: CliOptions }
   | { readonly kind: "init"; readonly options: InitOptions }
   | { readonly kind: "status"; readonly state: string }
-  | { readonly kind: "emulator"; readonly argv: readonly string[] };
+  | { readonly kind: "emulator"; readonly flags: EmulatorFlags };
 
 /** The command a command line names, the rest of it, and how to name the command in messages. */
 export interface Resolved {
@@ -115,7 +118,6 @@ export function parseCommandLine(
 export function parseResolved(resolved: Resolved, env: NodeJS.ProcessEnv): Invocation {
   const command = resolved.command;
   if (command === undefined) return binaryFlags(resolved.argv);
-  if (command.run === "emulator") return { kind: "emulator", argv: resolved.argv };
   const { values, positionals } = parse(command, resolved.argv);
   if (values.help === true) return { kind: "text", text: commandHelp(command) };
   if (values.version === true) return { kind: "text", text: `${version()}\n` };
@@ -124,11 +126,16 @@ export function parseResolved(resolved: Resolved, env: NodeJS.ProcessEnv): Invoc
     const given = values[name];
     if (typeof given === "string") return given;
     const flag = flagText(name, command.name);
-    return (flag.env === undefined ? undefined : env[flag.env]) ?? flag.default;
+    return (typeof flag.env === "string" ? env[flag.env] : undefined) ?? flag.default;
   };
   const on = (name: FlagName) => values[name] === true;
   const input = positionals[0] as string;
   switch (command.run) {
+    case "emulator":
+      return {
+        kind: "emulator",
+        flags: Object.fromEntries(command.flags.map((name) => [name, value(name)])),
+      };
     case "status":
       return { kind: "status", state: value("state") as string };
     case "init": {

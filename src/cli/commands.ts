@@ -4,7 +4,7 @@
  * command (`import-profiles X` is `dfinery-import profiles X`). A new kind of import is one entry
  * here: `run: "import"`, the run's `program`, RUN_FLAGS and its own flags.
  */
-import { type FlagName, RUN_FLAGS } from "./flags.js";
+import { EMULATOR_FLAGS, type FlagName, RUN_FLAGS } from "./flags.js";
 
 /** An import run's name: in messages, in the log, and in the state file that belongs to it. */
 export type Program = "import-profiles" | "import-events";
@@ -150,12 +150,17 @@ export const COMMANDS: readonly CommandDef[] = [
     summary: "a local emulator of the DFINERY Import API, to rehearse an import",
     args: "[flags]",
     inputs: 0,
-    about: "See dfinery-emulator --help.",
-    flags: [],
+    about:
+      "A local emulator of the DFINERY Import API (POST /api/v1/user-profile, /api/v1/identities, /api/v1/identities/delete, /api/v1/events): its rate limits, answers and faults, to rehearse an import before spending real quota. Prints listening on URL as its first line, then runs until Ctrl-C or SIGTERM. Exit codes: 0 stopped cleanly, 1 could not start, 2 a bad flag.",
+    flags: EMULATOR_FLAGS,
     examples: [
       {
-        command: "dfinery-emulator --port 0 --limit 200/s",
-        says: "prints listening on http://127.0.0.1:PORT",
+        command: "dfinery-emulator --port 0 --limit 200/s --catalog samples/crm-cp949/catalog.json",
+        says: "prints listening on http://127.0.0.1:PORT; point --endpoint there, token test-token",
+      },
+      {
+        command: "dfinery-emulator --fail-rate 0.1 --latency-ms 50 --over-limit code40401",
+        says: "a flaky, slow API that refuses over-limit requests the other way",
       },
     ],
   },

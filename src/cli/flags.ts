@@ -5,6 +5,7 @@
  * keeps the marks, a terminal's help drops them.
  */
 import { DEFAULT_ENDPOINT } from "../api/dfinery.js";
+import { DEFAULT_OPTIONS } from "../emulator/options.js";
 
 /** What a flag says, for one command where it says something else than for the others. */
 export interface FlagText {
@@ -13,6 +14,8 @@ export interface FlagText {
   readonly default?: string;
   /** How the default is shown when it is no value the flag takes (`<state>.key`). */
   readonly shows?: string;
+  /** The environment variable read when the flag is not given; null: none for this command. */
+  readonly env?: string | null;
 }
 
 export interface FlagDef extends FlagText {
@@ -20,8 +23,6 @@ export interface FlagDef extends FlagText {
   readonly value?: string;
   readonly short?: string;
   readonly help: string;
-  /** The environment variable read when the flag is not given. */
-  readonly env?: string;
   /** The flag it makes sense only with: `--resume` needs `--state FILE`. */
   readonly needs?: string;
   /** Per command (by its name): where the flag says something else. */
@@ -56,7 +57,18 @@ export const FLAGS = {
     help: "send a user's batch when no event of theirs came for this long of reading (at most `1h`)",
     default: "250ms",
   },
-  "service-id": { value: "ID", help: "DFINERY service id", env: "DFINERY_SERVICE_ID" },
+  "service-id": {
+    value: "ID",
+    help: "DFINERY service id",
+    env: "DFINERY_SERVICE_ID",
+    for: {
+      emulator: {
+        help: "the accepted `service_id` query parameter (else 200 + 40101)",
+        default: DEFAULT_OPTIONS.serviceId,
+        env: null,
+      },
+    },
+  },
   "token-file": {
     value: "FILE",
     help: "file holding the access token (or env `DFINERY_ACCESS_TOKEN`; never printed or logged)",
@@ -188,6 +200,12 @@ export const FLAGS = {
     value: "FILE",
     help: "JSON logs to a file (or a device or pipe such as `/dev/null`) instead of stderr",
     shows: "stderr",
+    for: {
+      emulator: {
+        help: "append one NDJSON line per accepted request (per event for events; a delete's line stays: the log is append-only)",
+        shows: "—",
+      },
+    },
   },
   "log-level": {
     value: "LEVEL",
@@ -199,6 +217,65 @@ export const FLAGS = {
   },
   out: { value: "FILE", help: "where to write the draft mapping", default: "mapping.yaml" },
   force: { help: "replace the `--out` file if it exists" },
+  port: { value: "N", help: "port to listen on; `0` picks a free one", default: "8787" },
+  host: { value: "HOST", help: "address to listen on", default: DEFAULT_OPTIONS.host },
+  token: {
+    value: "TOKEN",
+    help: "the accepted `access_token` header (else 200 + 40201)",
+    default: DEFAULT_OPTIONS.token,
+  },
+  catalog: {
+    value: "FILE",
+    help: "JSON of registered properties: `{name: type}` (String, Long, Double, Boolean, Datetime, Date, Array of String, Long or Double), or with events (docs/emulator.md); an unregistered or wrong-typed property is refused (40001)",
+    shows: "any name",
+  },
+  limit: {
+    value: "N/UNIT",
+    help: "requests per token per window aligned to the clock, UNIT `s`, `m`, `h` or `d`; `none` disables",
+    default: "10000/m",
+  },
+  "event-limit": {
+    value: "N/UNIT",
+    help: "the same for `/api/v1/events`, counted apart",
+    default: "1000000/m",
+  },
+  "identity-limit": {
+    value: "N/UNIT",
+    help: "the same for `/api/v1/identities` and `/api/v1/identities/delete`, one window for both, counted apart",
+    default: "10000/m",
+  },
+  "reset-unit": {
+    value: "s|ms",
+    help: "unit of `X-Rate-Limit-Reset`",
+    default: DEFAULT_OPTIONS.resetUnit,
+  },
+  "header-style": {
+    value: "STYLE",
+    help: "`hyphen` (`X-Rate-Limit-*`), `nohyphen` (`x-ratelimit-*`) or `none`",
+    default: DEFAULT_OPTIONS.headerStyle,
+  },
+  "over-limit": {
+    value: "http429|code40401",
+    help: "how an over-limit request is refused: HTTP 429, or HTTP 200 with code 40401",
+    default: DEFAULT_OPTIONS.overLimit,
+  },
+  "fail-rate": {
+    value: "R",
+    help: "share of requests answered with a server error, 0..1",
+    default: "0",
+  },
+  "fail-as": {
+    value: "http500|code50000|both",
+    help: "the form of those errors",
+    default: DEFAULT_OPTIONS.failAs,
+  },
+  "reset-rate": {
+    value: "R",
+    help: "share of connections destroyed without an answer, 0..1",
+    default: "0",
+  },
+  "latency-ms": { value: "N", help: "delay before every answer", default: "0" },
+  "jitter-ms": { value: "N", help: "extra uniform delay 0..N", default: "0" },
   help: { short: "h", help: "this help" },
   version: { short: "V", help: "the version of dfinery-import" },
 } as const satisfies Readonly<Record<string, FlagDef>>;
@@ -233,6 +310,27 @@ export const RUN_FLAGS = [
   "log",
   "log-level",
   "quiet",
+] as const satisfies readonly FlagName[];
+
+/** The emulator's flags. */
+export const EMULATOR_FLAGS = [
+  "port",
+  "host",
+  "token",
+  "service-id",
+  "catalog",
+  "limit",
+  "event-limit",
+  "identity-limit",
+  "reset-unit",
+  "header-style",
+  "over-limit",
+  "fail-rate",
+  "fail-as",
+  "reset-rate",
+  "latency-ms",
+  "jitter-ms",
+  "log",
 ] as const satisfies readonly FlagName[];
 
 /** What `flag` says for `command`: its own text where it has one, else the flag's. */

@@ -21,7 +21,7 @@ export function flagLabel(name: string, flag: FlagDef): string {
 /** What a flag does, for `command`: its text, its environment variable, its default. */
 export function flagMeaning(name: FlagName, command: string): { text: string; default: string } {
   const flag = flagText(name, command);
-  const text = flag.env === undefined ? flag.help : `${flag.help} (env \`${flag.env}\`)`;
+  const text = typeof flag.env === "string" ? `${flag.help} (env \`${flag.env}\`)` : flag.help;
   const shown = flag.shows ?? (flag.default === undefined ? undefined : `\`${flag.default}\``);
   return { text, default: shown ?? (flag.value === undefined ? "off" : "—") };
 }

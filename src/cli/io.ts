@@ -1,6 +1,6 @@
 /** What the CLI reads and writes of the outside world, and its exit codes. */
 import type { Redactor } from "../sinks/redact.js";
-import type { Program } from "./args.js";
+import type { Program } from "./commands.js";
 
 /** What the CLI touches of the outside world; tests pass their own. */
 export interface CliIo {

@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import pino, { type Logger } from "pino";
-import { main as emulatorMain } from "../emulator/main.js";
 import { errnoOf, ImporterError, OutputError, UsageError } from "../errors.js";
 import { runInit } from "../init/init.js";
 import { checkOutputPath, openAppend } from "../sinks/own-file.js";
@@ -16,6 +15,7 @@ import {
 } from "./args.js";
 import { watchStdout } from "./closed-stdout.js";
 import { BINARY } from "./commands.js";
+import { runEmulator } from "./emulator.js";
 import { HeldOutput } from "./held-output.js";
 import { type CliIo, EXIT, type Io, type Outputs } from "./io.js";
 import { checkPaths } from "./outputs.js";
@@ -57,7 +57,7 @@ export async function main(
         io.stdout.write((await runInit(invocation.options)).summary);
         return EXIT.ok;
       case "emulator":
-        return await runEmulator(invocation.argv, io);
+        return await runEmulator(invocation.flags, io, name);
       case "import":
         return await runCommand(invocation.options, { ...io, program: invocation.program });
     }
@@ -85,20 +85,6 @@ async function runCommand(options: CliOptions, io: Io): Promise<number> {
   const code = await runLogged(options, quietIo);
   held?.settle(code);
   return code;
-}
-
-/** The emulator, until SIGINT or SIGTERM. */
-function runEmulator(argv: readonly string[], io: Outputs): Promise<number> {
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  io.signals?.once("SIGINT", onSignal);
-  io.signals?.once("SIGTERM", onSignal);
-  return emulatorMain(argv, { stdout: io.stdout, stderr: io.stderr, signal: stop.signal }).finally(
-    () => {
-      io.signals?.off("SIGINT", onSignal);
-      io.signals?.off("SIGTERM", onSignal);
-    },
-  );
 }
 
 async function runLogged(options: CliOptions, io: Io): Promise<number> {

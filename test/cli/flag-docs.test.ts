@@ -13,11 +13,13 @@ describe("README.md's flag tables", () => {
     expect(renderRegions(readme).text).toBe(readme);
   });
 
-  it("are there for every import command", () => {
+  it("are there for every command with a shorthand: profiles, events, the emulator", () => {
     const { regions } = renderRegions(readme);
-    for (const command of COMMANDS.filter((c) => c.run === "import")) {
-      expect(regions, command.name).toContain(command.shorthand?.bin ?? command.name);
-    }
+    const shorthands = COMMANDS.flatMap((c) =>
+      c.shorthand === undefined ? [] : [c.shorthand.bin],
+    );
+    expect(shorthands).toEqual(["import-profiles", "import-events", "dfinery-emulator"]);
+    expect(regions).toEqual(shorthands);
   });
 
   it("are rewritten where a row went stale, and nothing else is touched", () => {

@@ -1,10 +1,11 @@
+import { EventEmitter } from "node:events";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IDENTITIES_DELETE_PATH, IDENTITIES_PATH } from "../../src/api/identities.js";
-import { main } from "../../src/emulator/main.js";
-import { DATETIME, post, withProperties } from "./helpers.js";
+import { main } from "../../src/cli/main.js";
+import { DATETIME, post, withProperties } from "../emulator/helpers.js";
 
 /** Collects what main writes, and lets a test wait for a line. */
 function capture() {
@@ -31,16 +32,23 @@ function capture() {
   };
 }
 
+/** What `dfinery-emulator` is given: the captured streams, no environment, the signals. */
+function io(
+  stdout: ReturnType<typeof capture>,
+  stderr: ReturnType<typeof capture>,
+  signals = new EventEmitter(),
+) {
+  const stream = (c: ReturnType<typeof capture>) =>
+    Object.assign(new EventEmitter(), c.stream) as unknown as NodeJS.WritableStream;
+  return { stdout: stream(stdout), stderr: stream(stderr), env: {}, signals };
+}
+
 /** Runs main until the test calls stop(); gives the url it printed. */
 async function run(argv: string[]) {
   const stdout = capture();
   const stderr = capture();
-  const controller = new AbortController();
-  const exit = main(argv, {
-    stdout: stdout.stream,
-    stderr: stderr.stream,
-    signal: controller.signal,
-  });
+  const signals = new EventEmitter();
+  const exit = main(argv, io(stdout, stderr, signals), "dfinery-emulator");
   const first = await Promise.race([stdout.line(/^listening on (\S+)\n/), exit]);
   if (typeof first === "number") throw new Error(`main exited ${first}: ${stderr.text}`);
   const url = first[1] as string;
@@ -48,7 +56,7 @@ async function run(argv: string[]) {
     url,
     stdout,
     stop: async () => {
-      controller.abort();
+      signals.emit("SIGTERM");
       return exit;
     },
   };
@@ -58,7 +66,7 @@ async function run(argv: string[]) {
 async function refused(argv: string[]) {
   const stdout = capture();
   const stderr = capture();
-  const code = await main(argv, { stdout: stdout.stream, stderr: stderr.stream });
+  const code = await main(argv, io(stdout, stderr), "dfinery-emulator");
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
@@ -68,7 +76,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-describe("main", () => {
+describe("dfinery-emulator", () => {
   it("prints `listening on http://127.0.0.1:PORT` first and stops with 0 on the signal", async () => {
     const emulator = await run(["--port", "0"]);
     expect(emulator.stdout.text).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+\n$/);
@@ -168,7 +176,9 @@ describe("main", () => {
   it("exits 2 with a message and no stack trace for an unknown flag", async () => {
     const result = await refused(["--nope"]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^dfinery-emulator: Unknown option '--nope'/);
+    expect(result.stderr).toBe(
+      "dfinery-emulator: unknown flag --nope\nTry dfinery-emulator --help.\n",
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(result.stdout).toBe("");
   });
@@ -205,7 +215,9 @@ describe("main", () => {
   it("prints the usage and exits 0 for --help", async () => {
     const result = await refused(["--help"]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Usage: dfinery-emulator/);
+    expect(result.stdout).toMatch(
+      /^Usage: dfinery-import emulator \[flags\]\n +dfinery-emulator \[flags\]/,
+    );
     expect(result.stdout).toContain("--over-limit");
   });
 
