@@ -1,9 +1,9 @@
 /**
  * Text with every line break (`\r\n`, lone `\r`) turned into `\n`, chunk by chunk.
  *
- * Downstream then has one kind of line to count. It also sidesteps csv-parse's line counter,
- * which counts a CRLF inside a quoted field twice (and its `raw`, which loses the `\n` of CRLF).
- * A quoted multi-line CSV cell therefore reads as `a\nb` whatever the file's line endings.
+ * NDJSON reading (ndjson.ts) then has one kind of line to count. CSV is not normalised: its
+ * tokenizer counts every kind of line break itself, and a quoted cell keeps its line breaks as
+ * the file wrote them.
  */
 export async function* normalizeNewlines(texts: AsyncIterable<string>): AsyncGenerator<string> {
   let afterCr = false; // the last chunk ended with `\r`, already given out as `\n`
