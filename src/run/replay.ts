@@ -90,6 +90,15 @@ function payloadCommand(payload: unknown): ReplayCommand | undefined {
   return undefined;
 }
 
+/** Without --map, an input whose first record is not a dead-letter record (or not JSON at all). */
+export function notDeadLetters(command: ReplayCommand, file: string, fileLine: number): InputError {
+  return new InputError(
+    file,
+    `without --map, the input must be a dead-letter file of ${command} (its stored payloads are sent again); pass --map FILE to import rows`,
+    fileLine,
+  );
+}
+
 /**
  * Replaying stored payloads without --map: the input must be a dead-letter file (its first record
  * tells), and a record of the other command's dead-letter file stops the run (exit 2). Its
@@ -102,13 +111,7 @@ export function checkReplayCommand(
   fileLine: number,
   first = false,
 ): void {
-  if (first && !isDeadLetterRecord(record)) {
-    throw new InputError(
-      file,
-      `without --map, the input must be a dead-letter file of ${command} (its stored payloads are sent again); pass --map FILE to import rows`,
-      fileLine,
-    );
-  }
+  if (first && !isDeadLetterRecord(record)) throw notDeadLetters(command, file, fileLine);
   const other = payloadCommand(record.payload);
   if (other === undefined || other === command) return;
   const what = other === "import-events" ? "an events request body" : "a user profile";

@@ -23,7 +23,13 @@ import { openInput } from "./input.js";
 import type { Assembler, Finished, Kind, KindState, Row } from "./kind.js";
 import { type Progress, RunLedger } from "./ledger.js";
 import { LineOrder } from "./line-order.js";
-import { checkReplayCommand, isDeadLetterRecord, type ReplayItem, toReplayItem } from "./replay.js";
+import {
+  checkReplayCommand,
+  isDeadLetterRecord,
+  notDeadLetters,
+  type ReplayItem,
+  toReplayItem,
+} from "./replay.js";
 import { Sender } from "./sender.js";
 import { startingWindow } from "./slow-start.js";
 import { Window } from "./window.js";
@@ -264,6 +270,10 @@ export class Run<U> {
           ledger.count.blank++; // beside rows, not in it: never sent, never a failure
           return undefined;
         }
+      }
+      // Without a mapping, a first record that is not even JSON is no dead-letter file either.
+      if (mapping === null && replay === undefined) {
+        throw notDeadLetters(this.kind.command, input, item.line);
       }
       const at = item.line;
       // Done by an interrupted pass of this run: not counted again, assembled only for the ids.

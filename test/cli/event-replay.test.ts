@@ -281,49 +281,4 @@ items: { group_by: order_id, properties: { df_item_id: sku } }
       ],
     ]);
   });
-
-  it("refuses the other command's dead-letter file, and a file that is none, before any request", async () => {
-    const dir = tempDir();
-    const e = await emulator({ catalog: CATALOG });
-    const profiles = write(
-      dir,
-      "profiles.dead-letter.ndjson",
-      `${JSON.stringify({
-        line: 2,
-        row: { id: "u1" },
-        payload: { identity: { external_id: "u1" }, user_properties: { df_name: "Kim" } },
-        error: { stage: "api", code: "HTTP_500", message: "server error" },
-        attempts: 6,
-        at: "2026-11-29T00:00:00.000Z",
-        format: "csv",
-      })}\n`,
-    );
-    const wrongWay = await importEvents([profiles, ...flags(dir, e.url, "dl.ndjson")]);
-    expect(wrongWay.code).toBe(2);
-    expect(wrongWay.stderr).toContain(
-      `${profiles}:1: this dead-letter record was written by import-profiles (its payload is a user profile): replay the file with import-profiles, not import-events`,
-    );
-
-    const input = write(dir, "orders.ndjson", orders(3, new Set([1])));
-    const map = write(dir, "events.yaml", MAPPING);
-    await importEvents([input, "--map", map, ...flags(dir, e.url, "events.dl.ndjson")]);
-    const requests = e.store.stats().requests;
-    const events = join(dir, "events.dl.ndjson");
-    const profileRun = await runCli([
-      events,
-      ...["--endpoint", e.url, "--service-id", "test-service", "--dead-letter", join(dir, "p.dl")],
-    ]);
-    expect(profileRun.code).toBe(2);
-    expect(profileRun.stderr).toContain(
-      `${events}:1: this dead-letter record was written by import-events (its payload is an events request body): replay the file with import-events, not import-profiles`,
-    );
-
-    const notDeadLetters = await importEvents([input, ...flags(dir, e.url, "dl.ndjson")]);
-    expect(notDeadLetters.code).toBe(2);
-    expect(notDeadLetters.stderr).toContain(
-      `${input}:1: without --map, the input must be a dead-letter file of import-events`,
-    );
-    expect(e.store.stats().requests).toBe(requests);
-    expect((await importEvents([events, "--dry-run"])).stderr).toContain("--dry-run needs --map");
-  });
 });

@@ -16,6 +16,9 @@ export interface KindCase {
   readonly rows: (count: number) => string;
   /** What the emulator must register to accept the file. */
   readonly catalog: ExtendedCatalog | undefined;
+  /** A payload a dead-letter record of this kind stores, and what it is called. */
+  readonly payload: object;
+  readonly payloadIs: string;
 }
 
 export const KINDS: readonly KindCase[] = [
@@ -26,6 +29,8 @@ export const KINDS: readonly KindCase[] = [
     file: "users.csv",
     rows: usersCsv,
     catalog: undefined,
+    payload: { identity: { external_id: "u1" }, user_properties: { df_name: "Kim" } },
+    payloadIs: "a user profile",
   },
   {
     program: "import-events",
@@ -34,7 +39,32 @@ export const KINDS: readonly KindCase[] = [
     file: "orders.ndjson",
     rows: (count) => ordersNdjson(count, 10),
     catalog: CATALOG,
+    payload: {
+      common: { identity: { external_id: "u1" } },
+      events: [
+        {
+          event_log_id: "00000000-0000-5000-8000-000000000001",
+          event_name: "df_sign_up",
+          event_datetime: "2024-05-14T06:05:46.000Z",
+          event_properties: {},
+        },
+      ],
+    },
+    payloadIs: "an events request body",
   },
 ];
 
 export const ENV = { DFINERY_ACCESS_TOKEN: TOKEN };
+
+/** A dead-letter record of `kind`'s file, as its run writes it. */
+export function deadLetterLine(kind: KindCase): string {
+  return `${JSON.stringify({
+    line: 2,
+    row: { id: "u1" },
+    payload: kind.payload,
+    error: { stage: "api", code: "HTTP_500", message: "server error" },
+    attempts: 6,
+    at: "2026-11-29T00:00:00.000Z",
+    format: "csv",
+  })}\n`;
+}
