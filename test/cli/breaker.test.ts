@@ -97,36 +97,6 @@ describe("the circuit breaker", () => {
   });
 });
 
-describe("--canary", () => {
-  it("sends the first N rows and stops with exit 3 before reading further when none was accepted", async () => {
-    const e = await emulator({ catalog: CATALOG });
-    const { dir, input, map } = setup(members(1_000));
-    const argv = [input, "--map", map, ...runFlags(dir, e.url, { rate: "2000/s" })];
-    const result = await runCli([...argv, "--canary", "10", "--max-error-rate", "1"]);
-    expect(result.code).toBe(3);
-    expect(e.store.stats().requests).toBe(10);
-    const report = readJson(join(dir, "report.json"));
-    expect(report).toMatchObject({
-      rows: 11,
-      deadLettered: 10,
-      notAttempted: 1,
-      firstNotAttemptedLine: 12,
-      stoppedBy: { reason: "canary" },
-    });
-    expect(report.stoppedBy.message).toMatch(
-      /^canary: none of the first 10 rows was accepted \(most refused: 40001 ×10, "VALIDATION_FAILURE: property vip_level is not registered"\)/,
-    );
-  });
-
-  it("goes on when a canary row was accepted", async () => {
-    const e = await emulator({ catalog: { ...CATALOG, vip_level: "Long" } });
-    const { dir, input, map } = setup(members(50));
-    const argv = [input, "--map", map, ...runFlags(dir, e.url, { rate: "2000/s" })];
-    expect((await runCli([...argv, "--canary", "10"])).code).toBe(0);
-    expect(e.store.count()).toBe(50);
-  });
-});
-
 describe("result codes", () => {
   it("dead-letters 40402 and a code the guide does not list, keeps the code, and counts the unknown one", async () => {
     const server = await hostile((n, _req, res) => {

@@ -176,33 +176,8 @@ describe("the circuit breaker on events", () => {
   });
 });
 
+// The canary for every kind: canary.test.ts. What is particular to events:
 describe("--canary on events", () => {
-  it("stops before reading further when none of the first N events was accepted: exit 3", async () => {
-    const e = await emulator({ catalog: PURCHASES_ONLY });
-    const { dir, input, map } = setup(500, 10, everyOne(500));
-    const result = await importEvents([
-      input,
-      "--map",
-      map,
-      ...flags(dir, e.url, ["--canary", "10"]),
-    ]);
-    expect(result.code).toBe(3);
-    const report = readJson(join(dir, "report.json"));
-    // 10 users: the first 10 events are 10 batches of one, each refused; the 11th is in hand.
-    expect(report).toMatchObject({
-      rows: 11,
-      accepted: 0,
-      deadLettered: 10,
-      notAttempted: 1,
-      firstNotAttemptedLine: 11,
-      stoppedBy: { reason: "canary" },
-    });
-    expect(report.stoppedBy.message).toMatch(
-      /^canary: none of the first 10 events was accepted \(most refused: 40001 ×10, "VALIDATION_FAILURE: events\[0\]: .*"\); stopped before reading further$/,
-    );
-    expect(e.store.stats().requests).toBe(10);
-  });
-
   it("goes on through the whole file once one of the first N events is accepted", async () => {
     const e = await emulator({ catalog: CATALOG });
     const { dir, input, map } = setup(300, 10, new Set([1, 2, 3]));

@@ -2,8 +2,9 @@
  * The kinds of run, as the tests of one behaviour see them (`describe.each(KINDS)`): the command,
  * the API path it posts to, and a small good file of it with its mapping. A new kind adds a line.
  */
+import { join } from "node:path";
 import type { Program } from "../../src/cli/args.js";
-import type { ExtendedCatalog } from "../../src/emulator/index.js";
+import type { Catalog } from "../../src/emulator/catalog.js";
 import { CATALOG, ORDERS_MAPPING, ordersNdjson } from "./event-fixtures.js";
 import { TOKEN, USERS_MAPPING, usersCsv } from "./helpers.js";
 
@@ -15,7 +16,13 @@ export interface KindCase {
   readonly file: string;
   readonly rows: (count: number) => string;
   /** What the emulator must register to accept the file. */
-  readonly catalog: ExtendedCatalog | undefined;
+  readonly catalog: Catalog | undefined;
+  /** A catalog under which the API refuses every unit of the file (40001). */
+  readonly refusing: Catalog;
+  /** The line of the file's first row (after a header). */
+  readonly firstLine: number;
+  /** What the canary and the breaker count. */
+  readonly counted: "rows" | "events";
   /** A payload a dead-letter record of this kind stores, and what it is called. */
   readonly payload: object;
   readonly payloadIs: string;
@@ -29,6 +36,9 @@ export const KINDS: readonly KindCase[] = [
     file: "users.csv",
     rows: usersCsv,
     catalog: undefined,
+    refusing: { other: "String" }, // points is not registered
+    firstLine: 2,
+    counted: "rows",
     payload: { identity: { external_id: "u1" }, user_properties: { df_name: "Kim" } },
     payloadIs: "a user profile",
   },
@@ -39,6 +49,9 @@ export const KINDS: readonly KindCase[] = [
     file: "orders.ndjson",
     rows: (count) => ordersNdjson(count, 10),
     catalog: CATALOG,
+    refusing: { events: { df_other: {} } }, // neither df_purchase nor df_sign_up is registered
+    firstLine: 1,
+    counted: "events",
     payload: {
       common: { identity: { external_id: "u1" } },
       events: [
@@ -55,6 +68,15 @@ export const KINDS: readonly KindCase[] = [
 ];
 
 export const ENV = { DFINERY_ACCESS_TOKEN: TOKEN };
+
+/** The flags of a run of `kind` against the emulator at `url`, writing into `dir`. */
+export function kindFlags(dir: string, url: string): string[] {
+  return [
+    ...["--endpoint", url, "--service-id", "test-service", "--rate", "2000/s"],
+    ...["--dead-letter", join(dir, "dl.ndjson"), "--report", join(dir, "report.json")],
+    ...["--log", join(dir, "log.ndjson")],
+  ];
+}
 
 /** A dead-letter record of `kind`'s file, as its run writes it. */
 export function deadLetterLine(kind: KindCase): string {
