@@ -1,0 +1,214 @@
+/**
+ * The reading side of a run, for every kind: source items → the kind's finished units, in file
+ * order. The header is checked against the mapping and, in NDJSON, the mapped paths against the
+ * first records; blank rows are counted apart; rows an interrupted pass did are marked done; a
+ * dead-letter file given as input is replayed (decided on its first row) in its original line
+ * order: each record's original row mapped again, or, without a mapping, its stored payload sent
+ * again. What each row finishes goes to `take`: a promise only when there is something to wait for.
+ */
+import { checkColumns } from "../mapping/load.js";
+import { checkPaths, PATH_SAMPLE, type PathPresence } from "../mapping/paths.js";
+import type { SourceItem } from "../source/types.js";
+import type { RunConfig } from "./config.js";
+import type { Assembler, Finished, Kind, Row } from "./kind.js";
+import type { RunLedger } from "./ledger.js";
+import { LineOrder } from "./line-order.js";
+import {
+  checkReplayCommand,
+  isDeadLetterRecord,
+  notDeadLetters,
+  type ReplayItem,
+  toReplayItem,
+} from "./replay.js";
+import type { RunState } from "./state-link.js";
+
+/**
+ * Dead-letter records are written as rows end: out of line order by at most the read-ahead window
+ * of the run that wrote them. Replays restore line order within this many, so a user's rows go in
+ * their original order (for profiles, the last row wins).
+ */
+const REPLAY_REORDER = 10_000;
+
+type Cells = Readonly<Record<string, unknown>>;
+
+export interface ReaderParts<U> {
+  readonly kind: Kind<U>;
+  readonly config: RunConfig;
+  readonly assembler: Assembler<U>;
+  readonly ledger: RunLedger;
+  readonly state: RunState;
+  /** A dry run of NDJSON: counts in how many rows each mapped path is present. */
+  readonly presence: PathPresence | undefined;
+  readonly take: (done: Finished<U> | undefined) => Promise<void> | undefined;
+  readonly takeAll: (all: readonly Finished<U>[]) => Promise<void>;
+}
+
+export class Reader<U> {
+  readonly #p: ReaderParts<U>;
+  readonly #markers: ReadonlySet<string>;
+  readonly #reorder = new LineOrder<ReplayItem>(REPLAY_REORDER);
+  /** Whether the input is a dead-letter file; decided on its first row. */
+  #replay: boolean | undefined;
+  /** `at` must increase strictly (resume progress): a replay's count in replay order. */
+  #replayed = 0;
+
+  constructor(parts: ReaderParts<U>) {
+    this.#p = parts;
+    this.#markers = new Set(parts.config.mapping?.source.emptyValues.map((m) => m.trim()));
+  }
+
+  /** Reads every item (until the run stops), calling `after` once each is taken. */
+  async read(source: AsyncIterable<SourceItem>, after: () => Promise<void>): Promise<void> {
+    const { ledger, config } = this.#p;
+    const { mapping, format, input } = config;
+    const iterator: AsyncIterator<SourceItem> = source[Symbol.asyncIterator]();
+    try {
+      // NDJSON: the first records are read ahead to check the mapping's paths before any request.
+      const ahead =
+        format === "ndjson" && mapping !== null
+          ? await readAhead(iterator, config.batchWaitMs)
+          : { held: [], stalled: undefined };
+      const { held } = ahead;
+      const first = held.find((item) => item.kind === "row");
+      if (mapping !== null && first?.kind === "row" && !isDeadLetterRecord(first.cells)) {
+        const records = held.flatMap((item) => (item.kind === "row" ? [item.cells] : []));
+        checkPaths(mapping, records, input);
+      }
+      for (const item of held) {
+        if (ledger.stop.aborted) break;
+        await this.#step(item);
+        await after();
+      }
+      let stalled = ahead.stalled;
+      while (!ledger.stop.aborted) {
+        const next = await (stalled ?? iterator.next());
+        stalled = undefined;
+        if (next.done === true) break;
+        const taking = this.#step(next.value);
+        if (taking !== undefined) await taking;
+        await after();
+      }
+    } finally {
+      await iterator.return?.();
+    }
+    if (ledger.stop.aborted) return;
+    ledger.deadLetter.start(); // an input without rows
+    for (const next of this.#reorder.drain()) {
+      if (ledger.stop.aborted) return;
+      await this.#replayOne(next);
+    }
+    await this.#p.takeAll(this.#p.assembler.flush());
+  }
+
+  #step(item: SourceItem): Promise<void> | undefined {
+    const { ledger, config, kind, assembler, take } = this.#p;
+    const { mapping, input, format } = config;
+    if (item.kind === "header") {
+      if (mapping !== null) checkColumns(mapping, item.columns, input);
+      return undefined;
+    }
+    ledger.deadLetter.start(); // the first row is read: now an earlier run's file may go
+    if (item.kind === "row") {
+      if (this.#replay === undefined) {
+        if (mapping === null) checkReplayCommand(item.cells, kind.command, input, item.line, true);
+        this.#replay = format === "ndjson" && isDeadLetterRecord(item.cells);
+      }
+      if (this.#replay) {
+        if (mapping === null) checkReplayCommand(item.cells, kind.command, input, item.line);
+        const next = this.#reorder.push(toReplayItem(item.cells, item.line));
+        return next === undefined ? undefined : this.#replayOne(next);
+      }
+      if (mapping !== null && isBlank(item.cells, this.#markers)) {
+        ledger.count.blank++; // beside rows, not in it: never sent, never a failure
+        return undefined;
+      }
+    }
+    // Without a mapping, a first record that is not even JSON is no dead-letter file either.
+    if (mapping === null && this.#replay === undefined) {
+      throw notDeadLetters(kind.command, input, item.line);
+    }
+    const at = item.line;
+    // Done by an interrupted pass of this run: not counted again, assembled only for the ids.
+    const done = this.#p.state.skip(at);
+    if (!done) ledger.count.rows++;
+    if (item.kind === "invalid") {
+      const row = { line: at, at, row: item.raw, format, failure: item.failure };
+      return this.#p.takeAll(assembler.unreadable(done ? { ...row, done } : row));
+    }
+    this.#p.presence?.count(item.cells);
+    // The common row without spreads of empty objects: one object of one shape.
+    const row: Row = done
+      ? { line: at, row: item.cells, format, at, done }
+      : { line: at, row: item.cells, format, at };
+    return take(assembler.row(row, item.cells));
+  }
+
+  /** A dead-letter record, in line order: its row mapped again, or its stored payload. */
+  #replayOne(r: ReplayItem): Promise<void> | undefined {
+    const { ledger, config, assembler, takeAll } = this.#p;
+    const at = ++this.#replayed;
+    // Done by an interrupted pass of this run: not counted again (a stored unit keeps its id).
+    const done = this.#p.state.skip(at);
+    if (!done) ledger.count.rows++;
+    if (r.kind === "unreadable") {
+      const row = { line: r.line, at, row: r.row, format: config.format, failure: r.failure };
+      return done ? undefined : takeAll(assembler.unreadable(row));
+    }
+    const { line, cells } = r;
+    const row: Row = {
+      line,
+      at,
+      row: cells,
+      format: r.format,
+      ...(r.occurrence === undefined ? {} : { occurrence: r.occurrence }),
+      ...(done ? { done } : {}),
+    };
+    if (config.mapping === null)
+      return done ? undefined : takeAll(assembler.stored(row, r.payload));
+    return this.#p.take(assembler.row(row, cells));
+  }
+}
+
+/**
+ * Whether every cell of a record is empty: blank or whitespace, null, or one of the source's
+ * `empty_values`. Most rows have a value in their first cell, so this stops there.
+ */
+export function isBlank(cells: Cells, markers: ReadonlySet<string>): boolean {
+  for (const key in cells) {
+    const value = cells[key];
+    if (value === null || value === undefined) continue;
+    if (typeof value !== "string") return false;
+    const text = value.trim();
+    if (text !== "" && !markers.has(text)) return false;
+  }
+  return true;
+}
+
+const STALLED = Symbol("stalled");
+
+/**
+ * The first PATH_SAMPLE NDJSON records (or all of a smaller file), to check the mapping's paths;
+ * on an input that stalls for `waitMs` (a pipe from a slow export), those read so far, and the
+ * read still awaited (`stalled`), so that pending units are not held back for the sample.
+ */
+async function readAhead(
+  iterator: AsyncIterator<SourceItem>,
+  waitMs: number,
+): Promise<{ held: SourceItem[]; stalled: Promise<IteratorResult<SourceItem>> | undefined }> {
+  const held: SourceItem[] = [];
+  let records = 0;
+  while (records < PATH_SAMPLE) {
+    const next = iterator.next();
+    let timer: NodeJS.Timeout | undefined;
+    const stall = new Promise<typeof STALLED>((resolve) => {
+      timer = setTimeout(() => resolve(STALLED), waitMs);
+    });
+    const read = await Promise.race([next, stall]);
+    clearTimeout(timer);
+    if (read === STALLED) return { held, stalled: next };
+    if (read.done === true) break;
+    held.push(read.value);
+    if (read.value.kind === "row") records++;
+  }
+  return { held, stalled: undefined };
+}
