@@ -20,7 +20,10 @@ export function checkFlags(
 ): void {
   for (const name of command.required ?? []) {
     if (values[name] === undefined) {
-      throw new UsageError(`${command.name} needs --${name} ${flagText(name, command.name).value}`);
+      const value = flagText(name, command.name).value; // none for a switch (delete's --yes)
+      throw new UsageError(
+        `${command.name} needs --${name}${value === undefined ? "" : ` ${value}`}`,
+      );
     }
   }
   for (const name of command.flags) {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type Bin, parseCommandLine } from "../../src/cli/args.js";
 import { COMMANDS } from "../../src/cli/commands.js";
+import { checkFlags } from "../../src/cli/flag-checks.js";
 import { FLAGS, type FlagName, flagText } from "../../src/cli/flags.js";
 import { ROOT, runCli, tempDir, USERS_MAPPING, usersCsv, write } from "./helpers.js";
 
@@ -153,6 +154,14 @@ describe("the checks between flags come from the table", () => {
     );
     expect(typo.stderr).toContain("unknown flag --max-wiat; did you mean --max-wait?");
     expect(typo.stderr).toContain("Try dfinery-import profiles --help.");
+  });
+
+  it("a required switch is named without a value (as delete's --yes will be)", () => {
+    const status = COMMANDS.find((c) => c.name === "status");
+    if (status === undefined) throw new Error("no status command");
+    const wipe = { ...status, name: "wipe", required: ["force"], flags: ["force"] } as const;
+    expect(() => checkFlags(wipe, {}, [])).toThrow(/^wipe needs --force$/);
+    expect(() => checkFlags(wipe, { force: true }, [])).not.toThrow();
   });
 
   it("status needs --state, and an unknown command is named", async () => {
