@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { parse } from "csv-parse";
-import type { Program } from "../src/cli/args.js";
+import type { Bin } from "../src/cli/args.js";
 import { main } from "../src/cli/main.js";
 import type { Report } from "../src/sinks/report.js";
 
@@ -30,7 +30,7 @@ export interface ChildResult {
 async function dryRun(
   input: string,
   mapping: string,
-  program: Program = "import-profiles",
+  program: Bin = "import-profiles",
 ): Promise<ChildResult> {
   const stem = join(tmpdir(), `dfinery-bench-dry-run-${process.pid}`);
   const deadLetter = `${stem}.dead-letter.ndjson`;

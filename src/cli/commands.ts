@@ -4,10 +4,11 @@
  * command (`import-profiles X` is `dfinery-import profiles X`). A new kind of import is one entry
  * here: `run: "import"`, the run's `program`, RUN_FLAGS and its own flags.
  */
+import type { StateCommand } from "../state/index.js";
 import { EMULATOR_FLAGS, type FlagName, RUN_FLAGS } from "./flags.js";
 
 /** An import run's name: in messages, in the log, and in the state file that belongs to it. */
-export type Program = "import-profiles" | "import-events";
+export type Program = StateCommand;
 
 /** The binary; the commands' shorthands are binaries of their own. */
 export const BINARY = "dfinery-import";
@@ -35,6 +36,11 @@ export interface CommandDef {
   readonly inputs: 0 | 1;
   /** The flags it must be given. */
   readonly required?: readonly FlagName[];
+  /**
+   * A command that changes what cannot be undone: it runs only with this switch (or as a dry run,
+   * which sends nothing); `says` is the refusal, given before anything is read.
+   */
+  readonly confirm?: { readonly flag: FlagName; readonly says: string };
   readonly about: string;
   readonly flags: readonly FlagName[];
   readonly examples: readonly Example[];
@@ -105,6 +111,55 @@ export const COMMANDS: readonly CommandDef[] = [
         command:
           "import-events orders.ndjson --map events.yaml --state events.db --keep-events 90d",
         says: "only the events not accepted yet; forget those older than 90 days",
+      },
+    ],
+    footer: RUN_EXIT_CODES,
+  },
+  {
+    name: "identities",
+    run: "import",
+    program: "dfinery-import identities",
+    summary: "unified profiles: one person's identifiers linked, one POST /api/v1/identities a row",
+    args: "<input> --map <identities.yaml> [options]",
+    inputs: 1,
+    about: `Streams a CSV, TSV or NDJSON file of people into DFINERY's unified profiles: one POST /api/v1/identities per row, linking the identifiers its mapping's identity section reads (external_id, email, phone_no, …) as one person, paced to the rate limit (10,000 a minute by default), with retries. The guide's first step, before profiles and events. The mapping has an identity section only. ${REPLAY}`,
+    flags: RUN_FLAGS,
+    examples: [
+      {
+        command: "dfinery-import identities users.csv --map identities.yaml --dry-run --sample 3",
+        says: "validate every row, print the first 3 request bodies; sends nothing",
+      },
+      {
+        command:
+          "dfinery-import identities users.csv --map identities.yaml --service-id my-service --state identities.db",
+        says: "link, with DFINERY_ACCESS_TOKEN set; the next run sends only identities not linked yet",
+      },
+    ],
+    footer: RUN_EXIT_CODES,
+  },
+  {
+    name: "delete",
+    run: "import",
+    program: "dfinery-import delete",
+    summary:
+      "remove people (members who left): profile and events, one POST /api/v1/identities/delete a row",
+    args: "<input> --map <identities.yaml> --yes [options]",
+    inputs: 1,
+    confirm: {
+      flag: "yes",
+      says: "delete removes every person of its input from DFINERY for good, with their profile and events: give --yes to confirm (or --dry-run to count them first). Nothing was read.",
+    },
+    about: `Streams a CSV, TSV or NDJSON file of people to remove from DFINERY (the members who left, as the law requires): one POST /api/v1/identities/delete per row, with the identity its mapping's identity section reads; DFINERY removes the person's unified profile and events. Runs only with --yes; --dry-run counts the people it would delete without it. Paced and retried as the other commands; a person DFINERY does not know counts as deleted. ${REPLAY}`,
+    flags: RUN_FLAGS.flatMap((f) => (f === "dry-run" ? [f, "yes"] : [f])),
+    examples: [
+      {
+        command: "dfinery-import delete leavers.csv --map identities.yaml --dry-run",
+        says: "count the people it would delete; sends nothing, needs no --yes",
+      },
+      {
+        command:
+          "dfinery-import delete leavers.csv --map identities.yaml --service-id my-service --yes",
+        says: "delete them, with DFINERY_ACCESS_TOKEN set",
       },
     ],
     footer: RUN_EXIT_CODES,

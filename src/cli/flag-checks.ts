@@ -52,6 +52,11 @@ export function checkFlags(
           : `expected one input file, got ${positionals.length}: ${positionals.join(" ")}`,
     );
   }
+  // Last: the other mistakes of the command line are said first.
+  const confirm = command.confirm;
+  if (confirm !== undefined && values[confirm.flag] !== true && values["dry-run"] !== true) {
+    throw new UsageError(confirm.says);
+  }
 }
 
 /** parseArgs' message, or for a flag the command does not take, which commands take it. */

@@ -36,13 +36,23 @@ export const FLAGS = {
   map: {
     value: "FILE",
     help: "the mapping file (YAML); see `config/mapping.example.yaml`",
-    for: { events: { help: "the mapping file (YAML), with an `event` section" } },
+    for: {
+      events: { help: "the mapping file (YAML), with an `event` section" },
+      identities: { help: "the mapping file (YAML), with an `identity` section only" },
+      delete: { help: "the mapping file (YAML), with an `identity` section only" },
+    },
   },
   "dry-run": {
     help: "read, map and validate every row; send nothing; needs no token",
     for: {
       events: { help: "read, map, batch and validate every row; send nothing; needs no token" },
+      delete: {
+        help: "read, map and validate every row, and count the people it would delete; send nothing; needs no token and no `--yes`",
+      },
     },
+  },
+  yes: {
+    help: "confirm the deletes: without it (or `--dry-run`), delete refuses to run and reads nothing",
   },
   sample: {
     value: "N",
@@ -141,6 +151,12 @@ export const FLAGS = {
         help: "SQLite state (not import-profiles' file): send only the events DFINERY has not accepted yet; makes the run resumable",
       },
       status: { help: "the state file to show" },
+      identities: {
+        help: "SQLite state (a file of its own): send only the identities an earlier run has not linked; makes the run resumable",
+      },
+      delete: {
+        help: "SQLite state (a file of its own): skip the people an earlier run deleted; makes the run resumable",
+      },
     },
   },
   strict: {

@@ -1,6 +1,7 @@
 /** How a command's run ends: why it stopped, the report, the summary and the exit code. */
 import type { Logger } from "pino";
-import { formatSummary, type Report, writeReport } from "../sinks/report.js";
+import { KINDS } from "../run/kinds/index.js";
+import { formatSummary, type Report, wordedReport, writeReport } from "../sinks/report.js";
 import type { CliOptions } from "./args.js";
 import { EXIT, type Io } from "./io.js";
 
@@ -24,15 +25,16 @@ export function tellStop(report: Report, bug: unknown, io: Io, logger: Logger): 
 export function finishRun(report: Report, options: CliOptions, io: Io, logger: Logger): number {
   let code = exitCode(report, options.strict);
   logger.info({ report }, "import finished");
+  const { words } = KINDS[io.program];
   if (options.report !== undefined) {
     try {
-      writeReport(options.report, io.secrets.value(report));
+      writeReport(options.report, wordedReport(io.secrets.value(report), words));
     } catch (error) {
       io.stderr.write(`${io.program}: ${(error as Error).message}\n`);
       if (code === EXIT.ok || code === EXIT.rowsFailed) code = EXIT.usage;
     }
   }
-  if (!options.quiet || code !== EXIT.ok) io.stdout.write(formatSummary(report));
+  if (!options.quiet || code !== EXIT.ok) io.stdout.write(formatSummary(report, words));
   return code;
 }
 

@@ -23,7 +23,7 @@ import { appendsDeadLetter, superviseRun, withState } from "./state-run.js";
 
 export async function runImport(options: CliOptions, io: Io, logger: Logger): Promise<number> {
   const kind = KINDS[io.program];
-  const config = await resolveConfig(options, io);
+  const config = await resolveConfig(options, io, kind.identityOnly);
   kind.checkMapping(config.mapping, config.format, options.map ?? options.input);
   return withState(options, io, logger, config.mapping, (session) => {
     const interrupt = new AbortController();
@@ -41,13 +41,17 @@ export async function runImport(options: CliOptions, io: Io, logger: Logger): Pr
  * Checks the command line and the mapping, and settles what the run will read and where it
  * writes: usage mistakes first (they are cheapest to fix), then the mapping, before any input is read.
  */
-async function resolveConfig(options: CliOptions, io: Io): Promise<RunConfig> {
+async function resolveConfig(
+  options: CliOptions,
+  io: Io,
+  identityOnly: boolean,
+): Promise<RunConfig> {
   if (options.map === undefined && options.dryRun) {
     throw new UsageError("--dry-run needs --map: there is nothing to validate without a mapping");
   }
   const delivery = options.dryRun ? null : deliveryConfig(options, io);
   // Without --map the input is a dead-letter file: its stored payloads are sent again.
-  const mapping = options.map === undefined ? null : await loadMapping(options.map);
+  const mapping = options.map === undefined ? null : await loadMapping(options.map, identityOnly);
   const format = inputFormat(options, mapping);
   if (options.report !== undefined) checkReportPath(options.report);
   return {

@@ -22,7 +22,11 @@ function related(a: PathIssue["path"], b: PathIssue["path"]): boolean {
   return true;
 }
 
-export async function loadMapping(file: string): Promise<Mapping> {
+/**
+ * `identityOnly`: for a command that maps the identity alone (identities, delete): a mapping
+ * without properties is whole.
+ */
+export async function loadMapping(file: string, identityOnly = false): Promise<Mapping> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -32,7 +36,7 @@ export async function loadMapping(file: string): Promise<Mapping> {
       { path: "", message: `cannot read the mapping file (${reason})` },
     ]);
   }
-  return parseMapping(text, file);
+  return parseMapping(text, file, identityOnly);
 }
 
 /** At most this many aliases are expanded: a few nested aliases can expand to billions of nodes. */
@@ -54,7 +58,7 @@ function toData(doc: Document, file: string): unknown {
 }
 
 /** Parses and validates a mapping; `file` names it in messages. Throws ConfigError. */
-export function parseMapping(text: string, file: string): Mapping {
+export function parseMapping(text: string, file: string, identityOnly = false): Mapping {
   const lineCounter = new LineCounter();
   // Duplicate keys are found by keyIssues (linear), not by the library (quadratic).
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: false });
@@ -82,6 +86,7 @@ export function parseMapping(text: string, file: string): Mapping {
   const { mapping, issues: more } = normalizeMapping(
     parsed.success ? parsed.data : salvage(data),
     events,
+    identityOnly,
   );
   // A rule may only restate a schema problem (identity.email is invalid → "no identity"): keep the schema's.
   issues.push(...more.filter((rule) => !issues.some((i) => related(i.path, rule.path))));

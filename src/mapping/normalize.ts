@@ -25,11 +25,14 @@ export const DEFAULT_COUNTRY: CountryCode = "KR";
 
 /**
  * `events`: a mapping for import-events (it has an `event` section as written, even one the schema
- * refused): its properties are an event's, and it may have none.
+ * refused): its properties are an event's, and it may have none. `identityOnly`: a mapping for the
+ * identities and delete commands, which map the identity alone: no properties asked for (the kind
+ * refuses those given, kinds/identity-rows.ts).
  */
 export function normalizeMapping(
   written: WrittenMapping,
   events = written.event !== undefined,
+  identityOnly = false,
 ): {
   mapping: Mapping;
   issues: PathIssue[];
@@ -71,7 +74,7 @@ export function normalizeMapping(
     ctx,
     issues,
   );
-  if (!events) issues.push(...checkProperties(typed));
+  if (!events && !identityOnly) issues.push(...checkProperties(typed));
   const mapping: Mapping = { source, identity, properties };
   if (!events) {
     if (written.items !== undefined) {

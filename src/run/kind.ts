@@ -9,7 +9,9 @@ import type { Sender } from "../delivery/deliver.js";
 import type { RowFailure } from "../errors.js";
 import type { Mapping } from "../mapping/types.js";
 import type { DeadLetterRecord } from "../sinks/dead-letter.js";
+import type { ReportWords } from "../sinks/report.js";
 import type { SourceFormat } from "../source/types.js";
+import type { StateCommand } from "../state/index.js";
 import type { RunState } from "./state-link.js";
 
 /**
@@ -82,9 +84,18 @@ export interface KindState<U> {
   flush(): void;
 }
 
+export { ACCEPTED, type ReportWords as KindWords } from "../sinks/report.js";
+
 export interface Kind<U> {
   /** The command, in messages and the state file's owner. */
-  readonly command: "import-profiles" | "import-events";
+  readonly command: StateCommand;
+  /** The summary's and the report's words for the rows the API took. */
+  readonly words: ReportWords;
+  /**
+   * The mapping has an `identity` section alone (identities, deletes): it is loaded without asking
+   * for properties, and its dead-letter records name the command (their payloads are alike).
+   */
+  readonly identityOnly: boolean;
   /** What the canary and the breaker count. */
   readonly counted: "rows" | "events";
   /** The API path requests go to. */

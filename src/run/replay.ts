@@ -1,5 +1,6 @@
 import { InputError, type RowFailure, rowFailure } from "../errors.js";
 import type { SourceFormat } from "../source/types.js";
+import type { StateCommand } from "../state/index.js";
 
 /**
  * A dead-letter file is a valid input. Each of its lines is turned back into what the original run
@@ -80,13 +81,33 @@ export function toReplayItem(
   };
 }
 
-/** The command whose dead-letter file a record comes from, told by its payload (none: unknown). */
-export type ReplayCommand = "import-profiles" | "import-events";
+/** The command whose dead-letter file a record comes from. */
+export type ReplayCommand = StateCommand;
 
-function payloadCommand(payload: unknown): ReplayCommand | undefined {
+/**
+ * The commands whose records name them (`command`): their payloads are alike (an identity alone),
+ * and a file of identities to link must never be replayed as people to delete.
+ */
+export const NAMED_RECORDS: readonly ReplayCommand[] = [
+  "dfinery-import identities",
+  "dfinery-import delete",
+];
+
+const PAYLOAD_IS: Readonly<Record<ReplayCommand, string>> = {
+  "import-profiles": "a user profile",
+  "import-events": "an events request body",
+  "dfinery-import identities": "an identity to link",
+  "dfinery-import delete": "an identity to delete",
+};
+
+/** The command that wrote a record: as it names itself, else told by its payload (none: unknown). */
+function recordCommand(record: Readonly<Record<string, unknown>>): ReplayCommand | undefined {
+  const named = record.command;
+  if (typeof named === "string" && named in PAYLOAD_IS) return named as ReplayCommand;
+  const payload = record.payload;
   if (!isObject(payload)) return undefined;
   if ("common" in payload || "events" in payload) return "import-events";
-  if ("identity" in payload || "user_properties" in payload) return "import-profiles";
+  if ("user_properties" in payload) return "import-profiles";
   return undefined;
 }
 
@@ -112,9 +133,18 @@ export function checkReplayCommand(
   first = false,
 ): void {
   if (first && !isDeadLetterRecord(record)) throw notDeadLetters(command, file, fileLine);
-  const other = payloadCommand(record.payload);
-  if (other === undefined || other === command) return;
-  const what = other === "import-events" ? "an events request body" : "a user profile";
+  const other = recordCommand(record);
+  if (other === command) return;
+  if (other === undefined) {
+    // Not a record at all: dead-lettered again, as unreadable.
+    if (!NAMED_RECORDS.includes(command) || !isDeadLetterRecord(record)) return;
+    throw new InputError(
+      file,
+      `this dead-letter record names no command: ${command} replays only the records its own runs wrote`,
+      fileLine,
+    );
+  }
+  const what = PAYLOAD_IS[other];
   throw new InputError(
     file,
     `this dead-letter record was written by ${other} (its payload is ${what}): replay the file with ${other}, not ${command}`,

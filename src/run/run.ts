@@ -241,7 +241,8 @@ export class Run<U> {
     const state = this.#deps.state;
     const written: number[] = [];
     for (const row of rows) {
-      const record = deadLetterRecord(row, payload, failure, attempts, this.#ledger.now());
+      const named = this.kind.identityOnly ? this.kind.command : undefined;
+      const record = deadLetterRecord(row, payload, failure, attempts, this.#ledger.now(), named);
       if (!this.#ledger.deadLettered(record, failure, permanent)) continue;
       written.push(row.at);
       if (permanent && state.stillFailing(row.row, record.error)) this.#ledger.stillFailing();

@@ -1,4 +1,4 @@
-import type { ProfileUpdate } from "../api/dfinery.js";
+import type { Identity } from "../api/dfinery.js";
 import type { RowFailure } from "../errors.js";
 import type { RunHandle } from "../state/index.js";
 import { eventKey, identityKey, propertiesHash, stateFileError } from "../state/index.js";
@@ -31,11 +31,12 @@ export interface RunState {
    */
   stillFailing(row: unknown, failure: RowFailure): boolean;
   /**
-   * Profiles: whether DFINERY already holds exactly these properties for this identity. Must be
-   * asked when the row's turn comes (after earlier rows of the same identity), not when it is read.
+   * Whether DFINERY already holds exactly `held` for this identity (profiles: its properties;
+   * identities: the linked set; deletes: its deletion). Must be asked when the row's turn comes
+   * (after earlier rows of the same identity), not when it is read.
    */
-  diff(update: ProfileUpdate): Diff;
-  /** Profiles: a row accepted, with what the diff found. */
+  diff(identity: Identity, held: object): Diff;
+  /** A row accepted, with what the diff found. */
   accepted(at: number, diff: Diff): void;
   /** Events: whether an earlier run had this event accepted (always false with --full). */
   knownEvent(event: IdentifiedEvent): boolean;
@@ -87,9 +88,9 @@ export class StateLink implements RunState {
     return this.#guard(() => this.handle?.noteRead(line) ?? false);
   }
 
-  diff(update: ProfileUpdate): Diff {
-    const key = identityKey(update.identity, this.key);
-    const hash = propertiesHash(update.user_properties, this.key);
+  diff(identity: Identity, held: object): Diff {
+    const key = identityKey(identity, this.key);
+    const hash = propertiesHash(held, this.key);
     if (!this.full && this.#guard(() => this.store.lastHash(key)) === hash) {
       return { unchanged: true };
     }

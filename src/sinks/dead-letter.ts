@@ -1,6 +1,6 @@
 import { accessSync, closeSync, constants, fsyncSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
-import type { ProfileUpdate } from "../api/dfinery.js";
+import type { Identity, ProfileUpdate } from "../api/dfinery.js";
 import type { EventsRequestBody } from "../api/events.js";
 import { type CellError, errnoOf, OutputError, type RowFailure } from "../errors.js";
 import type { SourceFormat } from "../source/types.js";
@@ -20,8 +20,11 @@ export interface DeadLetterRecord {
   readonly line: number;
   /** The original cells (CSV: column → text; NDJSON: the object), or the raw text of an unreadable row. */
   readonly row: unknown;
-  /** What was (or would have been) sent; null when the row never got that far. */
-  readonly payload: ProfileUpdate | EventsRequestBody | null;
+  /**
+   * What was (or would have been) sent, without its request time; null when the row never got
+   * that far. Identities and deletes: the identity.
+   */
+  readonly payload: ProfileUpdate | EventsRequestBody | { readonly identity: Identity } | null;
   /** Why, as one failure: the first problem's code and field, every problem in the message. */
   readonly error: RowFailure;
   /** Mapping failures: every cell that failed, with its column and value. */
@@ -41,6 +44,11 @@ export interface DeadLetterRecord {
    * too deeply): why.
    */
   readonly unwritable?: string;
+  /**
+   * The command whose run wrote it, where the payload alone does not tell (identities and deletes
+   * both store an identity): a replay without --map refuses another command's records.
+   */
+  readonly command?: string;
 }
 
 /**
@@ -58,6 +66,7 @@ export function deadLetterRecord(
   failure: RowFailure,
   attempts: number,
   at: number,
+  command?: string,
 ): DeadLetterRecord {
   const { errors, ...error } = failure;
   return {
@@ -70,6 +79,7 @@ export function deadLetterRecord(
     at: new Date(at).toISOString(),
     format: source.format,
     ...(source.occurrence === undefined ? {} : { occurrence: source.occurrence }),
+    ...(command === undefined ? {} : { command }),
   };
 }
 

@@ -69,6 +69,24 @@ export interface Report {
   readonly stoppedBy: StoppedBy | null;
 }
 
+/** How a run names the rows the API took, and a dry run's rows that it would take. */
+export interface ReportWords {
+  /** `accepted`; a delete's: `deleted`. Also the written report's key for the count. */
+  readonly done: string;
+  /** A dry run's: `valid`; a delete's: `to delete`. */
+  readonly dry: string;
+}
+
+export const ACCEPTED: ReportWords = { done: "accepted", dry: "valid" };
+
+/** The report as written: `accepted` under the run's own word for it, in its place. */
+export function wordedReport(report: Report, words: ReportWords = ACCEPTED): object {
+  if (words.done === "accepted") return report;
+  return Object.fromEntries(
+    Object.entries(report).map(([key, value]) => [key === "accepted" ? words.done : key, value]),
+  );
+}
+
 /** Fails early (before any row is read) when the report could not be written at `path`. */
 export function checkReportPath(path: string): void {
   if (isStreamOutput(path)) return; // /dev/null, /dev/stdout, a pipe: written as a stream
@@ -85,7 +103,7 @@ export function checkReportPath(path: string): void {
  * Writes the report as JSON (mode 0600) to a new file renamed over `path`: a link put there since
  * the check is replaced, not followed. Throws OutputError when it cannot.
  */
-export function writeReport(path: string, report: Report): void {
+export function writeReport(path: string, report: object): void {
   const text = `${JSON.stringify(report, null, 2)}\n`;
   try {
     if (isStreamOutput(path)) writeStreamOutput(path, text, "--report");
@@ -108,8 +126,8 @@ function duration(ms: number): string {
 }
 
 /** The few lines printed on stdout at the end of a run. */
-export function formatSummary(report: Report): string {
-  const verb = report.dryRun ? "valid" : "accepted";
+export function formatSummary(report: Report, words: ReportWords = ACCEPTED): string {
+  const verb = report.dryRun ? words.dry : words.done;
   const lines = [
     `${report.dryRun ? "dry run: " : ""}${n(report.rows)} rows${report.blank > 0 ? ` (and ${n(report.blank)} blank, skipped)` : ""} in ${duration(report.durationMs)}: ` +
       `${n(report.accepted)} ${verb}, ${n(report.unchanged)} unchanged, ` +

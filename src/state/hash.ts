@@ -1,5 +1,5 @@
 /** The keys under which the state file remembers a user and the properties last sent for them. */
-import { IDENTITY_FIELDS, type Identity, type UserProperties } from "../api/dfinery.js";
+import { IDENTITY_FIELDS, type Identity } from "../api/dfinery.js";
 import { CanonicalBytes } from "../util/canonical-json.js";
 import { keyedHash } from "../util/hash.js";
 
@@ -24,8 +24,11 @@ export function identityKey(identity: Identity, key: Buffer): string {
 /** Reused by every propertiesHash (one per row of a --state run): the text is hashed where it lies. */
 const writer = new CanonicalBytes();
 
-/** A keyed hash of the properties' canonical JSON: key order does not count, array order does. */
-export function propertiesHash(props: UserProperties, key: Buffer): string {
+/**
+ * A keyed hash of what DFINERY holds for a user, as canonical JSON (a profile's properties, an
+ * identity's linked set): key order does not count, array order does.
+ */
+export function propertiesHash(props: object, key: Buffer): string {
   writer.reset();
   writer.write(props);
   return keyedHash(key, writer.bytes.subarray(0, writer.length));

@@ -1,12 +1,21 @@
 import type Database from "better-sqlite3";
 import { ImporterError } from "../errors.js";
 
-/** The command a state file belongs to: what it remembers differs (user profiles, events). */
-export type StateCommand = "import-profiles" | "import-events";
+/**
+ * The command a state file belongs to: what it remembers differs (user profiles, events, linked
+ * identities, deletes). The commands without a shorthand of their own are named as typed.
+ */
+export type StateCommand =
+  | "import-profiles"
+  | "import-events"
+  | "dfinery-import identities"
+  | "dfinery-import delete";
 
 const REMEMBERS: Readonly<Record<StateCommand, string>> = {
   "import-profiles": "the user profiles DFINERY accepted",
   "import-events": "the events DFINERY accepted",
+  "dfinery-import identities": "the identities DFINERY linked",
+  "dfinery-import delete": "the people DFINERY deleted",
 };
 
 /**
@@ -15,7 +24,7 @@ const REMEMBERS: Readonly<Record<StateCommand, string>> = {
  */
 export function ownerOf(db: Database.Database): StateCommand | null {
   const stored = db.prepare("SELECT value FROM meta WHERE name = 'command'").pluck().get();
-  if (stored === "import-profiles" || stored === "import-events") return stored;
+  if (typeof stored === "string" && stored in REMEMBERS) return stored as StateCommand;
   const used = db
     .prepare("SELECT (SELECT count(*) FROM runs) + (SELECT count(*) FROM identities)")
     .pluck()

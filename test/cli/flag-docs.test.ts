@@ -6,20 +6,23 @@ import { flagTable, renderRegions } from "../../src/cli/flag-docs.js";
 import { ROOT } from "./helpers.js";
 
 const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+/** The commands without a shorthand have their tables beside their reference (the README stays short). */
+const reference = readFileSync(join(ROOT, "docs/identities-and-deletes.md"), "utf8");
 
 describe("README.md's flag tables", () => {
   it("are the command table's, as `npm run docs:flags` writes them", () => {
     // On a failure the diff is the fix: run `npm run docs:flags`.
     expect(renderRegions(readme).text).toBe(readme);
+    expect(renderRegions(reference).text).toBe(reference);
   });
 
-  it("are there for every command with a shorthand: profiles, events, the emulator", () => {
-    const { regions } = renderRegions(readme);
+  it("are there for every command: those with a shorthand in the README, the others beside their reference", () => {
     const shorthands = COMMANDS.flatMap((c) =>
       c.shorthand === undefined ? [] : [c.shorthand.bin],
     );
     expect(shorthands).toEqual(["import-profiles", "import-events", "dfinery-emulator"]);
-    expect(regions).toEqual(shorthands);
+    expect(renderRegions(readme).regions).toEqual(shorthands);
+    expect(renderRegions(reference).regions).toEqual(["identities", "delete"]);
   });
 
   it("are rewritten where a row went stale, and nothing else is touched", () => {

@@ -11,9 +11,11 @@ import { type Emulator, type EmulatorInit, startEmulator } from "../../src/emula
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const BUILT_CLI = join(ROOT, "dist/src/cli/import-profiles.js");
-const BUILT_BINS: Readonly<Record<Program, string>> = {
+const BUILT_BINS: Readonly<Record<Bin, string>> = {
   "import-profiles": BUILT_CLI,
   "import-events": join(ROOT, "dist/src/cli/import-events.js"),
+  "dfinery-import": join(ROOT, "dist/src/cli/dfinery-import.js"),
+  "dfinery-emulator": join(ROOT, "dist/src/cli/dfinery-emulator.js"),
 };
 export const TOKEN = "test-token";
 
@@ -34,14 +36,23 @@ export interface CliResult {
 }
 
 /**
- * Runs import-profiles (or another of the bins: `dfinery-import`, `import-events`) in this process,
- * as the bin would, and captures its output.
+ * A bin, or a run's program (`dfinery-import delete`): the bin to start and the words before `argv`.
+ */
+function invocation(program: Bin | Program): { bin: Bin; words: string[] } {
+  const [bin, ...words] = program.split(" ");
+  return { bin: bin as Bin, words };
+}
+
+/**
+ * Runs import-profiles (or another of the bins: `dfinery-import`, `import-events`, or a run's
+ * program such as `dfinery-import identities`) in this process, as the bin would, and captures
+ * its output.
  */
 export async function runCli(
   argv: readonly string[],
   env: NodeJS.ProcessEnv = { DFINERY_ACCESS_TOKEN: TOKEN },
   stdin?: NodeJS.ReadableStream,
-  program: Bin = "import-profiles",
+  program: Bin | Program = "import-profiles",
 ): Promise<CliResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -54,7 +65,8 @@ export async function runCli(
     err += c.toString("utf8");
   });
   const io = { stdout, stderr, env, ...(stdin === undefined ? {} : { stdin }) };
-  const code = await main(argv, io, program);
+  const { bin, words } = invocation(program);
+  const code = await main([...words, ...argv], io, bin);
   return { code, stdout: out, stderr: err };
 }
 
@@ -86,10 +98,10 @@ export function spawnCli(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
   cwd: string,
-  options: { readonly program?: Program; readonly stdin?: boolean } = {},
+  options: { readonly program?: Bin | Program; readonly stdin?: boolean } = {},
 ): Child {
-  const bin = BUILT_BINS[options.program ?? "import-profiles"];
-  const child = spawn(process.execPath, [bin, ...argv], {
+  const { bin, words } = invocation(options.program ?? "import-profiles");
+  const child = spawn(process.execPath, [BUILT_BINS[bin], ...words, ...argv], {
     cwd,
     env: { PATH: process.env.PATH, ...env },
     stdio: [options.stdin === true ? "pipe" : "ignore", "pipe", "pipe"],

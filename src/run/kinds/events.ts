@@ -19,7 +19,7 @@ import { EventIds } from "../../mapping/event-ids.js";
 import { type Group, ItemGroups } from "../../mapping/item-groups.js";
 import type { EventRules, Mapping } from "../../mapping/types.js";
 import { AcceptedQueue } from "../accepted-queue.js";
-import type { Assembler, Finished, Kind, Row } from "../kind.js";
+import { ACCEPTED, type Assembler, type Finished, type Kind, type Row } from "../kind.js";
 import { StoredEvents } from "./stored-events.js";
 
 export const itemCount = (event: EventRecord): number => event.event_items?.length ?? 0;
@@ -28,6 +28,8 @@ type EventMapping = Mapping & { readonly event: EventRules };
 
 export const EVENTS: Kind<EventRecord> = {
   command: "import-events",
+  words: ACCEPTED,
+  identityOnly: false,
   counted: "events",
   path: EVENTS_PATH,
   limits: {

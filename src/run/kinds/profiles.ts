@@ -16,8 +16,8 @@ import { identityProblem, propertiesProblem, STANDARD_RULES } from "../../api/pr
 import { type RowFailure, rowFailure, UsageError } from "../../errors.js";
 import { applyMapping } from "../../mapping/apply.js";
 import type { Mapping } from "../../mapping/types.js";
-import type { Assembler, Finished, Kind, KindState, Row } from "../kind.js";
-import { type Diff, NO_STATE, type RunState } from "../state-link.js";
+import { ACCEPTED, type Assembler, type Finished, type Kind, type Row } from "../kind.js";
+import { turnState } from "./turn-state.js";
 
 const body = (update: ProfileUpdate, now: number): ProfileRequestBody => ({
   ...update,
@@ -26,6 +26,8 @@ const body = (update: ProfileUpdate, now: number): ProfileRequestBody => ({
 
 export const PROFILES: Kind<ProfileUpdate> = {
   command: "import-profiles",
+  words: ACCEPTED,
+  identityOnly: false,
   counted: "rows",
   path: PROFILE_PATH,
   limits: {
@@ -44,39 +46,12 @@ export const PROFILES: Kind<ProfileUpdate> = {
   assembler: (mapping) => new ProfileAssembler(mapping),
   body: (_identity, units, now) => body((units[0] as { unit: ProfileUpdate }).unit, now),
   payload: (_identity, update) => update,
-  state: (state) => (state === NO_STATE ? NO_PROFILE_STATE : profileState(state)),
+  state: (state) => turnState(state, (u) => ({ identity: u.identity, held: u.user_properties })),
   diagnosis: {
     update: (update) => update,
     send: (sender, update, now) => sender.send(body(update, now)),
   },
 };
-
-const NO_PROFILE_STATE: KindState<ProfileUpdate> = {
-  knownAtRead: () => false,
-  knownAtTurn: () => false,
-  accepted: () => {},
-  flush: () => {},
-};
-
-/** The diff is asked at the row's turn and kept until it is accepted. */
-function profileState(state: RunState): KindState<ProfileUpdate> {
-  const diffs = new WeakMap<ProfileUpdate, Diff>();
-  return {
-    knownAtRead: () => false,
-    knownAtTurn(update) {
-      const diff = state.diff(update);
-      diffs.set(update, diff);
-      return diff.unchanged;
-    },
-    accepted(ats, updates) {
-      updates.forEach((update, i) => {
-        const diff = diffs.get(update);
-        if (diff !== undefined) state.accepted(ats[i] as number, diff);
-      });
-    },
-    flush: () => {},
-  };
-}
 
 class ProfileAssembler implements Assembler<ProfileUpdate> {
   constructor(readonly mapping: Mapping | null) {}

@@ -1,0 +1,42 @@
+/**
+ * `--state` for the kinds sent one unit a request (profiles, identities, deletes): whether DFINERY
+ * already holds what a unit would send is asked when its turn comes in its user's order (the rows
+ * before it may change the answer), under the key of its identity, and the hash is recorded when
+ * it is accepted. What is held differs by kind: a profile's properties, an identity's linked set,
+ * a deletion.
+ */
+import type { Identity } from "../../api/dfinery.js";
+import type { KindState } from "../kind.js";
+import { type Diff, NO_STATE, type RunState } from "../state-link.js";
+
+/** A unit's identity, and what DFINERY holds for it once the unit is accepted. */
+export type Holding<U> = (unit: U) => { readonly identity: Identity; readonly held: object };
+
+const NO_TURN_STATE: KindState<never> = {
+  knownAtRead: () => false,
+  knownAtTurn: () => false,
+  accepted: () => {},
+  flush: () => {},
+};
+
+/** The diff is asked at the unit's turn and kept until it is accepted. */
+export function turnState<U>(state: RunState, holding: Holding<U>): KindState<U> {
+  if (state === NO_STATE) return NO_TURN_STATE;
+  const diffs = new WeakMap<object, Diff>();
+  return {
+    knownAtRead: () => false,
+    knownAtTurn(unit) {
+      const { identity, held } = holding(unit);
+      const diff = state.diff(identity, held);
+      diffs.set(unit as object, diff);
+      return diff.unchanged;
+    },
+    accepted(ats, units) {
+      units.forEach((unit, i) => {
+        const diff = diffs.get(unit as object);
+        if (diff !== undefined) state.accepted(ats[i] as number, diff);
+      });
+    },
+    flush: () => {},
+  };
+}
