@@ -10,7 +10,7 @@ import type { RowFailure } from "../errors.js";
 import type { Mapping } from "../mapping/types.js";
 import type { DeadLetterRecord } from "../sinks/dead-letter.js";
 import type { ReportWords } from "../sinks/report.js";
-import type { SourceFormat } from "../source/types.js";
+import type { SourceFormat, SourceRow } from "../source/types.js";
 import type { StateCommand } from "../state/index.js";
 import type { RunState } from "./state-link.js";
 
@@ -50,8 +50,8 @@ export type Finished<U> =
  * identical events). What each call finished, if anything.
  */
 export interface Assembler<U> {
-  /** A readable row, mapped by the kind's mapping (`cells`: what `row.row` holds, as read). */
-  row(row: Row, cells: Readonly<Record<string, unknown>>): Finished<U> | undefined;
+  /** A readable row, mapped by the kind's mapping (`source`: as read; its cells are `row.row`). */
+  row(row: Row, source: SourceRow): Finished<U> | undefined;
   /** A record that could not be read at all. */
   unreadable(row: Row & { readonly failure: RowFailure }): readonly Finished<U>[];
   /** Without a mapping: a dead-letter record's stored payload, sent again as it was. */

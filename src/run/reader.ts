@@ -140,7 +140,7 @@ export class Reader<U> {
     const row: Row = done
       ? { line: at, row: item.cells, format, at, done }
       : { line: at, row: item.cells, format, at };
-    return take(assembler.row(row, item.cells));
+    return take(assembler.row(row, item)); // the item itself: no object more per row
   }
 
   /** A dead-letter record, in line order: its row mapped again, or its stored payload. */
@@ -165,7 +165,7 @@ export class Reader<U> {
     };
     if (config.mapping === null)
       return done ? undefined : takeAll(assembler.stored(row, r.payload));
-    return this.#p.take(assembler.row(row, cells));
+    return this.#p.take(assembler.row(row, { kind: "row", line, cells }));
   }
 }
 

@@ -18,6 +18,7 @@ import { applyEventMapping, type EventDraft, namedRecord } from "../../mapping/a
 import { EventIds } from "../../mapping/event-ids.js";
 import { type Group, ItemGroups } from "../../mapping/item-groups.js";
 import type { EventRules, Mapping } from "../../mapping/types.js";
+import type { SourceRow } from "../../source/types.js";
 import { AcceptedQueue } from "../accepted-queue.js";
 import { ACCEPTED, type Assembler, type Finished, type Kind, type Row } from "../kind.js";
 import { StoredEvents } from "./stored-events.js";
@@ -102,16 +103,12 @@ class EventAssembler implements Assembler<EventRecord> {
     this.#groups = groupBy === undefined ? undefined : new ItemGroups<Row>(groupBy.column);
   }
 
-  row(row: Row, cells: Readonly<Record<string, unknown>>): Finished<EventRecord> | undefined {
-    const result = applyEventMapping(
-      this.#mapping,
-      { kind: "row", line: row.line, cells },
-      row.format,
-    );
+  row(row: Row, source: SourceRow): Finished<EventRecord> | undefined {
+    const result = applyEventMapping(this.#mapping, source, row.format);
     const groups = this.#groups;
     const groupBy = this.#mapping.items?.groupBy;
     if (groups !== undefined && groupBy !== undefined) {
-      return this.#finish(groups.push(groupBy.read(cells), row, result));
+      return this.#finish(groups.push(groupBy.read(source.cells), row, result));
     }
     return result.ok
       ? this.#named(row.occurrence, [row], result.draft)

@@ -11,6 +11,7 @@ import type { IdentityRequestBody } from "../../api/identities.js";
 import { identityProblem } from "../../api/profile-rules.js";
 import { type RowFailure, rowFailure, UsageError } from "../../errors.js";
 import type { Mapping } from "../../mapping/types.js";
+import type { SourceRow } from "../../source/types.js";
 import { isPlainObject } from "../../util/plain-object.js";
 import type { Assembler, Finished, Kind, KindWords, Row } from "../kind.js";
 import { PROFILES } from "./profiles.js";
@@ -71,8 +72,8 @@ class IdentityAssembler implements Assembler<Identity> {
     this.#profiles = PROFILES.assembler(mapping, file);
   }
 
-  row(row: Row, cells: Readonly<Record<string, unknown>>): Finished<Identity> {
-    const done = this.#profiles.row(row, cells);
+  row(row: Row, source: SourceRow): Finished<Identity> {
+    const done = this.#profiles.row(row, source);
     if (done === undefined || !done.ok) return done as Finished<Identity>;
     return { ok: true, identity: done.identity, unit: done.identity, rows: done.rows };
   }

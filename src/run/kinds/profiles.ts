@@ -16,6 +16,7 @@ import { identityProblem, propertiesProblem, STANDARD_RULES } from "../../api/pr
 import { type RowFailure, rowFailure, UsageError } from "../../errors.js";
 import { applyMapping } from "../../mapping/apply.js";
 import type { Mapping } from "../../mapping/types.js";
+import type { SourceRow } from "../../source/types.js";
 import { ACCEPTED, type Assembler, type Finished, type Kind, type Row } from "../kind.js";
 import { turnState } from "./turn-state.js";
 
@@ -56,12 +57,8 @@ export const PROFILES: Kind<ProfileUpdate> = {
 class ProfileAssembler implements Assembler<ProfileUpdate> {
   constructor(readonly mapping: Mapping | null) {}
 
-  row(row: Row, cells: Readonly<Record<string, unknown>>): Finished<ProfileUpdate> {
-    const mapped = applyMapping(
-      this.mapping as Mapping,
-      { kind: "row", line: row.line, cells },
-      row.format,
-    );
+  row(row: Row, source: SourceRow): Finished<ProfileUpdate> {
+    const mapped = applyMapping(this.mapping as Mapping, source, row.format);
     return mapped.ok
       ? { ok: true, identity: mapped.update.identity, unit: mapped.update, rows: [row] }
       : failed(row, mapped.failure, null);
