@@ -14,7 +14,7 @@ export function deliveryConfig(options: CliOptions, io: Io): DeliveryConfig {
       "no service id: pass --service-id ID or set DFINERY_SERVICE_ID (or use --dry-run)",
     );
   }
-  const warn = (message: string) => io.stderr.write(`${io.program}: warning: ${message}\n`);
+  const warn = (message: string) => io.stderr.write(`${io.name}: warning: ${message}\n`);
   const accessToken = readToken(options.tokenFile, io.env, warn);
   io.secrets.add(accessToken);
   const plainHttp = plainHttpWarning(options.endpoint);

@@ -23,10 +23,12 @@ export interface Outputs extends CliIo {
   readonly stdoutClosed: AbortSignal;
 }
 
-/** An import run's io: its outputs, and the run's name. */
+/** An import run's io: its outputs, the run's canonical name, and the command as it was typed. */
 export interface Io extends Outputs {
-  /** The run's name, for messages and the state file: import-profiles or import-events. */
+  /** The run's canonical name, for the state file and its kind: import-profiles, import-events… */
   readonly program: Program;
+  /** The command as the user typed it, for messages: `dfinery-import profiles` or `import-profiles`. */
+  readonly name: string;
 }
 
 export const EXIT = {

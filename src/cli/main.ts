@@ -59,7 +59,11 @@ export async function main(
       case "emulator":
         return await runEmulator(invocation.flags, io, name);
       case "import":
-        return await runCommand(invocation.options, { ...io, program: invocation.program });
+        return await runCommand(invocation.options, {
+          ...io,
+          program: invocation.program,
+          name,
+        });
     }
   } catch (error) {
     return reportError(error, io, name);
@@ -93,12 +97,12 @@ async function runLogged(options: CliOptions, io: Io): Promise<number> {
     checkPaths(options);
     logger = openLogger(options, io);
   } catch (error) {
-    return reportError(error, io, io.program);
+    return reportError(error, io, io.name);
   }
   try {
     return await runImport(options, io, logger);
   } catch (error) {
-    return reportError(error, io, io.program);
+    return reportError(error, io, io.name);
   } finally {
     flushLog(logger);
   }
@@ -131,7 +135,7 @@ function openLogger(options: CliOptions, io: Io): Logger {
       options.log ?? "stderr",
       `cannot write the log (${errnoOf(error)})`,
     );
-    io.stderr.write(`${io.program}: ${problem.message}\n`);
+    io.stderr.write(`${io.name}: ${problem.message}\n`);
     failure.abort(problem);
   });
   return pino(

@@ -10,11 +10,11 @@ export function tellStop(report: Report, bug: unknown, io: Io, logger: Logger): 
   const stop = report.stoppedBy;
   if (stop?.reason === "internal") {
     io.stderr.write(
-      `${io.program}: internal error (a bug; please report it with this trace):\n${bug instanceof Error ? bug.stack : String(bug)}\n`,
+      `${io.name}: internal error (a bug; please report it with this trace):\n${bug instanceof Error ? bug.stack : String(bug)}\n`,
     );
   } else if (stop !== null && stop.reason !== "interrupt") {
     logger.warn({ stoppedBy: stop }, stop.message);
-    io.stderr.write(`${io.program}: ${stop.message}\n`);
+    io.stderr.write(`${io.name}: ${stop.message}\n`);
   }
 }
 
@@ -30,7 +30,7 @@ export function finishRun(report: Report, options: CliOptions, io: Io, logger: L
     try {
       writeReport(options.report, wordedReport(io.secrets.value(report), words));
     } catch (error) {
-      io.stderr.write(`${io.program}: ${(error as Error).message}\n`);
+      io.stderr.write(`${io.name}: ${(error as Error).message}\n`);
       if (code === EXIT.ok || code === EXIT.rowsFailed) code = EXIT.usage;
     }
   }

@@ -20,7 +20,7 @@ export function runHooks(options: CliOptions, io: Io, logger: Logger): RunHooks 
     onWait: (wait) => {
       const notice = waitNotice(wait, Date.now());
       logger.warn({ until: new Date(wait.untilMs).toISOString(), reason: wait.reason }, notice);
-      if (!options.quiet) io.stderr.write(`${io.program}: ${notice}\n`);
+      if (!options.quiet) io.stderr.write(`${io.name}: ${notice}\n`);
     },
     onProbe: (properties, answer) =>
       logger.info(

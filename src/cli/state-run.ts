@@ -42,7 +42,7 @@ export async function withState(
           logger,
         );
   for (const notice of session?.notices ?? []) {
-    io.stderr.write(`${io.program}: warning: ${notice}\n`);
+    io.stderr.write(`${io.name}: warning: ${notice}\n`);
   }
   try {
     return await body(session);
@@ -105,7 +105,7 @@ function stateEnd(
         session?.end(io.secrets.value(report), exitCode(report, options.strict));
       } catch (error) {
         if (!(error instanceof ImporterError)) throw error;
-        io.stderr.write(`${io.program}: ${error.message}\n`);
+        io.stderr.write(`${io.name}: ${error.message}\n`);
         stateFailed = true;
       }
       const code = finishRun(report, options, io, logger);

@@ -50,7 +50,7 @@ export async function supervise(runner: SupervisedRun, s: Supervision): Promise<
   const onSignal = () => {
     if (interrupt.signal.aborted) return forceExit();
     io.stderr.write(
-      `${io.program}: stopping: waiting for requests in flight (Ctrl-C again to exit now)\n`,
+      `${io.name}: stopping: waiting for requests in flight (Ctrl-C again to exit now)\n`,
     );
     interrupt.abort();
     graceTimer = setTimeout(forceExit, GRACE_MS);

@@ -171,3 +171,19 @@ describe("the checks between flags come from the table", () => {
     expect(unknown.stderr).toContain('no command "profile"; the commands are profiles, events');
   });
 });
+
+describe("messages name the command as it was typed", () => {
+  it.each([
+    ["dfinery-import profiles", "dfinery-import", ["profiles"]],
+    ["import-profiles", "import-profiles", []],
+    ["dfinery-import events", "dfinery-import", ["events"]],
+  ] as const)("%s: its errors and its --help hint", async (name, bin, words) => {
+    const dir = tempDir();
+    const input = write(dir, "users.csv", usersCsv(1));
+    const map = write(dir, "m.yaml", USERS_MAPPING);
+    const result = await runCli([...words, input, "--map", map], {}, undefined, bin);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`^${name}: no service id`));
+    expect(result.stderr).toContain(`\nTry ${name} --help.\n`);
+  });
+});

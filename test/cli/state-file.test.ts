@@ -20,7 +20,7 @@ async function setup() {
   const input = write(dir, "users.csv", usersCsv(300));
   const map = write(dir, "m.yaml", USERS_MAPPING);
   const argv = [input, "--map", map, ...runFlags(dir, e.url, { rate: "10000/s", state: true })];
-  return { dir, argv, state: join(dir, "state.db") };
+  return { e, dir, argv, state: join(dir, "state.db") };
 }
 
 describe("a state file another program holds or that is damaged", () => {
@@ -53,4 +53,36 @@ describe("a state file another program holds or that is damaged", () => {
     expect(result.stderr).toContain(`state file ${state} is damaged`);
     expect(result.stderr).not.toMatch(/internal error/);
   });
+});
+
+describe("a state file belongs to the command, not to how it was typed", () => {
+  const typed = [
+    ["import-profiles", "dfinery-import profiles"],
+    ["dfinery-import profiles", "import-profiles"],
+  ] as const;
+  /** Runs the profiles command typed as `as`: the shorthand, or the binary and its command. */
+  const run = (argv: readonly string[], as: (typeof typed)[number][number]) =>
+    as === "import-profiles"
+      ? runCli(argv)
+      : runCli(["profiles", ...argv], undefined, undefined, "dfinery-import");
+  it.each(typed)(
+    "written as %s, it opens as %s: nothing sent again",
+    async (first, second) => {
+      const { e, argv: flags, state } = await setup();
+      expect((await run(flags, first)).code).toBe(0);
+      expect(e.store.stats().requests).toBe(300);
+      const again = await run(flags, second);
+      expect(again.stderr).toBe("");
+      expect(again.code).toBe(0);
+      expect(e.store.stats().requests).toBe(300);
+      const db = new Database(state, { readonly: true });
+      try {
+        const owner = db.prepare("SELECT value FROM meta WHERE name = 'command'").pluck().get();
+        expect(owner).toBe("import-profiles");
+      } finally {
+        db.close();
+      }
+    },
+    20_000,
+  );
 });
