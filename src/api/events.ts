@@ -1,7 +1,7 @@
 /**
  * The event endpoint, `POST /api/v1/events`, and every choice we made where the API guide is
  * silent (../shared/dfinery-api.md, "Event endpoint"). Both the importer and the emulator follow
- * these; the README's "Events" section lists them for users. Nothing here does I/O.
+ * these; docs/api-notes.md ("Events") lists them for users, docs/events.md tells the rest. Nothing here does I/O.
  *
  * Undocumented points, and what we chose:
  *  - Key names. `common`, `events`, `event_log_id`, `event_name`, `event_datetime`,

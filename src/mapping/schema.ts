@@ -201,7 +201,7 @@ export const PropertiesSchema = z
   )
   .describe("DFINERY user properties: name → column (String) or a full rule");
 
-// import-events: the `event` and `items` sections (README "Events"). With `event`, `properties`
+// import-events: the `event` and `items` sections (docs/events.md, "An event mapping"). With `event`, `properties`
 // are the event's properties.
 const eventName = z
   .union(

@@ -1,8 +1,8 @@
 /**
  * The requests of an import-events run that DFINERY accepted, written to the state file together
  * once per turn of the event loop instead of one commit each: the answers that arrive together
- * are committed together (measured on the events bench: see the README, "import-events
- * --state"). Each request is in one commit whole, so a resume stays exact at the request: after a
+ * are committed together (measured on the events bench: see bench/README.md,
+ * "import-events --state"). Each request is in one commit whole, so a resume stays exact at the request: after a
  * kill, only the requests in flight, or answered in the turn before it, are sent again.
  */
 import type { IdentifiedEvent, RunState } from "./state-link.js";

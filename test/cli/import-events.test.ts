@@ -310,6 +310,8 @@ describe("import-events", () => {
     const map = write(dir, "m.yaml", "identity: { external_id: user_id }\nproperties: { x: y }\n");
     const result = await importEvents([input, "--map", map, "--dry-run"]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("no event section");
+    expect(result.stderr).toContain(
+      `${map}: no event section: \`dfinery-import events\` maps rows to events (docs/events.md); user profiles go through \`dfinery-import profiles\`\n`,
+    );
   });
 });

@@ -43,7 +43,7 @@ export const EVENTS: Kind<EventRecord> = {
     if (mapping === null) return;
     if (mapping.event === undefined) {
       throw new UsageError(
-        `${file}: no event section: import-events maps rows to events (README, "Events"); user profiles go through import-profiles`,
+        `${file}: no event section: \`dfinery-import events\` maps rows to events (docs/events.md); user profiles go through \`dfinery-import profiles\``,
       );
     }
     if (format === "ndjson" && mapping.items?.groupBy !== undefined) {
