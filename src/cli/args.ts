@@ -51,7 +51,8 @@ export interface CliOptions {
   readonly format: SourceFormat | undefined;
   readonly encoding: string | undefined;
   readonly delimiter: string | undefined;
-  readonly maxCellLines: number;
+  /** `--max-cell-lines` as given: deprecated, read by nothing; given, it is warned of. */
+  readonly maxCellLines: string | undefined;
   readonly log: string | undefined;
   readonly logLevel: string;
   readonly quiet: boolean;
@@ -179,7 +180,7 @@ function runOptions(
     map: value("map"),
     dryRun: on("dry-run"),
     sample: integer(must("sample"), "--sample", 0),
-    maxCellLines: integer(must("max-cell-lines"), "--max-cell-lines", 1),
+    maxCellLines: value("max-cell-lines"),
     serviceId: value("service-id"),
     tokenFile: value("token-file"),
     endpoint: endpoint(must("endpoint")),

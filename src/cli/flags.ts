@@ -209,8 +209,7 @@ export const FLAGS = {
   delimiter: { value: "C", help: "CSV delimiter (`tab` for a tab)", shows: "`,` (tab for `.tsv`)" },
   "max-cell-lines": {
     value: "N",
-    help: "a quoted CSV cell open for more lines is an unclosed quote: its first line is dead-lettered, reading goes on",
-    default: "100",
+    help: "deprecated, no effect: a quoted CSV cell that closes is one cell, however many lines (`docs/csv.md`)",
   },
   log: {
     value: "FILE",

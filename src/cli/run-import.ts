@@ -50,6 +50,12 @@ async function resolveConfig(
     throw new UsageError("--dry-run needs --map: there is nothing to validate without a mapping");
   }
   const delivery = options.dryRun ? null : deliveryConfig(options, io);
+  if (options.maxCellLines !== undefined) {
+    // Old cron lines still run; stderr is held under --quiet like every warning.
+    io.stderr.write(
+      `${io.name}: warning: --max-cell-lines is deprecated and has no effect (docs/csv.md): drop it\n`,
+    );
+  }
   // Without --map the input is a dead-letter file: its stored payloads are sent again.
   const mapping = options.map === undefined ? null : await loadMapping(options.map, identityOnly);
   const format = inputFormat(options, mapping);
@@ -59,7 +65,6 @@ async function resolveConfig(
     format,
     encoding: options.encoding,
     delimiter: options.delimiter,
-    maxCellLines: options.maxCellLines,
     mapping,
     deadLetterPath: deadLetterPathOf(options),
     appendDeadLetter: false,

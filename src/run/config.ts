@@ -31,8 +31,6 @@ export interface InputConfig {
   readonly encoding: string | undefined;
   /** Undefined: the mapping's, else the format's. */
   readonly delimiter: string | undefined;
-  /** CSV: a quoted cell open for more lines is an unclosed quote (source/quote-guard.ts). */
-  readonly maxCellLines: number;
 }
 
 /** How a run that sends delivers: where, with what, how fast, how patiently. */
@@ -105,7 +103,6 @@ export const DEFAULT_DELIVERY = {
 export const DEFAULT_RUN = {
   encoding: undefined,
   delimiter: undefined,
-  maxCellLines: 100,
   appendDeadLetter: false,
   delivery: null,
   sample: 0,

@@ -14,13 +14,12 @@ export function openInput(
   stdin: NodeJS.ReadableStream | undefined,
   signal: AbortSignal,
 ): AsyncGenerator<SourceItem> {
-  const { input, format, maxCellLines } = config;
+  const { input, format } = config;
   const encoding = config.encoding ?? layout?.encoding;
   const delimiter = config.delimiter ?? layout?.delimiter;
   return readSource({
     input,
     format,
-    maxCellLines,
     signal,
     ...(layout === undefined ? {} : { header: layout.header }),
     ...(layout?.columns === undefined ? {} : { columns: layout.columns }),

@@ -19,6 +19,8 @@ import {
   write,
 } from "./helpers.js";
 
+const DEPRECATED = "--max-cell-lines is deprecated and has no effect (docs/csv.md): drop it";
+
 const emulator = emulatorPerTest();
 
 /** 2,000 users; line 2 (u0's) opens a quote it never closes. */
@@ -64,7 +66,7 @@ describe("an unclosed quote", () => {
     });
   }
 
-  it("--max-cell-lines is still accepted, and a quoted cell that closes is one cell at any value", async () => {
+  it("--max-cell-lines is still accepted with a warning, and a quoted cell that closes is one cell at any value", async () => {
     const dir = tempDir();
     const lines = [
       "id,email,points",
@@ -83,8 +85,15 @@ describe("an unclosed quote", () => {
     for (const max of ["3", "10"]) {
       const result = await runCli([...args, "--max-cell-lines", max]);
       expect(result.code).toBe(0);
+      expect(result.stderr).toBe(`import-profiles: warning: ${DEPRECATED}\n`);
       expect(readJson(report)).toMatchObject({ rows: 2, accepted: 2, deadLettered: 0 });
     }
+    // --quiet: a run that exits 0 says nothing, this warning included.
+    const quiet = await runCli([...args, "--max-cell-lines", "3", "--quiet"]);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe("");
+    const without = await runCli(args);
+    expect(without.stderr).toBe("");
   });
 
   it("import-events takes --max-cell-lines too, and reads a quoted cell that closes whole", async () => {
@@ -109,6 +118,18 @@ describe("an unclosed quote", () => {
     const args = [input, "--map", map, "--dry-run", "--report", report, "--dead-letter", dl];
     const result = await runCli([...args, "--max-cell-lines", "3"], {}, undefined, "import-events");
     expect(result.code).toBe(0);
+    expect(result.stderr).toBe(`import-events: warning: ${DEPRECATED}\n`);
     expect(readJson(report)).toMatchObject({ rows: 2, accepted: 2, deadLettered: 0 });
+  });
+
+  it("--quiet holds the warning only while the run succeeds: a failed run shows it", async () => {
+    const dir = tempDir();
+    const input = write(dir, "users.csv", usersCsv(3, new Set([1])));
+    const map = write(dir, "m.yaml", USERS_MAPPING);
+    const dl = join(dir, "dl.ndjson");
+    const argv = [input, "--map", map, "--dry-run", "--dead-letter", dl, "--quiet"];
+    const result = await runCli([...argv, "--max-cell-lines", "5"]);
+    expect(result.code).toBe(1); // one row dead-lettered
+    expect(result.stderr).toContain(`import-profiles: warning: ${DEPRECATED}\n`);
   });
 });
