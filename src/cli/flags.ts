@@ -122,7 +122,7 @@ export const FLAGS = {
     value: "N",
     help: "send the first N rows; stop (exit 3) before reading further if none was accepted",
     default: "0",
-    shows: "0: off",
+    shows: "0, off",
     for: {
       events: {
         help: "send the first N events (a CSV group of item rows is one event); stop (exit 3) before reading further if none was accepted",
@@ -136,7 +136,7 @@ export const FLAGS = {
   },
   "dead-letter": {
     value: "FILE",
-    help: "where undelivered rows go (a dry run's default: `<input name>.dry-run.dead-letter.ndjson`)",
+    help: "where undelivered rows go; a dry run writes `<input name>.dry-run.dead-letter.ndjson` unless given",
     shows: "`<input name>.dead-letter.ndjson` here",
   },
   report: {
@@ -201,12 +201,12 @@ export const FLAGS = {
   encoding: {
     value: "ENC",
     help: "`utf8`, `utf16le`, `cp949`/`euc-kr`",
-    shows: "`utf8` (a BOM wins)",
+    shows: "`utf8`; a BOM wins",
     for: {
       init: { help: "`utf8`, `utf16le`, `utf16be`, `cp949`", shows: "found by strict decoding" },
     },
   },
-  delimiter: { value: "C", help: "CSV delimiter (`tab` for a tab)", shows: "`,` (tab for `.tsv`)" },
+  delimiter: { value: "C", help: "CSV delimiter (`tab` for a tab)", shows: "`,`; tab for `.tsv`" },
   "max-cell-lines": {
     value: "N",
     help: "deprecated, no effect: a quoted CSV cell that closes is one cell, however many lines (`docs/csv.md`)",

@@ -76,7 +76,7 @@ export function commandHelp(command: CommandDef): string {
   const flags = helpFlags(command).map((name) => {
     const meaning = flagMeaning(name, command.name);
     const shown =
-      meaning.default === "off" || meaning.default === "—" ? "" : ` (default: ${meaning.default})`;
+      meaning.default === "off" || meaning.default === "—" ? "" : ` (default ${meaning.default})`;
     return entry(flagLabel(name, flagText(name, command.name)), `${meaning.text}${shown}`);
   });
   const examples = command.examples.map((e) => `  ${e.command}\n      ${e.says}`);

@@ -187,3 +187,23 @@ describe("messages name the command as it was typed", () => {
     expect(result.stderr).toContain(`\nTry ${name} --help.\n`);
   });
 });
+
+describe("the defaults in --help read cleanly", () => {
+  it.each(declared.map((c) => c.name))(
+    "%s: no default with parentheses inside, none after a colon",
+    async (name) => {
+      const { stdout } = await runCli([name, "--help"], {}, undefined, "dfinery-import");
+      const text = stdout.replace(/\s+/g, " ");
+      expect(text).not.toMatch(/\(default[^()]*\(/);
+      expect(text).not.toContain("(default:");
+    },
+  );
+
+  it("says what the profiles' defaults are", async () => {
+    const { stdout } = await runCli(["profiles", "--help"], {}, undefined, "dfinery-import");
+    const text = stdout.replace(/\s+/g, " ");
+    for (const shown of ["utf8; a BOM wins", ",; tab for .tsv", "0, off", "10m"]) {
+      expect(text).toContain(`(default ${shown})`);
+    }
+  });
+});
