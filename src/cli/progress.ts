@@ -19,6 +19,8 @@ export function startProgress(
   run: Pick<Run<unknown>, "progress">,
   stderr: NodeJS.WritableStream & { isTTY?: boolean },
   logger: Logger,
+  /** What the run calls the rows the API took (a delete's: deleted). */
+  word = "accepted",
 ): Progress {
   const started = Date.now();
   const values = () => {
@@ -36,8 +38,7 @@ export function startProgress(
     const bar = new cliProgress.SingleBar(
       {
         stream: stderr as NodeJS.WriteStream,
-        format:
-          "{rows} rows read | {accepted} accepted ({rate}/s) | {dead} dead-lettered | {waited}s waiting for the rate limit",
+        format: `{rows} rows read | {accepted} ${word} ({rate}/s) | {dead} dead-lettered | {waited}s waiting for the rate limit`,
         hideCursor: true,
         clearOnComplete: true,
         fps: 4,

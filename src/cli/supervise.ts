@@ -5,6 +5,7 @@
  * --quiet.
  */
 import type { Logger } from "pino";
+import { KINDS } from "../run/kinds/index.js";
 import type { Run } from "../run/run.js";
 import type { Report } from "../sinks/report.js";
 import type { CliOptions } from "./args.js";
@@ -63,7 +64,9 @@ export async function supervise(runner: SupervisedRun, s: Supervision): Promise<
   if (io.stdoutClosed.aborted) interrupt.abort();
   else io.stdoutClosed.addEventListener("abort", onStdoutClosed, { once: true });
   s.started?.();
-  const progress = options.quiet ? undefined : startProgress(runner, io.stderr, logger);
+  const progress = options.quiet
+    ? undefined
+    : startProgress(runner, io.stderr, logger, KINDS[io.program].words.done);
   try {
     const report = await runner.execute();
     progress?.stop();

@@ -29,9 +29,7 @@ export function formatStatus(store: StatusSource, limit = 10): string {
     lock === null
       ? "lock: free (no import is running)"
       : `lock: held by pid ${lock.pid} on host ${lock.hostname} since ${lock.startedAt}`,
-    store.owner() === "import-events"
-      ? `events known: ${n(store.eventCount())} (of import-events)`
-      : `identities known: ${n(store.identityCount())}`,
+    known(store),
   ];
   if (runs.length === 0) {
     lines.push("runs: none yet");
@@ -66,6 +64,17 @@ export function formatStatus(store: StatusSource, limit = 10): string {
   ]);
   lines.push(...alignColumns([header, ...table], NUMERIC).map((l) => `  ${l}`));
   return lines.join("\n");
+}
+
+/** What the file remembers, by the command it belongs to. */
+function known(store: StatusSource): string {
+  const owner = store.owner();
+  if (owner === "import-events") return `events known: ${n(store.eventCount())} (of import-events)`;
+  if (owner === "dfinery-import identities" || owner === "dfinery-import delete") {
+    const what = owner === "dfinery-import delete" ? "people deleted" : "identities linked";
+    return `${what}: ${n(store.identityCount())} (of ${owner})`;
+  }
+  return `identities known: ${n(store.identityCount())}`;
 }
 
 /** A "running" run with no lock was killed: say so, and that it can be resumed. */
