@@ -8,6 +8,7 @@
  */
 import { checkColumns } from "../mapping/load.js";
 import { checkPaths, PATH_SAMPLE, type PathPresence } from "../mapping/paths.js";
+import { mayStall } from "../source/open.js";
 import type { SourceItem } from "../source/types.js";
 import type { RunConfig } from "./config.js";
 import type { Assembler, Finished, Kind, Row } from "./kind.js";
@@ -66,7 +67,7 @@ export class Reader<U> {
       // NDJSON: the first records are read ahead to check the mapping's paths before any request.
       const ahead =
         format === "ndjson" && mapping !== null
-          ? await readAhead(iterator, config.batchWaitMs)
+          ? await readAhead(iterator, mayStall(input) ? config.batchWaitMs : undefined)
           : { held: [], stalled: undefined };
       const { held } = ahead;
       const first = held.find((item) => item.kind === "row");
@@ -187,18 +188,28 @@ export function isBlank(cells: Cells, markers: ReadonlySet<string>): boolean {
 const STALLED = Symbol("stalled");
 
 /**
- * The first PATH_SAMPLE NDJSON records (or all of a smaller file), to check the mapping's paths;
- * on an input that stalls for `waitMs` (a pipe from a slow export), those read so far, and the
- * read still awaited (`stalled`), so that pending units are not held back for the sample.
+ * The first PATH_SAMPLE NDJSON records (or all of a smaller file), to check the mapping's paths
+ * before any request. `waitMs` (an input that can stall: stdin, a pipe): once a record is held,
+ * an input silent for this long ends the sample with those read so far, and the read still
+ * awaited is returned (`stalled`), so that a slow export's units are not held back. A regular
+ * file never stalls: its sample is always whole, however slow the machine (a sample cut by a
+ * timer would check the paths against fewer records, or none, depending on the load).
  */
 async function readAhead(
   iterator: AsyncIterator<SourceItem>,
-  waitMs: number,
+  waitMs: number | undefined,
 ): Promise<{ held: SourceItem[]; stalled: Promise<IteratorResult<SourceItem>> | undefined }> {
   const held: SourceItem[] = [];
   let records = 0;
   while (records < PATH_SAMPLE) {
     const next = iterator.next();
+    if (waitMs === undefined || records === 0) {
+      const read = await next;
+      if (read.done === true) break;
+      held.push(read.value);
+      if (read.value.kind === "row") records++;
+      continue;
+    }
     let timer: NodeJS.Timeout | undefined;
     const stall = new Promise<typeof STALLED>((resolve) => {
       timer = setTimeout(() => resolve(STALLED), waitMs);

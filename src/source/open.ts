@@ -1,4 +1,4 @@
-import { constants, openSync } from "node:fs";
+import { constants, openSync, statSync } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { Socket } from "node:net";
 import type { Readable } from "node:stream";
@@ -11,6 +11,19 @@ const GZIP_MAGIC = [0x1f, 0x8b];
 /** The name errors use for an input: its path, or `<stdin>` for `-`. */
 export function sourceName(input: string): string {
   return input === "-" ? "<stdin>" : input;
+}
+
+/**
+ * Whether reading an input can stall, waiting for a writer: standard input, a pipe, a FIFO. A
+ * regular file (or one that cannot be looked at: its open fails later, with its message) cannot.
+ */
+export function mayStall(input: string): boolean {
+  if (input === "-") return true;
+  try {
+    return !statSync(input).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /**

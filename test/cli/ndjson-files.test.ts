@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { Program } from "../../src/cli/args.js";
 import { ExactNumber, parseJson } from "../../src/util/exact-number.js";
@@ -14,6 +15,9 @@ import { emulatorPerTest, importFile, readJson, runCli, tempDir, write } from ".
 const emulator = emulatorPerTest();
 
 const FIRST_ID = 9007199254740993n;
+
+/** The batch wait at its least: a stall timer of 0 ms. */
+const WAIT_0 = ["--batch-wait", "0ms"];
 
 /** A dry run of `text` (NDJSON) with `mapping`: its result and its report. */
 async function dryRun(program: Program, text: string, mapping: string) {
@@ -155,6 +159,36 @@ describe("import-events checks its NDJSON paths as import-profiles does", () => 
     expect(result.stderr).toContain(
       `the mapping reads 2 paths that none of the first 30 records has:\n  "orderid" (properties.df_order_id); did you mean "order_id"?\n  "line_item" (items.from); did you mean "line_items"?`,
     );
+    expect(e.store.stats().requests).toBe(0);
+  });
+
+  // The sample is read whole from a file, however slow the machine: a timer that cut it (the
+  // batch wait, for a stalling pipe) left the check with fewer records, or none, under load.
+  it("checks the paths against a file's whole sample, even with --batch-wait 0ms (exit 2)", async () => {
+    const e = await emulator({ catalog: CATALOG });
+    const dir = tempDir();
+    // A first record of 2 MB: read in many chunks, each a turn of the event loop.
+    const orders = ordersNdjson(30, 3).replace("{", `{"note":"${"x".repeat(2 ** 21)}",`);
+    const input = write(dir, "orders.ndjson", orders);
+    const map = write(dir, "events.yaml", ORDERS_MAPPING.replace("user_id", "userid"));
+    const result = await importEvents([input, "--map", map, ...flags(dir, e.url, WAIT_0)]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("none of the first 30 records has");
+    expect(e.store.stats().requests).toBe(0);
+  });
+
+  it("on stdin, checks the paths once a record has come, however late (exit 2)", async () => {
+    const e = await emulator({ catalog: CATALOG });
+    const dir = tempDir();
+    const map = write(dir, "events.yaml", ORDERS_MAPPING.replace("user_id", "userid"));
+    const stdin = new PassThrough();
+    const argv = ["-", "--format", "ndjson", "--map", map, ...flags(dir, e.url, WAIT_0)];
+    const running = runCli(argv, undefined, stdin, "import-events");
+    // The export starts late: the batch wait has long passed before its first record.
+    setTimeout(() => stdin.end(ordersNdjson(30, 3)), 100);
+    const result = await running;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('"userid"');
     expect(e.store.stats().requests).toBe(0);
   });
 
