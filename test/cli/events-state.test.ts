@@ -210,7 +210,7 @@ describe("import-events --state", () => {
     const child = spawnCli(argv, { DFINERY_ACCESS_TOKEN: TOKEN }, dir, {
       program: "import-events",
     });
-    await waitFor(() => e.store.eventCount() >= 500, 20_000);
+    await waitFor(() => e.store.eventCount() >= 500);
     child.kill("SIGKILL");
     expect((await child.exited).signal).toBe("SIGKILL");
     const atKill = e.store.eventCount();

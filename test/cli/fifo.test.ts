@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import {
   type Child,
   emulatorPerTest,
+  HANG_MS,
   readJson,
   runFlags,
   spawnCli,
@@ -17,8 +18,6 @@ import {
 } from "./helpers.js";
 
 const emulator = emulatorPerTest();
-/** How long an importer may take to end before it is taken for hung. */
-const HANG = 60_000;
 let children: Child[] = [];
 afterEach(() => {
   for (const child of children) child.kill("SIGKILL"); // a failed test leaves no importer behind
@@ -60,6 +59,7 @@ async function endsWithin(child: Child, ms: number) {
   }
 }
 
+const STARTED = 'the log\'s "import started"';
 /** The log says "import started" once the run holds SIGINT and SIGTERM (a signal stops it gracefully). */
 const started = (dir: string) => () => {
   try {
@@ -78,19 +78,19 @@ describe("a named pipe as the input", () => {
       const source = write(dir, "source.csv", usersCsv(3_000));
       const flags = runFlags(dir, e.url, { rate: "100000/s", state: true });
       const child = importer([fifo, "--map", map, ...flags], dir);
-      await waitFor(started(dir), HANG); // the importer is waiting for a writer
+      await waitFor(started(dir), STARTED); // the importer is waiting for a writer
       const writer = spawn("sh", ["-c", 'cat "$0" > "$1"', source, fifo], { stdio: "ignore" });
       onTestFinished(() => {
         writer.kill("SIGKILL");
       });
       const wrote = new Promise<number | null>((r) => writer.on("exit", (code) => r(code)));
-      const { code } = await endsWithin(child, HANG);
+      const { code } = await endsWithin(child, HANG_MS);
       expect(await wrote).toBe(0); // no SIGPIPE: the writer was read to its end
       expect(code).toBe(0);
       expect(e.store.count()).toBe(3_000);
       expect(readJson(join(dir, "report.json"))).toMatchObject({ rows: 3_000, accepted: 3_000 });
     },
-    3 * HANG,
+    3 * HANG_MS,
   );
 
   it(
@@ -100,13 +100,13 @@ describe("a named pipe as the input", () => {
       const { dir, map, fifo } = setup();
       const flags = runFlags(dir, e.url, { rate: "1000/s" });
       const child = importer([fifo, "--map", map, ...flags], dir);
-      await waitFor(started(dir), HANG);
+      await waitFor(started(dir), STARTED);
       child.kill("SIGINT");
       child.kill("SIGINT");
-      const { code } = await endsWithin(child, HANG);
+      const { code } = await endsWithin(child, HANG_MS);
       expect(code).toBe(130);
     },
-    3 * HANG,
+    3 * HANG_MS,
   );
 
   it(
@@ -117,19 +117,19 @@ describe("a named pipe as the input", () => {
       const flags = runFlags(dir, e.url, { rate: "1000/s", state: true });
       const argv = [fifo, "--map", map, ...flags];
       const child = importer(argv, dir);
-      await waitFor(started(dir), HANG);
+      await waitFor(started(dir), STARTED);
       child.kill("SIGTERM");
-      const { code } = await endsWithin(child, HANG);
+      const { code } = await endsWithin(child, HANG_MS);
       expect(code).toBe(130);
       expect(readJson(join(dir, "report.json"))).toMatchObject({
         rows: 0,
         stoppedBy: { reason: "interrupt" },
       });
       const resume = importer([...argv, "--resume"], dir);
-      const resumed = await endsWithin(resume, HANG);
+      const resumed = await endsWithin(resume, HANG_MS);
       expect(resumed.code).toBe(2);
       expect(resume.stderr()).toMatch(/cannot resume from standard input or a pipe/);
     },
-    3 * HANG,
+    3 * HANG_MS,
   );
 });

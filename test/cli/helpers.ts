@@ -121,11 +121,21 @@ export function spawnCli(
   return { exited, stdout: () => out, stderr: () => err, kill: (s) => child.kill(s), stdin };
 }
 
-/** Resolves when `check` holds, polling; rejects after `timeoutMs`. */
-export async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * How long a test waits for something that should happen before it takes it for hung: a guard,
+ * never a timing assertion, so generous enough for a loaded 2-core machine (a node start alone can
+ * take seconds there). Below vitest's testTimeout, so the failure names what was awaited.
+ */
+export const HANG_MS = 60_000;
+
+/**
+ * Resolves when `check` holds, polling; after HANG_MS, fails naming what it waited for (`what`,
+ * or the check's own source).
+ */
+export async function waitFor(check: () => boolean, what: string = String(check)): Promise<void> {
+  const deadline = Date.now() + HANG_MS;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
+    if (Date.now() > deadline) throw new Error(`waited ${HANG_MS / 1000} s in vain for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -39,7 +39,7 @@ describe("a state file another program holds or that is damaged", () => {
       other.exec("ROLLBACK");
       other.close();
     }
-  }, 20_000);
+  });
 
   it("damaged in its data pages: exit 2, named, no stack trace", async () => {
     const { argv, state } = await setup();
