@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { EventEmitter } from "node:events";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,6 +44,21 @@ function invocation(program: Bin | Program): { bin: Bin; words: string[] } {
   return { bin: bin as Bin, words };
 }
 
+/** Streams for the CLI's stdout and stderr, and what was written to each so far. */
+function captured() {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (c: Buffer) => {
+    out += c.toString("utf8");
+  });
+  stderr.on("data", (c: Buffer) => {
+    err += c.toString("utf8");
+  });
+  return { stdout, stderr, out: () => out, err: () => err };
+}
+
 /**
  * Runs import-profiles (or another of the bins: `dfinery-import`, `import-events`, or a run's
  * program such as `dfinery-import identities`) in this process, as the bin would, and captures
@@ -54,20 +70,38 @@ export async function runCli(
   stdin?: NodeJS.ReadableStream,
   program: Bin | Program = "import-profiles",
 ): Promise<CliResult> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (c: Buffer) => {
-    out += c.toString("utf8");
-  });
-  stderr.on("data", (c: Buffer) => {
-    err += c.toString("utf8");
-  });
+  const { stdout, stderr, out, err } = captured();
   const io = { stdout, stderr, env, ...(stdin === undefined ? {} : { stdin }) };
   const { bin, words } = invocation(program);
   const code = await main([...words, ...argv], io, bin);
-  return { code, stdout: out, stderr: err };
+  return { code, stdout: out(), stderr: err() };
+}
+
+/** A run of the CLI in this process, signalled by the test: Ctrl-C without a real process. */
+export interface SignalledRun {
+  /** Emits SIGINT or SIGTERM to the run, as the bin's relay would. */
+  readonly signal: (name: "SIGINT" | "SIGTERM") => void;
+  /** The codes of forced exits so far (second signal, or the grace period's end), in order. */
+  readonly exits: readonly number[];
+  readonly stderr: () => string;
+  /** The run's own end (a forced exit does not end it: close its server to let it end). */
+  readonly done: Promise<CliResult>;
+}
+
+/** Starts a bin (or a run's program) in this process with signals the test emits. */
+export function signalledCli(argv: readonly string[], program: Bin | Program): SignalledRun {
+  const signals = new EventEmitter();
+  const exits: number[] = [];
+  const { stdout, stderr, out, err } = captured();
+  const env = { DFINERY_ACCESS_TOKEN: TOKEN };
+  const io = { stdout, stderr, env, signals, exit: (code: number) => exits.push(code) };
+  const { bin, words } = invocation(program);
+  const done = main([...words, ...argv], io, bin).then((code) => ({
+    code,
+    stdout: out(),
+    stderr: err(),
+  }));
+  return { signal: (name) => signals.emit(name), exits, stderr: err, done };
 }
 
 /** Lines of an NDJSON file, parsed. Throws if any line is not whole JSON. */
