@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { IdentityOrder } from "../../src/delivery/identity-order.js";
 
-const tick = () => new Promise((r) => setTimeout(r, 5));
+/** Every promise that can settle has: the next macrotask runs after all pending microtasks. */
+const tick = () => new Promise((r) => setImmediate(r));
 
 describe("IdentityOrder", () => {
   it("holds a row until the earlier row of the same user is done", async () => {

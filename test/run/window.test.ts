@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { Window } from "../../src/run/window.js";
 
+/** Every promise that can settle has: the next macrotask runs after all pending microtasks. */
+const settled = () => new Promise((r) => setImmediate(r));
+
 describe("Window", () => {
   it("lets no more than its size in, and the next one in when one leaves", async () => {
     const window = new Window(2);
@@ -10,7 +13,7 @@ describe("Window", () => {
     const waiting = window.acquire().then(() => {
       third = true;
     });
-    await new Promise((r) => setTimeout(r, 5));
+    await settled();
     expect(third).toBe(false);
     expect(window.active).toBe(2);
     window.release();
@@ -28,7 +31,7 @@ describe("Window", () => {
       drained = true;
     });
     window.release();
-    await new Promise((r) => setTimeout(r, 5));
+    await settled();
     expect(drained).toBe(false);
     window.release();
     await d;
@@ -40,11 +43,11 @@ describe("Window", () => {
     await window.acquire();
     let entered = 0;
     const waiting = [1, 2, 3].map(() => window.acquire().then(() => entered++));
-    await new Promise((r) => setTimeout(r, 5));
+    await settled();
     expect(entered).toBe(0);
     window.resize(3);
     await Promise.all(waiting.slice(0, 2));
-    await new Promise((r) => setTimeout(r, 5));
+    await settled();
     expect(entered).toBe(2);
     expect(window.active).toBe(3);
     window.release();
