@@ -47,15 +47,20 @@ describe("the circuit breaker on events", () => {
   // and asserts only what holds in every order.
   const oneAtATime = ["--batch-wait", "1h", "--concurrency", "1"];
 
-  it("stops a file whose every event is refused once 200 of the last 200 were: exit 3, the rest not attempted", async () => {
+  /** 5,000 events of `users` users, every one refused; the run must stop with exit 3. */
+  async function refusedWhole(users: number, extra: string[] = []) {
     const e = await emulator({ catalog: PURCHASES_ONLY });
+    const { dir, input, map } = setup(5_000, users, everyOne(5_000));
+    const result = await importEvents([input, "--map", map, ...flags(dir, e.url, extra)]);
+    expect(result.code).toBe(3);
+    return { e, dir, result, report: readJson(join(dir, "report.json")) };
+  }
+
+  it("stops a file whose every event is refused once 200 of the last 200 were: exit 3, the rest not attempted", async () => {
     // 50 users, 100 events each, interleaved: more than 1,000 events pending closes the oldest
     // user's batch, so ~20 events a batch (u1's 20, u21's 20, …): the 200th refusal, in the
     // 10th batch, trips the error rate long before 20 batches make a streak.
-    const { dir, input, map } = setup(5_000, 50, everyOne(5_000));
-    const result = await importEvents([input, "--map", map, ...flags(dir, e.url, oneAtATime)]);
-    expect(result.code).toBe(3);
-    const report = readJson(join(dir, "report.json"));
+    const { e, dir, result, report } = await refusedWhole(50, oneAtATime);
     expect(report.stoppedBy.message).toBe(
       "the API refused 200 of the last 200 events (last: 40001): stopped (circuit breaker) " +
         "rather than send every event to be refused; the API's message: " +
@@ -87,13 +92,9 @@ describe("the circuit breaker on events", () => {
   });
 
   it("counts a refused batch as one step of the streak: 20 batches of 5 refused events trip it", async () => {
-    const e = await emulator({ catalog: PURCHASES_ONLY });
     // 200 users: the batches the 1,000 pending events close hold 5 events each; the 20th batch's
     // first refusal is the 96th, well before 200 refusals could trip the error rate.
-    const { dir, input, map } = setup(5_000, 200, everyOne(5_000));
-    const result = await importEvents([input, "--map", map, ...flags(dir, e.url, oneAtATime)]);
-    expect(result.code).toBe(3);
-    const report = readJson(join(dir, "report.json"));
+    const { e, report } = await refusedWhole(200, oneAtATime);
     expect(report.stoppedBy.message).toMatch(
       /^the API refused 96 events of 20 requests in a row with 40001 and accepted none: stopped \(circuit breaker\) rather than send every event to be refused; the API's message: "VALIDATION_FAILURE: events\[0\]: property df_keyword is not registered"; fix the mapping or the console/,
     );
@@ -104,11 +105,7 @@ describe("the circuit breaker on events", () => {
   });
 
   it("bounds the requests of a file the API refuses whole, with 20 batches split at once", async () => {
-    const e = await emulator({ catalog: PURCHASES_ONLY });
-    const { dir, input, map } = setup(5_000, 50, everyOne(5_000));
-    const result = await importEvents([input, "--map", map, ...flags(dir, e.url)]);
-    expect(result.code).toBe(3);
-    const report = readJson(join(dir, "report.json"));
+    const { e, dir, report } = await refusedWhole(50);
     // Either rule may trip first here (see above); both words of it are tested one at a time.
     expect(report.stoppedBy.reason).toBe("breaker");
     expect(report.stoppedBy.message).toMatch(
