@@ -125,7 +125,7 @@ describe.each(CASES)("$program", (kind) => {
     const child = spawnCli(argv(e.url, "1000/s", flags), { DFINERY_ACCESS_TOKEN: TOKEN }, dir, {
       program: kind.program,
     });
-    await waitFor(() => e.store.stats().accepted >= 500, 60_000);
+    await waitFor(() => e.store.stats().accepted >= 500);
     child.kill("SIGKILL");
     expect((await child.exited).signal).toBe("SIGKILL");
     const before = sent(e, kind.path).length;
