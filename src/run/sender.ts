@@ -1,11 +1,9 @@
 /**
  * The run's sending side, for every kind: a batch waits for a free slot of the window and for its
  * user's earlier batches (file order, never two at once), then goes as one request. A refused
- * batch (40001, HTTP 400) is split in halves until the bad units are alone: only they are
- * dead-lettered. For a kind that batches, 40402 means a batch broke the API's size rules: a bug
- * (exit 70).
+ * batch (40001, HTTP 400, and 40402: a server may hold a smaller size limit than its guide says)
+ * is split in halves until the bad units are alone: only they are dead-lettered.
  */
-import { RESULT_CODES } from "../api/dfinery.js";
 import { type DeliveryDeps, type DeliveryOutcome, deliverBody } from "../delivery/deliver.js";
 import { IdentityOrder } from "../delivery/identity-order.js";
 import type { RowFailure } from "../errors.js";
@@ -151,14 +149,6 @@ export class Sender<U> {
     }
     if (outcome.kind === "not-attempted") return ledger.notAttemptedRows(rowsOf(batch));
     const { failure } = outcome;
-    if (failure.code === RESULT_CODES.TOO_MANY_EVENTS && kind.limits.units > 1) {
-      ledger.stopFor(
-        new Error(
-          `the API answered 40402 to a batch of ${batch.units.length} ${kind.counted} (weight ${batch.weight}): a bug in batching (${failure.message})`,
-        ),
-      );
-      return ledger.notAttemptedRows(rowsOf(batch));
-    }
     if (!outcome.permanent || batch.units.length === 1) {
       for (const { unit, rows } of batch.units) {
         const payload = kind.payload(batch.identity, unit);

@@ -170,23 +170,37 @@ describe("import-events", () => {
     expect(e.store.events().map((s) => s.event)).toEqual(dead[0].payload.events);
   });
 
-  it("takes 40402 TOO_MANY_EVENTS as a bug in its batching: exit 70, the rows not attempted", async () => {
-    const server = await hostile((_n, _req, res) => answer(res, 200, "40402"));
+  it("splits a batch refused 40402 (a server with a smaller limit) and dead-letters an event refused 40402 alone", async () => {
+    // This server takes at most 2 events a request, and never order o9's (its items are too many).
+    const server = await hostile((_n, _req, res, body) => {
+      const { events } = JSON.parse(body) as EventsRequestBody;
+      const o9 = events.some((e) => e.event_properties?.df_order_id === "o9");
+      answer(res, 200, events.length > 2 || o9 ? "40402" : "20000");
+    });
     const dir = tempDir();
     const input = write(dir, "orders.ndjson", ordersNdjson(30, 3));
     const map = write(dir, "events.yaml", ORDERS_MAPPING);
     const result = await importEvents([input, "--map", map, ...flags(dir, server.url)]);
-    expect(result.code).toBe(70);
-    expect(result.stderr).toMatch(
-      /internal error \(a bug.*\n.*answered 40402 to a batch of 10 events/,
-    );
-    expect(server.requests.length).toBeLessThanOrEqual(3); // the 3 users' batches, sent together
+    expect(result.stderr).not.toMatch(/internal error|\bat /);
+    expect(result.code).toBe(1);
+    const dead = readNdjson(join(dir, "dl.ndjson"));
+    expect(dead.map((d) => [d.line, d.error.code])).toEqual([[10, "40402"]]);
     expect(readJson(join(dir, "report.json"))).toMatchObject({
       rows: 30,
-      accepted: 0,
-      deadLettered: 0,
-      notAttempted: 30,
+      accepted: 29,
+      deadLettered: 1,
+      notAttempted: 0,
     });
+    // Every event reached the server in a request it took, once: none lost, none twice.
+    const taken = server.requests
+      .map((r) => (r as EventsRequestBody).events)
+      .filter(
+        (events) =>
+          events.length <= 2 && !events.some((e) => e.event_properties?.df_order_id === "o9"),
+      )
+      .flat();
+    expect(taken).toHaveLength(29);
+    expect(new Set(taken.map((e) => e.event_log_id)).size).toBe(29);
   });
 
   it("a CSV with grouped item rows: one event per order, one item per row", async () => {
