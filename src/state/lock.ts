@@ -9,14 +9,11 @@ export interface LockInfo {
   readonly startedAt: string;
 }
 
-/** The process asking for the lock, and how it judges a holder. */
+/** The process asking for the lock. */
 export interface LockClaimant {
   readonly pid: number;
   readonly hostname: string;
   readonly now: number;
-  /** When this host last booted, epoch ms: a lock taken before it died with the machine. */
-  readonly bootTime: number;
-  readonly isAlive: (pid: number) => boolean;
 }
 
 /** A state file is refused because another import holds it (or may hold it). */
@@ -24,44 +21,35 @@ export class StateLockedError extends ImporterError {
   override readonly name = "StateLockedError";
   constructor(
     readonly file: string,
-    readonly holder: LockInfo,
+    /** null: a process holds the lock but has not written who it is yet. */
+    readonly holder: LockInfo | null,
     readonly checkable: boolean,
   ) {
-    const who = `pid ${holder.pid} on host ${holder.hostname} since ${holder.startedAt}`;
+    const who =
+      holder === null
+        ? ""
+        : `: pid ${holder.pid} on host ${holder.hostname} since ${holder.startedAt}`;
     super(
       "E_USAGE",
       checkable
-        ? `another import is running with this state file (${file}): ${who}`
-        : `another import may be running with this state file (${file}): ${who}; ` +
+        ? `another import is running with this state file (${file})${who}`
+        : `another import may be running with this state file (${file})${who}; ` +
             "that host cannot be checked from here. `import-profiles status --state " +
             `${file}\` shows the lock; if that import is no longer running, break the lock.`,
     );
   }
 }
 
-/** A lock clock skew cannot fake: a lock taken this long before the boot is surely stale. */
-const BOOT_MARGIN_MS = 60_000;
+export type LockVerdict = "free" | "stale" | "unknown-host";
 
-export type LockVerdict = "free" | "stale" | "held" | "unknown-host";
-
-/** Pure: may `me` take a lock that `holder` has? */
-export function judgeLock(holder: LockInfo | undefined, me: LockClaimant): LockVerdict {
-  if (holder === undefined) return "free";
-  if (holder.hostname !== me.hostname) return "unknown-host";
-  // Our own pid: the holder is this process, or a dead one whose pid we got after a reboot.
-  if (holder.pid === me.pid) return "stale";
-  if (Date.parse(holder.startedAt) < me.bootTime - BOOT_MARGIN_MS) return "stale";
-  return me.isAlive(holder.pid) ? "held" : "stale";
-}
-
-/** `process.kill(pid, 0)`: no error or EPERM (exists, not ours) means alive. */
-export function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
+/**
+ * Pure: what the lock table's row means to a process on `hostname` that holds the OS lock
+ * (process-lock.ts), so no live process of this host holds the file: a row of this host was left
+ * by a process that died; one of another host may be a live import there.
+ */
+export function judgeLock(holder: LockInfo | null, hostname: string): LockVerdict {
+  if (holder === null) return "free";
+  return holder.hostname === hostname ? "stale" : "unknown-host";
 }
 
 interface LockRow {
@@ -70,7 +58,7 @@ interface LockRow {
   started_at: number;
 }
 
-/** The `lock` table: at most one row. */
+/** The `lock` table: at most one row, saying who holds the OS lock (process-lock.ts). */
 export class LockTable {
   readonly #read: Database.Statement<[], LockRow>;
   readonly #write: Database.Statement<[number, string, number]>;
@@ -90,10 +78,8 @@ export class LockTable {
     this.#clear = db.prepare("DELETE FROM lock");
     const acquire = db.transaction((me: LockClaimant) => {
       const holder = this.info();
-      const verdict = judgeLock(holder ?? undefined, me);
-      if (holder !== null && (verdict === "held" || verdict === "unknown-host")) {
-        throw new StateLockedError(this.file, holder, verdict === "held");
-      }
+      const verdict = judgeLock(holder, me.hostname);
+      if (verdict === "unknown-host") throw new StateLockedError(this.file, holder, false);
       this.#write.run(me.pid, me.hostname, me.now);
       return verdict === "stale" ? holder : null;
     });
@@ -111,7 +97,10 @@ export class LockTable {
     };
   }
 
-  /** Takes the lock; returns the stale lock it replaced, if any. Throws StateLockedError. */
+  /**
+   * Writes `me` as the holder, once `me` holds the OS lock; returns the row of a dead process it
+   * replaced, if any. Throws StateLockedError for a row of another host.
+   */
   acquire(me: LockClaimant): LockInfo | null {
     return this.#acquire(me);
   }

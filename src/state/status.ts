@@ -6,6 +6,8 @@ import type { RunSummary } from "./runs.js";
 export interface StatusSource {
   readonly path: string;
   lockInfo(): LockInfo | null;
+  /** Whether a live import holds the lock (or may: one of another host). */
+  lockHeld(): boolean;
   history(limit?: number): RunSummary[];
   identityCount(): number;
   eventCount(): number;
@@ -22,15 +24,9 @@ const time = (iso: string | null) => (iso === null ? "-" : iso.replace("T", " ")
  * the identities (or events) remembered.
  */
 export function formatStatus(store: StatusSource, limit = 10): string {
-  const lock = store.lockInfo();
+  const held = store.lockHeld();
   const runs = store.history(limit);
-  const lines = [
-    `state file: ${store.path}`,
-    lock === null
-      ? "lock: free (no import is running)"
-      : `lock: held by pid ${lock.pid} on host ${lock.hostname} since ${lock.startedAt}`,
-    known(store),
-  ];
+  const lines = [`state file: ${store.path}`, lockText(store.lockInfo(), held), known(store)];
   if (runs.length === 0) {
     lines.push("runs: none yet");
     return lines.join("\n");
@@ -53,7 +49,7 @@ export function formatStatus(store: StatusSource, limit = 10): string {
     `#${r.id}`,
     time(r.startedAt),
     time(r.finishedAt),
-    statusText(r, lock),
+    statusText(r, held),
     n(r.rows),
     n(r.accepted),
     n(r.unchanged),
@@ -77,10 +73,18 @@ function known(store: StatusSource): string {
   return `identities known: ${n(store.identityCount())}`;
 }
 
-/** A "running" run with no lock was killed: say so, and that it can be resumed. */
-function statusText(run: RunSummary, lock: LockInfo | null): string {
+function lockText(lock: LockInfo | null, held: boolean): string {
+  const who =
+    lock === null ? "" : `pid ${lock.pid} on host ${lock.hostname} since ${lock.startedAt}`;
+  if (held) return `lock: held by ${lock === null ? "an import starting up" : who}`;
+  if (lock === null) return "lock: free (no import is running)";
+  return `lock: free (left by ${who}, no longer running)`;
+}
+
+/** A "running" run that holds no lock was killed: say so, and that it can be resumed. */
+function statusText(run: RunSummary, held: boolean): string {
   const resumed = run.resumes > 0 ? ` (resumed ${run.resumes}x)` : "";
-  if (run.status === "running" && lock === null) return `interrupted, resumable${resumed}`;
+  if (run.status === "running" && !held) return `interrupted, resumable${resumed}`;
   if (run.status === "stopped") return `stopped, resumable${resumed}`;
   return run.status + resumed;
 }

@@ -1,12 +1,13 @@
-import { hostname as osHostname, uptime } from "node:os";
+import { hostname as osHostname } from "node:os";
 import type Database from "better-sqlite3";
 import { ImporterError } from "../errors.js";
 import { EventTable } from "./events.js";
 import { FailureTable } from "./failures.js";
 import { IdentityTable } from "./identities.js";
 import { bindKey, type KeyBinding } from "./key-binding.js";
-import { type LockInfo, LockTable, processIsAlive } from "./lock.js";
+import { judgeLock, type LockInfo, LockTable, StateLockedError } from "./lock.js";
 import { claimFor, ownerOf, type StateCommand } from "./owner.js";
+import { ProcessLock } from "./process-lock.js";
 import { type RunRequest, resumeRefusal } from "./resume.js";
 import { RunHandle } from "./run-handle.js";
 import { countsOf, type RunSummary, RunTable } from "./runs.js";
@@ -18,10 +19,8 @@ export interface StateStoreOptions {
   /** This process, as written in the lock. Default `process.pid`. */
   readonly pid?: number;
   readonly hostname?: string;
-  /** Whether a pid on this host is running. Default: `process.kill(pid, 0)`, EPERM = alive. */
-  readonly isAlive?: (pid: number) => boolean;
-  /** Seconds since this host booted (a lock older than the boot is stale). Default `os.uptime`. */
-  readonly uptime?: () => number;
+  /** Takes the OS-level lock of the file. Default: ProcessLock.take (tests keep the handle to let go of it as a death would). */
+  readonly takeLock?: (path: string) => ProcessLock | undefined;
 }
 
 /** How a run ends. The report is kept as is; the counts are the store's own tally. */
@@ -50,9 +49,8 @@ export class StateStore {
   readonly #now: () => number;
   readonly #pid: number;
   readonly #hostname: string;
-  readonly #isAlive: (pid: number) => boolean;
-  readonly #uptime: () => number;
-  #lockHeld = false;
+  readonly #takeLock: (path: string) => ProcessLock | undefined;
+  #processLock: ProcessLock | undefined;
   #run: RunHandle | undefined;
 
   private constructor(
@@ -69,8 +67,7 @@ export class StateStore {
     this.#now = opts.now ?? Date.now;
     this.#pid = opts.pid ?? process.pid;
     this.#hostname = opts.hostname ?? osHostname();
-    this.#isAlive = opts.isAlive ?? processIsAlive;
-    this.#uptime = opts.uptime ?? uptime;
+    this.#takeLock = opts.takeLock ?? ProcessLock.take;
   }
 
   /** Opens or creates (mode 0600) a state file. Throws ImporterError E_USAGE for a foreign file. */
@@ -79,26 +76,39 @@ export class StateStore {
   }
 
   /**
-   * Takes the file's lock. Throws StateLockedError while a live process on this host holds it,
-   * or any process on another host (which cannot be checked). Returns the lock of a dead process
-   * it took over, for the caller to log; null when the file was free.
+   * Takes the file's lock: the OS-level lock a process holds while it lives (process-lock.ts),
+   * then the lock table's row saying who holds it. Throws StateLockedError while another process
+   * holds it, or when the row names another host (whose imports cannot be checked). Returns the
+   * row of a dead process it took over, for the caller to log; null when the file was free.
    */
   acquireLock(): LockInfo | null {
-    const now = this.#now();
-    const takenOver = this.#lock.acquire({
-      pid: this.#pid,
-      hostname: this.#hostname,
-      now,
-      bootTime: now - this.#uptime() * 1000,
-      isAlive: this.#isAlive,
-    });
-    this.#lockHeld = true;
-    return takenOver;
+    const held = this.#takeLock(this.path);
+    if (held === undefined) throw new StateLockedError(this.path, this.#lock.info(), true);
+    try {
+      const takenOver = this.#lock.acquire({
+        pid: this.#pid,
+        hostname: this.#hostname,
+        now: this.#now(),
+      });
+      this.#processLock = held;
+      return takenOver;
+    } catch (error) {
+      held.release();
+      throw error;
+    }
   }
 
   releaseLock(): void {
     this.#lock.release(this.#pid, this.#hostname);
-    this.#lockHeld = false;
+    this.#processLock?.release();
+    this.#processLock = undefined;
+  }
+
+  /** Whether a live import holds the file's lock now, or may (a row of another host): `status`. */
+  lockHeld(): boolean {
+    if (this.#processLock !== undefined || ProcessLock.isHeld(this.path)) return true;
+    const holder = this.#lock.info();
+    return holder !== null && judgeLock(holder, this.#hostname) === "unknown-host";
   }
 
   /** Removes the lock whoever holds it (after checking by hand that no import runs); returns it. */
@@ -170,7 +180,8 @@ export class StateStore {
    * Needs the lock.
    */
   beginRun(request: RunRequest): RunHandle {
-    if (!this.#lockHeld) throw internal("beginRun needs the lock: call acquireLock first");
+    if (this.#processLock === undefined)
+      throw internal("beginRun needs the lock: call acquireLock first");
     if (this.#run !== undefined && !this.#run.ended) {
       throw internal(`run #${this.#run.runId} is still open`);
     }
@@ -265,7 +276,7 @@ export class StateStore {
         this.#run.settle();
         this.#run.end();
       }
-      if (this.#lockHeld) this.releaseLock();
+      if (this.#processLock !== undefined) this.releaseLock();
       this.#db.close();
     }
   }

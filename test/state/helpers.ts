@@ -1,6 +1,15 @@
-import { mkdtempSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import ts from "typescript";
+import { ProcessLock } from "../../src/state/process-lock.js";
 import type { RunRequest } from "../../src/state/resume.js";
 import { StateStore, type StateStoreOptions } from "../../src/state/store.js";
 
@@ -27,3 +36,47 @@ export const accepted = (identityKey: string, propertiesHash: string) =>
   ({ kind: "accepted", identityKey, propertiesHash }) as const;
 export const deadLettered = { kind: "dead-lettered" } as const;
 export const unchanged = { kind: "unchanged" } as const;
+
+/**
+ * A store's OS-level lock that the test can let go of as the process's death would, leaving the
+ * lock table's row behind: a crash, simulated in this process.
+ */
+export function mortal(): { takeLock: (path: string) => ProcessLock | undefined; die: () => void } {
+  const held: ProcessLock[] = [];
+  return {
+    takeLock: (path) => {
+      const lock = ProcessLock.take(path);
+      if (lock !== undefined) held.push(lock);
+      return lock;
+    },
+    die: () => {
+      for (const lock of held.splice(0)) lock.release();
+    },
+  };
+}
+
+const root = resolve(import.meta.dirname, "../..");
+
+/** Node 20 cannot run TypeScript: transpile the store's sources into a temp dir. */
+export function transpileStore(dir: string): void {
+  const files = [
+    "src/errors.ts",
+    "src/api/dfinery.ts",
+    ...readdirSync(join(root, "src/util")).map((f) => `src/util/${f}`),
+    ...readdirSync(join(root, "src/state")).map((f) => `src/state/${f}`),
+  ];
+  for (const file of files) {
+    const { outputText } = ts.transpileModule(readFileSync(join(root, file), "utf8"), {
+      compilerOptions: {
+        module: ts.ModuleKind.ESNext,
+        target: ts.ScriptTarget.ES2022,
+        verbatimModuleSyntax: true,
+      },
+    });
+    const out = join(dir, file.replace(/\.ts$/, ".js"));
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, outputText);
+  }
+  writeFileSync(join(dir, "package.json"), '{"type":"module"}');
+  symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
+}

@@ -1,36 +1,9 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import ts from "typescript";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { StateStore } from "../../src/state/store.js";
-import { request, tempDir } from "./helpers.js";
-
-const root = resolve(import.meta.dirname, "../..");
-
-/** Node 20 cannot run TypeScript: transpile the store's sources into a temp dir. */
-function transpileStore(dir: string): void {
-  const files = [
-    "src/errors.ts",
-    "src/api/dfinery.ts",
-    ...readdirSync(join(root, "src/util")).map((f) => `src/util/${f}`),
-    ...readdirSync(join(root, "src/state")).map((f) => `src/state/${f}`),
-  ];
-  for (const file of files) {
-    const { outputText } = ts.transpileModule(readFileSync(join(root, file), "utf8"), {
-      compilerOptions: {
-        module: ts.ModuleKind.ESNext,
-        target: ts.ScriptTarget.ES2022,
-        verbatimModuleSyntax: true,
-      },
-    });
-    const out = join(dir, file.replace(/\.ts$/, ".js"));
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, outputText);
-  }
-  writeFileSync(join(dir, "package.json"), '{"type":"module"}');
-  symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
-}
+import { request, tempDir, transpileStore } from "./helpers.js";
 
 /** Completes rows out of order (4 in flight), printing each line once complete() returned. */
 const CHILD = `

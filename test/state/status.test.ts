@@ -25,6 +25,7 @@ describe("formatStatus", () => {
     const text = formatStatus({
       path: "state.db",
       lockInfo: () => ({ pid: 1234, hostname: "cron1", startedAt: "2026-03-02T02:00:00.000Z" }),
+      lockHeld: () => true,
       identityCount: () => 1_000_000,
       eventCount: () => 0,
       owner: () => "import-profiles",

@@ -4,7 +4,15 @@ import { describe, expect, it } from "vitest";
 import { identityKey, propertiesHash } from "../../src/state/hash.js";
 import { SCHEMA_VERSION } from "../../src/state/schema.js";
 import { KEEP_RUNS, StateStore } from "../../src/state/store.js";
-import { accepted, deadLettered, openLocked, request, statePath, unchanged } from "./helpers.js";
+import {
+  accepted,
+  deadLettered,
+  mortal,
+  openLocked,
+  request,
+  statePath,
+  unchanged,
+} from "./helpers.js";
 
 const doneLineRows = (path: string): number => {
   const db = new Database(path, { readonly: true });
@@ -129,13 +137,15 @@ describe("StateStore hashes", () => {
 describe("StateStore progress", () => {
   it("knows exactly which rows completed out of order after a crash", () => {
     const path = statePath();
-    const crashed = openLocked(path);
+    const crash = mortal();
+    const crashed = openLocked(path, crash);
     const run = crashed.beginRun(request());
     for (const line of [2, 3, 5, 6, 9]) run.noteRead(line);
     run.complete(5, accepted("k5", "h5"));
     run.complete(9, deadLettered);
     run.complete(2, accepted("k2", "h2"));
     // Crash: the store is dropped without finishRun, suspendRun or close.
+    crash.die();
 
     const store = StateStore.open(path);
     expect(store.acquireLock()).toMatchObject({ pid: process.pid }); // our own stale lock
@@ -181,7 +191,8 @@ describe("StateStore progress", () => {
 
   it("writes unchanged rows with the next accepted commit", () => {
     const path = statePath();
-    const crashed = openLocked(path);
+    const crash = mortal();
+    const crashed = openLocked(path, crash);
     const run = crashed.beginRun(request());
     for (const line of [2, 3, 4, 5]) run.noteRead(line);
     run.complete(2, unchanged); // in memory only
@@ -190,6 +201,7 @@ describe("StateStore progress", () => {
     expect(beforeCommit.history(1)[0]?.unchanged).toBe(0);
     beforeCommit.close();
     run.complete(5, accepted("k5", "h5")); // carries 2 and 4
+    crash.die();
 
     const store = openLocked(path);
     const resumed = store.beginRun(request({ mode: "resume" }));
