@@ -1,7 +1,7 @@
 import type { Identity } from "../api/dfinery.js";
 import type { RowFailure } from "../errors.js";
 import type { RunHandle } from "../state/index.js";
-import { eventKey, identityKey, propertiesHash, stateFileError } from "../state/index.js";
+import { eventKey, identityHash, propertiesHash, stateFileError } from "../state/index.js";
 
 /** What the diff found for a row about to be sent. */
 export type Diff =
@@ -89,7 +89,7 @@ export class StateLink implements RunState {
   }
 
   diff(identity: Identity, held: object): Diff {
-    const key = identityKey(identity, this.key);
+    const key = identityHash(identity, this.key);
     const hash = propertiesHash(held, this.key);
     if (!this.full && this.#guard(() => this.store.lastHash(key)) === hash) {
       return { unchanged: true };
@@ -102,7 +102,7 @@ export class StateLink implements RunState {
     this.#guard(() =>
       this.handle?.complete(line, {
         kind: "accepted",
-        identityKey: diff.key,
+        identityHash: diff.key,
         propertiesHash: diff.hash,
       }),
     );

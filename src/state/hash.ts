@@ -12,7 +12,7 @@ const SORTED_FIELDS = [...IDENTITY_FIELDS].sort();
  * 8-digit phone number is no longer found by hashing all 10⁸ of them. The same identity gives the
  * same key whatever order its fields were set in.
  */
-export function identityKey(identity: Identity, key: Buffer): string {
+export function identityHash(identity: Identity, key: Buffer): string {
   const parts: string[] = [];
   for (const field of SORTED_FIELDS) {
     const value = identity[field];

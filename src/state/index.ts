@@ -1,6 +1,6 @@
 export { eventKey } from "./events.js";
 export { fingerprintInput, fingerprintMapping } from "./fingerprint.js";
-export { identityKey, propertiesHash } from "./hash.js";
+export { identityHash, propertiesHash } from "./hash.js";
 export { defaultStateKeyPath, loadStateKey } from "./key.js";
 export type { KeyBinding } from "./key-binding.js";
 export { type LockInfo, StateLockedError } from "./lock.js";

@@ -7,7 +7,7 @@ import type { RunCounts, RunProgress, RunTable } from "./runs.js";
 
 /** How a row ended. Only "accepted" changes the remembered hash. */
 export type Outcome =
-  | { readonly kind: "accepted"; readonly identityKey: string; readonly propertiesHash: string }
+  | { readonly kind: "accepted"; readonly identityHash: string; readonly propertiesHash: string }
   | { readonly kind: "dead-lettered" }
   | { readonly kind: "unchanged" };
 
@@ -89,7 +89,7 @@ export class RunHandle {
       const snapshot = this.snapshot();
       if (written?.kind === "accepted") {
         if ("eventKeys" in written) for (const key of written.eventKeys) init.events.insert(key);
-        else this.#identities.upsert(written.identityKey, written.propertiesHash);
+        else this.#identities.upsert(written.identityHash, written.propertiesHash);
       }
       for (const line of lines) {
         if (line > snapshot.watermark) this.#runs.insertDone(this.runId, line);

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { identityKey } from "../../src/state/hash.js";
+import { identityHash } from "../../src/state/hash.js";
 import { sha256 } from "../../src/util/hash.js";
 import {
   emulatorPerTest,
@@ -42,7 +42,7 @@ describe("import-profiles --state-key", () => {
     const unkeyed = sha256(JSON.stringify(["email", identity.email, "external_id", "u0"]));
     const bytes = stateBytes(dir);
     expect(bytes).not.toContain(unkeyed); // what version 1 stored, found by hashing guesses
-    expect(bytes).toContain(identityKey(identity, key));
+    expect(bytes).toContain(identityHash(identity, key));
     expect((await runCli(argv)).stdout).toMatch(/3 unchanged/);
   });
 

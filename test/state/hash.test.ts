@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { identityKey, propertiesHash } from "../../src/state/hash.js";
+import { identityHash, propertiesHash } from "../../src/state/hash.js";
 import { canonicalJson } from "../../src/util/canonical-json.js";
 import { keyedHash } from "../../src/util/hash.js";
 
 const KEY = Buffer.alloc(32, 7);
 
-describe("identityKey", () => {
+describe("identityHash", () => {
   it("is the same for the same identity in any field order", () => {
-    const a = identityKey(
+    const a = identityHash(
       {
         email: "kim@example.com",
         external_id: "42",
@@ -15,7 +15,7 @@ describe("identityKey", () => {
       },
       KEY,
     );
-    const b = identityKey(
+    const b = identityHash(
       {
         phone_no: "+821012345678",
         external_id: "42",
@@ -28,19 +28,19 @@ describe("identityKey", () => {
   });
 
   it("ignores empty fields and tells fields apart", () => {
-    expect(identityKey({ external_id: "42", email: "" }, KEY)).toBe(
-      identityKey({ external_id: "42" }, KEY),
+    expect(identityHash({ external_id: "42", email: "" }, KEY)).toBe(
+      identityHash({ external_id: "42" }, KEY),
     );
-    expect(identityKey({ external_id: "42" }, KEY)).not.toBe(
-      identityKey({ kakao_user_id: "42" }, KEY),
+    expect(identityHash({ external_id: "42" }, KEY)).not.toBe(
+      identityHash({ kakao_user_id: "42" }, KEY),
     );
-    expect(identityKey({ external_id: "4", email: "2" }, KEY)).not.toBe(
-      identityKey({ external_id: "42" }, KEY),
+    expect(identityHash({ external_id: "4", email: "2" }, KEY)).not.toBe(
+      identityHash({ external_id: "42" }, KEY),
     );
   });
 
   it("holds no raw value", () => {
-    expect(identityKey({ email: "kim@example.com" }, KEY)).not.toContain("kim");
+    expect(identityHash({ email: "kim@example.com" }, KEY)).not.toContain("kim");
   });
 });
 

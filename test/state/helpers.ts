@@ -32,8 +32,8 @@ export const request = (over: Partial<RunRequest> = {}): RunRequest => ({
   ...over,
 });
 
-export const accepted = (identityKey: string, propertiesHash: string) =>
-  ({ kind: "accepted", identityKey, propertiesHash }) as const;
+export const accepted = (identityHash: string, propertiesHash: string) =>
+  ({ kind: "accepted", identityHash, propertiesHash }) as const;
 export const deadLettered = { kind: "dead-lettered" } as const;
 export const unchanged = { kind: "unchanged" } as const;
 

@@ -2,7 +2,7 @@ import { readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { identityKey } from "../../src/state/hash.js";
+import { identityHash } from "../../src/state/hash.js";
 import { loadStateKey } from "../../src/state/key.js";
 import { StateStore } from "../../src/state/store.js";
 import { sha256 } from "../../src/util/hash.js";
@@ -35,9 +35,9 @@ describe("the state key", () => {
     const identity = { phone_no: "+821012345678" };
     const a = Buffer.alloc(32, 1);
     const unkeyed = sha256(JSON.stringify(["phone_no", "+821012345678"])); // the old key
-    expect(identityKey(identity, a)).not.toBe(unkeyed);
-    expect(identityKey(identity, a)).not.toBe(identityKey(identity, Buffer.alloc(32, 2)));
-    expect(identityKey(identity, a)).toBe(identityKey({ ...identity }, a));
+    expect(identityHash(identity, a)).not.toBe(unkeyed);
+    expect(identityHash(identity, a)).not.toBe(identityHash(identity, Buffer.alloc(32, 2)));
+    expect(identityHash(identity, a)).toBe(identityHash({ ...identity }, a));
   });
 });
 

@@ -19,7 +19,7 @@ for (let block = 0; ; block++) {
   for (const i of [2, 0, 3, 1]) {
     const line = lines[i];
     const kind = kinds[i];
-    run.complete(line, kind === "accepted" ? { kind, identityKey: "k" + line, propertiesHash: "h" + line } : { kind });
+    run.complete(line, kind === "accepted" ? { kind, identityHash: "k" + line, propertiesHash: "h" + line } : { kind });
     writeSync(1, line + " " + kind + "\\n");
   }
 }

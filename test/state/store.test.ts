@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { identityKey, propertiesHash } from "../../src/state/hash.js";
+import { identityHash, propertiesHash } from "../../src/state/hash.js";
 import { SCHEMA_VERSION } from "../../src/state/schema.js";
 import { KEEP_RUNS, StateStore } from "../../src/state/store.js";
 import {
@@ -63,7 +63,7 @@ describe("StateStore files", () => {
     run.noteRead(2);
     run.complete(
       2,
-      accepted(identityKey({ email, phone_no: phone }, KEY), propertiesHash({ name: "Kim" }, KEY)),
+      accepted(identityHash({ email, phone_no: phone }, KEY), propertiesHash({ name: "Kim" }, KEY)),
     );
     expect(existsSync(`${path}-wal`)).toBe(true);
     for (const file of [path, `${path}-wal`]) {
@@ -119,7 +119,7 @@ describe("StateStore hashes", () => {
   it("changes lastHash only for accepted rows", () => {
     const store = openLocked(statePath());
     const run = store.beginRun(request());
-    const key = identityKey({ external_id: "42" }, KEY);
+    const key = identityHash({ external_id: "42" }, KEY);
     expect(store.lastHash(key)).toBeUndefined();
     for (const line of [2, 3, 4, 5]) run.noteRead(line);
     run.complete(2, accepted(key, "h1"));
