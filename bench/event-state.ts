@@ -101,6 +101,7 @@ async function withSession(
       command: "import-events",
       path,
       keyPath: `${path}.key`,
+      keepEventsMs: undefined,
       input,
       mapping: parseMapping(EVENTS_MAPPING, "bench.yaml"),
       full: false,

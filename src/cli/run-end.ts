@@ -1,8 +1,8 @@
 /** How a command's run ends: why it stopped, the report, the summary and the exit code. */
 import type { Logger } from "pino";
+import type { ReportConfig } from "../run/config.js";
 import { KINDS } from "../run/kinds/index.js";
 import { formatSummary, type Report, wordedReport, writeReport } from "../sinks/report.js";
-import type { CliOptions } from "./args.js";
 import { EXIT, type Io } from "./io.js";
 
 /** Says why the run stopped early, if it did: a bug with its trace, else the reason. */
@@ -22,19 +22,19 @@ export function tellStop(report: Report, bug: unknown, io: Io, logger: Logger): 
  * Writes the report and prints the summary (with --quiet, only when the exit is not 0); the exit
  * code, worse if the report cannot be written.
  */
-export function finishRun(report: Report, options: CliOptions, io: Io, logger: Logger): number {
-  let code = exitCode(report, options.strict);
+export function finishRun(report: Report, config: ReportConfig, io: Io, logger: Logger): number {
+  let code = exitCode(report, config.strict);
   logger.info({ report }, "import finished");
   const { words } = KINDS[io.program];
-  if (options.report !== undefined) {
+  if (config.path !== undefined) {
     try {
-      writeReport(options.report, wordedReport(io.secrets.value(report), words));
+      writeReport(config.path, wordedReport(io.secrets.value(report), words));
     } catch (error) {
       io.stderr.write(`${io.name}: ${(error as Error).message}\n`);
       if (code === EXIT.ok || code === EXIT.rowsFailed) code = EXIT.usage;
     }
   }
-  if (!options.quiet || code !== EXIT.ok) io.stdout.write(formatSummary(report, words));
+  if (!config.quiet || code !== EXIT.ok) io.stdout.write(formatSummary(report, words));
   return code;
 }
 

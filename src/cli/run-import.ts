@@ -12,6 +12,7 @@ import { KINDS } from "../run/kinds/index.js";
 import { Run } from "../run/run.js";
 import type { StateSession } from "../run/state-session.js";
 import { checkReportPath } from "../sinks/report.js";
+import { defaultStateKeyPath } from "../state/index.js";
 import { stringifyExactly } from "../util/exact-number.js";
 import type { CliOptions } from "./args.js";
 import { deliveryConfig } from "./delivery-options.js";
@@ -25,15 +26,14 @@ export async function runImport(options: CliOptions, io: Io, logger: Logger): Pr
   const kind = KINDS[io.program];
   const config = await resolveConfig(options, io, kind.identityOnly);
   kind.checkMapping(config.mapping, config.format, options.map ?? options.input);
-  return withState(options, io, logger, config.mapping, (session) => {
+  return withState(config, io, logger, (session) => {
     const interrupt = new AbortController();
     const run = new Run(
       kind,
       { ...config, appendDeadLetter: appendsDeadLetter(session) },
       runDeps(session, interrupt, options, io, logger),
     );
-    const start = { format: config.format, endpoint: config.delivery?.endpoint };
-    return superviseRun(run, start, session, { options, io, logger, interrupt });
+    return superviseRun(run, config, session, { io, logger, interrupt });
   });
 }
 
@@ -72,6 +72,17 @@ async function resolveConfig(
     sample: options.sample,
     batchWaitMs: options.batchWaitMs,
     maxPending: DEFAULT_RUN.maxPending,
+    state:
+      options.state === undefined
+        ? null
+        : {
+            path: options.state,
+            keyPath: options.stateKey ?? defaultStateKeyPath(options.state),
+            full: options.full,
+            resume: options.resume,
+            keepEventsMs: options.keepEventsMs,
+          },
+    report: { path: options.report, strict: options.strict, quiet: options.quiet },
   };
 }
 

@@ -5,40 +5,28 @@
  */
 import type { Logger } from "pino";
 import { ImporterError } from "../errors.js";
-import type { Mapping } from "../mapping/types.js";
+import type { ReportConfig, RunConfig } from "../run/config.js";
 import { openStateSession, type StateSession } from "../run/state-session.js";
-import { defaultStateKeyPath } from "../state/index.js";
-import type { CliOptions } from "./args.js";
 import { EXIT, type Io } from "./io.js";
 import { exitCode, finishRun } from "./run-end.js";
 import { type SupervisedRun, type Supervision, supervise } from "./supervise.js";
 
 /**
- * Opens the --state file for the run (none without --state), tells its notices, runs `body` with
- * it and closes it whatever happens. `mapping` null: a replay of stored payloads.
+ * Opens the run's --state file (none without one), tells its notices, runs `body` with it and
+ * closes it whatever happens.
  */
 export async function withState(
-  options: CliOptions,
+  config: RunConfig,
   io: Io,
   logger: Logger,
-  mapping: Mapping | null,
   body: (session: StateSession | undefined) => Promise<number>,
 ): Promise<number> {
+  const { state, input, mapping, delivery } = config;
   const session: StateSession | undefined =
-    options.state === undefined
+    state === null
       ? undefined
       : await openStateSession(
-          {
-            command: io.program,
-            path: options.state,
-            keyPath: options.stateKey ?? defaultStateKeyPath(options.state),
-            input: options.input,
-            mapping,
-            full: options.full,
-            resume: options.resume,
-            dryRun: options.dryRun,
-            ...(options.keepEventsMs === undefined ? {} : { keepEventsMs: options.keepEventsMs }),
-          },
+          { ...state, command: io.program, input, mapping, dryRun: delivery === null },
           logger,
         );
   for (const notice of session?.notices ?? []) {
@@ -56,43 +44,38 @@ export function appendsDeadLetter(session: StateSession | undefined): boolean {
   return (session?.carried.deadLettered ?? 0) > 0;
 }
 
-/** What the log's "import started" line tells of a run, beyond the command line. */
-export interface RunStart {
-  readonly format: string;
-  readonly endpoint: string | undefined;
-}
-
 /**
  * Tells the run's start in the log, then runs it under supervise() (signals, forced exit), its
  * end recorded in the state session (or none) before the report is written.
  */
 export function superviseRun(
   runner: SupervisedRun,
-  start: RunStart,
+  config: RunConfig,
   session: StateSession | undefined,
-  s: Pick<Supervision, "options" | "io" | "logger" | "interrupt">,
+  s: Pick<Supervision, "io" | "logger" | "interrupt">,
 ): Promise<number> {
-  const { options, io, logger } = s;
+  const { io, logger } = s;
   // Logged once supervise() holds the signals: a signal after this line stops the run gracefully.
   const started = () =>
     logger.info(
       {
-        input: options.input,
-        format: start.format,
-        dryRun: options.dryRun,
-        endpoint: start.endpoint,
-        state: options.state,
+        input: config.input,
+        format: config.format,
+        dryRun: config.delivery === null,
+        endpoint: config.delivery?.endpoint,
+        state: config.state?.path,
         resumed: session?.resumed,
       },
       "import started",
     );
-  return supervise(runner, { ...s, ...stateEnd(session, options, io, logger), started });
+  const { report } = config;
+  return supervise(runner, { ...s, report, ...stateEnd(session, report, io, logger), started });
 }
 
 /** supervise()'s hooks for a run with this session (or none): how its end is recorded. */
 function stateEnd(
   session: StateSession | undefined,
-  options: CliOptions,
+  config: ReportConfig,
   io: Io,
   logger: Logger,
 ): Pick<Supervision, "end" | "beforeForcedExit"> {
@@ -102,13 +85,13 @@ function stateEnd(
       // cannot record it (a full disk) is said, and the summary and report are still written.
       let stateFailed = false;
       try {
-        session?.end(io.secrets.value(report), exitCode(report, options.strict));
+        session?.end(io.secrets.value(report), exitCode(report, config.strict));
       } catch (error) {
         if (!(error instanceof ImporterError)) throw error;
         io.stderr.write(`${io.name}: ${error.message}\n`);
         stateFailed = true;
       }
-      const code = finishRun(report, options, io, logger);
+      const code = finishRun(report, config, io, logger);
       return stateFailed && (code === EXIT.ok || code === EXIT.rowsFailed) ? EXIT.usage : code;
     },
     beforeForcedExit: () => session?.close(), // the run stays resumable

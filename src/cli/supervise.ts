@@ -5,10 +5,10 @@
  * --quiet.
  */
 import type { Logger } from "pino";
+import type { ReportConfig } from "../run/config.js";
 import { KINDS } from "../run/kinds/index.js";
 import type { Run } from "../run/run.js";
 import type { Report } from "../sinks/report.js";
-import type { CliOptions } from "./args.js";
 import { exitAfterClosedStdout } from "./closed-stdout.js";
 import { EXIT, type Io } from "./io.js";
 import { startProgress } from "./progress.js";
@@ -20,7 +20,8 @@ const GRACE_MS = 10_000;
 export type SupervisedRun = Pick<Run<unknown>, "execute" | "snapshot" | "bug" | "progress">;
 
 export interface Supervision {
-  readonly options: CliOptions;
+  /** How the outcome is told (a forced exit writes the report as it stands). */
+  readonly report: ReportConfig;
   readonly io: Io;
   readonly logger: Logger;
   /** Aborted by the first signal; the run was given its signal. */
@@ -34,13 +35,13 @@ export interface Supervision {
 }
 
 export async function supervise(runner: SupervisedRun, s: Supervision): Promise<number> {
-  const { options, io, logger, interrupt } = s;
+  const { io, logger, interrupt } = s;
   let graceTimer: NodeJS.Timeout | undefined;
   const forceExit = () => {
     const report = runner.snapshot();
     const code = finishRun(
       { ...report, stoppedBy: report.stoppedBy ?? { reason: "interrupt", message: "forced exit" } },
-      options,
+      s.report,
       io,
       logger,
     );
@@ -64,7 +65,7 @@ export async function supervise(runner: SupervisedRun, s: Supervision): Promise<
   if (io.stdoutClosed.aborted) interrupt.abort();
   else io.stdoutClosed.addEventListener("abort", onStdoutClosed, { once: true });
   s.started?.();
-  const progress = options.quiet
+  const progress = s.report.quiet
     ? undefined
     : startProgress(runner, io.stderr, logger, KINDS[io.program].words.done);
   try {

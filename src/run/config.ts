@@ -49,6 +49,28 @@ export interface DeliveryConfig {
   readonly canary: number;
 }
 
+/** The --state file (its path and key file) and how this run uses it. */
+export interface StateConfig {
+  readonly path: string;
+  /** The state key file (`--state-key`, else beside the state file); created on first use. */
+  readonly keyPath: string;
+  /** Send every unit (the hashes, or event keys, are still refreshed); starts over instead of resuming. */
+  readonly full: boolean;
+  readonly resume: boolean;
+  /** Events: once a run has finished, forget accepted events older than this. Undefined: keep all. */
+  readonly keepEventsMs: number | undefined;
+}
+
+/** How a run's outcome is told once it ends: the report file, the exit code's rule, the summary. */
+export interface ReportConfig {
+  /** Where the report is written; undefined: nowhere. */
+  readonly path: string | undefined;
+  /** Units still failing as on an earlier run make the exit 1 as new failures do. */
+  readonly strict: boolean;
+  /** The summary (and warnings) only when the exit is not 0. */
+  readonly quiet: boolean;
+}
+
 export interface RunConfig extends InputConfig {
   /** null: the input is a dead-letter file whose stored payloads are sent as they were. */
   readonly mapping: Mapping | null;
@@ -66,6 +88,13 @@ export interface RunConfig extends InputConfig {
    * to 257 MB, 1,000 to 197 MB).
    */
   readonly maxPending: number;
+  /**
+   * The --state file; null: none. The run's caller opens it (the session becomes `RunDeps.state`)
+   * and records the run's end in it.
+   */
+  readonly state: StateConfig | null;
+  /** Told by the run's caller once the run has ended. */
+  readonly report: ReportConfig;
 }
 
 export interface RunDeps {
@@ -108,6 +137,8 @@ export const DEFAULT_RUN = {
   sample: 0,
   batchWaitMs: 1_000,
   maxPending: 1_000,
+  state: null,
+  report: { path: undefined, strict: false, quiet: false },
 } as const satisfies Partial<RunConfig>;
 
 const NOTHING_CARRIED: CarriedCounts = { accepted: 0, deadLettered: 0, unchanged: 0 };

@@ -10,24 +10,17 @@ import {
   StateStore,
   stateFileError,
 } from "../state/index.js";
-import type { CarriedCounts } from "./config.js";
+import type { CarriedCounts, StateConfig } from "./config.js";
 import { StateLink } from "./state-link.js";
 
-export interface StateSessionOptions {
+/** A state file's session: the --state settings, and the run they are for. */
+export interface StateSessionOptions extends StateConfig {
   /** The command whose run this is: a state file belongs to one (state/owner.ts). */
   readonly command: StateCommand;
-  readonly path: string;
-  /** The state key file (`--state-key`); created on first use. */
-  readonly keyPath: string;
   readonly input: string;
   /** null: a replay of stored payloads. */
   readonly mapping: Mapping | null;
-  /** Send every row (the hashes, or event keys, are still refreshed); also starts over instead of resuming. */
-  readonly full: boolean;
-  readonly resume: boolean;
   readonly dryRun: boolean;
-  /** import-events: once a run has finished, forget accepted events older than this before its start. */
-  readonly keepEventsMs?: number;
 }
 
 /** A run's hold on its state file: the lock, the run record, and the link the run asks. */
