@@ -13,9 +13,9 @@ describe.each(KINDS)("$program --canary", (kind) => {
   };
 
   it("sends the first N units and stops with exit 3 before reading further when none was accepted", async () => {
-    const e = await emulator({ catalog: kind.refusing });
+    const e = await kind.refusing(emulator, 1_000);
     const { dir, input, map } = setup(1_000);
-    const argv = [input, "--map", map, ...kindFlags(dir, e.url), "--canary", "10"];
+    const argv = [input, "--map", map, ...kindFlags(dir, e.url), ...kind.confirm, "--canary", "10"];
     const result = await runCli([...argv, "--max-error-rate", "1"], ENV, undefined, kind.program);
     expect(result.code).toBe(3);
     // 10 users: the first 10 units go in 10 requests, each refused; the 11th is in hand.
@@ -23,7 +23,7 @@ describe.each(KINDS)("$program --canary", (kind) => {
     const report = readJson(join(dir, "report.json"));
     expect(report).toMatchObject({
       rows: 11,
-      accepted: 0,
+      [kind.word]: 0,
       deadLettered: 10,
       notAttempted: 1,
       firstNotAttemptedLine: kind.firstLine + 10,
@@ -39,11 +39,11 @@ describe.each(KINDS)("$program --canary", (kind) => {
   it("goes on through the whole file when a canary unit was accepted", async () => {
     const e = await emulator(kind.catalog === undefined ? {} : { catalog: kind.catalog });
     const { dir, input, map } = setup(50);
-    const argv = [input, "--map", map, ...kindFlags(dir, e.url), "--canary", "10"];
+    const argv = [input, "--map", map, ...kindFlags(dir, e.url), ...kind.confirm, "--canary", "10"];
     expect((await runCli(argv, ENV, undefined, kind.program)).code).toBe(0);
     expect(readJson(join(dir, "report.json"))).toMatchObject({
       rows: 50,
-      accepted: 50,
+      [kind.word]: 50,
       stoppedBy: null,
     });
   });

@@ -13,7 +13,7 @@ describe.each(KINDS)("$program against an endpoint that is not the API", (kind) 
     const map = write(dir, "m.yaml", kind.mapping);
     const argv = [
       ...[input, "--map", map, "--endpoint", `${e.url}/wrong-base`, "--service-id", "test-service"],
-      ...["--dead-letter", join(dir, "dl.ndjson"), "--concurrency", "4"],
+      ...["--dead-letter", join(dir, "dl.ndjson"), "--concurrency", "4", ...kind.confirm],
     ];
     const result = await runCli(argv, ENV, undefined, kind.program);
     expect(result.code).toBe(3);

@@ -1,71 +1,199 @@
 /**
  * The kinds of run, as the tests of one behaviour see them (`describe.each(KINDS)`): the command,
- * the API path it posts to, and a small good file of it with its mapping. A new kind adds a line.
+ * the API path it posts to, a small good file of it with its mapping, and what differs in how the
+ * emulator and the report show its units. A new kind adds a line; a behaviour's suite runs for each.
  */
 import { join } from "node:path";
+import { IDENTITIES_PATH } from "../../src/api/dfinery.js";
+import { IDENTITIES_DELETE_PATH } from "../../src/api/identities.js";
 import type { Program } from "../../src/cli/args.js";
 import type { Catalog } from "../../src/emulator/catalog.js";
+import type { Emulator, EmulatorInit } from "../../src/emulator/index.js";
 import { CATALOG, ORDERS_MAPPING, ordersNdjson } from "./event-fixtures.js";
 import { TOKEN, USERS_MAPPING, usersCsv } from "./helpers.js";
+
+/** Starts an emulator (emulatorPerTest's). */
+export type StartEmulator = (init?: EmulatorInit) => Promise<Emulator>;
 
 export interface KindCase {
   readonly program: Program;
   readonly path: string;
   readonly mapping: string;
-  /** The input's file name and `count` rows of it. */
+  /** The input's file name. */
   readonly file: string;
-  readonly rows: (count: number) => string;
+  /**
+   * `count` units, one a row, each of its own user (u0, u1, … or m0, m1, …); the rows whose index is in
+   * `invalid` fail mapping, dead-lettered with `invalidCode` and never sent.
+   */
+  readonly rows: (count: number, invalid?: ReadonlySet<number>) => string;
+  readonly invalidCode: string;
+  /** The user (external_id) of unit i of `rows`. */
+  readonly userOf: (i: number) => string;
   /** What the emulator must register to accept the file. */
   readonly catalog: Catalog | undefined;
-  /** A catalog under which the API refuses every unit of the file (40001). */
-  readonly refusing: Catalog;
+  /** Starts an emulator (given `init` too) under which the API refuses (40001) every unit of rows(count). */
+  readonly refusing: (
+    start: StartEmulator,
+    count: number,
+    init?: EmulatorInit,
+  ) => Promise<Emulator>;
+  /** The emulator's option that limits this kind's endpoint. */
+  readonly limitOption: "limit" | "eventLimit" | "identityLimit";
   /** The line of the file's first row (after a header). */
   readonly firstLine: number;
   /** What the canary and the breaker count. */
   readonly counted: "rows" | "events";
+  /** What the report and the summary call the units the API took. */
+  readonly word: "accepted" | "deleted";
+  /** The flags this kind cannot run without (delete: --yes). */
+  readonly confirm: readonly string[];
+  /** The users of the units the emulator took, one a unit, in arrival order. */
+  readonly sent: (e: Emulator) => string[];
+  /** What `status` says a state file of this kind remembers, `n` units. */
+  readonly known: (n: number) => string;
+  /** Its dead-letter records name the command (their payloads alone would not tell). */
+  readonly namesCommand: boolean;
   /** A payload a dead-letter record of this kind stores, and what it is called. */
   readonly payload: object;
   readonly payloadIs: string;
 }
 
-export const KINDS: readonly KindCase[] = [
-  {
-    program: "import-profiles",
-    path: "/api/v1/user-profile",
-    mapping: USERS_MAPPING,
-    file: "users.csv",
-    rows: usersCsv,
-    catalog: undefined,
-    refusing: { other: "String" }, // points is not registered
-    firstLine: 2,
-    counted: "rows",
-    payload: { identity: { external_id: "u1" }, user_properties: { df_name: "Kim" } },
-    payloadIs: "a user profile",
+/** Line i (0-based) of a text, replaced by `edit` of it, for the indexes in `at`. */
+function editLines(text: string, at: ReadonlySet<number>, edit: (line: string) => string): string {
+  return text
+    .split("\n")
+    .map((line, i) => (at.has(i) ? edit(line) : line))
+    .join("\n");
+}
+
+/** `count` members, each with an id, an email and a name; the `invalid` ones with a name alone. */
+export function membersCsv(count: number, invalid: ReadonlySet<number> = new Set()): string {
+  const lines = ["member_id,email,name"];
+  for (let i = 0; i < count; i++)
+    lines.push(invalid.has(i) ? `,,Member ${i}` : `m${i},member${i}@example.com,Member ${i}`);
+  return `${lines.join("\n")}\n`;
+}
+
+export const MEMBERS_MAPPING = "identity:\n  external_id: member_id\n  email: email\n";
+
+/**
+ * An emulator whose unified profiles hold each member's id and email apart, as two people: every
+ * member's identity names two profiles, which the identities API refuses (40001), linking or deleting.
+ */
+async function twoPeopleEach(start: StartEmulator, count: number, init: EmulatorInit = {}) {
+  const e = await start(init);
+  const request_datetime = new Date(0).toISOString();
+  for (let i = 0; i < count; i++) {
+    for (const identity of [{ external_id: `m${i}` }, { email: `member${i}@example.com` }]) {
+      e.store.apply({ endpoint: IDENTITIES_PATH, identity, request_datetime, receivedAt: 0 });
+    }
+  }
+  return e;
+}
+
+const requestsTo = (e: Emulator, path: string) =>
+  e.store
+    .list()
+    .filter((r) => r.endpoint === path)
+    .map((r) => String(r.identity.external_id));
+
+const PROFILES: KindCase = {
+  program: "import-profiles",
+  path: "/api/v1/user-profile",
+  mapping: USERS_MAPPING,
+  file: "users.csv",
+  rows: usersCsv,
+  invalidCode: "INVALID_VALUE",
+  userOf: (i) => `u${i}`,
+  catalog: undefined,
+  refusing: (start, _count, init = {}) => start({ ...init, catalog: { other: "String" } }), // points is not registered
+  limitOption: "limit",
+  firstLine: 2,
+  counted: "rows",
+  word: "accepted",
+  confirm: [],
+  sent: (e) => requestsTo(e, "/api/v1/user-profile"),
+  known: (n) => `identities known: ${n}`,
+  namesCommand: false,
+  payload: { identity: { external_id: "u1" }, user_properties: { df_name: "Kim" } },
+  payloadIs: "a user profile",
+};
+
+const EVENTS: KindCase = {
+  program: "import-events",
+  path: "/api/v1/events",
+  mapping: ORDERS_MAPPING,
+  file: "orders.ndjson",
+  rows: (count, invalid = new Set()) =>
+    editLines(ordersNdjson(count, count), invalid, (l) =>
+      l.replace(/"created_at":\d+/, '"created_at":"never"'),
+    ),
+  invalidCode: "INVALID_VALUE",
+  userOf: (i) => `u${i}`,
+  catalog: CATALOG,
+  // Neither df_purchase nor df_sign_up is registered.
+  refusing: (start, _count, init = {}) => start({ ...init, catalog: { events: { df_other: {} } } }),
+  limitOption: "eventLimit",
+  firstLine: 1,
+  counted: "events",
+  word: "accepted",
+  confirm: [],
+  sent: (e) => e.store.events().map((s) => String(s.identity.external_id)),
+  known: (n) => `events known: ${n} (of import-events)`,
+  namesCommand: false,
+  payload: {
+    common: { identity: { external_id: "u1" } },
+    events: [
+      {
+        event_log_id: "00000000-0000-5000-8000-000000000001",
+        event_name: "df_sign_up",
+        event_datetime: "2024-05-14T06:05:46.000Z",
+        event_properties: {},
+      },
+    ],
   },
-  {
-    program: "import-events",
-    path: "/api/v1/events",
-    mapping: ORDERS_MAPPING,
-    file: "orders.ndjson",
-    rows: (count) => ordersNdjson(count, 10),
-    catalog: CATALOG,
-    refusing: { events: { df_other: {} } }, // neither df_purchase nor df_sign_up is registered
-    firstLine: 1,
-    counted: "events",
-    payload: {
-      common: { identity: { external_id: "u1" } },
-      events: [
-        {
-          event_log_id: "00000000-0000-5000-8000-000000000001",
-          event_name: "df_sign_up",
-          event_datetime: "2024-05-14T06:05:46.000Z",
-          event_properties: {},
-        },
-      ],
-    },
-    payloadIs: "an events request body",
-  },
-];
+  payloadIs: "an events request body",
+};
+
+/** What the identities and delete kinds share: a row is one member, an identity alone. */
+const MEMBERS = {
+  mapping: MEMBERS_MAPPING,
+  file: "members.csv",
+  rows: membersCsv,
+  invalidCode: "NO_IDENTITY",
+  userOf: (i: number) => `m${i}`,
+  catalog: undefined,
+  refusing: twoPeopleEach,
+  limitOption: "identityLimit",
+  firstLine: 2,
+  counted: "rows",
+  payload: { identity: { external_id: "m1" } },
+  namesCommand: true,
+} as const;
+
+const IDENTITIES: KindCase = {
+  ...MEMBERS,
+  program: "dfinery-import identities",
+  path: IDENTITIES_PATH,
+  word: "accepted",
+  confirm: [],
+  sent: (e) => requestsTo(e, IDENTITIES_PATH),
+  known: (n) => `identities linked: ${n} (of dfinery-import identities)`,
+  payloadIs: "an identity to link",
+};
+
+const DELETES: KindCase = {
+  ...MEMBERS,
+  program: "dfinery-import delete",
+  path: IDENTITIES_DELETE_PATH,
+  word: "deleted",
+  confirm: ["--yes"],
+  sent: (e) => requestsTo(e, IDENTITIES_DELETE_PATH),
+  known: (n) => `people deleted: ${n} (of dfinery-import delete)`,
+  payloadIs: "an identity to delete",
+};
+
+export const KINDS: readonly KindCase[] = [PROFILES, EVENTS, IDENTITIES, DELETES];
 
 export const ENV = { DFINERY_ACCESS_TOKEN: TOKEN };
 
@@ -88,5 +216,6 @@ export function deadLetterLine(kind: KindCase): string {
     attempts: 6,
     at: "2026-11-29T00:00:00.000Z",
     format: "csv",
+    ...(kind.namesCommand ? { command: kind.program } : {}),
   })}\n`;
 }

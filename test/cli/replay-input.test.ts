@@ -9,7 +9,10 @@ describe.each(KINDS)("$program without --map", (kind) => {
   const other = KINDS.find((k) => k.program !== kind.program);
   const run = (input: string, dir: string, url: string) =>
     runCli(
-      [input, "--endpoint", url, "--service-id", "test-service", "--dead-letter", join(dir, "dl")],
+      [
+        ...[input, "--endpoint", url, "--service-id", "test-service"],
+        ...["--dead-letter", join(dir, "dl"), ...kind.confirm],
+      ],
       ENV,
       undefined,
       kind.program,
