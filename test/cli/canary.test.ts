@@ -1,9 +1,11 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { emulatorPerTest, readJson, runCli, tempDir, write } from "./helpers.js";
+import { answer, hostileServerPerTest } from "./hostile-server.js";
 import { ENV, KINDS, kindFlags } from "./kinds.js";
 
 const emulator = emulatorPerTest();
+const hostile = hostileServerPerTest();
 
 describe.each(KINDS)("$program --canary", (kind) => {
   const setup = (rows: number) => {
@@ -46,5 +48,46 @@ describe.each(KINDS)("$program --canary", (kind) => {
       [kind.word]: 50,
       stoppedBy: null,
     });
+  });
+
+  it("goes on through the whole file once one of the first N units is accepted", async () => {
+    // Users 1, 2 and 3 refused (40001), the rest accepted: the canary of 5 saw one accepted.
+    const server = await hostile((_n, _req, res, body) => {
+      const user = Number(kind.userIn(JSON.parse(body)).slice(1));
+      answer(res, 200, user >= 1 && user <= 3 ? "40001" : "20000");
+    });
+    const { dir, input, map } = setup(300);
+    const argv = [input, "--map", map, ...kindFlags(dir, server.url), ...kind.confirm];
+    const result = await runCli([...argv, "--canary", "5"], ENV, undefined, kind.program);
+    expect(result.code).toBe(1);
+    expect(readJson(join(dir, "report.json"))).toMatchObject({
+      rows: 300,
+      [kind.word]: 297,
+      deadLettered: 3,
+      stoppedBy: null,
+    });
+    expect(server.requests).toHaveLength(300);
+  });
+
+  it("is resumable: with --state, --resume after the fix sends the units the canary did not try", async () => {
+    const refusing = await kind.refusing(emulator, 500);
+    const { dir, input, map } = setup(500);
+    const state = ["--state", join(dir, "state.db"), "--canary", "10", ...kind.confirm];
+    const argv = (url: string) => [input, "--map", map, ...kindFlags(dir, url), ...state];
+    expect((await runCli(argv(refusing.url), ENV, undefined, kind.program)).code).toBe(3);
+    // Fixed in the console: the run goes on where it stopped.
+    const fixed = await emulator(kind.catalog === undefined ? {} : { catalog: kind.catalog });
+    const resumed = await runCli([...argv(fixed.url), "--resume"], ENV, undefined, kind.program);
+    expect(resumed.code).toBe(1); // the canary's 10, dead-lettered by the first pass
+    expect(readJson(join(dir, "report.json"))).toMatchObject({
+      rows: 500,
+      [kind.word]: 490,
+      deadLettered: 10,
+      notAttempted: 0,
+      stoppedBy: null,
+    });
+    // None of the canary's first 10 is sent again, and each of the others once.
+    const sent = kind.sent(fixed);
+    expect(sent.sort()).toEqual(Array.from({ length: 490 }, (_, i) => kind.userOf(10 + i)).sort());
   });
 });

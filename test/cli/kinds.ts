@@ -47,6 +47,16 @@ export interface KindCase {
   readonly word: "accepted" | "deleted";
   /** The flags this kind cannot run without (delete: --yes). */
   readonly confirm: readonly string[];
+  /** The user (external_id) of a request body of this kind, as a server receives it. */
+  readonly userIn: (body: unknown) => string;
+  /**
+   * A refusal the API's guide lists that this kind's run dead-letters like any other: 40402 (an
+   * events limit) for the kinds that send no events; for events, where 40402 is a bug of its
+   * batching (exit 70), 40001.
+   */
+  readonly otherRefusal: string;
+  /** The requests the breaker's diagnosis may add (profiles re-send a refused row's properties). */
+  readonly probes: number;
   /** The users of the units the emulator took, one a unit, in arrival order. */
   readonly sent: (e: Emulator) => string[];
   /** What `status` says a state file of this kind remembers, `n` units. */
@@ -112,6 +122,9 @@ const PROFILES: KindCase = {
   counted: "rows",
   word: "accepted",
   confirm: [],
+  userIn: (body) => (body as { identity: { external_id: string } }).identity.external_id,
+  otherRefusal: "40402",
+  probes: 4,
   sent: (e) => requestsTo(e, "/api/v1/user-profile"),
   known: (n) => `identities known: ${n}`,
   namesCommand: false,
@@ -138,6 +151,10 @@ const EVENTS: KindCase = {
   counted: "events",
   word: "accepted",
   confirm: [],
+  userIn: (body) =>
+    (body as { common: { identity: { external_id: string } } }).common.identity.external_id,
+  otherRefusal: "40001",
+  probes: 0,
   sent: (e) => e.store.events().map((s) => String(s.identity.external_id)),
   known: (n) => `events known: ${n} (of import-events)`,
   namesCommand: false,
@@ -169,6 +186,9 @@ const MEMBERS = {
   counted: "rows",
   payload: { identity: { external_id: "m1" } },
   namesCommand: true,
+  userIn: (body: unknown) => (body as { identity: { external_id: string } }).identity.external_id,
+  otherRefusal: "40402",
+  probes: 0,
 } as const;
 
 const IDENTITIES: KindCase = {

@@ -1,3 +1,7 @@
+/**
+ * How the circuit breaker counts what events send: batches of a user's events, split in halves
+ * down to the event refused. The breaker itself, for every kind: breaker.test.ts.
+ */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ExtendedCatalog } from "../../src/emulator/index.js";
@@ -19,16 +23,6 @@ const hostile = hostileServerPerTest();
 const PURCHASES_ONLY: ExtendedCatalog = {
   events: { df_purchase: CATALOG.events?.df_purchase ?? {} },
 };
-/** Every event and property of the file registered. */
-const KEYWORD_CATALOG: ExtendedCatalog = {
-  events: {
-    df_purchase: {
-      ...CATALOG.events?.df_purchase,
-      properties: { ...CATALOG.events?.df_purchase?.properties, df_keyword: "String" },
-    },
-    df_sign_up: {},
-  },
-};
 const everyOne = (count: number) => new Set(Array.from({ length: count }, (_, i) => i));
 
 /** `count` orders and sign-ups of `users` users; the orders `bad` carry the unregistered df_keyword. */
@@ -38,7 +32,7 @@ function setup(count: number, users: number, bad: ReadonlySet<number>) {
   return { dir, input, map: write(dir, "events.yaml", KEYWORD_MAPPING) };
 }
 
-describe("the circuit breaker on events", () => {
+describe("the circuit breaker on batches of events", () => {
   // Which rule trips first, and after how many refusals, depends on how the events were batched
   // and in what order the refusals came back. With --batch-wait in real time and 20 requests at
   // once, both are the scheduler's: a starved reader closes batches of one event, and 20 batches
@@ -128,21 +122,6 @@ describe("the circuit breaker on events", () => {
     expect(e.store.eventCount()).toBe(0);
   });
 
-  it("sends at most 40 requests of a file the API refuses whole, at the default --concurrency of 1,000", async () => {
-    const e = await emulator({ catalog: PURCHASES_ONLY });
-    const { dir, input, map } = setup(20_000, 20_000, everyOne(20_000)); // one event a user
-    const result = await importEvents([input, "--map", map, ...flags(dir, e.url)]);
-    expect(result.code).toBe(3);
-    const report = readJson(join(dir, "report.json"));
-    expect(report.stoppedBy.reason).toBe("breaker");
-    // Until an event is accepted, 20 requests at a time: the breaker trips at the 20th refusal,
-    // with at most 20 more in flight, and nothing is sent after it.
-    const { requests } = e.store.stats();
-    expect(requests).toBeLessThanOrEqual(40);
-    expect(report.deadLettered).toBe(requests);
-    expect(report.rows).toBe(report.deadLettered + report.notAttempted);
-  });
-
   it("does not trip on a file with a few refused events among many accepted ones", async () => {
     const e = await emulator({ catalog: CATALOG });
     // 2% of the orders, one in 50: more than 20 refused in all, never 20 without one accepted.
@@ -208,72 +187,9 @@ describe("the circuit breaker on events", () => {
     expect(e.store.eventCount()).toBe(20_000);
     expect(e.store.duplicateEvents()).toBe(0);
   });
-
-  it("--max-error-rate 1 turns it off: every event is tried and dead-lettered", async () => {
-    const e = await emulator({ catalog: PURCHASES_ONLY });
-    const { dir, input, map } = setup(60, 3, everyOne(60));
-    const result = await importEvents([
-      input,
-      "--map",
-      map,
-      ...flags(dir, e.url, ["--max-error-rate", "1"]),
-    ]);
-    expect(result.code).toBe(1);
-    expect(readJson(join(dir, "report.json"))).toMatchObject({
-      rows: 60,
-      deadLettered: 60,
-      stoppedBy: null,
-    });
-  });
 });
 
-// The canary for every kind: canary.test.ts. What is particular to events:
-describe("--canary on events", () => {
-  it("goes on through the whole file once one of the first N events is accepted", async () => {
-    const e = await emulator({ catalog: CATALOG });
-    const { dir, input, map } = setup(300, 10, new Set([1, 2, 3]));
-    const result = await importEvents([
-      input,
-      "--map",
-      map,
-      ...flags(dir, e.url, ["--canary", "5"]),
-    ]);
-    expect(result.code).toBe(1);
-    expect(readJson(join(dir, "report.json"))).toMatchObject({
-      rows: 300,
-      accepted: 297,
-      deadLettered: 3,
-      stoppedBy: null,
-    });
-    expect(e.store.eventCount()).toBe(297);
-  });
-
-  it("is resumable: with --state, --resume after the fix sends the events the canary did not try", async () => {
-    const refusing = await emulator({ catalog: PURCHASES_ONLY });
-    const { dir, input, map } = setup(500, 10, everyOne(500));
-    const argv = [input, "--map", map];
-    const state = ["--state", join(dir, "state.db"), "--canary", "10"];
-    expect((await importEvents([...argv, ...flags(dir, refusing.url, state)])).code).toBe(3);
-    // df_keyword and df_sign_up registered in the console: the run goes on where it stopped.
-    const fixed = await emulator({ catalog: KEYWORD_CATALOG });
-    const resumed = await importEvents([...argv, ...flags(dir, fixed.url, [...state, "--resume"])]);
-    expect(resumed.code).toBe(1); // the canary's 10, dead-lettered by the first pass
-    expect(readJson(join(dir, "report.json"))).toMatchObject({
-      rows: 500,
-      accepted: 490,
-      deadLettered: 10,
-      notAttempted: 0,
-      stoppedBy: null,
-    });
-    expect(fixed.store.eventCount()).toBe(490);
-    expect(fixed.store.duplicateEvents()).toBe(0);
-    // Event i is at T0 + i s: none of the canary's first 10 is sent again.
-    const times = fixed.store.events().map((s) => Date.parse(s.event.event_datetime));
-    expect(Math.min(...times)).toBe(T0 + 10_000);
-  });
-});
-
-describe("result codes on events", () => {
+describe("result codes on batches of events", () => {
   it("dead-letters a code the guide does not list, each event alone, and counts it per event", async () => {
     const server = await hostile((_n, _req, res) => answer(res, 200, "49999"));
     const dir = tempDir();
