@@ -1,3 +1,8 @@
+/**
+ * Waiting for the rate limit, for every kind: the pace the server's headers give (in each spelling
+ * the guide uses, or none at all), a quota spent beyond --max-wait (exit 3, resumable), and a long
+ * wait told. Below, --quiet for cron.
+ */
 import { chmodSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -14,73 +19,96 @@ import {
   write,
 } from "./helpers.js";
 import { answer, hostileServerPerTest } from "./hostile-server.js";
+import { ENV, KINDS } from "./kinds.js";
 
 const emulator = emulatorPerTest();
 const hostile = hostileServerPerTest();
 
-function setup(rows: number) {
-  const dir = tempDir();
-  const input = write(dir, "users.csv", usersCsv(rows));
-  const map = write(dir, "m.yaml", USERS_MAPPING);
-  return { dir, input, map };
-}
+const styles: [HeaderStyle, ResetUnit][] = [
+  ["hyphen", "s"],
+  ["hyphen", "ms"],
+  ["nohyphen", "s"],
+  ["nohyphen", "ms"],
+];
 
-describe("the rate-limit headers, as the guide's table and its examples spell them", () => {
-  const styles: [HeaderStyle, ResetUnit][] = [
-    ["hyphen", "s"],
-    ["hyphen", "ms"],
-    ["nohyphen", "s"],
-    ["nohyphen", "ms"],
-  ];
+describe.each(KINDS)("$program and the rate limit", (kind) => {
+  function setup(rows: number) {
+    const dir = tempDir();
+    const input = write(dir, kind.file, kind.rows(rows));
+    const map = write(dir, "m.yaml", kind.mapping);
+    const argv = (url: string, rate: string, extra: readonly string[] = []) => [
+      ...[input, "--map", map, ...runFlags(dir, url, { rate }), ...kind.confirm, ...extra],
+    ];
+    return { dir, argv };
+  }
+  const run = (argv: readonly string[]) => runCli(argv, ENV, undefined, kind.program);
+  const limited = (count: number, windowMs: number) => ({
+    [kind.limitOption]: { count, windowMs },
+    catalog: kind.catalog,
+  });
+  const users = (from: number, count: number) =>
+    Array.from({ length: count }, (_, i) => kind.userOf(from + i));
+
   it.each(styles)(
     "paces to the server's 25/s when told 100/s, headers %s, reset in %s: no over-limit answer",
     async (headerStyle, resetUnit) => {
       const e = await emulator({
-        limit: { count: 25, windowMs: 1_000 },
+        ...limited(25, 1_000),
         headerStyle,
         resetUnit,
         overLimit: "code40401",
       });
-      const { dir, input, map } = setup(60);
-      const result = await runCli([
-        input,
-        "--map",
-        map,
-        ...runFlags(dir, e.url, { rate: "100/s" }),
-      ]);
+      const { dir, argv } = setup(30);
+      const result = await run(argv(e.url, "100/s"));
       expect(result.code).toBe(0);
-      const report = readJson(join(dir, "report.json"));
-      expect(report).toMatchObject({ accepted: 60, rateLimited: 0 });
+      expect(readJson(join(dir, "report.json"))).toMatchObject({ [kind.word]: 30, rateLimited: 0 });
       expect(e.store.stats().byCode["40401"] ?? 0).toBe(0);
     },
   );
 
-  it("without any rate-limit header, still delivers every row through the over-limit answers", async () => {
-    const e = await emulator({ limit: { count: 25, windowMs: 1_000 }, headerStyle: "none" });
-    const { dir, input, map } = setup(60);
-    const result = await runCli([input, "--map", map, ...runFlags(dir, e.url, { rate: "100/s" })]);
+  it("without any rate-limit header, still delivers every unit through the over-limit answers", async () => {
+    const e = await emulator({ ...limited(25, 1_000), headerStyle: "none" });
+    const { dir, argv } = setup(60);
+    const result = await run(argv(e.url, "100/s"));
     expect(result.code).toBe(0);
-    expect(readJson(join(dir, "report.json"))).toMatchObject({ accepted: 60, deadLettered: 0 });
-    expect(e.store.count()).toBe(60);
+    expect(readJson(join(dir, "report.json"))).toMatchObject({ [kind.word]: 60, deadLettered: 0 });
+    expect(kind.sent(e).sort()).toEqual(users(0, 60).sort());
   });
-});
 
-describe("bounded, visible waits", () => {
+  it("waits for the limit its headers tell, and finishes: every unit sent, none refused", async () => {
+    const e = await emulator(limited(20, 1_000));
+    const { dir, argv } = setup(45);
+    const result = await run(argv(e.url, "100/s"));
+    expect(result.code).toBe(0);
+    expect(readJson(join(dir, "report.json"))).toMatchObject({
+      rows: 45,
+      [kind.word]: 45,
+      deadLettered: 0,
+    });
+    expect(kind.sent(e).sort()).toEqual(users(0, 45).sort());
+    // 45 requests at 20 a window took three windows: the run waited instead of failing units.
+    const times = e.store.list().map((r) => r.receivedAt);
+    const events = e.store.events().map((s) => s.receivedAt);
+    const all = [...times, ...events];
+    expect(Math.max(...all) - Math.min(...all)).toBeGreaterThan(1_000);
+  });
+
   it("stops with exit 3 when an hour-long quota is spent beyond --max-wait, and resumes later", async () => {
-    const e = await emulator({ limit: { count: 5, windowMs: 3_600_000 }, resetUnit: "ms" });
-    const { dir, input, map } = setup(20);
-    const flags = [input, "--map", map, ...runFlags(dir, e.url, { rate: "100/s", state: true })];
-    const result = await runCli([...flags, "--max-wait", "2s"]);
+    const e = await emulator({ ...limited(5, 3_600_000), resetUnit: "ms" });
+    const { dir, argv } = setup(20);
+    const once = ["--state", join(dir, "state.db"), "--concurrency", "1"];
+    const result = await run(argv(e.url, "100/s", [...once, "--max-wait", "2s"]));
     expect(result.code).toBe(3);
     const report = readJson(join(dir, "report.json"));
     // Not the hour: no wait beyond --max-wait was taken (one would hang the test till its timeout).
     expect(report.rateLimitWaitMs).toBeLessThanOrEqual(2_000);
     const nextHour = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000).toISOString();
     expect(report).toMatchObject({
-      accepted: 5,
+      rows: 20,
+      [kind.word]: 5,
       deadLettered: 0,
       notAttempted: 15,
-      firstNotAttemptedLine: 7,
+      firstNotAttemptedLine: kind.firstLine + 5,
       stoppedBy: { reason: "rate-limit", until: nextHour.replace(".000Z", ".100Z") },
     });
     expect(report.stoppedBy.untilLocal).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d$/);
@@ -88,19 +116,13 @@ describe("bounded, visible waits", () => {
     expect(result.stderr).toContain("beyond --max-wait 2 s");
     const warns = readNdjson(join(dir, "log.ndjson")).filter((l) => l.level === 40);
     expect(warns.map((l) => l.msg)).toEqual([report.stoppedBy.message]);
+    expect(kind.sent(e)).toEqual(users(0, 5));
 
-    // The next window (a fresh quota here): --resume sends only the rows not yet accepted.
-    const next = await emulator({ limit: { count: 100, windowMs: 3_600_000 } });
-    const resumed = await runCli([
-      input,
-      "--map",
-      map,
-      ...runFlags(dir, next.url, { rate: "100/s", state: true }),
-      "--resume",
-    ]);
+    // The next window (a fresh quota here): --resume sends only the units not yet accepted.
+    const next = await emulator(limited(100, 3_600_000));
+    const resumed = await run(argv(next.url, "100/s", [...once, "--resume"]));
     expect(resumed.code).toBe(0);
-    expect(next.store.count()).toBe(15);
-    expect(next.store.list()[0]?.identity.external_id).toBe("u5");
+    expect(kind.sent(next)).toEqual(users(5, 15));
   });
 
   it("says until when and why it waits longer than 5 s: a warn line in the log and on stderr", async () => {
@@ -114,13 +136,8 @@ describe("bounded, visible waits", () => {
         });
       } else answer(res, 200, "20000");
     });
-    const { dir, input, map } = setup(3);
-    const result = await runCli([
-      input,
-      "--map",
-      map,
-      ...runFlags(dir, server.url, { rate: "10/s" }),
-    ]);
+    const { dir, argv } = setup(3);
+    const result = await run(argv(server.url, "10/s"));
     expect(result.code).toBe(0);
     const waitLine =
       /waiting [56] s for the rate limit, until (\S+) \(.* local\): the API answered that the rate limit is exceeded/;
@@ -128,13 +145,21 @@ describe("bounded, visible waits", () => {
     const warn = readNdjson(join(dir, "log.ndjson")).find((l) => l.level === 40);
     expect(warn.msg).toMatch(waitLine);
     expect(Date.parse(warn.until)).toBe(resetAt + 100);
+    expect(server.requests.length).toBe(4); // the 3 units, the first refused once
     const report = readJson(join(dir, "report.json"));
-    expect(report).toMatchObject({ accepted: 3, rateLimited: 1 });
+    expect(report).toMatchObject({ rows: 3, [kind.word]: 3, rateLimited: 1 });
     expect(report.longestWaitMs).toBeGreaterThan(5_000);
     expect(report.rateLimitWaitMs).toBe(report.longestWaitMs);
     expect(result.stdout).toMatch(/longest wait \d\.\d s/);
   });
 });
+
+function setup(rows: number) {
+  const dir = tempDir();
+  const input = write(dir, "users.csv", usersCsv(rows));
+  const map = write(dir, "m.yaml", USERS_MAPPING);
+  return { dir, input, map };
+}
 
 describe("--quiet, for cron", () => {
   it("prints nothing at all on stdout or stderr when the run exits 0", async () => {
