@@ -17,7 +17,7 @@ import {
   write,
 } from "./helpers.js";
 import { answer, hostileServerPerTest } from "./hostile-server.js";
-import { ENV, KINDS, kindFlags } from "./kinds.js";
+import { ENV, KINDS, kindFlags, refusingUsers } from "./kinds.js";
 
 const emulator = emulatorPerTest();
 const hostile = hostileServerPerTest();
@@ -67,10 +67,7 @@ describe.each(KINDS)("the circuit breaker on $program", (kind) => {
 
   it("does not trip on refusals mixed with acceptances: a third of the units refused, the rest delivered", async () => {
     // Every third unit's user is refused: never 20 in a row, never 200 of the last 200.
-    const server = await hostile((_n, _req, res, body) => {
-      const user = Number(kind.userIn(JSON.parse(body)).slice(1));
-      answer(res, 200, user % 3 === 0 ? "40001" : "20000");
-    });
+    const server = await hostile(refusingUsers(kind, (user) => user % 3 === 0));
     const { dir, input, map } = setup(600);
     const result = await run([input, "--map", map, ...kindFlags(dir, server.url)]);
     expect(result.code).toBe(1);

@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { emulatorPerTest, readJson, runCli, tempDir, write } from "./helpers.js";
-import { answer, hostileServerPerTest } from "./hostile-server.js";
-import { ENV, KINDS, kindFlags } from "./kinds.js";
+import { hostileServerPerTest } from "./hostile-server.js";
+import { ENV, KINDS, kindFlags, refusingUsers } from "./kinds.js";
 
 const emulator = emulatorPerTest();
 const hostile = hostileServerPerTest();
@@ -52,10 +52,7 @@ describe.each(KINDS)("$program --canary", (kind) => {
 
   it("goes on through the whole file once one of the first N units is accepted", async () => {
     // Users 1, 2 and 3 refused (40001), the rest accepted: the canary of 5 saw one accepted.
-    const server = await hostile((_n, _req, res, body) => {
-      const user = Number(kind.userIn(JSON.parse(body)).slice(1));
-      answer(res, 200, user >= 1 && user <= 3 ? "40001" : "20000");
-    });
+    const server = await hostile(refusingUsers(kind, (user) => user >= 1 && user <= 3));
     const { dir, input, map } = setup(300);
     const argv = [input, "--map", map, ...kindFlags(dir, server.url), ...kind.confirm];
     const result = await runCli([...argv, "--canary", "5"], ENV, undefined, kind.program);

@@ -1,8 +1,7 @@
 /**
  * The identities and delete runs through the shared engine, against the emulator, for each of the
  * two kinds: --state (a unit done before is unchanged), kill -9 then --resume (nothing lost, only
- * what was in flight sent twice), the emulator's rate limit with its headers (the run waits and
- * finishes), and transient server errors (retried).
+ * what was in flight sent twice), and transient server errors (retried). The rate limit: rate-limit.test.ts.
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -143,22 +142,6 @@ describe.each(CASES)("$program", (kind) => {
     expect(new Set(ids).size).toBe(rows);
     expect(ids.length - rows).toBeLessThanOrEqual(concurrency);
   }, 120_000);
-
-  it("waits for the emulator's limit, told by its headers, and finishes: every row sent, none refused", async () => {
-    const e = await emulator({ identityLimit: { count: 20, windowMs: 1_000 } });
-    const { dir, argv } = setup(45);
-    const result = await run(argv(e.url, "100/s"));
-    expect(result.code).toBe(0);
-    expect(readJson(join(dir, "report.json"))).toMatchObject({
-      rows: 45,
-      [kind.word]: 45,
-      deadLettered: 0,
-    });
-    expect(sent(e, kind.path)).toEqual(Array.from({ length: 45 }, (_, i) => `m${i}`));
-    // 45 requests at 20 a window took three windows: the run waited instead of failing rows.
-    const times = e.store.list().map((r) => r.receivedAt);
-    expect(Math.max(...times) - Math.min(...times)).toBeGreaterThan(1_000);
-  });
 
   it("retries transient server errors (HTTP 500 and 50000) until each row is taken", async () => {
     // Every third request fails, as HTTP 500 or as a 50000 answer in turn.

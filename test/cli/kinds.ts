@@ -11,6 +11,7 @@ import type { Catalog } from "../../src/emulator/catalog.js";
 import type { Emulator, EmulatorInit } from "../../src/emulator/index.js";
 import { CATALOG, ORDERS_MAPPING, ordersNdjson } from "./event-fixtures.js";
 import { TOKEN, USERS_MAPPING, usersCsv } from "./helpers.js";
+import { answer, type Handler } from "./hostile-server.js";
 
 /** Starts an emulator (emulatorPerTest's). */
 export type StartEmulator = (init?: EmulatorInit) => Promise<Emulator>;
@@ -216,6 +217,17 @@ const DELETES: KindCase = {
 export const KINDS: readonly KindCase[] = [PROFILES, EVENTS, IDENTITIES, DELETES];
 
 export const ENV = { DFINERY_ACCESS_TOKEN: TOKEN };
+
+/**
+ * A hostile server's handler for `kind`: refuses (40001) the requests of the users whose number
+ * (u7, m7: 7) `refused` holds, accepts the others.
+ */
+export function refusingUsers(kind: KindCase, refused: (user: number) => boolean): Handler {
+  return (_n, _req, res, body) => {
+    const user = Number(kind.userIn(JSON.parse(body)).slice(1));
+    answer(res, 200, refused(user) ? "40001" : "20000");
+  };
+}
 
 /** The flags of a run of `kind` against the emulator at `url`, writing into `dir`. */
 export function kindFlags(dir: string, url: string): string[] {
