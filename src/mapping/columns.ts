@@ -14,17 +14,7 @@ export interface MissingColumn {
 export function findMissingColumns(mapping: Mapping, columns: readonly string[]): MissingColumn[] {
   const header = new Set(columns);
   const missing = new Map<string, string[]>();
-  const uses: [string, string][] = [
-    ...mapping.identity.flatMap((r) =>
-      r.columns.map((c): [string, string] => [c, `identity.${r.name}`]),
-    ),
-    ...mapping.properties.flatMap((r): [string, string][] =>
-      r.kind === "column"
-        ? r.columns.map((c): [string, string] => [c, `properties.${r.name}`])
-        : [],
-    ),
-  ];
-  for (const [column, usedBy] of uses) {
+  for (const [column, usedBy] of columnUses(mapping)) {
     if (header.has(column)) continue;
     missing.set(column, [...(missing.get(column) ?? []), usedBy]);
   }
@@ -47,10 +37,21 @@ export function findRepeatedColumns(mapping: Mapping, columns: readonly string[]
 }
 
 function mappedColumns(mapping: Mapping): string[] {
-  return [
-    ...mapping.identity.flatMap((r) => r.columns),
-    ...mapping.properties.flatMap((r) => (r.kind === "column" ? r.columns : [])),
-  ];
+  return columnUses(mapping).map(([column]) => column);
+}
+
+/**
+ * Every header name the mapping reads, with where: the identity, the properties, and the names an
+ * expression reads literally (`where`, an `expr:` rule's `row['…']`).
+ */
+function columnUses(mapping: Mapping): [string, string][] {
+  const uses: [string, string][] = [];
+  for (const c of mapping.where?.columns ?? []) uses.push([c, "where"]);
+  for (const r of mapping.identity) for (const c of r.columns) uses.push([c, `identity.${r.name}`]);
+  for (const r of mapping.properties) {
+    if (r.kind === "column") for (const c of r.columns) uses.push([c, `properties.${r.name}`]);
+  }
+  return uses;
 }
 
 /**

@@ -54,8 +54,7 @@ export class ItemGroups<R extends GroupRow = GroupRow> {
       return undefined;
     }
     // An empty group value is no group: the row is an event of its own.
-    const own = key === undefined || key === null || (typeof key === "string" && key.trim() === "");
-    this.#open = { key: own ? Symbol("own") : key, rows: [row], results: [result] };
+    this.#open = { key: isGroupKey(key) ? key : Symbol("own"), rows: [row], results: [result] };
     if (this.#suspect !== undefined) this.#open.suspect = this.#suspect;
     this.#suspect = undefined;
     return open === undefined ? undefined : close(open, this.column);
@@ -86,8 +85,12 @@ export class ItemGroups<R extends GroupRow = GroupRow> {
   }
 }
 
-const sameKey = (a: unknown, b: unknown): boolean =>
+export const sameKey = (a: unknown, b: unknown): boolean =>
   a === b || (typeof a === "object" && canonicalJson(a) === canonicalJson(b));
+
+/** A group value that makes a group: an empty one makes the row an event of its own. */
+export const isGroupKey = (key: unknown): boolean =>
+  key !== undefined && key !== null && !(typeof key === "string" && key.trim() === "");
 
 /** What the rows of one event must agree on. */
 function eventFields(draft: EventDraft): string {

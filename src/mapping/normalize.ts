@@ -7,6 +7,7 @@ import type { CountryCode } from "libphonenumber-js";
 import { IDENTITY_FIELDS } from "../api/dfinery.js";
 import { type ConvertContext, compileCell, convertContext } from "./convert/cell.js";
 import { eventSections } from "./event-section.js";
+import { compiled } from "./expr/compiled.js";
 import { checkedIdentity } from "./identity-check.js";
 import { DEFAULT_SPLIT, propertyRules, reading, withEmptyValues } from "./property-rule.js";
 import {
@@ -75,7 +76,14 @@ export function normalizeMapping(
     issues,
   );
   if (!events && !identityOnly) issues.push(...checkProperties(typed));
-  const mapping: Mapping = { source, identity, properties };
+  const where =
+    written.where === undefined ? undefined : compiled(written.where, ["where"], issues, "bool");
+  const mapping: Mapping = {
+    source,
+    identity,
+    properties,
+    ...(where === undefined ? {} : { where }),
+  };
   if (!events) {
     if (written.items !== undefined) {
       issues.push({ path: ["items"], message: "items belong to events: add an event section" });

@@ -19,6 +19,13 @@ const column = z
     "The column to read: a CSV/TSV header name as is, or a dotted path into an NDJSON object",
   );
 
+const expr = z
+  .string()
+  .min(1)
+  .describe(
+    "A CEL expression over row (the record) and rows (a group_by event's rows), e.g. \"number(row['상품가격']) + number(row['옵션가격'])\"",
+  );
+
 const transform = z.union(
   [
     z.enum(TRANSFORMS),
@@ -260,6 +267,11 @@ export const ItemsSchema = z
 export const MappingSchema = z
   .strictObject({
     source: SourceSchema.optional(),
+    where: expr
+      .describe(
+        "Row filter: a row (a CSV group: its first row) for which this is false is filtered: counted, never sent, never a failure",
+      )
+      .optional(),
     identity: IdentitySchema,
     // Left out, or {}: no properties, for every kind (a kind that needs some says so).
     properties: PropertiesSchema.optional(),
@@ -319,8 +331,10 @@ export function salvage(data: unknown): WrittenMapping {
   }
   const event = EventSchema.safeParse(root.event);
   const items = ItemsSchema.safeParse(root.items);
+  const where = expr.safeParse(root.where);
   return {
     source: source.success ? source.data : {},
+    ...(where.success ? { where: where.data } : {}),
     identity,
     properties,
     ...(event.success ? { event: event.data } : {}),

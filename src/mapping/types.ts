@@ -4,6 +4,7 @@ import type { Dialect } from "../source/dialect.js";
 import type { SourceFormat } from "../source/types.js";
 import type { Empty, Invalid } from "./convert/invalid.js";
 import type { Transform } from "./convert/transform.js";
+import type { Expression } from "./expr/expression.js";
 
 export type { Transform } from "./convert/transform.js";
 
@@ -93,6 +94,8 @@ export interface ItemRules {
 /** A loaded, valid mapping: every shorthand expanded, every default filled, converters compiled. */
 export interface Mapping {
   readonly source: MappingSource;
+  /** The row filter: a row for which it is false is filtered (never sent, never a failure). */
+  readonly where?: Expression;
   readonly identity: readonly FieldRule[];
   /** User properties; with `event`, the event's properties. */
   readonly properties: readonly PropertyRule[];

@@ -18,6 +18,8 @@ export interface CarriedCounts {
   readonly accepted: number;
   readonly deadLettered: number;
   readonly unchanged: number;
+  /** Rows the mapping's `where` left out. */
+  readonly filtered: number;
 }
 
 /** What the diagnosis tells, one line per request it sent. */
@@ -141,7 +143,7 @@ export const DEFAULT_RUN = {
   report: { path: undefined, strict: false, quiet: false },
 } as const satisfies Partial<RunConfig>;
 
-const NOTHING_CARRIED: CarriedCounts = { accepted: 0, deadLettered: 0, unchanged: 0 };
+const NOTHING_CARRIED: CarriedCounts = { accepted: 0, deadLettered: 0, unchanged: 0, filtered: 0 };
 
 export const DEFAULT_DEPS: RunDeps = {
   now: Date.now,

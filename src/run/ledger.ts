@@ -1,6 +1,6 @@
 /**
  * The books of one run, of every kind (run.ts):
- * what became of each input row (accepted, unchanged, dead-lettered, not attempted), why the run
+ * what became of each input row (accepted, unchanged, filtered, dead-lettered, not attempted), why the run
  * stopped, the dead-letter file, and the report made of them. Every row is counted once, so the
  * report balances whenever it is taken.
  */
@@ -41,7 +41,7 @@ const DOCUMENTED: ReadonlySet<string> = new Set(Object.values(RESULT_CODES));
 
 export class RunLedger {
   /** Rows read (not blank ones), and what became of them; `rows - settled` are still on their way. */
-  readonly count = { rows: 0, blank: 0, accepted: 0, unchanged: 0 };
+  readonly count = { rows: 0, blank: 0, accepted: 0, unchanged: 0, filtered: 0 };
   /** Retries and rate-limited answers, counted by the delivery (DeliveryDeps.stats). */
   readonly stats = { retries: 0, rateLimited: 0 };
   readonly carried: CarriedCounts;
@@ -81,8 +81,10 @@ export class RunLedger {
     this.carried = carried;
     this.count.accepted = carried.accepted;
     this.count.unchanged = carried.unchanged;
+    this.count.filtered = carried.filtered;
     this.#deadLettered = carried.deadLettered;
-    this.count.rows = carried.accepted + carried.deadLettered + carried.unchanged;
+    this.count.rows =
+      carried.accepted + carried.deadLettered + carried.unchanged + carried.filtered;
     // Every request sleeping before a retry listens on the stop signal (and lets go after): up to
     // the read-ahead window at once, not a leak, so no MaxListenersExceededWarning on stderr.
     setMaxListeners(0, this.#stop.signal);
@@ -181,7 +183,8 @@ export class RunLedger {
 
   /** Rows whose outcome is known (read ones not yet settled are still on their way). */
   get settled(): number {
-    return this.count.accepted + this.#deadLettered + this.count.unchanged + this.#notAttempted;
+    const { accepted, unchanged, filtered } = this.count;
+    return accepted + this.#deadLettered + unchanged + filtered + this.#notAttempted;
   }
 
   /** Rows that lived this run: accepted or unchanged, not carried from an interrupted pass. */
@@ -212,7 +215,7 @@ export class RunLedger {
    */
   snapshot(paths?: Report["paths"]): Report {
     const finishedAt = this.#finishedAt ?? this.now();
-    const { rows, blank, accepted, unchanged } = this.count;
+    const { rows, blank, accepted, unchanged, filtered } = this.count;
     const { delivery } = this.#options;
     return {
       rows,
@@ -221,6 +224,7 @@ export class RunLedger {
       deadLettered: this.#deadLettered,
       stillFailing: this.#stillFailing,
       unchanged,
+      filtered,
       notAttempted: this.#notAttempted + (rows - this.settled),
       firstNotAttemptedLine: this.#firstUnfinishedLine(),
       retries: this.stats.retries,

@@ -21,6 +21,7 @@ import {
   type ReplayItem,
   toReplayItem,
 } from "./replay.js";
+import { RowFilter } from "./row-filter.js";
 import type { RunState } from "./state-link.js";
 
 /**
@@ -48,6 +49,8 @@ export class Reader<U> {
   readonly #p: ReaderParts<U>;
   readonly #markers: ReadonlySet<string>;
   readonly #reorder = new LineOrder<ReplayItem>(REPLAY_REORDER);
+  /** The mapping's `where`, if any. */
+  readonly #filter: RowFilter | undefined;
   /** Whether the input is a dead-letter file; decided on its first row. */
   #replay: boolean | undefined;
   /** `at` must increase strictly (resume progress): a replay's count in replay order. */
@@ -56,6 +59,7 @@ export class Reader<U> {
   constructor(parts: ReaderParts<U>) {
     this.#p = parts;
     this.#markers = new Set(parts.config.mapping?.source.emptyValues.map((m) => m.trim()));
+    this.#filter = RowFilter.of(parts.config.mapping);
   }
 
   /** Reads every item (until the run stops), calling `after` once each is taken. */
@@ -141,7 +145,25 @@ export class Reader<U> {
     const row: Row = done
       ? { line: at, row: item.cells, format, at, done }
       : { line: at, row: item.cells, format, at };
+    const ended = this.#filter === undefined ? KEPT : this.#where(row, item.cells);
+    if (ended !== KEPT) return ended;
     return take(assembler.row(row, item)); // the item itself: no object more per row
+  }
+
+  /**
+   * The mapping's `where`, for every kind: a row it leaves out is filtered (done: nothing sent,
+   * nothing stored but its line), one it cannot decide is dead-lettered. KEPT, or the row ended here.
+   */
+  #where(row: Row, cells: Cells): typeof KEPT | Promise<void> | undefined {
+    const decision = (this.#filter as RowFilter).decide(cells, row.line);
+    if (decision === true) return KEPT;
+    if (row.done === true) return undefined; // counted by the interrupted pass
+    if (decision !== false) {
+      return this.#p.take({ ok: false, rows: [{ ...row, failure: decision }], payload: null });
+    }
+    this.#p.ledger.count.filtered++;
+    this.#p.state.filtered(row.at);
+    return undefined;
   }
 
   /** A dead-letter record, in line order: its row mapped again, or its stored payload. */
@@ -166,6 +188,8 @@ export class Reader<U> {
     };
     if (config.mapping === null)
       return done ? undefined : takeAll(assembler.stored(row, r.payload));
+    const ended = this.#filter === undefined ? KEPT : this.#where(row, cells);
+    if (ended !== KEPT) return ended;
     return this.#p.take(assembler.row(row, { kind: "row", line, cells }));
   }
 }
@@ -186,6 +210,7 @@ export function isBlank(cells: Cells, markers: ReadonlySet<string>): boolean {
 }
 
 const STALLED = Symbol("stalled");
+const KEPT = Symbol("kept");
 
 /**
  * The first PATH_SAMPLE NDJSON records (or all of a smaller file), to check the mapping's paths

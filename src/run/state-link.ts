@@ -23,6 +23,8 @@ export interface RunState {
   skip(at: number): boolean;
   /** A row whose unit an earlier run had accepted. */
   unchanged(at: number): void;
+  /** A row the mapping's `where` left out: done, nothing sent, nothing stored but its line. */
+  filtered(at: number): void;
   /** Rows dead-lettered together (one unit's rows), in one commit. */
   deadLetteredRows(ats: readonly number[]): void;
   /**
@@ -49,6 +51,7 @@ const CHANGED: Diff = { unchanged: false, key: "", hash: "" };
 export const NO_STATE: RunState = {
   skip: () => false,
   unchanged: () => {},
+  filtered: () => {},
   deadLetteredRows: () => {},
   stillFailing: () => false,
   diff: () => CHANGED,
@@ -110,6 +113,10 @@ export class StateLink implements RunState {
 
   unchanged(line: number): void {
     this.#guard(() => this.handle?.complete(line, { kind: "unchanged" }));
+  }
+
+  filtered(line: number): void {
+    this.#guard(() => this.handle?.complete(line, { kind: "filtered" }));
   }
 
   /**

@@ -36,7 +36,7 @@ export interface StateSession {
   close(): void;
 }
 
-const NOTHING: CarriedCounts = { accepted: 0, deadLettered: 0, unchanged: 0 };
+const NOTHING: CarriedCounts = { accepted: 0, deadLettered: 0, unchanged: 0, filtered: 0 };
 
 /**
  * Opens the state file for a run. A dry run only reads the hashes, to count unchanged rows: it
@@ -97,10 +97,10 @@ async function openSession(options: StateSessionOptions, logger: Logger): Promis
       );
     }
     if (handle.resumed) logger.info({ run: handle.runId, carried: handle.carried }, "resuming run");
-    const { accepted, deadLettered, unchanged } = handle.carried;
+    const { accepted, deadLettered, unchanged, filtered } = handle.carried;
     return {
       link: new StateLink(store, handle, options.full, key),
-      carried: { accepted, deadLettered, unchanged },
+      carried: { accepted, deadLettered, unchanged, filtered },
       resumed: handle.resumed,
       notices,
       end(report, exitCode) {

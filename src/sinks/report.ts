@@ -31,7 +31,7 @@ export interface StoppedBy {
   readonly property?: string;
 }
 
-/** The run summary. `rows = accepted + deadLettered + unchanged + notAttempted`, always. */
+/** The run summary. `rows = accepted + deadLettered + unchanged + filtered + notAttempted`, always. */
 export interface Report {
   readonly rows: number;
   /** Records whose cells were all empty (after empty_values): skipped, and not in `rows`. */
@@ -46,6 +46,8 @@ export interface Report {
    */
   readonly stillFailing: number;
   readonly unchanged: number;
+  /** Rows the mapping's `where` left out: never sent, never a failure. */
+  readonly filtered: number;
   readonly notAttempted: number;
   /** The first line of a row that was not delivered because the run stopped; null when none. */
   readonly firstNotAttemptedLine: number | null;
@@ -131,6 +133,7 @@ export function formatSummary(report: Report, words: ReportWords = ACCEPTED): st
   const lines = [
     `${report.dryRun ? "dry run: " : ""}${n(report.rows)} rows${report.blank > 0 ? ` (and ${n(report.blank)} blank, skipped)` : ""} in ${duration(report.durationMs)}: ` +
       `${n(report.accepted)} ${verb}, ${n(report.unchanged)} unchanged, ` +
+      (report.filtered > 0 ? `${n(report.filtered)} filtered, ` : "") +
       `${n(report.deadLettered)} dead-lettered, ${n(report.notAttempted)} not attempted`,
   ];
   if (

@@ -5,11 +5,12 @@ import type { IdentityTable } from "./identities.js";
 import { type DoneSet, Progress } from "./progress.js";
 import type { RunCounts, RunProgress, RunTable } from "./runs.js";
 
-/** How a row ended. Only "accepted" changes the remembered hash. */
+/** How a row ended. Only "accepted" changes the remembered hash; "filtered": left out by `where`. */
 export type Outcome =
   | { readonly kind: "accepted"; readonly identityHash: string; readonly propertiesHash: string }
   | { readonly kind: "dead-lettered" }
-  | { readonly kind: "unchanged" };
+  | { readonly kind: "unchanged" }
+  | { readonly kind: "filtered" };
 
 /**
  * How the rows of one request ended together (import-events: a batch's events, or the rows of one
@@ -67,6 +68,7 @@ export class RunHandle {
   #accepted: number;
   #deadLettered: number;
   #unchanged: number;
+  #filtered: number;
   #lastCommit: number;
   #commits = 0;
   #ended = false;
@@ -84,6 +86,7 @@ export class RunHandle {
     this.#accepted = init.carried.accepted;
     this.#deadLettered = init.carried.deadLettered;
     this.#unchanged = init.carried.unchanged;
+    this.#filtered = init.carried.filtered;
     this.#lastCommit = this.#now();
     this.#commit = init.db.transaction((lines: readonly number[], written: Written | null) => {
       const snapshot = this.snapshot();
@@ -127,7 +130,10 @@ export class RunHandle {
         this.#flush([line], null);
         return;
       case "unchanged":
-        this.#unchanged++;
+      case "filtered":
+        // Neither changes a hash: written with the next commit, as unchanged rows are.
+        if (outcome.kind === "unchanged") this.#unchanged++;
+        else this.#filtered++;
         this.#pending.push(line);
         if (
           this.#pending.length >= UNCHANGED_BATCH ||
@@ -158,6 +164,7 @@ export class RunHandle {
       accepted: this.#accepted,
       deadLettered: this.#deadLettered,
       unchanged: this.#unchanged,
+      filtered: this.#filtered,
     };
   }
 

@@ -9,9 +9,11 @@ export interface RunCounts {
   readonly accepted: number;
   readonly deadLettered: number;
   readonly unchanged: number;
+  /** Rows the mapping's `where` left out. */
+  readonly filtered: number;
 }
 
-/** One line of `history()`. `notAttempted = rows − accepted − deadLettered − unchanged`. */
+/** One line of `history()`. `notAttempted = rows − accepted − deadLettered − unchanged − filtered`. */
 export interface RunSummary extends RunCounts {
   readonly id: number;
   readonly input: string;
@@ -39,6 +41,7 @@ export interface RunRow {
   accepted: number;
   dead_lettered: number;
   unchanged: number;
+  filtered: number;
   exit_code: number | null;
 }
 
@@ -49,7 +52,7 @@ export interface RunProgress extends RunCounts {
 
 const COLUMNS =
   "id, input, input_fingerprint, mapping_fingerprint, started_at, finished_at, status, resumes, " +
-  "watermark, row_count, accepted, dead_lettered, unchanged, exit_code";
+  "watermark, row_count, accepted, dead_lettered, unchanged, filtered, exit_code";
 
 /** The `runs` and `done_lines` tables. Statements are prepared once. */
 export class RunTable {
@@ -60,9 +63,21 @@ export class RunTable {
   readonly #insert: Database.Statement<[string, string | null, string, number]>;
   readonly #resume: Database.Statement<[number]>;
   readonly #abandon: Database.Statement<[number], { id: number }>;
-  readonly #progress: Database.Statement<[number, number, number, number, number, number]>;
+  readonly #progress: Database.Statement<[number, number, number, number, number, number, number]>;
   readonly #end: Database.Statement<
-    [RunStatus, number | null, number, string, number, number, number, number, number, number]
+    [
+      RunStatus,
+      number | null,
+      number,
+      string,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ]
   >;
   readonly #prune: Database.Statement<[number]>;
   readonly #doneLines: Database.Statement<[number, number], number>;
@@ -88,12 +103,12 @@ export class RunTable {
       "UPDATE runs SET status = 'abandoned', finished_at = ? WHERE finished_at IS NULL RETURNING id",
     );
     this.#progress = db.prepare(
-      "UPDATE runs SET watermark = ?, row_count = ?, accepted = ?, dead_lettered = ?, unchanged = ? " +
-        "WHERE id = ?",
+      "UPDATE runs SET watermark = ?, row_count = ?, accepted = ?, dead_lettered = ?, unchanged = ?, " +
+        "filtered = ? WHERE id = ?",
     );
     this.#end = db.prepare(
       "UPDATE runs SET status = ?, finished_at = ?, exit_code = ?, report = ?, watermark = ?, " +
-        "row_count = ?, accepted = ?, dead_lettered = ?, unchanged = ? WHERE id = ?",
+        "row_count = ?, accepted = ?, dead_lettered = ?, unchanged = ?, filtered = ? WHERE id = ?",
     );
     this.#prune = db.prepare(
       "DELETE FROM runs WHERE finished_at IS NOT NULL AND id NOT IN " +
@@ -162,7 +177,8 @@ export class RunTable {
   }
 
   saveProgress(id: number, p: RunProgress): void {
-    this.#progress.run(p.watermark, p.rows, p.accepted, p.deadLettered, p.unchanged, id);
+    const { watermark, rows, accepted, deadLettered, unchanged, filtered } = p;
+    this.#progress.run(watermark, rows, accepted, deadLettered, unchanged, filtered, id);
   }
 
   end(
@@ -183,6 +199,7 @@ export class RunTable {
       p.accepted,
       p.deadLettered,
       p.unchanged,
+      p.filtered,
       id,
     );
     if (status === "finished") this.#dropDone.run();
@@ -195,6 +212,7 @@ export function countsOf(row: RunRow): RunCounts {
     accepted: row.accepted,
     deadLettered: row.dead_lettered,
     unchanged: row.unchanged,
+    filtered: row.filtered,
   };
 }
 
@@ -208,7 +226,8 @@ export function summary(row: RunRow): RunSummary {
     status: row.status,
     resumes: row.resumes,
     ...counts,
-    notAttempted: counts.rows - counts.accepted - counts.deadLettered - counts.unchanged,
+    notAttempted:
+      counts.rows - counts.accepted - counts.deadLettered - counts.unchanged - counts.filtered,
     exitCode: row.exit_code,
   };
 }

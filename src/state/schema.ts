@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import { errnoOf, ImporterError } from "../errors.js";
 
 /** The schema this version writes. A file with a higher `user_version` is refused. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 /** `PRAGMA application_id`: marks the file as an import-profiles state file ("DFIP"). */
 export const APPLICATION_ID = 0x44464950;
 
@@ -56,6 +56,8 @@ const MIGRATIONS: readonly string[] = [
   `CREATE TABLE events (
      key TEXT PRIMARY KEY
    ) WITHOUT ROWID;`,
+  // 5: rows the mapping's `where` left out, counted like the other outcomes (a resumed run carries them).
+  "ALTER TABLE runs ADD COLUMN filtered INTEGER NOT NULL DEFAULT 0;",
 ];
 
 const SQLITE_HEADER = Buffer.from("SQLite format 3\0", "latin1");

@@ -31,7 +31,7 @@ export interface RunEnd {
 
 /** At most this many runs are kept in the history. */
 export const KEEP_RUNS = 100;
-const EMPTY_COUNTS = { rows: 0, accepted: 0, deadLettered: 0, unchanged: 0 };
+const EMPTY_COUNTS = { rows: 0, accepted: 0, deadLettered: 0, unchanged: 0, filtered: 0 };
 
 /**
  * The state file of `import-profiles --state`: the hash of what DFINERY last accepted for each

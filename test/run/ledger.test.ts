@@ -6,7 +6,7 @@ import { rowFailure } from "../../src/errors.js";
 import { RunLedger } from "../../src/run/ledger.js";
 import { deadLetterRecord } from "../../src/sinks/dead-letter.js";
 
-function ledger(carried = { accepted: 0, deadLettered: 0, unchanged: 0 }) {
+function ledger(carried = { accepted: 0, deadLettered: 0, unchanged: 0, filtered: 0 }) {
   const dir = mkdtempSync(join(tmpdir(), "ledger-"));
   const deadLetterPath = join(dir, "dl.ndjson");
   const books = new RunLedger(
@@ -74,7 +74,7 @@ describe("the run ledger", () => {
   });
 
   it("starts a resumed run from the counts its interrupted pass left; only new ones lived", () => {
-    const { books } = ledger({ accepted: 4, deadLettered: 1, unchanged: 2 });
+    const { books } = ledger({ accepted: 4, deadLettered: 1, unchanged: 2, filtered: 0 });
     expect(books.snapshot()).toMatchObject({ rows: 7, accepted: 4, deadLettered: 1, unchanged: 2 });
     expect(books.lived).toBe(0);
     books.count.unchanged++;

@@ -7,6 +7,7 @@ const base: Report = {
   accepted: 1_000,
   deadLettered: 150,
   unchanged: 50,
+  filtered: 0,
   notAttempted: 0,
   firstNotAttemptedLine: null,
   retries: 0,

@@ -60,7 +60,13 @@ describe("the events import-events --state remembers", () => {
       true,
       true,
     ]);
-    expect(resumed.carried).toEqual({ rows: 5, accepted: 3, deadLettered: 1, unchanged: 0 });
+    expect(resumed.carried).toEqual({
+      rows: 5,
+      accepted: 3,
+      deadLettered: 1,
+      unchanged: 0,
+      filtered: 0,
+    });
     expect(again.eventCount()).toBe(2);
     expect(formatStatus(again)).toContain("events known: 2 (of import-events)");
     again.close();
@@ -141,7 +147,7 @@ describe("one state file per command", () => {
     run.complete(2, accepted("k", "h"));
     store.close();
     const db = new Database(path);
-    db.exec("DROP TABLE events");
+    db.exec("DROP TABLE events; ALTER TABLE runs DROP COLUMN filtered");
     db.pragma("user_version = 3");
     db.close();
     const migrated = StateStore.open(path);

@@ -15,6 +15,7 @@ const run = (over: Partial<RunSummary>): RunSummary => ({
   accepted: 12_345,
   deadLettered: 3,
   unchanged: 987_652,
+  filtered: 0,
   notAttempted: 0,
   exitCode: 0,
   ...over,

@@ -152,7 +152,13 @@ describe("StateStore progress", () => {
     const resumed = store.beginRun(request({ mode: "resume" }));
     expect(resumed.resumed).toBe(true);
     expect(resumed.runId).toBe(run.runId);
-    expect(resumed.carried).toEqual({ rows: 5, accepted: 2, deadLettered: 1, unchanged: 0 });
+    expect(resumed.carried).toEqual({
+      rows: 5,
+      accepted: 2,
+      deadLettered: 1,
+      unchanged: 0,
+      filtered: 0,
+    });
     expect([2, 3, 5, 6, 9].filter((l) => resumed.isDone(l))).toEqual([2, 5, 9]);
     expect(store.lastHash("k5")).toBe("h5");
     store.close();

@@ -4,7 +4,11 @@
  * on failure, and `EMPTY` for a cell that has no value.
  */
 
-export type InvalidCode = "INVALID_VALUE" | "UNMAPPED_VALUE" | "INVALID_IDENTITY";
+export type InvalidCode =
+  | "INVALID_VALUE"
+  | "UNMAPPED_VALUE"
+  | "INVALID_IDENTITY"
+  | "EXPRESSION_FAILED";
 
 export class Invalid {
   constructor(

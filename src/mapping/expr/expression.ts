@@ -1,0 +1,122 @@
+/**
+ * One expression of a mapping (`where:`, `expr:`, `items.expr:`), compiled and type-checked once
+ * at load; a row then costs one call. An expression that cannot be evaluated for a row gives an
+ * Invalid (EXPRESSION_FAILED) naming it, never a thrown error.
+ */
+import type { ASTNode } from "@marcbachmann/cel-js";
+import { Invalid } from "../convert/invalid.js";
+import { CEL, fromCel } from "./cel.js";
+
+type Cells = Readonly<Record<string, unknown>>;
+
+export interface Expression {
+  /** As written in the mapping. */
+  readonly text: string;
+  /** The headers it reads by a literal name (`row['상품가격']`, `row.email`): checked like columns. */
+  readonly columns: readonly string[];
+  /** Its value for a row (`rows`: the row's group, default `[row]`), or why it has none. */
+  evaluate(row: Cells, rows?: readonly Cells[]): unknown;
+}
+
+/** What a result must be: any value, a bool (`where`), a list (`items.expr`). */
+export type Expected = "value" | "bool" | "list";
+
+const SHOWN = 60;
+
+/** The expression as a message shows it: quoted, cut when long. */
+export function showExpression(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return JSON.stringify(flat.length > SHOWN ? `${flat.slice(0, SHOWN)}…` : flat);
+}
+
+/** Compiles an expression, or says (a sentence) why it cannot be. */
+export function compileExpression(text: string, expected: Expected = "value"): Expression | string {
+  let parsed: ReturnType<typeof CEL.parse>;
+  try {
+    parsed = CEL.parse(text);
+  } catch (error) {
+    return `not an expression: ${summaryOf(error)}`;
+  }
+  const checked = parsed.check();
+  if (!checked.valid) return summaryOf(checked.error);
+  const type = checked.type ?? "dyn";
+  if (expected === "bool" && type !== "bool" && type !== "dyn") {
+    return `gives a ${type}; where needs true or false`;
+  }
+  if (expected === "list" && !type.startsWith("list") && type !== "dyn") {
+    return `gives a ${type}; items.expr needs a list`;
+  }
+  const shown = showExpression(text);
+  const evaluate = (row: Cells, rows?: readonly Cells[]): unknown => {
+    try {
+      return fromCel(parsed({ row, rows: rows ?? [row] }));
+    } catch (error) {
+      return new Invalid(`expression ${shown} failed: ${summaryOf(error)}`, "EXPRESSION_FAILED");
+    }
+  };
+  return { text, columns: headerNames(parsed.ast), evaluate };
+}
+
+function summaryOf(error: unknown): string {
+  if (error instanceof Error) {
+    const summary = (error as Error & { summary?: unknown }).summary;
+    const where = (error as Error & { range?: { start?: number } }).range?.start;
+    const at = typeof where === "number" ? ` (at character ${where + 1})` : "";
+    return `${typeof summary === "string" ? summary : error.message.split("\n")[0]}${at}`;
+  }
+  return String(error);
+}
+
+const MACROS: ReadonlySet<string> = new Set(["map", "filter", "all", "exists", "exists_one"]);
+
+/**
+ * The literal names an expression reads from a record: `row['a b']`, `row.a`, and the same on
+ * the variable of a macro over `rows` (`rows.map(r, r['금액'])`).
+ */
+export function headerNames(ast: ASTNode): string[] {
+  const out = new Set<string>();
+  const visit = (node: unknown, records: ReadonlySet<string>): void => {
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child, records);
+      return;
+    }
+    if (typeof node !== "object" || node === null || !("op" in node)) return;
+    const { op, args } = node as { op: string; args: unknown };
+    if ((op === "[]" || op === ".") && Array.isArray(args)) {
+      const [on, key] = args as [unknown, unknown];
+      if (isRecord(on, records)) {
+        const name = op === "." ? key : literal(key);
+        if (typeof name === "string") out.add(name);
+      }
+    }
+    if (op === "rcall" && Array.isArray(args)) {
+      const [name, on, params] = args as [unknown, unknown, unknown];
+      if (MACROS.has(String(name)) && isId(on, "rows") && Array.isArray(params)) {
+        const variable = params[0] as { op?: string; args?: unknown } | undefined;
+        if (variable?.op === "id" && typeof variable.args === "string") {
+          visit(on, records);
+          visit(params, new Set([...records, variable.args]));
+          return;
+        }
+      }
+    }
+    visit(args, records);
+  };
+  visit(ast, new Set(["row"]));
+  return [...out];
+}
+
+function isId(node: unknown, name: string): boolean {
+  const n = node as { op?: string; args?: unknown } | null;
+  return n?.op === "id" && n.args === name;
+}
+
+function isRecord(node: unknown, records: ReadonlySet<string>): boolean {
+  const n = node as { op?: string; args?: unknown } | null;
+  return n?.op === "id" && typeof n.args === "string" && records.has(n.args);
+}
+
+function literal(node: unknown): unknown {
+  const n = node as { op?: string; args?: unknown } | null;
+  return n?.op === "value" ? n.args : undefined;
+}
