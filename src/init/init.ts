@@ -55,7 +55,12 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   }
 
   const read = (column: string) => (format === "ndjson" ? jsonReader(column) : csvReader(column));
-  const cells = new Map(sample.columns.map((c) => [c, sample.rows.map(read(c))] as const));
+  const cells = new Map(
+    sample.columns.map((c) => {
+      const reader = read(c);
+      return [c, sample.rows.map((row) => reader(row))] as const;
+    }),
+  );
   const korean =
     encoding === "cp949" ||
     sample.columns.some((c) => HANGUL.test(c)) ||

@@ -1,7 +1,7 @@
 /**
  * One source row → one event of one user, with the compiled rules of an event mapping: the
  * identity and the event's properties as a profile row maps them (apply.ts), then its name,
- * datetime, id and (NDJSON `items.from`) items. Pure. A row with problems fails as a whole, every
+ * datetime, id and (NDJSON `items.from`, or `items.expr`) items. Pure. A row with problems fails as a whole, every
  * failing cell listed. The id is left to the caller when items are still to be gathered (CSV
  * `items.group_by`, see item-groups.ts).
  */
@@ -9,10 +9,18 @@ import type { Identity, PropertyValue } from "../api/dfinery.js";
 import type { EventItem, EventProperties, EventRecord } from "../api/events.js";
 import type { RowFailure } from "../errors.js";
 import type { SourceFormat, SourceRow } from "../source/types.js";
-import { cellProblem, failureOf, mapRow, type Problem, readProperties } from "./apply.js";
-import { EMPTY, Invalid } from "./convert/invalid.js";
+import {
+  cellProblem,
+  failureOf,
+  mapRow,
+  type Problem,
+  type RulePick,
+  readProperties,
+} from "./apply.js";
+import { EMPTY, Invalid, show } from "./convert/invalid.js";
 import { eventId } from "./event-id.js";
 import type { EventIds } from "./event-ids.js";
+import { showExpression } from "./expr/expression.js";
 import type { EventRules, Mapping, PropertyRule } from "./types.js";
 
 /** An event before its id: what a group's rows must agree on. */
@@ -38,32 +46,77 @@ export function applyEventMapping(
 ): EventMappingResult {
   const json = format === "ndjson";
   const cells = row.cells;
-  const base = mapRow(mapping, cells, json, false);
+  // In a group_by event, the values given by an expression are the group's (withGroupValues).
+  const pick = mapping.items?.groupBy === undefined ? undefined : notGroupValue;
+  const base = mapRow(mapping, cells, json, false, pick);
   const problems: Problem[] = base.problems ?? [];
-  const { event } = mapping;
-  const name = field(event.name, "event.name", cells, json, problems);
-  const datetime = field(event.datetime, "event.datetime", cells, json, problems);
-  const id =
-    event.id === undefined ? undefined : field(event.id, "event.id", cells, json, problems);
-  if (name === undefined && !problems.some((p) => p.field === "event.name")) {
-    problems.push({ code: "NO_EVENT_NAME", field: "event.name", message: "no event name" });
-  }
-  if (datetime === undefined && !problems.some((p) => p.field === "event.datetime")) {
-    problems.push({ code: "NO_DATETIME", field: "event.datetime", message: "no event datetime" });
-  }
+  const own = ownFields(mapping.event, cells, json, problems, pick);
   const items = readItems(mapping, cells, json, problems);
   if (problems.length > 0) return { ok: false, failure: failureOf(problems) };
   return {
     ok: true,
-    draft: {
-      identity: base.identity,
-      name: name as string,
-      datetime: datetime as string,
-      properties: base.properties,
-      id,
-      items,
-    },
+    draft: { identity: base.identity, ...own, properties: base.properties, items },
   };
+}
+
+/** An event field or property given by an expression: in a group_by event, the group's value. */
+export const isGroupValue: RulePick = (rule) =>
+  rule.kind === "column" && rule.expression !== undefined;
+const notGroupValue: RulePick = (rule) => !isGroupValue(rule);
+
+/**
+ * A group_by event's values given by an expression, evaluated once for the group: `row` its first
+ * row, `rows` all of them in file order (`sum(rows.map(r, number(r['금액'])))`).
+ */
+export function withGroupValues(
+  mapping: Mapping & { readonly event: EventRules },
+  draft: EventDraft,
+  rows: readonly Readonly<Record<string, unknown>>[],
+  json: boolean,
+): EventMappingResult {
+  const { event } = mapping;
+  const fields = [event.name, event.datetime, ...(event.id === undefined ? [] : [event.id])];
+  if (!fields.some(isGroupValue) && !mapping.properties.some(isGroupValue)) {
+    return { ok: true, draft };
+  }
+  const first = rows[0] ?? {};
+  const problems: Problem[] = [];
+  const properties = { ...draft.properties };
+  problems.push(
+    ...readProperties(mapping.properties, first, json, properties, "", isGroupValue, rows),
+  );
+  const own = ownFields(mapping.event, first, json, problems, isGroupValue, rows, draft);
+  if (problems.length > 0) return { ok: false, failure: failureOf(problems) };
+  return { ok: true, draft: { ...draft, ...own, properties } };
+}
+
+/** The event's name, datetime and id: those `pick`ed read from `cells`, the others `prior`'s. */
+function ownFields(
+  event: EventRules,
+  cells: Readonly<Record<string, unknown>>,
+  json: boolean,
+  problems: Problem[],
+  pick?: RulePick,
+  rows?: readonly Readonly<Record<string, unknown>>[],
+  prior?: EventDraft,
+): Pick<EventDraft, "name" | "datetime" | "id"> {
+  const read = (rule: PropertyRule, name: string, was: string | undefined) =>
+    pick === undefined || pick(rule) ? field(rule, name, cells, json, problems, rows) : was;
+  const name = read(event.name, "event.name", prior?.name);
+  const datetime = read(event.datetime, "event.datetime", prior?.datetime);
+  const id = event.id === undefined ? undefined : read(event.id, "event.id", prior?.id);
+  const asked = (rule: PropertyRule) => pick === undefined || pick(rule);
+  if (asked(event.name) && name === undefined && !problems.some((p) => p.field === "event.name")) {
+    problems.push({ code: "NO_EVENT_NAME", field: "event.name", message: "no event name" });
+  }
+  if (
+    asked(event.datetime) &&
+    datetime === undefined &&
+    !problems.some((p) => p.field === "event.datetime")
+  ) {
+    problems.push({ code: "NO_DATETIME", field: "event.datetime", message: "no event datetime" });
+  }
+  return { name: name as string, datetime: datetime as string, id };
 }
 
 /** The event as sent: its own id (`event.id`), else `made`, else its content's (first) id. */
@@ -102,9 +155,10 @@ function field(
   cells: Readonly<Record<string, unknown>>,
   json: boolean,
   problems: Problem[],
+  rows?: readonly Readonly<Record<string, unknown>>[],
 ): string | undefined {
   if (rule.kind === "constant") return rule.value as string;
-  const raw = json ? rule.readJson(cells) : rule.readCsv(cells);
+  const raw = json ? rule.readJson(cells, rows) : rule.readCsv(cells, rows);
   const value = rule.convert(raw);
   if (value instanceof Invalid) {
     problems.push(cellProblem(name, rule, raw, value));
@@ -122,18 +176,26 @@ function readItems(
 ): EventItem[] | undefined {
   const items = mapping.items;
   if (items === undefined) return undefined;
-  if (items.from === undefined) {
+  const { from, expr } = items;
+  if (from === undefined && expr === undefined) {
     const item: Record<string, PropertyValue> = {};
     problems.push(...readProperties(items.properties, cells, json, item, "items."));
     return [item];
   }
-  const list = items.from.read(cells);
+  const list = from === undefined ? expr?.evaluate(cells) : from.read(cells);
   if (list === undefined || list === null) return [];
+  if (list instanceof Invalid) {
+    problems.push({ code: list.code, field: "items.expr", message: list.detail });
+    return undefined;
+  }
   if (!Array.isArray(list)) {
     problems.push({
       code: "INVALID_VALUE",
-      field: "items.from",
-      message: `path ${JSON.stringify(items.from.path)} is not an array`,
+      field: from === undefined ? "items.expr" : "items.from",
+      message:
+        from === undefined
+          ? `expression ${showExpression(expr?.text ?? "")} gave ${show(list)}, not a list`
+          : `path ${JSON.stringify(from.path)} is not an array`,
     });
     return undefined;
   }

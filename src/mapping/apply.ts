@@ -12,6 +12,7 @@ import { propertiesByteLength } from "../api/value-types.js";
 import { type CellError, type RowFailure, rowFailure } from "../errors.js";
 import type { SourceFormat, SourceRow } from "../source/types.js";
 import { EMPTY, Invalid } from "./convert/invalid.js";
+import { showExpression } from "./expr/expression.js";
 import type { Mapping, PropertyRule } from "./types.js";
 
 export type MappingResult =
@@ -50,6 +51,7 @@ export function mapRow(
   cells: Readonly<Record<string, unknown>>,
   json: boolean,
   sizeLimit: boolean,
+  pick?: RulePick,
 ): { identity: Identity; properties: UserProperties; problems: Problem[] | undefined } {
   // Most rows have no problem: the list is made for the first one.
   let problems: Problem[] | undefined;
@@ -67,7 +69,9 @@ export function mapRow(
     }
   }
   if (!identified && problems === undefined) {
-    const plain = mapping.identity.every((r) => r.template === undefined);
+    const plain = mapping.identity.every(
+      (r) => r.template === undefined && r.expression === undefined,
+    );
     const names = mapping.identity.map((r) => (plain ? JSON.stringify(r.column) : where(r)));
     const many = mapping.identity.length > 1;
     const what = `${plain ? (many ? "columns " : "column ") : ""}${names.join(", ")} ${many ? "are all" : "is"}`;
@@ -75,7 +79,7 @@ export function mapRow(
   }
 
   const properties: UserProperties = {};
-  const found = readProperties(mapping.properties, cells, json, properties, "");
+  const found = readProperties(mapping.properties, cells, json, properties, "", pick);
   if (found.length > 0) problems = [...(problems ?? []), ...found];
   if (
     problems === undefined &&
@@ -88,21 +92,30 @@ export function mapRow(
   return { identity: identity as Identity, properties, problems };
 }
 
-/** Reads property rules from cells into `into`; the problems, each field named `prefix` + name. */
+/** Which rules a pass reads (a group's values are read apart, with its rows: group-values.ts). */
+export type RulePick = (rule: PropertyRule) => boolean;
+
+/**
+ * Reads property rules from cells into `into`; the problems, each field named `prefix` + name.
+ * `pick`: only these rules; `rows`: the group of the row, for expressions.
+ */
 export function readProperties(
   rules: readonly PropertyRule[],
   cells: Readonly<Record<string, unknown>>,
   json: boolean,
   into: UserProperties,
   prefix: string,
+  pick?: RulePick,
+  rows?: readonly Readonly<Record<string, unknown>>[],
 ): Problem[] {
   const problems: Problem[] = [];
   for (const rule of rules) {
+    if (pick !== undefined && !pick(rule)) continue;
     if (rule.kind === "constant") {
       into[rule.name] = rule.value;
       continue;
     }
-    const raw = json ? rule.readJson(cells) : rule.readCsv(cells);
+    const raw = json ? rule.readJson(cells, rows) : rule.readCsv(cells, rows);
     const value = rule.convert(raw);
     if (value === EMPTY) {
       if (rule.empty === "null") into[rule.name] = null;
@@ -121,22 +134,26 @@ function noted(problems: Problem[] | undefined, next: Problem): Problem[] {
   return problems;
 }
 
-/** Where a rule reads, for messages: `column "email"`, `template "{Last} {First}"`. */
-function where(rule: { readonly column: string; readonly template?: string }): string {
+type Reading = {
+  readonly column: string;
+  readonly template?: string;
+  readonly expression?: unknown;
+};
+
+/** Where a rule reads, for messages: `column "email"`, `template "{Last} {First}"`, `expression "…"`. */
+function where(rule: Reading): string {
+  if (rule.expression !== undefined) return `expression ${showExpression(rule.column)}`;
   return `${rule.template === undefined ? "column" : "template"} ${JSON.stringify(rule.column)}`;
 }
 
-export function cellProblem(
-  field: string,
-  rule: { readonly column: string; readonly template?: string },
-  raw: unknown,
-  invalid: Invalid,
-): Problem {
+export function cellProblem(field: string, rule: Reading, raw: unknown, invalid: Invalid): Problem {
+  // A failed expression's detail names it already, and it has no value.
+  const failed = raw === invalid;
   return {
     code: invalid.code,
     field,
-    message: `${where(rule)}: ${invalid.detail}`,
-    cell: { detail: invalid.detail, column: rule.column, value: raw },
+    message: failed ? invalid.detail : `${where(rule)}: ${invalid.detail}`,
+    cell: { detail: invalid.detail, column: rule.column, value: failed ? null : raw },
   };
 }
 

@@ -1,12 +1,13 @@
 /**
  * Compiles a mapping's `event` and `items` sections (import-events). The event's name and id are
  * Strings and its datetime a Datetime, each read like a property (transforms, values, formats);
- * an `id` cell must be a UUID. Items need `from` (an NDJSON array path) or `group_by` (a CSV column
- * whose consecutive equal values make one event), not both.
+ * an `id` cell must be a UUID. Items need one of `from` (an NDJSON array path), `group_by` (a CSV
+ * column whose consecutive equal values make one event) and `expr` (an expression giving a list).
  */
 import { UUID_PATTERN } from "../api/events.js";
 import type { ConvertContext } from "./convert/cell.js";
 import { Invalid } from "./convert/invalid.js";
+import { compiled } from "./expr/compiled.js";
 import { propertyRule, propertyRules } from "./property-rule.js";
 import { csvReader, jsonReader } from "./read.js";
 import { checkProperty, ITEM_SCOPE, type PropertyScope } from "./rules.js";
@@ -69,12 +70,17 @@ function itemRules(
   const items = written.items;
   if (items === undefined) return undefined;
   const { rules } = propertyRules(items.properties, ITEM_SCOPE, source, ctx, issues);
-  if (items.from !== undefined && items.group_by !== undefined) {
+  const given = (["from", "group_by", "expr"] as const).filter((k) => items[k] !== undefined);
+  if (given.length > 1) {
     issues.push({
       path: ["items"],
-      message: "from (NDJSON) and group_by (CSV) are mutually exclusive",
+      message: `${given.join(" and ")} are mutually exclusive: from (an NDJSON array path), group_by (a CSV column) or expr (an expression giving a list)`,
     });
     return undefined;
+  }
+  if (items.expr !== undefined) {
+    const expr = compiled(items.expr, ["items", "expr"], issues, "list");
+    return expr === undefined ? undefined : { expr, properties: rules };
   }
   if (items.from !== undefined) {
     return { from: { path: items.from, read: jsonReader(items.from) }, properties: rules };
@@ -85,7 +91,8 @@ function itemRules(
   }
   issues.push({
     path: ["items"],
-    message: "needs from (an NDJSON array path) or group_by (a CSV column)",
+    message:
+      "needs from (an NDJSON array path), group_by (a CSV column) or expr (an expression giving a list)",
   });
   return undefined;
 }

@@ -64,7 +64,7 @@ export function normalizeMapping(
     const field = written.identity[name];
     if (field === undefined) continue;
     issues.push(...checkIdentityField(name, field));
-    identity.push(identityRule(name, field, source, ctx));
+    identity.push(identityRule(name, field, source, ctx, issues));
   }
 
   const scope = events ? EVENT_SCOPE : PROFILE_SCOPE;
@@ -99,8 +99,12 @@ function identityRule(
   field: WrittenIdentityField,
   source: MappingSource,
   ctx: ConvertContext,
+  issues: PathIssue[],
 ): FieldRule {
   const written = typeof field === "string" ? { column: field } : field;
+  const expr = written.expr;
+  const expression =
+    expr === undefined ? undefined : compiled(expr, ["identity", name, "expr"], issues);
   const transform = written.transform ?? [];
   const markers = written.empty_values ?? source.emptyValues;
   const convert = compileCell(
@@ -109,7 +113,7 @@ function identityRule(
   );
   return {
     name,
-    ...reading(written, markers, true),
+    ...reading(written, markers, true, expression),
     transforms: transform,
     // A String cell with no values table and no default converts to text or fails.
     convert: withEmptyValues(

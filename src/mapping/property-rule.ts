@@ -12,11 +12,13 @@ import {
 } from "./convert/cell.js";
 import { convertConstant } from "./convert/constant.js";
 import { Invalid } from "./convert/invalid.js";
+import { compiled } from "./expr/compiled.js";
+import type { Expression } from "./expr/expression.js";
 import { csvReader, jsonReader } from "./read.js";
 import { checkProperty, PROFILE_SCOPE, type PropertyScope, propertyType } from "./rules.js";
 import { emptyPolicyOf, type WrittenProperty, type WrittenPropertyObject } from "./schema.js";
 import { parseTemplate, templateReaders } from "./template.js";
-import type { MappingSource, PathIssue, PropertyRule } from "./types.js";
+import type { CellReader, MappingSource, PathIssue, PropertyRule } from "./types.js";
 
 export const DEFAULT_SPLIT = ",";
 
@@ -64,7 +66,13 @@ export function reading(
   source: { column?: string | undefined; template?: string | undefined },
   markers: readonly string[],
   identity = false,
+  expression?: Expression,
 ) {
+  if (expression !== undefined) {
+    const read: CellReader = (cells, rows) => expression.evaluate(cells, rows);
+    const { text, columns } = expression;
+    return { column: text, expression, columns, readCsv: read, readJson: read };
+  }
   if (source.template === undefined) {
     const column = source.column ?? "";
     return {
@@ -112,6 +120,8 @@ export function propertyRule(
     const value = constant(rule.value, [...at, "value"], true);
     return value === undefined ? issues : { kind: "constant", name, type, value };
   }
+  const expression =
+    rule.expr === undefined ? undefined : compiled(rule.expr, [...at, "expr"], issues);
 
   const fallback =
     rule.default === undefined ? undefined : constant(rule.default, [...at, "default"], false);
@@ -132,7 +142,7 @@ export function propertyRule(
     kind: "column",
     name,
     type,
-    ...reading(rule, markers),
+    ...reading(rule, markers, false, expression),
     transforms,
     ...(formats === undefined ? {} : { formats }),
     ...(values === undefined ? {} : { values }),

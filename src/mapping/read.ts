@@ -9,13 +9,23 @@ export function csvReader(column: string): CellReader {
 
 /**
  * The steps of an NDJSON path: `addresses.0.city` and `addresses[0].city` are both
- * `addresses`, `0`, `city`.
+ * `addresses`, `0`, `city`; `event_params[key=page_location]` is `event_params`, then the first
+ * element of that list whose `key` is the text `page_location`.
  */
-export function pathParts(column: string): string[] {
-  return column.replace(INDEX, ".$1").split(".");
+export function pathParts(column: string): Step[] {
+  const steps: Step[] = [];
+  for (const part of column.replace(INDEX, ".$1").replace(LOOKUP, ".[$1]").split(".")) {
+    const lookup = /^\[([^=\]]+)=([^\]]*)\]$/.exec(part);
+    steps.push(lookup === null ? part : { key: lookup[1] as string, equals: lookup[2] as string });
+  }
+  return steps;
 }
 
+/** A step of a path: a key or index, or a key/value lookup in a list (`[key=page_location]`). */
+export type Step = string | { readonly key: string; readonly equals: string };
+
 const INDEX = /\[(\d+)\]/g;
+const LOOKUP = /\[([^=\][]+=[^\]]*)\]/g;
 
 /**
  * NDJSON: a dotted path into the object (`user.id`, `stats.points`); a number steps into an array
@@ -33,10 +43,29 @@ export function jsonReader(column: string): CellReader {
   };
 }
 
-function step(node: unknown, part: string): unknown {
+function step(node: unknown, part: Step): unknown {
   if (typeof node !== "object" || node === null) return undefined;
+  if (typeof part !== "string") return Array.isArray(node) ? lookup(node, part) : undefined;
   if (Array.isArray(node)) return ARRAY_INDEX.test(part) ? node[Number(part)] : undefined;
   return Object.hasOwn(node, part) ? (node as Cells)[part] : undefined;
+}
+
+/** The first element whose `key` is the text `equals` (a number or true/false as written too). */
+function lookup(list: readonly unknown[], { key, equals }: Exclude<Step, string>): unknown {
+  for (const element of list) {
+    if (typeof element !== "object" || element === null) continue;
+    const value = (element as Cells)[key];
+    if (value === equals) return element;
+    if (
+      value !== undefined &&
+      value !== null &&
+      typeof value !== "object" &&
+      String(value) === equals
+    ) {
+      return element;
+    }
+  }
+  return undefined;
 }
 
 const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;

@@ -112,18 +112,24 @@ export function checkIdentityField(name: string, field: WrittenIdentityField): P
   return checkSourceOf(["identity", name], field, false);
 }
 
-/** `column`, `template` and (on properties) `value`: exactly one; the template parses. */
+/** `column`, `template`, `expr` and (on properties) `value`: exactly one; the template parses. */
 function checkSourceOf(
   at: readonly string[],
-  rule: { column?: string | undefined; template?: string | undefined; value?: unknown },
+  rule: {
+    column?: string | undefined;
+    template?: string | undefined;
+    expr?: string | undefined;
+    value?: unknown;
+  },
   constants: boolean,
 ): PathIssue[] {
-  const given = (["column", "template", "value"] as const).filter((k) => rule[k] !== undefined);
+  const keys = ["column", "template", "expr", "value"] as const;
+  const given = keys.filter((k) => rule[k] !== undefined);
   if (given.length > 1) {
     return [
       {
         path: [...at],
-        message: `${given.join(" and ")} are mutually exclusive: read a column${constants ? ", build from a template, or send a constant" : " or build from a template"}`,
+        message: `${given.join(" and ")} are mutually exclusive: read a column, build from a template${constants ? ", compute an expr, or send a constant" : " or compute an expr"}`,
       },
     ];
   }
@@ -132,8 +138,8 @@ function checkSourceOf(
       {
         path: [...at],
         message: constants
-          ? "needs column (the column to read), template or value (a constant)"
-          : "needs column (the column to read) or template",
+          ? "needs column (the column to read), template, expr (an expression) or value (a constant)"
+          : "needs column (the column to read), template or expr (an expression)",
       },
     ];
   }

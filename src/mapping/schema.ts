@@ -135,6 +135,7 @@ export const IdentityFieldSchema = z
       z.strictObject({
         column: column.optional(),
         template: template.optional(),
+        expr: expr.optional(),
         transform: transforms.optional(),
         empty_values: emptyValues
           .optional()
@@ -157,6 +158,7 @@ export const IdentitySchema = z
 export const PropertyObjectSchema = z.strictObject({
   column: column.optional(),
   template: template.optional(),
+  expr: expr.optional(),
   value: constant.optional().describe("A constant sent for every row (instead of column)"),
   type: z.enum(PROPERTY_TYPES).optional().describe("The property's DFINERY type; default String"),
   transform: transforms.optional(),
@@ -214,7 +216,13 @@ const eventName = z
   .union(
     [
       column,
-      PropertyObjectSchema.pick({ column: true, template: true, values: true, transform: true }),
+      PropertyObjectSchema.pick({
+        column: true,
+        template: true,
+        expr: true,
+        values: true,
+        transform: true,
+      }),
       z.strictObject({ value: z.string().min(1).describe("The same event name for every row") }),
     ],
     { error: "expected a column name, { column: …, values: {…} } or { value: df_purchase }" },
@@ -227,6 +235,7 @@ const eventDatetime = z
       column,
       PropertyObjectSchema.pick({
         column: true,
+        expr: true,
         format: true,
         transform: true,
         empty_values: true,
@@ -237,7 +246,7 @@ const eventDatetime = z
   .describe("When the event happened: a Datetime, read with the Datetime rules and formats");
 
 const eventId = z
-  .union([column, PropertyObjectSchema.pick({ column: true, transform: true })], {
+  .union([column, PropertyObjectSchema.pick({ column: true, expr: true, transform: true })], {
     error: "expected a column name, or { column: … }",
   })
   .describe(
@@ -253,6 +262,11 @@ export const ItemsSchema = z
     from: column
       .optional()
       .describe("NDJSON: the path of an array in each record, one item per element"),
+    expr: expr
+      .optional()
+      .describe(
+        'An expression giving a list, one item per element, e.g. "has(row.event_properties.product_id) ? [row.event_properties] : []"',
+      ),
     group_by: column
       .optional()
       .describe(
@@ -297,7 +311,7 @@ export function knownKeys(path: readonly PropertyKey[]): readonly string[] {
   if (first === "source" && path.length === 1) return Object.keys(SourceSchema.shape);
   if (first === "identity" && path.length === 1) return IDENTITY_FIELDS;
   if (first === "identity" && path.length === 2) {
-    return ["column", "template", "transform", "empty_values"];
+    return ["column", "template", "expr", "transform", "empty_values"];
   }
   if (first === "properties" && path.length === 2) return Object.keys(PropertyObjectSchema.shape);
   if (first === "event" && path.length === 1) return Object.keys(EventSchema.shape);

@@ -29,8 +29,14 @@ export interface MappingSource {
   readonly dialect?: Dialect;
 }
 
-/** Reads one cell of a row; compiled once per rule. */
-export type CellReader = (cells: Readonly<Record<string, unknown>>) => unknown;
+/**
+ * Reads one cell of a row; compiled once per rule. `rows`: the rows of the row's group, for an
+ * expression's `rows` (a group value); `[cells]` when absent.
+ */
+export type CellReader = (
+  cells: Readonly<Record<string, unknown>>,
+  rows?: readonly Readonly<Record<string, unknown>>[],
+) => unknown;
 
 /** What every rule reading a column carries, compiled at load so a row costs only calls. */
 interface ColumnReading<T> {
@@ -41,7 +47,9 @@ interface ColumnReading<T> {
   readonly column: string;
   /** `template: "{Last Name} {First Name}"`: the value is built from several columns. */
   readonly template?: string;
-  /** Every column the rule reads (one, or a template's). */
+  /** `expr:`: the value is an expression's (then `column` is its text). */
+  readonly expression?: Expression;
+  /** Every column the rule reads (one, a template's, or those an expression names literally). */
   readonly columns: readonly string[];
   readonly transforms: readonly Transform[];
   readonly readCsv: CellReader;
@@ -87,6 +95,8 @@ export interface EventRules {
 /** import-events: the event's items, from an NDJSON array (`from`) or grouped CSV rows (`groupBy`). */
 export interface ItemRules {
   readonly from?: { readonly path: string; readonly read: CellReader };
+  /** `items.expr`: an expression giving the list of items' records. */
+  readonly expr?: Expression;
   readonly groupBy?: { readonly column: string; readonly read: CellReader };
   readonly properties: readonly PropertyRule[];
 }

@@ -271,11 +271,13 @@ describe("loading an event mapping", () => {
     const base =
       "identity: { email: e }\nevent: { name: { value: df_purchase }, datetime: t }\nproperties: {}\n";
     expect(problems(`${base}items: { properties: { df_item_id: sku } }\n`)).toEqual([
-      "items: needs from (an NDJSON array path) or group_by (a CSV column)",
+      "items: needs from (an NDJSON array path), group_by (a CSV column) or expr (an expression giving a list)",
     ]);
     expect(
       problems(`${base}items: { from: a, group_by: b, properties: { df_item_id: sku } }\n`),
-    ).toEqual(["items: from (NDJSON) and group_by (CSV) are mutually exclusive"]);
+    ).toEqual([
+      "items: from and group_by are mutually exclusive: from (an NDJSON array path), group_by (a CSV column) or expr (an expression giving a list)",
+    ]);
     expect(
       problems(
         "identity: { email: e }\nproperties: { x: y }\nitems: { from: a, properties: { df_item_id: s } }\n",

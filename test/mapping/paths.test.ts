@@ -67,3 +67,35 @@ describe("PathPresence", () => {
     });
   });
 });
+
+describe("checkPaths with key/value lookups", () => {
+  const ga4 = parseMapping(
+    `source: { format: ndjson }
+identity: { external_id: user_id }
+properties:
+  page: event_params[key=page_location].value.string_value
+  title: event_params[key=page_titel].value.string_value
+`,
+    "m.yaml",
+  );
+  const record = {
+    user_id: "u1",
+    event_params: [
+      { key: "page_location", value: { string_value: "https://a.example/" } },
+      { key: "page_title", value: { string_value: "Home" } },
+    ],
+  };
+
+  test("knows a lookup: one that finds an element passes, one that finds none in any record is refused", () => {
+    expect(() => checkPaths(ga4, [record], "events.ndjson")).toThrow(
+      /"event_params\[key=page_titel\]\.value\.string_value" \(properties\.title\)/,
+    );
+    const present = new PathPresence(ga4);
+    present.count(record);
+    expect(present.counts()).toEqual({
+      user_id: 1,
+      "event_params[key=page_location].value.string_value": 1,
+      "event_params[key=page_titel].value.string_value": 0,
+    });
+  });
+});

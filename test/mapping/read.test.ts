@@ -34,3 +34,29 @@ describe("readers", () => {
     expect(jsonReader("a.toString")({ a: {} })).toBeUndefined();
   });
 });
+
+describe("key/value lookups in NDJSON paths", () => {
+  const params = {
+    event_params: [
+      { key: "ga_session_id", value: { int_value: "1717899000" } },
+      { key: "page_location", value: { string_value: "https://a.example/1" } },
+      { key: "page_location", value: { string_value: "https://a.example/2" } },
+      { key: 7, value: { string_value: "seven" } },
+    ],
+  };
+
+  test("[key=text] steps to the first element whose key is the text, in any order", () => {
+    const read = jsonReader("event_params[key=page_location].value.string_value");
+    expect(read(params)).toBe("https://a.example/1");
+    expect(jsonReader("event_params[key=ga_session_id].value.int_value")(params)).toBe(
+      "1717899000",
+    );
+  });
+
+  test("a key written as a number matches its text; no element, or no list, is absent", () => {
+    expect(jsonReader("event_params[key=7].value.string_value")(params)).toBe("seven");
+    expect(jsonReader("event_params[key=value].value.double_value")(params)).toBeUndefined();
+    expect(jsonReader("event_params[key=x].value")({ event_params: { key: "x" } })).toBeUndefined();
+    expect(jsonReader("event_params[key=x].value")({})).toBeUndefined();
+  });
+});

@@ -46,13 +46,13 @@ describe("standard properties", () => {
 describe("column and value", () => {
   test("are mutually exclusive", () => {
     expect(only(withProperties("  a: { column: a, value: x }\n"))).toEqual([
-      "properties.a: column and value are mutually exclusive: read a column, build from a template, or send a constant",
+      "properties.a: column and value are mutually exclusive: read a column, build from a template, compute an expr, or send a constant",
     ]);
   });
 
   test("one of them is required", () => {
     expect(only(withProperties("  a: { type: Long }\n"))).toEqual([
-      "properties.a: needs column (the column to read), template or value (a constant)",
+      "properties.a: needs column (the column to read), template, expr (an expression) or value (a constant)",
     ]);
   });
 

@@ -127,10 +127,10 @@ properties:
   m: { template: "{a", column: a }
 `).map((i) => `${i.line} ${i.path}: ${i.message}`),
     ).toEqual([
-      "2 identity.external_id: column and template are mutually exclusive: read a column or build from a template",
-      "3 identity.email: needs column (the column to read) or template",
+      "2 identity.external_id: column and template are mutually exclusive: read a column, build from a template or compute an expr",
+      "3 identity.email: needs column (the column to read), template or expr (an expression)",
       "5 properties.n.template: template builds a String, not a Long",
-      "6 properties.m: column and template are mutually exclusive: read a column, build from a template, or send a constant",
+      "6 properties.m: column and template are mutually exclusive: read a column, build from a template, compute an expr, or send a constant",
     ]);
   });
 });

@@ -92,7 +92,7 @@ export interface CellSpec {
 
 /**
  * Compiles the whole path of one cell, once per rule: empty check, trimming, transforms, lookup,
- * type conversion. Returns the value, an `Invalid`, or `EMPTY` (no value and no default). The
+ * type conversion. An expression's value (`expr:`) takes the same path; its failure passes through. Returns the value, an `Invalid`, or `EMPTY` (no value and no default). The
  * default applies to an empty cell only (also one that the transforms leave empty), never to a
  * cell that fails to convert or is missing from `values`.
  */
@@ -110,6 +110,7 @@ export function compileCell(spec: CellSpec, ctx: ConvertContext): CellConverter 
     });
     return (raw) => {
       if (raw === undefined || raw === null) return ifEmpty;
+      if (raw instanceof Invalid) return raw; // an expression that failed (expr:)
       const value = toArray(raw);
       return value === EMPTY ? ifEmpty : value;
     };
@@ -138,6 +139,8 @@ export function compileCell(spec: CellSpec, ctx: ConvertContext): CellConverter 
       text = trim ? raw.trim() : raw;
     } else if (raw === undefined || raw === null) {
       return ifEmpty;
+    } else if (raw instanceof Invalid) {
+      return raw; // an expression that failed (expr:)
     } else if (
       textFirst &&
       (typeof raw === "number" || typeof raw === "boolean" || raw instanceof ExactNumber)

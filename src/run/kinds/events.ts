@@ -14,7 +14,12 @@ import {
   MAX_ITEMS_PER_REQUEST,
 } from "../../api/events.js";
 import { type RowFailure, rowFailure, UsageError } from "../../errors.js";
-import { applyEventMapping, type EventDraft, namedRecord } from "../../mapping/apply-event.js";
+import {
+  applyEventMapping,
+  type EventDraft,
+  namedRecord,
+  withGroupValues,
+} from "../../mapping/apply-event.js";
 import { EventIds } from "../../mapping/event-ids.js";
 import { type Group, ItemGroups } from "../../mapping/item-groups.js";
 import type { EventRules, Mapping } from "../../mapping/types.js";
@@ -134,7 +139,13 @@ class EventAssembler implements Assembler<EventRecord> {
   #finish(group: Group<Row> | undefined): Finished<EventRecord> | undefined {
     if (group === undefined) return undefined;
     if (!group.ok) return { ok: false, rows: group.rows, payload: null };
-    return this.#named(group.rows[0]?.occurrence, group.rows, group.draft);
+    const cells = group.rows.map((row) => row.row as Readonly<Record<string, unknown>>);
+    const valued = withGroupValues(this.#mapping, group.draft, cells, false);
+    if (!valued.ok) {
+      const rows = group.rows.map((row) => ({ ...row, failure: valued.failure }));
+      return { ok: false, rows, payload: null };
+    }
+    return this.#named(group.rows[0]?.occurrence, group.rows, valued.draft);
   }
 
   /** The event with its id; its rows remember its occurrence (a replay keeps the id). */
