@@ -2,8 +2,8 @@ import type { Pool } from "undici";
 import { PROFILE_PATH } from "../api/dfinery.js";
 import { stringifyExactly } from "../util/exact-number.js";
 import { type AttemptResult, classify } from "./classify.js";
+import { exchange, MAX_BODY_BYTES } from "./exchange.js";
 import { parseRateHeaders, parseRetryAfter } from "./rate-headers.js";
-import { MAX_BODY_BYTES, readCapped, TOO_LARGE } from "./read-body.js";
 
 export interface ClientOptions {
   /** e.g. https://openapi.dfinery.ai or http://127.0.0.1:8787 */
@@ -97,44 +97,35 @@ export class ApiClient {
   }
 
   async send(body: object): Promise<AttemptResult> {
-    let status: number;
-    let headers: Record<string, string | string[] | undefined>;
-    let text: string | undefined;
     const pool = this.#pool ?? (await this.#open());
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), this.#deadlineMs);
-    try {
-      const response = await pool.request({
+    const answer = await exchange(
+      pool,
+      {
         method: "POST",
         path: this.#path,
         headers: this.#headers,
         body: stringifyExactly(body), // a Long beyond 2^53 goes out with its digits
-        signal: deadline.signal,
-      });
-      status = response.statusCode;
-      headers = response.headers;
-      const read = await readCapped(response.body, headers["content-length"], this.#maxBody);
-      if (read === TOO_LARGE) {
-        return {
-          kind: "transient",
-          code: "BAD_RESPONSE",
-          message: `HTTP ${status} with a body over ${this.#maxBody} bytes (not an API answer)`,
-          rate: parseRateHeaders(headers),
-        };
-      }
-      text = read;
-    } catch (error) {
-      if (deadline.signal.aborted) {
-        return {
-          kind: "transient",
-          code: "TIMEOUT",
-          message: `no whole answer within ${this.#deadlineMs / 1000} s`,
-          rate: {},
-        };
-      }
-      return networkFailure(error);
-    } finally {
-      clearTimeout(timer);
+      },
+      this.#deadlineMs,
+      this.#maxBody,
+    );
+    if (answer.kind === "error") {
+      if (!answer.timedOut) return networkFailure(answer.error);
+      return {
+        kind: "transient",
+        code: "TIMEOUT",
+        message: `no whole answer within ${this.#deadlineMs / 1000} s`,
+        rate: {},
+      };
+    }
+    const { status, headers } = answer;
+    if (answer.tooLarge) {
+      return {
+        kind: "transient",
+        code: "BAD_RESPONSE",
+        message: `HTTP ${status} with a body over ${this.#maxBody} bytes (not an API answer)`,
+        rate: parseRateHeaders(headers),
+      };
     }
     const retryAfter = headers["retry-after"];
     const retryAfterMs = parseRetryAfter(
@@ -144,7 +135,7 @@ export class ApiClient {
     return classify({
       path: this.#apiPath,
       status,
-      text,
+      text: answer.text,
       rate: parseRateHeaders(headers),
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     });
