@@ -5,6 +5,7 @@
  * "import-events --state"). Each request is in one commit whole, so a resume stays exact at the request: after a
  * kill, only the requests in flight, or answered in the turn before it, are sent again.
  */
+import type { Pending } from "./kind.js";
 import type { IdentifiedEvent, RunState } from "./state-link.js";
 
 export class AcceptedQueue {
@@ -18,10 +19,12 @@ export class AcceptedQueue {
     readonly onError: (error: unknown) => void,
   ) {}
 
-  /** A request's events were accepted: `ats` the lines of the rows they came from. */
-  add(ats: readonly number[], events: readonly IdentifiedEvent[]): void {
-    for (const at of ats) this.#ats.push(at);
-    for (const event of events) this.#events.push(event);
+  /** A request's events were accepted, with the rows they came from. */
+  add(units: readonly Pending<IdentifiedEvent>[]): void {
+    for (const { unit, rows } of units) {
+      for (const row of rows) this.#ats.push(row.at);
+      this.#events.push(unit);
+    }
     if (this.#scheduled) return;
     this.#scheduled = true;
     setImmediate(() => {

@@ -78,8 +78,8 @@ export interface KindState<U> {
   knownAtRead(unit: U): boolean;
   /** Asked when the unit's turn comes in its identity's order (a profile's properties). */
   knownAtTurn(unit: U): boolean;
-  /** A request's units were accepted: they and the rows they came from (`ats`). */
-  accepted(ats: readonly number[], units: readonly U[]): void;
+  /** A request's units were accepted, with the rows they came from. */
+  accepted(units: readonly Pending<U>[]): void;
   /** Writes what is queued (the run's end). */
   flush(): void;
 }

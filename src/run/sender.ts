@@ -138,12 +138,10 @@ export class Sender<U> {
       deps,
     );
     if (outcome.kind === "accepted") {
-      const rows = rowsOf(batch);
-      this.#p.state.accepted(
-        rows.map((row) => row.at),
-        batch.units.map((e) => e.unit),
-      );
-      ledger.count.accepted += rows.length;
+      this.#p.state.accepted(batch.units);
+      let rows = 0;
+      for (const unit of batch.units) rows += unit.rows.length;
+      ledger.count.accepted += rows;
       watch.accepted(batch.units.length);
       return;
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AcceptedQueue } from "../../src/run/accepted-queue.js";
+import type { Pending } from "../../src/run/kind.js";
 import { type IdentifiedEvent, NO_STATE, type RunState } from "../../src/run/state-link.js";
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
@@ -7,6 +8,11 @@ const event = (id: string): IdentifiedEvent => ({
   event_log_id: id,
   event_datetime: "2024-05-14T06:05:46.363Z",
 });
+
+/** One accepted request's event, from the rows at `ats`. */
+const accepted = (ats: number[], id: string): Pending<IdentifiedEvent>[] => [
+  { unit: event(id), rows: ats.map((at) => ({ line: at, at, row: {}, format: "ndjson" })) },
+];
 
 /** A state that records each write of accepted events. */
 function recording(fail?: Error) {
@@ -27,12 +33,12 @@ describe("AcceptedQueue", () => {
     const queue = new AcceptedQueue(state, (error) => {
       throw error;
     });
-    queue.add([2, 3], [event("a")]); // two rows, one event (a CSV group)
-    queue.add([5], [event("b")]);
+    queue.add(accepted([2, 3], "a")); // two rows, one event (a CSV group)
+    queue.add(accepted([5], "b"));
     expect(writes).toEqual([]);
     await turn();
     expect(writes).toEqual([{ ats: [2, 3, 5], ids: ["a", "b"] }]);
-    queue.add([4], [event("c")]);
+    queue.add(accepted([4], "c"));
     await turn();
     expect(writes).toEqual([
       { ats: [2, 3, 5], ids: ["a", "b"] },
@@ -43,7 +49,7 @@ describe("AcceptedQueue", () => {
   it("writes what is queued at once when flushed (the run's end), and nothing twice", async () => {
     const { state, writes } = recording();
     const queue = new AcceptedQueue(state, () => {});
-    queue.add([7], [event("d")]);
+    queue.add(accepted([7], "d"));
     queue.flush();
     expect(writes).toEqual([{ ats: [7], ids: ["d"] }]);
     await turn();
@@ -56,7 +62,7 @@ describe("AcceptedQueue", () => {
     const { state } = recording(full);
     const told: unknown[] = [];
     const queue = new AcceptedQueue(state, (error) => told.push(error));
-    queue.add([2], [event("a")]);
+    queue.add(accepted([2], "a"));
     await turn();
     expect(told).toEqual([full]);
   });

@@ -25,7 +25,15 @@ import { type Group, ItemGroups } from "../../mapping/item-groups.js";
 import type { EventRules, Mapping } from "../../mapping/types.js";
 import type { SourceRow } from "../../source/types.js";
 import { AcceptedQueue } from "../accepted-queue.js";
-import { ACCEPTED, type Assembler, type Finished, type Kind, type Row } from "../kind.js";
+import {
+  ACCEPTED,
+  type Assembler,
+  type Finished,
+  type Kind,
+  type KindState,
+  type Row,
+} from "../kind.js";
+import { NO_STATE } from "../state-link.js";
 import { StoredEvents } from "./stored-events.js";
 
 export const itemCount = (event: EventRecord): number => event.event_items?.length ?? 0;
@@ -66,15 +74,24 @@ export const EVENTS: Kind<EventRecord> = {
   }),
   payload: (identity, event): EventsRequestBody => ({ common: { identity }, events: [event] }),
   state(state, onError) {
+    if (state === NO_STATE) return NO_EVENT_STATE;
     // Accepted requests are recorded once per turn of the event loop (accepted-queue.ts).
     const queue = new AcceptedQueue(state, onError);
     return {
       knownAtRead: (event) => state.knownEvent(event),
       knownAtTurn: () => false,
-      accepted: (ats, events) => queue.add(ats, events),
+      accepted: (units) => queue.add(units),
       flush: () => queue.flush(),
     };
   },
+};
+
+/** Without --state: nothing known, nothing to record. */
+const NO_EVENT_STATE: KindState<EventRecord> = {
+  knownAtRead: () => false,
+  knownAtTurn: () => false,
+  accepted: () => {},
+  flush: () => {},
 };
 
 /** Without a mapping: only stored events. */

@@ -31,11 +31,12 @@ export function turnState<U>(state: RunState, holding: Holding<U>): KindState<U>
       diffs.set(unit as object, diff);
       return diff.unchanged;
     },
-    accepted(ats, units) {
-      units.forEach((unit, i) => {
+    accepted(units) {
+      for (const { unit, rows } of units) {
         const diff = diffs.get(unit as object);
-        if (diff !== undefined) state.accepted(ats[i] as number, diff);
-      });
+        const at = rows[0]?.at; // a unit of one row
+        if (diff !== undefined && at !== undefined) state.accepted(at, diff);
+      }
     },
     flush: () => {},
   };
