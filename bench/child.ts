@@ -64,6 +64,12 @@ function listeningUrl(child: ChildProcess, output: () => string): Promise<string
   });
 }
 
+/** CPU time (user and system) of this process since `start`, µs. */
+export function cpuMicros(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return user + system;
+}
+
 /** Runs a built script in a fresh Node process and parses the JSON it prints last. */
 export async function runChildJson<T>(
   script: string,

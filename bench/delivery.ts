@@ -2,7 +2,8 @@
  * Delivery benchmarks (issue: paced sending). The emulator runs as its own process; the importer is
  * the real Run (source → mapping → pacer → client) in this one.
  *  - overhead: no limit, no latency: the importer's requests/s as a ratio to a bare undici loop
- *    posting the same bodies with the same concurrency (target ≥ 0.8);
+ *    posting the same bodies with the same concurrency (target ≥ 0.8), and the CPU time of each
+ *    per request (this process's: the emulator is another);
  *  - pacing: emulator limited to L per 1 s window, importer told L: achieved rate / L over ≥ 10
  *    windows (target ≥ 0.97) and over-limit answers (target 0), with the headers spelled both ways
  *    the API guide spells them;
@@ -18,7 +19,7 @@ import { parseMapping } from "../src/mapping/load.js";
 import { PROFILES } from "../src/run/kinds/index.js";
 import { Run } from "../src/run/run.js";
 import type { Report } from "../src/sinks/report.js";
-import { startEmulatorChild, startUnlimitedEmulatorChild } from "./child.js";
+import { cpuMicros, startEmulatorChild, startUnlimitedEmulatorChild } from "./child.js";
 
 const TOKEN = "bench-token";
 const SERVICE = "bench-service";
@@ -77,13 +78,21 @@ async function runImporter(
   return run.execute();
 }
 
-/** The same bodies the importer sends, posted by a bare loop with the same concurrency. */
-async function bareLoop(endpoint: string, rows: number, concurrency: number): Promise<number> {
+/**
+ * The same bodies the importer sends, posted by a bare loop with the same concurrency: requests/s
+ * and CPU µs per request.
+ */
+async function bareLoop(
+  endpoint: string,
+  rows: number,
+  concurrency: number,
+): Promise<{ perSecond: number; cpuUs: number }> {
   const pool = new Pool(endpoint, { connections: concurrency, pipelining: 1 });
   const headers = { "content-type": "application/json", access_token: TOKEN };
   const path = `${PROFILE_PATH}?service_id=${SERVICE}`;
   let next = 0;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const worker = async () => {
     while (next < rows) {
       const i = next++;
@@ -103,8 +112,9 @@ async function bareLoop(endpoint: string, rows: number, concurrency: number): Pr
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - started) / 1000;
+  const cpuUs = cpuMicros(cpu) / rows;
   await pool.close();
-  return rows / seconds;
+  return { perSecond: rows / seconds, cpuUs };
 }
 
 export interface OverheadResult {
@@ -112,6 +122,9 @@ export interface OverheadResult {
   importerPerSecond: number;
   barePerSecond: number;
   ratio: number;
+  /** CPU time per request, µs: the importer's (reading, mapping, pacing, sending) and the loop's. */
+  importerCpuUs: number;
+  bareCpuUs: number;
 }
 
 export async function benchOverhead(rows = 20_000, concurrency = 32): Promise<OverheadResult> {
@@ -119,21 +132,25 @@ export async function benchOverhead(rows = 20_000, concurrency = 32): Promise<Ov
   const emulator = await startUnlimitedEmulatorChild(TOKEN, SERVICE);
   try {
     await bareLoop(emulator.url, 1_000, concurrency); // warm both ends up
-    const barePerSecond = await bareLoop(emulator.url, rows, concurrency);
+    const bare = await bareLoop(emulator.url, rows, concurrency);
+    const cpu = process.cpuUsage();
     const report = await runImporter(
       input,
       emulator.url,
       { count: 1_000_000, windowMs: 1_000 },
       concurrency,
     );
+    const importerCpuUs = cpuMicros(cpu) / rows;
     if (report.accepted !== rows)
       throw new Error(`overhead run accepted ${report.accepted} of ${rows}`);
     const importerPerSecond = rows / (report.durationMs / 1000);
     return {
       rows,
       importerPerSecond: Math.round(importerPerSecond),
-      barePerSecond: Math.round(barePerSecond),
-      ratio: Number((importerPerSecond / barePerSecond).toFixed(3)),
+      barePerSecond: Math.round(bare.perSecond),
+      ratio: Number((importerPerSecond / bare.perSecond).toFixed(3)),
+      importerCpuUs: Number(importerCpuUs.toFixed(1)),
+      bareCpuUs: Number(bare.cpuUs.toFixed(1)),
     };
   } finally {
     await emulator.close();

@@ -1,6 +1,6 @@
 /**
  * One measured pass in a fresh process, so its peak RSS is its own. Prints one JSON line
- * `{rows, ms, maxRssMb, ...}` on stdout.
+ * `{rows, ms, maxRssMb, cpuUs, ...}` on stdout (`cpuUs`: the pass's CPU time per row, µs).
  *
  *   node dist/bench/dry-run-child.js dry-run <input.csv> <mapping.yaml>
  *   node dist/bench/dry-run-child.js events-dry-run <input.ndjson> <events.yaml> (import-events)
@@ -21,6 +21,8 @@ export interface ChildResult {
   rows: number;
   ms: number;
   maxRssMb: number;
+  /** This process's CPU time (user and system) per row during the pass, µs. */
+  cpuUs: number;
   /** Dry run only: rows found valid, rows dead-lettered, the CLI's exit code. */
   valid?: number;
   deadLettered?: number;
@@ -63,6 +65,7 @@ async function dryRun(
     rows: report.rows,
     ms: Math.round(ms),
     maxRssMb: maxRssMb(),
+    cpuUs: 0,
     valid: report.accepted,
     deadLettered: report.deadLettered,
     exitCode,
@@ -73,7 +76,7 @@ async function csvParse(input: string): Promise<ChildResult> {
   const started = performance.now();
   let rows = 0;
   for await (const _record of createReadStream(input).pipe(parse({ columns: true }))) rows++;
-  return { rows, ms: Math.round(performance.now() - started), maxRssMb: maxRssMb() };
+  return { rows, ms: Math.round(performance.now() - started), maxRssMb: maxRssMb(), cpuUs: 0 };
 }
 
 /** Bare csv-parse over a headerless TSV of 8 columns, named as a mapping would name them. */
@@ -84,7 +87,7 @@ async function tsvParse(input: string): Promise<ChildResult> {
   for await (const _record of createReadStream(input).pipe(parse({ delimiter: "\t", columns }))) {
     rows++;
   }
-  return { rows, ms: Math.round(performance.now() - started), maxRssMb: maxRssMb() };
+  return { rows, ms: Math.round(performance.now() - started), maxRssMb: maxRssMb(), cpuUs: 0 };
 }
 
 /** The least an NDJSON reader does: split the text into lines and JSON.parse each. */
@@ -102,7 +105,7 @@ async function jsonLines(input: string): Promise<ChildResult> {
     rest = text.slice(start);
   }
   if (rest.trim() !== "" && JSON.parse(rest) !== null) rows++;
-  return { rows, ms: Math.round(performance.now() - started), maxRssMb: maxRssMb() };
+  return { rows, ms: Math.round(performance.now() - started), maxRssMb: maxRssMb(), cpuUs: 0 };
 }
 
 /** `resourceUsage().maxRSS` is in KB. */
@@ -115,6 +118,7 @@ if (input === undefined || (mode?.endsWith("dry-run") === true && mapping === un
   process.stderr.write("usage: dry-run-child.js dry-run INPUT MAPPING | csv-parse INPUT\n");
   process.exit(2);
 }
+const cpu = process.cpuUsage();
 let result: ChildResult;
 if (mode === "dry-run") result = await dryRun(input, mapping as string);
 else if (mode === "events-dry-run") {
@@ -126,4 +130,6 @@ else {
   process.stderr.write(`unknown mode ${mode}\n`);
   process.exit(2);
 }
+const { user, system } = process.cpuUsage(cpu);
+result.cpuUs = Number(((user + system) / Math.max(result.rows, 1)).toFixed(2));
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -152,6 +152,8 @@ export interface Pass {
   ms: number;
   rowsPerSecond: number;
   maxRssMb: number;
+  /** The pass's CPU time per row, µs. */
+  cpuUs: number;
 }
 
 export interface DryRunSize {
@@ -186,6 +188,7 @@ function pass(result: ChildResult): Pass {
     ms: result.ms,
     rowsPerSecond: Math.round(result.rows / (result.ms / 1000)),
     maxRssMb: result.maxRssMb,
+    cpuUs: result.cpuUs,
   };
 }
 

@@ -119,6 +119,8 @@ export interface DumpPass {
   rows: number;
   rowsPerSecond: number;
   maxRssMb: number;
+  /** CPU time per row, µs. */
+  cpuUs: number;
 }
 
 export interface DumpBench {
@@ -134,6 +136,7 @@ const passOf = (r: ChildResult): DumpPass => ({
   rows: r.rows,
   rowsPerSecond: Math.round(r.rows / (r.ms / 1000)),
   maxRssMb: r.maxRssMb,
+  cpuUs: r.cpuUs,
 });
 
 async function measure(

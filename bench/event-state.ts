@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import pino from "pino";
 import { parseMapping } from "../src/mapping/load.js";
 import { openStateSession } from "../src/run/state-session.js";
-import { startEmulatorChild } from "./child.js";
+import { cpuMicros, startEmulatorChild } from "./child.js";
 import { type DeliveryResult, deliver, EVENTS_MAPPING } from "./events.js";
 
 const TOKEN = "bench-token";
@@ -115,12 +115,6 @@ async function withSession(
   } finally {
     session.close(); // every request's outcome is committed; the run itself stays unfinished
   }
-}
-
-/** CPU time (user and system) of this process since `start`, µs. */
-function cpuMicros(start: NodeJS.CpuUsage): number {
-  const { user, system } = process.cpuUsage(start);
-  return user + system;
 }
 
 function removeState(path: string): void {

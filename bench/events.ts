@@ -3,7 +3,9 @@
  * → pacer → client) in this process; the emulator runs as its own process.
  *  - batching: events per request for a user-sorted and a time-ordered interleaved file of the
  *    same events (a dry run counts the requests it would send);
- *  - throughput: events/s delivered to an emulator without limits (target ≥ 100,000);
+ *  - throughput: events/s delivered to an emulator without limits (target ≥ 100,000), and its
+ *    ratio to a bare undici loop posting the same request bodies, built before timing, with the
+ *    same concurrency (target ≥ 0.7); the CPU time per event of each;
  *  - pacing: emulator limited to L requests per 1 s window on the events endpoint, importer told
  *    L: achieved requests/s / L (target ≥ 0.97) and over-limit answers (target 0);
  *  - memory: peak RSS of a dry run of the interleaved file in a fresh process (target < 200 MB).
@@ -11,12 +13,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Pool } from "undici";
+import { EVENTS_PATH } from "../src/api/events.js";
 import { parseMapping } from "../src/mapping/load.js";
 import type { EventRules, Mapping } from "../src/mapping/types.js";
 import type { RunDeps } from "../src/run/config.js";
 import { EVENTS } from "../src/run/kinds/index.js";
 import { Run } from "../src/run/run.js";
-import { startEmulatorChild } from "./child.js";
+import { stringifyExactly } from "../src/util/exact-number.js";
+import { cpuMicros, type RunningEmulator, startEmulatorChild } from "./child.js";
 
 const TOKEN = "bench-token";
 const SERVICE = "bench-service";
@@ -131,24 +136,107 @@ export async function deliver(
   };
 }
 
-/** Events/s to an emulator with no limit (user-sorted file: full batches). */
+export interface ThroughputResult extends DeliveryResult {
+  /** The importer's CPU time per event (this process's; the emulator is another), µs. */
+  cpuUs: number;
+  /** The same request bodies posted by a bare undici loop. */
+  bare: { eventsPerSecond: number; cpuUs: number };
+  /** eventsPerSecond ÷ the bare loop's. */
+  ratio: number;
+}
+
+const unlimitedEmulator = (): Promise<RunningEmulator> =>
+  startEmulatorChild([
+    ...["--limit", "none", "--event-limit", "none", "--token", TOKEN, "--service-id", SERVICE],
+  ]);
+
+/**
+ * Events/s to an emulator with no limit (user-sorted file: full batches), against a bare loop
+ * posting the importer's own request bodies (from a dry run of the file) to an emulator of its own.
+ */
 export async function benchEventThroughput(
   input: string,
   concurrency = 64,
-): Promise<DeliveryResult> {
-  const emulator = await startEmulatorChild([
-    ...["--limit", "none", "--event-limit", "none", "--token", TOKEN, "--service-id", SERVICE],
-  ]);
+): Promise<ThroughputResult> {
+  const bodies = await requestBodies(input);
+  const events = bodies.reduce((sum, b) => sum + b.events, 0);
+  const bareEmulator = await unlimitedEmulator();
+  let bare: { eventsPerSecond: number; cpuUs: number };
   try {
-    return await deliver(
+    bare = await bareEventLoop(bareEmulator.url, bodies, events, concurrency);
+  } finally {
+    await bareEmulator.close();
+  }
+  const emulator = await unlimitedEmulator();
+  try {
+    const cpu = process.cpuUsage();
+    const r = await deliver(
       input,
       emulator.url,
       { count: 1_000_000_000, windowMs: 60_000 },
       concurrency,
     );
+    const cpuUs = Number((cpuMicros(cpu) / r.events).toFixed(2));
+    const ratio = Number((r.eventsPerSecond / bare.eventsPerSecond).toFixed(3));
+    return { ...r, cpuUs, bare, ratio };
   } finally {
     await emulator.close();
   }
+}
+
+/** The request bodies the importer sends for `input`, as JSON text (a dry run's samples). */
+async function requestBodies(input: string): Promise<{ text: string; events: number }[]> {
+  const bodies: { text: string; events: number }[] = [];
+  const run = new Run(
+    EVENTS,
+    {
+      input,
+      format: "ndjson",
+      mapping: eventMapping(),
+      deadLetterPath: `${input}.dead-letter.ndjson`,
+      batchWaitMs: 250,
+      sample: Number.MAX_SAFE_INTEGER,
+    },
+    {
+      onSample: (body) => {
+        const { events } = body as { events: readonly unknown[] };
+        bodies.push({ text: stringifyExactly(body), events: events.length });
+      },
+    },
+  );
+  await run.execute();
+  rmSync(`${input}.dead-letter.ndjson`, { force: true });
+  return bodies;
+}
+
+/** Posts prebuilt bodies with `concurrency` in flight: events/s and CPU µs per event. */
+async function bareEventLoop(
+  url: string,
+  bodies: readonly { text: string }[],
+  events: number,
+  concurrency: number,
+): Promise<{ eventsPerSecond: number; cpuUs: number }> {
+  const pool = new Pool(url, { connections: concurrency, pipelining: 1 });
+  const headers = { "content-type": "application/json", access_token: TOKEN };
+  const path = `${EVENTS_PATH}?service_id=${SERVICE}`;
+  let next = 0;
+  const worker = async () => {
+    while (next < bodies.length) {
+      const body = (bodies[next++] as { text: string }).text;
+      const response = await pool.request({ method: "POST", path, headers, body });
+      await response.body.text();
+    }
+  };
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  const cpuUs = cpuMicros(cpu) / events;
+  await pool.close();
+  return {
+    eventsPerSecond: Math.round(events / seconds),
+    cpuUs: Number(cpuUs.toFixed(2)),
+  };
 }
 
 export interface EventPacingResult extends DeliveryResult {

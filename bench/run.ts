@@ -7,7 +7,8 @@
  *   node dist/bench/run.js --only dry-run,overhead  # a subset
  *
  * Sections: emulator, source, dry-run, dumps, overhead, pacing, adaptation, breaker, diff, resume,
- * events.
+ * events, events-state. Beside each ratio to a bare loop, the CPU time per row or event of the
+ * importer and of the loop (issue 20): on a loaded machine the CPU ratio holds where rows/s do not.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -58,6 +59,12 @@ const sizes = quick ? { small: 10_000, large: 100_000 } : { small: 100_000, larg
 
 const n = (value: number) => value.toLocaleString("en-US");
 const info = (figure: string, value: string): Check => ({ figure, value, target: "", pass: null });
+/**
+ * CPU per unit of the importer and of its yardstick, and their ratio (yardstick ÷ importer): the
+ * speed ratio where the CPU is the limit, which a loaded machine sways less than rows/s.
+ */
+const cpuPair = (importer: number, yardstick: number) =>
+  `${importer} / ${yardstick}: ${(yardstick / importer).toFixed(3)}`;
 
 /** The highest rate any delivery bench asks of the emulator (adaptation: told 2000/s). */
 const EMULATOR_MIN_RPS = 2_000;
@@ -113,6 +120,10 @@ const SECTIONS: readonly Section[] = [
             target: last ? `≥ ${r.targets.minRatio}` : "",
             pass: last ? size.ratio >= r.targets.minRatio : null,
           },
+          info(
+            `${label}: CPU per row, dry run / csv-parse (µs)`,
+            cpuPair(size.dryRun.cpuUs, size.csvParse.cpuUs),
+          ),
           info(`${label}: dry run with format rows/s`, n(size.withFormat.rowsPerSecond)),
           {
             figure: `${label}: ratio with format "yyyy-MM-dd HH:mm"`,
@@ -120,6 +131,10 @@ const SECTIONS: readonly Section[] = [
             target: last ? `≥ ${r.targets.minRatio}` : "",
             pass: last ? size.formatRatio >= r.targets.minRatio : null,
           },
+          info(
+            `${label}: CPU per row with format / csv-parse (µs)`,
+            cpuPair(size.withFormat.cpuUs, size.csvParse.cpuUs),
+          ),
           {
             figure: `${label}: dry run peak RSS`,
             value: `${size.dryRun.maxRssMb} MB`,
@@ -163,6 +178,10 @@ const SECTIONS: readonly Section[] = [
             target: "≥ 0.5",
             pass: b.ratio >= 0.5,
           },
+          info(
+            `CPU per row, dry run / ${baseline} (µs)`,
+            cpuPair(b.dryRun.cpuUs, b.baseline.cpuUs),
+          ),
           {
             figure: "dry run peak RSS",
             value: `${b.dryRun.maxRssMb} MB`,
@@ -185,6 +204,7 @@ const SECTIONS: readonly Section[] = [
           info(`importer req/s (${n(r.rows)} rows, no limit)`, n(r.importerPerSecond)),
           info("bare undici loop req/s", n(r.barePerSecond)),
           { figure: "ratio", value: r.ratio.toFixed(3), target: "≥ 0.8", pass: r.ratio >= 0.8 },
+          info("CPU per request, importer / bare loop (µs)", cpuPair(r.importerCpuUs, r.bareCpuUs)),
         ],
       };
     },
@@ -293,12 +313,20 @@ const SECTIONS: readonly Section[] = [
         checks: [
           info(
             `first run with --state (${n(r.rows)} rows, all sent)`,
-            `${n(r.firstRun.rowsPerSecond)} rows/s`,
+            `${n(r.firstRun.rowsPerSecond)} rows/s, ${r.firstRun.cpuUs} µs CPU a row`,
           ),
           info(
             "nightly run, 1% changed",
             `${n(r.nightly.rowsPerSecond)} rows/s (${(r.nightly.ms / 1000).toFixed(1)} s)`,
           ),
+          info("dry run of the nightly file", `${n(r.dryRun.rowsPerSecond)} rows/s`),
+          {
+            figure: "nightly ÷ dry run of the same file",
+            value: r.ratio.toFixed(3),
+            target: "≥ 0.7",
+            pass: r.ratio >= 0.7,
+          },
+          info("CPU per row, nightly / dry run (µs)", cpuPair(r.nightly.cpuUs, r.dryRun.cpuUs)),
           {
             figure: "requests sent by the nightly run",
             value: `${n(r.nightly.requests)}`,
@@ -365,6 +393,20 @@ const SECTIONS: readonly Section[] = [
             pass:
               throughput.eventsPerSecond >= 100_000 && throughput.accepted === throughput.events,
           },
+          info(
+            "bare undici loop events/s (the same bodies, built before)",
+            n(throughput.bare.eventsPerSecond),
+          ),
+          {
+            figure: "events/s ÷ the bare loop",
+            value: throughput.ratio.toFixed(3),
+            target: "≥ 0.7",
+            pass: throughput.ratio >= 0.7,
+          },
+          info(
+            "CPU per event, importer / bare loop (µs)",
+            cpuPair(throughput.cpuUs, throughput.bare.cpuUs),
+          ),
           {
             figure: `pacing at ${pacing.limit} requests/s (events endpoint, 1 event each)`,
             value: `${pacing.efficiency} of the limit, ${pacing.overLimitAnswers} over-limit`,

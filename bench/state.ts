@@ -2,15 +2,17 @@
  * Nightly-run benchmarks (issue: state store).
  *  - diff: a first run over N rows with --state (every row sent), then the same file with 1% of
  *    the rows changed (shuffled positions): rows/s of the second run and the requests it sent,
- *    which must be exactly the changed rows. The emulator is unlimited.
+ *    which must be exactly the changed rows, its CPU time per row, and its speed ÷ a dry run of
+ *    the same file (target ≥ 0.7). The emulator is unlimited.
  *  - resume: a run killed with SIGKILL mid-way, then --resume: rows sent twice, which must be at
  *    most the rows in flight (--concurrency).
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { startEmulator } from "../src/emulator/index.js";
 import { builtPath, startUnlimitedEmulatorChild } from "./child.js";
 
@@ -41,23 +43,37 @@ async function writeCsv(file: string, rows: number, changed: ReadonlySet<number>
 interface CliRun {
   readonly code: number | null;
   readonly ms: number;
+  /** The importer's CPU time (user and system), µs; 0 when it was killed. */
+  readonly cpuMicros: number;
 }
+
+const CPU_HOOK = fileURLToPath(new URL("./cpu-hook.js", import.meta.url));
 
 function cli(dir: string, args: readonly string[]): { done: Promise<CliRun>; kill: () => void } {
   const started = performance.now();
+  const cpuOut = join(dir, `cpu-${started}.json`);
   const child = spawn(
     process.execPath,
-    [builtPath("cli/import-profiles.js"), ...args, "--quiet", "--log-level", "warn"],
+    [
+      ...["--import", CPU_HOOK, builtPath("cli/import-profiles.js")],
+      ...[...args, "--quiet", "--log-level", "warn"],
+    ],
     {
       cwd: dir,
-      env: { ...process.env, DFINERY_ACCESS_TOKEN: TOKEN },
+      env: { ...process.env, DFINERY_ACCESS_TOKEN: TOKEN, DFINERY_BENCH_CPU_OUT: cpuOut },
       stdio: ["ignore", "ignore", "inherit"],
     },
   );
-  const done = once(child, "exit").then(([code]) => ({
-    code: code as number | null,
-    ms: performance.now() - started,
-  }));
+  const done = once(child, "exit").then(([code]) => {
+    const ms = performance.now() - started;
+    let cpuMicros = 0;
+    try {
+      const usage = JSON.parse(readFileSync(cpuOut, "utf8")) as NodeJS.CpuUsage;
+      cpuMicros = usage.user + usage.system;
+      rmSync(cpuOut);
+    } catch {} // killed: no figure
+    return { code: code as number | null, ms, cpuMicros };
+  });
   return { done, kill: () => child.kill("SIGKILL") };
 }
 
@@ -88,20 +104,51 @@ function requestsOf(stopLine: string): number {
   return Number(match[1]);
 }
 
-/** One --state run against a fresh unlimited emulator: its duration and the requests it sent. */
-async function runOnce(dir: string, input: string): Promise<{ ms: number; requests: number }> {
+/**
+ * One --state run against a fresh unlimited emulator: its duration, the requests it sent and the
+ * importer's CPU time per row (µs).
+ */
+async function runOnce(
+  dir: string,
+  input: string,
+  rows: number,
+): Promise<{ ms: number; requests: number; cpuUs: number }> {
   const emulator = await startUnlimitedEmulatorChild(TOKEN, SERVICE);
   const run = await cli(dir, common(dir, emulator.url, input, 32)).done;
   const requests = requestsOf(await emulator.close());
   if (run.code !== 0) throw new Error(`a --state run exited ${run.code}`);
-  return { ms: Math.round(run.ms), requests };
+  return { ms: Math.round(run.ms), requests, cpuUs: Number((run.cpuMicros / rows).toFixed(2)) };
+}
+
+/** A dry run of the same file through the same command line (no --state): the diff's yardstick. */
+async function dryRunOnce(dir: string, input: string, rows: number) {
+  const args = [input, "--map", join(dir, "m.yaml"), "--dry-run"];
+  const run = await cli(dir, [...args, "--dead-letter", join(dir, "dry.ndjson")]).done;
+  if (run.code !== 0) throw new Error(`the dry run exited ${run.code}`);
+  const rowsPerSecond = Math.round(rows / (run.ms / 1000));
+  return {
+    ms: Math.round(run.ms),
+    rowsPerSecond,
+    cpuUs: Number((run.cpuMicros / rows).toFixed(2)),
+  };
+}
+
+interface Timed {
+  ms: number;
+  rowsPerSecond: number;
+  /** The importer's CPU time per row, µs. */
+  cpuUs: number;
 }
 
 export interface DiffResult {
   rows: number;
   changed: number;
-  firstRun: { ms: number; rowsPerSecond: number; requests: number };
-  nightly: { ms: number; rowsPerSecond: number; requests: number };
+  firstRun: Timed & { requests: number };
+  nightly: Timed & { requests: number };
+  /** A dry run of the nightly file. */
+  dryRun: Timed;
+  /** Nightly rows/s ÷ the dry run's (issue 20: ≥ 0.7). */
+  ratio: number;
 }
 
 export async function benchDiff(rows = 1_000_000): Promise<DiffResult> {
@@ -112,14 +159,18 @@ export async function benchDiff(rows = 1_000_000): Promise<DiffResult> {
     await writeCsv(input, rows, new Set());
     const changed = new Set<number>();
     for (let i = 0; changed.size < rows / 100; i++) changed.add((i * 7_919 + 13) % rows); // spread out
-    const first = await runOnce(dir, input);
+    const first = await runOnce(dir, input, rows);
     await writeCsv(input, rows, changed);
-    const nightly = await runOnce(dir, input);
+    const nightly = await runOnce(dir, input, rows);
+    const dryRun = await dryRunOnce(dir, input, rows);
+    const nightlyPerSecond = Math.round(rows / (nightly.ms / 1000));
     return {
       rows,
       changed: changed.size,
       firstRun: { ...first, rowsPerSecond: Math.round(rows / (first.ms / 1000)) },
-      nightly: { ...nightly, rowsPerSecond: Math.round(rows / (nightly.ms / 1000)) },
+      nightly: { ...nightly, rowsPerSecond: nightlyPerSecond },
+      dryRun,
+      ratio: Number((nightlyPerSecond / dryRun.rowsPerSecond).toFixed(3)),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
