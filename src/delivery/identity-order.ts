@@ -32,6 +32,15 @@ export class IdentityOrder {
     };
   }
 
+  /** Whether no row sharing an identity value with this one is waiting or in flight: its turn is now. */
+  idle(identity: Identity): boolean {
+    if (this.#tails.size === 0) return true;
+    for (const [field, value] of Object.entries(identity)) {
+      if (typeof value === "string" && this.#tails.has(`${field}\u0000${value}`)) return false;
+    }
+    return true;
+  }
+
   /** Keys of rows still waiting or in flight (for tests and memory checks). */
   get size(): number {
     return this.#tails.size;

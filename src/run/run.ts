@@ -189,6 +189,12 @@ export class Run<U> {
         this.#unchanged(done.rows);
         return undefined;
       }
+      // A batch of one whose user has nothing in flight has its turn now: found unchanged (most
+      // rows of a nightly --state run), it never enters the sending chain.
+      if (limits.units === 1 && sender.idle(done.identity) && state.knownAtTurn(done.unit)) {
+        sender.unchangedAtRead(done.identity, done);
+        return undefined;
+      }
       const ready =
         limits.units === 1 // a batch of one goes at once
           ? [{ identity: done.identity, units: [done], weight: limits.weight(done.unit) }]

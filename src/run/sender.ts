@@ -4,6 +4,7 @@
  * batch (40001, HTTP 400, and 40402: a server may hold a smaller size limit than its guide says)
  * is split in halves until the bad units are alone: only they are dead-lettered.
  */
+import type { Identity } from "../api/dfinery.js";
 import { type DeliveryDeps, type DeliveryOutcome, deliverBody } from "../delivery/deliver.js";
 import { IdentityOrder } from "../delivery/identity-order.js";
 import type { RowFailure } from "../errors.js";
@@ -74,6 +75,21 @@ export class Sender<U> {
       if (state.knownAtTurn(unit)) this.#p.unchanged(rows);
       else ledger.count.accepted += rows.length;
     }
+  }
+
+  /** Whether the identity has no batch waiting or in flight: a unit of it would have its turn now. */
+  idle(identity: Identity): boolean {
+    return this.#order.idle(identity);
+  }
+
+  /**
+   * A unit found unchanged when its turn came as it was read (its user had nothing in flight):
+   * counted and sampled as the batch of one it would have been, never sent.
+   */
+  unchangedAtRead(identity: Identity, pending: Pending<U>): void {
+    this.#batches++;
+    if (this.#sampled < this.#p.sample) this.#sample({ identity, units: [pending], weight: 1 });
+    this.#p.unchanged(pending.rows);
   }
 
   /** Sends a batch when a slot is free; the user's earlier batches finish first. */

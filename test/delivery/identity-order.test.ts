@@ -22,6 +22,17 @@ describe("IdentityOrder", () => {
     expect(order.size).toBe(0);
   });
 
+  it("is idle for a user with no row waiting or in flight, by any one of its identifiers", async () => {
+    const order = new IdentityOrder();
+    expect(order.idle({ external_id: "u1" })).toBe(true);
+    const release = await order.acquire({ external_id: "u1", email: "a@x" });
+    expect(order.idle({ email: "a@x" })).toBe(false);
+    expect(order.idle({ external_id: "u2", email: "a@x" })).toBe(false);
+    expect(order.idle({ external_id: "u2" })).toBe(true);
+    release();
+    expect(order.idle({ email: "a@x" })).toBe(true);
+  });
+
   it("orders rows that share any one identifier, and lets others through", async () => {
     const order = new IdentityOrder();
     const releaseA = await order.acquire({ external_id: "u1", email: "a@x" });

@@ -1,8 +1,8 @@
 /**
  * `--state` for the kinds sent one unit a request (profiles, identities, deletes): whether DFINERY
- * already holds what a unit would send is asked when its turn comes in its user's order (the rows
- * before it may change the answer), under the key of its identity, and the hash is recorded when
- * it is accepted. What is held differs by kind: a profile's properties, an identity's linked set,
+ * already holds what a unit would send is asked once, when its turn comes in its user's order (the
+ * rows before it may change the answer; with none in flight, as it is read), under the key of its
+ * identity, and the hash is recorded when it is accepted. What is held differs by kind: a profile's properties, an identity's linked set,
  * a deletion.
  */
 import type { Identity } from "../../api/dfinery.js";
@@ -26,6 +26,9 @@ export function turnState<U>(state: RunState, holding: Holding<U>): KindState<U>
   return {
     knownAtRead: () => false,
     knownAtTurn(unit) {
+      // Asked once: when the turn came as the unit was read (run.ts), the answer holds at dispatch.
+      const asked = diffs.get(unit as object);
+      if (asked !== undefined) return asked.unchanged;
       const { identity, held } = holding(unit);
       const diff = state.diff(identity, held);
       diffs.set(unit as object, diff);
