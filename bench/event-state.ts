@@ -103,6 +103,7 @@ async function withSession(
       keyPath: `${path}.key`,
       keepEventsMs: undefined,
       input,
+      files: [input],
       mapping: parseMapping(EVENTS_MAPPING, "bench.yaml"),
       full: false,
       resume: false,

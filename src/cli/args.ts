@@ -33,7 +33,10 @@ import { commandHelp, helpFlags, overview, version } from "./help.js";
 export type { Program } from "./commands.js";
 
 export interface CliOptions {
+  /** The inputs as given, joined by spaces: how messages, the log and the report name them. */
   readonly input: string;
+  /** The inputs as given: files, folders, globs (src/source/inputs.ts), or `-`. */
+  readonly inputs: readonly string[];
   readonly map: string | undefined;
   readonly dryRun: boolean;
   readonly sample: number;
@@ -157,7 +160,7 @@ export function parseResolved(resolved: Resolved, env: NodeJS.ProcessEnv): Invoc
       return {
         kind: "import",
         program: command.program ?? "import-profiles",
-        options: runOptions(input, value, on),
+        options: runOptions(positionals, value, on),
       };
   }
 }
@@ -167,7 +170,7 @@ const LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as
 
 /** An import run's options: every flag read, its default from the table where it is not given. */
 function runOptions(
-  input: string,
+  inputs: readonly string[],
   value: (name: FlagName) => string | undefined,
   on: (name: FlagName) => boolean,
 ): CliOptions {
@@ -176,7 +179,8 @@ function runOptions(
   const delimiterText = value("delimiter");
   const keepEvents = value("keep-events");
   return {
-    input,
+    input: inputs.join(" "),
+    inputs,
     map: value("map"),
     dryRun: on("dry-run"),
     sample: integer(must("sample"), "--sample", 0),

@@ -32,8 +32,8 @@ export interface CommandDef {
   readonly summary: string;
   /** What follows the command's name in a usage line. */
   readonly args: string;
-  /** How many inputs it reads: none (status), one (the others). */
-  readonly inputs: 0 | 1;
+  /** How many inputs it reads: none (status), one (init), one or more (the import runs). */
+  readonly inputs: 0 | 1 | "many";
   /** The flags it must be given. */
   readonly required?: readonly FlagName[];
   /**
@@ -50,6 +50,9 @@ export interface CommandDef {
 
 const RUN_EXIT_CODES = `Exit codes: 0 all rows delivered (dry run: all valid); 1 some rows dead-lettered; 2 usage, mapping or input error; 3 stopped by the API (bad token or service id, an outage, a quota spent beyond --max-wait, the circuit breaker, the canary): resumable; 70 a bug; 130 interrupted; 141 stdout closed (| head).`;
 
+const MANY =
+  "Several files, a folder (an export's part files: _SUCCESS, .crc, hidden and empty files skipped) or a quoted glob are one run, the files read in name order (docs/operations.md#many-inputs).";
+
 const REPLAY =
   "A dead-letter file from an earlier run is a valid input: with --map its rows are mapped again; without --map its stored payloads are sent again as they were.";
 
@@ -60,9 +63,9 @@ export const COMMANDS: readonly CommandDef[] = [
     program: "import-profiles",
     shorthand: { bin: "import-profiles", reaches: ["init", "status"] },
     summary: "user profiles: one POST /api/v1/user-profile a row",
-    args: "<input> --map <mapping.yaml> [options]",
-    inputs: 1,
-    about: `Streams a CSV, TSV or NDJSON file (or - for stdin; .gz is read as it comes) into DFINERY: one POST /api/v1/user-profile per row, paced to the token's rate limit, with retries. ${REPLAY}`,
+    args: "<input>... --map <mapping.yaml> [options]",
+    inputs: "many",
+    about: `Streams a CSV, TSV or NDJSON file (or - for stdin; .gz is read as it comes) into DFINERY: one POST /api/v1/user-profile per row, paced to the token's rate limit, with retries. ${MANY} ${REPLAY}`,
     flags: RUN_FLAGS,
     examples: [
       {
@@ -80,6 +83,10 @@ export const COMMANDS: readonly CommandDef[] = [
         says: "nightly: only the rows that changed; resumable",
       },
       {
+        command: "import-profiles exports/users/ --map mapping.yaml --state state.db --quiet",
+        says: "a Spark export folder: its part files; those finished unchanged are skipped",
+      },
+      {
         command: "import-profiles users.dead-letter.ndjson --service-id my-service",
         says: "send the failed payloads again, as they were",
       },
@@ -92,9 +99,9 @@ export const COMMANDS: readonly CommandDef[] = [
     program: "import-events",
     shorthand: { bin: "import-events", reaches: ["status"] },
     summary: "events (orders, sign-ups…): a user's events batched into POST /api/v1/events",
-    args: "<input> --map <events.yaml> [options]",
-    inputs: 1,
-    about: `Streams a CSV, TSV or NDJSON file of events into DFINERY: the events of one user are gathered into requests of at most 100 events and 100 items (POST /api/v1/events), paced to the token's rate limit, with retries. A refused request is split in halves until the bad events are found: only they are dead-lettered. ${REPLAY}`,
+    args: "<input>... --map <events.yaml> [options]",
+    inputs: "many",
+    about: `Streams a CSV, TSV or NDJSON file of events into DFINERY: the events of one user are gathered into requests of at most 100 events and 100 items (POST /api/v1/events), paced to the token's rate limit, with retries. A refused request is split in halves until the bad events are found: only they are dead-lettered. ${MANY} ${REPLAY}`,
     flags: RUN_FLAGS.flatMap((f) =>
       f === "sample" ? [f, "batch-wait"] : f === "resume" ? [f, "keep-events"] : [f],
     ),
@@ -112,6 +119,10 @@ export const COMMANDS: readonly CommandDef[] = [
           "import-events orders.ndjson --map events.yaml --state events.db --keep-events 90d",
         says: "only the events not accepted yet; forget those older than 90 days",
       },
+      {
+        command: "import-events 'hourly/*.json.gz' --map events.yaml --state events.db",
+        says: "every hourly file the glob matches (quoted: the glob is ours, not the shell's)",
+      },
     ],
     footer: RUN_EXIT_CODES,
   },
@@ -120,9 +131,9 @@ export const COMMANDS: readonly CommandDef[] = [
     run: "import",
     program: "dfinery-import identities",
     summary: "unified profiles: one person's identifiers linked, one POST /api/v1/identities a row",
-    args: "<input> --map <identities.yaml> [options]",
-    inputs: 1,
-    about: `Streams a CSV, TSV or NDJSON file of people into DFINERY's unified profiles: one POST /api/v1/identities per row, linking the identifiers its mapping's identity section reads (external_id, email, phone_no, …) as one person, paced to the rate limit (10,000 a minute by default), with retries. The guide's first step, before profiles and events. The mapping has an identity section only. ${REPLAY}`,
+    args: "<input>... --map <identities.yaml> [options]",
+    inputs: "many",
+    about: `Streams a CSV, TSV or NDJSON file of people into DFINERY's unified profiles: one POST /api/v1/identities per row, linking the identifiers its mapping's identity section reads (external_id, email, phone_no, …) as one person, paced to the rate limit (10,000 a minute by default), with retries. The guide's first step, before profiles and events. The mapping has an identity section only. ${MANY} ${REPLAY}`,
     flags: RUN_FLAGS,
     examples: [
       {
@@ -143,13 +154,13 @@ export const COMMANDS: readonly CommandDef[] = [
     program: "dfinery-import delete",
     summary:
       "remove people (members who left): profile and events, one POST /api/v1/identities/delete a row",
-    args: "<input> --map <identities.yaml> --yes [options]",
-    inputs: 1,
+    args: "<input>... --map <identities.yaml> --yes [options]",
+    inputs: "many",
     confirm: {
       flag: "yes",
       says: "delete removes every person of its input from DFINERY for good, with their profile and events: give --yes to confirm (or --dry-run to count them first). Nothing was read.",
     },
-    about: `Streams a CSV, TSV or NDJSON file of people to remove from DFINERY (the members who left, as the law requires): one POST /api/v1/identities/delete per row, with the identity its mapping's identity section reads; DFINERY removes the person's unified profile and events. Runs only with --yes; --dry-run counts the people it would delete without it. Paced and retried as the other commands; a person DFINERY does not know counts as deleted. ${REPLAY}`,
+    about: `Streams a CSV, TSV or NDJSON file of people to remove from DFINERY (the members who left, as the law requires): one POST /api/v1/identities/delete per row, with the identity its mapping's identity section reads; DFINERY removes the person's unified profile and events. Runs only with --yes; --dry-run counts the people it would delete without it. Paced and retried as the other commands; a person DFINERY does not know counts as deleted. ${MANY} ${REPLAY}`,
     flags: RUN_FLAGS.flatMap((f) => (f === "dry-run" ? [f, "yes"] : [f])),
     examples: [
       {

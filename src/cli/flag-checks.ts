@@ -38,17 +38,20 @@ export function checkFlags(
       "--resume does not go with --dry-run: a dry run sends nothing, so it leaves nothing to resume",
     );
   }
-  if (values.resume === true && positionals[0] === "-") {
+  if (values.resume === true && positionals.includes("-")) {
     throw new UsageError(
       "--resume cannot check standard input against the interrupted run: give a file",
     );
   }
-  if (positionals.length !== command.inputs) {
+  const many = command.inputs === "many" && positionals.length > 0;
+  if (positionals.length !== command.inputs && !many) {
     throw new UsageError(
       command.inputs === 0
         ? `${command.name} reads no file; got ${positionals.join(" ")}`
         : positionals.length === 0
-          ? "missing the input file (a path, or - for stdin)"
+          ? command.inputs === "many"
+            ? "missing the input file (a path, several, a folder, a quoted glob, or - for stdin)"
+            : "missing the input file (a path, or - for stdin)"
           : `expected one input file, got ${positionals.length}: ${positionals.join(" ")}`,
     );
   }

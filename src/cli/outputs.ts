@@ -1,5 +1,5 @@
 /** The files a run writes, as the command line names them or by default. */
-import { basename } from "node:path";
+import { inputStem } from "../source/inputs.js";
 import { defaultStateKeyPath } from "../state/index.js";
 import type { CliOptions } from "./args.js";
 import { checkDistinctPaths, type NamedPath } from "./paths.js";
@@ -7,7 +7,9 @@ import { checkDistinctPaths, type NamedPath } from "./paths.js";
 /** The files the command names: no two may be one file (an output would replace another file). */
 export function checkPaths(options: CliOptions): void {
   const named: NamedPath[] = [];
-  if (options.input !== "-") named.push({ role: "the input", path: options.input });
+  for (const input of options.inputs) {
+    if (input !== "-") named.push({ role: "the input", path: input });
+  }
   if (options.map !== undefined) named.push({ role: "--map", path: options.map });
   if (options.tokenFile !== undefined) {
     named.push({ role: "--token-file", path: options.tokenFile });
@@ -30,16 +32,17 @@ export function checkPaths(options: CliOptions): void {
 }
 
 export function deadLetterPathOf(options: CliOptions): string {
-  return options.deadLetter ?? defaultDeadLetterPath(options.input, options.dryRun);
+  return options.deadLetter ?? defaultDeadLetterPath(options.inputs[0] ?? "-", options.dryRun);
 }
 
 /**
- * `users.csv.gz` → `users.dead-letter.ndjson`, in the current folder. A dry run writes
+ * `users.csv.gz` → `users.dead-letter.ndjson`, in the current folder (a folder `spark-out/`:
+ * `spark-out.dead-letter.ndjson`; a glob `hourly/*.json.gz`: `hourly.…`). A dry run writes
  * `users.dry-run.dead-letter.ndjson`, so that checking a file never replaces the failures of a real
  * run that is still to be resumed or replayed.
  */
 export function defaultDeadLetterPath(input: string, dryRun = false): string {
-  const name = input === "-" ? "stdin" : basename(input).replace(/\.gz$/i, "");
+  const name = inputStem(input).replace(/\.gz$/i, "");
   const stem = name.replace(/\.(csv|tsv|ndjson|jsonl|json|txt)$/i, "");
   return `${stem}${dryRun ? ".dry-run" : ""}.dead-letter.ndjson`;
 }

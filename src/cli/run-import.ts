@@ -12,6 +12,7 @@ import { KINDS } from "../run/kinds/index.js";
 import { Run } from "../run/run.js";
 import type { StateSession } from "../run/state-session.js";
 import { checkReportPath } from "../sinks/report.js";
+import { expandInputs } from "../source/inputs.js";
 import { defaultStateKeyPath } from "../state/index.js";
 import { stringifyExactly } from "../util/exact-number.js";
 import type { CliOptions } from "./args.js";
@@ -58,10 +59,12 @@ async function resolveConfig(
   }
   // Without --map the input is a dead-letter file: its stored payloads are sent again.
   const mapping = options.map === undefined ? null : await loadMapping(options.map, identityOnly);
-  const format = inputFormat(options, mapping);
+  const inputs = await expandInputs(options.inputs);
+  const format = inputFormat(options, mapping, inputs.files);
   if (options.report !== undefined) checkReportPath(options.report);
   return {
     input: options.input,
+    inputs,
     format,
     encoding: options.encoding,
     delimiter: options.delimiter,

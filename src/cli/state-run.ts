@@ -21,12 +21,20 @@ export async function withState(
   logger: Logger,
   body: (session: StateSession | undefined) => Promise<number>,
 ): Promise<number> {
-  const { state, input, mapping, delivery } = config;
+  const { state, input, inputs, mapping, delivery } = config;
   const session: StateSession | undefined =
     state === null
       ? undefined
       : await openStateSession(
-          { ...state, command: io.program, input, mapping, dryRun: delivery === null },
+          {
+            ...state,
+            command: io.program,
+            input,
+            mapping,
+            files: inputs.files,
+            many: inputs.many,
+            dryRun: delivery === null,
+          },
           logger,
         );
   for (const notice of session?.notices ?? []) {

@@ -10,6 +10,7 @@ import type { Sender } from "../delivery/deliver.js";
 import type { RateWait } from "../delivery/pacer.js";
 import type { Rate } from "../delivery/rate.js";
 import type { Mapping } from "../mapping/types.js";
+import { type Inputs, oneInput } from "../source/inputs.js";
 import type { SourceFormat } from "../source/types.js";
 import { NO_STATE, type RunState } from "./state-link.js";
 
@@ -25,9 +26,12 @@ export interface CarriedCounts {
 /** What the diagnosis tells, one line per request it sent. */
 export type ProbeLog = (properties: readonly string[], answer: string) => void;
 
-/** What a run reads: the file, its format, and what the command line says of its layout. */
+/** What a run reads: the files, their format, and what the command line says of their layout. */
 export interface InputConfig {
+  /** The inputs as the command line named them, in messages and the report. */
   readonly input: string;
+  /** The files read, in name order (by default `input` alone), and those of a folder or glob skipped. */
+  readonly inputs: Inputs;
   readonly format: SourceFormat;
   /** Undefined: the mapping's, else found by the reader (BOM, UTF-8). */
   readonly encoding: string | undefined;
@@ -174,7 +178,7 @@ export function resolveRun(init: RunInit): RunConfig {
     init.delivery === undefined || init.delivery === null
       ? null
       : { ...DEFAULT_DELIVERY, ...init.delivery };
-  return { ...DEFAULT_RUN, ...init, delivery };
+  return { ...DEFAULT_RUN, ...init, inputs: init.inputs ?? oneInput(init.input), delivery };
 }
 
 export function resolveDeps(init: Partial<RunDeps> = {}): RunDeps {

@@ -1,31 +1,68 @@
 import type { MappingSource } from "../mapping/types.js";
 import { readSource } from "../source/read.js";
-import type { SourceItem } from "../source/types.js";
+import type { SourceItem, SourceOptions } from "../source/types.js";
 import type { InputConfig } from "./config.js";
+import { checkHeadersAgree } from "./headers.js";
 
 /**
- * A run's records: the input read as its config and the mapping's `source` layout say (none
- * without a mapping: a dead-letter file replayed). Every kind reads through this: the one place
- * where the run's settings become the reader's options.
+ * A run's inputs, one file after the other: each file's items after a `file` item that names it.
+ * `index` is the file's place in name order (what its rows' `at` are numbered from).
  */
-export function openInput(
+export type InputItem =
+  | SourceItem
+  | { readonly kind: "file"; readonly file: string; readonly index: number };
+
+export interface OpenInputs {
+  readonly stdin: NodeJS.ReadableStream | undefined;
+  readonly signal: AbortSignal;
+  /** With --state: whether the `index`-th file is not read (finished before, unchanged since). */
+  readonly skip: (index: number) => boolean;
+  /** Told of each file skipped. */
+  readonly onSkip: (file: string) => void;
+}
+
+/**
+ * A run's records: every input file read as its config and the mapping's `source` layout say (none
+ * without a mapping: a dead-letter file replayed). Every kind reads through this: the one place
+ * where the run's settings become the reader's options. Of several CSV/TSV files, every header is
+ * read before the first row is given, and they must agree (InputError otherwise: before any request).
+ */
+export async function* openInputs(
   config: InputConfig,
   layout: MappingSource | undefined,
-  stdin: NodeJS.ReadableStream | undefined,
-  signal: AbortSignal,
-): AsyncGenerator<SourceItem> {
-  const { input, format } = config;
+  open: OpenInputs,
+): AsyncGenerator<InputItem> {
+  const options = readerOptions(config, layout, open);
+  const { files } = config.inputs;
+  if (files.length > 1) await checkHeadersAgree(files, options);
+  for (const [index, file] of files.entries()) {
+    if (open.signal.aborted) return;
+    if (open.skip(index)) {
+      open.onSkip(file);
+      continue;
+    }
+    yield { kind: "file", file, index };
+    yield* readSource({ ...options, input: file });
+  }
+}
+
+/** What every file is read with: the command line's settings over the mapping's layout. */
+function readerOptions(
+  config: InputConfig,
+  layout: MappingSource | undefined,
+  open: OpenInputs,
+): Omit<SourceOptions, "input"> {
+  const { format } = config;
   const encoding = config.encoding ?? layout?.encoding;
   const delimiter = config.delimiter ?? layout?.delimiter;
-  return readSource({
-    input,
+  return {
     format,
-    signal,
+    signal: open.signal,
     ...(layout === undefined ? {} : { header: layout.header }),
     ...(layout?.columns === undefined ? {} : { columns: layout.columns }),
     ...(layout?.dialect === undefined ? {} : { dialect: layout.dialect }),
     ...(encoding === undefined ? {} : { encoding }),
     ...(delimiter === undefined ? {} : { delimiter }),
-    ...(stdin === undefined ? {} : { stdin }),
-  });
+    ...(open.stdin === undefined ? {} : { stdin: open.stdin }),
+  };
 }

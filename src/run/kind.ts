@@ -16,11 +16,14 @@ import type { RunState } from "./state-link.js";
 
 /**
  * A row as read. `line`: its line in the original input (a replayed row's original line); `at`:
- * the line it was read at, strictly increasing (what resume tracks); `done`: an interrupted pass
+ * where it was read, strictly increasing over the run's files (what resume tracks: `fileAt`);
+ * `done`: an interrupted pass
  * of this run did it (it is assembled only so that the units after it keep their ids).
  */
 export interface Row {
   readonly line: number;
+  /** The file it was read from when the run reads several (a replayed row: its original file). */
+  readonly file?: string | undefined;
   readonly at: number;
   readonly row: unknown;
   readonly format: SourceFormat;

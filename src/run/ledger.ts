@@ -11,12 +11,15 @@ import { DeadLetterFile, type DeadLetterRecord } from "../sinks/dead-letter.js";
 import { FailingColumns } from "../sinks/failing-columns.js";
 import { FS_WRITE } from "../sinks/own-file.js";
 import { endpointSecrets, Redactor } from "../sinks/redact.js";
-import type { Report, StoppedBy, StopReason } from "../sinks/report.js";
+import type { FilesSkipped, Report, StoppedBy, StopReason } from "../sinks/report.js";
 import type { CarriedCounts, DeliveryConfig, RunConfig, RunDeps } from "./config.js";
 import { listenForStops, stopOf } from "./stop.js";
 
 /** What the books need of the run's config: the files, and (redacted from dead letters) the token. */
-export type LedgerOptions = Pick<RunConfig, "input" | "deadLetterPath" | "appendDeadLetter"> & {
+export type LedgerOptions = Pick<
+  RunConfig,
+  "input" | "inputs" | "deadLetterPath" | "appendDeadLetter"
+> & {
   /** null: a dry run. Its token and the endpoint's credentials are redacted from dead letters. */
   readonly delivery: Pick<DeliveryConfig, "endpoint" | "accessToken"> | null;
 };
@@ -39,6 +42,13 @@ export interface Progress {
 
 const DOCUMENTED: ReadonlySet<string> = new Set(Object.values(RESULT_CODES));
 
+/** Where a row was read: `at` orders rows over the run's files; `file` and `line` name it. */
+export interface Place {
+  readonly at: number;
+  readonly line: number;
+  readonly file?: string | undefined;
+}
+
 export class RunLedger {
   /** Rows read (not blank ones), and what became of them; `rows - settled` are still on their way. */
   readonly count = { rows: 0, blank: 0, accepted: 0, unchanged: 0, filtered: 0 };
@@ -55,12 +65,14 @@ export class RunLedger {
   readonly #failing = new FailingColumns();
   /** Rows refused with a code the API's guide does not list, per code. */
   readonly #unknownCodes = new Map<string, number>();
-  /** Rows started and not yet finished (key → line), for the first line not delivered. */
-  readonly #inFlight = new Map<number, number>();
+  /** Rows started and not yet finished (key → where), for the first row not delivered. */
+  readonly #inFlight = new Map<number, Place>();
+  /** Files of the run's inputs skipped: finished by an earlier run, unchanged since (--state). */
+  #finishedFiles = 0;
   #deadLettered = 0;
   #stillFailing = 0;
   #notAttempted = 0;
-  #firstNotAttemptedLine: number | null = null;
+  #firstNotAttempted: Place | null = null;
   #stoppedBy: StoppedBy | null = null;
   #finishedAt: number | null = null;
   #bug: unknown;
@@ -128,24 +140,29 @@ export class RunLedger {
   }
 
   /** A row goes on its way (`key`: unique among rows on their way). */
-  started(key: number, line: number): void {
-    this.#inFlight.set(key, line);
+  started(key: number, place: Place): void {
+    this.#inFlight.set(key, place);
   }
 
   finished(key: number): void {
     this.#inFlight.delete(key);
   }
 
-  notAttempted(line: number): void {
+  notAttempted(place: Place): void {
     this.#notAttempted++;
-    if (this.#firstNotAttemptedLine === null || line < this.#firstNotAttemptedLine) {
-      this.#firstNotAttemptedLine = line;
+    if (this.#firstNotAttempted === null || place.at < this.#firstNotAttempted.at) {
+      this.#firstNotAttempted = place;
     }
   }
 
   /** The rows of an event (or of a request) not attempted. */
-  notAttemptedRows(rows: readonly { readonly line: number }[]): void {
-    for (const { line } of rows) this.notAttempted(line);
+  notAttemptedRows(rows: readonly Place[]): void {
+    for (const row of rows) this.notAttempted(row);
+  }
+
+  /** A file of the run's inputs not read: finished by an earlier run, unchanged since. */
+  finishedFile(): void {
+    this.#finishedFiles++;
   }
 
   /**
@@ -154,6 +171,7 @@ export class RunLedger {
    * written: the run then stops and the row is not attempted.
    */
   deadLettered(
+    place: Place,
     record: DeadLetterRecord,
     failure: RowFailure,
     permanent: boolean,
@@ -163,7 +181,7 @@ export class RunLedger {
       this.deadLetter.write(record);
     } catch (writeError) {
       this.stopFor(writeError);
-      this.notAttempted(record.line);
+      this.notAttempted(place);
       return false;
     }
     recorded();
@@ -216,7 +234,8 @@ export class RunLedger {
   snapshot(paths?: Report["paths"]): Report {
     const finishedAt = this.#finishedAt ?? this.now();
     const { rows, blank, accepted, unchanged, filtered } = this.count;
-    const { delivery } = this.#options;
+    const { delivery, inputs } = this.#options;
+    const first = this.#firstUnfinished();
     return {
       rows,
       blank,
@@ -226,7 +245,8 @@ export class RunLedger {
       unchanged,
       filtered,
       notAttempted: this.#notAttempted + (rows - this.settled),
-      firstNotAttemptedLine: this.#firstUnfinishedLine(),
+      firstNotAttemptedLine: first?.line ?? null,
+      ...(inputs.many ? { firstNotAttemptedFile: first?.file ?? null } : {}),
       retries: this.stats.retries,
       rateLimited: this.stats.rateLimited,
       rateLimitWaitMs: Math.round(this.waits?.waitedMs ?? 0),
@@ -235,6 +255,9 @@ export class RunLedger {
       startedAt: new Date(this.#startedAt).toISOString(),
       finishedAt: new Date(finishedAt).toISOString(),
       input: this.#options.input,
+      ...(inputs.many
+        ? { files: { count: inputs.files.length - this.#finishedFiles, skipped: this.#skipped() } }
+        : {}),
       endpoint: delivery?.endpoint ?? null,
       dryRun: delivery === null,
       deadLetterFile: this.#deadLettered > 0 ? this.deadLetter.path : null,
@@ -245,10 +268,17 @@ export class RunLedger {
     };
   }
 
-  /** The first line not delivered because the run stopped, counting rows still on their way. */
-  #firstUnfinishedLine(): number | null {
-    let first = this.#firstNotAttemptedLine;
-    for (const line of this.#inFlight.values()) if (first === null || line < first) first = line;
+  /** The first row not delivered because the run stopped, counting rows still on their way. */
+  #firstUnfinished(): Place | null {
+    let first = this.#firstNotAttempted;
+    for (const place of this.#inFlight.values()) {
+      if (first === null || place.at < first.at) first = place;
+    }
     return first;
+  }
+
+  /** The files of a folder or glob not read, per reason. */
+  #skipped(): FilesSkipped {
+    return { ...this.#options.inputs.skipped, finished: this.#finishedFiles };
   }
 }

@@ -1,10 +1,11 @@
 /**
  * A bounded reorder buffer: items go in roughly in `line` order and come out in exact `line` order
- * as long as no item arrives more than `capacity` places late. Dead-letter records are written as
+ * (a run of several files: by file, in name order as they were read, then line) as long as no item
+ * arrives more than `capacity` places late. Dead-letter records are written as
  * rows end, which is at most the read-ahead window out of line order; replaying them in line order
  * keeps a user's rows in their original order, so the last row still wins.
  */
-export class LineOrder<T extends { readonly line: number }> {
+export class LineOrder<T extends { readonly line: number; readonly file?: string | undefined }> {
   readonly #heap: { item: T; seq: number }[] = [];
   #seq = 0;
 
@@ -29,6 +30,9 @@ export class LineOrder<T extends { readonly line: number }> {
   #less(a: number, b: number): boolean {
     const x = this.#heap[a] as { item: T; seq: number };
     const y = this.#heap[b] as { item: T; seq: number };
+    const xf = x.item.file ?? "";
+    const yf = y.item.file ?? "";
+    if (xf !== yf) return xf < yf;
     return x.item.line < y.item.line || (x.item.line === y.item.line && x.seq < y.seq);
   }
 

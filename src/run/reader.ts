@@ -9,8 +9,9 @@
 import { checkColumns } from "../mapping/load.js";
 import { checkPaths, PATH_SAMPLE, type PathPresence } from "../mapping/paths.js";
 import { mayStall } from "../source/open.js";
-import type { SourceItem } from "../source/types.js";
 import type { RunConfig } from "./config.js";
+import { fileAt } from "./file-book.js";
+import type { InputItem } from "./input.js";
 import type { Assembler, Finished, Kind, Row } from "./kind.js";
 import type { RunLedger } from "./ledger.js";
 import { LineOrder } from "./line-order.js";
@@ -36,7 +37,6 @@ type Cells = Readonly<Record<string, unknown>>;
 export interface ReaderParts<U> {
   readonly kind: Kind<U>;
   readonly config: RunConfig;
-  readonly assembler: Assembler<U>;
   readonly ledger: RunLedger;
   readonly state: RunState;
   /** A dry run of NDJSON: counts in how many rows each mapped path is present. */
@@ -55,29 +55,45 @@ export class Reader<U> {
   #replay: boolean | undefined;
   /** `at` must increase strictly (resume progress): a replay's count in replay order. */
   #replayed = 0;
+  /** The file being read: its `at` base, and (several files) its name for the rows. */
+  #base = 0;
+  #file: string | undefined;
+  /** The file's name in messages. */
+  #name: string;
+  /**
+   * Each file is assembled on its own: identical events are counted within their file, an item
+   * group ends with its file, so a file's units are the same whichever files are read with it.
+   */
+  #assembler: Assembler<U>;
 
   constructor(parts: ReaderParts<U>) {
     this.#p = parts;
     this.#markers = new Set(parts.config.mapping?.source.emptyValues.map((m) => m.trim()));
     this.#filter = RowFilter.of(parts.config.mapping);
+    this.#name = parts.config.input;
+    this.#assembler = parts.kind.assembler(parts.config.mapping, this.#name);
   }
 
   /** Reads every item (until the run stops), calling `after` once each is taken. */
-  async read(source: AsyncIterable<SourceItem>, after: () => Promise<void>): Promise<void> {
+  async read(source: AsyncIterable<InputItem>, after: () => Promise<void>): Promise<void> {
     const { ledger, config } = this.#p;
-    const { mapping, format, input } = config;
-    const iterator: AsyncIterator<SourceItem> = source[Symbol.asyncIterator]();
+    const { mapping, format, input, inputs } = config;
+    const iterator: AsyncIterator<InputItem> = source[Symbol.asyncIterator]();
     try {
       // NDJSON: the first records are read ahead to check the mapping's paths before any request.
       const ahead =
         format === "ndjson" && mapping !== null
-          ? await readAhead(iterator, mayStall(input) ? config.batchWaitMs : undefined)
+          ? await readAhead(
+              iterator,
+              !inputs.many && mayStall(input) ? config.batchWaitMs : undefined,
+            )
           : { held: [], stalled: undefined };
       const { held } = ahead;
       const first = held.find((item) => item.kind === "row");
       if (mapping !== null && first?.kind === "row" && !isDeadLetterRecord(first.cells)) {
         const records = held.flatMap((item) => (item.kind === "row" ? [item.cells] : []));
-        checkPaths(mapping, records, input);
+        const file = held.find((item) => item.kind === "file")?.file ?? input;
+        checkPaths(mapping, records, inputs.many ? file : input);
       }
       for (const item of held) {
         if (ledger.stop.aborted) break;
@@ -102,12 +118,15 @@ export class Reader<U> {
       if (ledger.stop.aborted) return;
       await this.#replayOne(next);
     }
-    await this.#p.takeAll(this.#p.assembler.flush());
+    await this.#p.takeAll(this.#assembler.flush());
   }
 
-  #step(item: SourceItem): Promise<void> | undefined {
-    const { ledger, config, kind, assembler, take } = this.#p;
-    const { mapping, input, format } = config;
+  #step(item: InputItem): Promise<void> | undefined {
+    const { ledger, config, kind, take } = this.#p;
+    const { mapping, format } = config;
+    if (item.kind === "file") return this.#nextFile(item.file, item.index);
+    const input = this.#name;
+    const assembler = this.#assembler;
     if (item.kind === "header") {
       if (mapping !== null) checkColumns(mapping, item.columns, input);
       return undefined;
@@ -132,19 +151,21 @@ export class Reader<U> {
     if (mapping === null && this.#replay === undefined) {
       throw notDeadLetters(kind.command, input, item.line);
     }
-    const at = item.line;
+    const { line } = item;
+    const at = this.#base + line;
+    const file = this.#file;
     // Done by an interrupted pass of this run: not counted again, assembled only for the ids.
     const done = this.#p.state.skip(at);
     if (!done) ledger.count.rows++;
     if (item.kind === "invalid") {
-      const row = { line: at, at, row: item.raw, format, failure: item.failure };
+      const row = { line, file, at, row: item.raw, format, failure: item.failure };
       return this.#p.takeAll(assembler.unreadable(done ? { ...row, done } : row));
     }
     this.#p.presence?.count(item.cells);
     // The common row without spreads of empty objects: one object of one shape.
     const row: Row = done
-      ? { line: at, row: item.cells, format, at, done }
-      : { line: at, row: item.cells, format, at };
+      ? { line, file, row: item.cells, format, at, done }
+      : { line, file, row: item.cells, format, at };
     const ended = this.#filter === undefined ? KEPT : this.#where(row, item.cells);
     if (ended !== KEPT) return ended;
     return take(assembler.row(row, item)); // the item itself: no object more per row
@@ -166,20 +187,34 @@ export class Reader<U> {
     return undefined;
   }
 
+  /** The next file begins: what the last one left open ends, and its rows are numbered anew. */
+  #nextFile(file: string, index: number): Promise<void> | undefined {
+    const { kind, config, takeAll } = this.#p;
+    this.#base = fileAt(index, 0);
+    if (!config.inputs.many) return undefined;
+    this.#file = this.#name = file;
+    const ended = this.#assembler.flush();
+    this.#assembler = kind.assembler(config.mapping, file);
+    return ended.length === 0 ? undefined : takeAll(ended);
+  }
+
   /** A dead-letter record, in line order: its row mapped again, or its stored payload. */
   #replayOne(r: ReplayItem): Promise<void> | undefined {
-    const { ledger, config, assembler, takeAll } = this.#p;
+    const { ledger, config, takeAll } = this.#p;
+    const assembler = this.#assembler;
     const at = ++this.#replayed;
     // Done by an interrupted pass of this run: not counted again (a stored unit keeps its id).
     const done = this.#p.state.skip(at);
     if (!done) ledger.count.rows++;
     if (r.kind === "unreadable") {
-      const row = { line: r.line, at, row: r.row, format: config.format, failure: r.failure };
+      const { line, file } = r;
+      const row = { line, file, at, row: r.row, format: config.format, failure: r.failure };
       return done ? undefined : takeAll(assembler.unreadable(row));
     }
     const { line, cells } = r;
     const row: Row = {
       line,
+      file: r.file,
       at,
       row: cells,
       format: r.format,
@@ -221,10 +256,10 @@ const KEPT = Symbol("kept");
  * timer would check the paths against fewer records, or none, depending on the load).
  */
 async function readAhead(
-  iterator: AsyncIterator<SourceItem>,
+  iterator: AsyncIterator<InputItem>,
   waitMs: number | undefined,
-): Promise<{ held: SourceItem[]; stalled: Promise<IteratorResult<SourceItem>> | undefined }> {
-  const held: SourceItem[] = [];
+): Promise<{ held: InputItem[]; stalled: Promise<IteratorResult<InputItem>> | undefined }> {
+  const held: InputItem[] = [];
   let records = 0;
   while (records < PATH_SAMPLE) {
     const next = iterator.next();

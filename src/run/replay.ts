@@ -11,6 +11,8 @@ export type ReplayItem =
   | {
       readonly kind: "cells";
       readonly line: number;
+      /** The file of a run of several: the row keeps it, so its dead letter names it again. */
+      readonly file: string | undefined;
       readonly cells: Readonly<Record<string, unknown>>;
       readonly format: SourceFormat;
       /** What the record stored as sent (null: the row never got that far); the kind reads it. */
@@ -21,6 +23,7 @@ export type ReplayItem =
   | {
       readonly kind: "unreadable";
       readonly line: number;
+      readonly file: string | undefined;
       readonly row: unknown;
       readonly failure: RowFailure;
     };
@@ -50,6 +53,7 @@ export function toReplayItem(
     return {
       kind: "unreadable",
       line: fileLine,
+      file: undefined,
       row: cells,
       failure: rowFailure(
         "input",
@@ -59,10 +63,12 @@ export function toReplayItem(
     };
   }
   const line = cells.line as number;
+  const file = typeof cells.file === "string" ? cells.file : undefined;
   if (!isObject(cells.row)) {
     return {
       kind: "unreadable",
       line,
+      file,
       row: cells.row,
       failure: rowFailure(
         "input",
@@ -74,6 +80,7 @@ export function toReplayItem(
   return {
     kind: "cells",
     line,
+    file,
     cells: cells.row,
     format: cells.format as SourceFormat,
     payload: cells.payload ?? null,

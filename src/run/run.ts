@@ -15,8 +15,8 @@ import { type RunConfig, type RunDeps, type RunInit, resolveDeps, resolveRun } f
 import { openDelivery, type RunDelivery } from "./delivery-setup.js";
 import { DueTimer, tickPeriodMs } from "./due-timer.js";
 import { FailureWatch } from "./failure-watch.js";
-import { openInput } from "./input.js";
-import type { Assembler, Finished, Kind, KindState, Row } from "./kind.js";
+import { openInputs } from "./input.js";
+import type { Finished, Kind, KindState, Row } from "./kind.js";
 import { type Progress, RunLedger } from "./ledger.js";
 import { Reader } from "./reader.js";
 import { Sender } from "./sender.js";
@@ -30,7 +30,6 @@ export class Run<U> {
   readonly #ledger: RunLedger;
   readonly #state: KindState<U>;
   readonly #watch: FailureWatch;
-  readonly #assembler: Assembler<U>;
   /** A dry run of NDJSON: in how many rows each mapped path is present. */
   readonly #presence: PathPresence | undefined;
   #sender: Sender<U> | undefined;
@@ -45,7 +44,6 @@ export class Run<U> {
     this.#ledger = new RunLedger(config, this.#deps);
     this.#state = kind.state(this.#deps.state, (error) => this.#ledger.stopFor(error));
     this.#watch = new FailureWatch(mapping, config.delivery?.breaker, kind.counted);
-    this.#assembler = kind.assembler(mapping, config.input);
     this.#presence =
       mapping !== null && format === "ndjson" && config.delivery === null
         ? new PathPresence(mapping)
@@ -207,14 +205,18 @@ export class Run<U> {
     const reader = new Reader({
       kind: this.kind,
       config,
-      assembler: this.#assembler,
       ledger,
       state: this.#deps.state,
       presence: this.#presence,
       take,
       takeAll,
     });
-    const source = openInput(config, mapping?.source, this.#deps.stdin, ledger.stop);
+    const source = openInputs(config, mapping?.source, {
+      stdin: this.#deps.stdin,
+      signal: ledger.stop,
+      skip: (index) => this.#deps.state.skipFile(index),
+      onSkip: () => ledger.finishedFile(),
+    });
     // After each row: what fell due, and what the timer sent (the read-ahead).
     await reader.read(source, () => send(batcher.due(ledger.now())));
     await timer.stop();
@@ -249,7 +251,7 @@ export class Run<U> {
     for (const row of rows) {
       const named = this.kind.identityOnly ? this.kind.command : undefined;
       const record = deadLetterRecord(row, payload, failure, attempts, this.#ledger.now(), named);
-      if (!this.#ledger.deadLettered(record, failure, permanent)) continue;
+      if (!this.#ledger.deadLettered(row, record, failure, permanent)) continue;
       written.push(row.at);
       if (permanent && state.stillFailing(row.row, record.error)) this.#ledger.stillFailing();
     }

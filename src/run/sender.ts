@@ -99,7 +99,7 @@ export class Sender<U> {
     this.#sample(batch);
     const turn = this.#order.acquire(batch.identity); // taken now: file order
     const key = this.#batches; // on its way: a forced exit's report names its first line
-    ledger.started(key, batch.units[0]?.rows[0]?.line ?? 0);
+    ledger.started(key, batch.units[0]?.rows[0] ?? { at: 0, line: 0 });
     await window.acquire();
     void (async () => {
       const release = await turn;

@@ -2,6 +2,7 @@ import type { Identity } from "../api/dfinery.js";
 import type { RowFailure } from "../errors.js";
 import type { RunHandle } from "../state/index.js";
 import { eventKey, identityHash, propertiesHash, stateFileError } from "../state/index.js";
+import type { FileBook } from "./file-book.js";
 
 /** What the diff found for a row about to be sent. */
 export type Diff =
@@ -19,6 +20,8 @@ export interface IdentifiedEvent {
  * engine asks the first four of every kind; a kind asks its own (kinds/*.ts).
  */
 export interface RunState {
+  /** A run of several files: whether its `index`-th file is not read (finished, unchanged since). */
+  skipFile(index: number): boolean;
   /** Called for every row in read order (by the line it was read at). True: done before; skip it. */
   skip(at: number): boolean;
   /** A row whose unit an earlier run had accepted. */
@@ -49,6 +52,7 @@ export interface RunState {
 const CHANGED: Diff = { unchanged: false, key: "", hash: "" };
 
 export const NO_STATE: RunState = {
+  skipFile: () => false,
   skip: () => false,
   unchanged: () => {},
   filtered: () => {},
@@ -85,7 +89,13 @@ export class StateLink implements RunState {
     readonly handle: RunHandle | null,
     readonly full: boolean,
     readonly key: Buffer,
+    /** A run of several files: which it skips, which it finished. */
+    readonly files?: FileBook,
   ) {}
+
+  skipFile(index: number): boolean {
+    return this.files?.skip(index) ?? false;
+  }
 
   skip(line: number): boolean {
     return this.#guard(() => this.handle?.noteRead(line) ?? false);
@@ -137,6 +147,7 @@ export class StateLink implements RunState {
   }
 
   deadLetteredRows(ats: readonly number[]): void {
+    this.files?.deadLettered(ats);
     this.#guard(() => this.handle?.completeAll(ats, { kind: "dead-lettered" }));
   }
 

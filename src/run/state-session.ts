@@ -1,7 +1,9 @@
+import { resolve } from "node:path";
 import type { Logger } from "pino";
 import type { Mapping } from "../mapping/types.js";
 import type { Report } from "../sinks/report.js";
 import {
+  combinedFingerprint,
   fingerprintInput,
   fingerprintMapping,
   type KeyBinding,
@@ -11,6 +13,7 @@ import {
   stateFileError,
 } from "../state/index.js";
 import type { CarriedCounts, StateConfig } from "./config.js";
+import { doneByPass, FileBook } from "./file-book.js";
 import { StateLink } from "./state-link.js";
 
 /** A state file's session: the --state settings, and the run they are for. */
@@ -18,6 +21,10 @@ export interface StateSessionOptions extends StateConfig {
   /** The command whose run this is: a state file belongs to one (state/owner.ts). */
   readonly command: StateCommand;
   readonly input: string;
+  /** The files it names, in the order the run reads them: what a resume checks unchanged. */
+  readonly files: readonly string[];
+  /** Several inputs (a folder, a glob): files finished unchanged are skipped (file-book.ts). */
+  readonly many?: boolean;
   /** null: a replay of stored payloads. */
   readonly mapping: Mapping | null;
   readonly dryRun: boolean;
@@ -69,9 +76,14 @@ async function openSession(options: StateSessionOptions, logger: Logger): Promis
     closeQuietly(store);
     throw error;
   }
+  const prints: (string | null)[] = [];
+  for (const file of options.files) prints.push(await fingerprintInput(file));
+  const mappingFingerprint = fingerprintMapping(options.mapping ?? { replay: "stored payloads" });
+  const book = (done: readonly number[]) =>
+    fileBook(store, options, prints, mappingFingerprint, done);
   if (options.dryRun) {
     return {
-      link: new StateLink(store, null, options.full, key),
+      link: new StateLink(store, null, options.full, key, book([])),
       carried: NOTHING,
       resumed: false,
       notices,
@@ -86,8 +98,8 @@ async function openSession(options: StateSessionOptions, logger: Logger): Promis
     }
     const handle = store.beginRun({
       input: options.input,
-      inputFingerprint: await fingerprintInput(options.input),
-      mappingFingerprint: fingerprintMapping(options.mapping ?? { replay: "stored payloads" }),
+      inputFingerprint: combinedFingerprint(options.files, prints),
+      mappingFingerprint,
       mode: options.resume && !options.full ? "resume" : "new",
     });
     if (handle.abandonedRunIds.length > 0) {
@@ -98,8 +110,10 @@ async function openSession(options: StateSessionOptions, logger: Logger): Promis
     }
     if (handle.resumed) logger.info({ run: handle.runId, carried: handle.carried }, "resuming run");
     const { accepted, deadLettered, unchanged, filtered } = handle.carried;
+    const done = handle.resumed ? doneByPass(options.files.length, handle.priorWatermark) : [];
+    const files = book(done);
     return {
-      link: new StateLink(store, handle, options.full, key),
+      link: new StateLink(store, handle, options.full, key, files),
       carried: { accepted, deadLettered, unchanged, filtered },
       resumed: handle.resumed,
       notices,
@@ -107,6 +121,8 @@ async function openSession(options: StateSessionOptions, logger: Logger): Promis
         const end = { report, exitCode };
         try {
           if (report.stoppedBy === null) {
+            if (files !== undefined)
+              store.recordFiles(handle.runId, files.outcome(), mappingFingerprint);
             store.finishRun(handle.runId, end);
             forgetOldEvents(store, report, options.keepEventsMs, logger);
           } else {
@@ -124,6 +140,31 @@ async function openSession(options: StateSessionOptions, logger: Logger): Promis
     closeQuietly(store);
     throw error;
   }
+}
+
+/**
+ * A run of several files: the book of which it skips (finished unchanged under this mapping by an
+ * earlier run, unless --full; `done` by the interrupted pass it resumes) and which it finishes.
+ */
+function fileBook(
+  store: StateStore,
+  options: StateSessionOptions,
+  prints: readonly (string | null)[],
+  mappingFingerprint: string,
+  done: readonly number[],
+): FileBook | undefined {
+  if (options.many !== true) return undefined;
+  const files = options.files.map((path, i) => ({
+    path: resolve(path),
+    fingerprint: prints[i] ?? "",
+  }));
+  const skipped = new Set(done);
+  if (!options.full) {
+    for (const [index, file] of files.entries()) {
+      if (store.finishedFile(file, mappingFingerprint)) skipped.add(index);
+    }
+  }
+  return new FileBook(files, skipped);
 }
 
 /** `--keep-events`: the accepted events older than the window before the run's start are forgotten. */

@@ -16,7 +16,9 @@ import {
 
 /** One line of the dead-letter file: enough to see why, and to send the row again. */
 export interface DeadLetterRecord {
-  /** The line where the row starts in the original input. */
+  /** The file the row was read from, when the run read several (a folder, a glob, several names). */
+  readonly file?: string;
+  /** The line where the row starts in the original input (its file). */
   readonly line: number;
   /** The original cells (CSV: column → text; NDJSON: the object), or the raw text of an unreadable row. */
   readonly row: unknown;
@@ -58,6 +60,7 @@ export interface DeadLetterRecord {
 export function deadLetterRecord(
   source: {
     readonly line: number;
+    readonly file?: string | undefined;
     readonly row: unknown;
     readonly format: SourceFormat;
     readonly occurrence?: number;
@@ -70,6 +73,7 @@ export function deadLetterRecord(
 ): DeadLetterRecord {
   const { errors, ...error } = failure;
   return {
+    ...(source.file === undefined ? {} : { file: source.file }),
     line: source.line,
     row: source.row,
     payload,

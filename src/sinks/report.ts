@@ -31,6 +31,18 @@ export interface StoppedBy {
   readonly property?: string;
 }
 
+/**
+ * The files of a run of several not read: markers (`_SUCCESS`), checksums (`.crc`), hidden and
+ * empty files of a folder or glob, and (--state) files an earlier run finished, unchanged since.
+ */
+export interface FilesSkipped {
+  readonly marker: number;
+  readonly checksum: number;
+  readonly hidden: number;
+  readonly empty: number;
+  readonly finished: number;
+}
+
 /** The run summary. `rows = accepted + deadLettered + unchanged + filtered + notAttempted`, always. */
 export interface Report {
   readonly rows: number;
@@ -51,6 +63,8 @@ export interface Report {
   readonly notAttempted: number;
   /** The first line of a row that was not delivered because the run stopped; null when none. */
   readonly firstNotAttemptedLine: number | null;
+  /** A run of several files: the file of that line. */
+  readonly firstNotAttemptedFile?: string | null;
   readonly retries: number;
   readonly rateLimited: number;
   readonly rateLimitWaitMs: number;
@@ -60,6 +74,8 @@ export interface Report {
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly input: string;
+  /** A run of several files (a folder, a glob, several names): how many it reads, and skipped. */
+  readonly files?: { readonly count: number; readonly skipped: FilesSkipped };
   readonly endpoint: string | null;
   readonly dryRun: boolean;
   readonly deadLetterFile: string | null;
@@ -131,6 +147,7 @@ function duration(ms: number): string {
 export function formatSummary(report: Report, words: ReportWords = ACCEPTED): string {
   const verb = report.dryRun ? words.dry : words.done;
   const lines = [
+    ...(report.files === undefined ? [] : [filesLine(report.files)]),
     `${report.dryRun ? "dry run: " : ""}${n(report.rows)} rows${report.blank > 0 ? ` (and ${n(report.blank)} blank, skipped)` : ""} in ${duration(report.durationMs)}: ` +
       `${n(report.accepted)} ${verb}, ${n(report.unchanged)} unchanged, ` +
       (report.filtered > 0 ? `${n(report.filtered)} filtered, ` : "") +
@@ -173,8 +190,27 @@ export function formatSummary(report: Report, words: ReportWords = ACCEPTED): st
   if (report.stoppedBy !== null) {
     lines.push(`stopped (${report.stoppedBy.reason}): ${report.stoppedBy.message}`);
     if (report.firstNotAttemptedLine !== null) {
-      lines.push(`rows from line ${report.firstNotAttemptedLine} on were not all delivered`);
+      const file = report.firstNotAttemptedFile;
+      const of = file === undefined || file === null ? "" : ` of ${file}`;
+      lines.push(`rows from line ${report.firstNotAttemptedLine}${of} on were not all delivered`);
     }
   }
   return `${lines.join("\n")}\n`;
+}
+
+const SKIPPED_AS: Readonly<Record<keyof FilesSkipped, string>> = {
+  marker: "marker (_SUCCESS)",
+  checksum: "checksum (.crc)",
+  hidden: "hidden",
+  empty: "empty",
+  finished: "finished unchanged (--state)",
+};
+
+/** `8 files; skipped: 1 marker (_SUCCESS), 8 checksum (.crc)`. */
+function filesLine(files: NonNullable<Report["files"]>): string {
+  const skipped = Object.entries(files.skipped)
+    .filter(([, count]) => count > 0)
+    .map(([reason, count]) => `${n(count)} ${SKIPPED_AS[reason as keyof FilesSkipped]}`);
+  const read = `${n(files.count)} file${files.count === 1 ? "" : "s"}`;
+  return skipped.length === 0 ? read : `${read}; skipped: ${skipped.join(", ")}`;
 }

@@ -38,6 +38,27 @@ export async function fingerprintInput(path: string): Promise<string | null> {
   }
 }
 
+/**
+ * The fingerprint of a run's files: one file's own (as a run of one file always had); several
+ * files', their names and fingerprints in order, so that a file added, removed or changed is seen.
+ */
+export async function fingerprintInputs(paths: readonly string[]): Promise<string | null> {
+  const prints: (string | null)[] = [];
+  for (const path of paths) prints.push(await fingerprintInput(path));
+  return combinedFingerprint(paths, prints);
+}
+
+/** `fingerprintInputs` of files whose own fingerprints are known (in the same order). */
+export function combinedFingerprint(
+  paths: readonly string[],
+  prints: readonly (string | null)[],
+): string | null {
+  if (prints.length === 1) return prints[0] ?? null;
+  if (prints.includes(null)) return null;
+  const parts = paths.map((path, i) => `${path}\n${prints[i]}`);
+  return `files:${paths.length}:${sha256(parts.join("\n"))}`;
+}
+
 async function hashRange(handle: FileHandle, hash: Hash, start: number, end: number) {
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   let position = start;

@@ -1,5 +1,11 @@
 export { eventKey } from "./events.js";
-export { fingerprintInput, fingerprintMapping } from "./fingerprint.js";
+export type { FinishedFile } from "./files.js";
+export {
+  combinedFingerprint,
+  fingerprintInput,
+  fingerprintInputs,
+  fingerprintMapping,
+} from "./fingerprint.js";
 export { identityHash, propertiesHash } from "./hash.js";
 export { defaultStateKeyPath, loadStateKey } from "./key.js";
 export type { KeyBinding } from "./key-binding.js";

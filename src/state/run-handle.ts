@@ -58,6 +58,8 @@ export class RunHandle {
   readonly carried: RunCounts;
   /** Unfinished runs this new run abandoned (to log them). */
   readonly abandonedRunIds: readonly number[];
+  /** Every row the interrupted passes read up to this one is done (0 for a new run). */
+  readonly priorWatermark: number;
 
   readonly #runs: RunTable;
   readonly #identities: IdentityTable;
@@ -79,6 +81,7 @@ export class RunHandle {
     this.resumed = init.resumed;
     this.carried = init.carried;
     this.abandonedRunIds = init.abandonedRunIds;
+    this.priorWatermark = init.prior.watermark;
     this.#runs = init.runs;
     this.#identities = init.identities;
     this.#now = init.now;

@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import { errnoOf, ImporterError } from "../errors.js";
 
 /** The schema this version writes. A file with a higher `user_version` is refused. */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 /** `PRAGMA application_id`: marks the file as an import-profiles state file ("DFIP"). */
 export const APPLICATION_ID = 0x44464950;
 
@@ -58,6 +58,14 @@ const MIGRATIONS: readonly string[] = [
    ) WITHOUT ROWID;`,
   // 5: rows the mapping's `where` left out, counted like the other outcomes (a resumed run carries them).
   "ALTER TABLE runs ADD COLUMN filtered INTEGER NOT NULL DEFAULT 0;",
+  // 6: the files of runs of several inputs that a run finished (files.ts), skipped when unchanged.
+  `CREATE TABLE files (
+     path TEXT PRIMARY KEY,
+     fingerprint TEXT NOT NULL,
+     mapping_fingerprint TEXT NOT NULL,
+     run_id INTEGER NOT NULL,
+     finished_at INTEGER NOT NULL
+   ) WITHOUT ROWID;`,
 ];
 
 const SQLITE_HEADER = Buffer.from("SQLite format 3\0", "latin1");

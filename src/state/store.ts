@@ -3,6 +3,7 @@ import type Database from "better-sqlite3";
 import { ImporterError } from "../errors.js";
 import { EventTable } from "./events.js";
 import { FailureTable } from "./failures.js";
+import { FileTable, type FinishedFile } from "./files.js";
 import { IdentityTable } from "./identities.js";
 import { bindKey, type KeyBinding } from "./key-binding.js";
 import { judgeLock, type LockInfo, LockTable, StateLockedError } from "./lock.js";
@@ -44,6 +45,7 @@ export class StateStore {
   readonly #identities: IdentityTable;
   readonly #events: EventTable;
   readonly #failures: FailureTable;
+  readonly #files: FileTable;
   readonly #runs: RunTable;
   readonly #lock: LockTable;
   readonly #now: () => number;
@@ -62,6 +64,7 @@ export class StateStore {
     this.#identities = new IdentityTable(db);
     this.#events = new EventTable(db);
     this.#failures = new FailureTable(db);
+    this.#files = new FileTable(db);
     this.#runs = new RunTable(db);
     this.#lock = new LockTable(db, path);
     this.#now = opts.now ?? Date.now;
@@ -240,6 +243,28 @@ export class StateStore {
    */
   noteFailure(runId: number, row: unknown, error: string): boolean {
     return this.#failures.note(row, error, this.#active(runId).runId);
+  }
+
+  /** Whether a run finished this file (of a run of several) as it is now, under this mapping. */
+  finishedFile(file: FinishedFile, mappingFingerprint: string): boolean {
+    return this.#files.finished(file, mappingFingerprint);
+  }
+
+  /**
+   * The files the open run read to the end: `finished` (no row dead-lettered) are remembered,
+   * `unfinished` forgotten (read again next time), in one commit.
+   */
+  recordFiles(
+    runId: number,
+    files: { readonly finished: readonly FinishedFile[]; readonly unfinished: readonly string[] },
+    mappingFingerprint: string,
+  ): void {
+    const run = this.#active(runId);
+    const now = this.#now();
+    this.#db.transaction(() => {
+      for (const file of files.finished) this.#files.put(file, mappingFingerprint, run.runId, now);
+      for (const path of files.unfinished) this.#files.forget(path);
+    })();
   }
 
   /** The run reached the end of its input: it is finished and can no longer be resumed. */

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { rowFailure } from "../../src/errors.js";
 import { RunLedger } from "../../src/run/ledger.js";
 import { deadLetterRecord } from "../../src/sinks/dead-letter.js";
+import { oneInput } from "../../src/source/inputs.js";
 
 function ledger(carried = { accepted: 0, deadLettered: 0, unchanged: 0, filtered: 0 }) {
   const dir = mkdtempSync(join(tmpdir(), "ledger-"));
@@ -12,6 +13,7 @@ function ledger(carried = { accepted: 0, deadLettered: 0, unchanged: 0, filtered
   const books = new RunLedger(
     {
       input: "in.csv",
+      inputs: oneInput("in.csv"),
       deadLetterPath,
       appendDeadLetter: false,
       delivery: { endpoint: "http://127.0.0.1:9", accessToken: "secret-token" },
@@ -22,6 +24,7 @@ function ledger(carried = { accepted: 0, deadLettered: 0, unchanged: 0, filtered
   return { books, deadLetterPath };
 }
 
+const at = (line: number) => ({ at: line, line });
 const refused = (code: string, message = "no") => rowFailure("api", code, message);
 const record = (line: number, code: string, message?: string) =>
   deadLetterRecord(
@@ -37,9 +40,9 @@ describe("the run ledger", () => {
     const { books } = ledger();
     books.count.rows = 5;
     books.count.accepted = 1;
-    books.deadLettered(record(3, "40001"), refused("40001"), true);
-    books.started(0, 7);
-    books.started(1, 4);
+    books.deadLettered(at(3), record(3, "40001"), refused("40001"), true);
+    books.started(0, at(7));
+    books.started(1, at(4));
     books.finished(0);
     const report = books.snapshot();
     expect(report).toMatchObject({ rows: 5, accepted: 1, deadLettered: 1, notAttempted: 3 });
@@ -48,17 +51,17 @@ describe("the run ledger", () => {
 
   it("counts permanent refusals with a code the guide does not list, not transient ones", () => {
     const { books } = ledger();
-    books.deadLettered(record(2, "49999"), refused("49999"), true);
-    books.deadLettered(record(3, "49999"), refused("49999"), true);
-    books.deadLettered(record(4, "50301"), refused("50301"), false);
-    books.deadLettered(record(5, "40001"), refused("40001"), true);
-    books.deadLettered(record(6, "HTTP_400"), refused("HTTP_400"), true);
+    books.deadLettered(at(2), record(2, "49999"), refused("49999"), true);
+    books.deadLettered(at(3), record(3, "49999"), refused("49999"), true);
+    books.deadLettered(at(4), record(4, "50301"), refused("50301"), false);
+    books.deadLettered(at(5), record(5, "40001"), refused("40001"), true);
+    books.deadLettered(at(6), record(6, "HTTP_400"), refused("HTTP_400"), true);
     expect(books.snapshot().unknownCodes).toEqual({ "49999": 2 });
   });
 
   it("redacts the token from what it dead-letters, and keeps the first stop's reason", () => {
     const { books, deadLetterPath } = ledger();
-    books.deadLettered(record(2, "40001", "bad secret-token"), refused("40001"), true);
+    books.deadLettered(at(2), record(2, "40001", "bad secret-token"), refused("40001"), true);
     books.halt("rate-limit", "first", { until: "2026-01-01T00:00:00.000Z" });
     books.halt("interrupt", "second");
     books.explainStop({ property: "x" });
