@@ -1,4 +1,4 @@
-import { InputError } from "../errors.js";
+import { InputError, type RowFailure, rowFailure } from "../errors.js";
 import { readSource } from "../source/read.js";
 import type { SourceOptions } from "../source/types.js";
 
@@ -58,4 +58,24 @@ function difference(expected: readonly string[], actual: readonly string[]): str
     }
   }
   return undefined;
+}
+
+const REPEATED_HEADER = rowFailure(
+  "input",
+  "REPEATED_HEADER",
+  "this row repeats the header row (files joined with cat?): never sent, as it would make a user of the column names; give the files, or their folder, instead of joining them",
+);
+
+/**
+ * A CSV/TSV row whose every cell is its own column's name: a header row read as data, as
+ * `cat part-*.csv |` makes one of every file's header but the first. Refused, so that no profile
+ * is made with external_id `user_id`; undefined for any other row (most differ in their first cell).
+ */
+export function repeatedHeader(cells: Readonly<Record<string, unknown>>): RowFailure | undefined {
+  let columns = 0;
+  for (const column in cells) {
+    if (cells[column] !== column) return undefined;
+    columns++;
+  }
+  return columns === 0 ? undefined : REPEATED_HEADER;
 }

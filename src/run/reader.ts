@@ -6,11 +6,13 @@
  * order: each record's original row mapped again, or, without a mapping, its stored payload sent
  * again. What each row finishes goes to `take`: a promise only when there is something to wait for.
  */
+import type { RowFailure } from "../errors.js";
 import { checkColumns } from "../mapping/load.js";
 import { checkPaths, PATH_SAMPLE, type PathPresence } from "../mapping/paths.js";
 import { mayStall } from "../source/open.js";
 import type { RunConfig } from "./config.js";
 import { fileAt } from "./file-book.js";
+import { repeatedHeader } from "./headers.js";
 import type { InputItem } from "./input.js";
 import type { Assembler, Finished, Kind, Row } from "./kind.js";
 import type { RunLedger } from "./ledger.js";
@@ -157,10 +159,9 @@ export class Reader<U> {
     // Done by an interrupted pass of this run: not counted again, assembled only for the ids.
     const done = this.#p.state.skip(at);
     if (!done) ledger.count.rows++;
-    if (item.kind === "invalid") {
-      const row = { line, file, at, row: item.raw, format, failure: item.failure };
-      return this.#p.takeAll(assembler.unreadable(done ? { ...row, done } : row));
-    }
+    if (item.kind === "invalid") return this.#unreadable(line, at, item.raw, item.failure, done);
+    const repeated = format === "ndjson" ? undefined : repeatedHeader(item.cells);
+    if (repeated !== undefined) return this.#unreadable(line, at, item.cells, repeated, done);
     this.#p.presence?.count(item.cells);
     // The common row without spreads of empty objects: one object of one shape.
     const row: Row = done
@@ -185,6 +186,19 @@ export class Reader<U> {
     this.#p.ledger.count.filtered++;
     this.#p.state.filtered(row.at);
     return undefined;
+  }
+
+  /** A row failed as it was read (a bad record, a repeated header): to the dead letters. */
+  #unreadable(
+    line: number,
+    at: number,
+    raw: unknown,
+    failure: RowFailure,
+    done: boolean,
+  ): Promise<void> {
+    const { format } = this.#p.config;
+    const row = { line, file: this.#file, at, row: raw, format, failure };
+    return this.#p.takeAll(this.#assembler.unreadable(done ? { ...row, done } : row));
   }
 
   /** The next file begins: what the last one left open ends, and its rows are numbered anew. */
@@ -212,6 +226,11 @@ export class Reader<U> {
       return done ? undefined : takeAll(assembler.unreadable(row));
     }
     const { line, cells } = r;
+    const repeated = r.format === "ndjson" ? undefined : repeatedHeader(cells);
+    if (repeated !== undefined) {
+      const row = { line, file: r.file, at, row: cells, format: r.format, failure: repeated };
+      return done ? undefined : takeAll(assembler.unreadable(row));
+    }
     const row: Row = {
       line,
       file: r.file,

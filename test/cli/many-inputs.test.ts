@@ -6,6 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { CATALOG, importEvents } from "./event-fixtures.js";
@@ -194,6 +195,38 @@ describe("many inputs in one run", () => {
       accepted: 12,
       files: { count: 4 },
     });
+  });
+
+  it("refuses the headers of part files joined with cat: dead-lettered with the reason, never a user", async () => {
+    const e = await emulator();
+    const dir = tempDir();
+    const parts = [0, 1, 2].map((p) =>
+      [
+        HEADER,
+        ...part(p).map((u) => [u.id, u.name, u.memo, u.points].map(sparkCell).join(",")),
+      ].join("\n"),
+    );
+    const map = write(dir, "m.yaml", SPARK_MAPPING);
+    const flags = runFlags(dir, e.url, { rate: "1000/s" });
+    const r = await runCli(
+      ["-", "--map", map, "--format", "csv", ...flags],
+      undefined,
+      Readable.from([`${parts.join("\n")}\n`]),
+    );
+    expect(r.code).toBe(1);
+    const ids = e.store.list().map((q) => q.identity.external_id);
+    expect(ids.sort()).toEqual([0, 1, 2].flatMap((p) => part(p).map((u) => u.id)).sort());
+    const header = { user_id: "user_id", name: "name", memo: "memo", points: "points" };
+    // Each part is a header and five rows: the second and third headers are lines 7 and 13.
+    expect(
+      readNdjson(join(dir, "dl.ndjson")).map((d) => [d.line, d.row, d.error.code, d.payload]),
+    ).toEqual([
+      [7, header, "REPEATED_HEADER", null],
+      [13, header, "REPEATED_HEADER", null],
+    ]);
+    expect(readNdjson(join(dir, "dl.ndjson"))[0].error.message).toContain(
+      "this row repeats the header row (files joined with cat?)",
+    );
   });
 
   it("stops before any request when the part files' headers disagree (exit 2)", async () => {
