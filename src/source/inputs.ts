@@ -6,7 +6,7 @@
  * `_temporary/`), checksums (`.part-00000.csv.crc`), hidden files and empty files.
  */
 import { stat } from "node:fs/promises";
-import { basename, join, relative, sep } from "node:path";
+import { basename, isAbsolute, join, relative, sep } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
 import { InputError, UsageError } from "../errors.js";
 
@@ -83,7 +83,14 @@ async function filesOf(name: string): Promise<Found[]> {
   if (info !== undefined) return [{ path: name, within: basename(name) }];
   if (!isGlob(name)) throw new InputError(name, "no such file, folder or glob match");
   const base = fixedPart(name);
-  const paths = await glob(name, { dot: true, onlyFiles: true, expandDirectories: false });
+  // An absolute pattern gives absolute paths (else they would be relative to the working folder).
+  const absolute = isAbsolute(name);
+  const paths = await glob(name, {
+    dot: true,
+    onlyFiles: true,
+    expandDirectories: false,
+    absolute,
+  });
   if (paths.length === 0) throw new InputError(name, "this glob matches no file");
   return paths.map((path) => ({ path, within: relative(base, path) }));
 }

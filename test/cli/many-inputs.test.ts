@@ -166,6 +166,16 @@ describe("many inputs in one run", () => {
           }),
         );
       }
+      if (h === 2)
+        lines.push(
+          JSON.stringify({
+            user_id: "u9",
+            type: "order",
+            created_at: "soon",
+            order_id: "late",
+            total: 1,
+          }),
+        );
       const name = `events-2024-05-14T0${h}.json.gz`;
       writeFileSync(join(hourly, name), gzipSync(`${lines.join("\n")}\n`));
     }
@@ -180,7 +190,15 @@ describe("many inputs in one run", () => {
       ...runFlags(dir, e.url, { rate: "1000/s" }),
     ]);
     expect(r.stderr).toBe("");
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
+    expect(readNdjson(join(dir, "dl.ndjson"))).toMatchObject([
+      {
+        file: join(hourly, "events-2024-05-14T02.json.gz"),
+        line: 4,
+        row: { order_id: "late" },
+        format: "ndjson",
+      },
+    ]);
     const got = e.store
       .events()
       .map((s) => ({
@@ -191,9 +209,10 @@ describe("many inputs in one run", () => {
       .sort((a, b) => (String(a.order) < String(b.order) ? -1 : 1));
     expect(got).toEqual(expected.map(({ user, order }) => ({ user, order, name: "df_purchase" })));
     expect(readJson(join(dir, "report.json"))).toMatchObject({
-      rows: 12,
+      rows: 13,
       accepted: 12,
-      files: { count: 4 },
+      deadLettered: 1,
+      files: { count: 4, skipped: { hidden: 0, checksum: 0 } },
     });
   });
 
