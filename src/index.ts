@@ -6,6 +6,7 @@
  *     deadLetterPath: "users.dead-letter.ndjson", delivery: { … } }).execute();
  *
  * A kind (PROFILES, EVENTS) says what a run sends; the Run does the rest the same way for each.
+ * Several files, a folder or a glob: `inputs: await expandInputs(["exports/users/"])` beside `input`.
  */
 export * from "./api/dfinery.js";
 export { conformsTo, isRealDate, isRealDatetime } from "./api/value-types.js";
@@ -27,4 +28,5 @@ export { Run } from "./run/run.js";
 export type { DeadLetterRecord } from "./sinks/dead-letter.js";
 export { formatSummary, type Report } from "./sinks/report.js";
 export * from "./source/index.js";
+export { expandInputs, type Inputs } from "./source/inputs.js";
 export { formatStatus, StateStore } from "./state/index.js";

@@ -12,6 +12,7 @@ describe("the library entry point", () => {
       "startEmulator",
       "StateStore",
       "importProfiles",
+      "expandInputs",
     ]) {
       expect(typeof (library as Record<string, unknown>)[name]).toBe("function");
     }
