@@ -147,7 +147,7 @@ describe("one state file per command", () => {
     run.complete(2, accepted("k", "h"));
     store.close();
     const db = new Database(path);
-    db.exec("DROP TABLE events; ALTER TABLE runs DROP COLUMN filtered");
+    db.exec("DROP TABLE events; DROP TABLE files; ALTER TABLE runs DROP COLUMN filtered"); // version 3
     db.pragma("user_version = 3");
     db.close();
     const migrated = StateStore.open(path);

@@ -77,7 +77,7 @@ describe("StateStore.bindKey", () => {
     withOneHash(path);
     // What version 1 left: no failures or meta table, user_version 1, unkeyed hashes.
     const db = new Database(path);
-    db.exec("DROP TABLE meta; DROP TABLE failures; DROP TABLE events");
+    db.exec("DROP TABLE meta; DROP TABLE failures; DROP TABLE events; DROP TABLE files");
     db.exec("ALTER TABLE runs DROP COLUMN filtered");
     db.pragma("user_version = 1");
     db.close();
