@@ -46,3 +46,37 @@ export function defaultDeadLetterPath(input: string, dryRun = false): string {
   const stem = name.replace(/\.(csv|tsv|ndjson|jsonl|json|txt)$/i, "");
   return `${stem}${dryRun ? ".dry-run" : ""}.dead-letter.ndjson`;
 }
+
+/** The state file and SQLite's files beside it (the OS lock's file, state/process-lock.ts, too). */
+const STATE_FILES = [
+  "",
+  "-wal",
+  "-shm",
+  "-journal",
+  "-lock",
+  "-lock-wal",
+  "-lock-shm",
+  "-lock-journal",
+];
+
+/**
+ * Every file a run writes, with the files beside them (a state file's journal, a damaged dead
+ * letter moved aside): an export's folder given as the input may hold them, and they are never
+ * read as its inputs.
+ */
+export function writtenPaths(options: CliOptions): string[] {
+  const deadLetter = deadLetterPathOf(options);
+  const state = options.state;
+  return [
+    deadLetter,
+    `${deadLetter}.damaged`,
+    ...(options.report === undefined ? [] : [options.report]),
+    ...(options.log === undefined ? [] : [options.log]),
+    ...(state === undefined
+      ? []
+      : [
+          options.stateKey ?? defaultStateKeyPath(state),
+          ...STATE_FILES.map((suffix) => `${state}${suffix}`),
+        ]),
+  ];
+}

@@ -19,7 +19,7 @@ import type { CliOptions } from "./args.js";
 import { deliveryConfig } from "./delivery-options.js";
 import { inputFormat } from "./input-format.js";
 import type { Io } from "./io.js";
-import { deadLetterPathOf } from "./outputs.js";
+import { deadLetterPathOf, writtenPaths } from "./outputs.js";
 import { runHooks } from "./run-hooks.js";
 import { appendsDeadLetter, superviseRun, withState } from "./state-run.js";
 
@@ -59,7 +59,7 @@ async function resolveConfig(
   }
   // Without --map the input is a dead-letter file: its stored payloads are sent again.
   const mapping = options.map === undefined ? null : await loadMapping(options.map, identityOnly);
-  const inputs = await expandInputs(options.inputs);
+  const inputs = await expandInputs(options.inputs, writtenPaths(options));
   const format = inputFormat(options, mapping, inputs.files);
   if (options.report !== undefined) checkReportPath(options.report);
   return {

@@ -6,7 +6,7 @@
  * `_temporary/`), checksums (`.part-00000.csv.crc`), hidden files and empty files.
  */
 import { stat } from "node:fs/promises";
-import { basename, isAbsolute, join, relative, sep } from "node:path";
+import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
 import { InputError, UsageError } from "../errors.js";
 
@@ -32,9 +32,13 @@ export function oneInput(name: string): Inputs {
 /**
  * The files `names` name. Throws InputError (exit 2) for a name that is no file, folder or
  * matching glob, UsageError for `-` among other inputs. One plain name is read as it is (its
- * errors, such as "no such file", are the reader's).
+ * errors, such as "no such file", are the reader's). `outputs`: the files the run writes (a
+ * dead-letter file or state file kept in the export's folder): never read as its inputs.
  */
-export async function expandInputs(names: readonly string[]): Promise<Inputs> {
+export async function expandInputs(
+  names: readonly string[],
+  outputs: readonly string[] = [],
+): Promise<Inputs> {
   const only = names[0];
   if (names.length === 1 && only !== undefined && (await isOne(only))) return oneInput(only);
   if (names.includes("-")) {
@@ -42,8 +46,10 @@ export async function expandInputs(names: readonly string[]): Promise<Inputs> {
   }
   const skipped = { ...NONE_SKIPPED };
   const files = new Set<string>();
+  const written = new Set(outputs.map((path) => resolve(path)));
   for (const name of names) {
     for (const found of await filesOf(name)) {
+      if (written.has(resolve(found.path))) continue;
       const reason = await skipReason(found.path, found.within);
       if (reason === undefined) files.add(found.path);
       else skipped[reason]++;

@@ -107,6 +107,25 @@ describe("many inputs with --state", () => {
     expect(e.store.count()).toBe(40);
   });
 
+  it("never reads its own outputs kept in the export's folder: the state file, its journal, the dead letters, the report, the log", async () => {
+    const e = await emulator();
+    const { out, map } = folder(2, 5, new Set([3]));
+    const inside = ["--state", "state.db", "--dead-letter", "dl.ndjson", "--report", "report.json"];
+    const args = [out, "--map", map, "--endpoint", e.url, "--service-id", "test-service", "--rate", "1000/s"];
+    const flags = inside.map((arg, i) => (i % 2 === 1 ? join(out, arg) : arg));
+    const first = await runCli([...args, ...flags, "--log", join(out, "log.ndjson")]);
+    expect(first.code).toBe(1);
+    const second = await runCli([...args, ...flags, "--log", join(out, "log.ndjson")]);
+    expect(second.stderr).toBe("");
+    expect(second.code).toBe(0);
+    expect(readJson(join(out, "report.json"))).toMatchObject({
+      rows: 5,
+      unchanged: 4,
+      deadLettered: 1,
+      files: { count: 1, skipped: { marker: 1, hidden: 0, empty: 0, finished: 1 } },
+    });
+  });
+
   it("resumes after kill -9 in the middle of file 3 inside that file: none lost, the files before not read again", async () => {
     const e = await emulator({ latencyMs: 5, jitterMs: 10 });
     const size = 500;
