@@ -105,12 +105,30 @@ describe("many inputs in one run", () => {
     const bad = part(3)[3] as User;
     const deadLetters = readNdjson(join(dir, "dl.ndjson"));
     expect(deadLetters).toHaveLength(1);
-    expect(deadLetters[0]).toMatchObject({
+    const notLong = '"many" is not a Long (expected an integer such as 42, -5 or 1,555,144)';
+    expect({ ...deadLetters[0], at: "when" }).toEqual({
       file: join(dir, PART_3),
       line: 5,
       row: { user_id: bad.id, name: bad.name, memo: bad.memo, points: "many" },
       payload: null,
-      error: { stage: "mapping", field: "points" },
+      error: {
+        stage: "mapping",
+        code: "INVALID_VALUE",
+        message: `column "points": ${notLong}`,
+        field: "points",
+      },
+      errors: [
+        {
+          stage: "mapping",
+          code: "INVALID_VALUE",
+          message: notLong,
+          field: "points",
+          column: "points",
+          value: "many",
+        },
+      ],
+      attempts: 0,
+      at: "when",
       format: "csv",
     });
     const report = readJson(join(dir, "report.json"));
@@ -148,13 +166,13 @@ describe("many inputs in one run", () => {
     const hourly = join(dir, "hourly");
     mkdirSync(hourly);
     const T0 = Date.UTC(2024, 4, 14, 0, 0, 0);
-    const expected: { user: string; order: string; at: number }[] = [];
+    const expected: { user: string; order: string; at: number; total: number }[] = [];
     for (let h = 0; h < 4; h++) {
       const lines: string[] = [];
       for (let i = 0; i < 3; i++) {
         const at = T0 + h * 3_600_000 + i * 60_000;
         const order = `o${h}-${i}`;
-        expected.push({ user: `u${i}`, order, at });
+        expected.push({ user: `u${i}`, order, at, total: 10 + h });
         lines.push(
           JSON.stringify({
             user_id: `u${i}`,
@@ -199,15 +217,25 @@ describe("many inputs in one run", () => {
         format: "ndjson",
       },
     ]);
-    const got = e.store
-      .events()
-      .map((s) => ({
-        user: s.identity.external_id,
-        order: s.event.event_properties.df_order_id,
-        name: s.event.event_name,
-      }))
-      .sort((a, b) => (String(a.order) < String(b.order) ? -1 : 1));
-    expect(got).toEqual(expected.map(({ user, order }) => ({ user, order, name: "df_purchase" })));
+    // Each event whole but its id (made from its content), in the order the glob's files were read.
+    const got = e.store.events().map((s) => {
+      const { event_log_id, ...event } = s.event;
+      expect(event_log_id).toMatch(/^[0-9a-f-]{36}$/);
+      return { identity: s.identity, event };
+    });
+    const order = (x: { event: { event_properties?: Record<string, unknown> } }) =>
+      String(x.event.event_properties?.df_order_id);
+    expect(got.sort((a, b) => (order(a) < order(b) ? -1 : 1))).toEqual(
+      expected.map(({ user, order, at, total }) => ({
+        identity: { external_id: user },
+        event: {
+          event_name: "df_purchase",
+          event_datetime: new Date(at).toISOString(),
+          event_properties: { df_order_id: order, df_total_purchase_amount: total },
+        },
+      })),
+    );
+    expect(new Set(e.store.events().map((s) => s.event.event_log_id)).size).toBe(12);
     expect(readJson(join(dir, "report.json"))).toMatchObject({
       rows: 13,
       accepted: 12,
