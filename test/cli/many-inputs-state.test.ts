@@ -111,7 +111,17 @@ describe("many inputs with --state", () => {
     const e = await emulator();
     const { out, map } = folder(2, 5, new Set([3]));
     const inside = ["--state", "state.db", "--dead-letter", "dl.ndjson", "--report", "report.json"];
-    const args = [out, "--map", map, "--endpoint", e.url, "--service-id", "test-service", "--rate", "1000/s"];
+    const args = [
+      out,
+      "--map",
+      map,
+      "--endpoint",
+      e.url,
+      "--service-id",
+      "test-service",
+      "--rate",
+      "1000/s",
+    ];
     const flags = inside.map((arg, i) => (i % 2 === 1 ? join(out, arg) : arg));
     const first = await runCli([...args, ...flags, "--log", join(out, "log.ndjson")]);
     expect(first.code).toBe(1);
