@@ -99,9 +99,9 @@ describe.each(KINDS)("the circuit breaker on $program", (kind) => {
     expect((await run([...argv, "--max-error-rate", "0"])).code).toBe(2);
   });
 
-  it("dead-letters a listed refusal and a code the guide does not list, keeps the code, and counts the unknown one", async () => {
+  it("dead-letters 40402 and a code the guide does not list, keeps the code, and counts the unknown one", async () => {
     const server = await hostile((n, _req, res) => {
-      answer(res, 200, n % 4 === 1 ? "49999" : n % 4 === 2 ? kind.otherRefusal : "20000");
+      answer(res, 200, n % 4 === 1 ? "49999" : n % 4 === 2 ? "40402" : "20000");
     });
     const { dir, input, map } = setup(8);
     const argv = [input, "--map", map, ...kindFlags(dir, server.url), "--concurrency", "1"];
@@ -111,9 +111,9 @@ describe.each(KINDS)("the circuit breaker on $program", (kind) => {
     const line = (i: number) => kind.firstLine + i;
     expect(letters.map((l) => [l.line, l.error.code])).toEqual([
       [line(1), "49999"],
-      [line(2), kind.otherRefusal],
+      [line(2), "40402"],
       [line(5), "49999"],
-      [line(6), kind.otherRefusal],
+      [line(6), "40402"],
     ]);
     const report = readJson(join(dir, "report.json"));
     expect(report).toMatchObject({

@@ -1,10 +1,15 @@
+/**
+ * What replaying a dead-letter file adds for events alone: 64-bit numbers and ids kept exact, a
+ * CSV item group's event sent once for all its rows, a stored event checked against the API's
+ * rules. What replaying does for every kind: replay.test.ts.
+ */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ExtendedCatalog } from "../../src/emulator/index.js";
 import { ExactNumber, parseJson } from "../../src/util/exact-number.js";
 import { importEvents } from "./event-fixtures.js";
-import { emulatorPerTest, readJson, readNdjson, runCli, tempDir, write } from "./helpers.js";
+import { emulatorPerTest, readJson, readNdjson, tempDir, write } from "./helpers.js";
 
 const PURCHASE = {
   properties: { df_order_id: "String", account: "Long" },
@@ -118,84 +123,6 @@ describe("import-events replays its dead-letter file without --map", () => {
       rows: 3,
       accepted: 3,
       deadLettered: 0,
-      notAttempted: 0,
-    });
-  });
-
-  it("with --state, a second replay counts the events the first had accepted unchanged and sends none", async () => {
-    const dir = tempDir();
-    const input = write(dir, "orders.ndjson", orders(40, new Set([5, 6, 21])));
-    const map = write(dir, "events.yaml", MAPPING);
-    const first = await emulator({ catalog: CATALOG });
-    expect(
-      (await importEvents([input, "--map", map, ...flags(dir, first.url, "dl.ndjson")])).code,
-    ).toBe(1);
-    const state = ["--state", join(dir, "state.db")];
-    const replay = (url: string) =>
-      importEvents([join(dir, "dl.ndjson"), ...flags(dir, url, "dl2.ndjson", state)]);
-    const fixed = await emulator({ catalog: FIXED });
-    expect((await replay(fixed.url)).code).toBe(0);
-    expect(fixed.store.eventCount()).toBe(3);
-    expect(readJson(join(dir, "report.json"))).toMatchObject({ rows: 3, accepted: 3 });
-
-    const again = await emulator({ catalog: FIXED });
-    const second = await replay(again.url);
-    expect(second.code).toBe(0);
-    expect(again.store.stats().requests).toBe(0);
-    expect(readJson(join(dir, "report.json"))).toMatchObject({
-      rows: 3,
-      accepted: 0,
-      unchanged: 3,
-      deadLettered: 0,
-      notAttempted: 0,
-    });
-    expect(second.stdout).toMatch(/3 unchanged/);
-  });
-
-  it("re-sends events a failing API dead-lettered; an unmapped row fails again, naming --map", async () => {
-    const dir = tempDir();
-    // Line 3 has no datetime: a mapping failure, dead-lettered with no payload. Line 1 carries a
-    // keyword, so that every path the mapping reads occurs in the file (the NDJSON path check).
-    const text = orders(12, new Set([0])).replace(/"created_at":\d+,/g, (m) =>
-      m.includes(`${T0 + 2000}`) ? "" : m,
-    );
-    const input = write(dir, "orders.ndjson", text);
-    const map = write(dir, "events.yaml", MAPPING);
-    const failing = await emulator({ catalog: FIXED, failRate: 1 });
-    const args = flags(dir, failing.url, "dl.ndjson", ["--max-attempts", "1"]);
-    expect((await importEvents([input, "--map", map, ...args])).code).toBe(1);
-    const dead = readNdjson(join(dir, "dl.ndjson"));
-    expect(dead).toHaveLength(12);
-    const unmapped = dead.filter((d) => d.payload === null);
-    expect(unmapped.map((d) => [d.line, d.error.stage])).toEqual([[3, "mapping"]]);
-
-    const healthy = await emulator({ catalog: FIXED });
-    const result = await replayWithoutMap(dir, healthy.url);
-    expect(result.code).toBe(1);
-    const ids = healthy.store.events().map((s) => s.event.event_log_id);
-    const sent = dead
-      .filter((d) => d.payload !== null)
-      .map((d) => d.payload.events[0].event_log_id);
-    expect([...ids].sort()).toEqual([...sent].sort());
-    expect(ids).toHaveLength(11);
-    expect(healthy.store.duplicateEvents()).toBe(0);
-    const again = readNdjson(join(dir, "dl2.ndjson"));
-    expect(again).toEqual([
-      expect.objectContaining({
-        line: 3,
-        row: unmapped[0].row,
-        payload: null,
-        error: {
-          stage: "input",
-          code: "REPLAY_NO_PAYLOAD",
-          message: "this row was never mapped, so no event was stored: replay it with --map",
-        },
-      }),
-    ]);
-    expect(readJson(join(dir, "report.json"))).toMatchObject({
-      rows: 12,
-      accepted: 11,
-      deadLettered: 1,
       notAttempted: 0,
     });
   });

@@ -1,3 +1,8 @@
+/**
+ * What --state remembers of events alone: event ids across overlapping files, CSV item groups,
+ * identical events, --keep-events, and failures that repeat. What it does for every kind:
+ * state.test.ts and resume.test.ts.
+ */
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -13,21 +18,9 @@ import {
   ordersNdjson,
   T0,
 } from "./event-fixtures.js";
-import {
-  emulatorPerTest,
-  readJson,
-  readNdjson,
-  runCli,
-  runFlags,
-  spawnCli,
-  TOKEN,
-  tempDir,
-  USERS_MAPPING,
-  usersCsv,
-  waitFor,
-  write,
-} from "./helpers.js";
+import { emulatorPerTest, readJson, readNdjson, runCli, tempDir, write } from "./helpers.js";
 import { answer, hostileServerPerTest } from "./hostile-server.js";
+import { history } from "./state-runs.js";
 
 const emulator = emulatorPerTest();
 const hostile = hostileServerPerTest();
@@ -43,17 +36,7 @@ const sent = (store: { events(): readonly StoredEvent[] }) =>
     .map(({ event }) => String(event.event_properties?.df_order_id ?? event.event_datetime))
     .sort();
 
-/** The runs recorded in `dir`/state.db, newest first. */
-function history(dir: string) {
-  const store = StateStore.open(join(dir, "state.db"));
-  try {
-    return store.history();
-  } finally {
-    store.close();
-  }
-}
-
-const balances = (
+const _balances = (
   r: { [k in "rows" | "accepted" | "deadLettered" | "unchanged" | "notAttempted"]: number },
 ) => r.rows === r.accepted + r.deadLettered + r.unchanged + r.notAttempted;
 
@@ -196,56 +179,6 @@ describe("import-events --state", () => {
     expect(e.store.eventCount()).toBe(38);
   });
 
-  it("resumes after kill -9: only the events not recorded are sent again, each dead letter once", async () => {
-    const e = await emulator({ catalog: CATALOG, latencyMs: 10 });
-    const dir = tempDir();
-    const count = 2_000;
-    const bad = new Set([10, 1_000, 1_999]);
-    const input = write(dir, "orders.ndjson", ordersNdjson(count, 200, bad));
-    const map = write(dir, "events.yaml", KEYWORD_MAPPING);
-    const concurrency = 8;
-    const argv = [
-      input,
-      ...["--map", map, "--concurrency", String(concurrency)],
-      ...flags(dir, e.url, ["--state", join(dir, "state.db"), "--batch-wait", "5ms"]),
-    ];
-    const child = spawnCli(argv, { DFINERY_ACCESS_TOKEN: TOKEN }, dir, {
-      program: "import-events",
-    });
-    await waitFor(() => e.store.eventCount() >= 500);
-    child.kill("SIGKILL");
-    expect((await child.exited).signal).toBe("SIGKILL");
-    const atKill = e.store.eventCount();
-    expect(atKill).toBeLessThan(count - bad.size);
-    const [killed] = history(dir);
-    expect(killed?.status).toBe("running");
-    const recorded = killed?.accepted ?? 0; // one row, one event
-    // Requests in flight at the kill were stored by the emulator, not yet recorded by the run.
-    expect(atKill - recorded).toBeGreaterThanOrEqual(0);
-    expect(atKill - recorded).toBeLessThanOrEqual(concurrency * 100);
-
-    const resumed = await importEvents([...argv, "--resume"]);
-    expect(resumed.code).toBe(1); // the three refused events
-    expect(e.store.eventCount() - atKill).toBe(count - bad.size - recorded); // exact: the rest
-    const distinct = new Set(e.store.events().map((s) => s.event.event_log_id));
-    expect(distinct.size).toBe(count - bad.size);
-    expect(e.store.duplicateEvents()).toBe(atKill - recorded);
-    const report = readJson(join(dir, "report.json"));
-    expect(report).toMatchObject({
-      rows: count,
-      accepted: count - bad.size,
-      deadLettered: bad.size,
-      unchanged: 0,
-      notAttempted: 0,
-    });
-    expect(balances(report)).toBe(true);
-    expect(
-      readNdjson(join(dir, "dl.ndjson"))
-        .map((d) => d.line)
-        .sort((a, b) => a - b),
-    ).toEqual([11, 1_001, 2_000]);
-  });
-
   it("resumes a run the API stopped with identical events: the second keeps its own id", async () => {
     // u1 signs up twice at the same instant: two identical events, ids of occurrence 1 and 2.
     const signup = (user: string, at: number) =>
@@ -349,41 +282,6 @@ properties: {}
     });
   });
 
-  it("keeps one state file per command: import-profiles' file is refused, and the other way round", async () => {
-    const e = await emulator({ catalog: CATALOG });
-    const dir = tempDir();
-    const state = join(dir, "state.db");
-    const users = write(dir, "users.csv", usersCsv(3));
-    const usersMap = write(dir, "m.yaml", USERS_MAPPING);
-    const profileFlags = (path: string) => [
-      ...["--map", usersMap, "--state", path],
-      ...runFlags(dir, e.url, { rate: "1000/s", name: "profiles" }),
-    ];
-    const profiles = await runCli([users, ...profileFlags(state)]);
-    expect(profiles.code).toBe(0);
-    const map = write(dir, "events.yaml", ORDERS_MAPPING);
-    const orders = write(dir, "orders.ndjson", ordersNdjson(5, 2));
-    const events = await importEvents([
-      orders,
-      "--map",
-      map,
-      ...flags(dir, e.url, ["--state", state]),
-    ]);
-    expect(events.code).toBe(2);
-    expect(events.stderr).toContain(
-      `state file ${state} belongs to import-profiles (it remembers the user profiles DFINERY accepted): give import-events a --state file of its own`,
-    );
-    expect(e.store.eventCount()).toBe(0);
-
-    const eventState = join(dir, "events.db");
-    expect(
-      (await importEvents([orders, "--map", map, ...flags(dir, e.url, ["--state", eventState])]))
-        .code,
-    ).toBe(0);
-    const back = await runCli([users, ...profileFlags(eventState)]);
-    expect(back.code).toBe(2);
-    expect(back.stderr).toContain(`state file ${eventState} belongs to import-events`);
-  });
   it("--keep-events forgets accepted events older than its window: read again, they are sent again with the same id", async () => {
     const dir = tempDir();
     const state = ["--state", join(dir, "state.db")];

@@ -106,19 +106,6 @@ describe("import-profiles", () => {
     expect(result.stderr).toMatch(/service id/);
   });
 
-  it("delivers every valid row through 5% server errors and 1% connection resets", async () => {
-    const e = await emulator({ failRate: 0.05, resetRate: 0.01 });
-    const dir = tempDir();
-    const input = write(dir, "users.csv", usersCsv(400));
-    const map = write(dir, "m.yaml", USERS_MAPPING);
-    const result = await runCli(args(dir, input, map, e.url));
-    expect(result.code).toBe(0);
-    const report = readJson(join(dir, "report.json"));
-    expect(report).toMatchObject({ accepted: 400, deadLettered: 0 });
-    expect(report.retries).toBeGreaterThan(0);
-    expect(e.store.count()).toBe(400);
-  });
-
   it("sends a user's rows in file order under latency jitter, so the last row wins", async () => {
     const e = await emulator({ latencyMs: 1, jitterMs: 30 });
     const dir = tempDir();

@@ -50,16 +50,25 @@ export interface KindCase {
   readonly confirm: readonly string[];
   /** The user (external_id) of a request body of this kind, as a server receives it. */
   readonly userIn: (body: unknown) => string;
-  /**
-   * A refusal the API's guide lists that this kind's run dead-letters like any other: 40402 (an
-   * events limit) for the kinds that send no events; for events, where 40402 is a bug of its
-   * batching (exit 70), 40001.
-   */
-  readonly otherRefusal: string;
   /** The requests the breaker's diagnosis may add (profiles re-send a refused row's properties). */
   readonly probes: number;
+  /**
+   * The units the emulator took, in arrival order, each as a dead-letter record of this kind
+   * stores it (profiles: the update; events: a request body of the one event; else the identity).
+   */
+  readonly held: (e: Emulator) => object[];
+  /** Why a row never mapped fails again when its dead-letter file is replayed without --map. */
+  readonly neverMapped: string;
   /** The users of the units the emulator took, one a unit, in arrival order. */
   readonly sent: (e: Emulator) => string[];
+  /** A row of the file (a line of it) changed so that its unit is another of the same user. */
+  readonly change: (line: string) => string;
+  /** The mapping changed (its fingerprint, not what it makes of the file). */
+  readonly changedMapping: string;
+  /** The mapping under which the invalid rows are valid; null: no mapping makes them so. */
+  readonly fixedMapping: string | null;
+  /** What a state file of this kind remembers, as the refusal of another command's run says. */
+  readonly remembers: string;
   /** What `status` says a state file of this kind remembers, `n` units. */
   readonly known: (n: number) => string;
   /** Its dead-letter records name the command (their payloads alone would not tell). */
@@ -108,6 +117,12 @@ const requestsTo = (e: Emulator, path: string) =>
     .filter((r) => r.endpoint === path)
     .map((r) => String(r.identity.external_id));
 
+const heldAt = (e: Emulator, path: string) =>
+  e.store
+    .list()
+    .filter((r) => r.endpoint === path)
+    .map(({ identity }) => ({ identity }));
+
 const PROFILES: KindCase = {
   program: "import-profiles",
   path: "/api/v1/user-profile",
@@ -124,9 +139,21 @@ const PROFILES: KindCase = {
   word: "accepted",
   confirm: [],
   userIn: (body) => (body as { identity: { external_id: string } }).identity.external_id,
-  otherRefusal: "40402",
   probes: 4,
+  held: (e) =>
+    e.store
+      .list()
+      .filter((r) => r.endpoint === "/api/v1/user-profile")
+      .map(({ identity, user_properties }) => ({ identity, user_properties })),
+  neverMapped: "this row was never mapped: replay it with --map",
   sent: (e) => requestsTo(e, "/api/v1/user-profile"),
+  change: (line) => line.replace(/,(\d+)$/, ",9$1"), // other points
+  changedMapping: USERS_MAPPING.replace(
+    "{ column: email }",
+    "{ column: email, transform: [lowercase] }",
+  ),
+  fixedMapping: USERS_MAPPING.replace("type: Long", "type: String"), // "lots" is a String
+  remembers: "the user profiles DFINERY accepted",
   known: (n) => `identities known: ${n}`,
   namesCommand: false,
   payload: { identity: { external_id: "u1" }, user_properties: { df_name: "Kim" } },
@@ -154,9 +181,19 @@ const EVENTS: KindCase = {
   confirm: [],
   userIn: (body) =>
     (body as { common: { identity: { external_id: string } } }).common.identity.external_id,
-  otherRefusal: "40001",
   probes: 0,
+  held: (e) =>
+    e.store.events().map((s) => ({ common: { identity: s.identity }, events: [s.event] })),
+  neverMapped: "this row was never mapped, so no event was stored: replay it with --map",
   sent: (e) => e.store.events().map((s) => String(s.identity.external_id)),
+  // Another time: another event.
+  change: (line) => line.replace(/"created_at":(\d+)/, (_, t) => `"created_at":${Number(t) + 1}`),
+  changedMapping: ORDERS_MAPPING.replace(
+    "identity: { external_id: user_id }",
+    "identity: { external_id: { column: user_id, transform: [lowercase] } }",
+  ),
+  fixedMapping: null, // a datetime of "never" is no time
+  remembers: "the events DFINERY accepted",
   known: (n) => `events known: ${n} (of import-events)`,
   namesCommand: false,
   payload: {
@@ -187,8 +224,14 @@ const MEMBERS = {
   counted: "rows",
   payload: { identity: { external_id: "m1" } },
   namesCommand: true,
+  change: (line: string) => line.replace("@example.com", "@example.net"), // another email
+  changedMapping: MEMBERS_MAPPING.replace(
+    "email: email",
+    "email: { column: email, transform: [lowercase] }",
+  ),
+  fixedMapping: null, // a row with no identifier names nobody
+  neverMapped: "this row was never mapped: replay it with --map",
   userIn: (body: unknown) => (body as { identity: { external_id: string } }).identity.external_id,
-  otherRefusal: "40402",
   probes: 0,
 } as const;
 
@@ -198,7 +241,9 @@ const IDENTITIES: KindCase = {
   path: IDENTITIES_PATH,
   word: "accepted",
   confirm: [],
+  held: (e) => heldAt(e, IDENTITIES_PATH),
   sent: (e) => requestsTo(e, IDENTITIES_PATH),
+  remembers: "the identities DFINERY linked",
   known: (n) => `identities linked: ${n} (of dfinery-import identities)`,
   payloadIs: "an identity to link",
 };
@@ -209,7 +254,9 @@ const DELETES: KindCase = {
   path: IDENTITIES_DELETE_PATH,
   word: "deleted",
   confirm: ["--yes"],
+  held: (e) => heldAt(e, IDENTITIES_DELETE_PATH),
   sent: (e) => requestsTo(e, IDENTITIES_DELETE_PATH),
+  remembers: "the people DFINERY deleted",
   known: (n) => `people deleted: ${n} (of dfinery-import delete)`,
   payloadIs: "an identity to delete",
 };
