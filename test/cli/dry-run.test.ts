@@ -10,33 +10,29 @@ import {
   usersCsv,
   write,
 } from "./helpers.js";
+import { KINDS } from "./kinds.js";
 
-describe("import-profiles --dry-run", () => {
-  it("validates every row, sends nothing, needs no token, and exits 0 when all are valid", async () => {
+describe.each(KINDS)("$program --dry-run", (kind) => {
+  const setup = (rows: number, invalid?: ReadonlySet<number>) => {
     const dir = tempDir();
-    const input = write(dir, "users.csv", usersCsv(50));
-    const map = write(dir, "m.yaml", USERS_MAPPING);
+    const input = write(dir, kind.file, kind.rows(rows, invalid));
+    return { dir, input, map: write(dir, "m.yaml", kind.mapping) };
+  };
+  /** A dry run: no token, no endpoint, no --yes. */
+  const dry = (argv: readonly string[]) => runCli(argv, {}, undefined, kind.program);
+
+  it("validates every unit, sends nothing, needs no token, and exits 0 when all are valid", async () => {
+    const { dir, input, map } = setup(50);
     const report = join(dir, "report.json");
-    const result = await runCli(
-      [
-        input,
-        "--map",
-        map,
-        "--dry-run",
-        "--report",
-        report,
-        "--dead-letter",
-        join(dir, "dl.ndjson"),
-        "--log",
-        join(dir, "log"),
-      ],
-      {},
-    );
+    const result = await dry([
+      ...[input, "--map", map, "--dry-run", "--report", report],
+      ...["--dead-letter", join(dir, "dl.ndjson"), "--log", join(dir, "log")],
+    ]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/dry run: 50 rows .*50 valid/);
+    expect(result.stdout).toMatch(new RegExp(`dry run: 50 rows .*50 ${kind.dryWord}`));
     expect(readJson(report)).toMatchObject({
       rows: 50,
-      accepted: 50,
+      [kind.word]: 50,
       deadLettered: 0,
       dryRun: true,
     });
@@ -44,46 +40,34 @@ describe("import-profiles --dry-run", () => {
   });
 
   it("exits 1 and dead-letters each invalid row with its line, cells and reason", async () => {
-    const dir = tempDir();
-    const input = write(dir, "users.csv", usersCsv(10, new Set([3, 7])));
-    const map = write(dir, "m.yaml", USERS_MAPPING);
+    const { dir, input, map } = setup(10, new Set([3, 7]));
     const deadLetter = join(dir, "dl.ndjson");
-    const result = await runCli(
-      [input, "--map", map, "--dry-run", "--dead-letter", deadLetter, "--log", join(dir, "log")],
-      {},
-    );
+    const result = await dry([
+      ...[input, "--map", map, "--dry-run"],
+      ...["--dead-letter", deadLetter, "--log", join(dir, "log")],
+    ]);
     expect(result.code).toBe(1);
     const records = readNdjson(deadLetter);
-    expect(records.map((r) => r.line)).toEqual([5, 9]); // header is line 1, row i is line i + 2
-    expect(records[0]).toMatchObject({
-      row: { id: "u3", email: "user3@example.com", points: "lots" },
-      payload: null,
-      error: { stage: "mapping", code: "INVALID_VALUE", field: "points" },
-      format: "csv",
-    });
-    expect(records[0].error.message).toContain('"lots"');
+    expect(records.map((r) => r.line)).toEqual([3, 7].map((i) => kind.firstLine + i));
+    expect(records[0]).toMatchObject(kind.invalid(3));
+    expect(records[1]).toMatchObject(kind.invalid(7));
   });
 
-  it("prints the first N payloads exactly as they would be sent", async () => {
-    const dir = tempDir();
-    const input = write(dir, "users.csv", usersCsv(5));
-    const map = write(dir, "m.yaml", USERS_MAPPING);
-    const result = await runCli(
-      [input, "--map", map, "--dry-run", "--sample", "2", "--log", join(dir, "log")],
-      {},
-    );
+  it("prints the first N request bodies exactly as they would be sent", async () => {
+    const { dir, input, map } = setup(5);
+    const result = await dry([
+      ...[input, "--map", map, "--dry-run", "--sample", "2"],
+      ...["--dead-letter", join(dir, "dl.ndjson"), "--log", join(dir, "log")],
+    ]);
     const payloads = result.stdout
       .split("\n")
       .filter((l) => l.startsWith("{"))
       .map((l) => JSON.parse(l));
-    expect(payloads).toHaveLength(2);
-    expect(payloads[0]).toEqual({
-      identity: { external_id: "u0", email: "user0@example.com" },
-      user_properties: { points: 0 },
-      request_datetime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
-    });
+    expect(payloads).toEqual([kind.body(0), kind.body(1)]);
   });
+});
 
+describe("import-profiles --dry-run", () => {
   it("rejects a bad mapping before reading the input, naming the file and line, without a stack trace", async () => {
     const dir = tempDir();
     const input = write(dir, "users.csv", usersCsv(3));

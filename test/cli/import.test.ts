@@ -12,6 +12,7 @@ import {
   usersCsv,
   write,
 } from "./helpers.js";
+import { ENV, KINDS } from "./kinds.js";
 
 const emulator = emulatorPerTest();
 
@@ -26,86 +27,82 @@ function args(
   return [input, ...mapFlags, ...runFlags(dir, url, { rate: "1000/s" }), ...extra];
 }
 
-const balanced = (r: {
-  rows: number;
-  accepted: number;
-  deadLettered: number;
-  unchanged: number;
-  notAttempted: number;
-}) => r.rows === r.accepted + r.deadLettered + r.unchanged + r.notAttempted;
-
-describe("import-profiles", () => {
-  it("delivers every row and exits 0, with a report whose totals balance", async () => {
-    const e = await emulator();
+describe.each(KINDS)("$program delivering a file", (kind) => {
+  const setup = (rows: number) => {
     const dir = tempDir();
-    const input = write(dir, "users.csv", usersCsv(200));
-    const map = write(dir, "m.yaml", USERS_MAPPING);
-    const result = await runCli(args(dir, input, map, e.url));
+    const input = write(dir, kind.file, kind.rows(rows));
+    return { dir, input, map: write(dir, "m.yaml", kind.mapping) };
+  };
+  const run = (argv: readonly string[], env: NodeJS.ProcessEnv = ENV) =>
+    runCli([...argv, ...kind.confirm], env, undefined, kind.program);
+  const byUser = (a: object, b: object) => kind.userIn(a).localeCompare(kind.userIn(b));
+
+  it("delivers every unit and exits 0, with a report whose totals balance: exactly the units mapped", async () => {
+    const e = await emulator({ catalog: kind.catalog });
+    const { dir, input, map } = setup(200);
+    const result = await run(args(dir, input, map, e.url));
     expect(result.code).toBe(0);
     const report = readJson(join(dir, "report.json"));
     expect(report).toMatchObject({
       rows: 200,
-      accepted: 200,
+      [kind.word]: 200,
       deadLettered: 0,
       notAttempted: 0,
       stoppedBy: null,
     });
-    expect(balanced(report)).toBe(true);
-    expect(e.store.count()).toBe(200);
-    expect(e.store.last("external_id", "u199")).toEqual({ points: 199 });
+    expect(report.rows).toBe(
+      report[kind.word] + report.deadLettered + report.unchanged + report.notAttempted,
+    );
+    const expected = Array.from({ length: 200 }, (_, i) => kind.unit(i));
+    expect(kind.held(e).sort(byUser)).toEqual(expected.sort(byUser));
     expect(existsSync(join(dir, "dl.ndjson"))).toBe(false);
-    expect(result.stdout).toMatch(/200 rows in .*200 accepted/);
+    expect(result.stdout).toMatch(new RegExp(`200 rows in .*200 ${kind.word}`));
   });
 
-  it("dead-letters rows the API rejects with its code, and exits 1", async () => {
-    const e = await emulator({ catalog: { other: "String" } }); // points is not registered
-    const dir = tempDir();
-    const input = write(dir, "users.csv", usersCsv(3));
-    const map = write(dir, "m.yaml", USERS_MAPPING);
-    const result = await runCli(args(dir, input, map, e.url));
+  it("dead-letters the units the API refuses with its code, and exits 1", async () => {
+    const e = await kind.refusing(emulator, 3);
+    const { dir, input, map } = setup(3);
+    const result = await run(args(dir, input, map, e.url));
     expect(result.code).toBe(1);
-    const records = readNdjson(join(dir, "dl.ndjson"));
+    const records = readNdjson(join(dir, "dl.ndjson")).sort((a, b) => a.line - b.line);
     expect(records).toHaveLength(3);
     expect(records[0]).toMatchObject({
-      line: 2,
-      row: { id: "u0" },
-      payload: { identity: { external_id: "u0" }, user_properties: { points: 0 } },
+      line: kind.firstLine,
+      row: { [kind.idColumn]: kind.userOf(0) },
+      payload: kind.unit(0),
       error: { stage: "api", code: "40001" },
       attempts: 1,
     });
   });
 
-  it("stops at a refused token: exit 3, at most --concurrency requests, rows not attempted, no dead letters", async () => {
-    const e = await emulator({ latencyMs: 20 });
-    const dir = tempDir();
-    const input = write(dir, "users.csv", usersCsv(300));
-    const map = write(dir, "m.yaml", USERS_MAPPING);
-    const result = await runCli(args(dir, input, map, e.url, ["--concurrency", "4"]), {
-      DFINERY_ACCESS_TOKEN: "not-the-token",
-    });
+  it("stops at a refused token: exit 3, at most --concurrency requests, units not attempted, no dead letters", async () => {
+    const e = await emulator({ catalog: kind.catalog, latencyMs: 20 });
+    const { dir, input, map } = setup(300);
+    const argv = args(dir, input, map, e.url, ["--concurrency", "4"]);
+    const result = await run(argv, { DFINERY_ACCESS_TOKEN: "not-the-token" });
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/access token/);
     expect(e.store.stats().requests).toBeLessThanOrEqual(4);
     const report = readJson(join(dir, "report.json"));
     expect(report.stoppedBy.reason).toBe("fatal");
-    expect(report.accepted).toBe(0);
+    expect(report[kind.word]).toBe(0);
     expect(report.notAttempted).toBe(report.rows);
-    expect(report.firstNotAttemptedLine).toBe(2);
+    expect(report.firstNotAttemptedLine).toBe(kind.firstLine);
     expect(existsSync(join(dir, "dl.ndjson"))).toBe(false);
   });
 
   it("stops at a refused service id and says so", async () => {
-    const e = await emulator();
-    const dir = tempDir();
-    const input = write(dir, "users.csv", usersCsv(20));
-    const map = write(dir, "m.yaml", USERS_MAPPING);
+    const e = await emulator({ catalog: kind.catalog });
+    const { dir, input, map } = setup(20);
     const argv = args(dir, input, map, e.url);
     argv[argv.indexOf("test-service")] = "other-service";
-    const result = await runCli(argv);
+    const result = await run(argv);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/service id/);
   });
+});
 
+describe("import-profiles", () => {
   it("sends a user's rows in file order under latency jitter, so the last row wins", async () => {
     const e = await emulator({ latencyMs: 1, jitterMs: 30 });
     const dir = tempDir();

@@ -4,12 +4,13 @@
  * emulator and the report show its units. A new kind adds a line; a behaviour's suite runs for each.
  */
 import { join } from "node:path";
+import { expect } from "vitest";
 import { IDENTITIES_PATH } from "../../src/api/dfinery.js";
 import { IDENTITIES_DELETE_PATH } from "../../src/api/identities.js";
 import type { Program } from "../../src/cli/args.js";
 import type { Catalog } from "../../src/emulator/catalog.js";
 import type { Emulator, EmulatorInit } from "../../src/emulator/index.js";
-import { CATALOG, ORDERS_MAPPING, ordersNdjson } from "./event-fixtures.js";
+import { CATALOG, ORDERS_MAPPING, ordersNdjson, T0 } from "./event-fixtures.js";
 import { TOKEN, USERS_MAPPING, usersCsv } from "./helpers.js";
 import { answer, type Handler } from "./hostile-server.js";
 
@@ -28,6 +29,19 @@ export interface KindCase {
    */
   readonly rows: (count: number, invalid?: ReadonlySet<number>) => string;
   readonly invalidCode: string;
+  /** The dead-letter record of invalid row i (its cells, no payload, the reason), as matched. */
+  readonly invalid: (i: number) => object;
+  /**
+   * Unit i of `rows` as the emulator holds it and a dead-letter record stores it (profiles: the
+   * update; events: a request body of the one event; else the identity).
+   */
+  readonly unit: (i: number) => object;
+  /** The request body of unit i, as sent (and as --dry-run --sample prints it). */
+  readonly body: (i: number) => object;
+  /** The column the identity's external_id is read from. */
+  readonly idColumn: string;
+  /** What a dry run's summary calls the units it would send. */
+  readonly dryWord: string;
   /** The user (external_id) of unit i of `rows`. */
   readonly userOf: (i: number) => string;
   /** What the emulator must register to accept the file. */
@@ -123,6 +137,29 @@ const heldAt = (e: Emulator, path: string) =>
     .filter((r) => r.endpoint === path)
     .map(({ identity }) => ({ identity }));
 
+const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+
+/** A unit sent with the time of its request (profiles, identities, deletes). */
+const timed = (unit: object) => ({ ...unit, request_datetime: ISO });
+
+/** Event i of ordersNdjson(count, count): a sign-up every 7th, else an order with two items. */
+function orderEvent(i: number) {
+  const event_log_id = expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-/);
+  const event_datetime = new Date(T0 + i * 1000).toISOString();
+  if (i % 7 === 0)
+    return { event_log_id, event_name: "df_sign_up", event_datetime, event_properties: {} };
+  return {
+    event_log_id,
+    event_name: "df_purchase",
+    event_datetime,
+    event_properties: { df_order_id: `o${i}`, df_total_purchase_amount: 1000 + i },
+    event_items: [
+      { df_item_id: `S${i}`, df_price: 500, df_quantity: 2 },
+      { df_item_id: `T${i}`, df_price: 500.5, df_quantity: 1 },
+    ],
+  };
+}
+
 const PROFILES: KindCase = {
   program: "import-profiles",
   path: "/api/v1/user-profile",
@@ -130,7 +167,25 @@ const PROFILES: KindCase = {
   file: "users.csv",
   rows: usersCsv,
   invalidCode: "INVALID_VALUE",
+  invalid: (i) => ({
+    row: { id: `u${i}`, email: `user${i}@example.com`, points: "lots" },
+    payload: null,
+    error: {
+      stage: "mapping",
+      code: "INVALID_VALUE",
+      field: "points",
+      message: expect.stringContaining('"lots"'),
+    },
+    format: "csv",
+  }),
   userOf: (i) => `u${i}`,
+  unit: (i) => ({
+    identity: { external_id: `u${i}`, email: `user${i}@example.com` },
+    user_properties: { points: i },
+  }),
+  body: (i) => timed(PROFILES.unit(i)),
+  idColumn: "id",
+  dryWord: "valid",
   catalog: undefined,
   refusing: (start, _count, init = {}) => start({ ...init, catalog: { other: "String" } }), // points is not registered
   limitOption: "limit",
@@ -170,7 +225,22 @@ const EVENTS: KindCase = {
       l.replace(/"created_at":\d+/, '"created_at":"never"'),
     ),
   invalidCode: "INVALID_VALUE",
+  invalid: (i) => ({
+    row: { user_id: `u${i}`, created_at: "never" },
+    payload: null,
+    error: {
+      stage: "mapping",
+      code: "INVALID_VALUE",
+      field: "event.datetime",
+      message: expect.stringContaining('"never"'),
+    },
+    format: "ndjson",
+  }),
   userOf: (i) => `u${i}`,
+  unit: (i) => ({ common: { identity: { external_id: `u${i}` } }, events: [orderEvent(i)] }),
+  body: (i) => EVENTS.unit(i),
+  idColumn: "user_id",
+  dryWord: "valid",
   catalog: CATALOG,
   // Neither df_purchase nor df_sign_up is registered.
   refusing: (start, _count, init = {}) => start({ ...init, catalog: { events: { df_other: {} } } }),
@@ -216,7 +286,20 @@ const MEMBERS = {
   file: "members.csv",
   rows: membersCsv,
   invalidCode: "NO_IDENTITY",
+  invalid: (i: number) => ({
+    row: { member_id: "", email: "", name: `Member ${i}` },
+    payload: null,
+    error: {
+      stage: "mapping",
+      code: "NO_IDENTITY",
+      message: 'no identity: columns "member_id", "email" are all empty',
+    },
+    format: "csv",
+  }),
   userOf: (i: number) => `m${i}`,
+  unit: (i: number) => ({ identity: { external_id: `m${i}`, email: `member${i}@example.com` } }),
+  body: (i: number) => timed(MEMBERS.unit(i)),
+  idColumn: "member_id",
   catalog: undefined,
   refusing: twoPeopleEach,
   limitOption: "identityLimit",
@@ -240,6 +323,7 @@ const IDENTITIES: KindCase = {
   program: "dfinery-import identities",
   path: IDENTITIES_PATH,
   word: "accepted",
+  dryWord: "valid",
   confirm: [],
   held: (e) => heldAt(e, IDENTITIES_PATH),
   sent: (e) => requestsTo(e, IDENTITIES_PATH),
@@ -253,6 +337,7 @@ const DELETES: KindCase = {
   program: "dfinery-import delete",
   path: IDENTITIES_DELETE_PATH,
   word: "deleted",
+  dryWord: "to delete",
   confirm: ["--yes"],
   held: (e) => heldAt(e, IDENTITIES_DELETE_PATH),
   sent: (e) => requestsTo(e, IDENTITIES_DELETE_PATH),
