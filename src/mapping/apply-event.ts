@@ -159,7 +159,7 @@ function field(
 ): string | undefined {
   if (rule.kind === "constant") return rule.value as string;
   const raw = json ? rule.readJson(cells, rows) : rule.readCsv(cells, rows);
-  const value = rule.convert(raw);
+  const value = rule.convert(raw, cells);
   if (value instanceof Invalid) {
     problems.push(cellProblem(name, rule, raw, value));
     return undefined;

@@ -60,7 +60,7 @@ export function mapRow(
   let identified = false;
   for (const rule of mapping.identity) {
     const raw = json ? rule.readJson(cells) : rule.readCsv(cells);
-    const value = rule.convert(raw);
+    const value = rule.convert(raw, cells);
     if (typeof value === "string") {
       identity[rule.name] = value;
       identified = true;
@@ -116,7 +116,7 @@ export function readProperties(
       continue;
     }
     const raw = json ? rule.readJson(cells, rows) : rule.readCsv(cells, rows);
-    const value = rule.convert(raw);
+    const value = rule.convert(raw, cells);
     if (value === EMPTY) {
       if (rule.empty === "null") into[rule.name] = null;
     } else if (value instanceof Invalid) {

@@ -51,7 +51,14 @@ function columnUses(mapping: Mapping): [string, string][] {
   for (const r of mapping.properties) {
     if (r.kind === "column") for (const c of r.columns) uses.push([c, `properties.${r.name}`]);
   }
+  for (const c of sourceColumns(mapping)) uses.push([c, "source.country"]);
   return uses;
+}
+
+/** The columns the source section reads: a per-row phone country's. */
+export function sourceColumns(mapping: Mapping): string[] {
+  const { country } = mapping.source;
+  return typeof country === "string" ? [] : [country.column];
 }
 
 /**

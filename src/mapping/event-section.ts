@@ -102,8 +102,8 @@ function uuidRule(rule: ColumnPropertyRule): ColumnPropertyRule {
   const convert = rule.convert;
   return {
     ...rule,
-    convert: (raw) => {
-      const value = convert(raw);
+    convert: (raw, cells) => {
+      const value = convert(raw, cells);
       if (typeof value !== "string" || UUID_PATTERN.test(value)) return value;
       return new Invalid(`${JSON.stringify(value)} is not a UUID (event_log_id must be one)`);
     },

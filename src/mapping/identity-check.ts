@@ -56,8 +56,8 @@ export function checkedIdentity(
   field: IdentityField,
   transforms: readonly Transform[],
 ): CellConverter {
-  return (raw) => {
-    const value = convert(raw);
+  return (raw, cells) => {
+    const value = convert(raw, cells);
     if (value instanceof Invalid) return new Invalid(value.detail, "INVALID_IDENTITY");
     if (typeof value !== "string") return value;
     const problem = identityProblem(field, value, transforms);

@@ -3,13 +3,15 @@
  * the identity, and the properties and event sections compiled (property-rule.ts,
  * event-section.ts). Problems come back with their paths.
  */
-import type { CountryCode } from "libphonenumber-js";
+import type { CountryCode } from "libphonenumber-js/max";
 import { IDENTITY_FIELDS } from "../api/dfinery.js";
 import { type ConvertContext, compileCell, convertContext } from "./convert/cell.js";
+import type { PhoneCountry } from "./convert/phone-country.js";
 import { eventSections } from "./event-section.js";
 import { compiled } from "./expr/compiled.js";
 import { checkedIdentity } from "./identity-check.js";
 import { DEFAULT_SPLIT, propertyRules, reading, withEmptyValues } from "./property-rule.js";
+import { jsonReader } from "./read.js";
 import {
   checkIdentity,
   checkIdentityField,
@@ -18,7 +20,12 @@ import {
   EVENT_SCOPE,
   PROFILE_SCOPE,
 } from "./rules.js";
-import { emptyPolicyOf, type WrittenIdentityField, type WrittenMapping } from "./schema.js";
+import {
+  emptyPolicyOf,
+  type WrittenIdentityField,
+  type WrittenMapping,
+  type WrittenSource,
+} from "./schema.js";
 import type { FieldRule, Mapping, MappingSource, PathIssue } from "./types.js";
 
 export const DEFAULT_TIMEZONE = "UTC";
@@ -47,9 +54,7 @@ export function normalizeMapping(
     timezone: issues.some((i) => i.path[1] === "timezone")
       ? DEFAULT_TIMEZONE
       : (ws.timezone ?? DEFAULT_TIMEZONE),
-    country: issues.some((i) => i.path[1] === "country")
-      ? DEFAULT_COUNTRY
-      : ((ws.country as CountryCode) ?? DEFAULT_COUNTRY),
+    country: issues.some((i) => i.path[1] === "country") ? DEFAULT_COUNTRY : phoneCountry(ws),
     empty: emptyPolicyOf(ws.empty) ?? "omit",
     emptyValues: ws.empty_values ?? [],
     header: ws.header ?? true,
@@ -92,6 +97,22 @@ export function normalizeMapping(
   }
   const sections = eventSections(written, source, ctx, issues);
   return { mapping: { ...mapping, ...sections }, issues };
+}
+
+/** source.country as the transform reads it: a code, or a column with its table and markers. */
+function phoneCountry(ws: WrittenSource): PhoneCountry {
+  const written = ws.country;
+  if (written === undefined) return DEFAULT_COUNTRY;
+  if (typeof written === "string") return written as CountryCode;
+  return {
+    column: written.column,
+    read: jsonReader(written.column),
+    ...(written.values === undefined
+      ? {}
+      : { values: new Map(Object.entries(written.values) as [string, CountryCode][]) }),
+    ...(written.default === undefined ? {} : { default: written.default as CountryCode }),
+    emptyValues: ws.empty_values ?? [],
+  };
 }
 
 function identityRule(

@@ -6,6 +6,7 @@
 
 import { InputError } from "../errors.js";
 import { ExactNumber } from "../util/exact-number.js";
+import { sourceColumns } from "./columns.js";
 import { jsonReader } from "./read.js";
 import { closest } from "./suggest.js";
 import type { CellReader, Mapping } from "./types.js";
@@ -36,6 +37,7 @@ export function mappedPaths(mapping: Mapping): MappedPath[] {
   for (const rule of mapping.properties) {
     if (rule.kind === "column") for (const c of rule.columns) add(c, `properties.${rule.name}`);
   }
+  for (const c of sourceColumns(mapping)) add(c, "source.country");
   const { event, items } = mapping;
   if (event !== undefined) {
     for (const [name, rule] of Object.entries(event)) {

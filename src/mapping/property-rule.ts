@@ -163,7 +163,7 @@ export function propertyRule(
 export function withEmptyValues(convert: CellConverter, markers: readonly string[]): CellConverter {
   if (markers.length === 0) return convert;
   const set: ReadonlySet<string> = new Set(markers.map((m) => m.trim()));
-  return (raw) => convert(isEmptyMarker(raw, set) ? undefined : raw);
+  return (raw, cells) => convert(isEmptyMarker(raw, set) ? undefined : raw, cells);
 }
 
 export function isEmptyMarker(raw: unknown, markers: ReadonlySet<string>): boolean {

@@ -74,12 +74,7 @@ export function checkSource(source: WrittenSource): PathIssue[] {
       message: `"${source.timezone}" is not an IANA time zone such as Asia/Seoul or UTC${hint}`,
     });
   }
-  if (source.country !== undefined && !isPhoneCountry(source.country)) {
-    issues.push({
-      path: ["source", "country"],
-      message: `"${source.country}" is not a country with phone numbering data`,
-    });
-  }
+  issues.push(...checkCountry(source.country));
   for (const key of ["delimiter", "header", "columns", "dialect"] as const) {
     if (source.format === "ndjson" && source[key] !== undefined) {
       issues.push({ path: ["source", key], message: `${key} applies to csv and tsv, not ndjson` });
@@ -99,6 +94,25 @@ export function checkSource(source: WrittenSource): PathIssue[] {
     seen.add(name);
   }
   return issues;
+}
+
+/** `source.country`: codes with phone numbering data, in the code and in a column's table. */
+function checkCountry(country: WrittenSource["country"]): PathIssue[] {
+  const codes: [(string | number)[], string][] = [];
+  if (typeof country === "string") codes.push([["source", "country"], country]);
+  else if (country !== undefined) {
+    if (country.default !== undefined)
+      codes.push([["source", "country", "default"], country.default]);
+    for (const [cell, code] of Object.entries(country.values ?? {})) {
+      codes.push([["source", "country", "values", cell], code]);
+    }
+  }
+  return codes
+    .filter(([, code]) => !isPhoneCountry(code))
+    .map(([path, code]) => ({
+      path,
+      message: `"${code}" is not a country with phone numbering data`,
+    }));
 }
 
 export function checkIdentity(identity: WrittenMapping["identity"]): PathIssue[] {

@@ -77,6 +77,18 @@ export function emptyPolicyOf(
   return written === null ? "null" : written;
 }
 
+const countryCode = z.string().regex(/^[A-Z]{2}$/, "expected a two-letter country code such as KR");
+const countryColumn = z
+  .strictObject({
+    column: column.describe("The column holding each row's country"),
+    values: z
+      .record(z.string(), countryCode)
+      .optional()
+      .describe("Cell (trimmed) → country code; without it, cells are codes such as KR or us"),
+    default: countryCode.optional().describe("The country of a row whose cell is empty"),
+  })
+  .describe("Each row's country, from a column: { column: 국가, values: { 한국: KR, 미국: US } }");
+
 export const SourceSchema = z
   .strictObject({
     format: z
@@ -95,10 +107,13 @@ export const SourceSchema = z
       .optional()
       .describe("IANA time zone for date-times written without an offset; default UTC"),
     country: z
-      .string()
-      .regex(/^[A-Z]{2}$/, "expected a two-letter country code such as KR")
+      .union([countryCode, countryColumn], {
+        error: "expected a two-letter country code such as KR, or { column: …, values: {…} }",
+      })
       .optional()
-      .describe("Country for phone numbers written without a country code; default KR"),
+      .describe(
+        "Country for phone numbers written without +country code: a code (default KR), or a column giving each row's",
+      ),
     empty: emptyPolicy
       .optional()
       .describe("What an empty cell does: omit (default) leaves the property out, null clears it"),

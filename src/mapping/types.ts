@@ -1,8 +1,8 @@
-import type { CountryCode } from "libphonenumber-js";
 import type { IdentityField, PropertyType, PropertyValue } from "../api/dfinery.js";
 import type { Dialect } from "../source/dialect.js";
 import type { SourceFormat } from "../source/types.js";
 import type { Empty, Invalid } from "./convert/invalid.js";
+import type { PhoneCountry } from "./convert/phone-country.js";
 import type { Transform } from "./convert/transform.js";
 import type { Expression } from "./expr/expression.js";
 
@@ -17,8 +17,8 @@ export interface MappingSource {
   readonly delimiter?: string;
   /** IANA zone for date-times written without an offset; validated at load. Default `UTC`. */
   readonly timezone: string;
-  /** Country for phone numbers written without a country code. Default `KR`. */
-  readonly country: CountryCode;
+  /** Country for phone numbers written without a country code: the file's, or a column's per row. Default `KR`. */
+  readonly country: PhoneCountry;
   readonly empty: EmptyPolicy;
   /** Cells (trimmed) that count as empty, for every column; a rule may have its own list. */
   readonly emptyValues: readonly string[];
@@ -54,8 +54,11 @@ interface ColumnReading<T> {
   readonly transforms: readonly Transform[];
   readonly readCsv: CellReader;
   readonly readJson: CellReader;
-  /** Cell → value, `Invalid`, or `EMPTY`. */
-  readonly convert: (raw: unknown) => T | Invalid | Empty;
+  /** Cell → value, `Invalid`, or `EMPTY`; `cells` is the row (a per-row phone country reads it). */
+  readonly convert: (
+    raw: unknown,
+    cells?: Readonly<Record<string, unknown>>,
+  ) => T | Invalid | Empty;
 }
 
 /** Where one DFINERY identifier comes from. Always trimmed; an empty one is absent. */

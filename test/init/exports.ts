@@ -27,6 +27,8 @@ function tools(seed: number) {
 const FAMILY = ["김", "이", "박", "최", "정", "강"];
 const GIVEN = ["민준", "서연", "지호", "하윤", "도윤", "은지"];
 
+// Mobiles are drawn from 010-2000 to 010-5899: 010-5970 to 010-5999 are not allocated, and the
+// phone transform (libphonenumber's max metadata) refuses them.
 export function koreanExcel(dir: string, rows = 300): Export {
   const { random, int, pick } = tools(1);
   const invalid = new Set<number>();
@@ -38,7 +40,7 @@ export function koreanExcel(dir: string, rows = 300): Export {
     if (bad) invalid.add(i);
     const phone = bad
       ? "010-12"
-      : `${random() < 0.1 ? "'" : ""}010-${int(2000, 9999)}-${pad(int(0, 9999), 4)}`;
+      : `${random() < 0.1 ? "'" : ""}010-${int(2000, 5899)}-${pad(int(0, 9999), 4)}`;
     const h = int(1, 12);
     lines.push(
       [
@@ -76,7 +78,7 @@ export function shopify(dir: string, rows = 200): Export {
       ? "+82 12"
       : random() < 0.2
         ? ""
-        : `${random() < 0.3 ? "'" : ""}+8210${int(2000, 9999)}${pad(int(0, 9999), 4)}`;
+        : `${random() < 0.3 ? "'" : ""}+8210${int(2000, 5899)}${pad(int(0, 9999), 4)}`;
     lines.push(
       [
         String(7_100_000_000_000 + i),
@@ -115,7 +117,7 @@ export function appNdjson(dir: string, rows = 200): Export {
         user: {
           id: `u_${100_000 + i}`,
           email: `app${i}@example.com`,
-          phone: bad ? "+82 10-1" : `+82 10-${int(2000, 9999)}-${pad(int(0, 9999), 4)}`,
+          phone: bad ? "+82 10-1" : `+82 10-${int(2000, 5899)}-${pad(int(0, 9999), 4)}`,
         },
         profile: {
           name: `${pick(FAMILY)}${pick(GIVEN)}`,

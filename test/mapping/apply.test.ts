@@ -99,7 +99,7 @@ describe("applyMapping", () => {
     expect(failure.field).toBe("phone_no");
     expect(failure.message).toBe(
       [
-        'column "mobile": "123" is not a valid phone number (default country KR)',
+        'column "mobile": "123" is not a valid phone number of KR, the country assumed (a number of another country needs its +country code)',
         'column "성별": "X" is not in the values table (expected "남", "여")',
         'column "points": "12.5" is not a Long (expected an integer such as 42, -5 or 1,555,144)',
       ].join("; "),
@@ -111,7 +111,8 @@ describe("applyMapping", () => {
         field: "phone_no",
         column: "mobile",
         value: "123",
-        message: '"123" is not a valid phone number (default country KR)',
+        message:
+          '"123" is not a valid phone number of KR, the country assumed (a number of another country needs its +country code)',
       },
       {
         stage: "mapping",

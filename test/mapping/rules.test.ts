@@ -197,6 +197,12 @@ describe("identity and source", () => {
     expect(only(withProperties("  a: a\n", "source: { country: kr }\n"))).toEqual([
       "source.country: expected a two-letter country code such as KR",
     ]);
+    const perRow =
+      "source: { country: { column: 국가, values: { 한국: KR, 달: ZZ }, default: XX } }\n";
+    expect(only(withProperties("  a: a\n", perRow))).toEqual([
+      'source.country.default: "XX" is not a country with phone numbering data',
+      'source.country.values.달: "ZZ" is not a country with phone numbering data',
+    ]);
   });
 
   test("rejects a delimiter for ndjson", () => {

@@ -2,7 +2,8 @@ import type { ExactNumber } from "../../util/exact-number.js";
 import { EMPTY, type Empty, Invalid, show } from "./invalid.js";
 
 type ElementConverter = (value: unknown) => string | number | ExactNumber | Invalid;
-type Step = (text: string) => string | Invalid;
+
+import type { Step } from "./transform.js";
 
 export interface ArrayCellOptions {
   /** Converts one trimmed, transformed element to the element type. */
@@ -21,10 +22,18 @@ export interface ArrayCellOptions {
  */
 export function makeArrayConverter(
   options: ArrayCellOptions,
-): (value: unknown) => string[] | number[] | Invalid | Empty {
+): (
+  value: unknown,
+  cells?: Readonly<Record<string, unknown>>,
+) => string[] | number[] | Invalid | Empty {
   const { element, transform, split } = options;
 
-  const convertAll = (items: readonly unknown[], whole: unknown, fromText: boolean) => {
+  const convertAll = (
+    items: readonly unknown[],
+    whole: unknown,
+    fromText: boolean,
+    cells: Readonly<Record<string, unknown>> | undefined,
+  ) => {
     const out: (string | number | ExactNumber)[] = [];
     for (let i = 0; i < items.length; i++) {
       let item = items[i];
@@ -32,7 +41,7 @@ export function makeArrayConverter(
         item = item.trim();
         if (item === "") continue;
         if (transform !== undefined) {
-          const t = transform(item as string);
+          const t = transform(item as string, cells);
           if (t instanceof Invalid) return elementProblem(i, whole, t);
           item = t;
         }
@@ -47,9 +56,9 @@ export function makeArrayConverter(
     return out as string[] | number[];
   };
 
-  return (value) => {
-    if (typeof value === "string") return convertAll(value.split(split), value, true);
-    if (Array.isArray(value)) return convertAll(value, value, false);
+  return (value, cells) => {
+    if (typeof value === "string") return convertAll(value.split(split), value, true, cells);
+    if (Array.isArray(value)) return convertAll(value, value, false, cells);
     return new Invalid(
       `${show(value)} is not a list (expected text split on ${show(split)} or a JSON array)`,
     );

@@ -1,4 +1,3 @@
-import type { CountryCode } from "libphonenumber-js";
 import type { PropertyType, PropertyValue } from "../../api/dfinery.js";
 import { ExactNumber } from "../../util/exact-number.js";
 import { makeArrayConverter } from "./array.js";
@@ -8,23 +7,27 @@ import { makeDatetimeConverter } from "./datetime.js";
 import { compileFormats } from "./formats.js";
 import { EMPTY, type Empty, Invalid, show } from "./invalid.js";
 import { toDouble, toLong } from "./number.js";
+import type { PhoneCountry } from "./phone-country.js";
 import { toGender, toText } from "./string.js";
 import { compileTransforms, type Transform } from "./transform.js";
 
 /** What conversions share within one mapping: built once per mapping, not per rule or row. */
 export interface ConvertContext {
-  readonly country: CountryCode;
+  /** Where the `phone` transform's country comes from: the file's, or a column's per row. */
+  readonly country: PhoneCountry;
   /** IANA zone of date-times written without an offset. */
   readonly timezone: string;
   readonly datetime: (value: unknown) => string | Invalid;
 }
 
-export function convertContext(timezone: string, country: CountryCode): ConvertContext {
+export function convertContext(timezone: string, country: PhoneCountry): ConvertContext {
   return { country, timezone, datetime: makeDatetimeConverter(timezone) };
 }
 
 export type ValueConverter = (value: unknown) => PropertyValue | Invalid;
-export type CellConverter = (raw: unknown) => PropertyValue | Invalid | Empty;
+/** `cells`: the row, read only by a `phone` transform with a per-row country. */
+export type CellConverter = (raw: unknown, cells?: Cells) => PropertyValue | Invalid | Empty;
+type Cells = Readonly<Record<string, unknown>>;
 
 export const ARRAY_ELEMENT_TYPES: Partial<Record<PropertyType, PropertyType>> = {
   "Array of String": "String",
@@ -108,10 +111,10 @@ export function compileCell(spec: CellSpec, ctx: ConvertContext): CellConverter 
       transform,
       split: spec.split,
     });
-    return (raw) => {
+    return (raw, cells) => {
       if (raw === undefined || raw === null) return ifEmpty;
       if (raw instanceof Invalid) return raw; // an expression that failed (expr:)
-      const value = toArray(raw);
+      const value = toArray(raw, cells);
       return value === EMPTY ? ifEmpty : value;
     };
   }
@@ -133,7 +136,7 @@ export function compileCell(spec: CellSpec, ctx: ConvertContext): CellConverter 
   const finish = lookup ?? toType;
   const textFirst = transform !== undefined || lookup !== undefined;
 
-  return (raw) => {
+  return (raw, cells) => {
     let text: string;
     if (typeof raw === "string") {
       text = trim ? raw.trim() : raw;
@@ -151,7 +154,7 @@ export function compileCell(spec: CellSpec, ctx: ConvertContext): CellConverter 
     }
     if (text === "") return ifEmpty;
     if (transform !== undefined) {
-      const out = transform(text);
+      const out = transform(text, cells);
       if (typeof out !== "string") return out;
       if (out === "") return ifEmpty;
       text = out;

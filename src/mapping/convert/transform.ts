@@ -1,6 +1,6 @@
-import type { CountryCode } from "libphonenumber-js";
 import type { Invalid } from "./invalid.js";
 import { makePhoneNormalizer } from "./phone.js";
+import { makeRowPhoneNormalizer, type PhoneCountry } from "./phone-country.js";
 
 export const TRANSFORMS = ["trim", "lowercase", "uppercase", "phone"] as const;
 export type NamedTransform = (typeof TRANSFORMS)[number];
@@ -16,7 +16,8 @@ export type TextTransform =
 
 export type Transform = NamedTransform | TextTransform;
 
-type Step = (text: string) => string | Invalid;
+/** One step; `cells` (the row) is read by `phone` with a per-row country only. */
+export type Step = (text: string, cells?: Readonly<Record<string, unknown>>) => string | Invalid;
 
 const STEPS: Record<Exclude<NamedTransform, "phone">, Step> = {
   trim: (s) => s.trim(),
@@ -39,8 +40,12 @@ function textStep(t: TextTransform): Step {
   return (s) => (s.startsWith(prefix) ? s.slice(prefix.length) : s);
 }
 
-function step(t: Transform, country: CountryCode): Step {
-  if (t === "phone") return makePhoneNormalizer(country);
+function step(t: Transform, country: PhoneCountry): Step {
+  if (t === "phone") {
+    return typeof country === "string"
+      ? makePhoneNormalizer(country)
+      : makeRowPhoneNormalizer(country);
+  }
   return typeof t === "string" ? STEPS[t] : textStep(t);
 }
 
@@ -50,16 +55,16 @@ function step(t: Transform, country: CountryCode): Step {
  */
 export function compileTransforms(
   transforms: readonly Transform[],
-  country: CountryCode,
+  country: PhoneCountry,
 ): Step | undefined {
   const steps = transforms.map((t) => step(t, country));
   const [only] = steps;
   if (steps.length === 0) return undefined;
   if (steps.length === 1 && only !== undefined) return only;
-  return (text) => {
+  return (text, cells) => {
     let s = text;
     for (const next of steps) {
-      const out = next(s);
+      const out = next(s, cells);
       if (typeof out !== "string") return out;
       s = out;
     }
