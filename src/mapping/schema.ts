@@ -183,7 +183,7 @@ export const PropertyObjectSchema = z.strictObject({
     })
     .optional()
     .describe(
-      'Date and Datetime: how cells are written. A luxon pattern ("yyyy-MM-dd a h:mm:ss", "M/d/yyyy"), iso (the default), epoch_s or epoch_ms; or a list of them (a cell two formats read differently is invalid)',
+      'Date and Datetime: how cells are written. A luxon pattern ("yyyy-MM-dd a h:mm:ss", "M/d/yyyy"), iso (the default), epoch_s, epoch_ms, epoch_us or epoch_ns (luxon X and x: the same as epoch_s and epoch_ms); or a list of them (a cell two formats read differently is invalid)',
     ),
   values: z
     .record(z.string(), constant)

@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import { applyMapping, type MappingResult } from "../../src/mapping/apply.js";
 import { parseMapping } from "../../src/mapping/load.js";
 import type { SourceFormat } from "../../src/source/types.js";
+import { parseJson } from "../../src/util/exact-number.js";
 import { issuesOf, withProperties } from "./helpers.js";
 
 function mapped(
@@ -55,17 +56,65 @@ describe("format on Datetime", () => {
     expect(sent(s, { c: "1660733586.25" })).toEqual({ seen: "2022-08-17T10:53:06.250Z" });
   });
 
+  test("epoch_us (GA4's event_timestamp, often a string) and epoch_ns, cut to the millisecond", () => {
+    const us = "  seen: { column: c, type: Datetime, format: epoch_us }\n";
+    const ns = "  seen: { column: c, type: Datetime, format: epoch_ns }\n";
+    expect(sent(us, { c: "1700000000123456" })).toEqual({ seen: "2023-11-14T22:13:20.123Z" });
+    expect(sent(us, { c: 1700000000123999 }, "UTC", "ndjson")).toEqual({
+      seen: "2023-11-14T22:13:20.123Z",
+    });
+    // Beyond a double's exact integers: 1700000000123999999 as a double is …124000000000.
+    expect(sent(ns, { c: "1700000000123999999" })).toEqual({ seen: "2023-11-14T22:13:20.123Z" });
+    expect(
+      sent(
+        ns,
+        { c: (parseJson('{"t":1700000000123999999}') as { t: unknown }).t },
+        "UTC",
+        "ndjson",
+      ),
+    ).toEqual({ seen: "2023-11-14T22:13:20.123Z" });
+    expect(sent(us, { c: "1700000000123" })).toBe(
+      'column "c": "1700000000123" is too small for epoch microseconds (before 1973): is it in milliseconds (epoch_ms)?',
+    );
+    expect(sent(ns, { c: "1700000000123456" })).toBe(
+      'column "c": "1700000000123456" is too small for epoch nanoseconds (before 1973): is it in microseconds (epoch_us)?',
+    );
+    expect(sent(ns, { c: "170000000012345678901" })).toBe(
+      'column "c": "170000000012345678901" is too large for epoch nanoseconds (after the year 5138)',
+    );
+  });
+
+  test("luxon's X and x are epoch seconds and milliseconds", () => {
+    const X = '  seen: { column: c, type: Datetime, format: "X" }\n';
+    const x = '  seen: { column: c, type: Datetime, format: "x" }\n';
+    expect(sent(X, { c: "1660733586" })).toEqual({ seen: "2022-08-17T10:53:06.000Z" });
+    expect(sent(x, { c: "1656168261629" }, "Asia/Seoul")).toEqual({
+      seen: "2022-06-25T14:44:21.629Z",
+    });
+  });
+
+  test("an unknown format word lists the keywords", () => {
+    expect(() =>
+      parseMapping(
+        "identity: { external_id: id }\nproperties:\n  seen: { column: c, type: Datetime, format: epoch_sec }\n",
+        "m.yaml",
+      ),
+    ).toThrow(
+      'properties.seen.format: "epoch_sec" is not a format keyword (did you mean `epoch_s`?): the keywords are iso, epoch_s, epoch_ms, epoch_us, epoch_ns, X (epoch_s), x (epoch_ms); nor a luxon pattern: ',
+    );
+  });
+
   test("seconds and milliseconds cannot be mixed up; out-of-range epochs are invalid", () => {
     const ms = "  seen: { column: c, type: Datetime, format: epoch_ms }\n";
     const s = "  seen: { column: c, type: Datetime, format: epoch_s }\n";
     expect(sent(ms, { c: "1660733586" })).toBe(
-      'column "c": "1660733586" is too small for epoch milliseconds (below 10^11, before 1973-03-03): is it in seconds (epoch_s)?',
+      'column "c": "1660733586" is too small for epoch milliseconds (before 1973): is it in seconds (epoch_s)?',
     );
     expect(sent(s, { c: "1656168261629" })).toBe(
-      'column "c": "1656168261629" is too large for epoch seconds (10^11 or more, after the year 5138): is it in milliseconds (epoch_ms)?',
+      'column "c": "1656168261629" is too large for epoch seconds (after the year 5138): is it in milliseconds (epoch_ms)?',
     );
-    expect(sent(ms, { c: "999999999999999" })).toBe(
-      'column "c": "999999999999999" is out of the Datetime range',
+    expect(sent(ms, { c: "1700000000123456" })).toBe(
+      'column "c": "1700000000123456" is too large for epoch milliseconds (after the year 5138): is it in microseconds (epoch_us)?',
     );
     expect(sent(s, { c: "-99999999999" })).toBe(
       'column "c": "-99999999999" is out of the Datetime range',

@@ -1,10 +1,12 @@
 /**
  * `format:` of a Date or Datetime property: one format or a list, each a luxon pattern or one of
- * the keywords `iso` (the default rules), `epoch_s`, `epoch_ms`. The user states the format; the
+ * the keywords `iso` (the default rules), `epoch_s`, `epoch_ms`, `epoch_us`, `epoch_ns` (luxon's
+ * own `X` and `x` are `epoch_s` and `epoch_ms`). The user states the format; the
  * importer never guesses: with a list, a cell two formats read differently is invalid (ambiguous),
  * never settled by the order of the list.
  */
 import { isRealDay } from "../../api/value-types.js";
+import { didYouMean } from "../suggest.js";
 import { looksLikeDate, parseDate } from "./date.js";
 import {
   datetimeOf,
@@ -16,7 +18,7 @@ import {
   readLocal,
   wallClockMs,
 } from "./datetime.js";
-import { type EpochUnit, readEpoch } from "./epoch.js";
+import { EPOCH_UNITS, type EpochUnit, readEpoch } from "./epoch.js";
 import {
   checkPattern,
   compilePattern,
@@ -26,18 +28,27 @@ import {
 } from "./format-pattern.js";
 import { Invalid, show } from "./invalid.js";
 
-export const FORMAT_KEYWORDS = ["iso", "epoch_s", "epoch_ms"] as const;
+export const FORMAT_KEYWORDS = ["iso", ...EPOCH_UNITS] as const;
 const KEYWORDS: ReadonlySet<string> = new Set(FORMAT_KEYWORDS);
+/** Luxon's tokens for epoch numbers, read as the keywords they mean. */
+const EPOCH_TOKENS: Readonly<Record<string, EpochUnit>> = { X: "epoch_s", x: "epoch_ms" };
+const LISTED = `${FORMAT_KEYWORDS.join(", ")}, X (epoch_s), x (epoch_ms)`;
+/** A word alone (`epoch_sec`, `unix`), not a pattern with separators. */
+const WORD = /^[A-Za-z_]+$/;
 
 export type DateType = "Date" | "Datetime";
 
 /** What is wrong with one written format, or undefined when it can be used. */
 export function checkFormat(format: string): string | undefined {
-  if (KEYWORDS.has(format)) return undefined;
-  if (format.trim() === "")
-    return "an empty format (use a luxon pattern, iso, epoch_s or epoch_ms)";
+  if (KEYWORDS.has(format) || EPOCH_TOKENS[format] !== undefined) return undefined;
+  if (format.trim() === "") return `an empty format (use a luxon pattern or one of ${LISTED})`;
   const problem = checkPattern(format);
-  return problem === undefined ? undefined : `"${format}": ${problem}`;
+  if (problem === undefined) return undefined;
+  if (WORD.test(format)) {
+    const hint = didYouMean(format, FORMAT_KEYWORDS);
+    return `"${format}" is not a format keyword${hint}: the keywords are ${LISTED}; nor a luxon pattern: ${problem}`;
+  }
+  return `"${format}": ${problem}`;
 }
 
 /** One format's reading of a cell: the value, why it is not one, or not its shape at all. */
@@ -103,7 +114,9 @@ export function compileFormats(
 
 function reader(format: string, type: DateType, zone: string): Reader {
   if (format === "iso") return isoReader(type, zone);
-  if (format === "epoch_s" || format === "epoch_ms") return epochReader(format, type, zone);
+  const unit =
+    EPOCH_TOKENS[format] ?? (EPOCH_UNITS.includes(format as EpochUnit) ? format : undefined);
+  if (unit !== undefined) return epochReader(unit as EpochUnit, type, zone);
   const parse = compilePattern(format);
   const toValue = type === "Date" ? dateOf : datetimeFrom(zone);
   return (value) => {
