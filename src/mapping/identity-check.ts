@@ -50,17 +50,23 @@ export function identityProblem(
   return undefined;
 }
 
-/** An identity field's converter, whose every value is checked (and whose failures are named so). */
+/**
+ * An identity field's converter, whose every value is checked (and whose failures are named so).
+ * `parts`: a template's check of the row's parts (template.ts, separatorCheck).
+ */
 export function checkedIdentity(
   convert: CellConverter,
   field: IdentityField,
   transforms: readonly Transform[],
+  parts?: (cells: Readonly<Record<string, unknown>>) => string | undefined,
 ): CellConverter {
   return (raw, cells) => {
     const value = convert(raw, cells);
     if (value instanceof Invalid) return new Invalid(value.detail, "INVALID_IDENTITY");
     if (typeof value !== "string") return value;
-    const problem = identityProblem(field, value, transforms);
+    const problem =
+      (parts !== undefined && cells !== undefined ? parts(cells) : undefined) ??
+      identityProblem(field, value, transforms);
     return problem === undefined ? value : new Invalid(problem, "INVALID_IDENTITY");
   };
 }

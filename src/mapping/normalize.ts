@@ -26,6 +26,7 @@ import {
   type WrittenMapping,
   type WrittenSource,
 } from "./schema.js";
+import { parseTemplate, separatorCheck } from "./template.js";
 import type { FieldRule, Mapping, MappingSource, PathIssue } from "./types.js";
 
 export const DEFAULT_TIMEZONE = "UTC";
@@ -132,13 +133,18 @@ function identityRule(
     { type: "String", transforms: transform, split: DEFAULT_SPLIT, trim: true, gender: false },
     ctx,
   );
+  const parsed = written.template === undefined ? undefined : parseTemplate(written.template);
+  const parts =
+    parsed === undefined || typeof parsed === "string"
+      ? undefined
+      : separatorCheck(parsed, written.template as string);
   return {
     name,
     ...reading(written, markers, true, expression),
     transforms: transform,
     // A String cell with no values table and no default converts to text or fails.
     convert: withEmptyValues(
-      checkedIdentity(convert, name, transform),
+      checkedIdentity(convert, name, transform, parts),
       markers,
     ) as FieldRule["convert"],
   };

@@ -59,6 +59,35 @@ function partOf(value: unknown, markers: ReadonlySet<string>): string | undefine
 const SPACES = / {2,}/g;
 
 /**
+ * An identity template's parts must not hold a separator of the template: `{store}-{member}` gives
+ * `A-1-2` for `A-1` + `2` and for `A` + `1-2`, two users merged into one. Compiles the check of a
+ * row's parts (each as the template uses it: trimmed, spaces collapsed): the problem, or undefined.
+ * Undefined when the template has no separator (`{id}`, `shop-{id}`).
+ */
+export function separatorCheck(
+  parsed: ParsedTemplate,
+  template: string,
+): ((cells: Readonly<Record<string, unknown>>) => string | undefined) | undefined {
+  const separators = [...new Set(parsed.texts.slice(1, -1).filter((t) => t !== ""))].map((t) =>
+    t.trim() === "" ? " " : t.replace(SPACES, " "),
+  );
+  if (separators.length === 0) return undefined;
+  const parts = parsed.columns.map((column) => ({ column, read: jsonReader(column) }));
+  return (cells) => {
+    for (const { column, read } of parts) {
+      const raw = read(cells);
+      if (typeof raw !== "string" && typeof raw !== "number") continue;
+      const part = String(raw).trim().replace(SPACES, " ");
+      const separator = separators.find((s) => part.includes(s));
+      if (separator !== undefined) {
+        return `${JSON.stringify(part)} (column ${JSON.stringify(column)}) holds ${JSON.stringify(separator)}, which separates the parts of the template ${JSON.stringify(template)}: the identifier would be ambiguous (another split of it names another user)`;
+      }
+    }
+    return undefined;
+  };
+}
+
+/**
  * Compiles a parsed template into readers for CSV rows and NDJSON objects; a part equal to one
  * of `markers` (the rule's `empty_values`) is empty. With `whole` (an identity field) one empty
  * part makes the value empty: `{store}-{member}` with no store is no identifier, never `-100`,

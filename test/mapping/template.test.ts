@@ -75,6 +75,42 @@ describe("template", () => {
     }
   });
 
+  test("on an identity field, a part holding the template's separator is refused as ambiguous", () => {
+    // A-1 + 2 and A + 1-2 both give A-1-2: two users would become one.
+    const refused = (shop: string, id: string) => {
+      const result = map({ shop, id, "Last Name": "Kim" });
+      return result.ok ? result : result.failure.errors;
+    };
+    expect(refused("A-1", "2")).toEqual([
+      {
+        stage: "mapping",
+        code: "INVALID_IDENTITY",
+        field: "external_id",
+        column: "{shop}-{id}",
+        value: "A-1-2",
+        message:
+          '"A-1" (column "shop") holds "-", which separates the parts of the template "{shop}-{id}": the identifier would be ambiguous (another split of it names another user)',
+      },
+    ]);
+    expect(refused("A", "1-2")).toMatchObject([
+      {
+        code: "INVALID_IDENTITY",
+        value: "A-1-2",
+        message: expect.stringContaining('"1-2" (column "id") holds "-"'),
+      },
+    ]);
+    // A separator only in a property's template, or around the parts, is no ambiguity.
+    expect(
+      map({ shop: "S1", id: "42", "Last Name": "Kim-Lee", "First Name": "Min Jun" }),
+    ).toMatchObject({
+      ok: true,
+      update: {
+        identity: { external_id: "S1-42" },
+        user_properties: { df_name: "Kim-Lee Min Jun" },
+      },
+    });
+  });
+
   test("reads NDJSON paths, numbers as written", () => {
     expect(
       map(
