@@ -76,7 +76,8 @@ export async function* decode(
   const asked = resolveEncoding(encodingName, file);
   const { head, bytes: chunks } = await peek(bytes, SNIFF_BYTES);
   const encoding = BOMS.find(([, bom]) => startsWith(head, bom))?.[0] ?? asked;
-  const utf16 = encoding === "utf8" ? bomlessUtf16(head) : undefined;
+  // Only a guess where nothing was stated: `--encoding utf8` is read as UTF-8, NUL bytes and all.
+  const utf16 = encoding === "utf8" && encodingName === undefined ? bomlessUtf16(head) : undefined;
   if (utf16 !== undefined) {
     // NUL bytes are valid UTF-8: without this, the header would just "lack" every column.
     throw new InputError(

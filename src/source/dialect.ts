@@ -44,6 +44,8 @@ export const CSV_RULES: CsvRules = {
 export interface Unescaped {
   readonly text: string;
   readonly length: number;
+  /** The escape stands for nothing a value may hold: the record is bad, for this reason. */
+  readonly bad?: string;
 }
 
 /**
@@ -59,7 +61,10 @@ const MYSQL: Readonly<Record<string, string>> = {
   Z: "\x1a",
 };
 
-/** PostgreSQL's: `\b \f \n \r \t \v`, `\` + 1–3 octal digits, `\x` + 1–2 hex digits; else as is. */
+/**
+ * PostgreSQL's: `\b \f \n \r \t \v`, `\` + 1–3 octal digits or `\x` + 1–2 hex digits (a byte);
+ * else the character as is.
+ */
 const POSTGRES: Readonly<Record<string, string>> = {
   b: "\b",
   f: "\f",
@@ -81,18 +86,92 @@ const HEX = /^[0-9A-Fa-f]{1,2}/;
 function postgresUnescape(text: string, at: number, final: boolean): Unescaped | undefined {
   const c = text.charAt(at);
   if (c === "\r" && text.charAt(at + 1) === "\n") return { text: "\r\n", length: 2 };
-  const octal = c >= "0" && c <= "7";
-  if (octal || c === "x") {
-    const start = octal ? at : at + 1;
-    const width = octal ? 3 : 2;
-    // The escape may go on in the next chunk.
-    if (!final && text.length < start + width) return undefined;
-    const digits = (octal ? OCTAL : HEX).exec(text.slice(start, start + width))?.[0];
-    if (digits === undefined) return { text: c, length: 1 }; // `\x` without hex digits: an x
-    const code = Number.parseInt(digits, octal ? 8 : 16);
-    return { text: String.fromCharCode(code), length: start - at + digits.length };
+  const first = byteEscape(text, at, final);
+  if (first === undefined) return undefined;
+  if (first === NOT_A_BYTE) return { text: POSTGRES[c] ?? c, length: 1 };
+  // The bytes of a run of escapes (`\303\251`) are text in UTF-8 together: é, not Ã©.
+  const bytes = [first.byte];
+  const ends = [at + first.length]; // where each escape of the run ends
+  let cut = false; // the chunk ends within the run
+  for (;;) {
+    const end = ends[ends.length - 1] as number;
+    if (!final && text.length < end + 2) {
+      cut = text.length <= end || text.charAt(end) === "\\";
+      break;
+    }
+    if (text.charAt(end) !== "\\") break;
+    const next = byteEscape(text, end + 1, final);
+    if (next === undefined) {
+      cut = true;
+      break;
+    }
+    if (next === NOT_A_BYTE) break;
+    bytes.push(next.byte);
+    ends.push(end + 1 + next.length);
   }
-  return { text: POSTGRES[c] ?? c, length: 1 };
+  // Cut by the chunk: the run's whole characters now, the rest with the next chunk (never the
+  // whole run again, which would cost a long run of escapes its length squared).
+  for (let n = bytes.length; n > 0 && n > bytes.length - 4; n--) {
+    const end = ends[n - 1] as number;
+    const written = text.slice(at - 1, end);
+    if (bytes.indexOf(0) >= 0 && bytes.indexOf(0) < n) {
+      return {
+        text: "",
+        length: end - at,
+        bad: `${written} holds a NUL byte (\\0), which no text value may hold`,
+      };
+    }
+    const decoded = utf8(bytes.slice(0, n));
+    if (decoded !== undefined) return { text: decoded, length: end - at };
+    if (!cut) {
+      return {
+        text: "",
+        length: end - at,
+        bad: `${written} is not UTF-8 (escaped bytes are read as UTF-8 text)`,
+      };
+    }
+  }
+  if (cut && bytes.length < 4) return undefined;
+  const written = text.slice(at - 1, ends[ends.length - 1]);
+  return {
+    text: "",
+    length: (ends[ends.length - 1] as number) - at,
+    bad: `${written} is not UTF-8 (escaped bytes are read as UTF-8 text)`,
+  };
+}
+
+function utf8(bytes: readonly number[]): string | undefined {
+  try {
+    return UTF8.decode(Uint8Array.from(bytes));
+  } catch {
+    return undefined;
+  }
+}
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+const NOT_A_BYTE = 0;
+
+/**
+ * The byte of an octal (`\303`) or hex (`\xC3`) escape at `text[at]` (after its backslash) and
+ * the characters it takes; NOT_A_BYTE for another escape; undefined when more text is needed.
+ */
+function byteEscape(
+  text: string,
+  at: number,
+  final: boolean,
+): { byte: number; length: number } | typeof NOT_A_BYTE | undefined {
+  const c = text.charAt(at);
+  const octal = c >= "0" && c <= "7";
+  if (!octal && c !== "x") return NOT_A_BYTE;
+  const start = octal ? at : at + 1;
+  const width = octal ? 3 : 2;
+  // The escape may go on in the next chunk.
+  if (!final && text.length < start + width) return undefined;
+  const digits = (octal ? OCTAL : HEX).exec(text.slice(start, start + width))?.[0];
+  if (digits === undefined) return NOT_A_BYTE; // `\x` without hex digits: an x
+  // `\777` is 511: PostgreSQL keeps its low byte.
+  const byte = Number.parseInt(digits, octal ? 8 : 16) & 0xff;
+  return { byte, length: start - at + digits.length };
 }
 
 /**

@@ -228,6 +228,13 @@ export class CsvTokenizer {
           const lookahead = i + 1 >= len || (i + 2 >= len && text.charCodeAt(i + 1) === CR);
           const decoded = lookahead && !final ? undefined : decodeEscape(text, i + 1, final);
           if (decoded === undefined) return this.#pause(text, i, seg);
+          if (decoded.bad !== undefined) {
+            const message = `${decoded.bad}, in field ${this.#cells.length + 1} at line ${this.#line}`;
+            const resume = this.#bad(text, i, "CSV_BAD_ESCAPE", message, out);
+            if (resume !== undefined)
+              [text, len, i, seg] = [resume.text, resume.text.length, resume.at, resume.at];
+            continue next;
+          }
           const empty = seg === i && this.#value === "" && this.#pieces.length === 0;
           if (!quoted && text.charCodeAt(i + 1) === N && empty) {
             this.#isNull = true; // `\N` alone is NULL: see #cell

@@ -154,6 +154,45 @@ describe("dialect: postgres (COPY … TO, text format)", () => {
     }
   });
 
+  test("octal and hex escapes are bytes of UTF-8 text: \\303\\251 is é, in any chunking", async () => {
+    const text = "1\tcaf\\303\\251\t\\xEC\\x84\\x9C\\xEC\\x9A\\xB8 \\101\n";
+    for (const size of [text.length, 1, 2, 3, 5]) {
+      const items = await read(text, "postgres", "tsv", size, {
+        header: false,
+        columns: ["id", "name", "city"],
+      });
+      expect(rows(items)).toEqual([{ line: 1, cells: { id: "1", name: "café", city: "서울 A" } }]);
+    }
+  });
+
+  test("\\0 never puts a NUL into a value, nor do bytes that are not UTF-8: their row is dead-lettered", async () => {
+    const text = "1\tok\n2\ta\\0b\n3\t\\351t\\351\n4\tok\n";
+    for (const size of [text.length, 1, 2]) {
+      const items = await read(text, "postgres", "tsv", size, {
+        header: false,
+        columns: ["id", "name"],
+      });
+      expect(rows(items).map((r) => r.cells.id)).toEqual(["1", "4"]);
+      const invalid = items.flatMap((i) =>
+        i.kind === "invalid" ? [[i.line, i.raw, i.failure.code, i.failure.message]] : [],
+      );
+      expect(invalid).toEqual([
+        [
+          2,
+          "2\ta\\0b",
+          "CSV_PARSE",
+          "\\0 holds a NUL byte (\\0), which no text value may hold, in field 2 at line 2",
+        ],
+        [
+          3,
+          "3\t\\351t\\351",
+          "CSV_PARSE",
+          "\\351 is not UTF-8 (escaped bytes are read as UTF-8 text), in field 2 at line 3",
+        ],
+      ]);
+    }
+  });
+
   test("its CSV format is plain CSV: quotes double, a backslash is text", async () => {
     const items = await read('id,note\n1,"a\\b ""c"""\n2,\n', "postgres", "csv");
     expect(rows(items)).toEqual([

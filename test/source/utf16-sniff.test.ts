@@ -16,6 +16,14 @@ describe("UTF-16 without a byte order mark", () => {
     );
   });
 
+  it("with --encoding utf8 stated, two NUL bytes near the start are text, not a sign of UTF-16", async () => {
+    // A UTF-8 file whose first record holds two NULs at odd offsets (a database's \0).
+    const nuls = "i\0,\0x\nu1,a\n";
+    expect(Buffer.from(nuls, "utf8")[1]).toBe(0);
+    await expect(read(Buffer.from(nuls, "utf8"))).rejects.toThrow(/looks like UTF-16LE/);
+    expect(await read(Buffer.from(nuls, "utf8"), "utf8")).toBe(nuls);
+  });
+
   it("with the encoding given, or a BOM, it reads; UTF-8 text is not mistaken for it", async () => {
     expect(await read(Buffer.from(text, "utf16le"), "utf16le")).toBe(text);
     expect(
