@@ -13,6 +13,7 @@ import { type CellError, type RowFailure, rowFailure } from "../errors.js";
 import type { SourceFormat, SourceRow } from "../source/types.js";
 import { EMPTY, Invalid } from "./convert/invalid.js";
 import { showExpression } from "./expr/expression.js";
+import { NotJson } from "./json-cells.js";
 import type { Mapping, PropertyRule } from "./types.js";
 
 export type MappingResult =
@@ -148,12 +149,17 @@ function where(rule: Reading): string {
 
 export function cellProblem(field: string, rule: Reading, raw: unknown, invalid: Invalid): Problem {
   // A failed expression's detail names it already, and it has no value.
-  const failed = raw === invalid;
+  const failed = raw === invalid && !(raw instanceof NotJson);
   return {
     code: invalid.code,
     field,
     message: failed ? invalid.detail : `${where(rule)}: ${invalid.detail}`,
-    cell: { detail: invalid.detail, column: rule.column, value: failed ? null : raw },
+    // A JSON column's cell that is not JSON: the cell's text, as read.
+    cell: {
+      detail: invalid.detail,
+      column: rule.column,
+      value: raw instanceof NotJson ? raw.text : failed ? null : raw,
+    },
   };
 }
 

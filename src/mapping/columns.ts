@@ -1,4 +1,5 @@
 import { InputError } from "../errors.js";
+import { jsonColumnOf } from "./json-cells.js";
 import { closest } from "./suggest.js";
 import type { Mapping } from "./types.js";
 
@@ -14,7 +15,10 @@ export interface MissingColumn {
 export function findMissingColumns(mapping: Mapping, columns: readonly string[]): MissingColumn[] {
   const header = new Set(columns);
   const missing = new Map<string, string[]>();
-  for (const [column, usedBy] of columnUses(mapping)) {
+  const json = [...(mapping.source.jsonColumns ?? [])].sort((x, y) => y.length - x.length);
+  for (const [path, usedBy] of columnUses(mapping)) {
+    // A path into a JSON column (prefs.push_consent) reads that column.
+    const column = header.has(path) ? path : (jsonColumnOf(path, json) ?? path);
     if (header.has(column)) continue;
     missing.set(column, [...(missing.get(column) ?? []), usedBy]);
   }

@@ -10,6 +10,7 @@ import type { PhoneCountry } from "./convert/phone-country.js";
 import { eventSections } from "./event-section.js";
 import { compiled } from "./expr/compiled.js";
 import { checkedIdentity } from "./identity-check.js";
+import { JsonColumns } from "./json-cells.js";
 import { DEFAULT_SPLIT, propertyRules, reading, withEmptyValues } from "./property-rule.js";
 import { jsonReader } from "./read.js";
 import {
@@ -61,8 +62,13 @@ export function normalizeMapping(
     header: ws.header ?? true,
     ...(ws.columns === undefined ? {} : { columns: ws.columns }),
     ...(ws.dialect === undefined ? {} : { dialect: ws.dialect }),
+    // Absent when none, so that a mapping's fingerprint (the state's) is what it was before them.
+    ...(ws.json_columns === undefined ? {} : { jsonColumns: ws.json_columns }),
   };
-  const ctx = convertContext(source.timezone, source.country);
+  const ctx = convertContext(source.timezone, source.country, {
+    pgArrays: source.dialect === "postgres",
+    jsonColumns: new JsonColumns(source.jsonColumns ?? []),
+  });
 
   issues.push(...checkIdentity(written.identity));
   const identity: FieldRule[] = [];
@@ -140,7 +146,7 @@ function identityRule(
       : separatorCheck(parsed, written.template as string);
   return {
     name,
-    ...reading(written, markers, true, expression),
+    ...reading(written, markers, ctx.jsonColumns, true, expression),
     transforms: transform,
     // A String cell with no values table and no default converts to text or fails.
     convert: withEmptyValues(

@@ -14,6 +14,7 @@ import { convertConstant } from "./convert/constant.js";
 import { Invalid } from "./convert/invalid.js";
 import { compiled } from "./expr/compiled.js";
 import type { Expression } from "./expr/expression.js";
+import type { JsonColumns } from "./json-cells.js";
 import { csvReader, jsonReader } from "./read.js";
 import { checkProperty, PROFILE_SCOPE, type PropertyScope, propertyType } from "./rules.js";
 import { emptyPolicyOf, type WrittenProperty, type WrittenPropertyObject } from "./schema.js";
@@ -65,6 +66,7 @@ function expand(rule: WrittenProperty): WrittenPropertyObject {
 export function reading(
   source: { column?: string | undefined; template?: string | undefined },
   markers: readonly string[],
+  json: JsonColumns | undefined,
   identity = false,
   expression?: Expression,
 ) {
@@ -73,12 +75,13 @@ export function reading(
     const { text, columns } = expression;
     return { column: text, expression, columns, readCsv: read, readJson: read };
   }
+  const readCsv = (column: string) => json?.reader(column) ?? csvReader(column);
   if (source.template === undefined) {
     const column = source.column ?? "";
     return {
       column,
       columns: [column],
-      readCsv: csvReader(column),
+      readCsv: readCsv(column),
       readJson: jsonReader(column),
     };
   }
@@ -88,7 +91,7 @@ export function reading(
     column: source.template,
     template: source.template,
     columns: valid.columns,
-    ...templateReaders(valid, markers, identity),
+    ...templateReaders(valid, markers, identity, readCsv),
   };
 }
 
@@ -142,7 +145,7 @@ export function propertyRule(
     kind: "column",
     name,
     type,
-    ...reading(rule, markers, false, expression),
+    ...reading(rule, markers, ctx.jsonColumns, false, expression),
     transforms,
     ...(formats === undefined ? {} : { formats }),
     ...(values === undefined ? {} : { values }),

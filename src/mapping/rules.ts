@@ -75,7 +75,7 @@ export function checkSource(source: WrittenSource): PathIssue[] {
     });
   }
   issues.push(...checkCountry(source.country));
-  for (const key of ["delimiter", "header", "columns", "dialect"] as const) {
+  for (const key of ["delimiter", "header", "columns", "dialect", "json_columns"] as const) {
     if (source.format === "ndjson" && source[key] !== undefined) {
       issues.push({ path: ["source", key], message: `${key} applies to csv and tsv, not ndjson` });
     }

@@ -127,6 +127,13 @@ export const SourceSchema = z
       .min(1)
       .optional()
       .describe("CSV/TSV: the column names in order; with a header row, they replace it"),
+    json_columns: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe(
+        "CSV/TSV: columns whose cells hold JSON (a PostgreSQL jsonb column): read as NDJSON is, numbers exact, and paths into them (prefs.push_consent)",
+      ),
     dialect: z
       .enum(DIALECTS)
       .optional()

@@ -97,6 +97,7 @@ export function templateReaders(
   parsed: ParsedTemplate,
   markers: readonly string[] = [],
   whole = false,
+  readCsv: (column: string) => CellReader = csvReader,
 ): { readCsv: CellReader; readJson: CellReader } {
   const empties: ReadonlySet<string> = new Set(markers.map((m) => m.trim()));
   const compile = (read: (column: string) => CellReader): CellReader => {
@@ -121,5 +122,5 @@ export function templateReaders(
       return any ? out.replace(SPACES, " ").trim() : undefined;
     };
   };
-  return { readCsv: compile(csvReader), readJson: compile(jsonReader) };
+  return { readCsv: compile(readCsv), readJson: compile(jsonReader) };
 }

@@ -27,6 +27,8 @@ export interface MappingSource {
   /** CSV/TSV: the column names in order, replacing the header row if there is one. */
   readonly columns?: readonly string[];
   readonly dialect?: Dialect;
+  /** CSV/TSV: the columns whose cells hold JSON (json-cells.ts). */
+  readonly jsonColumns?: readonly string[];
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { PropertyType, PropertyValue } from "../../api/dfinery.js";
 import { ExactNumber } from "../../util/exact-number.js";
+import type { JsonColumns } from "../json-cells.js";
 import { makeArrayConverter } from "./array.js";
 import { toBoolean } from "./boolean.js";
 import { toDate } from "./date.js";
@@ -18,10 +19,25 @@ export interface ConvertContext {
   /** IANA zone of date-times written without an offset. */
   readonly timezone: string;
   readonly datetime: (value: unknown) => string | Invalid;
+  /** source.dialect postgres: Array cells in braces are PostgreSQL array literals. */
+  readonly pgArrays: boolean;
+  /** source.json_columns: CSV cells read as JSON, and paths into them. */
+  readonly jsonColumns?: JsonColumns;
 }
 
-export function convertContext(timezone: string, country: PhoneCountry): ConvertContext {
-  return { country, timezone, datetime: makeDatetimeConverter(timezone) };
+export function convertContext(
+  timezone: string,
+  country: PhoneCountry,
+  source: { readonly pgArrays?: boolean; readonly jsonColumns?: JsonColumns } = {},
+): ConvertContext {
+  const { pgArrays = false, jsonColumns } = source;
+  return {
+    country,
+    timezone,
+    datetime: makeDatetimeConverter(timezone),
+    pgArrays,
+    ...(jsonColumns === undefined ? {} : { jsonColumns }),
+  };
 }
 
 export type ValueConverter = (value: unknown) => PropertyValue | Invalid;
@@ -110,10 +126,11 @@ export function compileCell(spec: CellSpec, ctx: ConvertContext): CellConverter 
       element: scalarConverter(elementType, ctx) as (v: unknown) => string | number | Invalid,
       transform,
       split: spec.split,
+      pgArrays: ctx.pgArrays,
     });
     return (raw, cells) => {
       if (raw === undefined || raw === null) return ifEmpty;
-      if (raw instanceof Invalid) return raw; // an expression that failed (expr:)
+      if (raw instanceof Invalid) return raw; // a failed expression, or a JSON column's cell that is not JSON
       const value = toArray(raw, cells);
       return value === EMPTY ? ifEmpty : value;
     };
@@ -143,7 +160,7 @@ export function compileCell(spec: CellSpec, ctx: ConvertContext): CellConverter 
     } else if (raw === undefined || raw === null) {
       return ifEmpty;
     } else if (raw instanceof Invalid) {
-      return raw; // an expression that failed (expr:)
+      return raw; // a failed expression, or a JSON column's cell that is not JSON
     } else if (
       textFirst &&
       (typeof raw === "number" || typeof raw === "boolean" || raw instanceof ExactNumber)
