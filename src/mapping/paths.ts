@@ -7,6 +7,8 @@
 import { InputError } from "../errors.js";
 import { ExactNumber } from "../util/exact-number.js";
 import { sourceColumns } from "./columns.js";
+import { Invalid } from "./convert/invalid.js";
+import { JsonColumns, jsonColumnOf } from "./json-cells.js";
 import { jsonReader } from "./read.js";
 import { closest } from "./suggest.js";
 import type { CellReader, Mapping } from "./types.js";
@@ -97,11 +99,12 @@ export function checkPaths(
   mapping: Mapping,
   records: readonly Readonly<Record<string, unknown>>[],
   file: string,
+  only: (path: string) => boolean = () => true,
 ): void {
   if (records.length === 0) return;
   const presence = new PathPresence(mapping);
   for (const cells of records) presence.count(cells);
-  const absent = presence.absent();
+  const absent = presence.absent().filter((p) => only(p.path));
   if (absent.length === 0) return;
   const seen = new Set<string>();
   for (const cells of records) pathsOf(cells, "", seen, 0);
@@ -117,6 +120,36 @@ export function checkPaths(
       : `none of the first ${records.length.toLocaleString("en-US")} records has`;
   const what = absent.length === 1 ? "a path" : `${absent.length} paths`;
   throw new InputError(file, `the mapping reads ${what} that ${which}:\n${lines.join("\n")}`);
+}
+
+/**
+ * CSV/TSV with source.json_columns: the paths into those columns are checked as NDJSON paths are,
+ * on the first records with their JSON cells parsed (a typo, `prefs.push_consnt`, would otherwise
+ * send nothing, silently). A JSON column the header lacks is left to the header check.
+ */
+export function checkJsonColumnPaths(
+  mapping: Mapping,
+  records: readonly Readonly<Record<string, unknown>>[],
+  file: string,
+): void {
+  const names = mapping.source.jsonColumns ?? [];
+  const [first] = records;
+  if (first === undefined || names.length === 0) return;
+  const json = new JsonColumns(names);
+  const inHeader = names.filter((name) => Object.hasOwn(first, name));
+  const parsed = records.map((cells) => {
+    const out: Record<string, unknown> = { ...cells };
+    for (const name of inHeader) {
+      const value = json.reader(name)?.(cells);
+      out[name] = value instanceof Invalid ? undefined : value;
+    }
+    return out;
+  });
+  const into = (path: string) => {
+    const column = jsonColumnOf(path, inHeader);
+    return column !== undefined && column !== path;
+  };
+  checkPaths(mapping, parsed, file, into);
 }
 
 const MAX_DEPTH = 6;

@@ -8,7 +8,12 @@
  */
 import type { RowFailure } from "../errors.js";
 import { checkColumns } from "../mapping/load.js";
-import { checkPaths, PATH_SAMPLE, type PathPresence } from "../mapping/paths.js";
+import {
+  checkJsonColumnPaths,
+  checkPaths,
+  PATH_SAMPLE,
+  type PathPresence,
+} from "../mapping/paths.js";
 import { mayStall } from "../source/open.js";
 import type { RunConfig } from "./config.js";
 import { fileAt } from "./file-book.js";
@@ -82,9 +87,11 @@ export class Reader<U> {
     const { mapping, format, input, inputs } = config;
     const iterator: AsyncIterator<InputItem> = source[Symbol.asyncIterator]();
     try {
-      // NDJSON: the first records are read ahead to check the mapping's paths before any request.
+      // NDJSON, and CSV with JSON columns: the first records are read ahead to check the
+      // mapping's paths before any request.
+      const json = (mapping?.source.jsonColumns?.length ?? 0) > 0;
       const ahead =
-        format === "ndjson" && mapping !== null
+        (format === "ndjson" || json) && mapping !== null
           ? await readAhead(
               iterator,
               !inputs.many && mayStall(input) ? config.batchWaitMs : undefined,
@@ -95,7 +102,9 @@ export class Reader<U> {
       if (mapping !== null && first?.kind === "row" && !isDeadLetterRecord(first.cells)) {
         const records = held.flatMap((item) => (item.kind === "row" ? [item.cells] : []));
         const file = held.find((item) => item.kind === "file")?.file ?? input;
-        checkPaths(mapping, records, inputs.many ? file : input);
+        const where = inputs.many ? file : input;
+        if (format === "ndjson") checkPaths(mapping, records, where);
+        else checkJsonColumnPaths(mapping, records, where);
       }
       for (const item of held) {
         if (ledger.stop.aborted) break;

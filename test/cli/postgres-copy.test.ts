@@ -179,4 +179,16 @@ describe("a PostgreSQL \\copy CSV export", () => {
       deadLettered: 2,
     });
   });
+
+  it("a path into a JSON column that none of the first records has stops the run before any request", async () => {
+    const e = await emulator();
+    const dir = tempDir();
+    const typo = MAPPING.replace("prefs.push_consent", "prefs.push_consnt");
+    const result = await importFile(dir, e.url, "users.csv", copyCsv(USERS), typo);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      '"prefs.push_consnt" (properties.df_push_optin); did you mean "prefs.push_consent"?',
+    );
+    expect(e.store.count()).toBe(0);
+  });
 });
