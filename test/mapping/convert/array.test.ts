@@ -4,30 +4,12 @@ import { EMPTY, Invalid } from "../../../src/mapping/convert/invalid.js";
 import { toLong } from "../../../src/mapping/convert/number.js";
 import { toText } from "../../../src/mapping/convert/string.js";
 
-const strings = makeArrayConverter({
-  element: toText,
-  transform: undefined,
-  split: "|",
-  pgArrays: false,
-});
-const longs = makeArrayConverter({
-  element: toLong,
-  transform: undefined,
-  split: ",",
-  pgArrays: false,
-});
-const pgStrings = makeArrayConverter({
-  element: toText,
-  transform: undefined,
-  split: ",",
-  pgArrays: true,
-});
-const pgLongs = makeArrayConverter({
-  element: toLong,
-  transform: undefined,
-  split: ",",
-  pgArrays: true,
-});
+const arrays = (element: typeof toText | typeof toLong, split: string, pgArrays = false) =>
+  makeArrayConverter({ element, transform: undefined, split, pgArrays });
+const strings = arrays(toText, "|");
+const longs = arrays(toLong, ",");
+const pgStrings = arrays(toText, ",", true);
+const pgLongs = arrays(toLong, ",", true);
 
 describe("Array", () => {
   test("splits text on the separator, trims elements and drops empty ones", () => {
