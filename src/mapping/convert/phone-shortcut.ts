@@ -28,7 +28,23 @@ interface PlanMetadata {
     nationalPrefixForParsing(): string | number | undefined;
     hasTypes(): boolean;
     type(name: string): TypeMetadata | undefined;
+    formats(): readonly { usesNationalPrefix(): boolean }[];
   };
+}
+
+/**
+ * Whether a national format of the country writes a trunk prefix (KR `0…`; the US writes none),
+ * so the transform's trunk rule has a prefix to look for; true when the metadata cannot tell.
+ */
+export function writesTrunkPrefix(country: CountryCode): boolean {
+  try {
+    const metadata = new Metadata() as unknown as PlanMetadata;
+    metadata.selectNumberingPlan(country);
+    const formats = metadata.numberingPlan?.formats();
+    return formats === undefined || formats.some((f) => f.usesNationalPrefix());
+  } catch {
+    return true; // a library whose metadata API changed: always look
+  }
 }
 
 /** The number types libphonenumber-js's getNumberType tries: a valid number is of one of them. */

@@ -18,7 +18,7 @@ import {
   parsePhoneNumberFromString,
 } from "libphonenumber-js/max";
 import { Invalid, show } from "./invalid.js";
-import { ASK_LIBRARY, NOT_VALID, nationalShortcut } from "./phone-shortcut.js";
+import { ASK_LIBRARY, NOT_VALID, nationalShortcut, writesTrunkPrefix } from "./phone-shortcut.js";
 
 // Digits and the punctuation people write numbers with; letters (vanity numbers) are not read.
 const PHONE_CHARS = /^\+?[\d\s\-().]+$/;
@@ -45,6 +45,8 @@ export function makePhoneNormalizer(
 ): (text: string) => string | Invalid {
   const code = typeof country === "string" ? country : undefined;
   const fast = code !== undefined && shortcut ? nationalShortcut(code) : undefined;
+  // Formatting a number nationally costs more than parsing it: only where there is a prefix to find.
+  const trunk = code !== undefined && writesTrunkPrefix(code);
   const notValid = (text: string) =>
     new Invalid(
       `${show(text)} is not a valid phone number of ${code}, the country assumed (a number of another country needs its +country code)`,
@@ -56,7 +58,7 @@ export function makePhoneNormalizer(
     }
     const parsed = parse(text, code);
     if (parsed === undefined) return notValid(text);
-    if (parsed.nationalNumber === digits) {
+    if (trunk && parsed.nationalNumber === digits) {
       // Nothing was stripped: no trunk prefix, no calling code. Valid only where the country's
       // own national format has no trunk prefix either (US), or for Excel's KR mobile.
       const prefix = trunkPrefix(parsed);
