@@ -6,6 +6,9 @@ import { UnclosedQuotes } from "./unclosed.js";
 const LF = 0x0a;
 const CR = 0x0d;
 const BACKSLASH = 0x5c;
+/** A quote escaped with a backslash (`\"`), as Spark, Hive and MySQL write them, is not plain CSV. */
+const BACKSLASH_HINT =
+  " (a quote escaped with a backslash, \\\": such files are read with `dialect: mysql` in the mapping's source section)";
 const N = 0x4e;
 
 /** The most records one `feed` returns. */
@@ -178,7 +181,7 @@ export class CsvTokenizer {
           }
           if (!strict) continue; // a dump: a quote not before a delimiter or line end is text
           const got = JSON.stringify(text.charAt(i + 1));
-          const message = `Invalid Closing Quote: got ${got} at line ${this.#line} instead of the delimiter or the end of the line`;
+          const message = `Invalid Closing Quote: got ${got} at line ${this.#line} instead of the delimiter or the end of the line${text.charCodeAt(i - 1) === BACKSLASH ? BACKSLASH_HINT : ""}`;
           const resume = this.#bad(text, i, "CSV_INVALID_CLOSING_QUOTE", message, out);
           if (resume !== undefined)
             [text, len, i, seg] = [resume.text, resume.text.length, resume.at, resume.at];
