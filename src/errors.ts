@@ -135,6 +135,7 @@ export type RowFailureCode =
   | "CSV_COLUMN_COUNT" // more or fewer cells than the header
   | "JSON_PARSE" // an NDJSON line that is not JSON
   | "JSON_NOT_OBJECT" // an NDJSON line that is JSON but not an object
+  | "SHEET_NO_HEADER" // a worksheet cell with a value right of the header's last column
   | "LINE_TOO_LONG" // an NDJSON line beyond the size bound (its start is kept)
   | "REPLAY_RECORD" // a line of a replayed dead-letter file that is not a dead-letter record
   | "REPLAY_UNREADABLE" // a replayed row that could not be read in the original file

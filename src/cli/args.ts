@@ -54,6 +54,8 @@ export interface CliOptions {
   readonly format: SourceFormat | undefined;
   readonly encoding: string | undefined;
   readonly delimiter: string | undefined;
+  /** `--sheet`: an xlsx input's sheet, by name or number. */
+  readonly sheet: string | undefined;
   /** `--max-cell-lines` as given: deprecated, read by nothing; given, it is warned of. */
   readonly maxCellLines: string | undefined;
   readonly log: string | undefined;
@@ -145,6 +147,7 @@ export function parseResolved(resolved: Resolved, env: NodeJS.ProcessEnv): Invoc
     case "init": {
       const format = value("format");
       const encoding = value("encoding");
+      const sheet = value("sheet");
       return {
         kind: "init",
         options: {
@@ -152,6 +155,7 @@ export function parseResolved(resolved: Resolved, env: NodeJS.ProcessEnv): Invoc
           out: value("out") as string,
           force: on("force"),
           ...(encoding === undefined ? {} : { encoding }),
+          ...(sheet === undefined ? {} : { sheet }),
           ...(format === undefined ? {} : { format: oneOf(format, "--format", FORMATS) }),
         },
       };
@@ -165,7 +169,7 @@ export function parseResolved(resolved: Resolved, env: NodeJS.ProcessEnv): Invoc
   }
 }
 
-const FORMATS: readonly SourceFormat[] = ["csv", "tsv", "ndjson"];
+const FORMATS: readonly SourceFormat[] = ["csv", "tsv", "ndjson", "xlsx"];
 const LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 /** An import run's options: every flag read, its default from the table where it is not given. */
@@ -198,6 +202,7 @@ function runOptions(
     report: value("report"),
     format: format === undefined ? undefined : oneOf(format, "--format", FORMATS),
     encoding: value("encoding"),
+    sheet: value("sheet"),
     delimiter: delimiterText === undefined ? undefined : delimiter(delimiterText),
     log: value("log"),
     logLevel: oneOf(must("log-level"), "--log-level", LEVELS),

@@ -182,8 +182,8 @@ export const COMMANDS: readonly CommandDef[] = [
     args: "<input> [--out mapping.yaml] [--force]",
     inputs: 1,
     about:
-      "Reads the header and the first 1,000 rows of <input> (CSV, TSV or NDJSON; UTF-8, UTF-16 or CP949, found by strict decoding), writes a commented draft mapping, and dry-runs it on those rows.",
-    flags: ["out", "force", "format", "encoding"],
+      "Reads the header and the first 1,000 rows of <input> (CSV, TSV or NDJSON: UTF-8, UTF-16 or CP949, found by strict decoding; or an .xlsx sheet), writes a commented draft mapping, and dry-runs it on those rows.",
+    flags: ["out", "force", "format", "encoding", "sheet"],
     examples: [
       {
         command: "import-profiles init users.csv --out mapping.yaml",

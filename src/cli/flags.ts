@@ -193,7 +193,7 @@ export const FLAGS = {
     shows: "every event kept",
   },
   format: {
-    value: "csv|tsv|ndjson",
+    value: "csv|tsv|ndjson|xlsx",
     help: "input format",
     shows: "from the extension or the mapping",
     for: { init: { shows: "from the name, else the first line" } },
@@ -205,6 +205,11 @@ export const FLAGS = {
     for: {
       init: { help: "`utf8`, `utf16le`, `utf16be`, `cp949`", shows: "found by strict decoding" },
     },
+  },
+  sheet: {
+    value: "NAME|N",
+    help: "xlsx: the sheet to read, by name or number in tab order (`docs/workbooks.md`)",
+    shows: "the first visible sheet",
   },
   delimiter: { value: "C", help: "CSV delimiter (`tab` for a tab)", shows: "`,`; tab for `.tsv`" },
   "max-cell-lines": {
@@ -321,6 +326,7 @@ export const RUN_FLAGS = [
   "format",
   "encoding",
   "delimiter",
+  "sheet",
   "max-cell-lines",
   "log",
   "log-level",

@@ -68,6 +68,7 @@ async function resolveConfig(
     format,
     encoding: options.encoding,
     delimiter: options.delimiter,
+    sheet: options.sheet,
     mapping,
     deadLetterPath: deadLetterPathOf(options),
     appendDeadLetter: false,

@@ -8,7 +8,9 @@ import type { PropertyType } from "../api/dfinery.js";
 import { parseBoolean } from "../mapping/convert/boolean.js";
 import { Invalid } from "../mapping/convert/invalid.js";
 import { parseDouble, parseLong } from "../mapping/convert/number.js";
+import { isSheetValue } from "../mapping/convert/sheet.js";
 import type { Transform } from "../mapping/convert/transform.js";
+import { SheetDate, SheetError } from "../util/sheet-values.js";
 import { datesOf } from "./dates.js";
 import {
   BIRTH_NAME,
@@ -46,12 +48,18 @@ export function inferColumn(
   zone: string,
 ): ColumnGuess | undefined {
   const cells = raw.filter(
-    (v) => v !== undefined && v !== null && !(typeof v === "string" && v.trim() === ""),
+    (v) =>
+      v !== undefined &&
+      v !== null &&
+      !(typeof v === "string" && v.trim() === "") &&
+      !(v instanceof SheetError), // a workbook's #N/A is no evidence of a type
   );
   if (cells.length === 0) return undefined;
   const n = cells.length;
   const of = (k: number) => `${k}/${n} sample cells`;
-  if (cells.some((c) => typeof c === "object")) return listOf(cells, of(n));
+  const dates = sheetDates(column, cells, of(n));
+  if (dates !== undefined) return dates;
+  if (cells.some((c) => typeof c === "object" && !isSheetValue(c))) return listOf(cells, of(n));
   const texts = cells.map((c) => (typeof c === "string" ? c.trim() : String(c)));
   const distinct = [...new Set(texts)];
 
@@ -115,6 +123,17 @@ export function inferColumn(
     ...name,
     evidence: `String: ${of(n)}, ${distinct.length} distinct values`,
   };
+}
+
+/** A workbook's date cells: a Date when every one is at midnight, else a Datetime. */
+function sheetDates(column: string, cells: readonly unknown[], share: string) {
+  if (!cells.every((c) => c instanceof SheetDate)) return undefined;
+  const type = cells.every((c) => c.text.length === 10) ? "Date" : "Datetime";
+  return {
+    type,
+    ...(type === "Date" && BIRTH_NAME.test(column) ? { suggest: "df_birth" } : {}),
+    evidence: `${share} are date cells of the workbook, read as ${type}`,
+  } as const;
 }
 
 function suggestConsent(column: string): { suggest?: string } {

@@ -10,11 +10,12 @@ import { applyMapping } from "../mapping/apply.js";
 import { parseMapping } from "../mapping/load.js";
 import { csvReader, jsonReader } from "../mapping/read.js";
 import { FailingColumns, formatFailingColumn } from "../sinks/failing-columns.js";
+import { detectFormat } from "../source/read.js";
 import type { SourceFormat } from "../source/types.js";
 import { renderDraft } from "./draft.js";
 import { findIdentities } from "./identity.js";
 import { inferColumn } from "./infer.js";
-import { readSample, type Sample } from "./sample.js";
+import { readSample, SAMPLE_ROWS, type Sample } from "./sample.js";
 import { type FoundEncoding, findEncoding, findFormat, firstLineOf, readHead } from "./sniff.js";
 
 export interface InitOptions {
@@ -23,6 +24,8 @@ export interface InitOptions {
   readonly force: boolean;
   readonly encoding?: string;
   readonly format?: SourceFormat;
+  /** xlsx: the sheet to draft from (default the first visible). */
+  readonly sheet?: string;
 }
 
 export interface InitResult {
@@ -46,10 +49,8 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   if (existsSync(out) && !options.force) {
     throw new UsageError(`${out} exists: pass --force to replace it, or --out another file`);
   }
-  const head = await readHead(input);
-  const encoding = options.encoding ?? findEncoding(head, input);
-  const format = options.format ?? findFormat(input, firstLineOf(head, asFound(encoding)));
-  const sample = await readSample(input, format, encoding);
+  const { format, encoding } = await findLayout(options);
+  const sample = await readSample(input, format, encoding, SAMPLE_ROWS, options.sheet);
   if (sample.rows.length === 0) {
     throw new InputError(input, "has no rows to draft a mapping from (a header alone, or empty)");
   }
@@ -101,7 +102,7 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
   });
   const rows = sample.rows.length + sample.unreadable;
   const lines = [
-    `import-profiles init: wrote ${out} (${format}, ${encoding}, ${sample.columns.length} columns)`,
+    `import-profiles init: wrote ${out} (${format}${format === "xlsx" ? "" : `, ${encoding}`}, ${sample.columns.length} columns)`,
     `dry run of the draft on the first ${rows.toLocaleString("en-US")} rows: ${valid.toLocaleString("en-US")} valid, ${(rows - valid).toLocaleString("en-US")} not`,
   ];
   const top = failing.top();
@@ -114,6 +115,19 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
     `next: review the comments and TODO_ names in ${out}, then: import-profiles ${input} --map ${out} --dry-run`,
   );
   return { draft, sample, valid, summary: `${lines.join("\n")}\n` };
+}
+
+/** The input's format and encoding: as given, else found (a workbook by its name has none). */
+async function findLayout(
+  options: InitOptions,
+): Promise<{ format: SourceFormat; encoding: string }> {
+  const { input } = options;
+  if ((options.format ?? detectFormat(input)) === "xlsx")
+    return { format: "xlsx", encoding: "utf8" };
+  const head = await readHead(input);
+  const encoding = options.encoding ?? findEncoding(head, input);
+  const format = options.format ?? findFormat(input, firstLineOf(head, asFound(encoding)));
+  return { format, encoding };
 }
 
 const LAST = /^(last ?name|surname|family ?name|성)$/i;

@@ -23,12 +23,14 @@ export async function readSample(
   format: SourceFormat,
   encoding: string,
   limit = SAMPLE_ROWS,
+  sheet?: string,
 ): Promise<Sample> {
   let columns: string[] = [];
   const paths = new Set<string>();
   const rows: Readonly<Record<string, unknown>>[] = [];
   let unreadable = 0;
-  for await (const item of readSource({ input, format, encoding })) {
+  const source = { input, format, encoding, ...(sheet === undefined ? {} : { sheet }) };
+  for await (const item of readSource(source)) {
     if (item.kind === "header") columns = [...item.columns];
     else if (item.kind === "invalid") unreadable++;
     else {

@@ -53,6 +53,7 @@ export function normalizeMapping(
     ...(ws.format === undefined ? {} : { format: ws.format }),
     ...(ws.encoding === undefined ? {} : { encoding: ws.encoding }),
     ...(ws.delimiter === undefined ? {} : { delimiter: ws.delimiter }),
+    ...(ws.sheet === undefined ? {} : { sheet: ws.sheet }),
     timezone: issues.some((i) => i.path[1] === "timezone")
       ? DEFAULT_TIMEZONE
       : (ws.timezone ?? DEFAULT_TIMEZONE),

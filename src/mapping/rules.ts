@@ -80,6 +80,17 @@ export function checkSource(source: WrittenSource): PathIssue[] {
       issues.push({ path: ["source", key], message: `${key} applies to csv and tsv, not ndjson` });
     }
   }
+  for (const key of ["delimiter", "dialect", "encoding"] as const) {
+    if (source.format === "xlsx" && source[key] !== undefined) {
+      issues.push({
+        path: ["source", key],
+        message: `${key} applies to text, not to an xlsx workbook`,
+      });
+    }
+  }
+  if (source.sheet !== undefined && source.format !== undefined && source.format !== "xlsx") {
+    issues.push({ path: ["source", "sheet"], message: "sheet applies to an xlsx workbook" });
+  }
   if (source.header === false && source.columns === undefined) {
     issues.push({
       path: ["source", "header"],

@@ -92,7 +92,7 @@ const countryColumn = z
 export const SourceSchema = z
   .strictObject({
     format: z
-      .enum(["csv", "tsv", "ndjson"])
+      .enum(["csv", "tsv", "ndjson", "xlsx"])
       .optional()
       .describe("Input format; default from the file name"),
     encoding: z
@@ -101,6 +101,12 @@ export const SourceSchema = z
       .optional()
       .describe("Input encoding, e.g. utf8, cp949, euc-kr, utf16le"),
     delimiter: z.string().min(1).optional().describe("CSV delimiter; default , (tab for tsv)"),
+    sheet: z
+      .union([z.string().min(1), z.number().int().min(1)])
+      .optional()
+      .describe(
+        "xlsx: the sheet to read, by name or number in tab order; default the first visible",
+      ),
     timezone: z
       .string()
       .min(1)

@@ -15,6 +15,8 @@ export interface MappingSource {
   readonly format?: SourceFormat;
   readonly encoding?: string;
   readonly delimiter?: string;
+  /** xlsx: the sheet to read, by name or number in tab order (1 is the first). */
+  readonly sheet?: string | number;
   /** IANA zone for date-times written without an offset; validated at load. Default `UTC`. */
   readonly timezone: string;
   /** Country for phone numbers written without a country code: the file's, or a column's per row. Default `KR`. */

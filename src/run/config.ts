@@ -37,6 +37,8 @@ export interface InputConfig {
   readonly encoding: string | undefined;
   /** Undefined: the mapping's, else the format's. */
   readonly delimiter: string | undefined;
+  /** xlsx: undefined for the mapping's `source.sheet`, else the first visible sheet. */
+  readonly sheet: string | undefined;
 }
 
 /** How a run that sends delivers: where, with what, how fast, how patiently. */
@@ -138,6 +140,7 @@ export const DEFAULT_DELIVERY = {
 export const DEFAULT_RUN = {
   encoding: undefined,
   delimiter: undefined,
+  sheet: undefined,
   appendDeadLetter: false,
   delivery: null,
   sample: 0,

@@ -55,6 +55,7 @@ function readerOptions(
   const { format } = config;
   const encoding = config.encoding ?? layout?.encoding;
   const delimiter = config.delimiter ?? layout?.delimiter;
+  const sheet = config.sheet ?? layout?.sheet;
   return {
     format,
     signal: open.signal,
@@ -63,6 +64,7 @@ function readerOptions(
     ...(layout?.dialect === undefined ? {} : { dialect: layout.dialect }),
     ...(encoding === undefined ? {} : { encoding }),
     ...(delimiter === undefined ? {} : { delimiter }),
+    ...(sheet === undefined ? {} : { sheet }),
     ...(open.stdin === undefined ? {} : { stdin: open.stdin }),
   };
 }

@@ -42,7 +42,7 @@ export function isDeadLetterRecord(cells: Readonly<Record<string, unknown>>): bo
   );
 }
 
-const FORMATS: readonly string[] = ["csv", "tsv", "ndjson"];
+const FORMATS: readonly string[] = ["csv", "tsv", "ndjson", "xlsx"];
 
 /** One dead-letter line → what to replay. `fileLine` is the line in the dead-letter file itself. */
 export function toReplayItem(
@@ -64,7 +64,9 @@ export function toReplayItem(
   }
   const line = cells.line as number;
   const file = typeof cells.file === "string" ? cells.file : undefined;
-  if (!isObject(cells.row)) {
+  // A row the reader refused (a sheet's cell outside the header) is kept whole, not mapped again.
+  const refused = isObject(cells.error) && cells.error.stage === "input";
+  if (!isObject(cells.row) || refused) {
     return {
       kind: "unreadable",
       line,

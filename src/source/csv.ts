@@ -1,4 +1,5 @@
 import { InputError, rowFailure } from "../errors.js";
+import { type Header, headerOf } from "./columns.js";
 import { csvRules, type Dialect } from "./dialect.js";
 import { type CsvParsed, MAX_RECORD_SIZE } from "./record.js";
 import { CsvTokenizer, drain } from "./tokenizer.js";
@@ -33,7 +34,7 @@ export async function* readCsv(
 ): AsyncGenerator<SourceItem> {
   const { delimiter, header: hasHeader = true, columns } = options;
   checkDelimiter(delimiter, file);
-  let header: Header | undefined = columns === undefined ? undefined : headerOf(columns);
+  let header: Header<string> | undefined = columns === undefined ? undefined : headerOf(columns);
   let headerRow = hasHeader;
   if (header !== undefined) yield { kind: "header", columns: header.columns };
   const tokenizer = new CsvTokenizer(
@@ -64,13 +65,7 @@ async function* records(
   yield* drain(tokenizer, "", true);
 }
 
-interface Header {
-  readonly columns: readonly string[];
-  /** Builds a row object from cells (one per column). */
-  readonly toCells: (cells: readonly string[]) => Record<string, string>;
-}
-
-function toItem(parsed: CsvParsed, header: Header): SourceItem {
+function toItem(parsed: CsvParsed, header: Header<string>): SourceItem {
   const { line } = parsed;
   if (parsed.kind === "skip") {
     const failure = rowFailure("input", "CSV_PARSE", parsed.error.message);
@@ -90,42 +85,11 @@ function toItem(parsed: CsvParsed, header: Header): SourceItem {
  * (spreadsheets write `비고,비고` and trailing commas): the mapping check refuses only a repeated
  * name that it reads.
  */
-function readHeader(parsed: CsvParsed, file: string): Header {
+function readHeader(parsed: CsvParsed, file: string): Header<string> {
   if (parsed.kind === "skip") {
     throw new InputError(file, `cannot read the header row: ${parsed.error.message}`, parsed.line);
   }
   return headerOf(parsed.cells);
-}
-
-function headerOf(columns: readonly string[]): Header {
-  return {
-    columns,
-    toCells: columns.includes("__proto__") ? definingCells(columns) : assigningCells(columns),
-  };
-}
-
-function assigningCells(columns: readonly string[]) {
-  return (cells: readonly string[]): Record<string, string> => {
-    const row: Record<string, string> = {};
-    for (let i = 0; i < columns.length; i++) row[columns[i] as string] = cells[i] as string;
-    return row;
-  };
-}
-
-/** For a column named `__proto__`, which plain assignment would not create. */
-function definingCells(columns: readonly string[]) {
-  return (cells: readonly string[]): Record<string, string> => {
-    const row: Record<string, string> = {};
-    for (const [i, name] of columns.entries()) {
-      Object.defineProperty(row, name, {
-        value: cells[i],
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    }
-    return row;
-  };
 }
 
 function checkDelimiter(delimiter: string, file: string): void {

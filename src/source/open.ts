@@ -5,6 +5,7 @@ import type { Readable } from "node:stream";
 import { InputError } from "../errors.js";
 import { gunzip } from "./gzip.js";
 import { peek, startsWith } from "./peek.js";
+import { notTextMessage, SNIFF_BYTES, sniffBinary } from "./workbook-sniff.js";
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
@@ -29,7 +30,8 @@ export function mayStall(input: string): boolean {
 /**
  * The bytes of an input, as they are read: a file, or standard input for `-`.
  * Gzip is decompressed on the fly when the name ends in `.gz` or the data starts with the gzip
- * magic bytes (so `gunzip`-less pipes into `-` work too).
+ * magic bytes (so `gunzip`-less pipes into `-` work too). A workbook or a zip is named and refused
+ * (workbook-sniff.ts): read as text it could only fail with advice about encodings.
  */
 export async function* openBytes(
   input: string,
@@ -44,8 +46,13 @@ export async function* openBytes(
   if (stopped()) return stop();
   signal?.addEventListener("abort", stop, { once: true });
   try {
-    const { head, bytes } = await peek(buffers(stream), GZIP_MAGIC.length);
+    const { head, bytes } = await peek(buffers(stream), SNIFF_BYTES);
     const gzip = input.toLowerCase().endsWith(".gz") || startsWith(head, GZIP_MAGIC);
+    const binary = gzip ? undefined : sniffBinary(head, input);
+    if (binary !== undefined) {
+      await bytes.return(undefined);
+      throw new InputError(file, notTextMessage(binary));
+    }
     yield* gzip ? gunzip(bytes, file) : bytes;
   } catch (error) {
     if (stopped()) return; // stopped: what was not read is not attempted
@@ -85,7 +92,7 @@ async function* buffers(stream: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
 }
 
 /** Operating-system errors become a clear InputError; our own errors pass through. */
-function readError(file: string, error: unknown): unknown {
+export function readError(file: string, error: unknown): unknown {
   if (!(error instanceof Error) || error instanceof InputError || !("code" in error)) return error;
   switch (error.code) {
     case "ENOENT":

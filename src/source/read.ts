@@ -4,14 +4,17 @@ import { readNdjson } from "./ndjson.js";
 import { normalizeNewlines } from "./newlines.js";
 import { openBytes, sourceName } from "./open.js";
 import type { SourceFormat, SourceItem, SourceOptions } from "./types.js";
+import { readXlsx, workbookOptions } from "./xlsx.js";
 
 /**
- * The items of an input, streamed in file order: bytes (gunzipped if need be) → text → items.
+ * The items of an input, streamed in file order: bytes (gunzipped if need be) → text → items; a
+ * workbook's sheet, read from its zip (xlsx.ts).
  * Nothing is read before the first `next()`; input problems (missing file, unknown encoding,
  * invalid UTF-8, bad header) are thrown from it as InputError. Stopping early closes the input.
  */
 export function readSource(options: SourceOptions): AsyncGenerator<SourceItem> {
   const file = sourceName(options.input);
+  if (options.format === "xlsx") return readXlsx(options.input, file, workbookOptions(options));
   const bytes = openBytes(options.input, options.stdin, options.signal);
   const texts = decode(bytes, options.encoding, file);
   const { format } = options;
@@ -30,6 +33,8 @@ const EXTENSIONS: Readonly<Record<string, SourceFormat>> = {
   tsv: "tsv",
   ndjson: "ndjson",
   jsonl: "ndjson",
+  xlsx: "xlsx",
+  xlsm: "xlsx",
 };
 
 /** The format a file name's extension says (`users.csv`, `events.jsonl.gz`), if any. */

@@ -1,7 +1,7 @@
 import type { RowFailure } from "../errors.js";
 import type { Dialect } from "./dialect.js";
 
-export type SourceFormat = "csv" | "tsv" | "ndjson";
+export type SourceFormat = "csv" | "tsv" | "ndjson" | "xlsx";
 
 /**
  * What a source yields, in file order:
@@ -47,6 +47,8 @@ export interface SourceOptions {
   readonly columns?: readonly string[];
   /** CSV/TSV written by a database: backslash escapes and `\N` for NULL (see dialect.ts). */
   readonly dialect?: Dialect;
+  /** xlsx: a sheet's name, or its number in tab order; default the first visible sheet. */
+  readonly sheet?: string | number;
   /** For `-`: the stream to read. Defaults to process.stdin. */
   readonly stdin?: NodeJS.ReadableStream;
   /** Aborted: stop reading at once, even while waiting for a pipe's writer (the input ends there). */

@@ -1,6 +1,7 @@
 import type { PropertyType, PropertyValue } from "../../api/dfinery.js";
 import { ExactNumber } from "../../util/exact-number.js";
 import type { JsonColumns } from "../json-cells.js";
+import { SheetError } from "../../util/sheet-values.js";
 import { makeArrayConverter } from "./array.js";
 import { toBoolean } from "./boolean.js";
 import { toDate } from "./date.js";
@@ -9,6 +10,7 @@ import { compileFormats } from "./formats.js";
 import { EMPTY, type Empty, Invalid, show } from "./invalid.js";
 import { toDouble, toLong } from "./number.js";
 import type { PhoneCountry } from "./phone-country.js";
+import { isSheetValue, sheetConverter } from "./sheet.js";
 import { toGender, toText } from "./string.js";
 import { compileTransforms, type Transform } from "./transform.js";
 
@@ -152,6 +154,7 @@ export function compileCell(spec: CellSpec, ctx: ConvertContext): CellConverter 
         };
   const finish = lookup ?? toType;
   const textFirst = transform !== undefined || lookup !== undefined;
+  const fromSheet = sheetConverter(spec.type, ctx, spec.gender);
 
   return (raw, cells) => {
     let text: string;
@@ -161,6 +164,11 @@ export function compileCell(spec: CellSpec, ctx: ConvertContext): CellConverter 
       return ifEmpty;
     } else if (raw instanceof Invalid) {
       return raw; // a failed expression, or a JSON column's cell that is not JSON
+      return raw; // an expression that failed (expr:)
+    } else if (isSheetValue(raw)) {
+      // A date cell's text goes through the transforms and the values table as text does.
+      if (!textFirst || raw instanceof SheetError) return fromSheet(raw);
+      text = raw.text;
     } else if (
       textFirst &&
       (typeof raw === "number" || typeof raw === "boolean" || raw instanceof ExactNumber)
