@@ -6,9 +6,10 @@
  *   node dist/bench/run.js --quick                  # smaller sizes (100k rows) for a fast check
  *   node dist/bench/run.js --only dry-run,overhead  # a subset
  *
- * Sections: emulator, source, dry-run, dumps, overhead, pacing, adaptation, breaker, diff, resume,
- * events, events-state. Beside each ratio to a bare loop, the CPU time per row or event of the
- * importer and of the loop (issue 20): on a loaded machine the CPU ratio holds where rows/s do not.
+ * Sections: emulator, source, workbook, dry-run, dumps, overhead, pacing, adaptation, breaker,
+ * diff, resume, events, events-state. Beside each ratio to a bare loop, the CPU time per row or
+ * event of the importer and of the loop (issue 20): on a loaded machine the CPU ratio holds where
+ * rows/s do not.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -32,6 +33,7 @@ import {
 } from "./events.js";
 import { benchSource } from "./source.js";
 import { benchDiff, benchResume } from "./state.js";
+import { benchWorkbook } from "./workbook.js";
 
 interface Check {
   readonly figure: string;
@@ -101,6 +103,35 @@ const SECTIONS: readonly Section[] = [
           { figure: "ratio", value: r.ratio.toFixed(2), target: "≥ 1", pass: r.ratio >= 1 },
         ],
       };
+    },
+  },
+  {
+    name: "workbook",
+    async run() {
+      const r = await benchWorkbook(sizes.small, sizes.large);
+      const checks: Check[] = [];
+      for (const size of r.sizes) {
+        const label = `${n(size.rows)} rows (.xlsx ${size.xlsxMb} MB, .csv ${size.csvMb} MB)`;
+        const last = size.rows === sizes.large;
+        checks.push(
+          info(`${label}: xlsx rows/s`, n(size.xlsx.rowsPerSecond)),
+          info(`${label}: csv rows/s`, n(size.csv.rowsPerSecond)),
+          {
+            figure: `${label}: xlsx ÷ csv rows/s`,
+            value: size.ratio.toFixed(3),
+            target: last ? "≥ 0.3" : "",
+            pass: last ? size.ratio >= 0.3 : null,
+          },
+          info(`${label}: peak RSS xlsx / csv`, `${size.xlsx.maxRssMb} / ${size.csv.maxRssMb} MB`),
+        );
+      }
+      checks.push(
+        info(
+          `xlsx peak RSS ${n(sizes.large)} ÷ ${n(sizes.small)} rows (shared strings grow with distinct texts)`,
+          r.rssGrowth.toFixed(2),
+        ),
+      );
+      return { result: r, checks };
     },
   },
   {

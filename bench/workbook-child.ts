@@ -1,0 +1,18 @@
+/**
+ * One pass of readSource over a file, in a fresh process (its peak RSS its own). Prints one JSON
+ * line `{rows, ms, maxRssMb}`.
+ *
+ *   node dist/bench/workbook-child.js <input> csv|xlsx
+ */
+import { readSource } from "../src/source/read.js";
+import type { SourceFormat } from "../src/source/types.js";
+import type { ChildResult } from "./dry-run-child.js";
+
+const [input, format] = process.argv.slice(2) as [string, SourceFormat];
+const started = performance.now();
+let rows = 0;
+for await (const item of readSource({ input, format })) if (item.kind === "row") rows++;
+const ms = Math.round(performance.now() - started);
+const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+const result: ChildResult = { rows, ms, maxRssMb };
+process.stdout.write(`${JSON.stringify(result)}\n`);
