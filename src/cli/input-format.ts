@@ -22,7 +22,7 @@ export function inputFormat(
     const format = detectFormat(file);
     if (format === undefined) {
       throw new UsageError(
-        `cannot tell the format of ${file} from its name: pass --format csv|tsv|ndjson (or source.format in the mapping)`,
+        `cannot tell the format of ${file} from its name: pass --format csv|tsv|ndjson|xlsx (or source.format in the mapping)`,
       );
     }
     if (found !== undefined && found.format !== format) {

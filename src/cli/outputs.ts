@@ -43,7 +43,7 @@ export function deadLetterPathOf(options: CliOptions): string {
  */
 export function defaultDeadLetterPath(input: string, dryRun = false): string {
   const name = inputStem(input).replace(/\.gz$/i, "");
-  const stem = name.replace(/\.(csv|tsv|ndjson|jsonl|json|txt)$/i, "");
+  const stem = name.replace(/\.(csv|tsv|ndjson|jsonl|json|txt|xlsx|xlsm)$/i, "");
   return `${stem}${dryRun ? ".dry-run" : ""}.dead-letter.ndjson`;
 }
 

@@ -1,16 +1,13 @@
 /**
- * The XML parts of a workbook, read by saxes as they are inflated: a handler is told of each tag
- * and text (names without their namespace prefix: some writers spell `<x:row>`), and the caller
- * takes what each chunk completed before the next one is read, so a sheet is never held whole.
+ * The XML parts of a workbook, read as they are inflated (xml-scan.ts): a handler is told of each
+ * tag and text (names without their namespace prefix: some writers spell `<x:row>`), and the
+ * caller takes what each chunk completed before the next one is read, so a sheet is never held
+ * whole.
  */
-import { SaxesParser } from "saxes";
 import { InputError } from "../errors.js";
+import { type XmlHandler, XmlScanner } from "./xml-scan.js";
 
-export interface XmlHandler {
-  open(name: string, attributes: Readonly<Record<string, string>>): void;
-  close(name: string): void;
-  text(text: string): void;
-}
+export type { XmlHandler } from "./xml-scan.js";
 
 /**
  * Feeds a part's text to `handler`, yielding after each chunk. A part that is not well-formed XML
@@ -22,28 +19,22 @@ export async function* feedXml(
   file: string,
   part: string,
 ): AsyncGenerator<void> {
-  const parser = new SaxesParser<{ position: false; xmlns: false }>({
-    position: false,
-    xmlns: false,
-  });
-  parser.on("opentag", (tag) => handler.open(local(tag.name), tag.attributes));
-  parser.on("closetag", (tag) => handler.close(local(tag.name)));
-  parser.on("text", (text) => handler.text(text));
-  parser.on("cdata", (text) => handler.text(text));
+  const scanner = new XmlScanner(handler);
   const fail = (error: unknown): never => {
+    if (error instanceof InputError) throw error; // the handler's own (a cell it cannot read)
     const why = error instanceof Error ? error.message : String(error);
     throw new InputError(file, `the workbook's ${part} is not well-formed XML (${why})`);
   };
   for await (const chunk of chunks) {
     try {
-      parser.write(chunk);
+      scanner.write(chunk);
     } catch (error) {
       fail(error);
     }
     yield;
   }
   try {
-    parser.close();
+    scanner.close();
   } catch (error) {
     fail(error);
   }

@@ -154,7 +154,7 @@ export function compileCell(spec: CellSpec, ctx: ConvertContext): CellConverter 
         };
   const finish = lookup ?? toType;
   const textFirst = transform !== undefined || lookup !== undefined;
-  const fromSheet = sheetConverter(spec.type, ctx, spec.gender);
+  const fromSheet = sheetConverter(spec.type, ctx.datetime, spec.gender);
 
   return (raw, cells) => {
     let text: string;

@@ -7,7 +7,6 @@
  */
 import type { PropertyType, PropertyValue } from "../../api/dfinery.js";
 import { SheetDate, SheetError } from "../../util/sheet-values.js";
-import type { ConvertContext } from "./cell.js";
 import { Invalid } from "./invalid.js";
 import { toGender } from "./string.js";
 
@@ -17,13 +16,16 @@ export function isSheetValue(value: unknown): value is SheetValue {
   return value instanceof SheetDate || value instanceof SheetError;
 }
 
+/** Datetime text without an offset → DFINERY's Datetime, read in the source's zone. */
+type DatetimeReader = (text: string) => string | Invalid;
+
 /** The converter of a date or error cell to `type`. */
 export function sheetConverter(
   type: PropertyType,
-  ctx: ConvertContext,
+  datetime: DatetimeReader,
   gender: boolean,
 ): (value: SheetValue) => PropertyValue | Invalid {
-  const ofDate = dateConverter(type, ctx, gender);
+  const ofDate = dateConverter(type, datetime, gender);
   return (value) =>
     value instanceof SheetError
       ? new Invalid(`the cell holds the Excel error ${value.code}`)
@@ -32,14 +34,14 @@ export function sheetConverter(
 
 function dateConverter(
   type: PropertyType,
-  ctx: ConvertContext,
+  datetime: DatetimeReader,
   gender: boolean,
 ): (value: SheetDate) => PropertyValue | Invalid {
   switch (type) {
     case "Date":
       return (date) => date.day;
     case "Datetime":
-      return (date) => ctx.datetime(date.dateTime);
+      return (date) => datetime(date.dateTime);
     case "String":
       return gender ? (date) => toGender(date.text) : (date) => date.text;
     default:
