@@ -123,6 +123,7 @@ const SECTIONS: readonly Section[] = [
             pass: last ? size.ratio >= 0.3 : null,
           },
           info(`${label}: peak RSS xlsx / csv`, `${size.xlsx.maxRssMb} / ${size.csv.maxRssMb} MB`),
+          info(`${label}: CPU µs a row xlsx / csv`, `${size.xlsx.cpuUs} / ${size.csv.cpuUs}`),
         );
       }
       checks.push(

@@ -4,6 +4,7 @@
  * show dates) and the shared strings (where Excel keeps every text cell's text).
  */
 import { InputError } from "../errors.js";
+import { SharedStrings } from "./shared-strings.js";
 import { type DateKind, dateKind } from "./xlsx-dates.js";
 import { readXml } from "./xml.js";
 import type { Zip } from "./zip.js";
@@ -21,7 +22,7 @@ export interface WorkbookParts {
   readonly date1904: boolean;
   /** By cell style index (`s`): how the style shows a number, undefined for a plain number. */
   readonly dateStyles: readonly (DateKind | undefined)[];
-  readonly strings: readonly string[];
+  readonly strings: SharedStrings;
 }
 
 type Rels = ReadonlyMap<string, { readonly target: string; readonly type: string }>;
@@ -47,7 +48,7 @@ export async function readWorkbookParts(zip: Zip, file: string): Promise<Workboo
     sheets,
     date1904,
     dateStyles: styles === undefined ? [] : await readStyles(zip, styles, file),
-    strings: strings === undefined ? [] : await readStrings(zip, strings, file),
+    strings: strings === undefined ? new SharedStrings() : await readStrings(zip, strings, file),
   };
 }
 
@@ -139,8 +140,8 @@ async function readStyles(zip: Zip, part: string, file: string) {
  * The shared strings: each `<si>`'s text, its rich-text runs joined, without the phonetic
  * guides (`<rPh>`) East Asian Excel stores beside a text.
  */
-async function readStrings(zip: Zip, part: string, file: string): Promise<string[]> {
-  const strings: string[] = [];
+async function readStrings(zip: Zip, part: string, file: string): Promise<SharedStrings> {
+  const strings = new SharedStrings();
   let text = "";
   let inText = false;
   let phonetic = false;

@@ -111,7 +111,7 @@ export class SheetRows implements XmlHandler {
   #value(text: string): unknown {
     switch (this.#type) {
       case "s": {
-        const shared = this.#book.strings[Number(text)];
+        const shared = this.#book.strings.get(Number(text));
         if (shared !== undefined) return shared;
         const where = `${columnName(this.#col)}${this.#row}`;
         throw new InputError(this.#file, `cell ${where} names a shared string the workbook lacks`);
