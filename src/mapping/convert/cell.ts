@@ -1,7 +1,7 @@
 import type { PropertyType, PropertyValue } from "../../api/dfinery.js";
 import { ExactNumber } from "../../util/exact-number.js";
-import type { JsonColumns } from "../json-cells.js";
 import { SheetError } from "../../util/sheet-values.js";
+import type { JsonColumns } from "../json-cells.js";
 import { makeArrayConverter } from "./array.js";
 import { toBoolean } from "./boolean.js";
 import { toDate } from "./date.js";
@@ -164,7 +164,6 @@ export function compileCell(spec: CellSpec, ctx: ConvertContext): CellConverter 
       return ifEmpty;
     } else if (raw instanceof Invalid) {
       return raw; // a failed expression, or a JSON column's cell that is not JSON
-      return raw; // an expression that failed (expr:)
     } else if (isSheetValue(raw)) {
       // A date cell's text goes through the transforms and the values table as text does.
       if (!textFirst || raw instanceof SheetError) return fromSheet(raw);
