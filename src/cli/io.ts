@@ -17,6 +17,8 @@ export interface CliIo {
 /** The CLI's io once its output is redacted, with the secrets to redact. */
 export interface Outputs extends CliIo {
   readonly secrets: Redactor;
+  /** stderr for the progress bar's own escape codes: redacted, its controls not made visible. */
+  readonly bar: NodeJS.WritableStream & { isTTY?: boolean };
   /** Aborted with an OutputError when the log cannot be written: the run stops for it. */
   readonly outputFailure: AbortController;
   /** Aborted when stdout's reader is gone (closed-stdout.ts): the run stops, quietly. */

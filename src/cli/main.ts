@@ -6,6 +6,8 @@ import { checkOutputPath, openAppend } from "../sinks/own-file.js";
 import { endpointSecrets, Redactor } from "../sinks/redact.js";
 import { isStreamOutput, openStreamOutput } from "../sinks/stream-output.js";
 import { formatStatus, StateStore } from "../state/index.js";
+import { visible } from "../util/visible.js";
+import { writeThrough } from "../util/write-through.js";
 import {
   type Bin,
   type CliOptions,
@@ -27,12 +29,14 @@ export async function main(
   cliIo: CliIo,
   bin: Bin = BINARY,
 ): Promise<number> {
-  // Every text written to stdout, stderr, the log, the report and the state file is redacted.
+  // Every text written to stdout, stderr, the log, the report and the state file is redacted; what
+  // a person reads (stdout, stderr, the log) has its control characters made visible.
   const secrets = new Redactor();
   const io: Outputs = {
     ...cliIo,
-    stdout: secrets.stream(cliIo.stdout),
-    stderr: secrets.stream(cliIo.stderr),
+    stdout: secrets.stream(writeThrough(cliIo.stdout, visible)),
+    stderr: secrets.stream(writeThrough(cliIo.stderr, visible)),
+    bar: secrets.stream(cliIo.stderr),
     secrets,
     outputFailure: new AbortController(),
     stdoutClosed: watchStdout(cliIo),
@@ -149,7 +153,7 @@ function openLogger(options: CliOptions, io: Io): Logger {
         censor: "[REDACTED]",
       },
     },
-    io.secrets.stream(destination),
+    io.secrets.stream(writeThrough(destination, visible)),
   );
 }
 

@@ -67,7 +67,7 @@ export async function supervise(runner: SupervisedRun, s: Supervision): Promise<
   s.started?.();
   const progress = s.report.quiet
     ? undefined
-    : startProgress(runner, io.stderr, logger, KINDS[io.program].words.done);
+    : startProgress(runner, io.bar, logger, KINDS[io.program].words.done);
   try {
     const report = await runner.execute();
     progress?.stop();

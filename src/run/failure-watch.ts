@@ -77,7 +77,9 @@ export class FailureWatch {
     let best: [string, { count: number; message: string }] | undefined;
     for (const entry of this.#refusals)
       if (best === undefined || entry[1].count > best[1].count) best = entry;
-    return best === undefined ? "" : `${best[0]} ×${best[1].count}, "${best[1].message}"`;
+    return best === undefined
+      ? ""
+      : `${best[0]} ×${best[1].count}, ${JSON.stringify(best[1].message)}`;
   }
 
   /** Why the breaker stopped the run, before any diagnosis. */
@@ -111,7 +113,9 @@ export class FailureWatch {
       "; fix the mapping or the console, then run again (with --state, --resume continues; " +
       "--max-error-rate 1 turns the breaker off)";
     if (!("update" in row) || probe === undefined || row.code !== RESULT_CODES.VALIDATION_FAILURE) {
-      return { message: `${this.tripMessage(trip)}; the API's message: "${row.message}"${advice}` };
+      return {
+        message: `${this.tripMessage(trip)}; the API's message: ${JSON.stringify(row.message)}${advice}`,
+      };
     }
     const diagnosis = await findRefusedProperty(row, async (update) => {
       const result = await probe.send(update);
@@ -135,13 +139,13 @@ export class FailureWatch {
 
   #explain(diagnosis: Diagnosis, row: RefusedRow): string {
     if (diagnosis.kind === "unexplained") {
-      return `no single property explains it; the API's message: "${diagnosis.message}"`;
+      return `no single property explains it; the API's message: ${JSON.stringify(diagnosis.message)}`;
     }
     const name = diagnosis.property;
     const type = this.#typeOf(name, row.update.user_properties[name]);
     return (
       `the API refuses property "${name}" (is it registered in the console, as ${type}?); ` +
-      `the API's message: "${diagnosis.message}"`
+      `the API's message: ${JSON.stringify(diagnosis.message)}`
     );
   }
 

@@ -1,3 +1,5 @@
+import { writeThrough } from "../util/write-through.js";
+
 /** What a secret is replaced with in every text the importer writes. */
 export const REDACTED = "[REDACTED]";
 
@@ -40,19 +42,7 @@ export class Redactor {
 
   /** The stream, whose text writes are redacted (everything else is the stream's own). */
   stream<S extends { write(...args: never[]): unknown }>(stream: S): S {
-    return new Proxy(stream, {
-      get: (target, property) => {
-        if (property === "write") {
-          return (chunk: unknown, ...rest: unknown[]) =>
-            (target.write as (...args: unknown[]) => boolean)(
-              typeof chunk === "string" ? this.redact(chunk) : chunk,
-              ...rest,
-            );
-        }
-        const member = Reflect.get(target, property, target) as unknown;
-        return typeof member === "function" ? member.bind(target) : member;
-      },
-    });
+    return writeThrough(stream, (text) => this.redact(text));
   }
 }
 
