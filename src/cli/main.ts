@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import pino, { type Logger } from "pino";
 import { errnoOf, ImporterError, OutputError, UsageError } from "../errors.js";
 import { runInit } from "../init/init.js";
-import { checkOutputPath, openAppend } from "../sinks/own-file.js";
+import { checkOutputPath, LOG_FORMAT, openAppend } from "../sinks/own-file.js";
 import { endpointSecrets, Redactor } from "../sinks/redact.js";
 import { isStreamOutput, openStreamOutput } from "../sinks/stream-output.js";
 import { formatStatus, StateStore } from "../state/index.js";
@@ -122,7 +122,7 @@ function openLogger(options: CliOptions, io: Io): Logger {
     try {
       if (isStreamOutput(options.log)) dest = openStreamOutput(options.log, "--log");
       else {
-        checkOutputPath(options.log, "--log");
+        checkOutputPath(options.log, "--log", LOG_FORMAT);
         dest = openAppend(options.log);
       }
     } catch (error) {

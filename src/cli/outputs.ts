@@ -1,4 +1,12 @@
 /** The files a run writes, as the command line names them or by default. */
+import {
+  checkOutputPath,
+  DEAD_LETTER_FORMAT,
+  LOG_FORMAT,
+  type OwnFormat,
+  REPORT_FORMAT,
+} from "../sinks/own-file.js";
+import { isStreamOutput } from "../sinks/stream-output.js";
 import { inputStem } from "../source/inputs.js";
 import { defaultStateKeyPath } from "../state/index.js";
 import type { CliOptions } from "./args.js";
@@ -29,6 +37,22 @@ export function checkPaths(options: CliOptions): void {
     named.push({ role: "--state-key", path: key });
   }
   checkDistinctPaths(named);
+  checkOwnOutputs(options);
+}
+
+/**
+ * Before anything is written (a dry run too): each output is new, empty, or a file of the kind this
+ * tool writes there, never another file it would replace or add to (own-file.ts).
+ */
+function checkOwnOutputs(options: CliOptions): void {
+  const outputs: [string | undefined, string, OwnFormat][] = [
+    [deadLetterPathOf(options), "the dead-letter file", DEAD_LETTER_FORMAT],
+    [options.report, "--report", REPORT_FORMAT],
+    [options.log, "--log", LOG_FORMAT],
+  ];
+  for (const [path, what, format] of outputs) {
+    if (path !== undefined && !isStreamOutput(path)) checkOutputPath(path, what, format);
+  }
 }
 
 export function deadLetterPathOf(options: CliOptions): string {

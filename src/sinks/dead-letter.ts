@@ -8,6 +8,7 @@ import { canStringify, stringifyExactly } from "../util/exact-number.js";
 import {
   appendWhole,
   checkOutputPath,
+  DEAD_LETTER_FORMAT,
   FS_WRITE,
   moveCutLastLine,
   openAppend,
@@ -112,7 +113,7 @@ export class DeadLetterFile {
 
   /** Called before any row is read: fails early when the file could not be written. Touches nothing. */
   open(): void {
-    checkOutputPath(this.path, "the dead-letter file");
+    checkOutputPath(this.path, "the dead-letter file", DEAD_LETTER_FORMAT);
     try {
       accessSync(dirname(this.path), constants.W_OK);
     } catch (error) {
@@ -133,7 +134,7 @@ export class DeadLetterFile {
   start(): void {
     if (this.#started) return;
     this.#started = true;
-    checkOutputPath(this.path, "the dead-letter file"); // again: a link may have been put there since
+    checkOutputPath(this.path, "the dead-letter file", DEAD_LETTER_FORMAT); // again: a link may have been put there since
     try {
       if (this.append) moveCutLastLine(this.path);
       else rmSync(this.path, { force: true });

@@ -27,20 +27,66 @@ export interface WriteIo {
 export const FS_WRITE: WriteIo = { writeSync: (fd, b, o, l) => writeSync(fd, b, o, l) };
 
 /**
- * Refuses (OutputError) a path that must name one of our output files but is a symbolic link, a
- * folder or something other than a regular file. A missing path is fine.
+ * How each file the importer writes begins, so that it replaces or appends to a file of its own
+ * only, never an export, a state database or anything else given by mistake as an output.
  */
-export function checkOutputPath(path: string, what: string): void {
+export interface OwnFormat {
+  /** What the file is, for messages: `a dead-letter file`. */
+  readonly name: string;
+  /** What its first bytes look like (a cut first line included). */
+  readonly start: RegExp;
+}
+
+/** dead-letter.ts: NDJSON records, `line` and `row` first (after the input's `file`, of several). */
+export const DEAD_LETTER_FORMAT: OwnFormat = {
+  name: "a dead-letter file",
+  start: /^\{(?:"file":"(?:[^"\\]|\\.)*",)?"line":\d+,"row":/,
+};
+/** report.ts: one JSON object, two-space indented, `rows` first. */
+export const REPORT_FORMAT: OwnFormat = { name: "a report", start: /^\{\n {2}"rows": \d+,\n/ };
+/** The log (cli/main.ts): pino's JSON lines, `level` and `time` first. */
+export const LOG_FORMAT: OwnFormat = { name: "a log", start: /^\{"level":\d+,"time":\d+,/ };
+
+/** Enough of a file's start to tell its format (a dead letter's `file` is a path: up to 4 KB). */
+const START_BYTES = 8192;
+
+/**
+ * Refuses (OutputError) a path that must name one of our output files but is a symbolic link, a
+ * folder, something other than a regular file, or a file with content that is not `format` (one
+ * this tool did not write). A missing path, or an empty file, is fine.
+ */
+export function checkOutputPath(path: string, what: string, format: OwnFormat): void {
   const stat = lstatSync(path, { throwIfNoEntry: false });
-  if (stat === undefined || stat.isFile()) return;
-  if (stat.isSymbolicLink()) {
-    throw new OutputError(
-      path,
-      `is a symbolic link; ${what} is never written through a link: give the path of a regular file`,
-    );
+  if (stat === undefined) return;
+  if (stat.isFile()) {
+    if (stat.size > 0 && !format.start.test(startOf(path))) {
+      throw new OutputError(
+        path,
+        `is not ${format.name} this tool wrote, and ${what} would replace it or add to it: name a new file (or remove this one if it is yours to lose)`,
+      );
+    }
+    return;
   }
+  if (stat.isSymbolicLink()) throw linkRefused(path, what);
   if (stat.isDirectory()) throw new OutputError(path, `is a folder; ${what} needs a file name`);
   throw new OutputError(path, `is not a regular file; ${what} needs a regular file`);
+}
+
+function linkRefused(path: string, what: string): OutputError {
+  return new OutputError(
+    path,
+    `is a symbolic link; ${what} is never written through a link: give the path of a regular file`,
+  );
+}
+
+function startOf(path: string): string {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const bytes = Buffer.alloc(START_BYTES);
+    return bytes.subarray(0, readSync(fd, bytes, 0, START_BYTES, 0)).toString("latin1");
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Opens for appending, creating it with mode 0600 when missing; never follows a link. */
@@ -48,7 +94,7 @@ export function openAppend(path: string): number {
   try {
     return openSync(path, APPEND, 0o600);
   } catch (error) {
-    if (errnoOf(error) === "ELOOP") checkOutputPath(path, "this file");
+    if (errnoOf(error) === "ELOOP") throw linkRefused(path, "this file");
     throw error;
   }
 }

@@ -2,7 +2,7 @@ import { accessSync, constants } from "node:fs";
 import { dirname } from "node:path";
 import { errnoOf, OutputError } from "../errors.js";
 import { type FailingColumn, formatFailingColumn } from "./failing-columns.js";
-import { checkOutputPath, replaceFile } from "./own-file.js";
+import { checkOutputPath, REPORT_FORMAT, replaceFile } from "./own-file.js";
 import { isStreamOutput, writeStreamOutput } from "./stream-output.js";
 
 /**
@@ -108,7 +108,7 @@ export function wordedReport(report: Report, words: ReportWords = ACCEPTED): obj
 /** Fails early (before any row is read) when the report could not be written at `path`. */
 export function checkReportPath(path: string): void {
   if (isStreamOutput(path)) return; // /dev/null, /dev/stdout, a pipe: written as a stream
-  checkOutputPath(path, "--report");
+  checkOutputPath(path, "--report", REPORT_FORMAT);
   try {
     accessSync(dirname(path), constants.W_OK);
   } catch (error) {

@@ -76,7 +76,8 @@ describe("a full disk under --log", () => {
     const map = write(dir, "m.yaml", USERS_MAPPING);
     const flags = runFlags(dir, e.url, { rate: "100000/s" });
     const log = join(dir, "log.ndjson");
-    write(dir, "log.ndjson", `${"x".repeat(96 * 1024 - 10)}\n`); // the next log line does not fit
+    // An earlier run's log, so full that the next log line does not fit.
+    write(dir, "log.ndjson", `{"level":30,"time":0,"msg":"${"x".repeat(96 * 1024 - 41)}"}\n`);
     const result = await runCapped([input, "--map", map, ...flags, "--quiet"], 96, dir);
     expect(result.stderr).not.toMatch(/internal error|Error: .*\n\s+at /);
     expect(result.stderr).toContain(`import-profiles: ${log}: cannot write the log (EFBIG)`);

@@ -1,8 +1,18 @@
-import { chmodSync, linkSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  linkSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   emulatorPerTest,
+  readJson,
   runCli,
   runFlags,
   tempDir,
@@ -125,16 +135,66 @@ describe("import-profiles never writes through a link, nor changes a mode it did
   });
 });
 
+describe("outputs replace or add to a file this tool wrote, and no other", () => {
+  it("an export or a state database as --dead-letter, --report or --log: exit 2, nothing written, a dry run too", async () => {
+    const e = await emulator();
+    const { dir, argv } = setup(e.url);
+    const first = await runCli(argv); // makes a state database
+    expect(first.code).toBe(0);
+    const state = join(dir, "state.db");
+    const other = join(dir, "other.db");
+    copyFileSync(state, other);
+    const database = readFileSync(other);
+    const exported = write(dir, "export.csv", "id,email\nu1,a@example.com\n");
+    for (const flag of ["--dead-letter", "--report", "--log"]) {
+      for (const [victim, before] of [
+        [other, database],
+        [exported, readFileSync(exported)],
+      ] as const) {
+        for (const dry of [[], ["--dry-run"]]) {
+          const out = tempDir(); // the other outputs: none may be created
+          const own = runFlags(out, e.url, { rate: "1000/s" }).slice(6); // dead letter, report, log
+          const result = await runCli(
+            withFlag([...argv.slice(0, 3), ...own, ...dry], flag, victim),
+          );
+          expect(result.code, `${flag} ${victim} ${dry}`).toBe(2);
+          expect(result.stderr).toContain(`${victim}: is not a `);
+          expect(result.stderr).toContain("this tool wrote");
+          expect(readFileSync(victim).equals(before)).toBe(true);
+          expect(readdirSync(out)).toEqual([]);
+        }
+      }
+    }
+    expect(e.store.stats().requests).toBe(5); // the first run's
+  });
+
+  it("takes its own dead letters, report and log again, and an empty file", async () => {
+    const e = await emulator();
+    const { dir, input, argv } = setup(e.url);
+    writeFileSync(input, usersCsv(5, new Set([3])));
+    expect((await runCli(argv)).code).toBe(1);
+    const again = await runCli([...argv, "--full"]);
+    expect(again.stderr).toBe("");
+    expect(again.code).toBe(0); // its one failure is still failing, as on the first run
+    expect(readFileSync(join(dir, "dl.ndjson"), "utf8").split("\n")).toHaveLength(2);
+    expect(readFileSync(join(dir, "report.json"), "utf8")).toMatch(/^\{\n {2}"rows": 5,/);
+    const empty = write(dir, "empty.json", ""); // made by mktemp, say
+    expect((await runCli(withFlag(argv, "--report", empty))).code).toBe(0);
+    expect(readJson(empty)).toMatchObject({ rows: 5 });
+  });
+});
+
 describe("import-profiles keeps the previous dead-letter file until it reads a row", () => {
   it("a run that fails on the header leaves the earlier failures as they were", async () => {
     const e = await emulator();
     const { dir, input, argv } = setup(e.url);
     writeFileSync(input, "id,mail,points\nu1,a@example.com,1\n"); // no email column
-    const failures = write(dir, "dl.ndjson", '{"earlier":"failures"}\n');
+    const earlier = '{"line":7,"row":{"earlier":"failures"}}\n';
+    const failures = write(dir, "dl.ndjson", earlier);
     const result = await runCli(argv);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/email/);
-    expect(readFileSync(failures, "utf8")).toBe('{"earlier":"failures"}\n');
+    expect(readFileSync(failures, "utf8")).toBe(earlier);
   });
 });
 

@@ -50,15 +50,16 @@ describe("DeadLetterFile", () => {
   it("leaves a file an earlier run left until the first row is read, then replaces it", () => {
     const d = dir();
     const stale = join(d, "stale.ndjson");
-    writeFileSync(stale, "old\n", { mode: 0o644 });
+    const old = '{"line":2,"row":"old"}\n';
+    writeFileSync(stale, old, { mode: 0o644 });
     const early = new DeadLetterFile(stale);
     early.open(); // before any row is read: a run that fails now keeps the earlier failures
-    expect(readFileSync(stale, "utf8")).toBe("old\n");
+    expect(readFileSync(stale, "utf8")).toBe(old);
     early.start(); // the first row is read
     expect(existsSync(stale)).toBe(false);
 
     const replaced = join(d, "replaced.ndjson");
-    writeFileSync(replaced, "old\nold\n", { mode: 0o644 });
+    writeFileSync(replaced, old.repeat(2), { mode: 0o644 });
     const file = new DeadLetterFile(replaced);
     file.open();
     file.write(record(3));
