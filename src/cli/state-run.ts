@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import { ImporterError } from "../errors.js";
 import type { ReportConfig, RunConfig } from "../run/config.js";
 import { openStateSession, type StateSession } from "../run/state-session.js";
+import { reportForState } from "../sinks/redact.js";
 import { EXIT, type Io } from "./io.js";
 import { exitCode, finishRun } from "./run-end.js";
 import { type SupervisedRun, type Supervision, supervise } from "./supervise.js";
@@ -93,7 +94,7 @@ function stateEnd(
       // cannot record it (a full disk) is said, and the summary and report are still written.
       let stateFailed = false;
       try {
-        session?.end(io.secrets.value(report), exitCode(report, config.strict));
+        session?.end(reportForState(io.secrets.value(report)), exitCode(report, config.strict));
       } catch (error) {
         if (!(error instanceof ImporterError)) throw error;
         io.stderr.write(`${io.name}: ${error.message}\n`);

@@ -78,3 +78,33 @@ export function plainHttpWarning(endpoint: string): string | null {
   if (url.protocol !== "http:" || LOOPBACK.test(url.hostname)) return null;
   return `--endpoint ${url.protocol}//${url.host} is plain http to another machine: the access token and the profiles travel unencrypted (use https)`;
 }
+
+/**
+ * A value's shape without what could name a person: Latin letters become `a`/`A`, other letters
+ * `x`, digits `9`; punctuation, spaces and symbols stay. `lee@@example.com` → `aaa@@aaaaaaa.aaa`,
+ * `010-1234-567` → `999-9999-999`: what is wrong with a value still shows, not whose it is.
+ */
+export function shapeOf(value: unknown): string {
+  const text = typeof value === "string" ? value : (JSON.stringify(value) ?? "");
+  return text
+    .replace(/[a-z]/g, "a")
+    .replace(/[A-Z]/g, "A")
+    .replace(/\p{N}/gu, "9")
+    .replace(/[^\P{L}aA]/gu, "x");
+}
+
+/**
+ * A report as the state file keeps it (operations.md: the state file holds no raw emails or phone
+ * numbers): the failing columns' example values as their shapes.
+ */
+export function reportForState<
+  R extends { readonly failingColumns?: readonly { readonly example: unknown }[] },
+>(report: R): R {
+  if (report.failingColumns === undefined) return report;
+  return {
+    ...report,
+    failingColumns: report.failingColumns.map((f) =>
+      f.example === undefined ? f : { ...f, example: shapeOf(f.example) },
+    ),
+  };
+}

@@ -86,3 +86,41 @@ describe("a state file belongs to the command, not to how it was typed", () => {
     20_000,
   );
 });
+
+describe("a state file keeps no personal data in clear", () => {
+  it("the failing examples of the report it stores are shapes, not the values", async () => {
+    const e = await emulator();
+    const dir = tempDir();
+    const csv = [
+      "id,email,mobile,points",
+      "u1,lee@@example.com,010-1234-5678,1",
+      "u2,kim@example.com,010-12-34,2",
+      "u3,park@example.com,010-5555-6666,3",
+    ];
+    const input = write(dir, "users.csv", `${csv.join("\n")}\n`);
+    const map = write(
+      dir,
+      "m.yaml",
+      `${USERS_MAPPING}  phone_no: { column: mobile, transform: [phone] }\n`,
+    );
+    const argv = [input, "--map", map, ...runFlags(dir, e.url, { rate: "1000/s", state: true })];
+    const result = await runCli(argv);
+    expect(result.code).toBe(1);
+    // The run's own report and summary show the values: they are the user's outputs.
+    expect(result.stdout).toContain('"lee@@example.com"');
+    const state = readFileSync(join(dir, "state.db"));
+    for (const value of ["lee@@example.com", "kim@example.com", "010-12-34", "0101234"]) {
+      expect(state.includes(value), value).toBe(false);
+    }
+    const db = new Database(join(dir, "state.db"), { readonly: true });
+    try {
+      const stored = JSON.parse(db.prepare("SELECT report FROM runs").pluck().get() as string);
+      expect(stored.failingColumns.map((f: { example: unknown }) => f.example).sort()).toEqual([
+        "999-99-99",
+        "aaa@@aaaaaaa.aaa",
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+});

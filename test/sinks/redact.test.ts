@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { endpointSecrets, plainHttpWarning, Redactor } from "../../src/sinks/redact.js";
+import { endpointSecrets, plainHttpWarning, Redactor, shapeOf } from "../../src/sinks/redact.js";
 
 describe("Redactor", () => {
   const secrets = new Redactor(['a"b\\c-token', "pass/word", "abc"]);
@@ -46,5 +46,15 @@ describe("endpoint secrets and plain http", () => {
       expect(plainHttpWarning(local)).toBeNull();
     }
     expect(plainHttpWarning("https://api.example.com")).toBeNull();
+  });
+});
+
+describe("shapeOf", () => {
+  it("keeps what is wrong with a value, not whose it is", () => {
+    expect(shapeOf("Lee@@Example.com")).toBe("Aaa@@Aaaaaaa.aaa");
+    expect(shapeOf("2024-05-14 오후 3:05:12")).toBe("9999-99-99 xx 9:99:99");
+    expect(shapeOf("José +82 10")).toBe("Aaax +99 99");
+    expect(shapeOf(821012345678)).toBe("999999999999");
+    expect(shapeOf({ a: ["b1"] })).toBe('{"a":["a9"]}');
   });
 });
