@@ -23,6 +23,7 @@ import {
   delimiter,
   endpoint,
   integer,
+  keepWindow,
   oneOf,
   parseDuration,
   share,
@@ -213,7 +214,7 @@ function runOptions(
     strict: on("strict"),
     resume: on("resume"),
     batchWaitMs: batchWait(value("batch-wait") ?? FLAGS["batch-wait"].default),
-    keepEventsMs: keepEvents === undefined ? undefined : parseDuration(keepEvents, "--keep-events"),
+    keepEventsMs: keepEvents === undefined ? undefined : keepWindow(keepEvents),
   };
 }
 

@@ -46,6 +46,24 @@ export function batchWait(text: string): number {
   return ms;
 }
 
+/** The longest --keep-events, 100 years: to keep every event, the flag is left out. */
+const MAX_KEEP_EVENTS_MS = 36_500 * 86_400_000;
+
+export function keepWindow(text: string): number {
+  const ms = parseDuration(text, "--keep-events");
+  if (ms <= 0) {
+    throw new UsageError(
+      `--keep-events must be longer than 0 (it would forget every event at once); got "${text}"`,
+    );
+  }
+  if (ms > MAX_KEEP_EVENTS_MS) {
+    throw new UsageError(
+      `--keep-events is at most 36500d (to keep every event, leave it out); got "${text}"`,
+    );
+  }
+  return ms;
+}
+
 /** One of `choices`, as `--flag expects csv, tsv or ndjson`. */
 export function oneOf<T extends string>(text: string, flag: string, choices: readonly T[]): T {
   if ((choices as readonly string[]).includes(text)) return text as T;

@@ -189,7 +189,7 @@ export const FLAGS = {
   "keep-events": {
     value: "DURATION",
     needs: "state",
-    help: "with `--state`: after a finished run, forget the accepted events older than this before its start (`90d`); a forgotten event read again is sent again, with its same id",
+    help: "with `--state`: after a finished run, forget the events accepted more than this before its start (`90d`), whatever their time; one read again is sent again, its own id",
     shows: "every event kept",
   },
   format: {

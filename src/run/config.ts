@@ -65,7 +65,7 @@ export interface StateConfig {
   /** Send every unit (the hashes, or event keys, are still refreshed); starts over instead of resuming. */
   readonly full: boolean;
   readonly resume: boolean;
-  /** Events: once a run has finished, forget accepted events older than this. Undefined: keep all. */
+  /** Events: once a run has finished, forget the events accepted longer than this before its start. Undefined: keep all. */
   readonly keepEventsMs: number | undefined;
 }
 

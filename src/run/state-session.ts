@@ -167,7 +167,7 @@ function fileBook(
   return new FileBook(files, skipped);
 }
 
-/** `--keep-events`: the accepted events older than the window before the run's start are forgotten. */
+/** `--keep-events`: the events accepted longer than the window before the run's start are forgotten. */
 function forgetOldEvents(
   store: StateStore,
   report: Report,
@@ -176,10 +176,10 @@ function forgetOldEvents(
 ): void {
   if (keepMs === undefined) return;
   const before = Date.parse(report.startedAt) - keepMs;
-  const forgotten = store.forgetEventsBefore(before);
+  const forgotten = store.forgetEventsAcceptedBefore(before);
   logger.info(
     { forgotten, before: new Date(before).toISOString() },
-    "forgot the accepted events older than --keep-events",
+    "forgot the events accepted longer ago than --keep-events",
   );
 }
 

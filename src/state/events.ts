@@ -7,30 +7,35 @@ import { keyedHash } from "../util/hash.js";
  * cut to 128 bits: the ids are often name-based UUIDs of the event's content (identity, name,
  * time), which a guess could be checked against if they were stored as they are. The key starts
  * with the event's time, so a night's events, mostly in time order, are added near the end of
- * the table instead of all over it (measured: 2.6x less written per commit).
+ * the table instead of all over it (measured: 2.6x less written per commit). Each also has the
+ * time it was accepted, which `--keep-events` forgets by: a backfill of old events is kept as
+ * long as a night's.
  */
 export class EventTable {
   readonly #has: Database.Statement<[string], number>;
-  readonly #insert: Database.Statement<[string]>;
+  readonly #insert: Database.Statement<[string, number]>;
   readonly #count: Database.Statement<[], number>;
   readonly #newest: Database.Statement<[], string | null>;
-  readonly #forget: Database.Statement<[string]>;
+  readonly #forget: Database.Statement<[number]>;
 
   constructor(db: Database.Database) {
     this.#has = db.prepare<[string], number>("SELECT 1 FROM events WHERE key = ?").pluck();
-    this.#insert = db.prepare("INSERT OR IGNORE INTO events (key) VALUES (?)");
+    this.#insert = db.prepare(
+      "INSERT INTO events (key, accepted) VALUES (?, ?) " +
+        "ON CONFLICT (key) DO UPDATE SET accepted = excluded.accepted",
+    );
     this.#count = db.prepare<[], number>("SELECT count(*) FROM events").pluck();
     this.#newest = db.prepare<[], string | null>("SELECT max(key) FROM events").pluck();
-    // Keys start with the time (eventKey): the events before a time are one range of the key.
-    this.#forget = db.prepare("DELETE FROM events WHERE key >= '0' AND key < ?");
+    this.#forget = db.prepare("DELETE FROM events WHERE accepted < ?");
   }
 
   has(key: string): boolean {
     return this.#has.get(key) !== undefined;
   }
 
-  insert(key: string): void {
-    this.#insert.run(key);
+  /** Records the event of `key` as accepted at `at` (epoch ms; again: the later time). */
+  insert(key: string, at: number): void {
+    this.#insert.run(key, at);
   }
 
   /** The greatest key (keys start with the event's time: the newest event); undefined when none. */
@@ -38,9 +43,9 @@ export class EventTable {
     return this.#newest.get() ?? undefined;
   }
 
-  /** Forgets the events whose time is before `ms` (epoch ms); returns how many. */
-  forgetBefore(ms: number): number {
-    return this.#forget.run(timePrefix(Math.max(0, ms))).changes;
+  /** Forgets the events accepted before `ms` (epoch ms); returns how many. */
+  forgetAcceptedBefore(ms: number): number {
+    return this.#forget.run(ms).changes;
   }
 
   count(): number {

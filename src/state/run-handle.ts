@@ -94,8 +94,10 @@ export class RunHandle {
     this.#commit = init.db.transaction((lines: readonly number[], written: Written | null) => {
       const snapshot = this.snapshot();
       if (written?.kind === "accepted") {
-        if ("eventKeys" in written) for (const key of written.eventKeys) init.events.insert(key);
-        else this.#identities.upsert(written.identityHash, written.propertiesHash);
+        if ("eventKeys" in written) {
+          const at = this.#now();
+          for (const key of written.eventKeys) init.events.insert(key, at);
+        } else this.#identities.upsert(written.identityHash, written.propertiesHash);
       }
       for (const line of lines) {
         if (line > snapshot.watermark) this.#runs.insertDone(this.runId, line);

@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import { errnoOf, ImporterError } from "../errors.js";
 
 /** The schema this version writes. A file with a higher `user_version` is refused. */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 /** `PRAGMA application_id`: marks the file as an import-profiles state file ("DFIP"). */
 export const APPLICATION_ID = 0x44464950;
 
@@ -66,6 +66,10 @@ const MIGRATIONS: readonly string[] = [
      run_id INTEGER NOT NULL,
      finished_at INTEGER NOT NULL
    ) WITHOUT ROWID;`,
+  // 7: when each event was accepted (epoch ms), which --keep-events forgets by; the events
+  // already known count as accepted now, so none is forgotten sooner than the window.
+  `ALTER TABLE events ADD COLUMN accepted INTEGER NOT NULL DEFAULT 0;
+   UPDATE events SET accepted = CAST(strftime('%s', 'now') AS INTEGER) * 1000;`,
 ];
 
 const SQLITE_HEADER = Buffer.from("SQLite format 3\0", "latin1");

@@ -161,11 +161,11 @@ export class StateStore {
   }
 
   /**
-   * Forgets the accepted events whose time is before `ms` (`import-events --keep-events`): an
-   * older event read again is sent again, with its same id. Returns how many were forgotten.
+   * Forgets the events accepted before `ms` (`import-events --keep-events`), whatever their own
+   * time: such an event read again is sent again, with its same id. Returns how many.
    */
-  forgetEventsBefore(ms: number): number {
-    return this.#events.forgetBefore(ms);
+  forgetEventsAcceptedBefore(ms: number): number {
+    return this.#events.forgetAcceptedBefore(ms);
   }
 
   /** Hash of the properties DFINERY last accepted for this identity key. The diff's hot path. */

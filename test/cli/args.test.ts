@@ -74,6 +74,20 @@ describe("import-events' own flags", () => {
     );
   });
 
+  it("refuses a --keep-events of 0 (every event forgotten at once) or beyond 100 years", () => {
+    expect(() => events(["--state", "s.db", "--keep-events", "0d"])).toThrow(
+      '--keep-events must be longer than 0 (it would forget every event at once); got "0d"',
+    );
+    expect(events(["--state", "s.db", "--keep-events", "36500d"]).keepEventsMs).toBe(
+      36_500 * 86_400_000,
+    );
+    for (const huge of ["36501d", "99999999999999999999d"]) {
+      expect(() => events(["--state", "s.db", "--keep-events", huge])).toThrow(
+        `--keep-events is at most 36500d (to keep every event, leave it out); got "${huge}"`,
+      );
+    }
+  });
+
   it("reads --batch-wait as a duration up to an hour (a timer beyond ~24 days would overflow)", () => {
     expect(events([]).batchWaitMs).toBe(250);
     expect(events(["--batch-wait", "1h"]).batchWaitMs).toBe(3_600_000);

@@ -5,6 +5,7 @@
  */
 import { statSync } from "node:fs";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import type { StoredEvent } from "../../src/emulator/store.js";
 import { StateStore } from "../../src/state/store.js";
@@ -282,9 +283,10 @@ properties: {}
     });
   });
 
-  it("--keep-events forgets accepted events older than its window: read again, they are sent again with the same id", async () => {
+  it("--keep-events forgets events accepted longer ago than its window, never a backfill just accepted; read again, they are sent again with the same id", async () => {
     const dir = tempDir();
-    const state = ["--state", join(dir, "state.db")];
+    const statePath = join(dir, "state.db");
+    const state = ["--state", statePath];
     const map = write(dir, "events.yaml", ORDERS_MAPPING);
     const day = 86_400_000;
     const now = Date.now();
@@ -306,22 +308,34 @@ properties: {}
     const keep = [...state, "--keep-events", "30d"];
     expect((await importEvents([file, "--map", map, ...flags(dir, first.url, keep)])).code).toBe(0);
     expect(first.store.eventCount()).toBe(2);
-    const store = StateStore.open(join(dir, "state.db"));
-    expect(store.eventCount()).toBe(1); // the 60-day-old order is forgotten
-    store.close();
+    const known = () => {
+      const store = StateStore.open(statePath);
+      const count = store.eventCount();
+      store.close();
+      return count;
+    };
+    expect(known()).toBe(2); // the 60-day-old order was accepted now: kept
+    const again = await emulator({ catalog: CATALOG });
+    expect((await importEvents([file, "--map", map, ...flags(dir, again.url, keep)])).code).toBe(0);
+    expect(again.store.eventCount()).toBe(0); // the next night sends neither again
+    expect(known()).toBe(2);
+
+    // 40 days on: both were accepted longer ago than the window.
+    const db = new Database(statePath);
+    db.prepare("UPDATE events SET accepted = accepted - ?").run(40 * day);
+    db.close();
+    const later = await emulator({ catalog: CATALOG });
+    expect((await importEvents([file, "--map", map, ...flags(dir, later.url, keep)])).code).toBe(0);
+    expect(later.store.eventCount()).toBe(0); // still known when this run read them
+    expect(known()).toBe(0); // forgotten at its end
 
     const second = await emulator({ catalog: CATALOG });
     expect((await importEvents([file, "--map", map, ...flags(dir, second.url, state)])).code).toBe(
       0,
     );
-    expect(readJson(join(dir, "report.json"))).toMatchObject({
-      rows: 2,
-      accepted: 1,
-      unchanged: 1,
-    });
+    expect(readJson(join(dir, "report.json"))).toMatchObject({ rows: 2, accepted: 2 });
     const old = (s: typeof first.store) =>
       s.events().find((e) => e.event.event_properties?.df_order_id === "old")?.event.event_log_id;
-    expect(second.store.eventCount()).toBe(1);
     expect(old(second.store)).toBe(old(first.store)); // the same event, the same id
   });
 });

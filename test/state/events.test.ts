@@ -72,22 +72,39 @@ describe("the events import-events --state remembers", () => {
     again.close();
   });
 
-  it("forgets the events before a time (--keep-events), keeping later ones and untimed ones", () => {
+  it("forgets the events accepted before a time (--keep-events), whatever their own time", () => {
     const path = statePath();
-    const store = openLocked(path);
+    const day = 86_400_000;
+    const t0 = Date.parse("2026-03-01T02:00:00Z");
+    let now = t0;
+    const store = openLocked(path, { now: () => now });
     store.claimFor("import-events", false);
-    const run = store.beginRun(request());
-    const at = ["2024-01-01T00:00:00Z", "2024-03-01T00:00:00Z", "2024-03-01T00:00:00.001Z"];
-    const keys = at.map((time, i) => eventKey(event(`id${i}`, time), KEY));
-    const untimed = eventKey(event("id-untimed", "not a time"), KEY);
-    for (const line of [2, 3, 4, 5]) run.noteRead(line);
-    run.completeAll([2, 3, 4, 5], { kind: "accepted", eventKeys: [...keys, untimed] });
-    store.finishRun(run.runId, { report: {}, exitCode: 0 });
-    expect(store.forgetEventsBefore(Date.parse("2024-03-01T00:00:00.001Z"))).toBe(2);
-    expect(keys.map((k) => store.knownEvent(k))).toEqual([false, false, true]);
-    expect(store.knownEvent(untimed)).toBe(true); // no time to judge its age by: kept
-    expect(store.forgetEventsBefore(Date.parse("2024-03-01T00:00:00.001Z"))).toBe(0);
-    expect(store.eventCount()).toBe(2);
+    const accept = (ids: string[], times: string[]) => {
+      const run = store.beginRun(request());
+      const keys = ids.map((id, i) => eventKey(event(id, times[i]), KEY));
+      const lines = ids.map((_, i) => i + 2);
+      for (const line of lines) run.noteRead(line);
+      run.completeAll(lines, { kind: "accepted", eventKeys: keys });
+      store.finishRun(run.runId, { report: {}, exitCode: 0 });
+      return keys;
+    };
+    // A night's events, then 60 days later a backfill of events years old, and one untimed.
+    const night = accept(["a", "b"], ["2026-02-28T23:00:00Z", "2026-03-01T01:00:00Z"]);
+    now = t0 + 60 * day;
+    const backfill = accept(["c", "d"], ["2019-01-01T00:00:00Z", "not a time"]);
+    expect(store.forgetEventsAcceptedBefore(now - 30 * day)).toBe(2);
+    expect([...night, ...backfill].map((k) => store.knownEvent(k))).toEqual([
+      false,
+      false,
+      true,
+      true,
+    ]);
+    expect(store.forgetEventsAcceptedBefore(now - 30 * day)).toBe(0);
+    // Accepted again (--full), an event counts from then.
+    now = t0 + 100 * day;
+    const [again] = accept(["c"], ["2019-01-01T00:00:00Z"]);
+    expect(store.forgetEventsAcceptedBefore(now - 30 * day)).toBe(1); // d
+    expect(store.knownEvent(again as string)).toBe(true);
     store.close();
   });
 
@@ -137,6 +154,31 @@ describe("one state file per command", () => {
     );
     expect(formatStatus(fresh)).toContain("events known: 0 (of import-events)");
     fresh.close();
+  });
+
+  it("migrates a version 6 file: its events count as accepted when it is opened, none forgotten sooner", () => {
+    const path = statePath();
+    const store = openLocked(path);
+    store.claimFor("import-events", false);
+    const run = store.beginRun(request());
+    run.noteRead(2);
+    const key = eventKey(event(ID, "2019-01-01T00:00:00Z"), KEY);
+    run.completeAll([2], { kind: "accepted", eventKeys: [key] });
+    store.finishRun(run.runId, { report: {}, exitCode: 0 });
+    store.close();
+    const db = new Database(path);
+    db.exec(
+      "CREATE TABLE old (key TEXT PRIMARY KEY) WITHOUT ROWID; INSERT INTO old SELECT key FROM events;",
+    );
+    db.exec("DROP TABLE events; ALTER TABLE old RENAME TO events;");
+    db.pragma("user_version = 6");
+    db.close();
+    const opened = Date.now();
+    const migrated = StateStore.open(path);
+    expect(migrated.forgetEventsAcceptedBefore(opened - 1000)).toBe(0);
+    expect(migrated.knownEvent(key)).toBe(true);
+    expect(migrated.forgetEventsAcceptedBefore(opened + 60_000)).toBe(1);
+    migrated.close();
   });
 
   it("migrates a version 3 file: keeps its hashes and runs, adds the events table", () => {
