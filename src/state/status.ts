@@ -21,7 +21,7 @@ const time = (iso: string | null) => (iso === null ? "-" : iso.replace("T", " ")
 
 /**
  * The text of `import-profiles status --state FILE` (or import-events'): the lock, the last runs,
- * the identities (or events) remembered.
+ * the identities (or events) remembered; ends with a line break, as a terminal expects.
  */
 export function formatStatus(store: StatusSource, limit = 10): string {
   const held = store.lockHeld();
@@ -29,7 +29,7 @@ export function formatStatus(store: StatusSource, limit = 10): string {
   const lines = [`state file: ${store.path}`, lockText(store.lockInfo(), held), known(store)];
   if (runs.length === 0) {
     lines.push("runs: none yet");
-    return lines.join("\n");
+    return `${lines.join("\n")}\n`;
   }
   lines.push(`last ${runs.length === 1 ? "run" : `${runs.length} runs`}:`);
   const header = [
@@ -59,7 +59,7 @@ export function formatStatus(store: StatusSource, limit = 10): string {
     r.input,
   ]);
   lines.push(...alignColumns([header, ...table], NUMERIC).map((l) => `  ${l}`));
-  return lines.join("\n");
+  return `${lines.join("\n")}\n`;
 }
 
 /** What the file remembers, by the command it belongs to. */

@@ -45,6 +45,7 @@ describe.each(KINDS)("$program --state", (kind) => {
     expect(status.stdout).toContain(kind.known(300));
     expect(status.stdout).toMatch(/finished/);
     expect(status.stdout).toContain(input);
+    expect(status.stdout).toMatch(/[^\n]\n$/); // one line break at the end, as a shell prompt needs
   });
 
   it("sends exactly the changed and the new units, whatever the order of the file", async () => {

@@ -43,7 +43,7 @@ describe("formatStatus", () => {
         "last 2 runs:",
         "  run  started (UTC)        finished (UTC)       status         rows  accepted  unchanged  dead-lettered  not attempted  exit  input",
         "  #2   2026-03-01 02:00:00  -                    running          10    12,345    987,652              3              0     -  users.csv",
-        "  #1   2026-03-01 02:00:00  2026-03-01 03:10:00  finished  1,000,000    12,345    987,652              3              0     0  users.csv",
+        "  #1   2026-03-01 02:00:00  2026-03-01 03:10:00  finished  1,000,000    12,345    987,652              3              0     0  users.csv\n",
       ].join("\n"),
     );
   });
