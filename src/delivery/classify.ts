@@ -82,6 +82,15 @@ export function classify(answer: HttpAnswer): AttemptResult {
       message: `the endpoint answered HTTP ${status} to POST ${answer.path ?? PROFILE_PATH}: check --endpoint`,
     };
   }
+  if (status >= 300 && status < 400) {
+    // A redirect is not followed (a POST would come back a GET, or the token go elsewhere), and
+    // every request would get it: the run stops at once rather than retry.
+    return {
+      kind: "fatal",
+      code,
+      message: `the endpoint answered HTTP ${status} (a redirect, not followed) to POST ${answer.path ?? PROFILE_PATH}: check --endpoint`,
+    };
+  }
   if (status === 401 || status === 403) {
     return {
       kind: "fatal",
