@@ -31,10 +31,11 @@ export type ReplayItem =
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** True when an NDJSON object has the shape of a dead-letter record. */
+/** True when an NDJSON object has the shape of a dead-letter record (its line a line: 1, 2, …). */
 export function isDeadLetterRecord(cells: Readonly<Record<string, unknown>>): boolean {
   return (
-    typeof cells.line === "number" &&
+    Number.isSafeInteger(cells.line) &&
+    (cells.line as number) >= 1 &&
     "row" in cells &&
     "payload" in cells &&
     isObject(cells.error) &&

@@ -8,9 +8,11 @@
  */
 import {
   IDENTITY_FIELDS,
+  type Identity,
   PROFILE_PATH,
   type ProfileRequestBody,
   type ProfileUpdate,
+  type UserProperties,
 } from "../../api/dfinery.js";
 import { identityProblem, propertiesProblem, STANDARD_RULES } from "../../api/profile-rules.js";
 import { type RowFailure, rowFailure, UsageError } from "../../errors.js";
@@ -101,7 +103,11 @@ function asPayload(value: unknown): ProfileUpdate | null {
   const identity = value.identity;
   if (!IDENTITY_FIELDS.some((f) => typeof identity[f] === "string" && identity[f] !== ""))
     return null;
-  return value as unknown as ProfileUpdate;
+  // The API's keys only: anything else a file holds (`service_id`, an edit) is not sent.
+  return {
+    identity: identity as unknown as Identity,
+    user_properties: value.user_properties as UserProperties,
+  };
 }
 
 /**
