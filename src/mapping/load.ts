@@ -2,7 +2,7 @@
  * Loading a mapping: YAML → schema (zod) → normalise + cross-field rules. Every problem is
  * reported at once in one ConfigError, each with its dotted path and its line in the file.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { type Document, LineCounter, parseDocument } from "yaml";
 import { ConfigError, type ConfigIssue, errnoOf } from "../errors.js";
 import { lineOf } from "./locate.js";
@@ -29,14 +29,31 @@ function related(a: PathIssue["path"], b: PathIssue["path"]): boolean {
 export async function loadMapping(file: string, identityOnly = false): Promise<Mapping> {
   let text: string;
   try {
+    const size = (await stat(file)).size;
+    if (size > MAX_MAPPING_BYTES) throw tooLarge(file, size);
     text = await readFile(file, "utf8");
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     const reason = errnoOf(error);
     throw new ConfigError(file, [
       { path: "", message: `cannot read the mapping file (${reason})` },
     ]);
   }
+  if (text.length > MAX_MAPPING_BYTES) throw tooLarge(file, text.length); // a pipe
   return parseMapping(text, file, identityOnly);
+}
+
+/** A mapping is a few KB (one line a column); 1 MiB is far beyond any, and parses in well under a second. */
+const MAX_MAPPING_BYTES = 1024 * 1024;
+
+function tooLarge(file: string, size: number): ConfigError {
+  const mb = (size / 1024 / 1024).toFixed(1);
+  return new ConfigError(file, [
+    {
+      path: "",
+      message: `the mapping file is ${mb} MB, over 1 MB: is it the mapping (one line a column)?`,
+    },
+  ]);
 }
 
 /** At most this many aliases are expanded: a few nested aliases can expand to billions of nodes. */

@@ -1,5 +1,8 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { parseMapping } from "../../src/mapping/load.js";
+import { loadMapping, parseMapping } from "../../src/mapping/load.js";
+import { tempDir } from "../cli/helpers.js";
 import { issuesOf, withProperties } from "./helpers.js";
 
 /** A mapping whose `values` table has `n` entries: one YAML map of n keys. */
@@ -60,6 +63,35 @@ describe("loading a hostile or huge mapping", () => {
     const large = time(40_000);
     // Linear: about 8× (less once warm); the library's own duplicate check made it ~40×.
     expect(large / small).toBeLessThan(16);
+  });
+});
+
+describe("what a mapping is not", () => {
+  test("a mapping file over 1 MB is refused before it is read, as a mapping error", async () => {
+    const file = join(tempDir(), "mapping.yaml");
+    writeFileSync(file, withValues(400_000)); // ~10 MB of one values table
+    await expect(loadMapping(file)).rejects.toThrow(
+      /mapping .*mapping\.yaml has 1 problem:\n {2}.*mapping\.yaml {2}the mapping file is \d+\.\d MB, over 1 MB/,
+    );
+  });
+
+  test("a !!binary value (or any tag JSON has no value for) is one problem, with its line", () => {
+    const text = withProperties(
+      "  points: !!binary |\n    R0lGODlhDAAMAIQAAP//9/X17unp5WZmZgAAAOfn515eXvPz7Y6OjuDg4J+fn5OTk6enp56enmleECcgggoBADs=\n  joined: !!timestamp 2024-05-14\n",
+    );
+    expect(issuesOf(text)).toEqual([
+      {
+        path: "",
+        line: 4,
+        message: "the YAML tag !!binary is not taken in a mapping: write the value as plain text",
+      },
+      {
+        path: "",
+        line: 6,
+        message:
+          "the YAML tag !!timestamp is not taken in a mapping: write the value as plain text",
+      },
+    ]);
   });
 });
 
