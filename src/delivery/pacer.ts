@@ -292,7 +292,8 @@ export class Pacer {
   /** The pause under way, or over but not yet closed by a start: how long it has lasted. */
   #currentSpell(): number {
     if (this.#pausedUntil === 0) return 0;
-    return Math.min(this.#clock.now(), this.#pausedUntil) - this.#pauseStartedAt;
+    // Never below 0: a clock set back during a pause must not take time off the waits.
+    return Math.max(0, Math.min(this.#clock.now(), this.#pausedUntil) - this.#pauseStartedAt);
   }
 
   /** The longest single pause for the rate limit so far, ms. */

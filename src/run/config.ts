@@ -108,6 +108,8 @@ export interface RunConfig extends InputConfig {
 export interface RunDeps {
   /** The run's one clock: the report's times, request times, batch waits. */
   readonly now: () => number;
+  /** A clock that never steps back (ms, any origin): how long the run took. */
+  readonly elapsed: () => number;
   /** Aborted on Ctrl-C / SIGTERM: stop reading, let requests in flight finish. */
   readonly interrupt: AbortSignal | undefined;
   /** Aborted with an ImporterError when an output outside the run fails (the log): stop for it. */
@@ -154,6 +156,7 @@ const NOTHING_CARRIED: CarriedCounts = { accepted: 0, deadLettered: 0, unchanged
 
 export const DEFAULT_DEPS: RunDeps = {
   now: Date.now,
+  elapsed: () => performance.now(),
   interrupt: undefined,
   outputFailure: undefined,
   stdin: undefined,

@@ -24,7 +24,10 @@ export type LedgerOptions = Pick<
   readonly delivery: Pick<DeliveryConfig, "endpoint" | "accessToken"> | null;
 };
 
-export type LedgerDeps = Pick<RunDeps, "interrupt" | "outputFailure" | "now" | "carried">;
+export type LedgerDeps = Pick<
+  RunDeps,
+  "interrupt" | "outputFailure" | "now" | "elapsed" | "carried"
+>;
 
 /** The pauses for the rate limit, for the report (the run's Pacer). */
 export interface WaitTotals {
@@ -61,6 +64,8 @@ export class RunLedger {
   waits: WaitTotals | undefined;
   readonly #options: LedgerOptions;
   readonly #startedAt: number;
+  readonly #elapsed: () => number;
+  readonly #started: number;
   readonly #stop = new AbortController();
   readonly #failing = new FailingColumns();
   /** Rows refused with a code the API's guide does not list, per code. */
@@ -75,12 +80,15 @@ export class RunLedger {
   #firstNotAttempted: Place | null = null;
   #stoppedBy: StoppedBy | null = null;
   #finishedAt: number | null = null;
+  #finished: number | null = null;
   #bug: unknown;
 
   constructor(options: LedgerOptions, deps: LedgerDeps) {
     this.#options = options;
     this.now = deps.now;
     this.#startedAt = this.now();
+    this.#elapsed = deps.elapsed;
+    this.#started = this.#elapsed();
     const { delivery } = options;
     const secrets = new Redactor([delivery?.accessToken, ...endpointSecrets(delivery?.endpoint)]);
     this.deadLetter = new DeadLetterFile(
@@ -225,6 +233,7 @@ export class RunLedger {
   /** The run has ended: the report's end time is now. */
   finish(): void {
     this.#finishedAt = this.now();
+    this.#finished = this.#elapsed();
   }
 
   /**
@@ -251,7 +260,8 @@ export class RunLedger {
       rateLimited: this.stats.rateLimited,
       rateLimitWaitMs: Math.round(this.waits?.waitedMs ?? 0),
       longestWaitMs: Math.round(this.waits?.longestWaitMs ?? 0),
-      durationMs: Math.round(finishedAt - this.#startedAt), // an injected clock may be fractional
+      // By the clock that never steps back: a wall clock set back under the run cannot make it negative.
+      durationMs: Math.round((this.#finished ?? this.#elapsed()) - this.#started),
       startedAt: new Date(this.#startedAt).toISOString(),
       finishedAt: new Date(finishedAt).toISOString(),
       input: this.#options.input,

@@ -18,7 +18,10 @@ function ledger(carried = { accepted: 0, deadLettered: 0, unchanged: 0, filtered
       appendDeadLetter: false,
       delivery: { endpoint: "http://127.0.0.1:9", accessToken: "secret-token" },
     },
-    { now: () => 1_700_000_000_000, carried, interrupt: undefined, outputFailure: undefined },
+    {
+      ...{ now: () => 1_700_000_000_000, elapsed: () => 0, carried },
+      ...{ interrupt: undefined, outputFailure: undefined },
+    },
   );
   books.deadLetter.open();
   return { books, deadLetterPath };
