@@ -103,13 +103,18 @@ async function runLogged(options: CliOptions, io: Io): Promise<number> {
   } catch (error) {
     return reportError(error, io, io.name);
   }
+  let code: number;
   try {
-    return await runImport(options, io, logger);
+    code = await runImport(options, io, logger);
   } catch (error) {
-    return reportError(error, io, io.name);
+    code = reportError(error, io, io.name);
   } finally {
     flushLog(logger);
   }
+  await new Promise((resolve) => setImmediate(resolve)); // a failed write's error is told on a tick
+  // The log cut at the run's last lines (a full disk): the rows went through, the log did not.
+  const logFailed = io.outputFailure.signal.aborted;
+  return logFailed && (code === EXIT.ok || code === EXIT.rowsFailed) ? EXIT.usage : code;
 }
 
 /**

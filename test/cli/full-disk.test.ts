@@ -90,3 +90,19 @@ describe("a full disk under --log", () => {
     );
   });
 });
+
+describe("a full disk under --log at the run's last line", () => {
+  it("exits 2, not 0, when the log line that ends the run is cut", async () => {
+    const e = await emulator();
+    const dir = tempDir();
+    const input = write(dir, "users.csv", usersCsv(1));
+    const map = write(dir, "m.yaml", USERS_MAPPING);
+    const flags = runFlags(dir, e.url, { rate: "100000/s" });
+    // Room for the first log line (import started, ~200 bytes), not for the last (the report, ~1 KB).
+    write(dir, "log.ndjson", `{"level":30,"time":0,"msg":"${"x".repeat(96 * 1024 - 600)}"}\n`);
+    const result = await runCapped([input, "--map", map, ...flags], 96, dir);
+    expect(e.store.stats().requests).toBe(1); // the run itself went through
+    expect(result.stderr).toContain(`${join(dir, "log.ndjson")}: cannot write the log (EFBIG)`);
+    expect(result.code).toBe(2);
+  });
+});
