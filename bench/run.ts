@@ -7,9 +7,9 @@
  *   node dist/bench/run.js --only dry-run,overhead  # a subset
  *
  * Sections: emulator, source, workbook, dry-run, dumps, overhead, pacing, adaptation, breaker,
- * diff, resume, events, events-state. Beside each ratio to a bare loop, the CPU time per row or
- * event of the importer and of the loop (issue 20): on a loaded machine the CPU ratio holds where
- * rows/s do not.
+ * diff, resume, events, expressions, events-state. Beside each ratio to a bare loop, the CPU time
+ * per row or event of the importer and of the loop (issue 20): on a loaded machine the CPU ratio
+ * holds where rows/s do not.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -31,6 +31,7 @@ import {
   EVENTS_MAPPING,
   writeEvents,
 } from "./events.js";
+import { benchExpressions } from "./expressions.js";
 import { benchSource } from "./source.js";
 import { benchDiff, benchResume } from "./state.js";
 import { benchWorkbook } from "./workbook.js";
@@ -450,6 +451,29 @@ const SECTIONS: readonly Section[] = [
             value: `${memory.maxRssMb} MB`,
             target: "< 200 MB",
             pass: memory.maxRssMb < 200,
+          },
+        ],
+      };
+    },
+  },
+  {
+    name: "expressions",
+    async run() {
+      const r = await benchExpressions(quick ? 100_000 : 1_000_000);
+      return {
+        result: r,
+        checks: [
+          info(
+            `events per CPU s, GA4 mapping (6 key lookups, a datetime expr, a where; ${n(r.events)} events)`,
+            n(r.ga4PerSecond),
+          ),
+          info("events per CPU s, the same file with plain paths only", n(r.plainPerSecond)),
+          info("the same ratio in wall time (meaningful on an idle machine)", String(r.wallRatio)),
+          {
+            figure: "GA4 mapping ÷ plain paths (CPU time of dry runs, best of 2 each)",
+            value: String(r.ratio),
+            target: "≥ 0.7",
+            pass: r.ratio >= 0.7 && r.valid.ga4 === r.events && r.valid.plain === r.events,
           },
         ],
       };

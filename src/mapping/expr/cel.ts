@@ -30,6 +30,14 @@ export function fromCel(value: unknown): unknown {
   return value;
 }
 
+function exactInt(n: ExactNumber): bigint {
+  try {
+    return BigInt(n.text);
+  } catch {
+    throw new EvaluationError(`int(): ${n.text} is not an integer`);
+  }
+}
+
 /** `number(x)`: a text as a Double cell reads it (thousands separators, exponent), a number as is. */
 function number(value: unknown): number {
   const read = toDouble(typeof value === "bigint" ? Number(value) : value);
@@ -65,5 +73,10 @@ export const CEL = new Environment({ homogeneousAggregateLiterals: false })
       return parts.slice(0, kept).join(to) + from + parts.slice(kept).join(from);
     },
   )
+  // An NDJSON number a double cannot hold (a 64-bit id) is an ExactNumber: its digits as written.
+  .registerType("ExactNumber", ExactNumber)
+  .registerFunction("string(ExactNumber): string", (n: ExactNumber) => n.text)
+  .registerFunction("int(ExactNumber): int", (n: ExactNumber) => exactInt(n))
+  .registerFunction("double(ExactNumber): double", (n: ExactNumber) => Number(n.text))
   .registerFunction("number(dyn): double", number)
   .registerFunction("sum(list): double", sum);

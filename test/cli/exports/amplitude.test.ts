@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { ExtendedCatalog } from "../../../src/emulator/index.js";
 import { emulatorPerTest } from "../helpers.js";
-import { byUserThenTime, runExport } from "./run-export.js";
+import { byUserThenTime, ITEM_TYPES, runExport } from "./run-export.js";
 
 const emulator = emulatorPerTest();
 
@@ -26,12 +26,7 @@ items:
     df_quantity: { column: quantity, type: Long }
 `;
 
-const ITEMS = {
-  df_item_id: "String",
-  df_item_name: "String",
-  df_price: "Double",
-  df_quantity: "Long",
-} as const;
+const ITEMS = ITEM_TYPES;
 const CATALOG: ExtendedCatalog = {
   events: {
     view_product: { properties: { session_id: "Long" }, items: ITEMS },

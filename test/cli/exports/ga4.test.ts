@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ExtendedCatalog } from "../../../src/emulator/index.js";
 import { emulatorPerTest } from "../helpers.js";
-import { byUserThenTime, runExport } from "./run-export.js";
+import { byUserThenTime, ITEM_TYPES, runExport } from "./run-export.js";
 
 const emulator = emulatorPerTest();
 
@@ -39,12 +39,7 @@ const CATALOG: ExtendedCatalog = {
     view_page: { properties: PAGE },
     df_purchase: {
       properties: { ...PAGE, df_order_id: "String", df_total_purchase_amount: "Double" },
-      items: {
-        df_item_id: "String",
-        df_item_name: "String",
-        df_price: "Double",
-        df_quantity: "Long",
-      },
+      items: ITEM_TYPES,
     },
   },
 };

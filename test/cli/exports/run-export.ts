@@ -54,3 +54,11 @@ export function byUserThenTime<T extends { identity: object; event_datetime: str
       a.event_datetime.localeCompare(b.event_datetime),
   );
 }
+
+/** The standard item properties the three exports' mappings send, as a catalog registers them. */
+export const ITEM_TYPES = {
+  df_item_id: "String",
+  df_item_name: "String",
+  df_price: "Double",
+  df_quantity: "Long",
+} as const;

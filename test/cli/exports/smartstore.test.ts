@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ExtendedCatalog } from "../../../src/emulator/index.js";
 import { emulatorPerTest } from "../helpers.js";
-import { byUserThenTime, runExport } from "./run-export.js";
+import { byUserThenTime, ITEM_TYPES, runExport } from "./run-export.js";
 
 const emulator = emulatorPerTest();
 
@@ -29,12 +29,7 @@ const CATALOG: ExtendedCatalog = {
   events: {
     df_purchase: {
       properties: { df_order_id: "String", df_total_purchase_amount: "Double" },
-      items: {
-        df_item_id: "String",
-        df_item_name: "String",
-        df_price: "Double",
-        df_quantity: "Long",
-      },
+      items: ITEM_TYPES,
     },
   },
 };

@@ -36,6 +36,13 @@ describe("expressions", () => {
     );
   });
 
+  test("an NDJSON number beyond a double's digits keeps them: as a value, in string() and int()", () => {
+    const row = { id: new ExactNumber("9007199254740993") };
+    expect(compiled("row.id").evaluate(row)).toEqual(new ExactNumber("9007199254740993"));
+    expect(compiled("string(row.id)").evaluate(row)).toBe("9007199254740993");
+    expect(compiled("int(row.id) - 1").evaluate(row)).toEqual(new ExactNumber("9007199254740992"));
+  });
+
   test("a row it cannot evaluate gives EXPRESSION_FAILED naming the expression, never a throw", () => {
     const out = compiled("number(row['금액'])").evaluate({ 금액: "많이" });
     expect(out).toEqual(
