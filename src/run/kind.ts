@@ -61,6 +61,11 @@ export interface Assembler<U> {
   stored(row: Row, payload: unknown): readonly Finished<U>[];
   /** The end of the input: what is still open. */
   flush(): readonly Finished<U>[];
+  /**
+   * A row the mapping's `where` left out: it ends what is open (CSV item groups: the rows on
+   * either side of it are not one event). What that finished.
+   */
+  cut?(): readonly Finished<U>[];
 }
 
 /** A batch's bounds: at most `units` units, and at most `maxWeight` of their `weight` in all. */

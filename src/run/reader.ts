@@ -188,13 +188,18 @@ export class Reader<U> {
   #where(row: Row, cells: Cells): typeof KEPT | Promise<void> | undefined {
     const decision = (this.#filter as RowFilter).decide(cells, row.line);
     if (decision === true) return KEPT;
-    if (row.done === true) return undefined; // counted by the interrupted pass
-    if (decision !== false) {
-      return this.#p.take({ ok: false, rows: [{ ...row, failure: decision }], payload: null });
+    const { ledger, state, assembler, takeAll } = this.#p;
+    // The rows around a row left out are not one CSV item group (an interrupted pass cut there too).
+    const ended = [...(assembler.cut?.() ?? [])];
+    if (row.done === true) {
+      // Filtered or dead-lettered by the interrupted pass: counted there.
+    } else if (decision === false) {
+      ledger.count.filtered++;
+      state.filtered(row.at);
+    } else {
+      ended.push({ ok: false, rows: [{ ...row, failure: decision }], payload: null });
     }
-    this.#p.ledger.count.filtered++;
-    this.#p.state.filtered(row.at);
-    return undefined;
+    return ended.length === 0 ? undefined : takeAll(ended);
   }
 
   /** A row failed as it was read (a bad record, a repeated header): to the dead letters. */

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { StateStore } from "../../src/state/store.js";
+import { flags, GROUPED_MAPPING, importEvents } from "./event-fixtures.js";
 import {
   emulatorPerTest,
   readJson,
@@ -113,6 +114,38 @@ describe("where: the row filter", () => {
     expect(run).toMatchObject({ rows: 60, accepted: 40, filtered: 20, notAttempted: 0 });
     expect(after.identityCount()).toBe(40);
     after.close();
+  });
+
+  it("in CSV item groups: the first row decides for its group, and a group left out ends the one before it", async () => {
+    const e = await emulator();
+    const dir = tempDir();
+    const mapping = `where: "row.status != 'cancelled'"\n${GROUPED_MAPPING}`;
+    const csv = [
+      "order_id,user_id,created_at,status,sku,qty",
+      "o1,u1,2024-06-09T10:00:00Z,paid,A,1",
+      "o1,u1,2024-06-09T10:00:00Z,paid,B,2",
+      "o2,u1,2024-06-09T11:00:00Z,cancelled,C,1",
+      "o2,u1,2024-06-09T11:00:00Z,paid,D,1", // the group's first row decides: left out too
+      "o1,u1,2024-06-09T10:00:00Z,paid,E,3", // o1 again after a gap: another event
+    ].join("\n");
+    const input = write(dir, "orders.csv", `${csv}\n`);
+    const map = write(dir, "m.yaml", mapping);
+    const result = await importEvents([input, "--map", map, ...flags(dir, e.url)]);
+    expect(result.code).toBe(0);
+    const sent = e.store.events().map((s) => s.event.event_items);
+    expect(sent).toEqual([
+      [
+        { df_item_id: "A", df_quantity: 1 },
+        { df_item_id: "B", df_quantity: 2 },
+      ],
+      [{ df_item_id: "E", df_quantity: 3 }],
+    ]);
+    expect(readJson(join(dir, "report.json"))).toMatchObject({
+      rows: 5,
+      accepted: 3,
+      filtered: 2,
+      deadLettered: 0,
+    });
   });
 
   it("refuses at load an expression that does not compile, with its line", async () => {

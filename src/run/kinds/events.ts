@@ -153,6 +153,10 @@ class EventAssembler implements Assembler<EventRecord> {
     return last === undefined ? [] : [last];
   }
 
+  cut(): Finished<EventRecord>[] {
+    return this.flush();
+  }
+
   #finish(group: Group<Row> | undefined): Finished<EventRecord> | undefined {
     if (group === undefined) return undefined;
     if (!group.ok) return { ok: false, rows: group.rows, payload: null };
