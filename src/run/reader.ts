@@ -56,8 +56,8 @@ export class Reader<U> {
   readonly #p: ReaderParts<U>;
   readonly #markers: ReadonlySet<string>;
   readonly #reorder = new LineOrder<ReplayItem>(REPLAY_REORDER);
-  /** The mapping's `where`, if any. */
-  readonly #filter: RowFilter | undefined;
+  /** The mapping's `where`, if any: a file's own, as its assembler is (a group ends with its file). */
+  #filter: RowFilter | undefined;
   /** Whether the input is a dead-letter file; decided on its first row. */
   #replay: boolean | undefined;
   /** `at` must increase strictly (resume progress): a replay's count in replay order. */
@@ -188,7 +188,8 @@ export class Reader<U> {
   #where(row: Row, cells: Cells): typeof KEPT | Promise<void> | undefined {
     const decision = (this.#filter as RowFilter).decide(cells, row.line);
     if (decision === true) return KEPT;
-    const { ledger, state, assembler, takeAll } = this.#p;
+    const { ledger, state, takeAll } = this.#p;
+    const assembler = this.#assembler;
     // The rows around a row left out are not one CSV item group (an interrupted pass cut there too).
     const ended = [...(assembler.cut?.() ?? [])];
     if (row.done === true) {
@@ -223,6 +224,7 @@ export class Reader<U> {
     this.#file = this.#name = file;
     const ended = this.#assembler.flush();
     this.#assembler = kind.assembler(config.mapping, file);
+    this.#filter = RowFilter.of(config.mapping);
     return ended.length === 0 ? undefined : takeAll(ended);
   }
 
