@@ -13,12 +13,12 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Pool } from "undici";
 import { PROFILE_PATH } from "../src/api/dfinery.js";
 import { parseMapping } from "../src/mapping/load.js";
 import { PROFILES } from "../src/run/kinds/index.js";
 import { Run } from "../src/run/run.js";
 import type { Report } from "../src/sinks/report.js";
+import { bareLoop } from "./bare-loop.js";
 import { cpuMicros, startEmulatorChild, startUnlimitedEmulatorChild } from "./child.js";
 
 const TOKEN = "bench-token";
@@ -82,39 +82,25 @@ async function runImporter(
  * The same bodies the importer sends, posted by a bare loop with the same concurrency: requests/s
  * and CPU µs per request.
  */
-async function bareLoop(
+async function bareProfiles(
   endpoint: string,
   rows: number,
   concurrency: number,
 ): Promise<{ perSecond: number; cpuUs: number }> {
-  const pool = new Pool(endpoint, { connections: concurrency, pipelining: 1 });
-  const headers = { "content-type": "application/json", access_token: TOKEN };
   const path = `${PROFILE_PATH}?service_id=${SERVICE}`;
-  let next = 0;
-  const started = performance.now();
-  const cpu = process.cpuUsage();
-  const worker = async () => {
-    while (next < rows) {
-      const i = next++;
-      const body = JSON.stringify({
-        identity: { external_id: `u-${i}`, email: `user${i}@example.com` },
-        user_properties: {
-          df_name: `User ${i}`,
-          points: i,
-          ltv: i / 3,
-          df_push_ads_optin: i % 2 === 0,
-        },
-        request_datetime: new Date().toISOString(),
-      });
-      const response = await pool.request({ method: "POST", path, headers, body });
-      await response.body.text();
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  const cpuUs = cpuMicros(cpu) / rows;
-  await pool.close();
-  return { perSecond: rows / seconds, cpuUs };
+  const run = await bareLoop(endpoint, path, TOKEN, concurrency, rows, (i) =>
+    JSON.stringify({
+      identity: { external_id: `u-${i}`, email: `user${i}@example.com` },
+      user_properties: {
+        df_name: `User ${i}`,
+        points: i,
+        ltv: i / 3,
+        df_push_ads_optin: i % 2 === 0,
+      },
+      request_datetime: new Date().toISOString(),
+    }),
+  );
+  return { perSecond: rows / run.seconds, cpuUs: run.cpuMicros / rows };
 }
 
 export interface OverheadResult {
@@ -131,8 +117,8 @@ export async function benchOverhead(rows = 20_000, concurrency = 32): Promise<Ov
   const input = writeInput(rows);
   const emulator = await startUnlimitedEmulatorChild(TOKEN, SERVICE);
   try {
-    await bareLoop(emulator.url, 1_000, concurrency); // warm both ends up
-    const bare = await bareLoop(emulator.url, rows, concurrency);
+    await bareProfiles(emulator.url, 1_000, concurrency); // warm both ends up
+    const bare = await bareProfiles(emulator.url, rows, concurrency);
     const cpu = process.cpuUsage();
     const report = await runImporter(
       input,

@@ -13,14 +13,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Pool } from "undici";
 import { EVENTS_PATH } from "../src/api/events.js";
 import { parseMapping } from "../src/mapping/load.js";
 import type { EventRules, Mapping } from "../src/mapping/types.js";
-import type { RunDeps } from "../src/run/config.js";
+import type { RunDeps, RunInit } from "../src/run/config.js";
 import { EVENTS } from "../src/run/kinds/index.js";
 import { Run } from "../src/run/run.js";
 import { stringifyExactly } from "../src/util/exact-number.js";
+import { bareLoop } from "./bare-loop.js";
 import { cpuMicros, type RunningEmulator, startEmulatorChild } from "./child.js";
 
 const TOKEN = "bench-token";
@@ -59,6 +59,21 @@ function eventMapping(): Mapping & { event: EventRules } {
   return parseMapping(EVENTS_MAPPING, "bench.yaml") as Mapping & { event: EventRules };
 }
 
+/** A Run of the bench's events file `input` (a dry run unless `more` says how to deliver). */
+const eventsRun = (input: string, more: Partial<RunInit>, deps: Partial<RunDeps> = {}) =>
+  new Run(
+    EVENTS,
+    {
+      input,
+      format: "ndjson",
+      mapping: eventMapping(),
+      deadLetterPath: `${input}.dead-letter.ndjson`,
+      batchWaitMs: 250,
+      ...more,
+    },
+    deps,
+  );
+
 export interface BatchingResult {
   events: number;
   requests: number;
@@ -68,13 +83,7 @@ export interface BatchingResult {
 
 /** A dry run: how many requests the file's events would take. */
 export async function benchBatching(input: string): Promise<BatchingResult> {
-  const run = new Run(EVENTS, {
-    input,
-    format: "ndjson",
-    mapping: eventMapping(),
-    deadLetterPath: `${input}.dead-letter.ndjson`,
-    batchWaitMs: 250,
-  });
+  const run = eventsRun(input, {});
   const report = await run.execute();
   rmSync(`${input}.dead-letter.ndjson`, { force: true });
   return {
@@ -103,25 +112,8 @@ export async function deliver(
   concurrency: number,
   deps: Partial<RunDeps> = {},
 ): Promise<DeliveryResult> {
-  const run = new Run(
-    EVENTS,
-    {
-      input,
-      format: "ndjson",
-      mapping: eventMapping(),
-      deadLetterPath: `${input}.dead-letter.ndjson`,
-      batchWaitMs: 250,
-      delivery: {
-        endpoint: url,
-        serviceId: SERVICE,
-        accessToken: TOKEN,
-        rate,
-        concurrency,
-        maxAttempts: 6,
-      },
-    },
-    deps,
-  );
+  const delivery = { endpoint: url, serviceId: SERVICE, accessToken: TOKEN, rate, concurrency };
+  const run = eventsRun(input, { delivery: { ...delivery, maxAttempts: 6 } }, deps);
   const report = await run.execute();
   rmSync(`${input}.dead-letter.ndjson`, { force: true });
   const seconds = report.durationMs / 1000;
@@ -187,16 +179,9 @@ export async function benchEventThroughput(
 /** The request bodies the importer sends for `input`, as JSON text (a dry run's samples). */
 async function requestBodies(input: string): Promise<{ text: string; events: number }[]> {
   const bodies: { text: string; events: number }[] = [];
-  const run = new Run(
-    EVENTS,
-    {
-      input,
-      format: "ndjson",
-      mapping: eventMapping(),
-      deadLetterPath: `${input}.dead-letter.ndjson`,
-      batchWaitMs: 250,
-      sample: Number.MAX_SAFE_INTEGER,
-    },
+  const run = eventsRun(
+    input,
+    { sample: Number.MAX_SAFE_INTEGER },
     {
       onSample: (body) => {
         const { events } = body as { events: readonly unknown[] };
@@ -216,29 +201,15 @@ async function bareEventLoop(
   events: number,
   concurrency: number,
 ): Promise<{ eventsPerSecond: number; cpuUs: number }> {
-  const pool = new Pool(url, { connections: concurrency, pipelining: 1 });
-  const headers = { "content-type": "application/json", access_token: TOKEN };
   const path = `${EVENTS_PATH}?service_id=${SERVICE}`;
-  let next = 0;
-  const worker = async () => {
-    while (next < bodies.length) {
-      const body = (bodies[next++] as { text: string }).text;
-      const response = await pool.request({ method: "POST", path, headers, body });
-      await response.body.text();
-    }
-  };
-  const started = performance.now();
-  const cpu = process.cpuUsage();
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  const cpuUs = cpuMicros(cpu) / events;
-  await pool.close();
+  const run = await bareLoop(url, path, TOKEN, concurrency, bodies.length, (i) => {
+    return (bodies[i] as { text: string }).text;
+  });
   return {
-    eventsPerSecond: Math.round(events / seconds),
-    cpuUs: Number(cpuUs.toFixed(2)),
+    eventsPerSecond: Math.round(events / run.seconds),
+    cpuUs: Number((run.cpuMicros / events).toFixed(2)),
   };
 }
-
 export interface EventPacingResult extends DeliveryResult {
   limit: number;
   efficiency: number;
