@@ -5,83 +5,117 @@
  * mapped, fails the whole group: every row of it is dead-lettered, naming the row at fault. A row
  * whose group value is empty is an event of its own. A record that cannot be read at all (its
  * group value unknown) fails the group open before it, and, when the next row starts another
- * group, that one too: it may have been either's, and an event is sent whole or not at all. Pure:
- * rows in, finished groups out; memory holds one group.
+ * group, that one too: it may have been either's, and an event is sent whole or not at all.
+ *
+ * A group value that comes back after its group was closed by other rows (`closed`, the run's
+ * record of closed values) fails every row of its later part (`GROUP_SPLIT`, naming both line
+ * ranges): the earlier part was finished as an event of its own when it closed, and may have been
+ * sent; the later part can never be sent whole with it. A group holds at most `maxRows` rows: past
+ * them it can never be sent (one item per row, over the API's items per request), so its rows are
+ * failed as they come instead of held. Pure: rows in, finished groups out; memory holds one group
+ * of at most `maxRows` rows (and what `closed` keeps).
  */
-import { type RowFailure, rowFailure } from "../errors.js";
+import type { RowFailure } from "../errors.js";
 import { canonicalJson } from "../util/canonical-json.js";
-import type { EventDraft, EventMappingResult } from "./apply-event.js";
+import type { EventMappingResult } from "./apply-event.js";
+import { type ClosedGroups, MemoryClosedGroups } from "./closed-groups.js";
+import { type Group, type GroupRow, groupFate, type OpenGroup } from "./group-fate.js";
 
-export interface GroupRow {
-  readonly line: number;
-  readonly row: unknown;
-  /** The n-th identical event of its input (n ≥ 2), as a dead letter records it (event-ids.ts). */
-  readonly occurrence?: number;
-}
+export type { Group, GroupRow } from "./group-fate.js";
 
-/** A finished group of rows `R` (the caller's rows, kept as they were pushed). */
-export type Group<R extends GroupRow = GroupRow> =
-  | {
-      readonly ok: true;
-      readonly rows: readonly R[];
-      /** The event, its items gathered from every row, without its id yet. */
-      readonly draft: EventDraft;
-    }
-  | { readonly ok: false; readonly rows: readonly (R & { failure: RowFailure })[] };
-
-interface Open<R extends GroupRow> {
-  readonly key: unknown;
-  readonly rows: R[];
-  readonly results: EventMappingResult[];
-  /** An unreadable record next to this group that may have been one of its rows. */
-  suspect?: { readonly line: number; readonly failure: RowFailure };
+export interface ItemGroupsOptions {
+  /** The most rows a group can have and still be sent (the API's items per request). */
+  readonly maxRows: number;
+  /** The group values closed so far in the run; default: a Map in memory. */
+  readonly closed?: ClosedGroups;
 }
 
 export class ItemGroups<R extends GroupRow = GroupRow> {
-  #open: Open<R> | undefined;
+  #open: OpenGroup<R> | undefined;
   /** An unreadable record the next group may own (it came after a group closed, or first). */
-  #suspect: Open<R>["suspect"];
+  #suspect: OpenGroup<R>["suspect"];
+  readonly #maxRows: number;
+  readonly #closed: ClosedGroups;
 
-  constructor(readonly column: string) {}
+  constructor(
+    readonly column: string,
+    options: ItemGroupsOptions,
+  ) {
+    this.#maxRows = options.maxRows;
+    this.#closed = options.closed ?? new MemoryClosedGroups();
+  }
 
-  /** Adds a row with its group value; gives the group it finished, if any. */
+  /** Adds a row with its group value; gives the group it finished (or the rows it failed), if any. */
   push(key: unknown, row: R, result: EventMappingResult): Group<R> | undefined {
     const open = this.#open;
     if (open !== undefined && sameKey(open.key, key)) {
-      open.rows.push(row);
-      open.results.push(result);
       this.#suspect = undefined; // the unreadable record was inside this group: it has failed it
-      return undefined;
+      return this.#add(open, row, result);
     }
     // An empty group value is no group: the row is an event of its own.
-    this.#open = { key: isGroupKey(key) ? key : Symbol("own"), rows: [row], results: [result] };
-    if (this.#suspect !== undefined) this.#open.suspect = this.#suspect;
+    const next = this.#start(isGroupKey(key) ? key : Symbol("own"), row, result);
+    if (this.#suspect !== undefined) next.suspect = this.#suspect;
     this.#suspect = undefined;
-    return open === undefined ? undefined : close(open, this.column);
+    return open === undefined ? undefined : this.#close(open);
   }
 
   /**
    * A record that could not be read (its group value unknown): dead-lettered with the group open
    * before it, which it fails; the next group fails too unless the next row continues this one.
    */
-  pushUnreadable(row: R, failure: RowFailure): void {
-    const suspect = { line: row.line, failure };
+  pushUnreadable(row: R, failure: RowFailure): Group<R> | undefined {
     const open = this.#open;
-    if (open === undefined) {
-      // The first record: it can only have been the next group's. Dead-lettered alone, as its own group.
-      this.#open = { key: Symbol("unreadable"), rows: [row], results: [{ ok: false, failure }] };
-    } else {
-      open.rows.push(row);
-      open.results.push({ ok: false, failure });
-    }
-    this.#suspect = suspect;
+    this.#suspect = { line: row.line, failure };
+    // The first record: it can only have been the next group's. Dead-lettered alone, as its own group.
+    if (open === undefined) this.#start(Symbol("unreadable"), row, { ok: false, failure });
+    else return this.#add(open, row, { ok: false, failure });
+    return undefined;
   }
 
   /** The last group, at the end of the input. */
   flush(): Group<R> | undefined {
     const open = this.#open;
     this.#open = undefined;
-    return open === undefined ? undefined : close(open, this.column);
+    return open === undefined ? undefined : this.#close(open);
+  }
+
+  #start(key: unknown, row: R, result: EventMappingResult): OpenGroup<R> {
+    const real = typeof key !== "symbol";
+    const label = real ? `group ${this.column} = ${JSON.stringify(key ?? "")}` : "the row";
+    const open: OpenGroup<R> = {
+      key,
+      label,
+      first: row.line,
+      last: row.line,
+      rows: [row],
+      results: [result],
+    };
+    const earlier = real ? this.#closed.earlier(keyText(key)) : undefined;
+    if (earlier !== undefined) open.earlier = earlier;
+    this.#open = open;
+    return open;
+  }
+
+  /** A further row of the open group: held, or failed at once once the group has overflowed. */
+  #add(open: OpenGroup<R>, row: R, result: EventMappingResult): Group<R> | undefined {
+    open.last = row.line;
+    if (open.overflow !== undefined)
+      return { ok: false, rows: [{ ...row, failure: open.overflow }] };
+    open.rows.push(row);
+    open.results.push(result);
+    if (open.rows.length <= this.#maxRows) return undefined;
+    // It can never be sent: its rows so far fail now, the rest as they come.
+    const fate = groupFate(open, this.#maxRows, true);
+    open.overflow = fate.others;
+    open.rows.length = 0;
+    open.results.length = 0;
+    return fate.group;
+  }
+
+  #close(open: OpenGroup<R>): Group<R> | undefined {
+    if (typeof open.key !== "symbol") this.#closed.close(keyText(open.key), open.first, open.last);
+    if (open.overflow !== undefined) return undefined; // its rows have all been failed
+    return groupFate(open, this.#maxRows, false).group;
   }
 }
 
@@ -92,62 +126,4 @@ export const sameKey = (a: unknown, b: unknown): boolean =>
 export const isGroupKey = (key: unknown): boolean =>
   key !== undefined && key !== null && !(typeof key === "string" && key.trim() === "");
 
-/** What the rows of one event must agree on. */
-function eventFields(draft: EventDraft): string {
-  const { identity, name, datetime, properties, id } = draft;
-  return canonicalJson([identity, name, datetime, properties, id]);
-}
-
-function close<R extends GroupRow>(open: Open<R>, column: string): Group<R> {
-  const { rows, results } = open;
-  const group =
-    typeof open.key === "symbol"
-      ? `the row`
-      : `group ${column} = ${JSON.stringify(open.key ?? "")}`;
-  let fault: { index: number; failure: RowFailure } | undefined;
-  const first = results[0] as EventMappingResult;
-  const firstFields = first.ok ? eventFields(first.draft) : "";
-  for (const [index, result] of results.entries()) {
-    if (!result.ok) {
-      fault = { index, failure: result.failure };
-      break;
-    }
-    if (eventFields(result.draft) !== firstFields) {
-      const line = (rows[index] as GroupRow).line;
-      const firstLine = (rows[0] as GroupRow).line;
-      const message = `line ${line}: its event fields (identity, event, properties) differ from the group's first row, line ${firstLine}`;
-      fault = { index, failure: rowFailure("mapping", "GROUP_MISMATCH", message) };
-      break;
-    }
-  }
-  const suspect = open.suspect;
-  if (fault === undefined && suspect !== undefined) {
-    const message = `${group}: line ${suspect.line} just before it could not be read (${suspect.failure.message}) and may have been one of its rows; the event is sent whole or not at all`;
-    return {
-      ok: false,
-      rows: rows.map((row) => ({
-        ...row,
-        failure: rowFailure("mapping", "GROUP_FAILED", message),
-      })),
-    };
-  }
-  if (fault !== undefined) {
-    const at = (rows[fault.index] as GroupRow).line;
-    const others = rowFailure(
-      "mapping",
-      "GROUP_FAILED",
-      `${group}: line ${at} of the same event failed (${fault.failure.message}); the event is sent whole or not at all`,
-    );
-    return {
-      ok: false,
-      rows: rows.map((row, index) => ({
-        ...row,
-        failure: index === fault.index ? fault.failure : others,
-      })),
-    };
-  }
-  const drafts = results.map((r) => (r as EventMappingResult & { ok: true }).draft);
-  const draft = first.ok ? first.draft : (drafts[0] as EventDraft);
-  const items = drafts.flatMap((d) => d.items ?? []);
-  return { ok: true, rows, draft: { ...draft, items } };
-}
+const keyText = (key: unknown): string => (typeof key === "string" ? key : canonicalJson(key));

@@ -12,6 +12,7 @@ import type { DeadLetterRecord } from "../sinks/dead-letter.js";
 import type { ReportWords } from "../sinks/report.js";
 import type { SourceFormat, SourceRow } from "../source/types.js";
 import type { StateCommand } from "../state/index.js";
+import type { Scratch } from "./scratch.js";
 import type { RunState } from "./state-link.js";
 
 /**
@@ -111,7 +112,8 @@ export interface Kind<U> {
   readonly limits: BatchLimits<U>;
   /** Refuses, with a UsageError, a mapping (or an input format) this kind cannot run. */
   checkMapping(mapping: Mapping | null, format: SourceFormat, file: string): void;
-  assembler(mapping: Mapping | null, file: string): Assembler<U>;
+  /** `scratch`: the run's database on disk, for what could outgrow memory (events' closed groups). */
+  assembler(mapping: Mapping | null, file: string, scratch?: Scratch): Assembler<U>;
   /** The request body for one identity's units, sent at `now`. */
   body(identity: Identity, units: readonly Pending<U>[], now: number): object;
   /** What a dead-letter record keeps of one unit refused (the body it alone would be sent in). */

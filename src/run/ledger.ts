@@ -75,6 +75,8 @@ export class RunLedger {
   /** Files of the run's inputs skipped: finished by an earlier run, unchanged since (--state). */
   #finishedFiles = 0;
   #deadLettered = 0;
+  /** Rows of a group value that came back after its group closed (an earlier part went on). */
+  #splitRows = 0;
   #stillFailing = 0;
   #notAttempted = 0;
   #firstNotAttempted: Place | null = null;
@@ -194,6 +196,7 @@ export class RunLedger {
     }
     recorded();
     this.#deadLettered++;
+    if (failure.code === "GROUP_SPLIT") this.#splitRows++;
     if (failure.errors !== undefined) this.#failing.add(failure.errors);
     const { code } = failure;
     if (permanent && failure.stage === "api" && /^\d+$/.test(code) && !DOCUMENTED.has(code)) {
@@ -272,6 +275,7 @@ export class RunLedger {
       dryRun: delivery === null,
       deadLetterFile: this.#deadLettered > 0 ? this.deadLetter.path : null,
       ...(paths === undefined ? {} : { paths }),
+      ...(this.#splitRows === 0 ? {} : { splitGroupRows: this.#splitRows }),
       unknownCodes: Object.fromEntries(this.#unknownCodes),
       failingColumns: this.#failing.top(),
       stoppedBy: this.#stoppedBy,

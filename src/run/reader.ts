@@ -30,6 +30,7 @@ import {
   toReplayItem,
 } from "./replay.js";
 import { RowFilter } from "./row-filter.js";
+import type { Scratch } from "./scratch.js";
 import type { RunState } from "./state-link.js";
 
 /**
@@ -48,6 +49,8 @@ export interface ReaderParts<U> {
   readonly state: RunState;
   /** A dry run of NDJSON: counts in how many rows each mapped path is present. */
   readonly presence: PathPresence | undefined;
+  /** The run's database on disk, for what could outgrow memory (an assembler's closed groups). */
+  readonly scratch: Scratch;
   readonly take: (done: Finished<U> | undefined) => Promise<void> | undefined;
   readonly takeAll: (all: readonly Finished<U>[]) => Promise<void>;
 }
@@ -78,7 +81,7 @@ export class Reader<U> {
     this.#markers = new Set(parts.config.mapping?.source.emptyValues.map((m) => m.trim()));
     this.#filter = RowFilter.of(parts.config.mapping);
     this.#name = parts.config.input;
-    this.#assembler = parts.kind.assembler(parts.config.mapping, this.#name);
+    this.#assembler = parts.kind.assembler(parts.config.mapping, this.#name, parts.scratch);
   }
 
   /** Reads every item (until the run stops), calling `after` once each is taken. */
@@ -218,12 +221,12 @@ export class Reader<U> {
 
   /** The next file begins: what the last one left open ends, and its rows are numbered anew. */
   #nextFile(file: string, index: number): Promise<void> | undefined {
-    const { kind, config, takeAll } = this.#p;
+    const { kind, config, takeAll, scratch } = this.#p;
     this.#base = fileAt(index, 0);
     if (!config.inputs.many) return undefined;
     this.#file = this.#name = file;
     const ended = this.#assembler.flush();
-    this.#assembler = kind.assembler(config.mapping, file);
+    this.#assembler = kind.assembler(config.mapping, file, scratch);
     this.#filter = RowFilter.of(config.mapping);
     return ended.length === 0 ? undefined : takeAll(ended);
   }

@@ -19,6 +19,7 @@ import { openInputs } from "./input.js";
 import type { Finished, Kind, KindState, Row } from "./kind.js";
 import { type Progress, RunLedger } from "./ledger.js";
 import { Reader } from "./reader.js";
+import { Scratch } from "./scratch.js";
 import { Sender } from "./sender.js";
 import { startingWindow } from "./slow-start.js";
 import { Window } from "./window.js";
@@ -30,6 +31,8 @@ export class Run<U> {
   readonly #ledger: RunLedger;
   readonly #state: KindState<U>;
   readonly #watch: FailureWatch;
+  /** On disk, opened on first use: what could outgrow memory (closed item groups). */
+  readonly #scratch = new Scratch();
   /** A dry run of NDJSON: in how many rows each mapped path is present. */
   readonly #presence: PathPresence | undefined;
   #sender: Sender<U> | undefined;
@@ -108,6 +111,7 @@ export class Run<U> {
     await this.#explainBreaker(run);
     ledger.deadLetter.close();
     await run?.close();
+    this.#scratch.close();
     ledger.finish();
     return this.snapshot();
   }
@@ -208,6 +212,7 @@ export class Run<U> {
       ledger,
       state: this.#deps.state,
       presence: this.#presence,
+      scratch: this.#scratch,
       take,
       takeAll,
     });

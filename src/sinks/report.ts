@@ -79,6 +79,12 @@ export interface Report {
   readonly endpoint: string | null;
   readonly dryRun: boolean;
   readonly deadLetterFile: string | null;
+  /**
+   * Rows dead-lettered because their group value (`items.group_by`) came back after its group was
+   * closed by other rows (`GROUP_SPLIT`): each such group's earlier part went on as an event of
+   * its own. Present only when some were.
+   */
+  readonly splitGroupRows?: number;
   /** Rows the API refused with a code its guide does not list, per code (kept in the dead letters). */
   readonly unknownCodes: Readonly<Record<string, number>>;
   /** The columns that made the most rows fail (mapping stage), most first. */
@@ -177,6 +183,11 @@ export function formatSummary(report: Report, words: ReportWords = ACCEPTED): st
     lines.push(
       "top failing columns:",
       ...report.failingColumns.map((f) => `  ${formatFailingColumn(f)}`),
+    );
+  }
+  if (report.splitGroupRows !== undefined) {
+    lines.push(
+      `${n(report.splitGroupRows)} rows came after their item group had closed (GROUP_SPLIT): dead-lettered, while each such group's earlier rows went on as an event of their own: check those events (docs/events.md)`,
     );
   }
   if (report.stillFailing > 0) {

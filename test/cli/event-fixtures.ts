@@ -1,7 +1,7 @@
 /** Shared by the import-events tests: the command, the catalog, the order export and its mapping. */
 import { join } from "node:path";
 import type { ExtendedCatalog } from "../../src/emulator/index.js";
-import { runCli, TOKEN } from "./helpers.js";
+import { runCli, TOKEN, tempDir, write } from "./helpers.js";
 
 export const importEvents = (argv: readonly string[]) =>
   runCli(argv, { DFINERY_ACCESS_TOKEN: TOKEN }, undefined, "import-events");
@@ -86,3 +86,13 @@ items:
     df_item_id: sku
     df_quantity: { column: qty, type: Long }
 `;
+
+/** import-events on a CSV of order rows (under `user_id,order_id,created_at,sku,qty`) with GROUPED_MAPPING. */
+export async function importOrderRows(url: string, rows: readonly string[], extra: string[] = []) {
+  const dir = tempDir();
+  const csv = ["user_id,order_id,created_at,sku,qty", ...rows].join("\n");
+  const input = write(dir, "orders.csv", `${csv}\n`);
+  const map = write(dir, "events.yaml", GROUPED_MAPPING);
+  const result = await importEvents([input, "--map", map, ...flags(dir, url, extra)]);
+  return { dir, result };
+}

@@ -8,6 +8,7 @@ import {
   flags,
   GROUPED_MAPPING,
   importEvents,
+  importOrderRows,
   KEYWORD_MAPPING,
   ORDERS_MAPPING,
   ordersNdjson,
@@ -205,18 +206,13 @@ describe("import-events", () => {
 
   it("a CSV with grouped item rows: one event per order, one item per row", async () => {
     const e = await emulator({ catalog: CATALOG });
-    const dir = tempDir();
-    const csv = [
-      "user_id,order_id,created_at,sku,qty",
+    const { dir, result } = await importOrderRows(e.url, [
       "u1,o1,2024-05-14T06:00:00Z,A,1",
       "u1,o1,2024-05-14T06:00:00Z,B,2",
       "u2,o2,2024-05-14T06:01:00Z,C,1",
       "u1,o3,2024-05-14T06:02:00Z,D,1",
       "u9,o3,2024-05-14T06:02:00Z,E,1",
-    ].join("\n");
-    const input = write(dir, "orders.csv", `${csv}\n`);
-    const map = write(dir, "events.yaml", GROUPED_MAPPING);
-    const result = await importEvents([input, "--map", map, ...flags(dir, e.url)]);
+    ]);
     expect(result.code).toBe(1);
     expect(e.store.events().map((s) => [s.identity.external_id, s.event.event_items])).toEqual([
       [

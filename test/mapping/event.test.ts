@@ -125,7 +125,7 @@ items:
     qty,
   });
   const feed = (rows: Record<string, string>[]) => {
-    const groups = new ItemGroups("order_id");
+    const groups = new ItemGroups("order_id", { maxRows: 100 });
     const out: Group[] = [];
     rows.forEach((cells, i) => {
       const g = groups.push(
@@ -190,13 +190,14 @@ items:
     sku,
   });
   const feed = (rows: (Record<string, string> | string)[]) => {
-    const groups = new ItemGroups("order_id");
+    const groups = new ItemGroups("order_id", { maxRows: 100 });
     const out: Group[] = [];
     rows.forEach((cells, i) => {
       const line = i + 2;
       if (typeof cells === "string") {
         const failure = rowFailure("input", "CSV_COLUMN_COUNT", "expected 4 cells, found 5");
-        groups.pushUnreadable({ line, row: cells }, failure);
+        const g = groups.pushUnreadable({ line, row: cells }, failure);
+        if (g) out.push(g);
         return;
       }
       const result = applyEventMapping(mapping, row(cells, line), "csv");

@@ -1,7 +1,8 @@
 /**
  * The events kind (`import-events`, POST /api/v1/events): a row is one event (apply-event.ts),
  * or, with CSV `items.group_by`, consecutive rows are one event with an item each
- * (item-groups.ts); identical events get distinct deterministic ids (event-ids.ts). Up to 100
+ * (item-groups.ts: a value that comes back after its group closed fails, a group too big to send
+ * fails as it streams); identical events get distinct deterministic ids (event-ids.ts). Up to 100
  * events and 100 items go in one request per user; a refused batch is split by the engine.
  * Known events (`--state`) are asked as they are read, by id. Without a mapping, a dead-letter
  * file's stored events are sent again (stored-events.ts).
@@ -33,6 +34,8 @@ import {
   type KindState,
   type Row,
 } from "../kind.js";
+import type { Scratch } from "../scratch.js";
+import { ScratchClosedGroups } from "../scratch-groups.js";
 import { NO_STATE } from "../state-link.js";
 import { StoredEvents } from "./stored-events.js";
 
@@ -66,8 +69,8 @@ export const EVENTS: Kind<EventRecord> = {
       throw new UsageError(`${file}: items.from is for NDJSON; in CSV/TSV use items.group_by`);
     }
   },
-  assembler: (mapping) =>
-    mapping === null ? storedOnly() : new EventAssembler(mapping as EventMapping),
+  assembler: (mapping, _file, scratch) =>
+    mapping === null ? storedOnly() : new EventAssembler(mapping as EventMapping, scratch),
   body: (identity, units): EventsRequestBody => ({
     common: { identity },
     events: units.map((e) => e.unit),
@@ -119,10 +122,16 @@ class EventAssembler implements Assembler<EventRecord> {
   readonly #ids = new EventIds();
   readonly #groups: ItemGroups<Row> | undefined;
 
-  constructor(mapping: EventMapping) {
+  constructor(mapping: EventMapping, scratch: Scratch | undefined) {
     this.#mapping = mapping;
     const groupBy = mapping.items?.groupBy;
-    this.#groups = groupBy === undefined ? undefined : new ItemGroups<Row>(groupBy.column);
+    // One item per row: a group of more rows than a request's items can never be sent.
+    const maxRows = MAX_ITEMS_PER_REQUEST;
+    const closed = scratch === undefined ? {} : { closed: new ScratchClosedGroups(scratch) };
+    this.#groups =
+      groupBy === undefined
+        ? undefined
+        : new ItemGroups<Row>(groupBy.column, { maxRows, ...closed });
   }
 
   row(row: Row, source: SourceRow): Finished<EventRecord> | undefined {
@@ -140,8 +149,8 @@ class EventAssembler implements Assembler<EventRecord> {
   unreadable(row: Row & { readonly failure: RowFailure }): Finished<EventRecord>[] {
     // In grouped rows, an unreadable record fails the event it may have been part of.
     if (this.#groups === undefined) return [failed(row)];
-    this.#groups.pushUnreadable(row, row.failure);
-    return [];
+    const last = this.#finish(this.#groups.pushUnreadable(row, row.failure));
+    return last === undefined ? [] : [last];
   }
 
   stored(): never {

@@ -1,0 +1,72 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { Scratch, sweepScratch } from "../../src/run/scratch.js";
+import { ScratchClosedGroups } from "../../src/run/scratch-groups.js";
+import { ROOT } from "../cli/helpers.js";
+
+const dir = () => join(mkdtempSync(join(tmpdir(), "scratch-")), "scratch");
+
+describe("a run's scratch database", () => {
+  it("is made on first use, private, and removed when closed", () => {
+    const scratch = new Scratch(dir());
+    expect(scratch.path).toBeUndefined();
+    scratch.db().exec("CREATE TABLE t (x)");
+    const path = scratch.path as string;
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    scratch.close();
+    expect(existsSync(path)).toBe(false);
+    scratch.close(); // twice is harmless
+  });
+
+  it("sweeps the files of processes killed outright, and keeps a live one's", () => {
+    const folder = dir();
+    const scratch = new Scratch(folder, (pid) => pid === 4242);
+    scratch.db();
+    writeFileSync(join(folder, "999999-dead.sqlite"), "left by kill -9");
+    writeFileSync(join(folder, "4242-live.sqlite"), "a run going on");
+    writeFileSync(join(folder, "notes.txt"), "not ours");
+    expect(sweepScratch(folder, (pid) => pid === 4242)).toBe(1);
+    const own = `${process.pid}-`;
+    expect(
+      readdirSync(folder)
+        .filter((n) => !n.startsWith(own))
+        .sort(),
+    ).toEqual(["4242-live.sqlite", "notes.txt"]);
+    scratch.close();
+  });
+
+  it("is removed when the process dies of an uncaught error", () => {
+    const folder = dir();
+    const script = `
+      import { Scratch } from ${JSON.stringify(join(ROOT, "dist/src/run/scratch.js"))};
+      const scratch = new Scratch(${JSON.stringify(folder)});
+      scratch.db().exec("CREATE TABLE t (x)");
+      console.log(scratch.path);
+      throw new Error("a crash");
+    `;
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      encoding: "utf8",
+    });
+    expect(child.status).toBe(1);
+    expect(child.stderr).toContain("a crash");
+    expect(child.stdout.trim()).toMatch(/\.sqlite$/);
+    expect(readdirSync(folder)).toEqual([]);
+  });
+});
+
+describe("the closed group values, on disk", () => {
+  it("remember each value's first part across commits", () => {
+    const scratch = new Scratch(dir());
+    const closed = new ScratchClosedGroups(scratch);
+    expect(closed.earlier("o1")).toBeUndefined();
+    for (let i = 0; i < 25_000; i++) closed.close(`o${i}`, i * 2 + 2, i * 2 + 3);
+    closed.close("o1", 90_000, 90_001); // it came back: the first part is kept
+    expect(closed.earlier("o1")).toEqual({ first: 4, last: 5 });
+    expect(closed.earlier("o24999")).toEqual({ first: 50_000, last: 50_001 });
+    expect(closed.earlier("o25000")).toBeUndefined();
+    scratch.close();
+  });
+});
