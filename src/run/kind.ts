@@ -64,7 +64,8 @@ export interface Assembler<U> {
   flush(): readonly Finished<U>[];
   /**
    * A row the mapping's `where` left out: it ends what is open (CSV item groups: the rows on
-   * either side of it are not one event). What that finished.
+   * either side of it are not one event; the same group value after it is a split group,
+   * GROUP_SPLIT). What that finished.
    */
   cut?(): readonly Finished<U>[];
 }
