@@ -11,7 +11,7 @@ identity:
   external_id: user_id
 event:
   name: { column: event_name, values: { page_view: view_page, purchase: df_purchase } }
-  datetime: { expr: "int(row.event_timestamp) / 1000", format: epoch_ms }
+  datetime: { column: event_timestamp, format: epoch_us }
 properties:
   page_location: event_params[key=page_location].value.string_value
   page_title: event_params[key=page_title].value.string_value
