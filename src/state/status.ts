@@ -14,8 +14,11 @@ export interface StatusSource {
   owner(): StateCommand | null;
 }
 
-/** Columns of counts and exit code, right-aligned. */
-const NUMERIC = new Set([4, 5, 6, 7, 8, 9]);
+/**
+ * Columns of counts and exit code, right-aligned. The counts in the summary's order: `rows =
+ * accepted + unchanged + filtered + dead-lettered + not attempted` reads across a line.
+ */
+const NUMERIC = new Set([4, 5, 6, 7, 8, 9, 10]);
 const n = (value: number) => value.toLocaleString("en-US");
 const time = (iso: string | null) => (iso === null ? "-" : iso.replace("T", " ").slice(0, 19));
 
@@ -40,6 +43,7 @@ export function formatStatus(store: StatusSource, limit = 10): string {
     "rows",
     "accepted",
     "unchanged",
+    "filtered",
     "dead-lettered",
     "not attempted",
     "exit",
@@ -53,6 +57,7 @@ export function formatStatus(store: StatusSource, limit = 10): string {
     n(r.rows),
     n(r.accepted),
     n(r.unchanged),
+    n(r.filtered),
     n(r.deadLettered),
     n(r.notAttempted),
     r.exitCode === null ? "-" : String(r.exitCode),

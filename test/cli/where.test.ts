@@ -114,6 +114,13 @@ describe("where: the row filter", () => {
     expect(run).toMatchObject({ rows: 60, accepted: 40, filtered: 20, notAttempted: 0 });
     expect(after.identityCount()).toBe(40);
     after.close();
+    // status shows the filtered rows in their own column, and the line adds up.
+    const status = await runCli(["status", "--state", join(dir, "state.db")], {});
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(
+      / rows +accepted +unchanged +filtered +dead-lettered +not attempted +exit +input\n/,
+    );
+    expect(status.stdout).toMatch(/#1 .* +60 +40 +0 +20 +0 +0 +0 +\S*users\.csv\n/);
   });
 
   it("in CSV item groups: the first row decides for its group; a group left out does not join the rows around it", async () => {

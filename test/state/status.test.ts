@@ -41,9 +41,9 @@ describe("formatStatus", () => {
         "lock: held by pid 1234 on host cron1 since 2026-03-02T02:00:00.000Z",
         "identities known: 1,000,000",
         "last 2 runs:",
-        "  run  started (UTC)        finished (UTC)       status         rows  accepted  unchanged  dead-lettered  not attempted  exit  input",
-        "  #2   2026-03-01 02:00:00  -                    running          10    12,345    987,652              3              0     -  users.csv",
-        "  #1   2026-03-01 02:00:00  2026-03-01 03:10:00  finished  1,000,000    12,345    987,652              3              0     0  users.csv\n",
+        "  run  started (UTC)        finished (UTC)       status         rows  accepted  unchanged  filtered  dead-lettered  not attempted  exit  input",
+        "  #2   2026-03-01 02:00:00  -                    running          10    12,345    987,652         0              3              0     -  users.csv",
+        "  #1   2026-03-01 02:00:00  2026-03-01 03:10:00  finished  1,000,000    12,345    987,652         0              3              0     0  users.csv\n",
       ].join("\n"),
     );
   });
@@ -62,7 +62,7 @@ describe("formatStatus", () => {
     const text = formatStatus(reader);
     expect(text).toContain("lock: free (no import is running)");
     expect(text).toContain("identities known: 1");
-    expect(text).toMatch(/#1 .* interrupted, resumable +2 +1 +1 +0 +0 +- +users\.csv/);
+    expect(text).toMatch(/#1 .* interrupted, resumable +2 +1 +1 +0 +0 +0 +- +users\.csv/);
     reader.close();
   });
 
