@@ -83,7 +83,10 @@ export function withGroupValues(
   const problems: Problem[] = [];
   const properties = { ...draft.properties };
   problems.push(
-    ...readProperties(mapping.properties, first, json, properties, "", isGroupValue, rows),
+    ...readProperties(mapping.properties, first, json, properties, "", {
+      pick: isGroupValue,
+      rows,
+    }),
   );
   const own = ownFields(mapping.event, first, json, problems, isGroupValue, rows, draft);
   if (problems.length > 0) return { ok: false, failure: failureOf(problems) };
@@ -206,7 +209,8 @@ function readItems(
       Record<string, unknown>
     >;
     const at = `items[${index}].`;
-    problems.push(...readProperties(items.properties, cells_, true, item, at));
+    // An item's record is read for its values; the row's own columns (its country) in the row.
+    problems.push(...readProperties(items.properties, cells_, true, item, at, { row: cells }));
     out.push(item);
   }
   return out;

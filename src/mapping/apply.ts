@@ -80,7 +80,7 @@ export function mapRow(
   }
 
   const properties: UserProperties = {};
-  const found = readProperties(mapping.properties, cells, json, properties, "", pick);
+  const found = readProperties(mapping.properties, cells, json, properties, "", { pick });
   if (found.length > 0) problems = [...(problems ?? []), ...found];
   if (
     problems === undefined &&
@@ -96,18 +96,27 @@ export function mapRow(
 /** Which rules a pass reads (a group's values are read apart, with its rows: group-values.ts). */
 export type RulePick = (rule: PropertyRule) => boolean;
 
-/**
- * Reads property rules from cells into `into`; the problems, each field named `prefix` + name.
- * `pick`: only these rules; `rows`: the group of the row, for expressions.
- */
+/** How `readProperties` reads, beyond the cells. */
+export interface ReadOptions {
+  /** Only these rules. */
+  readonly pick?: RulePick | undefined;
+  /** The group of the row, for expressions' `rows`. */
+  readonly rows?: readonly Readonly<Record<string, unknown>>[] | undefined;
+  /**
+   * The row the cells belong to, when they are an item's record inside it: what the row decides
+   * for every value in it (a per-row phone country) is read there. Default: the cells.
+   */
+  readonly row?: Readonly<Record<string, unknown>>;
+}
+
+/** Reads property rules from cells into `into`; the problems, each field named `prefix` + name. */
 export function readProperties(
   rules: readonly PropertyRule[],
   cells: Readonly<Record<string, unknown>>,
   json: boolean,
   into: UserProperties,
   prefix: string,
-  pick?: RulePick,
-  rows?: readonly Readonly<Record<string, unknown>>[],
+  { pick, rows, row = cells }: ReadOptions = {},
 ): Problem[] {
   const problems: Problem[] = [];
   for (const rule of rules) {
@@ -117,7 +126,7 @@ export function readProperties(
       continue;
     }
     const raw = json ? rule.readJson(cells, rows) : rule.readCsv(cells, rows);
-    const value = rule.convert(raw, cells);
+    const value = rule.convert(raw, row);
     if (value === EMPTY) {
       if (rule.empty === "null") into[rule.name] = null;
     } else if (value instanceof Invalid) {

@@ -1,7 +1,7 @@
 import { InputError } from "../errors.js";
 import { jsonColumnOf } from "./json-cells.js";
 import { closest } from "./suggest.js";
-import type { Mapping } from "./types.js";
+import type { Mapping, PropertyRule } from "./types.js";
 
 export interface MissingColumn {
   readonly column: string;
@@ -45,16 +45,27 @@ function mappedColumns(mapping: Mapping): string[] {
 }
 
 /**
- * Every header name the mapping reads, with where: the identity, the properties, and the names an
- * expression reads literally (`where`, an `expr:` rule's `row['…']`).
+ * Every header name the mapping reads, with where: the identity, the properties, an event's own
+ * fields and items (its `group_by` column and item properties, or the JSON column `items.from`
+ * reads), and the names an expression reads literally (`where`, an `expr:` rule's `row['…']`).
  */
 function columnUses(mapping: Mapping): [string, string][] {
   const uses: [string, string][] = [];
+  const add = (rule: PropertyRule | undefined, at: string) => {
+    if (rule?.kind === "column") for (const c of rule.columns) uses.push([c, at]);
+  };
   for (const c of mapping.where?.columns ?? []) uses.push([c, "where"]);
   for (const r of mapping.identity) for (const c of r.columns) uses.push([c, `identity.${r.name}`]);
-  for (const r of mapping.properties) {
-    if (r.kind === "column") for (const c of r.columns) uses.push([c, `properties.${r.name}`]);
+  for (const r of mapping.properties) add(r, `properties.${r.name}`);
+  const { event, items } = mapping;
+  if (event !== undefined) {
+    for (const [name, rule] of Object.entries(event)) add(rule, `event.${name}`);
   }
+  if (items?.groupBy !== undefined) {
+    uses.push([items.groupBy.column, "items.group_by"]);
+    for (const r of items.properties) add(r, `items.properties.${r.name}`);
+  }
+  if (items?.from !== undefined) uses.push([items.from.path, "items.from"]);
   for (const c of sourceColumns(mapping)) uses.push([c, "source.country"]);
   return uses;
 }

@@ -1,15 +1,16 @@
 /**
  * Compiles a mapping's `event` and `items` sections (import-events). The event's name and id are
  * Strings and its datetime a Datetime, each read like a property (transforms, values, formats);
- * an `id` cell must be a UUID. Items need one of `from` (an NDJSON array path), `group_by` (a CSV
- * column whose consecutive equal values make one event) and `expr` (an expression giving a list).
+ * an `id` cell must be a UUID. Items need one of `from` (an NDJSON array path, or in CSV a path
+ * into a JSON column), `group_by` (a CSV column whose consecutive equal values make one event) and
+ * `expr` (an expression giving a list).
  */
 import { UUID_PATTERN } from "../api/events.js";
 import type { ConvertContext } from "./convert/cell.js";
 import { Invalid } from "./convert/invalid.js";
 import { compiled } from "./expr/compiled.js";
+import { csvColumnReader, pathReader } from "./json-cells.js";
 import { propertyRule, propertyRules } from "./property-rule.js";
-import { csvReader, jsonReader } from "./read.js";
 import { checkProperty, ITEM_SCOPE, type PropertyScope } from "./rules.js";
 import type { WrittenMapping, WrittenPropertyObject } from "./schema.js";
 import type {
@@ -83,11 +84,16 @@ function itemRules(
     return expr === undefined ? undefined : { expr, properties: rules };
   }
   if (items.from !== undefined) {
-    return { from: { path: items.from, read: jsonReader(items.from) }, properties: rules };
+    // A path into a JSON column of a CSV row (a jsonb list of products) is a list as NDJSON's is.
+    const read = pathReader(items.from, ctx.jsonColumns);
+    return { from: { path: items.from, read }, properties: rules };
   }
   if (items.group_by !== undefined) {
     const column = items.group_by;
-    return { groupBy: { column, read: csvReader(column) }, properties: rules };
+    return {
+      groupBy: { column, read: csvColumnReader(column, ctx.jsonColumns) },
+      properties: rules,
+    };
   }
   issues.push({
     path: ["items"],

@@ -5,7 +5,7 @@
  */
 import { parseJson } from "../util/exact-number.js";
 import { Invalid, show } from "./convert/invalid.js";
-import { jsonReader } from "./read.js";
+import { csvReader, jsonReader } from "./read.js";
 import type { CellReader } from "./types.js";
 
 type Cells = Readonly<Record<string, unknown>>;
@@ -69,6 +69,24 @@ export class JsonColumns {
     }
     return parser;
   }
+}
+
+/**
+ * The one reader of a mapped CSV column: a path into a JSON column when it names one
+ * (`prefs.push_consent`), else the cell as is. Every place that reads a column by name (a
+ * property, a template's parts, an identity template's separator check, items) reads through it.
+ */
+export function csvColumnReader(column: string, json: JsonColumns | undefined): CellReader {
+  return json?.reader(column) ?? csvReader(column);
+}
+
+/**
+ * A reader for both formats (a per-row country's column, `items.from`): a path into a JSON column
+ * (CSV), else an NDJSON path, which reads a CSV header as is (a key spelled with dots wins).
+ * NDJSON has no JSON columns (refused at load), so one reader serves both.
+ */
+export function pathReader(column: string, json: JsonColumns | undefined): CellReader {
+  return json?.reader(column) ?? jsonReader(column);
 }
 
 /** The JSON column (of `names`, longest first) that `column` is or is a path into, if any. */

@@ -10,9 +10,8 @@ import type { PhoneCountry } from "./convert/phone-country.js";
 import { eventSections } from "./event-section.js";
 import { compiled } from "./expr/compiled.js";
 import { checkedIdentity } from "./identity-check.js";
-import { JsonColumns } from "./json-cells.js";
+import { JsonColumns, pathReader } from "./json-cells.js";
 import { DEFAULT_SPLIT, propertyRules, reading, withEmptyValues } from "./property-rule.js";
-import { jsonReader } from "./read.js";
 import {
   checkIdentity,
   checkIdentityField,
@@ -49,6 +48,7 @@ export function normalizeMapping(
 } {
   const ws = written.source ?? {};
   const issues = checkSource(ws);
+  const jsonColumns = new JsonColumns(ws.json_columns ?? []);
   const source: MappingSource = {
     ...(ws.format === undefined ? {} : { format: ws.format }),
     ...(ws.encoding === undefined ? {} : { encoding: ws.encoding }),
@@ -57,7 +57,9 @@ export function normalizeMapping(
     timezone: issues.some((i) => i.path[1] === "timezone")
       ? DEFAULT_TIMEZONE
       : (ws.timezone ?? DEFAULT_TIMEZONE),
-    country: issues.some((i) => i.path[1] === "country") ? DEFAULT_COUNTRY : phoneCountry(ws),
+    country: issues.some((i) => i.path[1] === "country")
+      ? DEFAULT_COUNTRY
+      : phoneCountry(ws, jsonColumns),
     empty: emptyPolicyOf(ws.empty) ?? "omit",
     emptyValues: ws.empty_values ?? [],
     header: ws.header ?? true,
@@ -68,7 +70,7 @@ export function normalizeMapping(
   };
   const ctx = convertContext(source.timezone, source.country, {
     pgArrays: source.dialect === "postgres",
-    jsonColumns: new JsonColumns(source.jsonColumns ?? []),
+    jsonColumns,
   });
 
   issues.push(...checkIdentity(written.identity));
@@ -108,13 +110,14 @@ export function normalizeMapping(
 }
 
 /** source.country as the transform reads it: a code, or a column with its table and markers. */
-function phoneCountry(ws: WrittenSource): PhoneCountry {
+function phoneCountry(ws: WrittenSource, json: JsonColumns): PhoneCountry {
   const written = ws.country;
   if (written === undefined) return DEFAULT_COUNTRY;
   if (typeof written === "string") return written as CountryCode;
   return {
     column: written.column,
-    read: jsonReader(written.column),
+    // A path into a JSON column reads the country there (`prefs.country`), as a property would.
+    read: pathReader(written.column, json),
     ...(written.values === undefined
       ? {}
       : { values: new Map(Object.entries(written.values) as [string, CountryCode][]) }),
@@ -144,7 +147,7 @@ function identityRule(
   const parts =
     parsed === undefined || typeof parsed === "string"
       ? undefined
-      : separatorCheck(parsed, written.template as string);
+      : separatorCheck(parsed, written.template as string, (c) => pathReader(c, ctx.jsonColumns));
   return {
     name,
     ...reading(written, markers, ctx.jsonColumns, true, expression),

@@ -14,8 +14,8 @@ import { convertConstant } from "./convert/constant.js";
 import { Invalid } from "./convert/invalid.js";
 import { compiled } from "./expr/compiled.js";
 import type { Expression } from "./expr/expression.js";
-import type { JsonColumns } from "./json-cells.js";
-import { csvReader, jsonReader } from "./read.js";
+import { csvColumnReader, type JsonColumns } from "./json-cells.js";
+import { jsonReader } from "./read.js";
 import { checkProperty, PROFILE_SCOPE, type PropertyScope, propertyType } from "./rules.js";
 import { emptyPolicyOf, type WrittenProperty, type WrittenPropertyObject } from "./schema.js";
 import { parseTemplate, templateReaders } from "./template.js";
@@ -75,7 +75,7 @@ export function reading(
     const { text, columns } = expression;
     return { column: text, expression, columns, readCsv: read, readJson: read };
   }
-  const readCsv = (column: string) => json?.reader(column) ?? csvReader(column);
+  const readCsv = (column: string) => csvColumnReader(column, json);
   if (source.template === undefined) {
     const column = source.column ?? "";
     return {

@@ -62,17 +62,19 @@ const SPACES = / {2,}/g;
  * An identity template's parts must not hold a separator of the template: `{store}-{member}` gives
  * `A-1-2` for `A-1` + `2` and for `A` + `1-2`, two users merged into one. Compiles the check of a
  * row's parts (each as the template uses it: trimmed, spaces collapsed): the problem, or undefined.
- * Undefined when the template has no separator (`{id}`, `shop-{id}`).
+ * Undefined when the template has no separator (`{id}`, `shop-{id}`). `read`: a part's reader, for
+ * both formats (a path into a JSON column reads its value).
  */
 export function separatorCheck(
   parsed: ParsedTemplate,
   template: string,
+  read: (column: string) => CellReader = jsonReader,
 ): ((cells: Readonly<Record<string, unknown>>) => string | undefined) | undefined {
   const separators = [...new Set(parsed.texts.slice(1, -1).filter((t) => t !== ""))].map((t) =>
     t.trim() === "" ? " " : t.replace(SPACES, " "),
   );
   if (separators.length === 0) return undefined;
-  const parts = parsed.columns.map((column) => ({ column, read: jsonReader(column) }));
+  const parts = parsed.columns.map((column) => ({ column, read: read(column) }));
   return (cells) => {
     for (const { column, read } of parts) {
       const raw = read(cells);

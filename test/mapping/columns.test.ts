@@ -54,3 +54,32 @@ describe("checkColumns", () => {
     expect(findMissingColumns(mapping, ["회원번호", "Email", "이름", "points"])).toEqual([]);
   });
 });
+
+describe("checkColumns on an event mapping", () => {
+  const events = parseMapping(
+    `source: { json_columns: [meta] }
+identity: { external_id: user_id }
+event:
+  name: { column: type }
+  datetime: { column: created_at }
+properties:
+  df_order_id: order_id
+items:
+  group_by: order_id
+  properties:
+    df_item_id: sku
+    df_price: { column: meta.price, type: Double }
+`,
+    "m.yaml",
+  );
+
+  test("checks the event's own fields, the group column and the item properties as columns", () => {
+    const header = ["user_id", "event_type", "created", "order_id", "SKU", "meta"];
+    expect(findMissingColumns(events, header)).toEqual([
+      { column: "type", usedBy: ["event.name"] },
+      { column: "created_at", usedBy: ["event.datetime"], suggestion: "created" },
+      { column: "sku", usedBy: ["items.properties.df_item_id"], suggestion: "SKU" },
+    ]);
+    expect(findMissingColumns(events, [...header, "type", "created_at", "sku"])).toEqual([]);
+  });
+});

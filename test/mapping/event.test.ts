@@ -292,3 +292,36 @@ describe("loading an event mapping", () => {
     );
   });
 });
+
+describe("an item's values with what its row decides", () => {
+  it("reads a per-row phone country in the row, not in the item's record", () => {
+    const mapping = load(`source:
+  format: ndjson
+  country: { column: buyer.country, values: { 한국: KR, 미국: US } }
+identity: { external_id: user_id }
+event:
+  name: { value: df_purchase }
+  datetime: { column: created_at, format: epoch_ms }
+items:
+  from: lines
+  properties:
+    df_item_id: sku
+    seller_phone: { column: seller.phone, transform: [phone] }
+`);
+    const cells = (country: string) => ({
+      user_id: "u1",
+      created_at: 1_715_666_400_000,
+      buyer: { country },
+      lines: [{ sku: "S1", seller: { phone: "617.253.1042" } }, { sku: "S2" }],
+    });
+    const us = applyEventMapping(mapping, row(cells("미국")), "ndjson");
+    expect(us.ok && us.draft.items).toEqual([
+      { df_item_id: "S1", seller_phone: "16172531042" },
+      { df_item_id: "S2" },
+    ]);
+    const kr = applyEventMapping(mapping, row(cells("한국")), "ndjson");
+    expect(kr.ok ? kr.draft : kr.failure.message).toBe(
+      'column "seller.phone": "617.253.1042" is not a valid phone number of KR, the country assumed: written without +country code, a KR number starts with 0 (a number of another country needs its +country code)',
+    );
+  });
+});

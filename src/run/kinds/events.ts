@@ -23,6 +23,7 @@ import {
 } from "../../mapping/apply-event.js";
 import { EventIds } from "../../mapping/event-ids.js";
 import { type Group, ItemGroups } from "../../mapping/item-groups.js";
+import { jsonColumnOf } from "../../mapping/json-cells.js";
 import type { EventRules, Mapping } from "../../mapping/types.js";
 import type { SourceRow } from "../../source/types.js";
 import { AcceptedQueue } from "../accepted-queue.js";
@@ -65,8 +66,15 @@ export const EVENTS: Kind<EventRecord> = {
     if (format === "ndjson" && mapping.items?.groupBy !== undefined) {
       throw new UsageError(`${file}: items.group_by is for CSV/TSV; in NDJSON use items.from`);
     }
-    if (format !== "ndjson" && mapping.items?.from !== undefined) {
-      throw new UsageError(`${file}: items.from is for NDJSON; in CSV/TSV use items.group_by`);
+    const from = mapping.items?.from?.path;
+    if (
+      format !== "ndjson" &&
+      from !== undefined &&
+      jsonColumnOf(from, mapping.source.jsonColumns ?? []) === undefined
+    ) {
+      throw new UsageError(
+        `${file}: items.from is for NDJSON, or in CSV/TSV a list in a JSON column (source.json_columns); in CSV/TSV use items.group_by`,
+      );
     }
   },
   assembler: (mapping, _file, scratch) =>
