@@ -15,6 +15,7 @@ import {
   commandNamed,
   commandOf,
   type Program,
+  reachedBy,
   type Shorthand,
 } from "./commands.js";
 import { checkFlags, parseProblem, type Values } from "./flag-checks.js";
@@ -84,7 +85,7 @@ export type EmulatorFlags = Readonly<Record<string, string | undefined>>;
 export type Invocation =
   | { readonly kind: "text"; readonly text: string }
   | { readonly kind: "import"; readonly program: Program; readonly options: CliOptions }
-  | { readonly kind: "init"; readonly options: InitOptions }
+  | { readonly kind: "init" | "init-events"; readonly options: InitOptions }
   | { readonly kind: "status"; readonly state: string }
   | { readonly kind: "emulator"; readonly flags: EmulatorFlags };
 
@@ -95,22 +96,30 @@ export interface Resolved {
   readonly name: string;
 }
 
-/** `dfinery-import profiles X`, `import-profiles X` and `import-profiles status X` to their command. */
+/**
+ * `dfinery-import profiles X`, `import-profiles X`, `import-profiles status X` and
+ * `dfinery-import events init X` to their command.
+ */
 export function resolveCommand(argv: readonly string[], bin: Bin = BINARY): Resolved {
   const [first = "", ...rest] = argv;
-  if (bin !== BINARY) {
-    const command = commandOf(bin);
-    const reached = command.shorthand?.reaches.includes(first) ? commandNamed(first) : undefined;
-    if (reached === undefined) return { command, argv, name: bin };
-    return { command: reached, argv: rest, name: `${bin} ${first}` };
-  }
+  if (bin !== BINARY) return reach(commandOf(bin), argv, bin);
   if (first === "" || first.startsWith("-")) return { command: undefined, argv, name: BINARY };
   const command = commandNamed(first);
   if (command === undefined) {
-    const names = COMMANDS.map((c) => c.name).join(", ");
+    const names = COMMANDS.filter((c) => !c.name.includes(" "))
+      .map((c) => c.name)
+      .join(", ");
     throw new UsageError(`no command "${first}"; the commands are ${names}`);
   }
-  return { command, argv: rest, name: `${BINARY} ${first}` };
+  return reach(command, rest, `${BINARY} ${first}`);
+}
+
+/** `command`, or the command its first word reaches (`init`, `status`), named as given. */
+function reach(command: CommandDef, argv: readonly string[], name: string): Resolved {
+  const [first = "", ...rest] = argv;
+  const reached = reachedBy(command, first);
+  if (reached === undefined) return { command, argv, name };
+  return { command: reached, argv: rest, name: `${name} ${first}` };
 }
 
 export function parseCommandLine(
@@ -145,12 +154,13 @@ export function parseResolved(resolved: Resolved, env: NodeJS.ProcessEnv): Invoc
       };
     case "status":
       return { kind: "status", state: value("state") as string };
-    case "init": {
+    case "init":
+    case "init-events": {
       const format = value("format");
       const encoding = value("encoding");
       const sheet = value("sheet");
       return {
-        kind: "init",
+        kind: command.run,
         options: {
           input,
           out: value("out") as string,

@@ -23,10 +23,14 @@ export interface Example {
 export interface CommandDef {
   readonly name: string;
   /** What it does: an import run of `program`, or one of the other commands. */
-  readonly run: "import" | "init" | "status" | "emulator";
+  readonly run: "import" | "init" | "init-events" | "status" | "emulator";
   /** An import run: the run's name in messages, logs and the state file. */
   readonly program?: Program;
-  /** The binary that is this command, and the commands it reaches as its first word. */
+  /**
+   * The binary that is this command, and the commands it reaches as its first word (also after
+   * the command's name: `dfinery-import events init` is `import-events init`); a command named
+   * `<this> <word>` is reached before the one named `<word>`.
+   */
   readonly shorthand?: { readonly bin: Shorthand; readonly reaches: readonly string[] };
   /** One line, in the list of commands. */
   readonly summary: string;
@@ -97,7 +101,7 @@ export const COMMANDS: readonly CommandDef[] = [
     name: "events",
     run: "import",
     program: "import-events",
-    shorthand: { bin: "import-events", reaches: ["status"] },
+    shorthand: { bin: "import-events", reaches: ["init", "status"] },
     summary: "events (orders, sign-ups…): a user's events batched into POST /api/v1/events",
     args: "<input>... --map <events.yaml> [options]",
     inputs: "many",
@@ -192,6 +196,26 @@ export const COMMANDS: readonly CommandDef[] = [
     ],
   },
   {
+    name: "events init",
+    run: "init-events",
+    summary: "a first, commented events mapping, drafted from an export's header and first rows",
+    args: "<input> [--out events.yaml] [--force]",
+    inputs: 1,
+    about:
+      "Reads the header and the first 1,000 rows of <input> (CSV, TSV or NDJSON: UTF-8, UTF-16 or CP949, found by strict decoding; or an .xlsx sheet) and writes a commented draft events mapping: the person (the id column that repeats across events), the event name with a values table to the standard df_ names, the date-time and its format (the time zone only from evidence in the file), an event id, items (NDJSON arrays, or CSV order lines grouped by their order id) and the standard df_ properties by meaning; then dry-runs it on those rows. Where the file does not decide, the draft holds a TODO_ that fails to load, its comment saying what to write.",
+    flags: ["out", "force", "format", "encoding", "sheet"],
+    examples: [
+      {
+        command: "import-events init orders.csv --out events.yaml",
+        says: "draft events.yaml, then review its comments and fill its TODO_ values",
+      },
+      {
+        command: "dfinery-import events init ga4_events.ndjson",
+        says: "the same, written to events.yaml",
+      },
+    ],
+  },
+  {
     name: "status",
     run: "status",
     summary: "what a --state file holds: the import holding it, the last runs, what it knows",
@@ -235,6 +259,15 @@ export const COMMANDS: readonly CommandDef[] = [
 /** The command named `name`, or undefined. */
 export function commandNamed(name: string): CommandDef | undefined {
   return COMMANDS.find((c) => c.name === name);
+}
+
+/**
+ * The command `word` reaches after `command` (`import-events init`, `dfinery-import events status`):
+ * its own (`events init`) before the shared one (`init`); undefined when it reaches none.
+ */
+export function reachedBy(command: CommandDef, word: string): CommandDef | undefined {
+  if (!(command.shorthand?.reaches.includes(word) ?? false)) return undefined;
+  return commandNamed(`${command.name} ${word}`) ?? commandNamed(word);
 }
 
 /** The command a shorthand binary is. */

@@ -235,7 +235,12 @@ export const FLAGS = {
   quiet: {
     help: "for cron: nothing at all on stdout or stderr when the run exits 0; else the summary and the reason",
   },
-  out: { value: "FILE", help: "where to write the draft mapping", default: "mapping.yaml" },
+  out: {
+    value: "FILE",
+    help: "where to write the draft mapping",
+    default: "mapping.yaml",
+    for: { "events init": { default: "events.yaml" } },
+  },
   force: { help: "replace the `--out` file if it exists" },
   port: { value: "N", help: "port to listen on; `0` picks a free one", default: "8787" },
   host: { value: "HOST", help: "address to listen on", default: DEFAULT_OPTIONS.host },

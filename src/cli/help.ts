@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { BINARY, COMMANDS, type CommandDef } from "./commands.js";
+import { BINARY, COMMANDS, type CommandDef, reachedBy } from "./commands.js";
 import { type FlagDef, type FlagName, flagText } from "./flags.js";
 
 const WIDTH = 100;
@@ -64,8 +64,11 @@ export function usageLines(command: CommandDef): string[] {
   const shorthand = command.shorthand;
   if (shorthand !== undefined) lines.push(`${shorthand.bin} ${command.args}`);
   for (const other of COMMANDS) {
-    if (other.shorthand === undefined || !other.shorthand.reaches.includes(command.name)) continue;
-    lines.push(`${other.shorthand.bin} ${command.name} ${command.args}`);
+    const word = command.name.startsWith(`${other.name} `)
+      ? command.name.slice(other.name.length + 1)
+      : command.name;
+    if (other.shorthand === undefined || reachedBy(other, word) !== command) continue;
+    lines.push(`${other.shorthand.bin} ${word} ${command.args}`);
   }
   return lines;
 }

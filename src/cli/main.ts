@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import pino, { type Logger } from "pino";
 import { errnoOf, ImporterError, OutputError, UsageError } from "../errors.js";
+import { runEventInit } from "../init/events/init-events.js";
 import { runInit } from "../init/init.js";
 import { checkOutputPath, LOG_FORMAT, openAppend } from "../sinks/own-file.js";
 import { endpointSecrets, Redactor } from "../sinks/redact.js";
@@ -59,6 +60,9 @@ export async function main(
         return showStatus(invocation.state, io);
       case "init":
         io.stdout.write((await runInit(invocation.options)).summary);
+        return EXIT.ok;
+      case "init-events":
+        io.stdout.write((await runEventInit(invocation.options)).summary);
         return EXIT.ok;
       case "emulator":
         return await runEmulator(invocation.flags, io, name);

@@ -27,9 +27,9 @@ export interface DraftInput {
   readonly nameTemplate?: string;
 }
 
-const q = (text: string) => JSON.stringify(text);
+export const q = (text: string) => JSON.stringify(text);
 
-function yamlTransforms(transforms: readonly Transform[]): string {
+export function yamlTransforms(transforms: readonly Transform[]): string {
   const items = transforms.map((t) => {
     if (typeof t === "string") return t;
     const [key, value] = Object.entries(t)[0] as [string, unknown];
@@ -39,7 +39,7 @@ function yamlTransforms(transforms: readonly Transform[]): string {
 }
 
 /** The property name: the header when it is a valid (non-df_) name, else a TODO_ name. */
-function propertyName(
+export function propertyName(
   column: string,
   index: number,
   used: Set<string>,
@@ -110,24 +110,30 @@ export function renderDraft(d: DraftInput): string {
     if (guess.suggest !== undefined) {
       lines.push(`  # may be DFINERY's ${guess.suggest}: rename it so only if it is (you decide)`);
     }
-    const parts = [`column: ${q(column)}`];
-    if (guess.type !== "String") parts.push(`type: ${guess.type}`);
-    if (guess.format !== undefined) parts.push(`format: ${q(guess.format)}`);
-    if (guess.transform !== undefined) parts.push(`transform: ${yamlTransforms(guess.transform)}`);
-    if (guess.skip === true) {
-      lines.push(`  # ${name}: { ${parts.join(", ")} }`);
-      return;
-    }
-    if (guess.values === undefined) {
-      lines.push(`  ${name}: { ${parts.join(", ")} }`);
-      return;
-    }
-    lines.push(`  ${name}:`);
-    for (const part of parts) lines.push(`    ${part}`);
-    lines.push("    values:");
-    for (const [key, value] of Object.entries(guess.values)) {
-      lines.push(`      ${q(key)}: ${typeof value === "string" ? q(value) : value}`);
-    }
+    lines.push(...ruleLines(name, column, guess, "  "));
   });
   return `${lines.join("\n")}\n`;
+}
+
+/** The YAML of one property rule `name` reading `column` as `guess` says, at `indent`. */
+export function ruleLines(
+  name: string,
+  column: string,
+  guess: ColumnGuess,
+  indent: string,
+): string[] {
+  const parts = [`column: ${q(column)}`];
+  if (guess.type !== "String") parts.push(`type: ${guess.type}`);
+  if (guess.format !== undefined) parts.push(`format: ${q(guess.format)}`);
+  if (guess.transform !== undefined) parts.push(`transform: ${yamlTransforms(guess.transform)}`);
+  if (guess.skip === true) return [`${indent}# ${name}: { ${parts.join(", ")} }`];
+  if (guess.values === undefined) return [`${indent}${name}: { ${parts.join(", ")} }`];
+  return [
+    `${indent}${name}:`,
+    ...parts.map((part) => `${indent}  ${part}`),
+    `${indent}  values:`,
+    ...Object.entries(guess.values).map(
+      ([key, value]) => `${indent}    ${q(key)}: ${typeof value === "string" ? q(value) : value}`,
+    ),
+  ];
 }

@@ -79,7 +79,7 @@ export function inferColumn(
     return {
       type: "Datetime",
       format: epoch,
-      evidence: `${of(n)} read as Datetime with format ${epoch} (a time column of ${epoch === "epoch_s" ? "10" : "13"}-digit numbers)`,
+      evidence: `${of(n)} read as Datetime with format ${epoch} (a time column of ${EPOCH_DIGITS[epoch]}-digit numbers)`,
     };
   }
 
@@ -210,8 +210,22 @@ function booleans(column: string, distinct: readonly string[]): boolean {
 }
 
 const EPOCH_S = [946_684_800, 4_102_444_800];
+/** The epoch units by their scale over seconds; a GA4 export writes microseconds. */
+const EPOCH_SCALES = [
+  ["epoch_s", 1],
+  ["epoch_ms", 1e3],
+  ["epoch_us", 1e6],
+  ["epoch_ns", 1e9],
+] as const;
+type EpochFormat = (typeof EPOCH_SCALES)[number][0];
+const EPOCH_DIGITS: Readonly<Record<EpochFormat, number>> = {
+  epoch_s: 10,
+  epoch_ms: 13,
+  epoch_us: 16,
+  epoch_ns: 19,
+};
 
-function epochOf(column: string, cells: readonly unknown[]): "epoch_s" | "epoch_ms" | undefined {
+function epochOf(column: string, cells: readonly unknown[]): EpochFormat | undefined {
   if (!TIME_NAME.test(column)) return undefined;
   const numbers = cells.map((c) =>
     typeof c === "number"
@@ -220,9 +234,10 @@ function epochOf(column: string, cells: readonly unknown[]): "epoch_s" | "epoch_
         ? Number(c)
         : Number.NaN,
   );
-  const within = (lo: number, hi: number) => numbers.every((x) => x >= lo && x < hi);
-  if (within(EPOCH_S[0] as number, EPOCH_S[1] as number)) return "epoch_s";
-  if (within((EPOCH_S[0] as number) * 1000, (EPOCH_S[1] as number) * 1000)) return "epoch_ms";
+  const [lo, hi] = EPOCH_S as [number, number];
+  for (const [format, scale] of EPOCH_SCALES) {
+    if (numbers.every((x) => x >= lo * scale && x < hi * scale)) return format;
+  }
   return undefined;
 }
 

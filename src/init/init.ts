@@ -5,11 +5,10 @@
  * property, and it never overwrites a file unless asked to.
  */
 import { existsSync, writeFileSync } from "node:fs";
-import { errnoOf, InputError, OutputError, type RowFailure, UsageError } from "../errors.js";
+import { errnoOf, InputError, OutputError, UsageError } from "../errors.js";
 import { applyMapping } from "../mapping/apply.js";
 import { parseMapping } from "../mapping/load.js";
 import { csvReader, jsonReader } from "../mapping/read.js";
-import { FailingColumns, formatFailingColumn } from "../sinks/failing-columns.js";
 import { detectFormat } from "../source/read.js";
 import type { SourceFormat } from "../source/types.js";
 import { renderDraft } from "./draft.js";
@@ -17,6 +16,7 @@ import { findIdentities } from "./identity.js";
 import { inferColumn } from "./infer.js";
 import { readSample, SAMPLE_ROWS, type Sample } from "./sample.js";
 import { type FoundEncoding, findEncoding, findFormat, firstLineOf, readHead } from "./sniff.js";
+import { DryRunTally } from "./tally.js";
 
 export interface InitOptions {
   readonly input: string;
@@ -45,15 +45,8 @@ const HANGUL = /[\uAC00-\uD7A3]/;
 /** Drafts a mapping for `input`, writes it to `out`, and dry-runs it on the sample. */
 export async function runInit(options: InitOptions): Promise<InitResult> {
   const { input, out } = options;
-  if (input === "-") throw new UsageError("init reads a file, not standard input");
-  if (existsSync(out) && !options.force) {
-    throw new UsageError(`${out} exists: pass --force to replace it, or --out another file`);
-  }
-  const { format, encoding } = await findLayout(options);
-  const sample = await readSample(input, format, encoding, SAMPLE_ROWS, options.sheet);
-  if (sample.rows.length === 0) {
-    throw new InputError(input, "has no rows to draft a mapping from (a header alone, or empty)");
-  }
+  const sample = await readDraftSample(options);
+  const { format, encoding } = sample;
 
   const read = (column: string) => (format === "ndjson" ? jsonReader(column) : csvReader(column));
   const cells = new Map(
@@ -80,42 +73,52 @@ export async function runInit(options: InitOptions): Promise<InitResult> {
     ...nameTemplate(sample.columns),
   });
   const mapping = parseMapping(draft, out); // a draft that does not load is a bug: it throws
+  writeDraft(out, draft, options.force);
+
+  const tally = new DryRunTally();
+  sample.rows.forEach((row, i) => {
+    const result = applyMapping(mapping, { kind: "row", line: i + 2, cells: row }, format);
+    if (result.ok) tally.pass();
+    else tally.fail(result.failure);
+  });
+  const rows = sample.rows.length + sample.unreadable;
+  const lines = [
+    `import-profiles init: wrote ${out} (${layoutOf(sample)})`,
+    ...tally.lines(rows, sample.unreadable),
+    `next: review the comments and TODO_ names in ${out}, then: import-profiles ${input} --map ${out} --dry-run`,
+  ];
+  return { draft, sample, valid: tally.valid, summary: `${lines.join("\n")}\n` };
+}
+
+/** The input's sample, refusing before reading what init cannot draft from or write to. */
+export async function readDraftSample(options: InitOptions): Promise<Sample> {
+  const { input, out } = options;
+  if (input === "-") throw new UsageError("init reads a file, not standard input");
+  if (existsSync(out) && !options.force) {
+    throw new UsageError(`${out} exists: pass --force to replace it, or --out another file`);
+  }
+  const { format, encoding } = await findLayout(options);
+  const sample = await readSample(input, format, encoding, SAMPLE_ROWS, options.sheet);
+  if (sample.rows.length === 0) {
+    throw new InputError(input, "has no rows to draft a mapping from (a header alone, or empty)");
+  }
+  return sample;
+}
+
+/** Writes the draft (never over an existing file unless `force`). */
+export function writeDraft(out: string, draft: string, force: boolean): void {
   try {
-    writeFileSync(out, draft, { flag: options.force ? "w" : "wx", mode: 0o644 });
+    writeFileSync(out, draft, { flag: force ? "w" : "wx", mode: 0o644 });
   } catch (error) {
     throw new OutputError(out, `cannot write the draft mapping (${errnoOf(error)})`, {
       cause: error,
     });
   }
-
-  let valid = 0;
-  const failing = new FailingColumns();
-  const codes = new Map<string, number>();
-  const count = (failure: RowFailure) => {
-    codes.set(failure.code, (codes.get(failure.code) ?? 0) + 1);
-    if (failure.errors !== undefined) failing.add(failure.errors);
-  };
-  sample.rows.forEach((row, i) => {
-    const result = applyMapping(mapping, { kind: "row", line: i + 2, cells: row }, format);
-    if (result.ok) valid++;
-    else count(result.failure);
-  });
-  const rows = sample.rows.length + sample.unreadable;
-  const lines = [
-    `import-profiles init: wrote ${out} (${format}${format === "xlsx" ? "" : `, ${encoding}`}, ${sample.columns.length} columns)`,
-    `dry run of the draft on the first ${rows.toLocaleString("en-US")} rows: ${valid.toLocaleString("en-US")} valid, ${(rows - valid).toLocaleString("en-US")} not`,
-  ];
-  const top = failing.top();
-  if (top.length > 0)
-    lines.push("top failing columns:", ...top.map((f) => `  ${formatFailingColumn(f)}`));
-  const reasons = [...codes].sort((a, b) => b[1] - a[1]).map(([code, n]) => `${code} ${n}`);
-  if (sample.unreadable > 0) reasons.push(`unreadable ${sample.unreadable}`);
-  if (reasons.length > 0) lines.push(`reasons: ${reasons.join(", ")}`);
-  lines.push(
-    `next: review the comments and TODO_ names in ${out}, then: import-profiles ${input} --map ${out} --dry-run`,
-  );
-  return { draft, sample, valid, summary: `${lines.join("\n")}\n` };
 }
+
+/** `csv, cp949, 12 columns`, as the summary says it. */
+export const layoutOf = (sample: Sample): string =>
+  `${sample.format}${sample.format === "xlsx" ? "" : `, ${sample.encoding}`}, ${sample.columns.length} columns`;
 
 /** The input's format and encoding: as given, else found (a workbook by its name has none). */
 async function findLayout(

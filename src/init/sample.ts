@@ -49,7 +49,11 @@ export async function readSample(
 }
 
 /** The dotted paths of an object's leaves (a list is a leaf), a few levels deep. */
-function leafPaths(value: Readonly<Record<string, unknown>>, prefix = "", depth = 0): string[] {
+export function leafPaths(
+  value: Readonly<Record<string, unknown>>,
+  prefix = "",
+  depth = 0,
+): string[] {
   const out: string[] = [];
   for (const [key, child] of Object.entries(value)) {
     const path = prefix === "" ? key : `${prefix}.${key}`;

@@ -7,6 +7,7 @@ import { type Document, LineCounter, parseDocument } from "yaml";
 import { ConfigError, type ConfigIssue, errnoOf } from "../errors.js";
 import { lineOf } from "./locate.js";
 import { normalizeMapping } from "./normalize.js";
+import { placeholderIssues } from "./placeholder.js";
 import { checkValuesKeyNodes } from "./rules.js";
 import { MappingSchema, salvage } from "./schema.js";
 import type { Mapping, PathIssue } from "./types.js";
@@ -95,9 +96,13 @@ export function parseMapping(text: string, file: string, identityOnly = false): 
       { path: "", message: "the mapping is empty: it needs identity: and properties:" },
     ]);
   }
-  const issues: PathIssue[] = [];
+  // A TODO_ init left is said as such, not as the schema's problem with it (not a time zone).
+  const issues: PathIssue[] = placeholderIssues(data);
   const parsed = MappingSchema.safeParse(data);
-  if (!parsed.success) issues.push(...fromZod(parsed.error.issues, data));
+  if (!parsed.success) {
+    const schema = fromZod(parsed.error.issues, data);
+    issues.push(...schema.filter((s) => !issues.some((i) => related(i.path, s.path))));
+  }
   // A mapping with an event section is for events even when the schema refused that section.
   const events = typeof data === "object" && data !== null && "event" in data;
   const { mapping, issues: more } = normalizeMapping(
