@@ -7,6 +7,8 @@
 import type { PathIssue } from "./types.js";
 
 export const PLACEHOLDER = /^TODO_/;
+/** How a placeholder's problem is said: a load problem that holds it is a TODO_ left to write. */
+export const LEFT_BY_INIT = "is a placeholder left by init: write what its comment asks for";
 
 /** Every string value of the written mapping that is a placeholder, with its path. */
 export function placeholderIssues(
@@ -18,7 +20,7 @@ export function placeholderIssues(
       ? [
           {
             path,
-            message: `${JSON.stringify(data)} is a placeholder left by init: write what its comment asks for`,
+            message: `${JSON.stringify(data)} ${LEFT_BY_INIT}`,
           },
         ]
       : [];

@@ -1,7 +1,8 @@
 /**
  * When the event happened: the column named like the event's time (`event_time`,
  * `event_timestamp`, `주문일시`, …; not an upload's, a change's or a delivery's time) whose every
- * sample cell reads as one Datetime format (infer.ts), else the first other time column that does.
+ * sample cell reads as one Datetime format (infer.ts), else the first other time column that does,
+ * else the first column of date-times whatever its name.
  */
 
 import type { ColumnGuess } from "../infer.js";
@@ -19,9 +20,11 @@ export const INFER_ZONE = "UTC";
 
 export function findEventTime(columns: EventColumns): EventTime {
   const timeLike = columns.names.filter((c) => TIME_NAME.test(c) && !NOT_EVENT_TIME.test(c));
+  // Named as the event's time first, then other times, then any column of date-times.
   const ranked = [
     ...timeLike.filter((c) => EVENT_TIME_HEADER.test(headerKey(c))),
     ...timeLike.filter((c) => !EVENT_TIME_HEADER.test(headerKey(c))),
+    ...columns.names.filter((c) => !TIME_NAME.test(c) && !NOT_EVENT_TIME.test(c)),
   ];
   const notes: string[] = [];
   for (const column of ranked) {
@@ -33,7 +36,8 @@ export function findEventTime(columns: EventColumns): EventTime {
         evidence: `the event's time: ${JSON.stringify(column)}, ${guess.evidence}`,
       };
     }
-    if (guess !== undefined) notes.push(`${JSON.stringify(column)}: ${guess.evidence}`);
+    if (guess !== undefined && TIME_NAME.test(column))
+      notes.push(`${JSON.stringify(column)}: ${guess.evidence}`);
   }
   return {
     column: undefined,

@@ -7,6 +7,7 @@
  */
 import { ConfigError, type RowFailure } from "../../errors.js";
 import { parseMapping } from "../../mapping/load.js";
+import { LEFT_BY_INIT } from "../../mapping/placeholder.js";
 import type { Mapping } from "../../mapping/types.js";
 import type { Finished, Row } from "../../run/kind.js";
 import { EVENTS } from "../../run/kinds/events.js";
@@ -34,7 +35,9 @@ export async function runEventInit(options: InitOptions): Promise<EventInitResul
     mapping = parseMapping(draft, out);
   } catch (error) {
     // Only a TODO_ may keep a draft from loading; anything else is a bug of the draft.
-    if (!(error instanceof ConfigError) || !error.message.includes("left by init")) throw error;
+    const left =
+      error instanceof ConfigError && error.issues.some((i) => i.message.includes(LEFT_BY_INIT));
+    if (!left) throw error;
     todo = error;
   }
   writeDraft(out, draft, options.force);
