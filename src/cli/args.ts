@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { parseRate, type Rate } from "../delivery/rate.js";
 import { UsageError } from "../errors.js";
 import type { InitOptions } from "../init/init.js";
+import { DIALECTS } from "../source/dialect.js";
 import type { SourceFormat } from "../source/types.js";
 import {
   BINARY,
@@ -159,12 +160,17 @@ export function parseResolved(resolved: Resolved, env: NodeJS.ProcessEnv): Invoc
       const format = value("format");
       const encoding = value("encoding");
       const sheet = value("sheet");
+      const delimiterText = value("delimiter");
+      const dialect = value("dialect");
       return {
         kind: command.run,
         options: {
           input,
           out: value("out") as string,
           force: on("force"),
+          ...(on("no-header") ? { header: false } : {}),
+          ...(delimiterText === undefined ? {} : { delimiter: delimiter(delimiterText) }),
+          ...(dialect === undefined ? {} : { dialect: oneOf(dialect, "--dialect", DIALECTS) }),
           ...(encoding === undefined ? {} : { encoding }),
           ...(sheet === undefined ? {} : { sheet }),
           ...(format === undefined ? {} : { format: oneOf(format, "--format", FORMATS) }),

@@ -186,8 +186,8 @@ export const COMMANDS: readonly CommandDef[] = [
     args: "<input> [--out mapping.yaml] [--force]",
     inputs: 1,
     about:
-      "Reads the header and the first 1,000 rows of <input> (CSV, TSV or NDJSON: UTF-8, UTF-16 or CP949, found by strict decoding; or an .xlsx sheet), writes a commented draft mapping, and dry-runs it on those rows.",
-    flags: ["out", "force", "format", "encoding", "sheet"],
+      "Reads the header and the first 1,000 rows of <input> (CSV, TSV or NDJSON: UTF-8, UTF-16 or CP949, found by strict decoding; a headerless database dump; or an .xlsx sheet), writes a commented draft mapping whose every choice says its evidence, and dry-runs it on those rows. What the rows do not tell (a time zone, the phones' country, a property's registered name) is a TODO_ that fails to load until filled.",
+    flags: ["out", "force", "format", "encoding", "delimiter", "no-header", "dialect", "sheet"],
     examples: [
       {
         command: "import-profiles init users.csv --out mapping.yaml",

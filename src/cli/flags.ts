@@ -212,6 +212,15 @@ export const FLAGS = {
     shows: "the first visible sheet",
   },
   delimiter: { value: "C", help: "CSV delimiter (`tab` for a tab)", shows: "`,`; tab for `.tsv`" },
+  "no-header": {
+    help: "CSV/TSV: the first line is data, not column names (the draft names the columns `column_1`, `column_2`…)",
+    shows: "found from the first line",
+  },
+  dialect: {
+    value: "mysql|postgres",
+    help: "CSV/TSV written by a database dump: backslash escapes, `\\N` for NULL",
+    shows: "found from the first lines",
+  },
   "max-cell-lines": {
     value: "N",
     help: "deprecated, no effect: a quoted CSV cell that closes is one cell, however many lines (`docs/csv.md`)",

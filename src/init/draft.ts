@@ -1,14 +1,14 @@
 /**
- * The draft mapping `init` writes: YAML with a comment on every choice, so the user reviews what
- * was found instead of guessing names. It loads as is (test/init checks that on every shape of
- * export); what only the user can know is marked TODO.
+ * The draft mapping `init` writes: YAML with a comment on every choice saying its evidence, so the
+ * user reviews what was found instead of guessing names. What the sample does not tell is a TODO_
+ * value, which does not load until written (src/mapping/placeholder.ts).
  */
 
 import type { Transform } from "../mapping/convert/transform.js";
 import { PROPERTY_NAME } from "../mapping/schema.js";
-import type { IdentityGuess } from "./identity.js";
+import { type DraftSource, q, sourceLines } from "./draft-source.js";
+import type { Identities } from "./identity.js";
 import type { ColumnGuess } from "./infer.js";
-import type { Sample } from "./sample.js";
 
 export interface DraftColumn {
   readonly column: string;
@@ -18,16 +18,17 @@ export interface DraftColumn {
 
 export interface DraftInput {
   readonly input: string;
-  readonly sample: Sample;
-  readonly timezone: string;
-  readonly korean: boolean;
-  readonly identities: readonly IdentityGuess[];
+  readonly rows: number;
+  readonly source: DraftSource;
+  readonly identities: Identities;
   readonly columns: readonly DraftColumn[];
-  /** `{Last Name} {First Name}` when the file has both, for a suggested df_name. */
-  readonly nameTemplate?: string;
+  /** A suggested df_name from the name columns, in the order the headers' language writes them. */
+  readonly nameTemplate?: { readonly template: string; readonly evidence: string };
 }
 
-export const q = (text: string) => JSON.stringify(text);
+export const TODO_ID_COLUMN = "TODO_id_column";
+
+export { q };
 
 export function yamlTransforms(transforms: readonly Transform[]): string {
   const items = transforms.map((t) => {
@@ -38,14 +39,21 @@ export function yamlTransforms(transforms: readonly Transform[]): string {
   return `[${items.join(", ")}]`;
 }
 
-/** The property name: the header when it is a valid (non-df_) name, else a TODO_ name. */
+/**
+ * The property name: the header when it is a valid (non-df_) name, else a TODO_ name (always for
+ * `generated` column names: a headerless file's `column_3` names nothing).
+ */
 export function propertyName(
   column: string,
   index: number,
   used: Set<string>,
+  generated = false,
 ): { name: string; todo: boolean } {
   const plain =
-    PROPERTY_NAME.test(column) && !column.startsWith("df_") && !column.startsWith("TODO_");
+    !generated &&
+    PROPERTY_NAME.test(column) &&
+    !column.startsWith("df_") &&
+    !column.startsWith("TODO_");
   let name = plain
     ? column
     : `TODO_${
@@ -60,43 +68,49 @@ export function propertyName(
   return { name, todo: !plain };
 }
 
-export function renderDraft(d: DraftInput): string {
+/** True when the file maps to identities alone: every column is an identity, or empty. */
+export function identitiesOnly(d: DraftInput): boolean {
+  const identity = new Set(d.identities.found.map((i) => i.column));
+  return (
+    d.identities.found.length > 0 &&
+    d.columns.every((c) => identity.has(c.column) || c.guess === undefined || c.guess.skip === true)
+  );
+}
+
+/** The draft's text; `standIns`: values in place of the placeholders, for init's dry run. */
+export function renderDraft(d: DraftInput, standIns = false): string {
   const lines: string[] = [];
-  const { sample } = d;
   lines.push(
     `# Draft mapping written by import-profiles init from ${d.input}`,
-    `# (${sample.rows.length} sample rows). Review every comment; replace each TODO_ name by the`,
-    "# property's name as registered in the DFINERY console. Nothing is sent by this file until you run",
-    "# import-profiles with it; try it first with --dry-run.",
-    "source:",
-    `  format: ${sample.format}`,
-  );
-  if (sample.encoding !== "utf8")
-    lines.push(`  encoding: ${sample.encoding} # found by strict decoding`);
-  lines.push(
-    `  timezone: ${d.timezone} # TODO: the zone the date-times were written in${d.korean ? " (Korean text found)" : ""}`,
+    `# (${d.rows} sample rows). Review every comment. A TODO_ value is what the sample could not`,
+    "# tell: the mapping does not load until you write it. A TODO_ property stands for the property's",
+    "# name as registered in the DFINERY console: rename it. Nothing is sent by this file until you",
+    "# run import-profiles with it; try it first with --dry-run.",
+    ...sourceLines(d.source, d.identities, standIns),
   );
   lines.push("identity:");
-  if (d.identities.length === 0) {
+  if (d.identities.found.length === 0) {
     lines.push(
       "  # TODO: no identifier found; name the column of member ids, e-mails or phone numbers",
+      `  external_id: ${q(standIns ? (d.columns[0]?.column ?? TODO_ID_COLUMN) : TODO_ID_COLUMN)}`,
     );
-    lines.push(`  external_id: ${q(d.columns[0]?.column ?? "id")}`);
   }
-  for (const id of d.identities) {
+  for (const id of d.identities.found) {
     lines.push(`  # ${id.evidence}`);
     const transform =
       id.transform.length === 0 ? "" : `, transform: ${yamlTransforms(id.transform)}`;
     lines.push(`  ${id.field}: { column: ${q(id.column)}${transform} }`);
   }
-  lines.push("properties:");
+  for (const c of d.identities.rejected) lines.push(`  # not ${c.field}: ${c.rejected}`);
+  const properties = lines.push("properties:");
   if (d.nameTemplate !== undefined) {
     lines.push(
-      "  # suggested: DFINERY's name property from the name columns (uncomment to use)",
-      `  # df_name: { template: ${q(d.nameTemplate)} }`,
+      `  # suggested: DFINERY's name property from the name columns, ${d.nameTemplate.evidence} (uncomment to use)`,
+      `  # df_name: { template: ${q(d.nameTemplate.template)} }`,
     );
   }
-  const identityColumns = new Set(d.identities.map((i) => i.column));
+  const identityColumns = new Set(d.identities.found.map((i) => i.column));
+  const headerless = d.source.headerless !== undefined;
   const used = new Set<string>();
   d.columns.forEach(({ column, guess }, index) => {
     if (identityColumns.has(column)) return;
@@ -104,7 +118,7 @@ export function renderDraft(d: DraftInput): string {
       lines.push(`  # ${q(column)}: empty in every sample row; not mapped`);
       return;
     }
-    const { name, todo } = propertyName(column, index, used);
+    const { name, todo } = propertyName(column, index, used, headerless);
     lines.push(`  # ${q(column)}: ${guess.evidence}`);
     if (todo) lines.push(`  # TODO: ${name} stands for the name registered in the console`);
     if (guess.suggest !== undefined) {
@@ -112,6 +126,11 @@ export function renderDraft(d: DraftInput): string {
     }
     lines.push(...ruleLines(name, column, guess, "  "));
   });
+  // An identities-only file (an e-mail list): a mapping of its identity alone, for `identities`.
+  if (identitiesOnly(d)) {
+    lines[properties - 1] =
+      "# no properties: the file holds identities only. Send it with dfinery-import identities (it links each row's identifiers into one person), or use it with dfinery-import delete; import-profiles needs a property to update";
+  }
   return `${lines.join("\n")}\n`;
 }
 

@@ -19,6 +19,7 @@ import {
   GENDER_WORDS,
   looksLikeConsent,
   NAME_NAME,
+  spellings,
   TIME_NAME,
 } from "./vocabulary.js";
 
@@ -63,16 +64,18 @@ export function inferColumn(
   const texts = cells.map((c) => (typeof c === "string" ? c.trim() : String(c)));
   const distinct = [...new Set(texts)];
 
-  const vocabulary = fromVocabulary(column, distinct, n);
-  if (vocabulary !== undefined) return vocabulary;
-
-  if (cells.every((c) => typeof c === "boolean") || booleans(column, distinct)) {
+  if (cells.every((c) => typeof c === "boolean")) {
     return {
       type: "Boolean",
       ...suggestConsent(column),
       evidence: `${of(n)} read as Boolean (${distinct.slice(0, 4).join(", ")})`,
     };
   }
+
+  const vocabulary = cells.every((c) => typeof c === "string")
+    ? fromVocabulary(column, distinct, n)
+    : undefined;
+  if (vocabulary !== undefined) return vocabulary;
 
   const epoch = epochOf(column, cells);
   if (epoch !== undefined) {
@@ -166,47 +169,59 @@ function listOf(cells: readonly unknown[], share: string): ColumnGuess {
   };
 }
 
+/**
+ * The values table of a column of words: gender words → DFINERY's gender values, consent and
+ * yes/no words → Booleans (each word as written, and its other cases). undefined when the words
+ * are not all of one kind. Pure, for every draft that maps words.
+ */
+export function wordTable(
+  distinct: readonly string[],
+  consentHeader = false,
+):
+  | { readonly kind: "gender"; readonly values: Readonly<Record<string, string>> }
+  | { readonly kind: "consent" | "boolean"; readonly values: Readonly<Record<string, boolean>> }
+  | undefined {
+  if (distinct.length === 0 || distinct.length > 6) return undefined;
+  const folded = distinct.map((d) => d.toLowerCase());
+  const table = <T>(read: (word: string) => T) =>
+    Object.fromEntries(
+      distinct.flatMap((d) => spellings(d).map((w) => [w, read(d.toLowerCase())])),
+    );
+  if (folded.every((d) => GENDER_WORDS.has(d))) {
+    return { kind: "gender", values: table((d) => GENDER_WORDS.get(d) as string) };
+  }
+  const bool = (d: string) => CONSENT_WORDS.get(d) ?? (parseBoolean(d) as boolean);
+  if (folded.every((d) => CONSENT_WORDS.has(d) || !(parseBoolean(d) instanceof Invalid))) {
+    if (folded.some((d) => CONSENT_WORDS.has(d))) return { kind: "consent", values: table(bool) };
+    if (distinct.length <= 2 && (!folded.every((d) => d === "0" || d === "1") || consentHeader)) {
+      return { kind: "boolean", values: table(bool) };
+    }
+  }
+  return undefined;
+}
+
 function fromVocabulary(
   column: string,
   distinct: readonly string[],
   n: number,
 ): ColumnGuess | undefined {
-  if (distinct.length > 6) return undefined;
-  const folded = distinct.map((d) => d.toLowerCase());
+  const words = wordTable(distinct, looksLikeConsent(column));
+  if (words === undefined) return undefined;
   const shown = distinct.join(", ");
-  if (folded.every((d) => GENDER_WORDS.has(d))) {
-    const values = Object.fromEntries(
-      distinct.map((d) => [d, GENDER_WORDS.get(d.toLowerCase()) as string]),
-    );
+  if (words.kind === "gender") {
     return {
       type: "String",
-      values,
+      values: words.values,
       suggest: "df_gender",
       evidence: `${n}/${n} sample cells are gender words (${shown})`,
     };
   }
-  // Words the Boolean type reads by itself need no table (Y/N, yes/no, 예/아니오, 1/0).
-  if (
-    folded.every((d) => CONSENT_WORDS.has(d) || !(parseBoolean(d) instanceof Invalid)) &&
-    folded.some((d) => CONSENT_WORDS.has(d))
-  ) {
-    const values = Object.fromEntries(
-      distinct.map((d) => [d, CONSENT_WORDS.get(d.toLowerCase()) ?? (parseBoolean(d) as boolean)]),
-    );
-    return {
-      type: "Boolean",
-      values,
-      ...suggested(consentSuggestion(column)),
-      evidence: `${n}/${n} sample cells are consent words (${shown})`,
-    };
-  }
-  return undefined;
-}
-
-/** Booleans by the Boolean type's own spellings; `1`/`0` alone only under a consent-like header. */
-function booleans(column: string, distinct: readonly string[]): boolean {
-  if (distinct.length > 2 || distinct.some((d) => parseBoolean(d) instanceof Invalid)) return false;
-  return !distinct.every((d) => d === "0" || d === "1") || looksLikeConsent(column);
+  return {
+    type: "Boolean",
+    values: words.values,
+    ...(words.kind === "consent" ? suggested(consentSuggestion(column)) : suggestConsent(column)),
+    evidence: `${n}/${n} sample cells are ${words.kind === "consent" ? "consent" : "yes/no"} words (${shown})`,
+  };
 }
 
 const EPOCH_S = [946_684_800, 4_102_444_800];

@@ -3,7 +3,13 @@
  * source code as an import. NDJSON objects are flattened to the dotted paths a mapping names.
  */
 import { readSource } from "../source/read.js";
-import type { SourceFormat } from "../source/types.js";
+import type { SourceFormat, SourceOptions } from "../source/types.js";
+
+/** How the sample is read: as the run would read the file with the draft's source section. */
+export type SampleReading = Pick<
+  SourceOptions,
+  "input" | "format" | "encoding" | "sheet" | "delimiter" | "header" | "columns" | "dialect"
+>;
 
 export const SAMPLE_ROWS = 1000;
 
@@ -18,19 +24,14 @@ export interface Sample {
   readonly unreadable: number;
 }
 
-export async function readSample(
-  input: string,
-  format: SourceFormat,
-  encoding: string,
-  limit = SAMPLE_ROWS,
-  sheet?: string,
-): Promise<Sample> {
+export async function readSample(reading: SampleReading, limit = SAMPLE_ROWS): Promise<Sample> {
+  const { format } = reading;
+  const encoding = reading.encoding ?? "utf8";
   let columns: string[] = [];
   const paths = new Set<string>();
   const rows: Readonly<Record<string, unknown>>[] = [];
   let unreadable = 0;
-  const source = { input, format, encoding, ...(sheet === undefined ? {} : { sheet }) };
-  for await (const item of readSource(source)) {
+  for await (const item of readSource(reading)) {
     if (item.kind === "header") columns = [...item.columns];
     else if (item.kind === "invalid") unreadable++;
     else {

@@ -63,11 +63,19 @@ export function findFormat(input: string, firstLine: string): SourceFormat {
   return tabs > commas ? "tsv" : "csv";
 }
 
-/** The first line of the head, decoded. */
-export function firstLineOf(head: Buffer, encoding: FoundEncoding): string {
+/** The first line of the head, decoded; with `lines`, the first few lines (for a dump's dialect). */
+export function firstLineOf(head: Buffer, encoding: FoundEncoding): string;
+export function firstLineOf(head: Buffer, encoding: FoundEncoding, lines: number): string[];
+export function firstLineOf(
+  head: Buffer,
+  encoding: FoundEncoding,
+  lines?: number,
+): string | string[] {
   const text =
     encoding === "cp949" || encoding === "utf16be"
       ? iconv.decode(head, encoding === "cp949" ? "cp949" : "utf16-be")
       : head.toString(encoding === "utf8" ? "utf8" : "utf16le");
-  return (text.replace(/^\uFEFF/, "").split(/\r?\n/)[0] ?? "").slice(0, 10_000);
+  const split = text.replace(/^\uFEFF/, "").split(/\r?\n/);
+  if (lines === undefined) return (split[0] ?? "").slice(0, 10_000);
+  return split.slice(0, lines).map((l) => l.slice(0, 10_000));
 }

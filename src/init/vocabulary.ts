@@ -12,6 +12,13 @@ export const CONSENT_WORDS: ReadonlyMap<string, boolean> = new Map([
   ["비동의", false],
   ["동의안함", false],
   ["수신", true],
+  ["수신함", true],
+  ["수신안함", false],
+  ["미수신", false],
+  ["비수신", false],
+  ["동의함", true],
+  ["거부함", false],
+  ["수신거부함", false],
   ["수신동의", true],
   ["수신거부", false],
   ["거부", false],
@@ -23,6 +30,8 @@ export const CONSENT_WORDS: ReadonlyMap<string, boolean> = new Map([
   ["not_subscribed", false],
   ["opted_in", true],
   ["opted_out", false],
+  ["opt-in", true],
+  ["opt-out", false],
 ]);
 
 export const GENDER_WORDS: ReadonlyMap<string, string> = new Map([
@@ -68,3 +77,12 @@ export const BIRTH_NAME = /birth|생년월일|생일|출생/i;
 export const NAME_NAME = /^(name|full ?name|customer ?name|user ?name|이름|성명|고객명|회원명)$/i;
 export const TIME_NAME =
   /(_at|At|time|date|_ts|timestamp|일시|시간|날짜|일자|created|updated|login|seen)/i;
+
+/** The spellings a table should list for a word seen: as written, lower, upper and capitalised. */
+export function spellings(word: string): string[] {
+  if (!/^[A-Za-z_-]+$/.test(word)) return [word];
+  const lower = word.toLowerCase();
+  return [
+    ...new Set([word, lower, word.toUpperCase(), lower.charAt(0).toUpperCase() + lower.slice(1)]),
+  ];
+}

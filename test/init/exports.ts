@@ -15,9 +15,9 @@ export interface Export {
   readonly invalid: ReadonlySet<number>;
 }
 
-const pad = (n: number, w = 2) => String(n).padStart(w, "0");
+export const pad = (n: number, w = 2) => String(n).padStart(w, "0");
 
-function tools(seed: number) {
+export function tools(seed: number) {
   const random = seededRandom(seed);
   const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
   const pick = <T>(list: readonly T[]): T => list[int(0, list.length - 1)] as T;
@@ -139,6 +139,9 @@ export function appNdjson(dir: string, rows = 200): Export {
   return { path, rows, invalid };
 }
 
+/** Area codes in use (libphonenumber's metadata refuses unassigned ones). */
+export const US_AREAS = [212, 310, 415, 617, 646, 718, 202, 312, 503, 206];
+
 export function googleSheetsUs(dir: string, rows = 200): Export {
   const { int, pick } = tools(4);
   const invalid = new Set<number>();
@@ -153,7 +156,7 @@ export function googleSheetsUs(dir: string, rows = 200): Export {
         `${int(1, 12)}/${int(1, 28)}/2024 ${int(0, 23)}:${pad(int(0, 59))}:${pad(int(0, 59))}`,
         bad ? "" : `form${i}@example.org`,
         `${pick(["Ana", "John", "Mia"])} ${pick(["Smith", "Jones"])}`,
-        `(${int(200, 999)}) ${int(200, 999)}-${pad(int(0, 9999), 4)}`,
+        `(${pick(US_AREAS)}) ${int(2, 9)}${int(2, 9)}${int(0, 9)}-${pad(int(0, 9999), 4)}`,
         `${int(1, 12)}/${int(1, 28)}/${int(1950, 2005)}`,
         `${int(1, 12)}/${int(1, 28)}/2024`,
         pick(["Yes", "No"]),

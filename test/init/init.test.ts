@@ -6,15 +6,18 @@ import { parseMapping } from "../../src/mapping/load.js";
 import type { Mapping } from "../../src/mapping/types.js";
 import { runCli, tempDir } from "../cli/helpers.js";
 import { appNdjson, type Export, googleSheetsUs, koreanExcel, shopify } from "./exports.js";
+import { type Fill, fillTodo, loadsOrExplains } from "./fill.js";
 
-async function draft(make: (dir: string) => Export) {
+async function draft(make: (dir: string) => Export, fill: Fill = {}) {
   const dir = tempDir();
   const file = make(dir);
   const out = join(dir, "mapping.yaml");
   const result = await runInit({ input: file.path, out, force: false });
-  // The draft on disk loads without edits.
-  const mapping = parseMapping(readFileSync(out, "utf8"), out);
-  return { file, result, mapping };
+  // The draft on disk loads, or fails on its TODO_ placeholders alone; filled, it loads.
+  const text = readFileSync(out, "utf8");
+  const todo = loadsOrExplains(text, out);
+  const mapping = parseMapping(fillTodo(text, fill), out);
+  return { file, result, mapping, todo };
 }
 
 const identities = (m: Mapping) => m.identity.map((r) => [r.name, r.column, r.transforms]);
@@ -32,8 +35,16 @@ function choosesNoStandardProperty(m: Mapping): void {
 
 describe("init", () => {
   test("a Korean Excel export in CP949", async () => {
-    const { file, result, mapping } = await draft(koreanExcel);
+    const { file, result, mapping, todo } = await draft(koreanExcel, { timezone: "Asia/Seoul" });
     expect(result.sample.encoding).toBe("cp949");
+    // Korean text says where the people are, not the clock that wrote the times: the zone is asked.
+    expect(result.draft).toContain(
+      '  timezone: TODO_zone # nothing in the sample says which zone "가입일시", "최근접속일시" were written in',
+    );
+    expect(todo).toContain("source.timezone");
+    expect(result.draft).toContain(
+      "  country: KR # 292/300 numbers without +country code are written as KR writes its numbers",
+    );
     expect(mapping.source.timezone).toBe("Asia/Seoul");
     expect(identities(mapping)).toEqual([
       ["external_id", "회원번호", []],
@@ -86,7 +97,7 @@ describe("init", () => {
       "Created At": ["Datetime", "iso"],
     });
     expect(types(mapping)).not.toHaveProperty("Note");
-    expect(result.draft).toContain('  # df_name: { template: "{Last Name} {First Name}" }');
+    expect(result.draft).toContain('  # df_name: { template: "{First Name} {Last Name}" }');
     choosesNoStandardProperty(mapping);
     expect(result.valid).toBe(file.rows - file.invalid.size);
   });
@@ -116,23 +127,27 @@ describe("init", () => {
   });
 
   test("a Google Sheets (Forms) US export", async () => {
-    const { file, result, mapping } = await draft(googleSheetsUs);
-    expect(mapping.source.timezone).toBe("UTC");
-    expect(identities(mapping)).toEqual([["email", "Email Address", ["trim", "lowercase"]]]);
+    const { file, result, mapping } = await draft(googleSheetsUs, { timezone: "America/New_York" });
+    expect(mapping.source.timezone).toBe("America/New_York");
+    expect(mapping.source.country).toBe("US");
+    expect(identities(mapping)).toEqual([
+      ["phone_no", "Phone Number", ["phone"]],
+      ["email", "Email Address", ["trim", "lowercase"]],
+    ]);
     expect(types(mapping)).toEqual({
       Timestamp: ["Datetime", "M/d/yyyy H:mm:ss"],
       "Full Name": ["String", "iso"],
-      "Phone Number": ["String", "iso"],
       "Date of Birth": ["Date", "M/d/yyyy"],
       "Signup Date": ["Date", "M/d/yyyy"],
       Newsletter: ["Boolean", "iso"],
       Country: ["String", "iso"],
       Score: ["Double", "iso"],
     });
+    // The rows without an e-mail address still have a phone number: every row is valid.
     expect(result.summary).toContain(
-      "dry run of the draft on the first 200 rows: 195 valid, 5 not",
+      "dry run of the draft on the first 200 rows: 200 valid, 0 not",
     );
-    expect(result.valid).toBe(file.rows - file.invalid.size);
+    expect(result.valid).toBe(file.rows);
   });
 
   test("a column two formats read differently stays a String, and says why", async () => {

@@ -71,7 +71,7 @@ export function findPerson(columns: EventColumns): Person {
     ];
     return { field: "external_id", column: best.column, transform: [], evidence };
   }
-  const other = findIdentities(columns.names, columns.cells).find(
+  const other = findIdentities(columns.names, columns.cells).found.find(
     (id) => id.field !== "external_id" && repeats(columns, id.column),
   );
   if (other !== undefined) {
