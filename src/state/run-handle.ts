@@ -3,6 +3,7 @@ import { ImporterError } from "../errors.js";
 import type { EventTable } from "./events.js";
 import type { IdentityTable } from "./identities.js";
 import { type DoneSet, Progress } from "./progress.js";
+import type { ReadSpan } from "./read-span.js";
 import type { RunCounts, RunProgress, RunTable } from "./runs.js";
 
 /** How a row ended. Only "accepted" changes the remembered hash; "filtered": left out by `where`. */
@@ -33,6 +34,7 @@ interface RunHandleInit {
   readonly runs: RunTable;
   readonly identities: IdentityTable;
   readonly events: EventTable;
+  readonly reads: ReadSpan;
   readonly now: () => number;
   readonly runId: number;
   readonly resumed: boolean;
@@ -63,6 +65,7 @@ export class RunHandle {
 
   readonly #runs: RunTable;
   readonly #identities: IdentityTable;
+  readonly #reads: ReadSpan;
   readonly #now: () => number;
   readonly #progress: Progress;
   readonly #pending: number[] = [];
@@ -84,6 +87,7 @@ export class RunHandle {
     this.priorWatermark = init.prior.watermark;
     this.#runs = init.runs;
     this.#identities = init.identities;
+    this.#reads = init.reads;
     this.#now = init.now;
     this.#progress = new Progress(init.prior);
     this.#accepted = init.carried.accepted;
@@ -196,7 +200,7 @@ export class RunHandle {
   }
 
   #flush(lines: readonly number[], written: Written | null): void {
-    this.#commit(lines, written);
+    this.#reads.write(() => this.#commit(lines, written));
     this.#pending.length = 0;
     this.#lastCommit = this.#now();
   }

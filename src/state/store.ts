@@ -9,6 +9,7 @@ import { bindKey, type KeyBinding } from "./key-binding.js";
 import { judgeLock, type LockInfo, LockTable, StateLockedError } from "./lock.js";
 import { claimFor, ownerOf, type StateCommand } from "./owner.js";
 import { ProcessLock } from "./process-lock.js";
+import { ReadSpan } from "./read-span.js";
 import { type RunRequest, resumeRefusal } from "./resume.js";
 import { RunHandle } from "./run-handle.js";
 import { countsOf, type RunSummary, RunTable } from "./runs.js";
@@ -48,6 +49,8 @@ export class StateStore {
   readonly #files: FileTable;
   readonly #runs: RunTable;
   readonly #lock: LockTable;
+  /** The hot lookups' read transaction, ended before every write (read-span.ts). */
+  readonly #reads: ReadSpan;
   readonly #now: () => number;
   readonly #pid: number;
   readonly #hostname: string;
@@ -67,6 +70,7 @@ export class StateStore {
     this.#files = new FileTable(db);
     this.#runs = new RunTable(db);
     this.#lock = new LockTable(db, path);
+    this.#reads = new ReadSpan(db);
     this.#now = opts.now ?? Date.now;
     this.#pid = opts.pid ?? process.pid;
     this.#hostname = opts.hostname ?? osHostname();
@@ -88,11 +92,8 @@ export class StateStore {
     const held = this.#takeLock(this.path);
     if (held === undefined) throw new StateLockedError(this.path, this.#lock.info(), true);
     try {
-      const takenOver = this.#lock.acquire({
-        pid: this.#pid,
-        hostname: this.#hostname,
-        now: this.#now(),
-      });
+      const me = { pid: this.#pid, hostname: this.#hostname, now: this.#now() };
+      const takenOver = this.#reads.write(() => this.#lock.acquire(me));
       this.#processLock = held;
       return takenOver;
     } catch (error) {
@@ -102,7 +103,7 @@ export class StateStore {
   }
 
   releaseLock(): void {
-    this.#lock.release(this.#pid, this.#hostname);
+    this.#reads.write(() => this.#lock.release(this.#pid, this.#hostname));
     this.#processLock?.release();
     this.#processLock = undefined;
   }
@@ -116,7 +117,7 @@ export class StateStore {
 
   /** Removes the lock whoever holds it (after checking by hand that no import runs); returns it. */
   breakLock(): LockInfo | null {
-    return this.#lock.break();
+    return this.#reads.write(() => this.#lock.break());
   }
 
   lockInfo(): LockInfo | null {
@@ -128,7 +129,7 @@ export class StateStore {
    * over a file keyed with another key; `readOnly` (a dry run) writes nothing.
    */
   bindKey(key: Buffer, options: { rekey: boolean; readOnly: boolean }): KeyBinding {
-    const binding = bindKey(this.#db, this.path, key, options);
+    const binding = this.#reads.write(() => bindKey(this.#db, this.path, key, options));
     this.#failures.useKey(key);
     return binding;
   }
@@ -138,7 +139,7 @@ export class StateStore {
    * (a dry run) only checks.
    */
   claimFor(command: StateCommand, readOnly: boolean): void {
-    claimFor(this.#db, this.path, command, readOnly);
+    this.#reads.write(() => claimFor(this.#db, this.path, command, readOnly));
   }
 
   /** The command the file belongs to; null while no run has used it. */
@@ -148,7 +149,7 @@ export class StateStore {
 
   /** Whether DFINERY accepted the event of this key (events.ts `eventKey`) in an earlier run. */
   knownEvent(key: string): boolean {
-    return this.#events.has(key);
+    return this.#reads.read(() => this.#events.has(key));
   }
 
   /** The greatest event key recorded (see events.ts): a greater key cannot be known. */
@@ -165,12 +166,12 @@ export class StateStore {
    * time: such an event read again is sent again, with its same id. Returns how many.
    */
   forgetEventsAcceptedBefore(ms: number): number {
-    return this.#events.forgetAcceptedBefore(ms);
+    return this.#reads.write(() => this.#events.forgetAcceptedBefore(ms));
   }
 
   /** Hash of the properties DFINERY last accepted for this identity key. The diff's hot path. */
   lastHash(key: string): string | undefined {
-    return this.#identities.get(key);
+    return this.#reads.read(() => this.#identities.get(key));
   }
 
   identityCount(): number {
@@ -195,6 +196,7 @@ export class StateStore {
         runs: this.#runs,
         identities: this.#identities,
         events: this.#events,
+        reads: this.#reads,
         now: this.#now,
       };
       if (request.mode === "resume") {
@@ -233,7 +235,7 @@ export class StateStore {
         abandonedRunIds,
       });
     });
-    this.#run = begin.immediate();
+    this.#run = this.#reads.write(() => begin.immediate());
     return this.#run;
   }
 
@@ -242,7 +244,8 @@ export class StateStore {
    * true when an earlier run saw the same row fail the same way: it is still failing, not news.
    */
   noteFailure(runId: number, row: unknown, error: string): boolean {
-    return this.#failures.note(row, error, this.#active(runId).runId);
+    const run = this.#active(runId);
+    return this.#reads.write(() => this.#failures.note(row, error, run.runId));
   }
 
   /** Whether a run finished this file (of a run of several) as it is now, under this mapping. */
@@ -261,10 +264,11 @@ export class StateStore {
   ): void {
     const run = this.#active(runId);
     const now = this.#now();
-    this.#db.transaction(() => {
+    const record = this.#db.transaction(() => {
       for (const file of files.finished) this.#files.put(file, mappingFingerprint, run.runId, now);
       for (const path of files.unfinished) this.#files.forget(path);
-    })();
+    });
+    this.#reads.write(() => record());
   }
 
   /** The run reached the end of its input: it is finished and can no longer be resumed. */
@@ -297,6 +301,7 @@ export class StateStore {
    */
   close(): void {
     if (this.#db.open) {
+      this.#reads.end();
       if (this.#run !== undefined && !this.#run.ended) {
         this.#run.settle();
         this.#run.end();
@@ -315,10 +320,11 @@ export class StateStore {
   }
 
   #end(run: RunHandle, status: "finished" | "stopped", end: RunEnd): RunSummary {
-    this.#db.transaction(() => {
+    const record = this.#db.transaction(() => {
       const progress = run.settle();
       this.#runs.end(run.runId, status, progress, this.#now(), end.exitCode, end.report);
-    })();
+    });
+    this.#reads.write(() => record());
     run.end();
     const summary = this.#runs.get(run.runId);
     if (summary === undefined) throw internal(`run #${run.runId} vanished`);

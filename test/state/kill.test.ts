@@ -5,7 +5,10 @@ import { describe, expect, it } from "vitest";
 import { StateStore } from "../../src/state/store.js";
 import { request, tempDir, transpileStore } from "./helpers.js";
 
-/** Completes rows out of order (4 in flight), printing each line once complete() returned. */
+/**
+ * Completes rows out of order (4 in flight), each looked up first as a run's diff does, printing
+ * each line once complete() returned.
+ */
 const CHILD = `
 import { writeSync } from "node:fs";
 import { StateStore } from "./src/state/store.js";
@@ -19,6 +22,7 @@ for (let block = 0; ; block++) {
   for (const i of [2, 0, 3, 1]) {
     const line = lines[i];
     const kind = kinds[i];
+    store.lastHash("k" + line); // as a run asks: the lookups' read span must not hold the commit
     run.complete(line, kind === "accepted" ? { kind, identityHash: "k" + line, propertiesHash: "h" + line } : { kind });
     writeSync(1, line + " " + kind + "\\n");
   }

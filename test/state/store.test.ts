@@ -132,6 +132,28 @@ describe("StateStore hashes", () => {
     expect(store.identityCount()).toBe(1);
     store.close();
   });
+
+  it("has an accepted row on disk when complete() returns, however many lookups came before", () => {
+    const path = statePath();
+    const store = openLocked(path);
+    const run = store.beginRun(request());
+    const other = new Database(path, { readonly: true }); // another process's view of the file
+    const held = other.prepare("SELECT hash FROM identities WHERE key = ?").pluck();
+    const done = other.prepare("SELECT unchanged, accepted FROM runs WHERE id = ?");
+    for (const line of [2, 3, 4]) run.noteRead(line);
+    for (const name of ["a", "b", "c"]) expect(store.lastHash(name)).toBeUndefined();
+    run.complete(2, unchanged);
+    expect(store.lastHash("a")).toBeUndefined(); // the lookups' read span is open again
+    run.complete(3, accepted("a", "h1"));
+    expect(held.get("a")).toBe("h1");
+    expect(done.get(run.runId)).toEqual({ unchanged: 1, accepted: 1 });
+    expect(store.lastHash("a")).toBe("h1"); // a span opened after the write sees it
+    expect(store.lastHash("b")).toBeUndefined();
+    run.complete(4, accepted("b", "h2"));
+    expect(held.get("b")).toBe("h2");
+    other.close();
+    store.close();
+  });
 });
 
 describe("StateStore progress", () => {
