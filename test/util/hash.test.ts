@@ -11,7 +11,16 @@ describe("keyedHash", () => {
       Buffer.alloc(64, 1),
       Buffer.alloc(100, 2),
     ];
-    const texts = ["", "0b9f1c5e-6a47-5f7e-9d3a-2f1e8c7b6a50", "홍길동 ✓", "x".repeat(1000)];
+    // Longer texts than the buffer kept for the data holds at first, then shorter ones again.
+    const texts = [
+      "",
+      "0b9f1c5e-6a47-5f7e-9d3a-2f1e8c7b6a50",
+      "홍길동 ✓",
+      "x".repeat(1000),
+      "홍".repeat(5000),
+      "a lone surrogate \ud800 and 😀",
+      "y",
+    ];
     for (const key of keys) {
       for (const text of texts) {
         const expected = createHmac("sha256", key).update(text).digest("base64url");
