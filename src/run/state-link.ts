@@ -50,6 +50,10 @@ export interface RunState {
 }
 
 const CHANGED: Diff = { unchanged: false, key: "", hash: "" };
+/** The answer for most rows of a nightly run: one object, not one a row. */
+const UNCHANGED: Diff = { unchanged: true };
+const UNCHANGED_ROW = { kind: "unchanged" } as const;
+const FILTERED_ROW = { kind: "filtered" } as const;
 
 export const NO_STATE: RunState = {
   skipFile: () => false,
@@ -104,10 +108,17 @@ export class StateLink implements RunState {
   diff(identity: Identity, held: object): Diff {
     const key = identityHash(identity, this.key);
     const hash = propertiesHash(held, this.key);
-    if (!this.full && this.#guard(() => this.store.lastHash(key)) === hash) {
-      return { unchanged: true };
-    }
+    if (!this.full && this.#lastHash(key) === hash) return UNCHANGED;
     return { unchanged: false, key, hash };
+  }
+
+  /** The diff's hot path: no closure a row, as #guard would make. */
+  #lastHash(key: string): string | undefined {
+    try {
+      return this.store.lastHash(key);
+    } catch (error) {
+      throw stateFileError(this.store.path, error, "E_OUTPUT");
+    }
   }
 
   accepted(line: number, diff: Diff): void {
@@ -122,11 +133,20 @@ export class StateLink implements RunState {
   }
 
   unchanged(line: number): void {
-    this.#guard(() => this.handle?.complete(line, { kind: "unchanged" }));
+    if (this.handle !== null) this.#complete(this.handle, line, UNCHANGED_ROW);
   }
 
   filtered(line: number): void {
-    this.#guard(() => this.handle?.complete(line, { kind: "filtered" }));
+    if (this.handle !== null) this.#complete(this.handle, line, FILTERED_ROW);
+  }
+
+  /** A row that ended without a request (most rows of a nightly run): no closure a row. */
+  #complete(handle: RunHandle, line: number, outcome: typeof UNCHANGED_ROW | typeof FILTERED_ROW) {
+    try {
+      handle.complete(line, outcome);
+    } catch (error) {
+      throw stateFileError(this.store.path, error, "E_OUTPUT");
+    }
   }
 
   /**

@@ -31,7 +31,9 @@ export function turnState<U>(state: RunState, holding: Holding<U>): KindState<U>
       if (asked !== undefined) return asked.unchanged;
       const { identity, held } = holding(unit);
       const diff = state.diff(identity, held);
-      diffs.set(unit as object, diff);
+      // A unit found unchanged never goes on to be sent (nor asked again): only changed ones are
+      // kept, for their hashes once accepted (most units of a nightly run are unchanged).
+      if (!diff.unchanged) diffs.set(unit as object, diff);
       return diff.unchanged;
     },
     accepted(units) {
