@@ -3,7 +3,10 @@ import { IDENTITY_FIELDS, type Identity } from "../api/dfinery.js";
 import { CanonicalBytes } from "../util/canonical-json.js";
 import { keyedHash } from "../util/hash.js";
 
-const SORTED_FIELDS = [...IDENTITY_FIELDS].sort();
+const SORTED_FIELDS = [...IDENTITY_FIELDS].sort().map((field) => ({
+  field,
+  quoted: JSON.stringify(field),
+}));
 
 /**
  * The key under which the state file remembers one user: an HMAC, keyed with the state key, of
@@ -13,12 +16,15 @@ const SORTED_FIELDS = [...IDENTITY_FIELDS].sort();
  * same key whatever order its fields were set in.
  */
 export function identityHash(identity: Identity, key: Buffer): string {
-  const parts: string[] = [];
-  for (const field of SORTED_FIELDS) {
+  // The text of JSON.stringify([field, value, …]), without the array (one is hashed every row).
+  let text = "";
+  for (const { field, quoted } of SORTED_FIELDS) {
     const value = identity[field];
-    if (typeof value === "string" && value !== "") parts.push(field, value);
+    if (typeof value === "string" && value !== "") {
+      text += `${text === "" ? "[" : ","}${quoted},${JSON.stringify(value)}`;
+    }
   }
-  return keyedHash(key, JSON.stringify(parts));
+  return keyedHash(key, text === "" ? "[]" : `${text}]`);
 }
 
 /** Reused by every propertiesHash (one per row of a --state run): the text is hashed where it lies. */

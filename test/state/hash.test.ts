@@ -42,6 +42,27 @@ describe("identityHash", () => {
   it("holds no raw value", () => {
     expect(identityHash({ email: "kim@example.com" }, KEY)).not.toContain("kim");
   });
+
+  it("is the keyed hash of the sorted non-empty fields as a JSON array (the state files' key: it must not change)", () => {
+    const identity = {
+      phone_no: "+821012345678",
+      external_id: 'a "quoted" \\ id\n',
+      email: "김민준@example.com",
+      kakao_user_id: "",
+    };
+    const text = JSON.stringify([
+      "email",
+      "김민준@example.com",
+      "external_id",
+      'a "quoted" \\ id\n',
+      "phone_no",
+      "+821012345678",
+    ]);
+    expect(identityHash(identity, KEY)).toBe(keyedHash(KEY, text));
+    expect(identityHash({ email: "kim@example.com" }, KEY)).toBe(
+      keyedHash(KEY, '["email","kim@example.com"]'),
+    );
+  });
 });
 
 describe("propertiesHash", () => {
