@@ -103,12 +103,10 @@ export class RunHandle {
           for (const key of written.eventKeys) init.events.insert(key, at);
         } else this.#identities.upsert(written.identityHash, written.propertiesHash);
       }
-      for (const line of lines) {
-        if (line > snapshot.watermark) this.#runs.insertDone(this.runId, line);
-      }
-      for (const pending of this.#pending) {
-        if (pending > snapshot.watermark) this.#runs.insertDone(this.runId, pending);
-      }
+      const done: number[] = [];
+      for (const line of lines) if (line > snapshot.watermark) done.push(line);
+      for (const line of this.#pending) if (line > snapshot.watermark) done.push(line);
+      this.#runs.insertDone(this.runId, done);
       this.#runs.saveProgress(this.runId, snapshot);
       if (++this.#commits % COMPACT_EVERY === 0) this.#runs.compact(this.runId, snapshot.watermark);
     });
