@@ -10,11 +10,16 @@ const NUMBER = /^[+-]?\d+(\.\d+)?$/;
 const DATE = /^\d{4}-\d{2}-\d{2}/;
 
 /**
- * Why the first row is data and not column names (a NULL, an e-mail address, a number, a date, an
- * empty or repeated cell), or undefined when it reads as a header.
+ * Why the first row is data and not column names (a NULL, an e-mail address, numbers or dates in
+ * half its cells, a repeated cell), or undefined when it reads as a header.
  */
 export function firstRowIsData(cells: readonly string[]): string | undefined {
-  const data = cells.filter((c) => c === "\\N" || EMAIL.test(c) || NUMBER.test(c) || DATE.test(c));
+  // A NULL or an e-mail address is no column's name; numbers and dates may be (a pivot's years),
+  // so they tell only when they fill half the line.
+  const strong = cells.filter((c) => c === "\\N" || EMAIL.test(c)).length;
+  const weak = (c: string) => NUMBER.test(c) || DATE.test(c);
+  const told = strong > 0 || cells.filter(weak).length >= cells.length / 2;
+  const data = told ? cells.filter((c) => c === "\\N" || EMAIL.test(c) || weak(c)) : [];
   if (data.length > 0) {
     return `the first line is data, not column names: ${data
       .slice(0, 3)
