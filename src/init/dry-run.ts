@@ -1,13 +1,16 @@
 /**
  * `init`'s dry run of its profile draft on the sample, told as the events draft's is (tally.ts),
- * and for the phone column, whether the country is probably wrong: a draft that refuses more than
- * 2 % of a phone column's numbers written without +country code says so, naming some of them.
+ * and for the phone column, whether the country is probably wrong: when more than 2 % of its
+ * numbers are refused in the country assumed and valid in another, the summary says so, naming
+ * them and the country they are valid in. A number valid nowhere (`010-12`) is a bad number, not a
+ * wrong country, and a +CC number is read in its own country whatever the draft says.
  */
+import type { CountryCode } from "libphonenumber-js/max";
 import type { RowFailure } from "../errors.js";
 import { applyMapping } from "../mapping/apply.js";
 import type { Mapping } from "../mapping/types.js";
 import type { Identities } from "./identity.js";
-import { isInternational } from "./phones.js";
+import { isInternational, validElsewhere } from "./phones.js";
 import type { Sample } from "./sample.js";
 import { DryRunTally } from "./tally.js";
 
@@ -21,15 +24,15 @@ const PHONE_REFUSED_SHARE = 0.02;
 export function dryRunDraft(mapping: Mapping, sample: Sample, ids: Identities): DraftDryRun {
   const tally = new DryRunTally();
   const phone = ids.found.find((i) => i.field === "phone_no");
-  const refused: string[] = [];
+  const elsewhere: { text: string; country: CountryCode }[] = [];
   let phones = 0;
   const refusedPhones = (failure: RowFailure) => {
     for (const e of failure.errors ?? []) {
-      // A +CC number refused is a bad number, not a wrong country.
-      const national = typeof e.value === "string" && !isInternational(e.value);
-      if (e.column === phone?.column && e.field === "phone_no" && national) {
-        refused.push(e.value as string);
+      if (e.column !== phone?.column || e.field !== "phone_no" || typeof e.value !== "string") {
+        continue;
       }
+      const country = isInternational(e.value) ? undefined : validElsewhere(e.value);
+      if (country !== undefined) elsewhere.push({ text: e.value, country });
     }
   };
   sample.rows.forEach((row, i) => {
@@ -46,19 +49,20 @@ export function dryRunDraft(mapping: Mapping, sample: Sample, ids: Identities): 
     }
   });
   const lines = tally.lines(sample.rows.length + sample.unreadable, sample.unreadable);
-  if (phone !== undefined && refused.length > phones * PHONE_REFUSED_SHARE) {
-    const country =
+  if (phone !== undefined && elsewhere.length > phones * PHONE_REFUSED_SHARE) {
+    const assumed =
       phone.country?.kind === "code"
         ? phone.country.code
         : phone.country?.kind === "column"
-          ? "the rows' countries"
+          ? "their rows' countries"
           : "KR (the dry run's stand-in for TODO_country)";
-    const shown = refused
+    const countries = [...new Set(elsewhere.map((e) => e.country))].join(", ");
+    const shown = elsewhere
       .slice(0, 5)
-      .map((v) => JSON.stringify(v))
+      .map((e) => JSON.stringify(e.text))
       .join(", ");
     lines.push(
-      `${refused.length} of ${phones} numbers of ${JSON.stringify(phone.column)} are refused as numbers of ${country}: the country is probably wrong (${shown}); set source.country to theirs`,
+      `${elsewhere.length} of ${phones} numbers of ${JSON.stringify(phone.column)} are refused as numbers of ${assumed} but valid numbers of ${countries}: the country is probably wrong (${shown}); write theirs in source.country`,
     );
   }
   return { valid: tally.valid, lines };

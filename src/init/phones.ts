@@ -70,6 +70,11 @@ function writtenAs(cell: string, country: CountryCode): boolean {
   return parsed?.isValid() === true && parsed.formatNational() === phoneText(cell);
 }
 
+/** A country tried that reads the cell as one of its valid numbers, or undefined: none does. */
+export function validElsewhere(cell: string): CountryCode | undefined {
+  return TRIED.find((code) => readsAs(cell, code));
+}
+
 export type PhoneCountryChoice =
   | { readonly kind: "code"; readonly code: CountryCode; readonly evidence: string }
   | {

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { runInit } from "../../src/init/init.js";
 import { emulatorPerTest, runCli, runFlags, tempDir } from "../cli/helpers.js";
+import { koreanExcel } from "./exports.js";
 import { fillTodo } from "./fill.js";
 
 const emulator = emulatorPerTest();
@@ -85,5 +86,33 @@ describe("phones of two countries, told by a country column", () => {
       e.store.list().map((r) => [r.identity.external_id as string, r.identity.phone_no]),
     );
     expect(sent).toEqual(expected);
+  });
+});
+
+describe("the draft's dry run on phones", () => {
+  test("says the country is probably wrong when numbers it refuses are valid in another", async () => {
+    const dir = tempDir();
+    const input = join(dir, "mixed.csv");
+    const lines = ["member_id,mobile"];
+    for (let i = 0; i < 30; i++) {
+      const last = String(1000 + i * 91).padStart(4, "0");
+      lines.push(
+        i % 5 < 3 ? `k${i},010-${2000 + i * 37}-${last}` : `u${i},(415) ${300 + i}-${last}`,
+      );
+    }
+    writeFileSync(input, `${lines.join("\n")}\n`);
+    const result = await runInit({ input, out: join(dir, "m.yaml"), force: false });
+    expect(result.draft).toContain("  country: TODO_country # no one country reads the 30 numbers");
+    expect(result.summary).toContain(
+      '12 of 30 numbers of "mobile" are refused as numbers of KR (the dry run\'s stand-in for TODO_country) but valid numbers of US: the country is probably wrong ("(415) 303-1273", ',
+    );
+  });
+
+  test("a bad number is not a wrong country: a Korean export's 010-12 says nothing of it", async () => {
+    const dir = tempDir();
+    const file = koreanExcel(dir);
+    const result = await runInit({ input: file.path, out: join(dir, "m.yaml"), force: false });
+    expect(result.summary).toContain('휴대폰번호: 8 rows INVALID_IDENTITY "010-12"');
+    expect(result.summary).not.toContain("probably wrong");
   });
 });
