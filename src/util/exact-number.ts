@@ -5,6 +5,7 @@
  * value the user can find in the file.
  */
 import { isSafeNumber, stringify as losslessStringify, parse } from "lossless-json";
+import { markUnsafeNumbers } from "./unsafe-numbers.js";
 
 /** Set when JSON.stringify writes an ExactNumber (its toJSON runs): stringifyExactly's check. */
 let exactWritten = false;
@@ -27,16 +28,12 @@ export class ExactNumber {
 }
 
 /**
- * Only a number written with 16 or more digits (counted on both sides of its '.', before any
- * exponent: `12345678901234.5678`, `9.007199254740993e15`) or with a 3-digit exponent can lose
- * anything: up to 15 significant digits and an exponent under 100 a double always holds exactly.
- */
-const MAY_LOSE_ALL = /\d(?:\.?\d){15}|[eE][+-]?\d{3}/g;
-
-/**
- * Whether MAY_LOSE_ALL matches anywhere in the text: the same test as a loop over the characters,
- * about twice as fast as the regular expression (which has no literal to look for) on every line
- * of an NDJSON file.
+ * Whether the text holds a number that may lose anything as a double: 16 or more digits in a row
+ * (a '.' may join two of them: `12345678901234.5678`, `9.007199254740993e15`) or a 3-digit
+ * exponent. Up to 15 significant digits and an exponent under 100 a double always holds exactly.
+ * A loop over the characters, about twice as fast as the regular expression
+ * `\d(?:\.?\d){15}|[eE][+-]?\d{3}` (which has no literal to look for) on every line of an NDJSON
+ * file; digits inside strings count too (this is only the quick test).
  */
 export function mayLoseDigits(text: string): boolean {
   let digits = 0;
@@ -64,9 +61,6 @@ export function mayLoseDigits(text: string): boolean {
 
 const isDigit = (code: number): boolean => code >= 48 && code <= 57;
 
-/** A JSON number, whole. */
-const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
-
 /**
  * Marks a number quoted by parseJson. Quotes put inside a string would leave the mark outside any
  * string, which JSON.parse refuses.
@@ -77,14 +71,14 @@ const NUMBER_MARK = "~exact~";
  * JSON.parse, except that numbers JSON.parse would round or overflow come back as ExactNumber.
  *
  * The common line (no number of 16 or more digits, no 3-digit exponent) is JSON.parse's.
- * Otherwise each number token that a double cannot hold is quoted with a mark (`"~exact~12345678901234567890"`), JSON.parse reads the result
- * and the marked strings become ExactNumbers. Where that cannot be sure (a digit run inside a
- * string, which quoting breaks; a mark already in the data; text that is not a JSON number), the
- * line is read by lossless-json instead. Either way nothing is rounded.
+ * Otherwise each number token that a double cannot hold is quoted with a mark
+ * (`"~exact~12345678901234567890"`, unsafe-numbers.ts), JSON.parse reads the result and the marked
+ * strings become ExactNumbers. Where that cannot be sure (a mark already in the data; text that is
+ * not a JSON number), the line is read by lossless-json instead. Either way nothing is rounded.
  */
 export function parseJson(text: string): unknown {
   if (!mayLoseDigits(text)) return JSON.parse(text);
-  const quoted = quoteUnsafeNumbers(text);
+  const quoted = markUnsafeNumbers(text, NUMBER_MARK);
   if (quoted === undefined) return losslessParse(text);
   if (quoted.marked === 0) return JSON.parse(text);
   let value: unknown;
@@ -93,61 +87,11 @@ export function parseJson(text: string): unknown {
   } catch {
     return losslessParse(text);
   }
-  // The data itself may spell the mark (as is, or with \u escapes): then every string is looked at
-  // and any extra mark sends the line to lossless-json. Otherwise the walk stops at the last mark.
-  const whole = text.includes(NUMBER_MARK) || text.includes("\\u");
-  const found = { count: 0, stopAt: whole ? Number.POSITIVE_INFINITY : quoted.marked };
+  // A string of the data may read as a mark: then every string is looked at and any extra mark
+  // sends the line to lossless-json. Otherwise the walk stops at the last mark.
+  const found = { count: 0, stopAt: quoted.spelled ? Number.POSITIVE_INFINITY : quoted.marked };
   const revived = reviveMarks(value, found);
   return found.count === quoted.marked ? revived : losslessParse(text);
-}
-
-/**
- * The text with every unsafe number token outside strings quoted and marked (a digit run inside a
- * string is text, left alone); undefined when a token is not a JSON number.
- */
-function quoteUnsafeNumbers(text: string): { text: string; marked: number } | undefined {
-  let out = "";
-  let copied = 0;
-  let marked = 0;
-  let scanned = 0; // JSON string state is known up to here
-  let inString = false;
-  MAY_LOSE_ALL.lastIndex = 0;
-  for (let m = MAY_LOSE_ALL.exec(text); m !== null; m = MAY_LOSE_ALL.exec(text)) {
-    for (; scanned < m.index; scanned++) {
-      const code = text.charCodeAt(scanned);
-      if (inString && code === BACKSLASH) scanned++;
-      else if (code === QUOTE) inString = !inString;
-    }
-    let end = m.index + m[0].length;
-    while (end < text.length && isNumberChar(text.charCodeAt(end))) end++;
-    MAY_LOSE_ALL.lastIndex = end;
-    if (inString) continue;
-    let start = m.index;
-    while (start > copied && isNumberChar(text.charCodeAt(start - 1))) start--;
-    const token = text.slice(start, end);
-    if (!JSON_NUMBER.test(token)) return undefined;
-    if (isSafeNumber(token)) continue;
-    out += `${text.slice(copied, start)}"${NUMBER_MARK}${token}"`;
-    copied = end;
-    scanned = end;
-    marked++;
-  }
-  return { text: marked === 0 ? text : out + text.slice(copied), marked };
-}
-
-const BACKSLASH = 0x5c;
-const QUOTE = 0x22;
-
-function isNumberChar(code: number): boolean {
-  // 0-9 . + - e E
-  return (
-    (code >= 48 && code <= 57) ||
-    code === 46 ||
-    code === 43 ||
-    code === 45 ||
-    code === 101 ||
-    code === 69
-  );
 }
 
 function losslessParse(text: string): unknown {
@@ -174,12 +118,14 @@ function reviveMarks(value: unknown, found: { count: number; stopAt: number }): 
       const after = reviveMarks(before, found);
       if (after === before) continue;
       // JSON.parse makes "__proto__" an own key; plain assignment would set the prototype.
-      Object.defineProperty(object, key, {
-        value: after,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      if (key === "__proto__") {
+        Object.defineProperty(object, key, {
+          value: after,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else object[key] = after;
     }
   }
   return value;

@@ -92,6 +92,28 @@ describe("parseJson", () => {
     );
   });
 
+  test("a string ends at its first unescaped quote: digits after an escaped one are still text", () => {
+    expect(
+      parseJson('{"a":"x\\"12345678901234567890","b":"y\\\\","n":12345678901234567890}'),
+    ).toEqual({
+      a: 'x"12345678901234567890',
+      b: "y\\",
+      n: new ExactNumber("12345678901234567890"),
+    });
+  });
+
+  test("16-digit integers up to 2^53 - 1 stay numbers, from 2^53 on they are kept as written", () => {
+    expect(
+      parseJson("[9007199254740991,-9007199254740991,9007199254740992,-9007199254740992,1e400]"),
+    ).toEqual([
+      9007199254740991,
+      -9007199254740991,
+      new ExactNumber("9007199254740992"),
+      new ExactNumber("-9007199254740992"),
+      new ExactNumber("1e400"),
+    ]);
+  });
+
   test("bad JSON still throws a SyntaxError, on either path", () => {
     expect(() => parseJson("{")).toThrow(SyntaxError);
     expect(() => parseJson('{"id":12345678901234567890,}')).toThrow(SyntaxError);
