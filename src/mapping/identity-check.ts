@@ -19,18 +19,10 @@ const EMAIL =
 const PHONE_DIGITS = /^\d{8,15}$/;
 
 /** What exports write for "no value", which must never become a shared identifier. */
-const MARKERS: ReadonlySet<string> = new Set([
-  "null",
-  "undefined",
-  "nan",
-  "none",
-  "nil",
-  "n/a",
-  "#n/a",
-  "-",
-  "--",
-  "\\n",
-]);
+const MARKER_LIST = ["null", "undefined", "nan", "none", "nil", "n/a", "#n/a", "-", "--", "\\n"];
+const MARKERS: ReadonlySet<string> = new Set(MARKER_LIST);
+/** Longer values are no marker: they are not lowercased to be looked up (every identity value is). */
+const LONGEST_MARKER = Math.max(...MARKER_LIST.map((m) => m.length));
 
 /** Why `value` cannot be the identifier `field`, or undefined when it can. */
 export function identityProblem(
@@ -38,7 +30,7 @@ export function identityProblem(
   value: string,
   transforms: readonly Transform[],
 ): string | undefined {
-  if (MARKERS.has(value.toLowerCase())) {
+  if (value.length <= LONGEST_MARKER && MARKERS.has(value.toLowerCase())) {
     return `${show(value)} is a "no value" marker, not an identifier (list it in empty_values to read it as absent)`;
   }
   if (field === "email" && !EMAIL.test(value)) {

@@ -15,6 +15,13 @@ const pad = (s: string): string => (s.length === 1 ? `0${s}` : s);
  * the same check the API's type rules use (`isRealDay`).
  */
 export function parseDate(text: string): string | Invalid {
+  if (isDashed(text)) {
+    // Already DFINERY's form: checked without a match object, returned as it is.
+    const year = digitsAt(text, 0, 4);
+    const month = digitsAt(text, 5, 2);
+    const day = digitsAt(text, 8, 2);
+    return isRealDay(year, month, day) ? text : new Invalid(`${show(text)} is not a real day`);
+  }
   const separated = SEPARATED.exec(text);
   const m = separated ?? COMPACT.exec(text);
   if (m === null) return new Invalid(`${show(text)} is not a Date (${DATE_EXPECTED})`);
@@ -28,6 +35,28 @@ export function parseDate(text: string): string | Invalid {
     return new Invalid(`${show(text)} is not a real day`);
   }
   return `${y}-${pad(mo)}-${pad(d)}`;
+}
+
+/** `yyyy-MM-dd` exactly, as most exports write a date. */
+function isDashed(text: string): boolean {
+  if (text.length !== 10 || text.charCodeAt(4) !== DASH || text.charCodeAt(7) !== DASH) {
+    return false;
+  }
+  for (let i = 0; i < 10; i++) {
+    if (i === 4 || i === 7) continue;
+    const code = text.charCodeAt(i);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
+}
+
+const DASH = 0x2d;
+
+/** The number written by `length` ASCII digits from `at`. */
+function digitsAt(text: string, at: number, length: number): number {
+  let n = 0;
+  for (let i = at; i < at + length; i++) n = n * 10 + text.charCodeAt(i) - 48;
+  return n;
 }
 
 /** True when the text has the shape the default (iso) rules read, real or not. */
