@@ -3,9 +3,10 @@
  *  - the CLI's `--dry-run` (read → map → validate, nothing sent) in rows/s, as a ratio to bare
  *    csv-parse (`columns: true`) over the same file in the same bench run (target ≥ 0.5);
  *  - the same dry run with a `format` pattern on the Datetime column (`yyyy-MM-dd HH:mm`), as a
- *    ratio to the same bare csv-parse pass (target ≥ 0.5);
+ *    ratio to the same bare csv-parse pass (target ≥ 0.6, issue 20);
  *  - the dry run's peak RSS (target < 150 MB, and the same for 100k and 1M rows).
- * Every pass runs in a fresh Node process (bench/dry-run-child.ts) so peak RSS is per pass.
+ * Every pass runs in a fresh Node process (bench/dry-run-child.ts) so peak RSS is per pass; the
+ * three are interleaved twice and the faster of each kept (peak RSS: the larger of the dry run's).
  *
  *   npm run build && node dist/bench/dry-run.js [rows...]     (default 100000 1000000)
  */
@@ -171,16 +172,20 @@ export interface DryRunSize {
 
 export interface DryRunResult {
   sizes: DryRunSize[];
-  targets: { minRatio: number; maxRssMb: number };
+  targets: { minRatio: number; minFormatRatio: number; maxRssMb: number };
   /** Ratio on the largest size ≥ minRatio. */
   throughputMet: boolean;
-  /** Ratio with a format pattern on the largest size ≥ minRatio. */
+  /** Ratio with a format pattern on the largest size ≥ minFormatRatio. */
   formatThroughputMet: boolean;
   /** Peak RSS of every size < maxRssMb. */
   rssMet: boolean;
   /** Peak RSS of the largest size ÷ that of the smallest (1 = flat). */
   rssGrowth: number;
 }
+
+/** The pass that took the least time. */
+export const fastest = (list: readonly ChildResult[]): ChildResult =>
+  list.reduce((a, b) => (b.ms < a.ms ? b : a));
 
 function pass(result: ChildResult): Pass {
   return {
@@ -198,14 +203,21 @@ export async function benchDryRun(
   const results: DryRunSize[] = [];
   for (const rows of sizes) {
     const files = await benchFiles(rows);
-    // csv-parse first: it also warms the page cache for the dry run.
-    const bare = await runChildJson<ChildResult>(CHILD, ["csv-parse", files.csv]);
-    const dry = await runChildJson<ChildResult>(CHILD, ["dry-run", files.csv, files.mapping]);
-    const formatted = await runChildJson<ChildResult>(CHILD, [
-      "dry-run",
-      files.csv,
-      files.formatMapping,
-    ]);
+    // Interleaved, best of two each: on a shared machine the load moves between passes. csv-parse
+    // goes first: it also warms the page cache for the dry runs.
+    const bares: ChildResult[] = [];
+    const dries: ChildResult[] = [];
+    const formats: ChildResult[] = [];
+    for (let round = 0; round < 2; round++) {
+      bares.push(await runChildJson<ChildResult>(CHILD, ["csv-parse", files.csv]));
+      dries.push(await runChildJson<ChildResult>(CHILD, ["dry-run", files.csv, files.mapping]));
+      formats.push(
+        await runChildJson<ChildResult>(CHILD, ["dry-run", files.csv, files.formatMapping]),
+      );
+    }
+    const bare = fastest(bares);
+    const dry = { ...fastest(dries), maxRssMb: Math.max(...dries.map((r) => r.maxRssMb)) };
+    const formatted = fastest(formats);
     if (bare.rows !== rows || dry.rows !== rows || formatted.rows !== rows) {
       throw new Error(`expected ${rows} rows; csv-parse read ${bare.rows}, dry run ${dry.rows}`);
     }
@@ -225,7 +237,7 @@ export async function benchDryRun(
       formatRatio: Number((pass(formatted).rowsPerSecond / csvParse.rowsPerSecond).toFixed(3)),
     });
   }
-  const targets = { minRatio: 0.5, maxRssMb: 150 };
+  const targets = { minRatio: 0.5, minFormatRatio: 0.6, maxRssMb: 150 };
   const first = results[0];
   const last = results[results.length - 1];
   if (first === undefined || last === undefined) throw new Error("no sizes to measure");
@@ -233,7 +245,7 @@ export async function benchDryRun(
     sizes: results,
     targets,
     throughputMet: last.ratio >= targets.minRatio,
-    formatThroughputMet: last.formatRatio >= targets.minRatio,
+    formatThroughputMet: last.formatRatio >= targets.minFormatRatio,
     rssMet: results.every((r) => r.dryRun.maxRssMb < targets.maxRssMb),
     rssGrowth: Number((last.dryRun.maxRssMb / first.dryRun.maxRssMb).toFixed(2)),
   };

@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runChildJson } from "./child.js";
+import { fastest } from "./dry-run.js";
 import type { ChildResult } from "./dry-run-child.js";
 import { seededRandom } from "./seeded-random.js";
 
@@ -156,7 +157,6 @@ async function measure(
   for (const r of [...bares, ...dries]) {
     if (r.rows !== rows) throw new Error(`expected ${rows} rows, a pass read ${r.rows}`);
   }
-  const fastest = (list: ChildResult[]) => list.reduce((a, b) => (b.ms < a.ms ? b : a));
   const dry = fastest(dries);
   const dryRun = {
     ...passOf(dry),

@@ -161,8 +161,8 @@ const SECTIONS: readonly Section[] = [
           {
             figure: `${label}: ratio with format "yyyy-MM-dd HH:mm"`,
             value: size.formatRatio.toFixed(3),
-            target: last ? `≥ ${r.targets.minRatio}` : "",
-            pass: last ? size.formatRatio >= r.targets.minRatio : null,
+            target: last ? `≥ ${r.targets.minFormatRatio}` : "",
+            pass: last ? size.formatRatio >= r.targets.minFormatRatio : null,
           },
           info(
             `${label}: CPU per row with format / csv-parse (µs)`,
