@@ -43,26 +43,28 @@ export async function* readCsv(
     file,
     options.maxRecordSize ?? MAX_RECORD_SIZE,
   );
-  for await (const parsed of records(texts, tokenizer)) {
-    if (headerRow) {
-      headerRow = false;
-      if (header !== undefined) continue; // replaced by source.columns
-      header = readHeader(parsed, file);
-      yield { kind: "header", columns: header.columns };
-    } else if (header !== undefined) {
-      yield toItem(parsed, header);
+  // One generator from the text to the items: each level of async generators costs every row a
+  // promise and a turn of the microtask queue; the tokenizer's records are taken synchronously.
+  for await (const [text, final] of withEnd(texts)) {
+    for (const parsed of drain(tokenizer, text, final)) {
+      if (headerRow) {
+        headerRow = false;
+        if (header !== undefined) continue; // replaced by source.columns
+        header = readHeader(parsed, file);
+        yield { kind: "header", columns: header.columns };
+      } else if (header !== undefined) {
+        yield toItem(parsed, header);
+      }
     }
   }
   if (header === undefined)
     throw new InputError(file, "the input is empty: there is no header row");
 }
 
-async function* records(
-  texts: AsyncIterable<string>,
-  tokenizer: CsvTokenizer,
-): AsyncGenerator<CsvParsed> {
-  for await (const text of texts) yield* drain(tokenizer, text, false);
-  yield* drain(tokenizer, "", true);
+/** Each text, then an empty one marked final (what is left in the tokenizer ends there). */
+async function* withEnd(texts: AsyncIterable<string>): AsyncGenerator<[string, boolean]> {
+  for await (const text of texts) yield [text, false];
+  yield ["", true];
 }
 
 function toItem(parsed: CsvParsed, header: Header<string>): SourceItem {
