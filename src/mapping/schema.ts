@@ -40,9 +40,14 @@ const transform = z.union(
     z
       .strictObject({ strip_prefix: z.string().min(1) })
       .describe('Drop a text once from the start of the cell, e.g. { strip_prefix: "\'" }'),
+    z
+      .strictObject({ uuid: z.string().min(1) })
+      .describe(
+        'The name-based UUID of a text and the cell, for an event.id from an id that is no UUID, e.g. { uuid: "df_purchase" } on an order id',
+      ),
   ],
   {
-    error: `expected one of ${TRANSFORMS.join(", ")}, { remove: "…" }, { replace: [from, to] } or { strip_prefix: "…" }`,
+    error: `expected one of ${TRANSFORMS.join(", ")}, { remove: "…" }, { replace: [from, to] }, { strip_prefix: "…" } or { uuid: "…" }`,
   },
 );
 

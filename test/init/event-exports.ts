@@ -40,8 +40,11 @@ const PRODUCTS = [
 const STATUSES = ["결제완료", "배송중", "구매확정", "취소"];
 const won = (n: number) => `"${n.toLocaleString("en-US")}"`;
 
-/** `orders` orders of 1 to 3 lines, by 7 buyers, in Seoul time; every 4th order cancelled. */
-export function smartStore(dir: string, orders = 120): EventExport {
+/**
+ * `orders` orders of 1 to 3 lines, by 7 buyers, in Seoul time; every 4th order cancelled, or
+ * every order in `status` (the next day's export of the same orders, all confirmed).
+ */
+export function smartStore(dir: string, orders = 120, status?: string): EventExport {
   const lines = [SMARTSTORE_HEADER];
   const events: Meant[] = [];
   let line = 0;
@@ -65,7 +68,7 @@ export function smartStore(dir: string, orders = 120): EventExport {
           `2024${pad(++line, 8)}`,
           order,
           seoul,
-          STATUSES[o % 4],
+          status ?? STATUSES[o % 4],
           ["김민준", "이서연", "박지호"][o % 3],
           buyer,
           `010-${2000 + (o % 7)}-${pad(o % 10000, 4)}`,
@@ -91,7 +94,10 @@ export function smartStore(dir: string, orders = 120): EventExport {
     };
     events.push({ person: buyer, name: "df_purchase", utc, items, properties });
   }
-  const path = join(dir, "스마트스토어_주문조회.csv");
+  const path = join(
+    dir,
+    status === undefined ? "스마트스토어_주문조회.csv" : `주문조회_${status}.csv`,
+  );
   writeFileSync(path, iconv.encode(`${lines.join("\r\n")}\r\n`, "cp949"));
   return { path, rows: line, events };
 }

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import type { Emulator } from "../../src/emulator/index.js";
 import { ConfigError } from "../../src/errors.js";
 import { type EventInitResult, runEventInit } from "../../src/init/events/init-events.js";
 import { parseMapping } from "../../src/mapping/load.js";
@@ -75,19 +76,20 @@ function missing(yaml: string, expected: readonly string[]): string[] {
   return expected.filter((line) => !lines.has(line));
 }
 
-/** A real run into the emulator: every event it stored, with its identity. */
+/** Every event the emulator stored, with its identity. */
+const stored = (e: Emulator) =>
+  e.store
+    .events()
+    .map((s) => ({ ...s.event, identity: { ...s.identity } as Record<string, string> }));
+
+/** A real run into the emulator: every event it stored. */
 async function realRun(dir: string, input: string, map: string) {
   const e = await emulator();
   const result = await importEvents([input, "--map", map, ...flags(dir, e.url)]);
-  return {
-    result,
-    events: e.store
-      .events()
-      .map((s) => ({ ...s.event, identity: { ...s.identity } as Record<string, string> })),
-  };
+  return { result, events: stored(e) };
 }
 
-type Stored = Awaited<ReturnType<typeof realRun>>["events"][number];
+type Stored = ReturnType<typeof stored>[number];
 
 /** Person, time and name of each event, in one order: what was meant against what arrived. */
 const who = (events: readonly { person: string; utc: string; name: string }[]) =>
@@ -113,6 +115,7 @@ describe("import-events init", () => {
         '  external_id: { column: "구매자ID" }',
         "  name: { value: df_purchase }",
         '  datetime: { column: "주문일시" }',
+        '  id: { column: "주문번호", transform: [{ uuid: "df_purchase" }] }',
         '  group_by: "주문번호"',
         '  df_order_id: { column: "주문번호" }',
         "  df_total_purchase_amount: { expr: \"sum(rows.map(r, number(r['최종 상품별 총 주문금액'])))\", type: Double }",
@@ -133,9 +136,21 @@ describe("import-events init", () => {
     expect(dry.accepted / dry.rows).toBeGreaterThanOrEqual(0.95);
     expect(dry).toMatchObject({ rows: file.rows, accepted: file.rows });
 
-    const { result: run, events } = await realRun(dir, file.path, map);
+    const e = await emulator();
+    const state = ["--state", join(dir, "events.db")];
+    const run = await importEvents([file.path, "--map", map, ...flags(dir, e.url, state)]);
     expect(run.code).toBe(0);
+    const events = stored(e);
     expect(arrived(events)).toEqual(meant(file.events));
+    // The next day's export of the same orders, their status changed: the same events, none sent.
+    const nextDay = smartStore(dir, file.events.length, "구매확정");
+    const again = await importEvents([nextDay.path, "--map", map, ...flags(dir, e.url, state)]);
+    expect(again.code).toBe(0);
+    expect(readJson(join(dir, "report.json"))).toMatchObject({
+      rows: file.rows,
+      unchanged: file.rows,
+    });
+    expect(stored(e)).toHaveLength(file.events.length);
     // One purchase per order, with its lines as items and the order's values.
     const orders = file.events.map((m) => m.properties?.df_order_id);
     expect(new Set(events.map((e) => e.event_properties.df_order_id)).size).toBe(orders.length);

@@ -56,12 +56,12 @@ properties:
       [
         "properties.a.transform.0",
         4,
-        'expected one of trim, lowercase, uppercase, phone, { remove: "…" }, { replace: [from, to] } or { strip_prefix: "…" }, got a mapping',
+        'expected one of trim, lowercase, uppercase, phone, { remove: "…" }, { replace: [from, to] }, { strip_prefix: "…" } or { uuid: "…" }, got a mapping',
       ],
       [
         "properties.b.transform.0",
         5,
-        'expected one of trim, lowercase, uppercase, phone, { remove: "…" }, { replace: [from, to] } or { strip_prefix: "…" }, got a mapping',
+        'expected one of trim, lowercase, uppercase, phone, { remove: "…" }, { replace: [from, to] }, { strip_prefix: "…" } or { uuid: "…" }, got a mapping',
       ],
       [
         "properties.c.values.A-1",
@@ -69,5 +69,25 @@ properties:
         '"A-1" can never match: cells are trimmed and transformed (remove) first; write "A1"',
       ],
     ]);
+  });
+});
+
+describe("uuid", () => {
+  const UUID_V5 = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+  const ids = (kind: string, cells: Record<string, unknown>) => {
+    const mapping = parseMapping(
+      `identity: { external_id: id }\nproperties:\n  order: { column: order, transform: [{ uuid: ${kind} }] }\n`,
+      "m.yaml",
+    );
+    const result = applyMapping(mapping, { kind: "row", line: 2, cells }, "csv");
+    return result.ok ? result.update.user_properties.order : result;
+  };
+
+  test("names one UUID per text and kind: the same order id gives the same id, another kind another", () => {
+    const first = ids("df_purchase", { id: "u1", order: "2024060900001" });
+    expect(first).toMatch(UUID_V5);
+    expect(ids("df_purchase", { id: "u2", order: "2024060900001" })).toBe(first);
+    expect(ids("df_purchase", { id: "u1", order: "2024060900002" })).not.toBe(first);
+    expect(ids("df_refund", { id: "u1", order: "2024060900001" })).not.toBe(first);
   });
 });

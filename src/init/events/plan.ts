@@ -49,8 +49,8 @@ export function planEvents(sample: Sample): EventPlan {
   const orders = items?.kind === "group_by" ? items.column : undefined;
   const name = findEventName(columns, orders);
   if (name.kind === "column") own.add(name.column);
-  const id = findEventId(columns, orders);
-  if (id.column !== undefined) own.add(id.column);
+  const id = findEventId(columns, orders, name.kind === "constant" ? name.value : name.column);
+  if (id.column !== undefined && id.column !== orders) own.add(id.column);
 
   const drafts = new PropertyDrafts(EVENT_PROPERTY_WORDS, STANDARD_EVENT_PROPERTIES);
   const lineTotal = items?.kind === "group_by" ? items.lineTotal : undefined;
@@ -70,7 +70,8 @@ export function planEvents(sample: Sample): EventPlan {
       });
       return;
     }
-    properties.push(drafts.draft(column, columns.cells.get(column) ?? [], index));
+    const cells = columns.cells.get(column) ?? [];
+    properties.push(drafts.draft(column, cells, index, columns.notes.get(column)));
   });
   // A line total summed is the order's total, unless a column of the order says it already.
   const total = properties.some((p) => p.name === "df_total_purchase_amount");

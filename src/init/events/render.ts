@@ -43,7 +43,12 @@ export function renderEventDraft(plan: EventPlan, input: string): string {
   if (time.column === undefined) lines.push("  datetime: { column: TODO_time_column }");
   else lines.push(...ruleLines("datetime", time.column, { ...time.guess, type: "String" }, "  "));
   lines.push(`  # ${plan.id.evidence}`);
-  if (plan.id.column !== undefined) lines.push(`  id: { column: ${q(plan.id.column)} }`);
+  const { id } = plan;
+  if (id.column !== undefined) {
+    const transform =
+      id.transform === undefined ? "" : `, transform: ${yamlTransforms(id.transform)}`;
+    lines.push(`  id: { column: ${q(id.column)}${transform} }`);
+  }
   lines.push("properties:");
   if (plan.lineTotal !== undefined) {
     const column = plan.lineTotal.replace(/['\\]/g, "\\$&");

@@ -1,3 +1,4 @@
+import { EVENT_ID_NAMESPACE, uuidV5 } from "../event-id.js";
 import type { Invalid } from "./invalid.js";
 import { makePhoneNormalizer } from "./phone.js";
 import { makeRowPhoneNormalizer, type PhoneCountry } from "./phone-country.js";
@@ -12,7 +13,12 @@ export type TextTransform =
   /** Replace every occurrence of the first text by the second. */
   | { readonly replace: readonly [string, string] }
   /** Drop the text once from the start of the cell (Excel's text apostrophe: `"'"`). */
-  | { readonly strip_prefix: string };
+  | { readonly strip_prefix: string }
+  /**
+   * The name-based UUID (version 5, in our event-id namespace) of the given text and the cell's:
+   * an `event.id` from an id that is no UUID (an order id), the same id giving the same UUID.
+   */
+  | { readonly uuid: string };
 
 export type Transform = NamedTransform | TextTransform;
 
@@ -31,6 +37,10 @@ function textStep(t: TextTransform): Step {
     const escaped = [...chars].map((c) => c.replace(/[\\\]^-]/g, "\\$&")).join("");
     const pattern = new RegExp(`[${escaped}]`, "gu");
     return (s) => s.replace(pattern, "");
+  }
+  if ("uuid" in t) {
+    const kind = t.uuid;
+    return (s) => uuidV5(EVENT_ID_NAMESPACE, JSON.stringify([kind, s]));
   }
   if ("replace" in t) {
     const [from, to] = t.replace;
