@@ -98,4 +98,23 @@ describe("the evidence an event draft rests on", () => {
     expect(yaml).toContain('  group_by: "주문번호"\n');
     expect(yaml).toContain('    df_item_name: { column: "상품명" }\n');
   });
+
+  test("a GA4 parameter whose value comes in two fields: the more frequent read, the other said in its comment", () => {
+    const rows = Array.from({ length: 10 }, (_, i) => ({
+      event_name: "purchase",
+      event_timestamp: String(1_709_294_400_000_000 + i),
+      user_pseudo_id: `p${i % 3}`,
+      event_params: [{ key: "value", value: i < 7 ? { double_value: 9.5 } : { int_value: "9" } }],
+    }));
+    const sample: Sample = {
+      format: "ndjson",
+      encoding: "utf8",
+      columns: ["event_name", "event_timestamp", "user_pseudo_id", "event_params"],
+      rows,
+      unreadable: 0,
+    };
+    expect(draftOf(sample)).toContain(
+      "  # \"event_params[key=value].value.double_value\": 7/7 sample cells read as Double; its name means DFINERY's df_total_purchase_amount (Double); its key's value is also in int_value in 3 cells, not read: map that field too\n",
+    );
+  });
 });

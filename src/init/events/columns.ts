@@ -15,6 +15,8 @@ export interface EventColumns {
   readonly cells: ReadonlyMap<string, readonly unknown[]>;
   /** The key/value lists: their path → the paths made from their keys. */
   readonly lists: ReadonlyMap<string, readonly string[]>;
+  /** What a column's comment must add: a key's value also in another field, not read. */
+  readonly notes: ReadonlyMap<string, string>;
 }
 
 export function eventColumns(sample: Sample): EventColumns {
@@ -27,9 +29,10 @@ export function eventColumns(sample: Sample): EventColumns {
   const names: string[] = [];
   const cells = new Map<string, readonly unknown[]>();
   const lists = new Map<string, string[]>();
+  const notes = new Map<string, string>();
   for (const name of sample.columns) {
     const values = column(name);
-    const keyed = json ? keyPaths(name, values) : undefined;
+    const keyed = json ? keyPaths(name, values, notes) : undefined;
     if (keyed === undefined) {
       names.push(name);
       cells.set(name, values);
@@ -41,13 +44,17 @@ export function eventColumns(sample: Sample): EventColumns {
       cells.set(path, column(path));
     }
   }
-  return { sample, names, cells, lists };
+  return { sample, names, cells, lists, notes };
 }
 
 const KEY = /^[A-Za-z0-9_]+$/;
 
 /** A list of `{key, value}` objects in every filled cell: the path of each key's value. */
-function keyPaths(list: string, values: readonly unknown[]): string[] | undefined {
+function keyPaths(
+  list: string,
+  values: readonly unknown[],
+  notes: Map<string, string>,
+): string[] | undefined {
   const elements = values.filter(Array.isArray).flat();
   if (elements.length === 0) return undefined;
   const pairs = elements.every(
@@ -68,9 +75,14 @@ function keyPaths(list: string, values: readonly unknown[]): string[] | undefine
       }
   }
   return [...fields].flatMap(([key, seen]) => {
-    const best = [...seen].sort((a, b) => b[1] - a[1])[0]?.[0];
+    const [best, ...others] = [...seen].sort((a, b) => b[1] - a[1]);
     if (best === undefined) return [];
-    return [`${list}[key=${key}].value${best === "" ? "" : `.${best}`}`];
+    const path = `${list}[key=${key}].value${best[0] === "" ? "" : `.${best[0]}`}`;
+    if (others.length > 0) {
+      const also = others.map(([field, n]) => `${field} in ${n}`).join(", ");
+      notes.set(path, `its key's value is also in ${also} cells, not read: map that field too`);
+    }
+    return [path];
   });
 }
 

@@ -41,7 +41,13 @@ export class PropertyDrafts {
     this.#used.add(name);
   }
 
-  draft(column: string, cells: readonly unknown[], index: number): DraftProperty {
+  /** `note`: what the comment must add (a value also found elsewhere). */
+  draft(column: string, cells: readonly unknown[], index: number, note?: string): DraftProperty {
+    const drafted = this.#draft(column, cells, index);
+    return note === undefined ? drafted : { ...drafted, evidence: `${drafted.evidence}; ${note}` };
+  }
+
+  #draft(column: string, cells: readonly unknown[], index: number): DraftProperty {
     const guess = inferColumn(column, cells, INFER_ZONE);
     if (guess === undefined) {
       return { name: column, column, guess, evidence: "empty in every sample row", todo: false };
