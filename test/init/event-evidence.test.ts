@@ -45,14 +45,16 @@ describe("the evidence an event draft rests on", () => {
       }),
     );
     expect(offsets).toContain(
-      '  # UTC: every value of "created_at" carries its offset or Z\n  timezone: UTC\n',
+      "  # UTC: every date-time carries its offset, Z, or is an epoch number (UTC)\n  timezone: UTC\n",
     );
     expect(problems(offsets)).toEqual([]);
 
     const named = draftOf(
       csv({ user_id: (i) => `u${i % 5}`, event_name: () => "login", event_time_utc: at }),
     );
-    expect(named).toContain('  # UTC: the name "event_time_utc" says UTC\n  timezone: UTC\n');
+    expect(named).toContain(
+      '  # UTC: the column name says UTC: "event_time_utc"\n  timezone: UTC\n',
+    );
 
     const korean = draftOf(
       csv({

@@ -206,7 +206,7 @@ describe("import-events init", () => {
     });
   });
 
-  test("an Amplitude export in UTC without an offset: a TODO_ zone, never one guessed; $insert_id as the event's id", async () => {
+  test("an Amplitude export in UTC without an offset: UTC from Amplitude's own columns, no time shifted; $insert_id as the event's id", async () => {
     const { dir, file, result } = await draft(amplitude);
     const { draft: yaml } = result;
     expect(
@@ -218,14 +218,13 @@ describe("import-events init", () => {
       ]),
     ).toEqual([]);
     expect(yaml).toMatch(
-      /# TODO: "event_time", .* hold times without an offset .*Amplitude's export/,
+      /# UTC: the columns are Amplitude's export \(its times are UTC\)\n {2}timezone: UTC\n/,
     );
     expect(todos(result)).toEqual([
-      'source.timezone: "TODO_zone" is a placeholder left by init: write what its comment asks for',
       'event.name.values.[Amplitude] Page Viewed: "TODO_amplitude_page_viewed" is a placeholder left by init: write what its comment asks for',
     ]);
 
-    const map = keep(dir, yaml, { TODO_zone: "UTC", TODO_amplitude_page_viewed: "page_viewed" });
+    const map = keep(dir, yaml, { TODO_amplitude_page_viewed: "page_viewed" });
     const dry = await dryRun(dir, file.path, map);
     expect(dry.rows).toBe(file.rows);
     expect(dry.accepted).toBe(file.rows - file.anonymous);

@@ -6,6 +6,7 @@
  */
 import { STANDARD_EVENT_PROPERTIES } from "../../api/events.js";
 import type { Sample } from "../sample.js";
+import { chooseZone, TODO_TIMEZONE, zoneOfColumn } from "../zone.js";
 import { type EventColumns, eventColumns, filled } from "./columns.js";
 import { type EventIdGuess, findEventId } from "./event-id.js";
 import { type EventName, findEventName } from "./event-name.js";
@@ -14,7 +15,12 @@ import { findItemList, findOrderLines, type Items } from "./items.js";
 import { findPerson, type Person } from "./person.js";
 import { type DraftProperty, PropertyDrafts } from "./properties.js";
 import { CANCELLED, EVENT_PROPERTY_WORDS } from "./words.js";
-import { findZone, type Zone } from "./zone.js";
+
+/** The zone the draft writes (an IANA zone or TODO_zone), and why. */
+export interface Zone {
+  readonly zone: string;
+  readonly evidence: string;
+}
 
 export interface EventPlan {
   readonly sample: Sample;
@@ -82,14 +88,20 @@ export function planEvents(sample: Sample): EventPlan {
     ...(time.column === undefined ? [] : [{ column: time.column, guess: time.guess }]),
     ...properties.flatMap((p) => (p.guess?.type === "Datetime" ? [p] : [])),
   ];
-  const zone = findZone(
+  const choice = chooseZone(
     times.map((t) => ({
       column: t.column,
-      cells: columns.cells.get(t.column) ?? [],
-      format: t.guess?.format,
+      evidence: zoneOfColumn(t.column, filled(columns.cells.get(t.column) ?? []), t.guess?.format),
     })),
-    amplitudeHint(sample),
+    sample.columns,
   );
+  const zone: Zone =
+    choice.zone === TODO_TIMEZONE
+      ? {
+          zone: choice.zone,
+          evidence: `TODO: ${choice.evidence}: write the zone they were written in (UTC, Asia/Seoul, …)`,
+        }
+      : { zone: choice.zone ?? "UTC", evidence: `UTC: ${choice.evidence}` };
   return {
     sample,
     zone,
@@ -103,13 +115,6 @@ export function planEvents(sample: Sample): EventPlan {
     left,
     where: orders === undefined ? undefined : cancelledOrders(columns, eventLevel),
   };
-}
-
-/** Amplitude writes its export's times in UTC: said beside the TODO_, never written for the user. */
-function amplitudeHint(sample: Sample): string | undefined {
-  const has = (c: string) => sample.columns.includes(c);
-  if (!has("event_type") || !(has("$insert_id") || has("amplitude_id"))) return undefined;
-  return "Amplitude's export (its event_type, $insert_id, amplitude_id) writes its times in UTC: if the file is one, write UTC";
 }
 
 function cancelledOrders(columns: EventColumns, eventLevel: readonly string[]) {
