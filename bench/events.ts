@@ -111,9 +111,14 @@ export async function deliver(
   rate: { count: number; windowMs: number },
   concurrency: number,
   deps: Partial<RunDeps> = {},
+  groupByIdentity = false,
 ): Promise<DeliveryResult> {
   const delivery = { endpoint: url, serviceId: SERVICE, accessToken: TOKEN, rate, concurrency };
-  const run = eventsRun(input, { delivery: { ...delivery, maxAttempts: 6 } }, deps);
+  const run = eventsRun(
+    input,
+    { groupByIdentity, delivery: { ...delivery, maxAttempts: 6 } },
+    deps,
+  );
   const report = await run.execute();
   rmSync(`${input}.dead-letter.ndjson`, { force: true });
   const seconds = report.durationMs / 1000;

@@ -7,7 +7,7 @@
  *   node dist/bench/run.js --only dry-run,overhead  # a subset
  *
  * Sections: emulator, source, workbook, dry-run, dumps, overhead, pacing, adaptation, breaker,
- * diff, resume, events, expressions, events-state. Beside each ratio to a bare loop, the CPU time
+ * diff, resume, events, expressions, grouping, events-state. Beside each ratio to a bare loop, the CPU time
  * per row or event of the importer and of the loop (issue 20): on a loaded machine the CPU ratio
  * holds where rows/s do not.
  */
@@ -32,6 +32,7 @@ import {
   writeEvents,
 } from "./events.js";
 import { benchExpressions } from "./expressions.js";
+import { benchGrouping } from "./grouping.js";
 import { benchSource } from "./source.js";
 import { benchDiff, benchResume } from "./state.js";
 import { benchWorkbook } from "./workbook.js";
@@ -474,6 +475,43 @@ const SECTIONS: readonly Section[] = [
             value: String(r.ratio),
             target: "≥ 0.7",
             pass: r.ratio >= 0.7 && r.valid.ga4 === r.events && r.valid.plain === r.events,
+          },
+        ],
+      };
+    },
+  },
+  {
+    name: "grouping",
+    async run() {
+      const events = quick ? 100_000 : 1_000_000;
+      const users = events / 10;
+      const r = await benchGrouping(events, users);
+      const { sorted, grouped } = r;
+      const perRequest = (p: typeof sorted) => (p.accepted / p.requests).toFixed(2);
+      return {
+        result: r,
+        checks: [
+          info(
+            `user-sorted file (${n(events)} events, ${n(users)} users): events/request, time, peak RSS`,
+            `${perRequest(sorted)}, ${(sorted.ms / 1000).toFixed(1)} s, ${sorted.maxRssMb} MB`,
+          ),
+          {
+            figure: "time-ordered interleaved, --group-by-identity: events/request ratio to sorted",
+            value: `${r.perRequestRatio} (${perRequest(grouped)})`,
+            target: "≥ 0.95",
+            pass: r.perRequestRatio >= 0.95 && grouped.accepted === events,
+          },
+          {
+            figure: "the same: total time ratio to sorted",
+            value: `${r.timeRatio} (${(grouped.ms / 1000).toFixed(1)} s)`,
+            target: "≤ 2",
+            pass: r.timeRatio <= 2,
+          },
+          {
+            figure: "the same: peak RSS",
+            value: `${grouped.maxRssMb} MB`,
+            target: "< 200 MB",
+            pass: grouped.maxRssMb < 200,
           },
         ],
       };

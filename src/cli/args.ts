@@ -72,6 +72,8 @@ export interface CliOptions {
   readonly resume: boolean;
   /** import-events: `--batch-wait`, ms. */
   readonly batchWaitMs: number;
+  /** import-profiles, import-events: `--group-by-identity`. */
+  readonly groupByIdentity: boolean;
   /** import-events: `--keep-events`, ms; undefined: remember every accepted event. */
   readonly keepEventsMs: number | undefined;
 }
@@ -230,6 +232,7 @@ function runOptions(
     strict: on("strict"),
     resume: on("resume"),
     batchWaitMs: batchWait(value("batch-wait") ?? FLAGS["batch-wait"].default),
+    groupByIdentity: on("group-by-identity"),
     keepEventsMs: keepEvents === undefined ? undefined : keepWindow(keepEvents),
   };
 }

@@ -70,7 +70,7 @@ export const COMMANDS: readonly CommandDef[] = [
     args: "<input>... --map <mapping.yaml> [options]",
     inputs: "many",
     about: `Streams a CSV, TSV or NDJSON file (or - for stdin; .gz is read as it comes) into DFINERY: one POST /api/v1/user-profile per row, paced to the token's rate limit, with retries. ${MANY} ${REPLAY}`,
-    flags: RUN_FLAGS,
+    flags: RUN_FLAGS.flatMap((f) => (f === "sample" ? [f, "group-by-identity"] : [f])),
     examples: [
       {
         command: "import-profiles users.csv --map mapping.yaml --dry-run --sample 3",
@@ -107,7 +107,11 @@ export const COMMANDS: readonly CommandDef[] = [
     inputs: "many",
     about: `Streams a CSV, TSV or NDJSON file of events into DFINERY: the events of one user are gathered into requests of at most 100 events and 100 items (POST /api/v1/events), paced to the token's rate limit, with retries. A refused request is split in halves until the bad events are found: only they are dead-lettered. ${MANY} ${REPLAY}`,
     flags: RUN_FLAGS.flatMap((f) =>
-      f === "sample" ? [f, "batch-wait"] : f === "resume" ? [f, "keep-events"] : [f],
+      f === "sample"
+        ? [f, "batch-wait", "group-by-identity"]
+        : f === "resume"
+          ? [f, "keep-events"]
+          : [f],
     ),
     examples: [
       {

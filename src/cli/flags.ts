@@ -67,6 +67,14 @@ export const FLAGS = {
     help: "send a user's batch when no event of theirs came for this long of reading (at most `1h`)",
     default: "250ms",
   },
+  "group-by-identity": {
+    help: "read the whole input first (spilled to a scratch file on disk), then send each identity's rows together: one update an identity, the later row winning; for a file not sorted by user",
+    for: {
+      events: {
+        help: "read the whole input first (spilled to a scratch file on disk), then send each user's events together, in as few requests as the limits allow; for a time-ordered export",
+      },
+    },
+  },
   "service-id": {
     value: "ID",
     help: "DFINERY service id",

@@ -87,6 +87,7 @@ async function resolveConfig(
             keepEventsMs: options.keepEventsMs,
           },
     report: { path: options.report, strict: options.strict, quiet: options.quiet },
+    groupByIdentity: options.groupByIdentity,
   };
 }
 

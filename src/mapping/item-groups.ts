@@ -48,12 +48,13 @@ export class ItemGroups<R extends GroupRow = GroupRow> {
   /** Adds a row with its group value; gives the group it finished (or the rows it failed), if any. */
   push(key: unknown, row: R, result: EventMappingResult): Group<R> | undefined {
     const open = this.#open;
-    if (open !== undefined && sameKey(open.key, key)) {
+    const text = groupValue(key);
+    if (open !== undefined && text !== undefined && open.key === text) {
       this.#suspect = undefined; // the unreadable record was inside this group: it has failed it
       return this.#add(open, row, result);
     }
     // An empty group value is no group: the row is an event of its own.
-    const next = this.#start(isGroupKey(key) ? key : Symbol("own"), row, result);
+    const next = this.#start(text ?? Symbol("own"), row, result);
     if (this.#suspect !== undefined) next.suspect = this.#suspect;
     this.#suspect = undefined;
     return open === undefined ? undefined : this.#close(open);
@@ -90,7 +91,7 @@ export class ItemGroups<R extends GroupRow = GroupRow> {
       rows: [row],
       results: [result],
     };
-    const earlier = real ? this.#closed.earlier(keyText(key)) : undefined;
+    const earlier = typeof key === "string" ? this.#closed.earlier(key) : undefined;
     if (earlier !== undefined) open.earlier = earlier;
     this.#open = open;
     return open;
@@ -113,17 +114,21 @@ export class ItemGroups<R extends GroupRow = GroupRow> {
   }
 
   #close(open: OpenGroup<R>): Group<R> | undefined {
-    if (typeof open.key !== "symbol") this.#closed.close(keyText(open.key), open.first, open.last);
+    if (typeof open.key === "string") this.#closed.close(open.key, open.first, open.last);
     if (open.overflow !== undefined) return undefined; // its rows have all been failed
     return groupFate(open, this.#maxRows, false).group;
   }
 }
 
-export const sameKey = (a: unknown, b: unknown): boolean =>
-  a === b || (typeof a === "object" && canonicalJson(a) === canonicalJson(b));
+/** A group value as text; undefined when empty (the row is an event of its own). */
+export function groupValue(key: unknown): string | undefined {
+  if (key === undefined || key === null) return undefined;
+  const text = typeof key === "string" ? key : canonicalJson(key);
+  return text.trim() === "" ? undefined : text;
+}
 
 /** A group value that makes a group: an empty one makes the row an event of its own. */
-export const isGroupKey = (key: unknown): boolean =>
-  key !== undefined && key !== null && !(typeof key === "string" && key.trim() === "");
+export const isGroupKey = (key: unknown): boolean => groupValue(key) !== undefined;
 
-const keyText = (key: unknown): string => (typeof key === "string" ? key : canonicalJson(key));
+export const sameKey = (a: unknown, b: unknown): boolean =>
+  a === b || (typeof a === "object" && canonicalJson(a) === canonicalJson(b));

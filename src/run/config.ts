@@ -103,6 +103,11 @@ export interface RunConfig extends InputConfig {
   readonly state: StateConfig | null;
   /** Told by the run's caller once the run has ended. */
   readonly report: ReportConfig;
+  /**
+   * Spill the rows to disk and send them by identity at the end of the input (spill.ts): a user's
+   * events in as few requests as the limits allow, a user's profile rows merged into one update.
+   */
+  readonly groupByIdentity: boolean;
 }
 
 export interface RunDeps {
@@ -150,6 +155,7 @@ export const DEFAULT_RUN = {
   maxPending: 1_000,
   state: null,
   report: { path: undefined, strict: false, quiet: false },
+  groupByIdentity: false,
 } as const satisfies Partial<RunConfig>;
 
 const NOTHING_CARRIED: CarriedCounts = { accepted: 0, deadLettered: 0, unchanged: 0, filtered: 0 };

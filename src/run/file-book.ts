@@ -53,7 +53,7 @@ export class FileBook {
 }
 
 /** The index of the file a row was read in, from where it was read (Row.at). */
-const fileOf = (at: number): number => Math.floor(at / FILE_STRIDE);
+export const fileOf = (at: number): number => Math.floor(at / FILE_STRIDE);
 
 /** The files an interrupted pass had done (its watermark past their last row): not read again. */
 export function doneByPass(count: number, watermark: number): number[] {

@@ -33,10 +33,21 @@ export interface Row {
   readonly done?: true;
 }
 
+/** Where a row sorts with --group-by-identity (spill.ts): its identity's key; its item group's value. */
+export interface SpillKey {
+  readonly identity: string;
+  readonly group?: string;
+}
+
 /** A unit (one profile update, one event) with the rows it came from. */
 export interface Pending<U> {
   readonly unit: U;
   readonly rows: readonly Row[];
+  /**
+   * A unit merged from several of one identity (profiles, `--group-by-identity`): the units it
+   * was merged from, in file order. Refused for good, it is sent again as its parts.
+   */
+  readonly parts?: readonly Pending<U>[];
 }
 
 /** What a kind's assembler finishes: a unit of one identity, or rows failed before sending. */
@@ -68,6 +79,11 @@ export interface Assembler<U> {
    * GROUP_SPLIT). What that finished.
    */
   cut?(): readonly Finished<U>[];
+  /**
+   * `--group-by-identity`: where a readable row sorts (the key of the identity it maps to; a row
+   * that does not map sorts under ""). Absent: the kind cannot group.
+   */
+  spillKey?(row: Row, source: SourceRow): SpillKey;
 }
 
 /** A batch's bounds: at most `units` units, and at most `maxWeight` of their `weight` in all. */
@@ -120,6 +136,12 @@ export interface Kind<U> {
   /** What a dead-letter record keeps of one unit refused (the body it alone would be sent in). */
   payload(identity: Identity, unit: U): DeadLetterRecord["payload"];
   state(state: RunState, onError: (error: unknown) => void): KindState<U>;
+  /**
+   * `--group-by-identity`: one unit of two of the same identity, `b` read after `a`, with the same
+   * end state as sending `a` then `b` (profiles: the union of the properties, `b`'s winning).
+   * Absent: a kind's units of one identity are batched, not merged (events).
+   */
+  merge?(a: U, b: U): U;
   /**
    * Profiles: the breaker's diagnosis re-sends a refused unit with some of its properties to name
    * the one refused. `update`: the unit as a profile update; `send`: one probe through `sender`.

@@ -77,6 +77,8 @@ export class RunLedger {
   #deadLettered = 0;
   /** Rows of a group value that came back after its group closed (an earlier part went on). */
   #splitRows = 0;
+  /** Rows merged into the update of an earlier row of their identity (--group-by-identity). */
+  #mergedRows = 0;
   #stillFailing = 0;
   #notAttempted = 0;
   #firstNotAttempted: Place | null = null;
@@ -205,6 +207,11 @@ export class RunLedger {
     return true;
   }
 
+  /** Rows merged into the unit of an earlier row of their identity. */
+  readonly merged = (rows: number): void => {
+    this.#mergedRows += rows;
+  };
+
   /** A dead-lettered row that failed the same way on an earlier run (with --state). */
   stillFailing(): void {
     this.#stillFailing++;
@@ -276,6 +283,7 @@ export class RunLedger {
       deadLetterFile: this.#deadLettered > 0 ? this.deadLetter.path : null,
       ...(paths === undefined ? {} : { paths }),
       ...(this.#splitRows === 0 ? {} : { splitGroupRows: this.#splitRows }),
+      ...(this.#mergedRows === 0 ? {} : { mergedRows: this.#mergedRows }),
       unknownCodes: Object.fromEntries(this.#unknownCodes),
       failingColumns: this.#failing.top(),
       stoppedBy: this.#stoppedBy,

@@ -5,6 +5,8 @@
  * dead-letter file given as input is replayed (decided on its first row) in its original line
  * order: each record's original row mapped again, or, without a mapping, its stored payload sent
  * again. What each row finishes goes to `take`: a promise only when there is something to wait for.
+ * With --group-by-identity, the rows read are spilled to disk (spill.ts) and assembled at the end
+ * of the input in identity order (regroup.ts), what they finish going to `takeByIdentity`.
  */
 import type { RowFailure } from "../errors.js";
 import { checkColumns } from "../mapping/load.js";
@@ -15,13 +17,15 @@ import {
   type PathPresence,
 } from "../mapping/paths.js";
 import { mayStall } from "../source/open.js";
+import type { SourceRow } from "../source/types.js";
 import type { RunConfig } from "./config.js";
 import { fileAt } from "./file-book.js";
 import { repeatedHeader } from "./headers.js";
 import type { InputItem } from "./input.js";
-import type { Assembler, Finished, Kind, Row } from "./kind.js";
+import type { Assembler, Finished, Kind, Row, SpillKey } from "./kind.js";
 import type { RunLedger } from "./ledger.js";
 import { LineOrder } from "./line-order.js";
+import { Regroup } from "./regroup.js";
 import {
   checkReplayCommand,
   isDeadLetterRecord,
@@ -31,6 +35,7 @@ import {
 } from "./replay.js";
 import { RowFilter } from "./row-filter.js";
 import type { Scratch } from "./scratch.js";
+import type { Spill } from "./spill.js";
 import type { RunState } from "./state-link.js";
 
 /**
@@ -51,6 +56,10 @@ export interface ReaderParts<U> {
   readonly presence: PathPresence | undefined;
   /** The run's database on disk, for what could outgrow memory (an assembler's closed groups). */
   readonly scratch: Scratch;
+  /** --group-by-identity: where the rows go as read (a replayed dead-letter file's do not). */
+  readonly spill: Spill | undefined;
+  /** --group-by-identity: what the spilled rows finish, read back in identity order. */
+  readonly takeByIdentity: (done: Finished<U>) => Promise<void> | undefined;
   readonly take: (done: Finished<U> | undefined) => Promise<void> | undefined;
   readonly takeAll: (all: readonly Finished<U>[]) => Promise<void>;
 }
@@ -133,6 +142,22 @@ export class Reader<U> {
       await this.#replayOne(next);
     }
     await this.#p.takeAll(this.#assembler.flush());
+    if (this.#p.spill !== undefined) await this.#regroup(this.#p.spill);
+  }
+
+  /** The spilled rows, in identity order, assembled file by file and taken. */
+  async #regroup(spill: Spill): Promise<void> {
+    const { ledger, kind, config, scratch, takeByIdentity } = this.#p;
+    const regroup = new Regroup(kind, config.mapping, config.input, scratch);
+    const take = async (all: readonly Finished<U>[]) => {
+      for (const done of all) await takeByIdentity(done);
+    };
+    for (const spilled of spill.sorted()) {
+      if (ledger.stop.aborted) return; // leaving the loop ends the query
+      const all = regroup.push(spilled);
+      if (all.length > 0) await take(all);
+    }
+    await take(regroup.flush());
   }
 
   #step(item: InputItem): Promise<void> | undefined {
@@ -181,7 +206,10 @@ export class Reader<U> {
       : { line, file, row: item.cells, format, at };
     const ended = this.#filter === undefined ? KEPT : this.#where(row, item.cells);
     if (ended !== KEPT) return ended;
-    return take(assembler.row(row, item)); // the item itself: no object more per row
+    const spill = this.#p.spill;
+    if (spill === undefined) return take(assembler.row(row, item)); // the item itself: no copy
+    spill.add(spillKeyOf(assembler, row, item), row);
+    return undefined;
   }
 
   /**
@@ -213,10 +241,13 @@ export class Reader<U> {
     raw: unknown,
     failure: RowFailure,
     done: boolean,
-  ): Promise<void> {
+  ): Promise<void> | undefined {
     const { format } = this.#p.config;
     const row = { line, file: this.#file, at, row: raw, format, failure };
-    return this.#p.takeAll(this.#assembler.unreadable(done ? { ...row, done } : row));
+    const unreadable = done ? { ...row, done: true as const } : row;
+    if (this.#p.spill === undefined) return this.#p.takeAll(this.#assembler.unreadable(unreadable));
+    this.#p.spill.addUnreadable(unreadable);
+    return undefined;
   }
 
   /** The next file begins: what the last one left open ends, and its rows are numbered anew. */
@@ -280,6 +311,11 @@ export function isBlank(cells: Cells, markers: ReadonlySet<string>): boolean {
     if (text !== "" && !markers.has(text)) return false;
   }
   return true;
+}
+
+function spillKeyOf<U>(assembler: Assembler<U>, row: Row, source: SourceRow): SpillKey {
+  if (assembler.spillKey === undefined) throw new Error("this kind cannot group by identity");
+  return assembler.spillKey(row, source);
 }
 
 const STALLED = Symbol("stalled");

@@ -5,7 +5,7 @@
  * and sent one request per batch (sender.ts: file order per user, refused batches split). Every
  * input row ends accepted, unchanged, dead-lettered or not attempted; the report balances.
  */
-import type { RowFailure } from "../errors.js";
+import { type RowFailure, UsageError } from "../errors.js";
 import { PathPresence } from "../mapping/paths.js";
 import { type DeadLetterRecord, deadLetterRecord } from "../sinks/dead-letter.js";
 import type { Report } from "../sinks/report.js";
@@ -15,6 +15,7 @@ import { type RunConfig, type RunDeps, type RunInit, resolveDeps, resolveRun } f
 import { openDelivery, type RunDelivery } from "./delivery-setup.js";
 import { DueTimer, tickPeriodMs } from "./due-timer.js";
 import { FailureWatch } from "./failure-watch.js";
+import { IdentityRuns } from "./identity-runs.js";
 import { openInputs } from "./input.js";
 import type { Finished, Kind, KindState, Row } from "./kind.js";
 import { type Progress, RunLedger } from "./ledger.js";
@@ -22,6 +23,7 @@ import { Reader } from "./reader.js";
 import { Scratch } from "./scratch.js";
 import { Sender } from "./sender.js";
 import { startingWindow } from "./slow-start.js";
+import { Spill } from "./spill.js";
 import { Window } from "./window.js";
 
 export class Run<U> {
@@ -33,6 +35,12 @@ export class Run<U> {
   readonly #watch: FailureWatch;
   /** On disk, opened on first use: what could outgrow memory (closed item groups). */
   readonly #scratch = new Scratch();
+  /**
+   * --group-by-identity: the rows spilled, in a database of their own (it is read while the
+   * assemblers write closed groups to the other); written once and read once in order, with a
+   * small page cache.
+   */
+  readonly #spillScratch = new Scratch(4_000);
   /** A dry run of NDJSON: in how many rows each mapped path is present. */
   readonly #presence: PathPresence | undefined;
   #sender: Sender<U> | undefined;
@@ -47,6 +55,9 @@ export class Run<U> {
     this.#ledger = new RunLedger(config, this.#deps);
     this.#state = kind.state(this.#deps.state, (error) => this.#ledger.stopFor(error));
     this.#watch = new FailureWatch(mapping, config.delivery?.breaker, kind.counted);
+    if (config.groupByIdentity && mapping !== null && !kind.assembler(mapping, "").spillKey) {
+      throw new UsageError(`${kind.command} cannot group its rows by identity`);
+    }
     this.#presence =
       mapping !== null && format === "ndjson" && config.delivery === null
         ? new PathPresence(mapping)
@@ -112,6 +123,7 @@ export class Run<U> {
     ledger.deadLetter.close();
     await run?.close();
     this.#scratch.close();
+    this.#spillScratch.close();
     ledger.finish();
     return this.snapshot();
   }
@@ -140,6 +152,10 @@ export class Run<U> {
       maxPending: config.maxPending,
       limits,
     });
+    // --group-by-identity: rows are spilled as read and come back a user's together: a batch
+    // goes when full or when its user's units end, never for a wait.
+    const spill = config.groupByIdentity ? new Spill(this.#spillScratch, config.format) : undefined;
+    const runs = spill && new IdentityRuns<U>(this.kind.merge, (rows) => ledger.merged(rows));
     // --canary N: the first N units (a group of rows is one) are sent and awaited before the next.
     const canary = delivery?.canary ?? 0;
     let taken = 0;
@@ -172,17 +188,18 @@ export class Run<U> {
       onError: (error) => ledger.stopFor(error),
       stop: ledger.stop,
     });
-    if (limits.units > 1) timer.start(); // sends what falls due while the input stalls
+    // Sends what falls due while the input stalls (grouped, nothing is sent before its end).
+    if (limits.units > 1 && spill === undefined) timer.start();
     // A finished unit (or failed rows): a promise only when there is something to wait for (a
     // batch to send, the canary), not one per row.
-    const take = (done: Finished<U> | undefined): Promise<void> | undefined => {
+    const take = (done: Finished<U> | undefined, grouped = false): Promise<void> | undefined => {
       // A unit's rows end together (one commit), so an interrupted pass did all of them or none.
       if (done === undefined || done.rows[0]?.done === true) return undefined;
       const lets = canaryLets(done.rows);
-      if (lets !== true) return lets.then((ok) => (ok ? place(done) : undefined));
-      return place(done);
+      if (lets !== true) return lets.then((ok) => (ok ? place(done, grouped) : undefined));
+      return place(done, grouped);
     };
-    const place = (done: Finished<U>): Promise<void> | undefined => {
+    const place = (done: Finished<U>, grouped: boolean): Promise<void> | undefined => {
       if (!done.ok) {
         for (const row of done.rows) this.#fail([row], done.payload, row.failure, 0, true);
         return undefined;
@@ -191,18 +208,26 @@ export class Run<U> {
         this.#unchanged(done.rows);
         return undefined;
       }
+      if (grouped && runs !== undefined) {
+        // In identity order: a kind that merges holds the user's units until its last.
+        const { ready, ended } = runs.push(done);
+        const out = ended ? batcher.flush() : []; // the user before has all its units in
+        for (const unit of ready) out.push(...batchesOf(unit));
+        return out.length === 0 ? undefined : send(out);
+      }
       // A batch of one whose user has nothing in flight has its turn now: found unchanged (most
       // rows of a nightly --state run), it never enters the sending chain.
       if (limits.units === 1 && sender.idle(done.identity) && state.knownAtTurn(done.unit)) {
         sender.unchangedAtRead(done.identity, done);
         return undefined;
       }
-      const ready =
-        limits.units === 1 // a batch of one goes at once
-          ? [{ identity: done.identity, units: [done], weight: limits.weight(done.unit) }]
-          : batcher.add(done.identity, done, ledger.now());
+      const ready = batchesOf(done);
       return ready.length === 0 ? undefined : send(ready);
     };
+    const batchesOf = (done: Finished<U> & { ok: true }): Batch<U>[] =>
+      limits.units === 1 // a batch of one goes at once
+        ? [{ identity: done.identity, units: [done], weight: limits.weight(done.unit) }]
+        : batcher.add(done.identity, done, ledger.now());
     const takeAll = async (all: readonly Finished<U>[]) => {
       for (const done of all) await take(done);
     };
@@ -213,6 +238,8 @@ export class Run<U> {
       state: this.#deps.state,
       presence: this.#presence,
       scratch: this.#scratch,
+      spill,
+      takeByIdentity: (done) => take(done, true),
       take,
       takeAll,
     });
@@ -224,6 +251,7 @@ export class Run<U> {
     });
     // After each row: what fell due, and what the timer sent (the read-ahead).
     await reader.read(source, () => send(batcher.due(ledger.now())));
+    for (const done of runs?.flush() ?? []) await send(batchesOf(done));
     await timer.stop();
     await send(batcher.flush());
   }

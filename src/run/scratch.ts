@@ -37,7 +37,12 @@ export class Scratch {
   #path: string | undefined;
   readonly #onExit = () => this.close();
 
-  constructor(dir = scratchDir(), isAlive: (pid: number) => boolean = processIsAlive) {
+  /** `cacheKb`: SQLite's page cache (and its sorter's memory before it spills to disk). */
+  constructor(
+    readonly cacheKb = 8_000,
+    dir = scratchDir(),
+    isAlive: (pid: number) => boolean = processIsAlive,
+  ) {
     this.#dir = dir;
     this.#isAlive = isAlive;
   }
@@ -58,10 +63,10 @@ export class Scratch {
     this.#path = path;
     process.on("exit", this.#onExit);
     const db = new Database(path);
-    // Nothing here outlives the process: no journal, no fsync; a bounded page cache (16 MB).
+    // Nothing here outlives the process: no journal, no fsync; a bounded page cache.
     db.pragma("journal_mode = OFF");
     db.pragma("synchronous = OFF");
-    db.pragma("cache_size = -16000");
+    db.pragma(`cache_size = -${this.cacheKb}`);
     db.pragma("temp_store = FILE");
     this.#db = db;
     return db;

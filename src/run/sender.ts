@@ -163,8 +163,10 @@ export class Sender<U> {
     }
     if (outcome.kind === "not-attempted") return ledger.notAttemptedRows(rowsOf(batch));
     const { failure } = outcome;
+    const parts = batch.units.length === 1 ? batch.units[0]?.parts : undefined;
+    if (outcome.permanent && parts !== undefined) return this.#sendParts(batch, parts, deps, key);
     if (!outcome.permanent || batch.units.length === 1) {
-      for (const { unit, rows } of batch.units) {
+      for (const { unit, rows } of batch.units.flatMap((u) => u.parts ?? [u])) {
         const payload = kind.payload(batch.identity, unit);
         this.#p.fail(rows, payload, failure, outcome.attempts, outcome.permanent);
       }
@@ -177,6 +179,34 @@ export class Sender<U> {
     const half = Math.ceil(batch.units.length / 2);
     for (const units of [batch.units.slice(0, half), batch.units.slice(half)]) {
       await this.#send({ identity: batch.identity, units, weight: this.#weigh(units) }, deps, key);
+    }
+  }
+
+  /**
+   * A merged unit refused for good (--group-by-identity): its parts again, in halves merged in
+   * file order, until the refused ones are alone (the same end state as sending each in order).
+   */
+  async #sendParts(
+    batch: Batch<U>,
+    parts: readonly Pending<U>[],
+    deps: DeliveryDeps,
+    key: number,
+  ): Promise<void> {
+    const merge = this.#p.kind.merge;
+    const half = Math.ceil(parts.length / 2);
+    for (const some of [parts.slice(0, half), parts.slice(half)]) {
+      const first = some[0] as Pending<U>;
+      const unit =
+        some.length === 1 || merge === undefined
+          ? first
+          : {
+              unit: some.slice(1).reduce((merged, p) => merge(merged, p.unit), first.unit),
+              rows: some.flatMap((p) => p.rows),
+              parts: some,
+            };
+      const units = [unit];
+      const weight = this.#weigh(units);
+      await this.#send(this.#changed({ identity: batch.identity, units, weight }), deps, key);
     }
   }
 

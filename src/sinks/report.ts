@@ -85,6 +85,11 @@ export interface Report {
    * its own. Present only when some were.
    */
   readonly splitGroupRows?: number;
+  /**
+   * `--group-by-identity`, profiles: rows merged into the update of an earlier row of the same
+   * identity (sent in one request with it). Present only when some were.
+   */
+  readonly mergedRows?: number;
   /** Rows the API refused with a code its guide does not list, per code (kept in the dead letters). */
   readonly unknownCodes: Readonly<Record<string, number>>;
   /** The columns that made the most rows fail (mapping stage), most first. */
@@ -183,6 +188,11 @@ export function formatSummary(report: Report, words: ReportWords = ACCEPTED): st
     lines.push(
       "top failing columns:",
       ...report.failingColumns.map((f) => `  ${formatFailingColumn(f)}`),
+    );
+  }
+  if (report.mergedRows !== undefined) {
+    lines.push(
+      `${n(report.mergedRows)} rows merged into the update of an earlier row of their identity (one request each identity, the later row winning)`,
     );
   }
   if (report.splitGroupRows !== undefined) {

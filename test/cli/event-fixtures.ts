@@ -1,6 +1,6 @@
 /** Shared by the import-events tests: the command, the catalog, the order export and its mapping. */
 import { join } from "node:path";
-import type { ExtendedCatalog } from "../../src/emulator/index.js";
+import type { Emulator, ExtendedCatalog } from "../../src/emulator/index.js";
 import { runCli, TOKEN, tempDir, write } from "./helpers.js";
 
 export const importEvents = (argv: readonly string[]) =>
@@ -96,3 +96,17 @@ export async function importOrderRows(url: string, rows: readonly string[], extr
   const result = await importEvents([input, "--map", map, ...flags(dir, url, extra)]);
   return { dir, result };
 }
+
+/** The orders the emulator took, in arrival order: each as its user, its order id and its items' ids. */
+export const ordersTaken = (e: Emulator) =>
+  e.store
+    .events()
+    .map((s) => [
+      s.identity.external_id,
+      s.event.event_properties.df_order_id,
+      s.event.event_items?.map((i) => i.df_item_id),
+    ]);
+
+/** ordersTaken by user (the sort is stable): a user's order kept, whatever order users' requests came in. */
+export const ordersByUser = (e: Emulator) =>
+  ordersTaken(e).sort((a, b) => String(a[0]).localeCompare(String(b[0])));

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { EventEmitter } from "node:events";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, type Writable } from "node:stream";
@@ -9,6 +9,7 @@ import { afterEach } from "vitest";
 import type { Bin, Program } from "../../src/cli/args.js";
 import { main } from "../../src/cli/main.js";
 import { type Emulator, type EmulatorInit, startEmulator } from "../../src/emulator/index.js";
+import { scratchDir } from "../../src/run/scratch.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const BUILT_CLI = join(ROOT, "dist/src/cli/import-profiles.js");
@@ -19,6 +20,13 @@ const BUILT_BINS: Readonly<Record<Bin, string>> = {
   "dfinery-emulator": join(ROOT, "dist/src/cli/dfinery-emulator.js"),
 };
 export const TOKEN = "test-token";
+
+/** This process's run scratch files (test files run in other processes have their own). */
+export function ownScratch(): string[] {
+  const dir = scratchDir();
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((name) => name.startsWith(`${process.pid}-`));
+}
 
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "cli-"));

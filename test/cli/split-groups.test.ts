@@ -1,18 +1,9 @@
-import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { scratchDir } from "../../src/run/scratch.js";
-import { CATALOG, importOrderRows } from "./event-fixtures.js";
-import { emulatorPerTest, readJson, readNdjson } from "./helpers.js";
+import { CATALOG, importOrderRows, ordersTaken } from "./event-fixtures.js";
+import { emulatorPerTest, ownScratch, readJson, readNdjson } from "./helpers.js";
 
 const emulator = emulatorPerTest();
-
-/** This process's scratch files (other test files run in other processes). */
-const ownScratch = () => {
-  const dir = scratchDir();
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((name) => name.startsWith(`${process.pid}-`));
-};
 
 describe("import-events with an order whose rows are not adjacent", () => {
   it("sends the first part once and dead-letters the part that comes back, saying so", async () => {
@@ -26,13 +17,7 @@ describe("import-events with an order whose rows are not adjacent", () => {
       "u3,o3,2024-05-14T06:02:00Z,F,1",
     ]);
     expect(result.code).toBe(1);
-    const sent = e.store
-      .events()
-      .map((s) => [
-        s.identity.external_id,
-        s.event.event_properties.df_order_id,
-        s.event.event_items?.map((i) => i.df_item_id),
-      ]);
+    const sent = ordersTaken(e);
     expect(sent.sort()).toEqual([
       ["u1", "o1", ["A", "B"]],
       ["u2", "o2", ["C"]],

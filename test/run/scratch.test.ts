@@ -11,7 +11,7 @@ const dir = () => join(mkdtempSync(join(tmpdir(), "scratch-")), "scratch");
 
 describe("a run's scratch database", () => {
   it("is made on first use, private, and removed when closed", () => {
-    const scratch = new Scratch(dir());
+    const scratch = new Scratch(undefined, dir());
     expect(scratch.path).toBeUndefined();
     scratch.db().exec("CREATE TABLE t (x)");
     const path = scratch.path as string;
@@ -23,7 +23,7 @@ describe("a run's scratch database", () => {
 
   it("sweeps the files of processes killed outright, and keeps a live one's", () => {
     const folder = dir();
-    const scratch = new Scratch(folder, (pid) => pid === 4242);
+    const scratch = new Scratch(undefined, folder, (pid) => pid === 4242);
     scratch.db();
     writeFileSync(join(folder, "999999-dead.sqlite"), "left by kill -9");
     writeFileSync(join(folder, "4242-live.sqlite"), "a run going on");
@@ -42,7 +42,7 @@ describe("a run's scratch database", () => {
     const folder = dir();
     const script = `
       import { Scratch } from ${JSON.stringify(join(ROOT, "dist/src/run/scratch.js"))};
-      const scratch = new Scratch(${JSON.stringify(folder)});
+      const scratch = new Scratch(undefined, ${JSON.stringify(folder)});
       scratch.db().exec("CREATE TABLE t (x)");
       console.log(scratch.path);
       throw new Error("a crash");
@@ -59,7 +59,7 @@ describe("a run's scratch database", () => {
 
 describe("the closed group values, on disk", () => {
   it("remember each value's first part across commits", () => {
-    const scratch = new Scratch(dir());
+    const scratch = new Scratch(undefined, dir());
     const closed = new ScratchClosedGroups(scratch);
     expect(closed.earlier("o1")).toBeUndefined();
     for (let i = 0; i < 25_000; i++) closed.close(`o${i}`, i * 2 + 2, i * 2 + 3);

@@ -22,11 +22,12 @@ import {
   withGroupValues,
 } from "../../mapping/apply-event.js";
 import { EventIds } from "../../mapping/event-ids.js";
-import { type Group, ItemGroups } from "../../mapping/item-groups.js";
+import { type Group, groupValue, ItemGroups } from "../../mapping/item-groups.js";
 import { jsonColumnOf } from "../../mapping/json-cells.js";
 import type { EventRules, Mapping } from "../../mapping/types.js";
 import type { SourceRow } from "../../source/types.js";
 import { AcceptedQueue } from "../accepted-queue.js";
+import { identityKey } from "../batcher.js";
 import {
   ACCEPTED,
   type Assembler,
@@ -34,6 +35,7 @@ import {
   type Kind,
   type KindState,
   type Row,
+  type SpillKey,
 } from "../kind.js";
 import type { Scratch } from "../scratch.js";
 import { ScratchClosedGroups } from "../scratch-groups.js";
@@ -163,6 +165,15 @@ class EventAssembler implements Assembler<EventRecord> {
 
   stored(): never {
     throw new Error("with a mapping, dead-letter records are mapped again");
+  }
+
+  /** Its user; a grouped row, its order too (an order's rows are placed with its first). */
+  spillKey(row: Row, source: SourceRow): SpillKey {
+    const result = applyEventMapping(this.#mapping, source, row.format);
+    const identity = result.ok ? identityKey(result.draft.identity) : "";
+    const groupBy = this.#mapping.items?.groupBy;
+    const group = groupBy === undefined ? undefined : groupValue(groupBy.read(source.cells));
+    return group === undefined ? { identity } : { identity, group };
   }
 
   flush(): Finished<EventRecord>[] {

@@ -5,6 +5,7 @@
  * change the answer), and the hash is recorded when accepted. A refused row is dead-lettered; the
  * breaker's diagnosis re-sends one with some of its properties to name the one refused. Without a
  * mapping, a dead-letter file's stored updates are sent again, once checked as the API would.
+ * With --group-by-identity, an identity's rows are merged into one update, the later row winning.
  */
 import {
   IDENTITY_FIELDS,
@@ -19,7 +20,15 @@ import { type RowFailure, rowFailure, UsageError } from "../../errors.js";
 import { applyMapping } from "../../mapping/apply.js";
 import type { Mapping } from "../../mapping/types.js";
 import type { SourceRow } from "../../source/types.js";
-import { ACCEPTED, type Assembler, type Finished, type Kind, type Row } from "../kind.js";
+import { identityKey } from "../batcher.js";
+import {
+  ACCEPTED,
+  type Assembler,
+  type Finished,
+  type Kind,
+  type Row,
+  type SpillKey,
+} from "../kind.js";
 import { turnState } from "./turn-state.js";
 
 const body = (update: ProfileUpdate, now: number): ProfileRequestBody => ({
@@ -50,6 +59,10 @@ export const PROFILES: Kind<ProfileUpdate> = {
   body: (_identity, units, now) => body((units[0] as { unit: ProfileUpdate }).unit, now),
   payload: (_identity, update) => update,
   state: (state) => turnState(state, (u) => ({ identity: u.identity, held: u.user_properties })),
+  merge: (a, b) => ({
+    identity: a.identity,
+    user_properties: { ...a.user_properties, ...b.user_properties },
+  }),
   diagnosis: {
     update: (update) => update,
     send: (sender, update, now) => sender.send(body(update, now)),
@@ -83,6 +96,11 @@ class ProfileAssembler implements Assembler<ProfileUpdate> {
 
   flush(): Finished<ProfileUpdate>[] {
     return [];
+  }
+
+  spillKey(row: Row, source: SourceRow): SpillKey {
+    const mapped = applyMapping(this.mapping as Mapping, source, row.format);
+    return { identity: mapped.ok ? identityKey(mapped.update.identity) : "" };
   }
 }
 

@@ -39,8 +39,8 @@ export function turnState<U>(state: RunState, holding: Holding<U>): KindState<U>
     accepted(units) {
       for (const { unit, rows } of units) {
         const diff = diffs.get(unit as object);
-        const at = rows[0]?.at; // a unit of one row
-        if (diff !== undefined && at !== undefined) state.accepted(at, diff);
+        // A unit merged from several rows (--group-by-identity): every row of it is done with it.
+        if (diff !== undefined) for (const { at } of rows) state.accepted(at, diff);
       }
     },
     flush: () => {},
