@@ -51,7 +51,7 @@ export async function* openBytes(
     const binary = gzip ? undefined : sniffBinary(head, input);
     if (binary !== undefined) {
       await bytes.return(undefined);
-      throw new InputError(file, notTextMessage(binary));
+      throw new InputError(file, notTextMessage(binary, input === "-"));
     }
     yield* gzip ? gunzip(bytes, file) : bytes;
   } catch (error) {

@@ -44,10 +44,12 @@ function has(head: Buffer, signature: readonly number[]): boolean {
 }
 
 /** What a file of this kind is, given where text was expected, and what to do with it. */
-export function notTextMessage(kind: BinaryKind): string {
+export function notTextMessage(kind: BinaryKind, stdin = false): string {
   switch (kind) {
     case "xlsx":
-      return "is an Excel workbook (.xlsx), not text: read it with --format xlsx (or source.format: xlsx); its first sheet is read, --sheet NAME|N picks another";
+      return stdin
+        ? `is an Excel workbook (.xlsx), not text, and ${XLSX_NOT_FROM_STDIN} with --format xlsx (or source.format: xlsx)`
+        : "is an Excel workbook (.xlsx), not text: read it with --format xlsx (or source.format: xlsx); its first sheet is read, --sheet NAME|N picks another";
     case "xls":
     case "numbers":
     case "ods":
@@ -56,6 +58,13 @@ export function notTextMessage(kind: BinaryKind): string {
       return "is a zip archive, not text: unzip it and pass the file inside (a gzip .gz file is read as it is)";
   }
 }
+
+/**
+ * A workbook is a zip whose index is at its end: it is read from a file, never from a pipe. What
+ * to do instead, for standard input given as a workbook (`-` with --format xlsx, or sniffed).
+ */
+export const XLSX_NOT_FROM_STDIN =
+  "a workbook cannot be read from standard input (a zip's index is at its end): save it to a file and pass that file's path";
 
 /** A workbook format that is not read, and how to turn it into one that is. */
 const UNREAD = {

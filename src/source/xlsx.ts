@@ -18,7 +18,12 @@ import { InputError, rowFailure } from "../errors.js";
 import { type Header, headerOf } from "./columns.js";
 import { readError } from "./open.js";
 import type { SourceItem, SourceOptions } from "./types.js";
-import { notWorkbookMessage, SNIFF_BYTES, sniffBinary } from "./workbook-sniff.js";
+import {
+  notWorkbookMessage,
+  SNIFF_BYTES,
+  sniffBinary,
+  XLSX_NOT_FROM_STDIN,
+} from "./workbook-sniff.js";
 import { readWorkbookParts, type SheetEntry } from "./xlsx-parts.js";
 import { columnName, type SheetRow, SheetRows } from "./xlsx-sheet.js";
 import { feedXml } from "./xml.js";
@@ -49,10 +54,7 @@ export async function* readXlsx(
   options: XlsxOptions = {},
 ): AsyncGenerator<SourceItem> {
   if (path === "-") {
-    throw new InputError(
-      file,
-      "a workbook is read from a file, not from standard input: save it and pass its path",
-    );
+    throw new InputError(file, `is read as a workbook (--format xlsx), but ${XLSX_NOT_FROM_STDIN}`);
   }
   const zip = await openWorkbook(path, file);
   try {

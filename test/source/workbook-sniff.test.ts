@@ -1,3 +1,4 @@
+import { createReadStream } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { writeWorkbook } from "../../bench/xlsx-file.js";
@@ -35,6 +36,21 @@ describe("a binary file given as text", () => {
     await writeWorkbook(path, { sheets: [{ name: "Sheet1", rows: [] }] });
     await expect(asText(path)).rejects.toThrow(
       `${path}: is an Excel workbook (.xlsx), not text: read it with --format xlsx (or source.format: xlsx); its first sheet is read, --sheet NAME|N picks another`,
+    );
+  });
+
+  it("a workbook on standard input is named, with what to do: save it to a file (with or without --format xlsx)", async () => {
+    const path = join(await tempDir(), "users.xlsx");
+    await writeWorkbook(path, { sheets: [{ name: "Sheet1", rows: [] }] });
+    const stdin = (format: "csv" | "xlsx") =>
+      collect(readSource({ input: "-", format, stdin: createReadStream(path) }));
+    const save =
+      "a workbook cannot be read from standard input (a zip's index is at its end): save it to a file and pass that file's path";
+    await expect(stdin("csv")).rejects.toThrow(
+      `<stdin>: is an Excel workbook (.xlsx), not text, and ${save} with --format xlsx (or source.format: xlsx)`,
+    );
+    await expect(stdin("xlsx")).rejects.toThrow(
+      `<stdin>: is read as a workbook (--format xlsx), but ${save}`,
     );
   });
 
