@@ -142,6 +142,21 @@ async function readStyles(zip: Zip, part: string, file: string) {
  */
 async function readStrings(zip: Zip, part: string, file: string): Promise<SharedStrings> {
   const strings = new SharedStrings();
+  try {
+    await readStringsInto(strings, zip, part, file);
+    return strings;
+  } catch (error) {
+    strings.close();
+    throw error;
+  }
+}
+
+async function readStringsInto(
+  strings: SharedStrings,
+  zip: Zip,
+  part: string,
+  file: string,
+): Promise<void> {
   let text = "";
   let inText = false;
   let phonetic = false;
@@ -165,7 +180,6 @@ async function readStrings(zip: Zip, part: string, file: string): Promise<Shared
     file,
     part,
   );
-  return strings;
 }
 
 /** OOXML writes characters XML cannot hold as `_xHHHH_` (`_x000D_` for a carriage return). */

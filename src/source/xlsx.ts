@@ -24,7 +24,7 @@ import {
   sniffBinary,
   XLSX_NOT_FROM_STDIN,
 } from "./workbook-sniff.js";
-import { readWorkbookParts, type SheetEntry } from "./xlsx-parts.js";
+import { readWorkbookParts, type SheetEntry, type WorkbookParts } from "./xlsx-parts.js";
 import { columnName, type SheetRow, SheetRows } from "./xlsx-sheet.js";
 import { feedXml } from "./xml.js";
 import { openZip, type Zip } from "./zip.js";
@@ -74,6 +74,19 @@ async function* readSheet(
   options: XlsxOptions,
 ): AsyncGenerator<SourceItem> {
   const book = await readWorkbookParts(zip, file);
+  try {
+    yield* readRows(zip, book, file, options);
+  } finally {
+    book.strings.close(); // a table too big for memory holds a temporary file
+  }
+}
+
+async function* readRows(
+  zip: Zip,
+  book: WorkbookParts,
+  file: string,
+  options: XlsxOptions,
+): AsyncGenerator<SourceItem> {
   const sheet = chooseSheet(book.sheets, options.sheet, file);
   const reader = new SheetRows(book, file);
   let header: Header<unknown> | undefined =
