@@ -12,6 +12,8 @@
  */
 
 const QUOTE = 0x22;
+/** Records up to this many bytes have their view kept (`written`). */
+const VIEWS = 4096;
 const COMMA = 0x2c;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -38,9 +40,28 @@ export class CanonicalBytes {
   /** The bytes written so far are `bytes[0, length)`; the buffer grows as needed. */
   bytes: Uint8Array;
   length = 0;
+  /** Views of `bytes` by length (`written`), forgotten when it grows. */
+  #views: (Uint8Array | undefined)[] | undefined;
 
   constructor(size = 1024) {
     this.bytes = new Uint8Array(size);
+  }
+
+  /**
+   * The bytes written so far, as a view (valid until the next write). Views are kept by length, so
+   * hashing one record after another allocates no view each time: records of a file come in a few
+   * hundred lengths.
+   */
+  written(): Uint8Array {
+    const n = this.length;
+    if (n >= VIEWS) return this.bytes.subarray(0, n);
+    this.#views ??= new Array<Uint8Array | undefined>(VIEWS).fill(undefined);
+    let view = this.#views[n];
+    if (view === undefined) {
+      view = this.bytes.subarray(0, n);
+      this.#views[n] = view;
+    }
+    return view;
   }
 
   /** Starts again from `prefix` (e.g. a hash's namespace). */
@@ -166,6 +187,7 @@ export class CanonicalBytes {
     const grown = new Uint8Array(Math.max(need, this.bytes.length * 2));
     grown.set(this.bytes.subarray(0, this.length));
     this.bytes = grown;
+    this.#views = undefined;
   }
 }
 

@@ -7,7 +7,7 @@ import { seeded } from "../emulator/helpers.js";
 const bytesOf = (value: unknown, writer = new CanonicalBytes()) => {
   writer.reset();
   writer.write(value);
-  return Buffer.from(writer.bytes.subarray(0, writer.length)).toString("utf8");
+  return Buffer.from(writer.written()).toString("utf8");
 };
 
 /**
@@ -68,7 +68,7 @@ describe("canonicalJson", () => {
   });
 
   it("writes random events as the reference does, and their UTF-8 into one growing buffer", () => {
-    const writer = new CanonicalBytes();
+    const writer = new CanonicalBytes(16);
     for (const event of randomEvents()) {
       expect(canonicalJson(event)).toBe(reference(event));
       expect(bytesOf(event, writer)).toBe(canonicalJson(event));
@@ -122,6 +122,16 @@ describe("canonicalJson", () => {
     expect(digest.digest("hex")).toBe(
       "864620ab2a1cb1a5c8030bec521eb201b4fb763ea10294c6080b3e7376f11554",
     );
+  });
+
+  it("gives the bytes written as they are now, at a length seen before, after growing, and past the views kept", () => {
+    const writer = new CanonicalBytes(8);
+    expect(bytesOf({ a: 1 }, writer)).toBe('{"a":1}');
+    expect(bytesOf({ b: 2 }, writer)).toBe('{"b":2}'); // the same length: the same view, new bytes
+    const long = { text: "x".repeat(5000) };
+    expect(bytesOf(long, writer)).toBe(JSON.stringify(long)); // grown, and past the views kept
+    expect(bytesOf({ c: 3 }, writer)).toBe('{"c":3}'); // a view of the grown buffer
+    expect(writer.written().buffer).toBe(writer.bytes.buffer);
   });
 
   it("starts again from a prefix", () => {
