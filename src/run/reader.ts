@@ -93,8 +93,14 @@ export class Reader<U> {
     this.#assembler = parts.kind.assembler(parts.config.mapping, this.#name, parts.scratch);
   }
 
-  /** Reads every item (until the run stops), calling `after` once each is taken. */
-  async read(source: AsyncIterable<InputItem>, after: () => Promise<void>): Promise<void> {
+  /**
+   * Reads every item (until the run stops), calling `after` once each is taken (awaited when it
+   * gives a promise: a row that sends nothing waits for nothing).
+   */
+  async read(
+    source: AsyncIterable<InputItem>,
+    after: () => Promise<void> | undefined,
+  ): Promise<void> {
     const { ledger, config } = this.#p;
     const { mapping, format, input, inputs } = config;
     const iterator: AsyncIterator<InputItem> = source[Symbol.asyncIterator]();
@@ -130,7 +136,8 @@ export class Reader<U> {
         if (next.done === true) break;
         const taking = this.#step(next.value);
         if (taking !== undefined) await taking;
-        await after();
+        const sending = after();
+        if (sending !== undefined) await sending;
       }
     } finally {
       await iterator.return?.();

@@ -171,20 +171,24 @@ export class Run<U> {
     };
     // The reading loop and the due timer both send, one list after the other: file order per user.
     let sending = Promise.resolve();
-    const send = (batches: Batch<U>[]): Promise<void> => {
-      if (batches.length === 0) return sending;
-      if (deps === undefined) {
+    // Lists in the chain not yet dispatched (one that failed stays: its rejection is awaited).
+    let queued = 0;
+    // What to wait for before reading on: the chain, or nothing once it has gone (no promise a row).
+    const send = (batches: Batch<U>[]): Promise<void> | undefined => {
+      if (batches.length > 0 && deps === undefined) {
         for (const batch of batches) sender.count(batch); // a dry run: nothing to wait for
-        return sending;
+      } else if (batches.length > 0 && deps !== undefined) {
+        queued++;
+        sending = sending.then(async () => {
+          for (const batch of batches) await sender.dispatch(batch, deps);
+          queued--;
+        });
       }
-      sending = sending.then(async () => {
-        for (const batch of batches) await sender.dispatch(batch, deps);
-      });
-      return sending;
+      return queued === 0 ? undefined : sending;
     };
     const timer = new DueTimer({
       periodMs: tickPeriodMs(config.batchWaitMs),
-      tick: () => (batcher.pending === 0 ? sending : send(batcher.due(ledger.now()))),
+      tick: () => (batcher.pending === 0 ? sending : (send(batcher.due(ledger.now())) ?? sending)),
       onError: (error) => ledger.stopFor(error),
       stop: ledger.stop,
     });
