@@ -17,6 +17,7 @@ export interface Batch<U> {
 }
 
 interface Open<U> {
+  readonly key: string;
   readonly batch: Batch<U>;
   lastAt: number;
 }
@@ -38,6 +39,19 @@ export function identityKey(identity: Identity): string {
     return `${field}\u0000${identity[field]}`; // a field name holds no NUL: the first one splits
   }
   return JSON.stringify(fields.sort().map((field) => [field, identity[field as keyof Identity]]));
+}
+
+/** Whether two identities have the same fields with the same values (so the same key). */
+function sameIdentity(a: Identity, b: Identity): boolean {
+  if (a === b) return true;
+  let fields = 0;
+  for (const field in a) {
+    const key = field as keyof Identity;
+    if (a[key] !== b[key] || !Object.hasOwn(b, key)) return false;
+    fields++;
+  }
+  for (const _ in b) fields--;
+  return fields === 0;
 }
 
 export class Batcher<U> {
@@ -66,7 +80,12 @@ export class Batcher<U> {
   /** Adds a unit (within maxWeight: the kind refuses heavier ones); the batches to send now. */
   add(identity: Identity, pending: Pending<U>, now: number): Batch<U>[] {
     const out: Batch<U>[] = [];
-    const key = identityKey(identity);
+    // A user's run of units (a file sorted by user): the key of the last one, not made again.
+    const latest = this.#latest;
+    const key =
+      latest !== undefined && sameIdentity(latest.batch.identity, identity)
+        ? latest.key
+        : identityKey(identity);
     const weight = this.#weight(pending.unit);
     let open = this.#open.get(key);
     if (
@@ -77,7 +96,7 @@ export class Batcher<U> {
       open = undefined;
     }
     if (open === undefined) {
-      open = { batch: { identity, units: [], weight: 0 }, lastAt: now };
+      open = { key, batch: { identity, units: [], weight: 0 }, lastAt: now };
       this.#open.set(key, open);
     } else if (open !== this.#latest) {
       this.#open.delete(key); // re-inserted last: the most recent

@@ -48,6 +48,17 @@ describe("Batcher", () => {
     expect(ids(b.flush())).toEqual([[3]]);
   });
 
+  it("tells a user's next unit from one with a field more or less, whatever the fields' order", () => {
+    const b = new Batcher<EventRecord>({ waitMs: 1_000, maxPending: 10_000, limits });
+    const both = { external_id: "a", email: "a@x" };
+    b.add(user("a"), { unit: event(1), rows: at(1) }, 0);
+    b.add(both, { unit: event(2), rows: at(2) }, 0);
+    b.add({ email: "a@x", external_id: "a" }, { unit: event(3), rows: at(3) }, 0);
+    b.add(user("a"), { unit: event(4), rows: at(4) }, 0);
+    b.add({ email: "a@x" }, { unit: event(5), rows: at(5) }, 0);
+    expect(ids(b.flush())).toEqual([[2, 3], [1, 4], [5]]);
+  });
+
   it("bounds the events held: over maxPending, the oldest batch goes", () => {
     const b = new Batcher<EventRecord>({ waitMs: 60_000, maxPending: 3, limits });
     b.add(user("a"), { unit: event(1), rows: at(1) }, 0);
