@@ -49,15 +49,23 @@ export function applyEventMapping(
   // In a group_by event, the values given by an expression are the group's (withGroupValues).
   const pick = mapping.items?.groupBy === undefined ? undefined : notGroupValue;
   const base = mapRow(mapping, cells, json, false, pick);
-  const problems: Problem[] = base.problems ?? [];
+  const problems: Problem[] = base.problems ?? spare;
   const own = ownFields(mapping.event, cells, json, problems, pick);
   const items = readItems(mapping, cells, json, problems);
-  if (problems.length > 0) return { ok: false, failure: failureOf(problems) };
-  return {
-    ok: true,
-    draft: { identity: base.identity, ...own, properties: base.properties, items },
-  };
+  if (problems.length > 0) {
+    if (problems === spare) spare = [];
+    return { ok: false, failure: failureOf(problems) };
+  }
+  const { identity, properties } = base;
+  const { name, datetime, id } = own;
+  return { ok: true, draft: { identity, name, datetime, properties, id, items } };
 }
+
+/**
+ * The problems list of a row mapRow found none in: kept empty between rows (most rows have no
+ * problem), replaced when a row's failure took it.
+ */
+let spare: Problem[] = [];
 
 /** An event field or property given by an expression: in a group_by event, the group's value. */
 export const isGroupValue: RulePick = (rule) =>
@@ -103,23 +111,49 @@ function ownFields(
   rows?: readonly Readonly<Record<string, unknown>>[],
   prior?: EventDraft,
 ): Pick<EventDraft, "name" | "datetime" | "id"> {
-  const read = (rule: PropertyRule, name: string, was: string | undefined) =>
-    pick === undefined || pick(rule) ? field(rule, name, cells, json, problems, rows) : was;
-  const name = read(event.name, "event.name", prior?.name);
-  const datetime = read(event.datetime, "event.datetime", prior?.datetime);
-  const id = event.id === undefined ? undefined : read(event.id, "event.id", prior?.id);
-  const asked = (rule: PropertyRule) => pick === undefined || pick(rule);
-  if (asked(event.name) && name === undefined && !problems.some((p) => p.field === "event.name")) {
+  const read = { cells, json, problems, pick, rows };
+  const name = ownField(event.name, "event.name", read, prior?.name);
+  const datetime = ownField(event.datetime, "event.datetime", read, prior?.datetime);
+  const id = event.id === undefined ? undefined : ownField(event.id, "event.id", read, prior?.id);
+  if (name === undefined && asked(event.name, pick) && !hasField(problems, "event.name")) {
     problems.push({ code: "NO_EVENT_NAME", field: "event.name", message: "no event name" });
   }
   if (
-    asked(event.datetime) &&
     datetime === undefined &&
-    !problems.some((p) => p.field === "event.datetime")
+    asked(event.datetime, pick) &&
+    !hasField(problems, "event.datetime")
   ) {
     problems.push({ code: "NO_DATETIME", field: "event.datetime", message: "no event datetime" });
   }
   return { name: name as string, datetime: datetime as string, id };
+}
+
+/** Whether a pass reads the rule (no closure a row: ownFields runs for every event). */
+const asked = (rule: PropertyRule, pick: RulePick | undefined): boolean =>
+  pick === undefined || pick(rule);
+
+/** One of the event's own fields: read from `cells` if `pick`ed, else the value it `was`. */
+function ownField(
+  rule: PropertyRule,
+  name: string,
+  { cells, json, problems, pick, rows }: FieldRead,
+  was: string | undefined,
+): string | undefined {
+  return asked(rule, pick) ? field(rule, name, cells, json, problems, rows) : was;
+}
+
+/** What ownField reads with: one object for the three fields (optimised away where it is inlined). */
+interface FieldRead {
+  readonly cells: Readonly<Record<string, unknown>>;
+  readonly json: boolean;
+  readonly problems: Problem[];
+  readonly pick: RulePick | undefined;
+  readonly rows: readonly Readonly<Record<string, unknown>>[] | undefined;
+}
+
+function hasField(problems: readonly Problem[], field: string): boolean {
+  for (const problem of problems) if (problem.field === field) return true;
+  return false;
 }
 
 /** The event as sent: its own id (`event.id`), else `made`, else its content's (first) id. */
