@@ -44,5 +44,8 @@ describe("FingerprintSet", () => {
     const set = new FingerprintSet();
     expect(set.add(0, 0, 0)).toBe(1);
     expect(set.add(0, 0, 0)).toBe(2);
+    // As when (0, 0) marked an empty slot, it shares one with (0, 1): ids made before stay the same.
+    expect(set.add(0, 0, 1)).toBe(3);
+    expect(set.add(1, 0, 1)).toBe(1);
   });
 });
