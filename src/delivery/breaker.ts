@@ -60,9 +60,12 @@ export class Breaker {
     return this.#options.maxErrorRate < 1;
   }
 
-  accepted(): undefined {
-    this.#streaks.clear();
-    this.#push(false);
+  /** `count` rows (or events) accepted: the streaks end, and the error rate counts each. */
+  accepted(count = 1): undefined {
+    // Cleared only when there is a streak: a Map's clear() makes a new table, and this runs for
+    // every event accepted.
+    if (this.#streaks.size > 0) this.#streaks.clear();
+    for (let i = 0; i < count; i++) this.#push(false);
     return undefined;
   }
 

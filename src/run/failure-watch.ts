@@ -50,8 +50,9 @@ export class FailureWatch {
 
   /** `count` rows (or events) the API accepted. */
   accepted(count = 1): void {
-    if (count > 0) this.#acceptedAny = true;
-    for (let i = 0; i < count; i++) this.#breaker.accepted();
+    if (count === 0) return;
+    this.#acceptedAny = true;
+    this.#breaker.accepted(count);
   }
 
   /**

@@ -52,6 +52,24 @@ describe("Breaker", () => {
     }
   });
 
+  it("counts a request's n acceptances as n answers", () => {
+    const trips = (accept: (breaker: Breaker) => void) => {
+      const breaker = new Breaker();
+      const at: number[] = [];
+      for (let i = 0; i < 600; i++) {
+        if (i % 12 === 11) accept(breaker);
+        else if (breaker.refused(`4000${i % 3}`) !== undefined) at.push(i);
+      }
+      return at;
+    };
+    const oneByOne = trips((breaker) => {
+      for (let k = 0; k < 11; k++) breaker.accepted();
+    });
+    expect(oneByOne.length).toBeGreaterThan(0); // 11 refused in 22 answers: past half at times
+    expect(trips((breaker) => breaker.accepted(11))).toEqual(oneByOne);
+    expect(trips((breaker) => breaker.accepted(10))).not.toEqual(oneByOne);
+  });
+
   it("trips when over half of the last 200 rows are refused, whatever their codes", () => {
     const breaker = new Breaker();
     const codes = ["40000", "40001", "40403"];
