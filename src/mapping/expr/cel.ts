@@ -2,7 +2,8 @@
  * The expression language of a mapping: CEL (cel-spec), through @marcbachmann/cel-js, with the
  * variables `row` (the record) and `rows` (a group's records) and the functions a mapping needs
  * beyond standard CEL: `replace` of the strings extension (the library has the rest of it),
- * `number(x)` (text read as a Double cell reads it) and `sum(list)`. Built once, through the
+ * `number(x)` (text read as a Double cell reads it) and `sum(list)`, and an int and a double
+ * mixing in `+ - * /`. A record's numbers reach it as cel-row.ts says. Built once, through the
  * library's public Environment API; no code runs from a mapping file.
  */
 import { Environment, EvaluationError } from "@marcbachmann/cel-js";
@@ -80,3 +81,19 @@ export const CEL = new Environment({ homogeneousAggregateLiterals: false })
   .registerFunction("double(ExactNumber): double", (n: ExactNumber) => Number(n.text))
   .registerFunction("number(dyn): double", number)
   .registerFunction("sum(list): double", sum);
+
+/**
+ * Arithmetic mixing an int and a double gives a double (`row.qty * row.price` with 2 and 9.9):
+ * standard CEL refuses it, which would refuse a row for the digits it was written with (`9.0`
+ * reads as the int 9). int with int stays int (`7 / 2` is 3), as in CEL.
+ */
+const MIXED: readonly [string, (a: number, b: number) => number][] = [
+  ["+", (a, b) => a + b],
+  ["-", (a, b) => a - b],
+  ["*", (a, b) => a * b],
+  ["/", (a, b) => a / b],
+];
+for (const [op, apply] of MIXED) {
+  CEL.registerOperator(`int ${op} double`, (a: bigint, b: number) => apply(Number(a), b));
+  CEL.registerOperator(`double ${op} int`, (a: number, b: bigint) => apply(a, Number(b)));
+}

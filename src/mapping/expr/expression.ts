@@ -6,6 +6,7 @@
 import type { ASTNode } from "@marcbachmann/cel-js";
 import { Invalid } from "../convert/invalid.js";
 import { CEL, fromCel } from "./cel.js";
+import { celContext } from "./cel-row.js";
 
 type Cells = Readonly<Record<string, unknown>>;
 
@@ -47,14 +48,35 @@ export function compileExpression(text: string, expected: Expected = "value"): E
     return `gives a ${type}; items.expr needs a list`;
   }
   const shown = showExpression(text);
+  const context = celContext(parsed.ast);
+  const columns = headerNames(parsed.ast);
   const evaluate = (row: Cells, rows?: readonly Cells[]): unknown => {
+    const variables = context(row, rows);
     try {
-      return fromCel(parsed({ row, rows: rows ?? [row] }));
+      return fromCel(parsed(variables));
     } catch (error) {
-      return new Invalid(`expression ${shown} failed: ${summaryOf(error)}`, "EXPRESSION_FAILED");
+      const why = `${summaryOf(error)}${numberHint(error, columns, variables.row)}`;
+      return new Invalid(`expression ${shown} failed: ${why}`, "EXPRESSION_FAILED");
     }
   };
-  return { text, columns: headerNames(parsed.ast), evaluate };
+  return { text, columns, evaluate };
+}
+
+/**
+ * After a refusal to mix an int and a double (`%`, a function's argument): the numbers the
+ * expression read, with their CEL types, and the way out.
+ */
+function numberHint(error: unknown, columns: readonly string[], row: unknown): string {
+  const message = error instanceof Error ? error.message : "";
+  if (!/no such overload/.test(message) || !/\b(int|double)\b/.test(message)) return "";
+  const record = (typeof row === "object" && row !== null ? row : {}) as Cells;
+  const numbers = columns.flatMap((name) => {
+    const value = record[name];
+    const type = typeof value === "bigint" ? "an int" : typeof value === "number" ? "a double" : "";
+    return type === "" ? [] : [`row.${name} is ${type} (${String(value)})`];
+  });
+  const read = numbers.length === 0 ? "" : ` ${numbers.join(", ")}:`;
+  return `;${read} CEL does not mix int and double here, convert one with int() or double()`;
 }
 
 function summaryOf(error: unknown): string {

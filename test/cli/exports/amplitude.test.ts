@@ -17,6 +17,8 @@ event:
   id: uuid
 properties:
   session_id: { column: session_id, type: Long }
+  # quantity is an int and price a double in CEL: they mix in * as a user expects
+  revenue: { expr: "has(row.event_properties.price) ? row.event_properties.price * row.event_properties.quantity : null", type: Double }
 items:
   expr: "has(row.event_properties.product_id) ? [row.event_properties] : []"
   properties:
@@ -29,8 +31,8 @@ items:
 const ITEMS = ITEM_TYPES;
 const CATALOG: ExtendedCatalog = {
   events: {
-    view_product: { properties: { session_id: "Long" }, items: ITEMS },
-    df_purchase: { properties: { session_id: "Long" }, items: ITEMS },
+    view_product: { properties: { session_id: "Long", revenue: "Double" }, items: ITEMS },
+    df_purchase: { properties: { session_id: "Long", revenue: "Double" }, items: ITEMS },
   },
 };
 
@@ -87,7 +89,12 @@ describe("an Amplitude export (NDJSON)", () => {
         event_log_id: ev.uuid as string,
         event_name: ev.event_type === "Order Completed" ? "df_purchase" : "view_product",
         event_datetime: new Date(`${time}Z`).toISOString(),
-        event_properties: { session_id: ev.session_id },
+        event_properties: {
+          session_id: ev.session_id,
+          ...(props.price === undefined
+            ? {}
+            : { revenue: (props.price as number) * (props.quantity as number) }),
+        },
         ...(props.product_id === undefined
           ? {}
           : {

@@ -43,6 +43,40 @@ describe("expressions", () => {
     expect(compiled("int(row.id) - 1").evaluate(row)).toEqual(new ExactNumber("9007199254740992"));
   });
 
+  test("an NDJSON integer is a CEL int, other numbers doubles: row.n + 1 is n + 1", () => {
+    const row = { n: 41, qty: 3, price: 9.9, big: new ExactNumber("9007199254740993") };
+    expect(compiled("row.n + 1").evaluate(row)).toBe(42);
+    expect(compiled("row.n / 2").evaluate(row)).toBe(20); // int / int, as in CEL
+    expect(compiled("double(row.n) / 2.0").evaluate(row)).toBe(20.5);
+    expect(compiled("row.n % 2 == 1 && row.n > 40").evaluate(row)).toBe(true);
+    expect(compiled("[10, 20, 30, 40][row.qty]").evaluate(row)).toBe(40);
+    // Within int64, a number beyond a double's digits is an int too, its digits exact.
+    expect(compiled("row.big + 1").evaluate(row)).toEqual(new ExactNumber("9007199254740994"));
+    // Nested records and lists of records: the same.
+    const order = {
+      lines: [
+        { qty: 2, price: 500 },
+        { qty: 1, price: 0.5 },
+      ],
+    };
+    expect(compiled("row.lines.map(l, l.qty * l.price)").evaluate(order)).toEqual([1000, 0.5]);
+    expect(compiled("sum(rows.map(r, r.n))").evaluate(row, [row, { n: 1 }])).toBe(42);
+  });
+
+  test("an int and a double mix in + - * / (a double); elsewhere the refusal names the numbers read", () => {
+    const row = { qty: 3, price: 9.5 };
+    expect(compiled("row.qty * row.price").evaluate(row)).toBe(28.5);
+    expect(compiled("row.price - row.qty + 1").evaluate(row)).toBe(7.5);
+    expect(compiled("row.qty / 2.0").evaluate(row)).toBe(1.5);
+    expect(compiled("row.price % row.qty").evaluate(row)).toEqual(
+      new Invalid(
+        'expression "row.price % row.qty" failed: no such overload: dyn<double> % dyn<int> (at character 1); row.price is a double (9.5), row.qty is an int (3): CEL does not mix int and double here, convert one with int() or double()',
+        "EXPRESSION_FAILED",
+      ),
+    );
+    expect(compiled("int(row.price) % row.qty").evaluate(row)).toBe(0);
+  });
+
   test("a row it cannot evaluate gives EXPRESSION_FAILED naming the expression, never a throw", () => {
     const out = compiled("number(row['금액'])").evaluate({ 금액: "많이" });
     expect(out).toEqual(
@@ -118,16 +152,42 @@ properties:
   total: { expr: "number(row.a) + number(row.b)", type: Double }
   joined: { expr: "row.d.substring(0, 10)", type: Date }
   nothing: { expr: "null", type: String }
+  emptied: { expr: "row.tags.split(',').filter(t, t != '')", type: Array of String }
 `,
       "m.yaml",
     );
-    const row = { first: "kim", last: "7", p: "21", a: "1,000", b: "0.5", d: "2024-06-09 10:00" };
+    const row = {
+      ...{ first: "kim", last: "7", p: "21", a: "1,000", b: "0.5", d: "2024-06-09 10:00" },
+      tags: ",",
+    };
     const mapped = applyMapping(mapping, { kind: "row", line: 2, cells: row }, "csv");
     expect(mapped).toEqual({
       ok: true,
       update: {
         identity: { external_id: "kim-7" },
-        user_properties: { points: 42, total: 1000.5, joined: "2024-06-09" },
+        // An empty list is sent as [] (it empties the list in DFINERY), never left out.
+        user_properties: { points: 42, total: 1000.5, joined: "2024-06-09", emptied: [] },
+      },
+    });
+  });
+
+  test("an NDJSON record's integers are ints: Long and Double properties from int arithmetic", () => {
+    const mapping = parseMapping(
+      `source: { format: ndjson }
+identity: { external_id: id }
+properties:
+  next_visit: { expr: "row.visits + 1", type: Long }
+  line_total: { expr: "row.order.qty * row.order.price", type: Double }
+  even: { expr: "row.visits % 2 == 0", type: Boolean }
+`,
+      "m.yaml",
+    );
+    const cells = { id: "u1", visits: 41, order: { qty: 3, price: 9.5 } };
+    expect(applyMapping(mapping, { kind: "row", line: 1, cells }, "ndjson")).toEqual({
+      ok: true,
+      update: {
+        identity: { external_id: "u1" },
+        user_properties: { next_visit: 42, line_total: 28.5, even: false },
       },
     });
   });
