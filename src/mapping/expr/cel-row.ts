@@ -1,10 +1,10 @@
 /**
  * What an expression sees of a record. CEL types its numbers: an int is a BigInt, a double a JS
- * number, and JSON has one kind of number. A record's numbers are given to CEL as a user reads
- * them: an integer (`2`, `1717900000000`, a 64-bit id within int64) as an int, so `row.n + 1` is
- * `n + 1`; any other number as a double; a number beyond int64 or a double's digits (ExactNumber)
- * as its own type, which keeps its digits (`string(row.id)`, or the value as is). JSON cannot tell
- * `3.0` from `3`: both are the int 3.
+ * number, and JSON has one kind of number. A record's numbers (a workbook's number cells too) are
+ * given to CEL as a user reads them: an integer (`2`, `1717900000000`, a 64-bit id within int64)
+ * as an int, so `row.n + 1` is `n + 1`; any other number as a double; a number beyond int64 or a
+ * double's digits (ExactNumber) as its own type, which keeps its digits (`string(row.id)`, or the
+ * value as is). JSON cannot tell `3.0` from `3`: both are the int 3.
  *
  * Only what the expression reads is converted: when it reads `row` by literal keys only
  * (`row.qty`, `row['상품가격']`, `has(row.x)`), CEL gets a record of those keys, each value
@@ -28,6 +28,9 @@ export function toCel(value: unknown): unknown {
   if (typeof value !== "object" || value === null) return value;
   if (value instanceof ExactNumber) return exactToCel(value);
   if (Array.isArray(value)) return value.map(toCel);
+  // A JSON object is copied with its numbers converted; any other (a workbook's date) as it is.
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) out[key] = toCel((value as Cells)[key]);
   return out;
