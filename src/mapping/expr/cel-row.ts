@@ -10,8 +10,8 @@
  * (`row.qty`, `row['상품가격']`, `has(row.x)`), CEL gets a record of those keys, each value
  * converted whole; otherwise (or when it reads `rows`) the records are converted whole.
  */
-import type { ASTNode } from "@marcbachmann/cel-js";
 import { ExactNumber } from "../../util/exact-number.js";
+import type { Reads } from "./reads.js";
 
 type Cells = Readonly<Record<string, unknown>>;
 
@@ -44,60 +44,19 @@ function exactToCel(n: ExactNumber): unknown {
 
 const NO_ROWS: readonly unknown[] = Object.freeze([]);
 
-/** Compiles, from an expression's tree, the variables it is evaluated with for a record. */
-export function celContext(
-  ast: ASTNode,
-): (row: Cells, rows: readonly Cells[] | undefined) => { row: unknown; rows: unknown } {
-  const { keys, whole, usesRows } = rowReads(ast);
-  const view = whole
+/** Compiles, from what an expression reads, the variables it is evaluated with for a record. */
+export function celContext({
+  rowKeys,
+  wholeRow,
+  usesRows,
+}: Reads): (row: Cells, rows: readonly Cells[] | undefined) => { row: unknown; rows: unknown } {
+  const view = wholeRow
     ? toCel
     : (row: Cells) => {
         const out: Record<string, unknown> = {};
-        for (const key of keys) if (Object.hasOwn(row, key)) out[key] = toCel(row[key]);
+        for (const key of rowKeys) if (Object.hasOwn(row, key)) out[key] = toCel(row[key]);
         return out;
       };
   if (!usesRows) return (row) => ({ row: view(row), rows: NO_ROWS });
   return (row, rows) => ({ row: view(row), rows: (rows ?? [row]).map(toCel) });
-}
-
-const ACCESS: ReadonlySet<string> = new Set([".", ".?", "[]", "[?]"]);
-
-/** The literal keys an expression reads of `row`, whether it reads `row` otherwise, and `rows`. */
-function rowReads(ast: ASTNode): { keys: string[]; whole: boolean; usesRows: boolean } {
-  const keys = new Set<string>();
-  let whole = false;
-  let usesRows = false;
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      for (const child of node) visit(child);
-      return;
-    }
-    if (typeof node !== "object" || node === null || !("op" in node)) return;
-    const { op, args } = node as { op: string; args: unknown };
-    if (op === "id") {
-      if (args === "row") whole = true;
-      if (args === "rows") usesRows = true;
-      return;
-    }
-    if (ACCESS.has(op) && Array.isArray(args) && isRow(args[0])) {
-      const key = op === "." || op === ".?" ? args[1] : literalText(args[1]);
-      if (typeof key === "string") {
-        keys.add(key);
-        return;
-      }
-    }
-    visit(args);
-  };
-  visit(ast);
-  return { keys: [...keys], whole, usesRows };
-}
-
-function isRow(node: unknown): boolean {
-  const n = node as { op?: string; args?: unknown } | null;
-  return n?.op === "id" && n.args === "row";
-}
-
-function literalText(node: unknown): unknown {
-  const n = node as { op?: string; args?: unknown } | null;
-  return n?.op === "value" && typeof n.args === "string" ? n.args : undefined;
 }

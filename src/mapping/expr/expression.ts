@@ -3,10 +3,10 @@
  * at load; a row then costs one call. An expression that cannot be evaluated for a row gives an
  * Invalid (EXPRESSION_FAILED) naming it, never a thrown error.
  */
-import type { ASTNode } from "@marcbachmann/cel-js";
 import { Invalid } from "../convert/invalid.js";
 import { CEL, fromCel } from "./cel.js";
 import { celContext } from "./cel-row.js";
+import { readsOf } from "./reads.js";
 
 type Cells = Readonly<Record<string, unknown>>;
 
@@ -48,8 +48,9 @@ export function compileExpression(text: string, expected: Expected = "value"): E
     return `gives a ${type}; items.expr needs a list`;
   }
   const shown = showExpression(text);
-  const context = celContext(parsed.ast);
-  const columns = headerNames(parsed.ast);
+  const reads = readsOf(parsed.ast);
+  const context = celContext(reads);
+  const columns = reads.headers;
   const evaluate = (row: Cells, rows?: readonly Cells[]): unknown => {
     const variables = context(row, rows);
     try {
@@ -87,58 +88,4 @@ function summaryOf(error: unknown): string {
     return `${typeof summary === "string" ? summary : error.message.split("\n")[0]}${at}`;
   }
   return String(error);
-}
-
-const MACROS: ReadonlySet<string> = new Set(["map", "filter", "all", "exists", "exists_one"]);
-
-/**
- * The literal names an expression reads from a record: `row['a b']`, `row.a`, and the same on
- * the variable of a macro over `rows` (`rows.map(r, r['금액'])`).
- */
-export function headerNames(ast: ASTNode): string[] {
-  const out = new Set<string>();
-  const visit = (node: unknown, records: ReadonlySet<string>): void => {
-    if (Array.isArray(node)) {
-      for (const child of node) visit(child, records);
-      return;
-    }
-    if (typeof node !== "object" || node === null || !("op" in node)) return;
-    const { op, args } = node as { op: string; args: unknown };
-    if ((op === "[]" || op === ".") && Array.isArray(args)) {
-      const [on, key] = args as [unknown, unknown];
-      if (isRecord(on, records)) {
-        const name = op === "." ? key : literal(key);
-        if (typeof name === "string") out.add(name);
-      }
-    }
-    if (op === "rcall" && Array.isArray(args)) {
-      const [name, on, params] = args as [unknown, unknown, unknown];
-      if (MACROS.has(String(name)) && isId(on, "rows") && Array.isArray(params)) {
-        const variable = params[0] as { op?: string; args?: unknown } | undefined;
-        if (variable?.op === "id" && typeof variable.args === "string") {
-          visit(on, records);
-          visit(params, new Set([...records, variable.args]));
-          return;
-        }
-      }
-    }
-    visit(args, records);
-  };
-  visit(ast, new Set(["row"]));
-  return [...out];
-}
-
-function isId(node: unknown, name: string): boolean {
-  const n = node as { op?: string; args?: unknown } | null;
-  return n?.op === "id" && n.args === name;
-}
-
-function isRecord(node: unknown, records: ReadonlySet<string>): boolean {
-  const n = node as { op?: string; args?: unknown } | null;
-  return n?.op === "id" && typeof n.args === "string" && records.has(n.args);
-}
-
-function literal(node: unknown): unknown {
-  const n = node as { op?: string; args?: unknown } | null;
-  return n?.op === "value" ? n.args : undefined;
 }

@@ -61,6 +61,9 @@ describe("expressions", () => {
     };
     expect(compiled("row.lines.map(l, l.qty * l.price)").evaluate(order)).toEqual([1000, 0.5]);
     expect(compiled("sum(rows.map(r, r.n))").evaluate(row, [row, { n: 1 }])).toBe(42);
+    // A key computed from the row, and the row as a whole, see every key converted.
+    expect(compiled("row[row.k] + 1").evaluate({ k: "n", n: 1 })).toBe(2);
+    expect(compiled("size(row) == 2 && row.n == 1").evaluate({ k: "n", n: 1 })).toBe(true);
   });
 
   test("an int and a double mix in + - * / (a double); elsewhere the refusal names the numbers read", () => {
