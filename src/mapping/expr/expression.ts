@@ -3,6 +3,7 @@
  * at load; a row then costs one call. An expression that cannot be evaluated for a row gives an
  * Invalid (EXPRESSION_FAILED) naming it, never a thrown error.
  */
+import { ExactNumber } from "../../util/exact-number.js";
 import { Invalid } from "../convert/invalid.js";
 import { CEL, fromCel } from "./cel.js";
 import { celContext } from "./cel-row.js";
@@ -64,20 +65,28 @@ export function compileExpression(text: string, expected: Expected = "value"): E
 }
 
 /**
- * After a refusal to mix an int and a double (`%`, a function's argument): the numbers the
- * expression read, with their CEL types, and the way out.
+ * After a refusal of an operator or function for its numbers' types (an int and a double in `%`,
+ * a number beyond int64): the numbers the expression read, with their CEL types, and the way out.
  */
 function numberHint(error: unknown, columns: readonly string[], row: unknown): string {
   const message = error instanceof Error ? error.message : "";
-  if (!/no such overload/.test(message) || !/\b(int|double)\b/.test(message)) return "";
+  if (!/no such overload/.test(message) || !/\b(int|double|ExactNumber)\b/.test(message)) return "";
   const record = (typeof row === "object" && row !== null ? row : {}) as Cells;
   const numbers = columns.flatMap((name) => {
-    const value = record[name];
-    const type = typeof value === "bigint" ? "an int" : typeof value === "number" ? "a double" : "";
-    return type === "" ? [] : [`row.${name} is ${type} (${String(value)})`];
+    const type = celNumberType(record[name]);
+    return type === undefined ? [] : [`row.${name} is ${type} (${String(record[name])})`];
   });
   const read = numbers.length === 0 ? "" : ` ${numbers.join(", ")}:`;
+  if (message.includes("ExactNumber")) {
+    return `;${read} a number beyond int64 or a double's digits is kept as written, for string() (exact) or double() (rounded)`;
+  }
   return `;${read} CEL does not mix int and double here, convert one with int() or double()`;
+}
+
+function celNumberType(value: unknown): string | undefined {
+  if (typeof value === "bigint") return "an int";
+  if (typeof value === "number") return "a double";
+  return value instanceof ExactNumber ? "an exact number" : undefined;
 }
 
 function summaryOf(error: unknown): string {

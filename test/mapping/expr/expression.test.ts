@@ -78,6 +78,14 @@ describe("expressions", () => {
       ),
     );
     expect(compiled("int(row.price) % row.qty").evaluate(row)).toBe(0);
+    expect(
+      compiled("row.id + 1").evaluate({ id: new ExactNumber("99999999999999999999") }),
+    ).toEqual(
+      new Invalid(
+        'expression "row.id + 1" failed: no such overload: dyn<ExactNumber> + int (at character 1); row.id is an exact number (99999999999999999999): a number beyond int64 or a double\'s digits is kept as written, for string() (exact) or double() (rounded)',
+        "EXPRESSION_FAILED",
+      ),
+    );
   });
 
   test("a row it cannot evaluate gives EXPRESSION_FAILED naming the expression, never a throw", () => {
