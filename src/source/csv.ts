@@ -20,8 +20,8 @@ export interface CsvOptions {
 /**
  * CSV/TSV text (as decoded: line breaks as the file wrote them) → a header, then one item per
  * record. A record with the wrong number of cells, or that cannot be read (bad quoting), becomes an
- * `invalid` item and the reading goes on at the next line; a bad header ends the run, and so does a
- * record longer than `maxRecordSize` outside quotes (see tokenizer.ts), so that memory stays bounded.
+ * `invalid` item and the reading goes on at the next line (a record longer than `maxRecordSize`,
+ * at the next record: see tokenizer.ts; memory stays bounded); a bad header ends the run.
  *
  * Plain CSV and database dumps with backslash escapes (dialect.ts) are read by the one tokenizer
  * (tokenizer.ts), each by its rules. Names in the header may repeat or be empty: only a column the
@@ -40,7 +40,6 @@ export async function* readCsv(
   const tokenizer = new CsvTokenizer(
     csvRules(options.dialect, options.format),
     delimiter,
-    file,
     options.maxRecordSize ?? MAX_RECORD_SIZE,
   );
   // One generator from the text to the items: each level of async generators costs every row a

@@ -1,12 +1,10 @@
 import { rowFailure } from "../errors.js";
 import { parseJson } from "../util/exact-number.js";
-import { MAX_RECORD_SIZE } from "./record.js";
+import { KEPT, MAX_RECORD_SIZE } from "./record.js";
 import type { SourceItem } from "./types.js";
 
 /** An NDJSON line longer than this (in characters) is a row error, not a string that fills memory. */
 export const MAX_LINE_LENGTH = MAX_RECORD_SIZE;
-/** How much of an overlong line its dead letter keeps, to recognise it by. */
-const KEPT = 1024;
 
 /**
  * NDJSON text (`\n` line breaks, see newlines.ts) → one item per non-blank line: a row for a JSON

@@ -19,10 +19,14 @@ export type CsvParsed = CsvRecord | CsvSkip;
 
 /**
  * The longest record read (in characters): past it, a quote still open is an unclosed quote, and
- * a record outside quotes (one line with no line break, a dump cell of escaped lines) ends the run.
- * It is also what bounds memory: the tokenizer holds at most one record's text.
+ * a record outside quotes (one line with no line break, a dump cell of escaped lines) is skipped
+ * to its end, dead-lettered. It is also what bounds memory: the tokenizer holds at most one
+ * record's text.
  */
 export const MAX_RECORD_SIZE = 8 * 1024 * 1024;
+
+/** How much of a record (or NDJSON line) past the bound its dead letter keeps, to recognise it by. */
+export const KEPT = 1024;
 
 /**
  * Why a record grew past the bound: an open quote when it holds one; else no line break was

@@ -1,6 +1,5 @@
-import { InputError } from "../errors.js";
 import type { CsvRules } from "./dialect.js";
-import { type CsvParsed, tooLongMessage } from "./record.js";
+import { type CsvParsed, KEPT, tooLongMessage } from "./record.js";
 import { UnclosedQuotes } from "./unclosed.js";
 
 const LF = 0x0a;
@@ -41,8 +40,10 @@ type Mode = typeof BETWEEN | typeof CELL | typeof PLAIN | typeof QUOTED | typeof
  * bad quote (plain CSV: a quote inside an unquoted cell, or text after a closing quote) makes its
  * record a skipped one ending with that line; found on a later line of a multi-line record, it
  * costs only the record's first line, as an unclosed quote does. A record longer than the bound
- * outside quotes (a line with no line break, a dump cell of escaped lines) ends the run with an
- * InputError naming its line.
+ * outside quotes (a line with no line break, a dump cell of escaped lines), or within a quote on
+ * its first line, is a skipped record too, its first KEPT characters kept: its text is dropped as
+ * it is read, up to the line break that ends it (not an escaped one: a dump's record goes on past
+ * those; quotes after the bound are not followed), and reading goes on with the next record.
  */
 export class CsvTokenizer {
   readonly #quote: number;
@@ -68,11 +69,12 @@ export class CsvTokenizer {
   #enclosed = false;
   #isNull = false;
   #error: { readonly code: string; readonly message: string } | undefined;
+  #over = false; // it is past the bound: skipped to its end, its text not kept...
+  #kept = ""; // ...but its start
 
   constructor(
     private readonly rules: CsvRules,
     private readonly delimiter: string,
-    private readonly file: string,
     private readonly maxRecordSize: number,
   ) {
     this.#quote = rules.quote === null ? -1 : rules.quote.charCodeAt(0);
@@ -92,21 +94,22 @@ export class CsvTokenizer {
       this.#first = false;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
-    this.#read(text, final, out);
+    const resume = this.#bound(text, out);
+    this.#read(resume?.text ?? text, final, out, resume?.at ?? 0);
     return out;
   }
 
-  #read(input: string, final: boolean, out: CsvParsed[]): undefined {
+  #read(input: string, final: boolean, out: CsvParsed[], at: number): undefined {
     const { strict, decodeEscape } = this.rules;
     const quote = this.#quote;
     const delimiter = this.#delimiter;
     let text = input;
     let len = text.length;
-    let i = 0;
-    let seg = 0; // where the cell's text not yet in #value starts
+    let i = at;
+    let seg = at; // where the cell's text not yet in #value starts
     next: for (;;) {
       if (i >= len) {
-        const resume = final ? this.#end(text, seg, out) : this.#hold(text, len, seg, out);
+        const resume = final ? this.#end(text, seg, out) : this.#pause(text, len, seg);
         if (resume === undefined) return;
         [text, len, i, seg] = [resume.text, resume.text.length, resume.at, resume.at];
         continue;
@@ -148,8 +151,17 @@ export class CsvTokenizer {
         continue;
       }
       if (mode === SKIP) {
+        const escapes = this.#over && decodeEscape !== undefined;
         for (; i < len; i++) {
           const c = text.charCodeAt(i);
+          if (c === BACKSLASH && escapes) {
+            // Past the bound in a dump: an escaped line break does not end the record.
+            if (i + 2 >= len && !final) return this.#pause(text, i, seg);
+            const crlf = text.charCodeAt(i + 1) === CR && text.charCodeAt(i + 2) === LF;
+            i += crlf ? 2 : 1;
+            if (text.charCodeAt(i) === LF) this.#line++;
+            continue;
+          }
           if (c !== LF && c !== CR) continue;
           if (c === CR && i + 1 >= len && !final) return this.#pause(text, i, seg);
           const crlf = c === CR && text.charCodeAt(i + 1) === LF;
@@ -319,8 +331,9 @@ export class CsvTokenizer {
     this.#pieces = [];
   }
 
-  /** The record's text up to `i`. */
+  /** The record's text up to `i` (past the bound: its start). */
   #text(text: string, i: number): string {
+    if (this.#over) return this.#kept;
     const tail = text.slice(this.#start, i);
     return this.#parts.length === 0 ? tail : this.#parts.join("") + tail;
   }
@@ -346,6 +359,8 @@ export class CsvTokenizer {
     this.#secondAt = -1;
     this.#cells = [];
     this.#error = undefined;
+    this.#over = false;
+    this.#kept = "";
     this.#unclosed.recordEnds();
   }
 
@@ -393,7 +408,7 @@ export class CsvTokenizer {
   /** Holds what is left of `text` from `i` until the next chunk. */
   #pause(text: string, i: number, seg: number): undefined {
     if (this.#mode === PLAIN || this.#mode === QUOTED) this.#add(text.slice(seg, i));
-    if (this.#mode !== BETWEEN) {
+    if (this.#mode !== BETWEEN && !this.#over) {
       this.#parts.push(text.slice(this.#start, i));
       this.#partsLength += i - this.#start;
       this.#start = 0;
@@ -403,19 +418,34 @@ export class CsvTokenizer {
     return undefined;
   }
 
-  /** The end of a chunk: holds the record, and cuts it past the bound. Returns text to read again. */
-  #hold(text: string, len: number, seg: number, out: CsvParsed[]): Resume | undefined {
-    this.#pause(text, len, seg);
-    if (this.#mode === BETWEEN || this.#partsLength <= this.maxRecordSize) return undefined;
-    if (this.#mode !== QUOTED || this.#firstEnd === -1) {
-      const message = tooLongMessage(
-        `${this.maxRecordSize} characters`,
-        this.#parts.join(""),
-        this.rules.quote,
-      );
-      throw new InputError(this.file, message, this.#recordLine);
+  /**
+   * Before `text` (what was held back, and the next chunk) is read: a record held past the bound
+   * is cut (a quote open over lines: returns where to read on) or skipped to its end.
+   */
+  #bound(text: string, out: CsvParsed[]): Resume | undefined {
+    if (this.#mode === BETWEEN || this.#over || this.#partsLength <= this.maxRecordSize) {
+      return undefined;
     }
-    return this.#cut("", 0, `stays open past ${this.maxRecordSize} characters`, out);
+    if (this.#mode === QUOTED && this.#firstEnd !== -1) {
+      return this.#cut(text, 0, `stays open past ${this.maxRecordSize} characters`, out);
+    }
+    // Its first line (or what of it is read), cut to KEPT characters; nothing more is held.
+    const held = this.#parts.join("");
+    const first = this.#firstEnd === -1 ? held : held.slice(0, this.#firstEnd - this.#startAt);
+    const limit = `${this.maxRecordSize} characters`;
+    const kept = Math.min(KEPT, this.maxRecordSize);
+    const why = this.#error?.message ?? tooLongMessage(limit, held, this.rules.quote);
+    const message = `${why} (a record longer than ${limit}: only its first ${kept} are kept here)`;
+    this.#error = { code: this.#error?.code ?? "CSV_TOO_LONG", message };
+    this.#kept = first.slice(0, kept);
+    this.#over = true;
+    this.#mode = SKIP;
+    this.#parts = [];
+    this.#partsLength = 0;
+    this.#pieces = [];
+    this.#value = "";
+    this.#cells = [];
+    return undefined;
   }
 
   /** The end of the input: the last record. Returns text to read again (after an open quote). */

@@ -32,6 +32,18 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "cli-"));
 }
 
+/**
+ * A script to `--require` in a spawned CLI (with --expose-gc): every 200 ms, a full collection and
+ * the heap it leaves, the highest written at exit to the file named by env HEAP_OUT. What the run
+ * holds, not what the collector has yet to reclaim.
+ */
+export const HEAP_PROBE = `
+let peak = 0;
+const probe = () => { globalThis.gc(); peak = Math.max(peak, process.memoryUsage().heapUsed); };
+setInterval(probe, 200).unref();
+process.on("exit", () => require("node:fs").writeFileSync(process.env.HEAP_OUT, String(peak)));
+`;
+
 export function write(dir: string, name: string, text: string): string {
   const path = join(dir, name);
   writeFileSync(path, text);

@@ -4,18 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { GROUPED_MAPPING } from "./event-fixtures.js";
-import { ROOT, readJson, tempDir, write } from "./helpers.js";
-
-/**
- * Run in the child before the CLI: every 200 ms, a full collection and the heap it leaves, the
- * highest written at exit. What the run holds, not what the collector has yet to reclaim.
- */
-const HEAP_PROBE = `
-let peak = 0;
-const probe = () => { globalThis.gc(); peak = Math.max(peak, process.memoryUsage().heapUsed); };
-setInterval(probe, 200).unref();
-process.on("exit", () => require("node:fs").writeFileSync(process.env.HEAP_OUT, String(peak)));
-`;
+import { HEAP_PROBE, ROOT, readJson, tempDir, write } from "./helpers.js";
 
 /** import-events --dry-run on `rows` rows of one order, streamed to its stdin; its peak heap. */
 async function oneOrder(dir: string, rows: number): Promise<number> {

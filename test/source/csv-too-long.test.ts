@@ -1,26 +1,30 @@
 import { describe, expect, test } from "vitest";
-import { InputError } from "../../src/errors.js";
 import { readCsv } from "../../src/source/csv.js";
 import { chunks, collect, split } from "./helpers.js";
 
 const CSV = { format: "csv", delimiter: "," } as const;
 
-async function errorOf(text: string): Promise<InputError> {
-  const error = await collect(
-    readCsv(chunks(...split(text, 100)), "big.csv", { ...CSV, maxRecordSize: 1_000 }),
-  ).catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(InputError);
-  return error as InputError;
-}
-
 describe("a record beyond the size bound", () => {
-  test("without a quote in it, is not blamed on an unbalanced quote", async () => {
+  test("without a quote in it, is dead-lettered (not blamed on an unbalanced quote); the rows after it are read", async () => {
     const cells = Array.from({ length: 400 }, (_, i) => `cell${i}`).join(",");
-    const error = await errorOf(`id,name\n${cells}\r${cells}\r${cells}\n`); // bare CRs
-    expect(error.line).toBe(2);
-    expect(error.message).toBe(
-      "big.csv:2: a record starting here is longer than 1000 characters; it holds no line break where one was expected: check the format, delimiter and encoding",
+    const text = `id,name\n${cells}\n3,after\n`;
+    const items = await collect(
+      readCsv(chunks(...split(text, 100)), "big.csv", { ...CSV, maxRecordSize: 1_000 }),
     );
+    expect(items.slice(1)).toEqual([
+      {
+        kind: "invalid",
+        line: 2,
+        raw: cells.slice(0, 1_000),
+        failure: {
+          stage: "input",
+          code: "CSV_PARSE",
+          message:
+            "a record starting here is longer than 1000 characters; it holds no line break where one was expected: check the format, delimiter and encoding (a record longer than 1000 characters: only its first 1000 are kept here)",
+        },
+      },
+      { kind: "row", line: 3, cells: { id: "3", name: "after" } },
+    ]);
   });
 
   test("with an open quote, costs only the line that opened it", async () => {

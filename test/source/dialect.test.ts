@@ -1,5 +1,4 @@
 import { describe, expect, test } from "vitest";
-import { InputError } from "../../src/errors.js";
 import { readCsv } from "../../src/source/csv.js";
 import type { Dialect } from "../../src/source/dialect.js";
 import type { SourceItem } from "../../src/source/types.js";
@@ -125,11 +124,13 @@ describe("dialect: mysql, CSV (OPTIONALLY ENCLOSED BY '\"')", () => {
     }
   });
 
-  test("a record past the size bound on one line is an InputError naming its line", async () => {
+  test("a record past the size bound on one line is dead-lettered; the rows after it are read", async () => {
     const text = `a,b\n1,${"x".repeat(200)}\n2,y\n`;
-    const error = await read(text, "mysql", "csv", 16, { maxRecordSize: 100 }).catch((e) => e);
-    expect(error).toBeInstanceOf(InputError);
-    expect((error as InputError).line).toBe(2);
+    const items = await read(text, "mysql", "csv", 16, { maxRecordSize: 100 });
+    expect(items.filter((i) => i.kind === "invalid")).toMatchObject([
+      { line: 2, raw: `1,${"x".repeat(98)}`, failure: { code: "CSV_PARSE" } },
+    ]);
+    expect(rows(items).map((r) => r.line)).toEqual([3]);
   });
 });
 

@@ -5,7 +5,6 @@
  */
 import { describe, expect, test } from "vitest";
 import { seededRandom } from "../../bench/seeded-random.js";
-import { InputError } from "../../src/errors.js";
 import { CSV_RULES, type CsvRules, csvRules } from "../../src/source/dialect.js";
 import type { CsvParsed } from "../../src/source/record.js";
 import { CsvTokenizer, drain } from "../../src/source/tokenizer.js";
@@ -18,7 +17,7 @@ function* records(
   maxRecordSize = 8 * 1024 * 1024,
 ): Generator<CsvParsed> {
   const delimiter = rules.quote === null ? "\t" : ",";
-  const tokenizer = new CsvTokenizer(rules, delimiter, "t.csv", maxRecordSize);
+  const tokenizer = new CsvTokenizer(rules, delimiter, maxRecordSize);
   for (let i = 0; i < text.length; i += size) {
     yield* drain(tokenizer, text.slice(i, i + size), false);
   }
@@ -134,11 +133,98 @@ describe("time linear in the input", { timeout: 60_000 }, () => {
 });
 
 describe("the size bound", () => {
-  test("a record past it outside quotes is an InputError naming its line", () => {
-    expect(() => tokenize(`a,b\n1,${"x".repeat(300)}\n`, 16, CSV_RULES, 100)).toThrow(InputError);
-    const escaped = `1\t${"ab\\\n".repeat(100)}\n`;
-    expect(() => tokenize(escaped, 16, csvRules("mysql", "tsv"), 100)).toThrow(
-      /t\.csv:1: a record starting here is longer than 100 characters/,
+  /** The records of `text` read in chunks of 1, 7 and 64 characters: the same whatever the chunking. */
+  function bounded(text: string, rules: CsvRules, max: number): CsvParsed[] {
+    const [first, ...others] = [64, 7, 1].map((size) => tokenize(text, size, rules, max));
+    for (const other of others) expect(other).toEqual(first);
+    return first as CsvParsed[];
+  }
+  const kinds = (parsed: CsvParsed[]) =>
+    parsed.map((p) => (p.kind === "skip" ? ["skip", p.line] : [p.line, ...p.cells]));
+
+  test("a record past it outside quotes is skipped to its line's end, its start kept; reading goes on", () => {
+    const long = `1,${"x".repeat(300)},${"y".repeat(2_000)}`;
+    const parsed = bounded(`a,b\n${long}\n2,"two\nlines"\n3,z\n`, CSV_RULES, 100);
+    expect(kinds(parsed)).toEqual([
+      [1, "a", "b"],
+      ["skip", 2],
+      [3, "2", "two\nlines"],
+      [5, "3", "z"],
+    ]);
+    expect(parsed[1]).toEqual({
+      kind: "skip",
+      line: 2,
+      raw: long.slice(0, 100),
+      error: {
+        code: "CSV_TOO_LONG",
+        message:
+          "a record starting here is longer than 100 characters; it holds no line break where one was expected: check the format, delimiter and encoding (a record longer than 100 characters: only its first 100 are kept here)",
+      },
+    });
+  });
+
+  test("a quote open past it on the record's first line costs that line alone", () => {
+    const parsed = bounded(`a,b\n1,"${"x".repeat(300)}\n2,y\n`, CSV_RULES, 100);
+    expect(kinds(parsed)).toEqual([
+      [1, "a", "b"],
+      ["skip", 2],
+      [3, "2", "y"],
+    ]);
+  });
+
+  test("a bad record's line past it keeps the bad quote's reason", () => {
+    const parsed = bounded(`a,b\n1,x"${"y".repeat(300)}\n2,y\n`, CSV_RULES, 100);
+    expect(kinds(parsed)).toEqual([
+      [1, "a", "b"],
+      ["skip", 2],
+      [3, "2", "y"],
+    ]);
+    expect((parsed[1] as { error: { message: string } }).error.message).toMatch(
+      /^Invalid Opening Quote: .* \(a record longer than 100 characters: only its first 100 are kept here\)$/,
     );
+  });
+
+  test("a dump cell past it is skipped to the end of its record, not of its first line", () => {
+    // MySQL's OUTFILE escapes a line break in a value: the cell's lines are not records.
+    for (const eol of ["\n", "\r\n"]) {
+      const cell = `ab\\${eol}`.repeat(100);
+      const text = `1\tok${eol}2\t${cell}victim\tHACKED${eol}3\tc\\\\${eol}`;
+      const parsed = bounded(text, csvRules("mysql", "tsv"), 100);
+      expect(kinds(parsed)).toEqual([
+        [1, "1", "ok"],
+        ["skip", 2],
+        [103, "3", "c\\"],
+      ]);
+      expect(parsed[1]).toMatchObject({ raw: `2\tab\\` });
+    }
+  });
+
+  test("a dump cell past it is skipped even when every chunk ends within an escape", () => {
+    const tokenizer = new CsvTokenizer(csvRules("mysql", "tsv"), "\t", 100);
+    const parsed = [...drain(tokenizer, "1\tok\n2\tab\\", false)];
+    for (let i = 0; i < 100; i++) parsed.push(...drain(tokenizer, "\nab\\", false));
+    parsed.push(...drain(tokenizer, "\n\n3\tc\n", true));
+    expect(kinds(parsed)).toEqual([
+      [1, "1", "ok"],
+      ["skip", 2],
+      [104, "3", "c"],
+    ]);
+  });
+
+  test("a PostgreSQL record past it is skipped to its line's end", () => {
+    const text = `1\tok\n2\t${"a\\tb".repeat(100)}\n3\tc\n`;
+    expect(kinds(bounded(text, csvRules("postgres", "tsv"), 100))).toEqual([
+      [1, "1", "ok"],
+      ["skip", 2],
+      [3, "3", "c"],
+    ]);
+  });
+
+  test("a record past it at the end of the input is skipped too", () => {
+    const parsed = bounded(`a,b\n1,${"x".repeat(300)}`, CSV_RULES, 100);
+    expect(kinds(parsed)).toEqual([
+      [1, "a", "b"],
+      ["skip", 2],
+    ]);
   });
 });
