@@ -18,6 +18,7 @@ import {
 } from "../mapping/paths.js";
 import { mayStall } from "../source/open.js";
 import type { SourceRow } from "../source/types.js";
+import { Breather } from "../util/breather.js";
 import type { RunConfig } from "./config.js";
 import { fileAt } from "./file-book.js";
 import { repeatedHeader } from "./headers.js";
@@ -130,6 +131,9 @@ export class Reader<U> {
         await after();
       }
       let stalled = ahead.stalled;
+      // A source may yield many items without waiting for input (a long record skipped, rows
+      // read back from a scratch file): the loop lets signals and timers in as it goes.
+      const breather = new Breather();
       while (!ledger.stop.aborted) {
         const next = await (stalled ?? iterator.next());
         stalled = undefined;
@@ -138,6 +142,8 @@ export class Reader<U> {
         if (taking !== undefined) await taking;
         const sending = after();
         if (sending !== undefined) await sending;
+        const turn = breather.due();
+        if (turn !== undefined) await turn;
       }
     } finally {
       await iterator.return?.();

@@ -139,6 +139,7 @@ export function readJson(path: string): any {
 }
 
 export interface Child {
+  readonly pid: number;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   readonly stdout: () => string;
   readonly stderr: () => string;
@@ -172,7 +173,8 @@ export function spawnCli(
     child.on("exit", (code, signal) => resolve({ code, signal })),
   );
   const stdin = child.stdin;
-  return { exited, stdout: () => out, stderr: () => err, kill: (s) => child.kill(s), stdin };
+  const pid = child.pid ?? 0;
+  return { pid, exited, stdout: () => out, stderr: () => err, kill: (s) => child.kill(s), stdin };
 }
 
 /**
