@@ -21,7 +21,7 @@ import type { Finished, Kind, KindState, Row } from "./kind.js";
 import { type Progress, RunLedger } from "./ledger.js";
 import { Reader } from "./reader.js";
 import { Scratch } from "./scratch.js";
-import { Sender } from "./sender.js";
+import { MAX_UNSAVED, Sender } from "./sender.js";
 import { startingWindow } from "./slow-start.js";
 import { Spill } from "./spill.js";
 import { Window } from "./window.js";
@@ -103,6 +103,7 @@ export class Run<U> {
         window,
         deps: run?.deps,
         width,
+        unsaved: this.config.state === null ? undefined : new Window(MAX_UNSAVED),
         fail: (rows, payload, failure, attempts, permanent) =>
           this.#fail(rows, payload, failure, attempts, permanent),
         unchanged: (rows) => this.#unchanged(rows),

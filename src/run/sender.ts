@@ -35,6 +35,11 @@ export interface SenderParts<U> {
   readonly deps: DeliveryDeps | undefined;
   /** The window's full width, once a unit has been accepted (slow start). */
   readonly width: number;
+  /**
+   * With --state: the units sent and not yet saved in the state file, at most (MAX_UNSAVED): what
+   * a kill -9 can make a resumed run send again, whatever --concurrency.
+   */
+  readonly unsaved: Window | undefined;
   readonly fail: FailRows;
   /** An unchanged unit's rows (a profile's properties as DFINERY holds them). */
   readonly unchanged: (rows: readonly Row[]) => void;
@@ -44,6 +49,9 @@ export interface SenderParts<U> {
 }
 
 const rowsOf = <U>(b: Batch<U>): Row[] => b.units.flatMap((e) => e.rows);
+
+/** With --state, the units (rows, events) in flight and not yet saved at most. */
+export const MAX_UNSAVED = 2_000;
 
 export class Sender<U> {
   readonly #p: SenderParts<U>;
@@ -101,6 +109,9 @@ export class Sender<U> {
     const key = this.#batches; // on its way: a forced exit's report names its first line
     ledger.started(key, batch.units[0]?.rows[0] ?? { at: 0, line: 0 });
     await window.acquire();
+    const { unsaved } = this.#p;
+    const weight = batch.units.length;
+    await unsaved?.acquire(weight);
     void (async () => {
       const release = await turn;
       try {
@@ -112,6 +123,8 @@ export class Sender<U> {
         release();
         window.release();
         widen(window, this.#p.width, ledger.lived > 0);
+        // Saved by the next turn: events' accepted queue writes then (its turn was taken first).
+        if (unsaved !== undefined) setImmediate(() => unsaved.release(weight));
       }
     })();
   }

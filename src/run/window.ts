@@ -1,7 +1,8 @@
 /**
  * A bound on rows in the pipeline (read but not finished). The reader awaits `acquire()` before
  * taking the next row, so the file is read only as fast as rows complete: memory stays flat
- * however large the input.
+ * however large the input. A slot may be weighed (`acquire(n)`: n units at once); one waiter at a
+ * time is let in, in order.
  */
 export class Window {
   #size: number;
@@ -25,15 +26,16 @@ export class Window {
     }
   }
 
-  async acquire(): Promise<void> {
-    while (this.#active >= this.#size) {
+  /** Takes `weight` of the bound once it is free (more than the whole bound: once nothing is taken). */
+  async acquire(weight = 1): Promise<void> {
+    while (this.#active > 0 && this.#active + weight > this.#size) {
       await new Promise<void>((resolve) => this.#waiters.push(resolve));
     }
-    this.#active++;
+    this.#active += weight;
   }
 
-  release(): void {
-    this.#active--;
+  release(weight = 1): void {
+    this.#active -= weight;
     this.#waiters.shift()?.();
     if (this.#active === 0) for (const resolve of this.#idle.splice(0)) resolve();
   }

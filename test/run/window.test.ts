@@ -22,6 +22,23 @@ describe("Window", () => {
     expect(window.active).toBe(2);
   });
 
+  it("weighs what it lets in: a weight waits until it fits, one over the size goes alone", async () => {
+    const window = new Window(2_000);
+    await window.acquire(1_500);
+    let second = false;
+    const waiting = window.acquire(600).then(() => {
+      second = true;
+    });
+    await settled();
+    expect(second).toBe(false); // 2,100 would be in
+    window.release(1_500);
+    await waiting;
+    expect(window.active).toBe(600);
+    window.release(600);
+    await window.acquire(2_500); // more than the whole bound, with nothing else in
+    expect(window.active).toBe(2_500);
+  });
+
   it("drains once every slot is released", async () => {
     const window = new Window(3);
     await window.acquire();
