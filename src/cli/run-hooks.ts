@@ -6,8 +6,7 @@
 import type { Logger } from "pino";
 import type { RateWait } from "../delivery/pacer.js";
 import { waitNotice } from "../delivery/wait-notice.js";
-import type { ProbeLog } from "../run/config.js";
-import type { CliOptions } from "./args.js";
+import type { ProbeLog, ReportConfig } from "../run/config.js";
 import type { Io } from "./io.js";
 
 export interface RunHooks {
@@ -15,12 +14,13 @@ export interface RunHooks {
   readonly onProbe: ProbeLog;
 }
 
-export function runHooks(options: CliOptions, io: Io, logger: Logger): RunHooks {
+/** `report`: the run's, as resolved from the command line (--quiet). */
+export function runHooks(report: ReportConfig, io: Io, logger: Logger): RunHooks {
   return {
     onWait: (wait) => {
       const notice = waitNotice(wait, Date.now());
       logger.warn({ until: new Date(wait.untilMs).toISOString(), reason: wait.reason }, notice);
-      if (!options.quiet) io.stderr.write(`${io.name}: ${notice}\n`);
+      if (!report.quiet) io.stderr.write(`${io.name}: ${notice}\n`);
     },
     onProbe: (properties, answer) =>
       logger.info(

@@ -32,7 +32,7 @@ export async function runImport(options: CliOptions, io: Io, logger: Logger): Pr
     const run = new Run(
       kind,
       { ...config, appendDeadLetter: appendsDeadLetter(session) },
-      runDeps(session, interrupt, options, io, logger),
+      runDeps(session, interrupt, config, io, logger),
     );
     return superviseRun(run, config, session, { io, logger, interrupt });
   });
@@ -94,7 +94,7 @@ async function resolveConfig(
 function runDeps(
   session: StateSession | undefined,
   interrupt: AbortController,
-  options: CliOptions,
+  config: RunConfig,
   io: Io,
   logger: Logger,
 ) {
@@ -104,7 +104,7 @@ function runDeps(
     outputFailure: io.outputFailure.signal,
     stdin: io.stdin,
     onSample: (body: object) => io.stdout.write(`${stringifyExactly(body)}\n`),
-    ...runHooks(options, io, logger),
+    ...runHooks(config.report, io, logger),
     ...(session === undefined ? {} : { state: session.link, carried: session.carried }),
   };
 }
