@@ -7,6 +7,7 @@ import {
   readNdjson,
   runCli,
   runFlags,
+  TOKEN,
   tempDir,
   USERS_MAPPING,
   usersCsv,
@@ -28,9 +29,9 @@ function args(
 }
 
 describe.each(KINDS)("$program delivering a file", (kind) => {
-  const setup = (rows: number) => {
+  const setup = (rows: number, invalid?: ReadonlySet<number>) => {
     const dir = tempDir();
-    const input = write(dir, kind.file, kind.rows(rows));
+    const input = write(dir, kind.file, kind.rows(rows, invalid));
     return { dir, input, map: write(dir, "m.yaml", kind.mapping) };
   };
   const run = (argv: readonly string[], env: NodeJS.ProcessEnv = ENV) =>
@@ -100,6 +101,74 @@ describe.each(KINDS)("$program delivering a file", (kind) => {
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/service id/);
   });
+  it("never writes the access token to stdout, stderr, logs, the report or the dead-letter file", async () => {
+    const secret = "s3cr3t-Token-4f9a";
+    const e = await emulator({ token: secret, catalog: kind.catalog });
+    const { dir, input, map } = setup(5, new Set([2]));
+    const debug = args(dir, input, map, e.url, ["--log-level", "debug"]);
+    const ok = await run(debug, { DFINERY_ACCESS_TOKEN: secret });
+    const wrong = await run(debug, { DFINERY_ACCESS_TOKEN: `${secret}-wrong` });
+    expect(ok.code).toBe(1);
+    expect(wrong.code).toBe(3);
+    const outputs = [ok.stdout, ok.stderr, wrong.stdout, wrong.stderr];
+    for (const name of readdirSync(dir)) outputs.push(readFileSync(join(dir, name), "utf8"));
+    expect(readdirSync(dir).sort()).toEqual(
+      ["dl.ndjson", "log.ndjson", "m.yaml", "report.json", kind.file].sort(),
+    );
+    expect(outputs.filter((text) => text.includes(secret))).toEqual([]);
+  });
+
+  it("reads the token from --token-file", async () => {
+    const e = await emulator({ catalog: kind.catalog });
+    const { dir, input, map } = setup(3);
+    const tokenFile = write(dir, "token", `${TOKEN}\n`);
+    const result = await run(args(dir, input, map, e.url, ["--token-file", tokenFile]), {});
+    expect(result.code).toBe(0);
+    expect(kind.sent(e).sort()).toEqual([0, 1, 2].map(kind.userOf).sort());
+  });
+
+  it("stops when the API fails request after request, instead of dead-lettering every unit", async () => {
+    const e = await emulator({ catalog: kind.catalog, failRate: 1 });
+    const { dir, input, map } = setup(2_000);
+    const result = await run(args(dir, input, map, e.url, ["--concurrency", "8"]));
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/failed 50 requests in a row/);
+    const report = readJson(join(dir, "report.json"));
+    // A unit whose six attempts all fell before the 50th failure is dead-lettered (retries spent),
+    // at most one a slot of --concurrency; every other unit is not attempted.
+    expect(report.deadLettered).toBeLessThanOrEqual(8);
+    expect(report.notAttempted).toBe(report.rows - report.deadLettered);
+    expect(e.store.stats().requests).toBeLessThan(70);
+  });
+
+  it("refuses a token a header cannot carry, before sending anything", async () => {
+    const e = await emulator({ catalog: kind.catalog });
+    const { dir, input, map } = setup(3);
+    const result = await run(args(dir, input, map, e.url), {
+      DFINERY_ACCESS_TOKEN: "abc def\u200b",
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/cannot carry/);
+    expect(result.stderr).not.toContain("abc def");
+    expect(e.store.stats().requests).toBe(0);
+  });
+
+  it.each([
+    ["--dead-letter", "dl.ndjson", /cannot write the dead-letter file/],
+    ["--report", "r.json", /cannot write the report/],
+  ])(
+    "says before sending anything that the %s file cannot be written",
+    async (flag, name, says) => {
+      const e = await emulator({ catalog: kind.catalog });
+      const { dir, input, map } = setup(3, new Set([1]));
+      const argv = args(dir, input, map, e.url);
+      argv[argv.indexOf(flag) + 1] = join(dir, "no-such-folder", name);
+      const result = await run(argv);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(says);
+      expect(e.store.stats().requests).toBe(0);
+    },
+  );
 });
 
 describe("import-profiles", () => {
@@ -121,96 +190,5 @@ describe("import-profiles", () => {
       expect(sent).toEqual(Array.from({ length: 30 }, (_, v) => v));
       expect(e.store.last("external_id", `u${u}`)).toEqual({ points: 29 });
     }
-  });
-
-  it("never writes the access token to stdout, stderr, logs, the report or the dead-letter file", async () => {
-    const secret = "s3cr3t-Token-4f9a";
-    const e = await emulator({ token: secret, catalog: { other: "String" } });
-    const dir = tempDir();
-    const input = write(dir, "users.csv", usersCsv(5, new Set([2])));
-    const map = write(dir, "m.yaml", USERS_MAPPING);
-    const ok = await runCli(args(dir, input, map, e.url, ["--log-level", "debug"]), {
-      DFINERY_ACCESS_TOKEN: secret,
-    });
-    const wrong = await runCli(args(dir, input, map, e.url, ["--log-level", "debug"]), {
-      DFINERY_ACCESS_TOKEN: `${secret}-wrong`,
-    });
-    expect(ok.code).toBe(1);
-    expect(wrong.code).toBe(3);
-    const outputs = [ok.stdout, ok.stderr, wrong.stdout, wrong.stderr];
-    for (const name of readdirSync(dir)) outputs.push(readFileSync(join(dir, name), "utf8"));
-    expect(readdirSync(dir).sort()).toEqual([
-      "dl.ndjson",
-      "log.ndjson",
-      "m.yaml",
-      "report.json",
-      "users.csv",
-    ]);
-    expect(outputs.filter((text) => text.includes(secret))).toEqual([]);
-  });
-
-  it("reads the token from --token-file", async () => {
-    const e = await emulator();
-    const dir = tempDir();
-    const input = write(dir, "users.csv", usersCsv(3));
-    const map = write(dir, "m.yaml", USERS_MAPPING);
-    const tokenFile = write(dir, "token", "test-token\n");
-    const result = await runCli(args(dir, input, map, e.url, ["--token-file", tokenFile]), {});
-    expect(result.code).toBe(0);
-    expect(e.store.count()).toBe(3);
-  });
-
-  it("stops when the API fails request after request, instead of dead-lettering every row", async () => {
-    const e = await emulator({ failRate: 1 });
-    const dir = tempDir();
-    const input = write(dir, "users.csv", usersCsv(2_000));
-    const map = write(dir, "m.yaml", USERS_MAPPING);
-    const result = await runCli(args(dir, input, map, e.url, ["--concurrency", "8"]));
-    expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/failed 50 requests in a row/);
-    const report = readJson(join(dir, "report.json"));
-    expect(report.deadLettered).toBe(0);
-    expect(report.notAttempted).toBe(report.rows);
-    expect(e.store.stats().requests).toBeLessThan(70);
-  });
-
-  it("refuses a token a header cannot carry, before sending anything", async () => {
-    const e = await emulator();
-    const dir = tempDir();
-    const input = write(dir, "users.csv", usersCsv(3));
-    const map = write(dir, "m.yaml", USERS_MAPPING);
-    const result = await runCli(args(dir, input, map, e.url), {
-      DFINERY_ACCESS_TOKEN: "abc def\u200b",
-    });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/cannot carry/);
-    expect(result.stderr).not.toContain("abc def");
-    expect(e.store.stats().requests).toBe(0);
-  });
-
-  it("says before reading anything that the dead-letter file cannot be written", async () => {
-    const e = await emulator();
-    const dir = tempDir();
-    const input = write(dir, "users.csv", usersCsv(3, new Set([1])));
-    const map = write(dir, "m.yaml", USERS_MAPPING);
-    const argv = args(dir, input, map, e.url);
-    argv[argv.indexOf("--dead-letter") + 1] = join(dir, "no-such-folder", "dl.ndjson");
-    const result = await runCli(argv);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/cannot write the dead-letter file/);
-    expect(e.store.stats().requests).toBe(0);
-  });
-
-  it("says before sending anything that the report cannot be written", async () => {
-    const e = await emulator();
-    const dir = tempDir();
-    const input = write(dir, "users.csv", usersCsv(3));
-    const map = write(dir, "m.yaml", USERS_MAPPING);
-    const argv = args(dir, input, map, e.url);
-    argv[argv.indexOf("--report") + 1] = join(dir, "no-such-folder", "r.json");
-    const result = await runCli(argv);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/cannot write the report/);
-    expect(e.store.stats().requests).toBe(0);
   });
 });
