@@ -1,7 +1,7 @@
 /**
  * What --state remembers of events alone: event ids across overlapping files, CSV item groups,
- * identical events, --keep-events, and failures that repeat. What it does for every kind:
- * state.test.ts and resume.test.ts.
+ * identical events and --keep-events. What it does for every kind:
+ * state.test.ts, resume.test.ts and still-failing.test.ts.
  */
 import { statSync } from "node:fs";
 import { join } from "node:path";
@@ -14,12 +14,11 @@ import {
   flags,
   GROUPED_MAPPING,
   importEvents,
-  KEYWORD_MAPPING,
   ORDERS_MAPPING,
   ordersNdjson,
   T0,
 } from "./event-fixtures.js";
-import { emulatorPerTest, readJson, readNdjson, runCli, tempDir, write } from "./helpers.js";
+import { emulatorPerTest, readJson, runCli, tempDir, write } from "./helpers.js";
 import { answer, hostileServerPerTest } from "./hostile-server.js";
 import { history } from "./state-runs.js";
 
@@ -147,37 +146,6 @@ describe("import-events --state", () => {
       accepted: 2,
       unchanged: 2,
     });
-  });
-
-  it("tells events that fail again as on the last night from new failures, and --strict counts both", async () => {
-    const dir = tempDir();
-    const e = await emulator({ catalog: CATALOG });
-    const map = write(dir, "events.yaml", KEYWORD_MAPPING);
-    const input = write(dir, "orders.ndjson", ordersNdjson(40, 4, new Set([8, 22])));
-    const state = ["--state", join(dir, "state.db")];
-    const one = await importEvents([input, "--map", map, ...flags(dir, e.url, state)]);
-    expect(one.code).toBe(1);
-    expect(readJson(join(dir, "report.json"))).toMatchObject({ deadLettered: 2, stillFailing: 0 });
-    const two = await importEvents([input, "--map", map, ...flags(dir, e.url, state)]);
-    expect(two.code).toBe(0); // the same two events fail the same way: not news
-    expect(readJson(join(dir, "report.json"))).toMatchObject({
-      rows: 40,
-      unchanged: 38,
-      deadLettered: 2,
-      stillFailing: 2,
-    });
-    const strict = await importEvents([
-      input,
-      "--map",
-      map,
-      "--strict",
-      ...flags(dir, e.url, state),
-    ]);
-    expect(strict.code).toBe(1);
-    // u0's and u2's batches are refused in whichever order their answers come.
-    const lines = readNdjson(join(dir, "dl.ndjson")).map((d) => d.line);
-    expect(lines.sort((x, y) => x - y)).toEqual([9, 23]);
-    expect(e.store.eventCount()).toBe(38);
   });
 
   it("resumes a run the API stopped with identical events: the second keeps its own id", async () => {
