@@ -10,7 +10,6 @@ import {
   TOKEN,
   tempDir,
   USERS_MAPPING,
-  usersCsv,
   write,
 } from "./helpers.js";
 import { ENV, KINDS } from "./kinds.js";
