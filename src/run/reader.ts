@@ -138,12 +138,13 @@ export class Reader<U> {
         const next = await (stalled ?? iterator.next());
         stalled = undefined;
         if (next.done === true) break;
+        // Before the item read is taken: a stop heard in the turn still finds it counted.
+        const turn = breather.due();
+        if (turn !== undefined) await turn;
         const taking = this.#step(next.value);
         if (taking !== undefined) await taking;
         const sending = after();
         if (sending !== undefined) await sending;
-        const turn = breather.due();
-        if (turn !== undefined) await turn;
       }
     } finally {
       await iterator.return?.();
