@@ -90,6 +90,8 @@ export interface KindCase {
   /** A payload a dead-letter record of this kind stores, and what it is called. */
   readonly payload: object;
   readonly payloadIs: string;
+  /** The request body `payload` goes out as, replayed. */
+  readonly payloadSent: object;
 }
 
 /** Line i (0-based) of a text, replaced by `edit` of it, for the indexes in `at`. */
@@ -213,6 +215,11 @@ const PROFILES: KindCase = {
   namesCommand: false,
   payload: { identity: { external_id: "u1" }, user_properties: { df_name: "Kim" } },
   payloadIs: "a user profile",
+  payloadSent: {
+    identity: { external_id: "u1" },
+    user_properties: { df_name: "Kim" },
+    request_datetime: expect.any(String),
+  },
 };
 
 const EVENTS: KindCase = {
@@ -278,6 +285,9 @@ const EVENTS: KindCase = {
     ],
   },
   payloadIs: "an events request body",
+  get payloadSent() {
+    return EVENTS.payload;
+  },
 };
 
 /** What the identities and delete kinds share: a row is one member, an identity alone. */
@@ -306,6 +316,7 @@ const MEMBERS = {
   firstLine: 2,
   counted: "rows",
   payload: { identity: { external_id: "m1" } },
+  payloadSent: { identity: { external_id: "m1" }, request_datetime: expect.any(String) },
   namesCommand: true,
   change: (line: string) => line.replace("@example.com", "@example.net"), // another email
   changedMapping: MEMBERS_MAPPING.replace(
@@ -371,11 +382,14 @@ export function kindFlags(dir: string, url: string): string[] {
 }
 
 /** A dead-letter record of `kind`'s file, as its run writes it. */
-export function deadLetterLine(kind: KindCase): string {
+export function deadLetterLine(
+  kind: KindCase,
+  { line = 2, payload = kind.payload }: { line?: number; payload?: object } = {},
+): string {
   return `${JSON.stringify({
-    line: 2,
+    line,
     row: { id: "u1" },
-    payload: kind.payload,
+    payload,
     error: { stage: "api", code: "HTTP_500", message: "server error" },
     attempts: 6,
     at: "2026-11-29T00:00:00.000Z",

@@ -1,9 +1,11 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { emulatorPerTest, runCli, tempDir, write } from "./helpers.js";
+import { emulatorPerTest, readNdjson, runCli, tempDir, write } from "./helpers.js";
+import { answer, hostileServerPerTest } from "./hostile-server.js";
 import { deadLetterLine, ENV, KINDS } from "./kinds.js";
 
 const emulator = emulatorPerTest();
+const hostile = hostileServerPerTest();
 
 describe.each(KINDS)("$program without --map", (kind) => {
   const other = KINDS.find((k) => k.program !== kind.program);
@@ -43,5 +45,25 @@ describe.each(KINDS)("$program without --map", (kind) => {
     expect(dryRun.code).toBe(2);
     expect(dryRun.stderr).toContain("--dry-run needs --map");
     expect(e.store.stats().requests).toBe(0);
+  });
+
+  it("sends only the API's keys of a stored payload, and refuses a record whose line is not a line", async () => {
+    const server = await hostile((_n, _req, res) => answer(res, 200, "20000"));
+    const dir = tempDir();
+    const payload = { ...kind.payload, service_id: "someone-else", extra: { a: 1 } };
+    const lines = [
+      deadLetterLine(kind, { payload }),
+      ...[-7, 1.5, 0].map((line) => deadLetterLine(kind, { line })),
+    ];
+    const input = write(dir, "old.dead-letter.ndjson", lines.join(""));
+    const result = await run(input, dir, server.url);
+    expect(result.code).toBe(1);
+    expect(server.requests).toEqual([kind.payloadSent]);
+    const failed = readNdjson(join(dir, "dl"));
+    expect(failed.map((r) => [r.line, r.error.code])).toEqual([
+      [2, "REPLAY_RECORD"],
+      [3, "REPLAY_RECORD"],
+      [4, "REPLAY_RECORD"],
+    ]);
   });
 });

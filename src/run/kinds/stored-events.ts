@@ -32,13 +32,16 @@ export class StoredEvents {
       const message = `a dead-letter record stores one event; this payload has ${count}`;
       return this.#fail(row, body, rowFailure("input", "REPLAY_RECORD", message));
     }
-    const check = checkEventsBody(payload as Record<string, unknown>, STANDARD_EVENT_RULES);
+    // The API's keys only, as for every kind: anything else a file holds (`service_id`, an edit)
+    // is not sent.
+    const sent = { common: (payload as Record<string, unknown>).common, events };
+    const check = checkEventsBody(sent, STANDARD_EVENT_RULES);
     if (!check.ok) {
       const code = check.tooMany ? "TOO_MANY_ITEMS" : "INVALID_VALUE";
       const message = `the stored event breaks the API's rules: ${check.problem}`;
       return this.#fail(row, body, rowFailure("mapping", code, message));
     }
-    const text = stringifyExactly(payload);
+    const text = stringifyExactly(sent);
     if (this.#open?.text === text) {
       this.#open.rows.push(row);
       return [];
