@@ -1,7 +1,9 @@
 /**
  * The identities and delete commands end to end against the emulator, through `dfinery-import`
  * as a user types them: the exact bodies received, the unified profiles and events left after,
- * invalid identities, the --yes guard, dry runs, replays with and without --map.
+ * invalid identities, the --yes guard, dry runs, a dead-letter file of the other command. What
+ * every kind does (delivery, replays with and without --map, state, resume, signals): the suites
+ * over kinds.ts.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -158,42 +160,6 @@ describe("dfinery-import identities", () => {
       accepted: 1,
       deadLettered: 2,
     });
-  });
-
-  it("replays its dead-letter file: with --map each row is mapped again, without it the stored identity is sent again", async () => {
-    const e = await emulator({ failRate: 1, failAs: "code50000" });
-    const dir = tempDir();
-    const input = write(dir, "members.csv", MEMBERS);
-    const map = write(dir, "identities.yaml", IDENTITY_MAPPING);
-    const failed = await dfinery("identities", dir, input, map, e.url, ["--max-attempts", "1"]);
-    expect(failed.code).toBe(1);
-    const deadLetter = join(dir, "dl.ndjson");
-    expect(readNdjson(deadLetter).map((r) => r.payload)).toEqual([
-      { identity: KIM },
-      { identity: LEE },
-      { identity: PARK },
-    ]);
-    const healthy = await emulator();
-    const copy = write(
-      dir,
-      "failed.ndjson",
-      readNdjson(deadLetter)
-        .map((r) => JSON.stringify(r))
-        .join("\n"),
-    );
-    const stored = await dfinery("identities", dir, copy, null, healthy.url, [
-      "--dead-letter",
-      join(dir, "dl2.ndjson"),
-    ]);
-    expect(stored.code).toBe(0);
-    expect(bodies(healthy, IDENTITIES_PATH).map((b) => b.identity)).toEqual([KIM, LEE, PARK]);
-    const again = await emulator();
-    const mapped = await dfinery("identities", dir, copy, map, again.url, [
-      "--dead-letter",
-      join(dir, "dl3.ndjson"),
-    ]);
-    expect(mapped.code).toBe(0);
-    expect(again.store.profiles()).toEqual([KIM, LEE, PARK]);
   });
 
   it("refuses, without --map, a dead-letter file another command wrote: nothing is sent", async () => {
