@@ -9,7 +9,6 @@ import {
   runFlags,
   TOKEN,
   tempDir,
-  USERS_MAPPING,
   write,
 } from "./helpers.js";
 import { ENV, KINDS } from "./kinds.js";
@@ -168,26 +167,34 @@ describe.each(KINDS)("$program delivering a file", (kind) => {
       expect(e.store.stats().requests).toBe(0);
     },
   );
-});
 
-describe("import-profiles", () => {
-  it("sends a user's rows in file order under latency jitter, so the last row wins", async () => {
-    const e = await emulator({ latencyMs: 1, jitterMs: 30 });
-    const dir = tempDir();
-    const lines = ["id,email,points"];
-    for (let v = 0; v < 30; v++)
-      for (let u = 0; u < 5; u++) lines.push(`u${u},user${u}@example.com,${v}`);
-    const input = write(dir, "history.csv", `${lines.join("\n")}\n`);
-    const map = write(dir, "m.yaml", USERS_MAPPING);
-    const result = await runCli(args(dir, input, map, e.url, ["--concurrency", "16"]));
-    expect(result.code).toBe(0);
-    for (let u = 0; u < 5; u++) {
-      const sent = e.store
-        .list()
-        .filter((r) => r.identity.external_id === `u${u}`)
-        .map((r) => r.user_properties?.points);
-      expect(sent).toEqual(Array.from({ length: 30 }, (_, v) => v));
-      expect(e.store.last("external_id", `u${u}`)).toEqual({ points: 29 });
+  it("sends a user's units in file order under latency jitter, as one request at a time would", async () => {
+    // Users 1-5 (0 is an event a user has once), each with 10 rows in turn, every row of a user
+    // a changed unit of its last.
+    const text = kind.rows(6).trimEnd().split("\n");
+    const lines = text.slice(0, kind.firstLine - 1); // the header, if any
+    const all = text.slice(kind.firstLine - 1);
+    const users = [1, 2, 3, 4, 5];
+    for (let v = 0; v < 10; v++) {
+      for (const u of users) {
+        let line = all[u] as string;
+        for (let n = 0; n < v; n++) line = kind.change(line);
+        lines.push(line);
+      }
     }
+    const dir = tempDir();
+    const input = write(dir, kind.file, `${lines.join("\n")}\n`);
+    const map = write(dir, "m.yaml", kind.mapping);
+    const perUser = (e: Awaited<ReturnType<typeof emulator>>) => {
+      const held = kind.held(e);
+      return users.map((u) => held.filter((b) => kind.userIn(b) === kind.userOf(u)));
+    };
+    const inTurn = await emulator({ catalog: kind.catalog });
+    const one = await run(args(dir, input, map, inTurn.url, ["--concurrency", "1"]));
+    const jittery = await emulator({ catalog: kind.catalog, latencyMs: 1, jitterMs: 30 });
+    const many = await run(args(dir, input, map, jittery.url, ["--concurrency", "16"]));
+    expect([one.code, many.code]).toEqual([0, 0]);
+    expect(perUser(inTurn).map((units) => units.length)).toEqual([10, 10, 10, 10, 10]);
+    expect(perUser(jittery)).toEqual(perUser(inTurn));
   });
 });
