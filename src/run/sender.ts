@@ -111,7 +111,7 @@ export class Sender<U> {
     await window.acquire();
     const { unsaved } = this.#p;
     const weight = batch.units.length;
-    await unsaved?.acquire(weight);
+    if (unsaved !== undefined) await unsaved.acquire(weight); // no turn more without --state
     void (async () => {
       const release = await turn;
       try {
