@@ -465,7 +465,7 @@ const SECTIONS: readonly Section[] = [
         result: r,
         checks: [
           info(
-            `events per CPU s, GA4 mapping (6 key lookups, a datetime expr, a where; ${n(r.events)} events)`,
+            `events per CPU s, GA4 mapping (6 key lookups, epoch_us, a where; ${n(r.events)} events)`,
             n(r.ga4PerSecond),
           ),
           info("events per CPU s, the same file with plain paths only", n(r.plainPerSecond)),
