@@ -36,13 +36,13 @@ const PERSON_ID =
 const PERSON_WORD = /user|member|customer|client|buyer|contact|person|회원|고객|구매자|주문자/i;
 const MEMBER_ID = /^[A-Za-z]{1,6}[-_]?\d{3,}$/;
 
-/** The header without spaces, `_`, `.`, `-` and `$`, lower-cased: `Record ID` → `recordid`. */
-const normalName = (column: string) => column.replace(/[\s_.$-]/g, "").toLowerCase();
+/** A header as compared: without spaces, `_`, `.`, `-` and `$`, lower-cased: `Record ID` → `recordid`. */
+export const compactName = (column: string) => column.replace(/[\s_.$-]/g, "").toLowerCase();
 
 /** Whose value a header names (`manager_email`: someone else's; `상품주문번호`: a thing's). */
 export function nameClass(column: string): NameClass {
   if (ROLE.test(column)) return "role";
-  if (PERSON_ID.test(normalName(column))) return "person";
+  if (PERSON_ID.test(compactName(column))) return "person";
   if (THING.test(column)) return "thing";
   return PERSON_WORD.test(column) ? "person" : "neutral";
 }
@@ -115,8 +115,8 @@ export function identityCandidates(
       shape = share(looksLikePhone);
       if (!(shape >= 0.8 || (PHONE_NAME.test(column) && shape >= 0.5))) continue;
     } else {
-      const named = name === "person" && PERSON_ID.test(normalName(column));
-      const idLike = /(id|no|number|code|번호|아이디)$/i.test(normalName(column));
+      const named = name === "person" && PERSON_ID.test(compactName(column));
+      const idLike = /(id|no|number|code|번호|아이디)$/i.test(compactName(column));
       const byShape =
         filled === rows && distinct === rows && values.every((v) => MEMBER_ID.test(v));
       if (!named && !byShape && !(name === "thing" && idLike)) continue;
@@ -175,7 +175,7 @@ export function findIdentities(
   const repeats = id !== undefined && id.distinct < id.filled * 0.9;
   if (id !== undefined) {
     taken.add(id.column);
-    const named = PERSON_ID.test(normalName(id.column));
+    const named = PERSON_ID.test(compactName(id.column));
     found.push({
       field: "external_id",
       column: id.column,

@@ -5,14 +5,13 @@
  * case-folded, without spaces, `_`, `-`, `.` and `$` (`구매자ID` → `구매자id`, `$insert_id` → `insertid`).
  */
 import type { STANDARD_EVENTS } from "../../api/events.js";
+import { compactName } from "../identity.js";
 
 type StandardEvent = (typeof STANDARD_EVENTS)[number];
 
 /** The header as compared: `event_properties.Product ID` → `productid`. */
 export function headerKey(column: string): string {
-  return labelOf(column)
-    .replace(/[\s_.\-$]/g, "")
-    .toLowerCase();
+  return compactName(labelOf(column));
 }
 
 /** A column's own name: a key/value pair's key (`event_params[key=value].value.double_value` → `value`), else the path's last segment. */
@@ -99,7 +98,7 @@ const EVENT_BY_WORD: ReadonlyMap<string, StandardEvent> = new Map(
 
 /** The standard event an event name in an export means, if it is one. */
 export function standardEvent(name: string): StandardEvent | undefined {
-  return EVENT_BY_WORD.get(name.replace(/[\s_.\-$]/g, "").toLowerCase());
+  return EVENT_BY_WORD.get(compactName(name));
 }
 
 /** Event-level headers (GA4 parameter keys too) → the standard event property they mean. */
