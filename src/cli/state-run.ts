@@ -78,7 +78,8 @@ export function superviseRun(
       "import started",
     );
   const { report } = config;
-  return supervise(runner, { ...s, report, ...stateEnd(session, report, io, logger), started });
+  const end = stateEnd(session, report, io, logger, s.interrupt.signal);
+  return supervise(runner, { ...s, report, ...end, started });
 }
 
 /** supervise()'s hooks for a run with this session (or none): how its end is recorded. */
@@ -87,20 +88,30 @@ function stateEnd(
   config: ReportConfig,
   io: Io,
   logger: Logger,
+  interrupt: AbortSignal,
 ): Pick<Supervision, "end" | "beforeForcedExit"> {
   return {
-    end: (report) => {
+    end: async (report) => {
       // Recorded first: the run's end must not depend on the report file. A state file that
       // cannot record it (a full disk) is said, and the summary and report are still written.
       let stateFailed = false;
+      let whole = true;
       try {
-        session?.end(reportForState(io.secrets.value(report)), exitCode(report, config.strict));
+        const code = exitCode(report, config.strict);
+        whole =
+          (await session?.end(reportForState(io.secrets.value(report)), code, interrupt)) ?? true;
       } catch (error) {
         if (!(error instanceof ImporterError)) throw error;
         io.stderr.write(`${io.name}: ${error.message}\n`);
         stateFailed = true;
       }
+      if (!whole) {
+        io.stderr.write(
+          `${io.name}: stopped while forgetting old events (--keep-events): the run is recorded finished; the next run with --keep-events forgets the rest\n`,
+        );
+      }
       const code = finishRun(report, config, io, logger);
+      if (!whole && code === EXIT.ok) return EXIT.interrupted;
       return stateFailed && (code === EXIT.ok || code === EXIT.rowsFailed) ? EXIT.usage : code;
     },
     beforeForcedExit: () => session?.close(), // the run stays resumable

@@ -27,7 +27,7 @@ export interface Supervision {
   /** Aborted by the first signal; the run was given its signal. */
   readonly interrupt: AbortController;
   /** After the run's own end has been told: records it, writes the report; the exit code. */
-  readonly end: (report: Report) => number;
+  readonly end: (report: Report) => number | Promise<number>;
   /** Before a forced exit, once the report is written (close what must stay resumable). */
   readonly beforeForcedExit?: () => void;
   /** Once the signals are the run's (a signal from now on stops it gracefully), before it starts. */
@@ -72,7 +72,7 @@ export async function supervise(runner: SupervisedRun, s: Supervision): Promise<
     const report = await runner.execute();
     progress?.stop();
     tellStop(report, runner.bug, io, logger);
-    return exitAfterClosedStdout(s.end(report), io.stdoutClosed);
+    return exitAfterClosedStdout(await s.end(report), io.stdoutClosed);
   } finally {
     progress?.stop();
     clearTimeout(graceTimer);

@@ -37,8 +37,12 @@ export interface StateSession {
   readonly resumed: boolean;
   /** What the user should hear of (a state file whose old unkeyed hashes were dropped). */
   readonly notices: readonly string[];
-  /** Records how the run ended, releases the lock and closes the file. */
-  end(report: Report, exitCode: number): void;
+  /**
+   * Records how the run ended, forgets the old events (--keep-events), releases the lock and
+   * closes the file. Resolves false when `stop` (a signal) ended the forgetting before it was
+   * done: the run is recorded finished, and the next run that forgets forgets the rest.
+   */
+  end(report: Report, exitCode: number, stop?: AbortSignal): Promise<boolean>;
   /** Closes without recording an end (a forced exit): the run stays resumable. */
   close(): void;
 }
@@ -87,7 +91,10 @@ async function openSession(options: StateSessionOptions, logger: Logger): Promis
       carried: NOTHING,
       resumed: false,
       notices,
-      end: () => store.close(),
+      end: async () => {
+        store.close();
+        return true;
+      },
       close: () => store.close(),
     };
   }
@@ -117,18 +124,20 @@ async function openSession(options: StateSessionOptions, logger: Logger): Promis
       carried: { accepted, deadLettered, unchanged, filtered },
       resumed: handle.resumed,
       notices,
-      end(report, exitCode) {
+      async end(report, exitCode, stop) {
         const end = { report, exitCode };
         try {
+          let whole = true;
           if (report.stoppedBy === null) {
             if (files !== undefined)
               store.recordFiles(handle.runId, files.outcome(), mappingFingerprint);
             store.finishRun(handle.runId, end);
-            forgetOldEvents(store, report, options.keepEventsMs, logger);
+            whole = await forgetOldEvents(store, report, options.keepEventsMs, logger, stop);
           } else {
             store.suspendRun(handle.runId, end);
           }
           store.close();
+          return whole;
         } catch (error) {
           closeQuietly(store);
           throw stateFileError(options.path, error, "E_OUTPUT");
@@ -167,20 +176,30 @@ function fileBook(
   return new FileBook(files, skipped);
 }
 
-/** `--keep-events`: the events accepted longer than the window before the run's start are forgotten. */
-function forgetOldEvents(
+/**
+ * `--keep-events`: the events accepted longer than the window before the run's start are
+ * forgotten, in steps that let a signal in; false when `stop` ended it before the end.
+ */
+async function forgetOldEvents(
   store: StateStore,
   report: Report,
   keepMs: number | undefined,
   logger: Logger,
-): void {
-  if (keepMs === undefined) return;
+  stop: AbortSignal | undefined,
+): Promise<boolean> {
+  if (keepMs === undefined) return true;
   const before = Date.parse(report.startedAt) - keepMs;
-  const forgotten = store.forgetEventsAcceptedBefore(before);
-  logger.info(
-    { forgotten, before: new Date(before).toISOString() },
-    "forgot the events accepted longer ago than --keep-events",
-  );
+  const at = { before: new Date(before).toISOString() };
+  logger.info(at, "forgetting the events accepted longer ago than --keep-events");
+  const { forgotten, finished } = await store.forgetEventsAcceptedBefore(before, stop);
+  if (finished)
+    logger.info({ forgotten, ...at }, "forgot the events accepted longer ago than --keep-events");
+  else
+    logger.warn(
+      { forgotten, ...at },
+      "stopped forgetting old events: the next run with --keep-events forgets the rest",
+    );
+  return finished;
 }
 
 /**

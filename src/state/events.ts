@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { Breather } from "../util/breather.js";
 import { keyedHash } from "../util/hash.js";
 
 /**
@@ -16,7 +17,9 @@ export class EventTable {
   readonly #insert: Database.Statement<[string, number]>;
   readonly #count: Database.Statement<[], number>;
   readonly #newest: Database.Statement<[], string | null>;
-  readonly #forget: Database.Statement<[number]>;
+  readonly #stepEnd: Database.Statement<[string, number], string | null>;
+  readonly #forget: Database.Statement<[string, string, number]>;
+  readonly #forgetStep: (before: number, after: string, limit: number) => ForgetStep;
 
   constructor(db: Database.Database) {
     this.#has = db.prepare<[string], number>("SELECT 1 FROM events WHERE key = ?").pluck();
@@ -26,7 +29,17 @@ export class EventTable {
     );
     this.#count = db.prepare<[], number>("SELECT count(*) FROM events").pluck();
     this.#newest = db.prepare<[], string | null>("SELECT max(key) FROM events").pluck();
-    this.#forget = db.prepare("DELETE FROM events WHERE accepted < ?");
+    this.#stepEnd = db
+      .prepare<[string, number], string | null>(
+        "SELECT max(key) FROM (SELECT key FROM events WHERE key > ? ORDER BY key LIMIT ?)",
+      )
+      .pluck();
+    this.#forget = db.prepare("DELETE FROM events WHERE key > ? AND key <= ? AND accepted < ?");
+    this.#forgetStep = db.transaction((before: number, after: string, limit: number) => {
+      const last = this.#stepEnd.get(after, limit) ?? undefined;
+      if (last === undefined) return { forgotten: 0, last };
+      return { forgotten: this.#forget.run(after, last, before).changes, last };
+    });
   }
 
   has(key: string): boolean {
@@ -43,13 +56,53 @@ export class EventTable {
     return this.#newest.get() ?? undefined;
   }
 
-  /** Forgets the events accepted before `ms` (epoch ms); returns how many. */
-  forgetAcceptedBefore(ms: number): number {
-    return this.#forget.run(ms).changes;
+  /**
+   * One step of forgetting the events accepted before `ms` (epoch ms), in a short transaction of
+   * its own: of the next `limit` keys after `after` (in key order; "" for the first), those
+   * accepted before. A whole table is one pass of such steps, each key looked at once, so a step
+   * costs the same wherever it is (the kept events are not read again by the next step).
+   */
+  forgetStep(ms: number, after: string, limit: number): ForgetStep {
+    return this.#forgetStep(ms, after, limit);
   }
 
   count(): number {
     return this.#count.get() ?? 0;
+  }
+}
+
+/** What a step of forgetting did: how many it forgot, and the last key it looked at (undefined: none was left). */
+export interface ForgetStep {
+  readonly forgotten: number;
+  readonly last: string | undefined;
+}
+
+/** How forgetting ended: how many events it forgot; `finished` false when stopped before the end. */
+export interface Forgotten {
+  readonly forgotten: number;
+  readonly finished: boolean;
+}
+
+/**
+ * Forgets in steps (`step(after)`, each its own transaction), letting the event loop in between
+ * (util/breather.ts) so that a signal is heard; stops before the next step once `stop` is aborted.
+ * What is left is forgotten by the next run that forgets: each step is whole.
+ */
+export async function forgetInSteps(
+  step: (after: string) => ForgetStep,
+  stop: AbortSignal | undefined,
+): Promise<Forgotten> {
+  const breather = new Breather();
+  let forgotten = 0;
+  let after = "";
+  for (;;) {
+    if (stop?.aborted === true) return { forgotten, finished: false };
+    const done = step(after);
+    forgotten += done.forgotten;
+    if (done.last === undefined) return { forgotten, finished: true };
+    after = done.last;
+    const turn = breather.due();
+    if (turn !== undefined) await turn;
   }
 }
 

@@ -1,12 +1,18 @@
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { eventKey } from "../../src/state/events.js";
+import { eventKey, forgetInSteps } from "../../src/state/events.js";
 import { formatStatus } from "../../src/state/status.js";
 import { StateStore } from "../../src/state/store.js";
 import { accepted, openLocked, request, statePath } from "./helpers.js";
 
 const KEY = Buffer.alloc(32, 7);
 const ID = "0b9f1c5e-6a47-5f7e-9d3a-2f1e8c7b6a50";
+/** Forgets the events accepted before `ms` to the end; how many. */
+async function forget(store: StateStore, ms: number): Promise<number> {
+  const { forgotten, finished } = await store.forgetEventsAcceptedBefore(ms);
+  expect(finished).toBe(true);
+  return forgotten;
+}
 const event = (id: string, at = "2024-05-14T06:05:46.363Z") => ({
   event_log_id: id,
   event_datetime: at,
@@ -72,7 +78,7 @@ describe("the events import-events --state remembers", () => {
     again.close();
   });
 
-  it("forgets the events accepted before a time (--keep-events), whatever their own time", () => {
+  it("forgets the events accepted before a time (--keep-events), whatever their own time", async () => {
     const path = statePath();
     const day = 86_400_000;
     const t0 = Date.parse("2026-03-01T02:00:00Z");
@@ -92,20 +98,71 @@ describe("the events import-events --state remembers", () => {
     const night = accept(["a", "b"], ["2026-02-28T23:00:00Z", "2026-03-01T01:00:00Z"]);
     now = t0 + 60 * day;
     const backfill = accept(["c", "d"], ["2019-01-01T00:00:00Z", "not a time"]);
-    expect(store.forgetEventsAcceptedBefore(now - 30 * day)).toBe(2);
+    expect(await forget(store, now - 30 * day)).toBe(2);
     expect([...night, ...backfill].map((k) => store.knownEvent(k))).toEqual([
       false,
       false,
       true,
       true,
     ]);
-    expect(store.forgetEventsAcceptedBefore(now - 30 * day)).toBe(0);
+    expect(await forget(store, now - 30 * day)).toBe(0);
     // Accepted again (--full), an event counts from then.
     now = t0 + 100 * day;
     const [again] = accept(["c"], ["2019-01-01T00:00:00Z"]);
-    expect(store.forgetEventsAcceptedBefore(now - 30 * day)).toBe(1); // d
+    expect(await forget(store, now - 30 * day)).toBe(1); // d
     expect(store.knownEvent(again as string)).toBe(true);
     store.close();
+  });
+
+  it("forgets many events in steps of their keys, exactly those accepted before, kept ones on both sides of every step's end", async () => {
+    const path = statePath();
+    const store = openLocked(path);
+    store.claimFor("import-events", false);
+    store.close();
+    // 25,001 events (three steps of 10,000 keys), every third accepted recently, in key order.
+    const db = new Database(path);
+    const insert = db.prepare("INSERT INTO events (key, accepted) VALUES (?, ?)");
+    db.transaction(() => {
+      for (let i = 0; i <= 25_000; i++)
+        insert.run(`${String(i).padStart(9, "0")}k`, i % 3 === 0 ? 500 : 100);
+    })();
+    db.close();
+    const again = openLocked(path);
+    expect(await forget(again, 200)).toBe(16_667);
+    again.close();
+    const left = new Database(path, { readonly: true });
+    const keys = left.prepare("SELECT key FROM events ORDER BY key").pluck().all() as string[];
+    left.close();
+    expect(keys).toHaveLength(8_334);
+    expect(keys.every((key) => Number(key.slice(0, 9)) % 3 === 0)).toBe(true);
+    expect(keys.at(-1)).toBe("000024999k");
+  });
+
+  it("lets the event loop in between steps, and stops before the next once stopped (a signal)", async () => {
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 0); // runs only when the loop lets the event loop in
+    let steps = 0;
+    const busyStep = (after: string) => {
+      const until = performance.now() + 20; // a step of 20 ms of work
+      while (performance.now() < until) {}
+      steps++;
+      return { forgotten: 2, last: `${after}x` }; // never at the end: only the stop ends it
+    };
+    const stopped = await forgetInSteps(busyStep, stop.signal);
+    expect(stopped).toEqual({ forgotten: 2 * steps, finished: false });
+    // The breather lets the event loop in after each 50 ms of steps (3 of 20 ms); the first turn
+    // may come before the loop's timers' phase, the second passes it: at most 6 steps.
+    expect(steps).toBeLessThanOrEqual(6);
+    // Already stopped: no step at all.
+    let more = 0;
+    const counted = (after: string) => {
+      more++;
+      return { forgotten: 1, last: after === "" ? "a" : undefined };
+    };
+    expect(await forgetInSteps(counted, stop.signal)).toEqual({ forgotten: 0, finished: false });
+    expect(more).toBe(0);
+    expect(await forgetInSteps(counted, undefined)).toEqual({ forgotten: 2, finished: true });
+    expect(more).toBe(2);
   });
 
   it("drops the remembered events when --full binds the file to another state key", () => {
@@ -156,7 +213,7 @@ describe("one state file per command", () => {
     fresh.close();
   });
 
-  it("migrates a version 6 file: its events count as accepted when it is opened, none forgotten sooner", () => {
+  it("migrates a version 6 file: its events count as accepted when it is opened, none forgotten sooner", async () => {
     const path = statePath();
     const store = openLocked(path);
     store.claimFor("import-events", false);
@@ -175,9 +232,9 @@ describe("one state file per command", () => {
     db.close();
     const opened = Date.now();
     const migrated = StateStore.open(path);
-    expect(migrated.forgetEventsAcceptedBefore(opened - 1000)).toBe(0);
+    expect(await forget(migrated, opened - 1000)).toBe(0);
     expect(migrated.knownEvent(key)).toBe(true);
-    expect(migrated.forgetEventsAcceptedBefore(opened + 60_000)).toBe(1);
+    expect(await forget(migrated, opened + 60_000)).toBe(1);
     migrated.close();
   });
 
