@@ -32,17 +32,32 @@ const ROLE =
 const THING =
   /order|주문(?!자)|product|상품|item|sku|coupon|쿠폰|event|insert|uuid|session|transaction|invoice|payment|결제|tracking|송장|배송|device|campaign|message|pseudo/i;
 const PERSON_ID =
-  /^(id|uid|userid|userno|usercode|memberid|memberno|membernumber|membercode|customerid|customerno|customernumber|clientid|accountid|externalid|distinctid|recordid|contactid|hsobjectid|buyerid|회원번호|회원id|회원아이디|아이디|고객번호|고객id|고객아이디|구매자id|구매자아이디|주문자id|주문자아이디)$/i;
+  /^(id|uid|userid|userno|usercode|memberid|memberno|membernumber|membercode|customerid|customerno|customernumber|clientid|accountid|externalid|distinctid|recordid|contactid|hsobjectid|buyerid|회원번호|회원id|회원아이디|아이디|고객번호|고객id|고객아이디|구매자id|구매자아이디|구매자번호|주문자id|주문자아이디)$/i;
+/** A browser's or app's own id of the person (GA4's `user_pseudo_id`, Segment's `anonymous_id`). */
+const DEVICE_PERSON_ID = /^(userpseudoid|anonymousid|anonymoususerid|visitorid)$/;
 const PERSON_WORD = /user|member|customer|client|buyer|contact|person|회원|고객|구매자|주문자/i;
 const MEMBER_ID = /^[A-Za-z]{1,6}[-_]?\d{3,}$/;
 
 /** A header as compared: without spaces, `_`, `.`, `-` and `$`, lower-cased: `Record ID` → `recordid`. */
 export const compactName = (column: string) => column.replace(/[\s_.$-]/g, "").toLowerCase();
 
+/**
+ * Whether a header names the id of the row's person, and how surely: `member` (a member's own id:
+ * `user_id`, `Record ID`, `구매자ID`), `device` (an id a browser or app gave itself, in an event file
+ * only: one person on two devices is two people); undefined: it does not. In a file of events or
+ * order lines (`events`), a bare `id` is the event's or the line's own id, never a person's.
+ */
+export function personIdHeader(column: string, events = false): "member" | "device" | undefined {
+  const name = compactName(column);
+  if (events && name === "id") return undefined;
+  if (PERSON_ID.test(name)) return "member";
+  return events && DEVICE_PERSON_ID.test(name) ? "device" : undefined;
+}
+
 /** Whose value a header names (`manager_email`: someone else's; `상품주문번호`: a thing's). */
 export function nameClass(column: string): NameClass {
   if (ROLE.test(column)) return "role";
-  if (PERSON_ID.test(compactName(column))) return "person";
+  if (personIdHeader(column) === "member") return "person";
   if (THING.test(column)) return "thing";
   return PERSON_WORD.test(column) ? "person" : "neutral";
 }
@@ -115,7 +130,7 @@ export function identityCandidates(
       shape = share(looksLikePhone);
       if (!(shape >= 0.8 || (PHONE_NAME.test(column) && shape >= 0.5))) continue;
     } else {
-      const named = name === "person" && PERSON_ID.test(compactName(column));
+      const named = name === "person" && personIdHeader(column) === "member";
       const idLike = /(id|no|number|code|번호|아이디)$/i.test(compactName(column));
       const byShape =
         filled === rows && distinct === rows && values.every((v) => MEMBER_ID.test(v));
@@ -175,7 +190,7 @@ export function findIdentities(
   const repeats = id !== undefined && id.distinct < id.filled * 0.9;
   if (id !== undefined) {
     taken.add(id.column);
-    const named = PERSON_ID.test(compactName(id.column));
+    const named = personIdHeader(id.column) === "member";
     found.push({
       field: "external_id",
       column: id.column,

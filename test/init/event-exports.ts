@@ -118,8 +118,16 @@ const GA4_MEANT: Readonly<Record<string, string>> = {
 };
 const T0_US = 1_709_294_400_000_000n; // 2024-03-01T12:00:00Z
 
-/** GA4's daily export: `count` events of 9 browsers; user_id only for the few who logged in. */
-export function ga4(dir: string, count = 300): EventExport {
+/**
+ * GA4's daily export: `count` events of 9 browsers. `users`: user_id only for the few who logged
+ * in (`some`: the person is the browser), on every event (`all`: a members-only app, the person
+ * is the member), or never set (`none`).
+ */
+export function ga4(
+  dir: string,
+  count = 300,
+  users: "some" | "all" | "none" = "some",
+): EventExport {
   const lines: string[] = [];
   const events: Meant[] = [];
   for (let i = 0; i < count; i++) {
@@ -168,7 +176,9 @@ export function ga4(dir: string, count = 300): EventExport {
         event_timestamp: String(us),
         event_name: name,
         event_params: params,
-        ...(i % 10 === 3 ? { user_id: `member_${i % 9}` } : {}),
+        ...((users === "some" && i % 10 === 3) || users === "all"
+          ? { user_id: `member_${i % 9}` }
+          : {}),
         user_pseudo_id: pseudo,
         user_first_touch_timestamp: String(T0_US - 86_400_000_000n),
         device: { category: "desktop", operating_system: "Windows" },
@@ -177,7 +187,7 @@ export function ga4(dir: string, count = 300): EventExport {
       }),
     );
     events.push({
-      person: pseudo,
+      person: users === "all" ? `member_${i % 9}` : pseudo,
       name: GA4_MEANT[name] ?? name,
       utc: new Date(Number(us / 1000n)).toISOString(),
       ...(items.length === 0

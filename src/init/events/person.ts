@@ -1,15 +1,18 @@
 /**
- * Whose event a row is: the identity column that repeats across orders and events. A member id by
- * its header (`user_id`, `customer_id`, `구매자ID`, `회원아이디`, …) before a browser's or app's own
- * id (`user_pseudo_id`); a column with a different value on every row (an order line's number
- * `상품주문번호`, an event's uuid) is the row's or the event's id, never a person. Without such a
- * header, an e-mail or phone column the profile draft finds, if it repeats; else a TODO_.
+ * Whose event a row is: the identity column that repeats across orders and events. The header says
+ * whose id it is as it does for a profile draft (identity.ts: `user_id`, `customer_id`, `구매자ID`,
+ * `회원아이디`, …), read as an event file's: a member's id before a browser's or app's own id
+ * (`user_pseudo_id`), which is the person only when no member id is filled in half the rows, and a
+ * bare `id` is the event's or the line's. A column with a different value on every row (an order
+ * line's number `상품주문번호`, an event's uuid) is the row's or the event's id, never a person.
+ * Without such a header, an e-mail or phone column the profile draft finds, if it repeats; else a
+ * TODO_.
  */
 import type { IdentityField } from "../../api/dfinery.js";
 import type { Transform } from "../../mapping/convert/transform.js";
-import { findIdentities } from "../identity.js";
+import { findIdentities, personIdHeader } from "../identity.js";
 import { type EventColumns, filled, pct } from "./columns.js";
-import { headerKey, MEMBER_ID, PSEUDO_ID } from "./words.js";
+import { labelOf } from "./words.js";
 
 export type Person =
   | {
@@ -32,9 +35,9 @@ export function findPerson(columns: EventColumns): Person {
   const notes: string[] = [];
   const candidates: Candidate[] = [];
   for (const column of columns.names) {
-    const key = headerKey(column);
-    const tier = MEMBER_ID.test(key) ? 0 : PSEUDO_ID.test(key) ? 1 : undefined;
-    if (tier === undefined) continue;
+    const named = personIdHeader(labelOf(column), true);
+    if (named === undefined) continue;
+    const tier = named === "member" ? 0 : 1;
     const values = filled(columns.cells.get(column) ?? []);
     if (values.length === 0) continue;
     const distinct = new Set(values).size;

@@ -1,6 +1,6 @@
 /**
- * The words event exports use, in English and Korean: headers of the person, the event name, its
- * time, its id and its order, and the headers and event names that mean DFINERY's standard `df_`
+ * The words event exports use, in English and Korean: headers of the event name, its time, its id
+ * and its order (the person's are identity.ts's), and the headers and event names that mean DFINERY's standard `df_`
  * events, event properties and item properties. A header is compared by its last path segment,
  * case-folded, without spaces, `_`, `-`, `.` and `$` (`구매자ID` → `구매자id`, `$insert_id` → `insertid`).
  */
@@ -19,11 +19,6 @@ export function labelOf(column: string): string {
   const key = /\[key=([^\]]+)\]/.exec(column)?.[1];
   return key ?? column.split(".").at(-1) ?? column;
 }
-
-/** A member's id (the person), by tier: a member id before a browser's or app's own id. */
-export const MEMBER_ID =
-  /^(userid|customerid|customerno|memberid|memberno|buyerid|accountid|externalid|distinctid|clientid|uid|회원id|회원아이디|회원번호|아이디|구매자id|구매자아이디|구매자번호|주문자id|주문자아이디|고객id|고객번호|고객아이디)$/;
-export const PSEUDO_ID = /^(userpseudoid|anonymousid|anonymoususerid|visitorid)$/;
 
 export const EVENT_NAME_HEADER =
   /^(eventname|eventtype|event|eventaction|action|이벤트|이벤트명|이벤트이름|이벤트유형)$/;
