@@ -206,8 +206,8 @@ export const COMMANDS: readonly CommandDef[] = [
     args: "<input> [--out events.yaml] [--force]",
     inputs: 1,
     about:
-      "Reads the header and the first 1,000 rows of <input> (CSV, TSV or NDJSON: UTF-8, UTF-16 or CP949, found by strict decoding; or an .xlsx sheet) and writes a commented draft events mapping: the person (the id column that repeats across events), the event name with a values table to the standard df_ names, the date-time and its format (the time zone only from evidence in the file), an event id, items (NDJSON arrays, or CSV order lines grouped by their order id) and the standard df_ properties by meaning; then dry-runs it on those rows. Where the file does not decide, the draft holds a TODO_ that fails to load, its comment saying what to write.",
-    flags: ["out", "force", "format", "encoding", "sheet"],
+      "Reads the header and the first 1,000 rows of <input> (CSV, TSV or NDJSON: UTF-8, UTF-16 or CP949, found by strict decoding; a headerless database dump; or an .xlsx sheet) and writes a commented draft events mapping: the person (the id column that repeats across events), the event name with a values table to the standard df_ names, the date-time and its format (the time zone only from evidence in the file), an event id, items (NDJSON arrays, or CSV order lines grouped by their order id) and the standard df_ properties by meaning; then dry-runs it on those rows. Where the file does not decide, the draft holds a TODO_ that fails to load, its comment saying what to write.",
+    flags: ["out", "force", "format", "encoding", "delimiter", "no-header", "dialect", "sheet"],
     examples: [
       {
         command: "import-events init orders.csv --out events.yaml",

@@ -37,7 +37,11 @@ const STAND_IN: Readonly<Record<string, string>> = {
 export const written = (value: string, standIns: boolean) =>
   standIns ? (STAND_IN[value] ?? value) : value;
 
-export function sourceLines(s: DraftSource, ids: Identities, standIns: boolean): string[] {
+/** How the file was read, as found or given: the layout of `init` for profiles and for events. */
+export type DraftReading = Omit<DraftSource, "zone" | "markers">;
+
+/** The source section's reading lines: format, encoding, delimiter, header and dialect. */
+export function readingLines(s: DraftReading): string[] {
   const lines = ["source:", `  format: ${s.format}`];
   if (s.format !== "xlsx" && (s.encoding !== "utf8" || s.encodingGiven)) {
     lines.push(
@@ -53,6 +57,11 @@ export function sourceLines(s: DraftSource, ids: Identities, standIns: boolean):
     );
   }
   if (s.dialect !== undefined) lines.push(`  dialect: ${s.dialect.name} # ${s.dialect.evidence}`);
+  return lines;
+}
+
+export function sourceLines(s: DraftSource, ids: Identities, standIns: boolean): string[] {
+  const lines = readingLines(s);
   if (s.zone.zone !== undefined) {
     lines.push(`  timezone: ${written(s.zone.zone, standIns)} # ${s.zone.evidence}`);
   } else {

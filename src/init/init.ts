@@ -11,13 +11,13 @@ import { parseMapping } from "../mapping/load.js";
 import { csvReader, jsonReader } from "../mapping/read.js";
 import { findCountryColumn } from "./countries.js";
 import { type DraftInput, identitiesOnly, renderDraft } from "./draft.js";
-import type { DraftSource } from "./draft-source.js";
+import type { DraftReading } from "./draft-source.js";
 import { dryRunDraft } from "./dry-run.js";
 import { findIdentities } from "./identity.js";
 import { inferColumn } from "./infer.js";
 import { findEmptyMarkers, withoutMarkers } from "./markers.js";
 import { nameTemplate } from "./names.js";
-import { findLayout, type Layout, type ReadingOptions } from "./reading.js";
+import { findLayout, type ReadingOptions } from "./reading.js";
 import { readSample, type Sample } from "./sample.js";
 import { chooseZone, zoneOfColumn } from "./zone.js";
 
@@ -68,7 +68,7 @@ export async function runInit(options: InitOptions): Promise<ProfileInitResult> 
 /** The input's sample, read as the layout found says, and what was found about its layout. */
 export async function readDraft(
   options: InitOptions,
-): Promise<{ sample: Sample; found: Layout["source"] }> {
+): Promise<{ sample: Sample; found: DraftReading }> {
   const { input, out } = options;
   if (input === "-") throw new UsageError("init reads a file, not standard input");
   if (existsSync(out) && !options.force) {
@@ -80,11 +80,6 @@ export async function readDraft(
     throw new InputError(input, "has no rows to draft a mapping from (a header alone, or empty)");
   }
   return { sample, found: layout.source };
-}
-
-/** The input's sample, refusing before reading what init cannot draft from or write to. */
-export async function readDraftSample(options: InitOptions): Promise<Sample> {
-  return (await readDraft(options)).sample;
 }
 
 /** Writes the draft (never over an existing file unless `force`). */
@@ -103,7 +98,7 @@ export const layoutOf = (sample: Sample): string =>
   `${sample.format}${sample.format === "xlsx" ? "" : `, ${sample.encoding}`}, ${sample.columns.length} columns`;
 
 /** Everything the sample shows, weighed: the draft's content. */
-function draftOf(input: string, sample: Sample, found: Omit<DraftSource, "zone" | "markers">) {
+function draftOf(input: string, sample: Sample, found: DraftReading) {
   const read = (c: string) => (sample.format === "ndjson" ? jsonReader(c) : csvReader(c));
   const raw = new Map(
     sample.columns.map((c) => {

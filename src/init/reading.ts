@@ -7,7 +7,7 @@
 import type { Dialect } from "../source/dialect.js";
 import { detectFormat } from "../source/read.js";
 import type { SourceFormat } from "../source/types.js";
-import type { DraftSource } from "./draft-source.js";
+import type { DraftReading } from "./draft-source.js";
 import { findDialect, firstRowIsData, generatedColumns } from "./layout.js";
 import { readSample, type SampleReading } from "./sample.js";
 import { type FoundEncoding, findEncoding, findFormat, firstLineOf, readHead } from "./sniff.js";
@@ -32,7 +32,7 @@ export interface ReadingOptions {
 
 export interface Layout {
   readonly reading: SampleReading;
-  readonly source: Omit<DraftSource, "zone" | "markers">;
+  readonly source: DraftReading;
 }
 
 export async function findLayout(options: ReadingOptions): Promise<Layout> {

@@ -12,7 +12,7 @@ import type { Mapping } from "../../mapping/types.js";
 import type { Finished, Row } from "../../run/kind.js";
 import { EVENTS } from "../../run/kinds/events.js";
 import type { InitOptions, InitResult } from "../init.js";
-import { layoutOf, readDraftSample, writeDraft } from "../init.js";
+import { layoutOf, readDraft, writeDraft } from "../init.js";
 import type { Sample } from "../sample.js";
 import { DryRunTally } from "../tally.js";
 import { planEvents } from "./plan.js";
@@ -27,8 +27,9 @@ export interface EventInitResult extends InitResult {
 
 export async function runEventInit(options: InitOptions): Promise<EventInitResult> {
   const { input, out } = options;
-  const sample = await readDraftSample(options);
-  const draft = renderEventDraft(planEvents(sample), input);
+  const { sample, found } = await readDraft(options);
+  const plan = planEvents(sample, found.headerless !== undefined);
+  const draft = renderEventDraft(plan, input, found);
   let mapping: Mapping | undefined;
   let todo: ConfigError | undefined;
   try {

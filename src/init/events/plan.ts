@@ -42,7 +42,8 @@ export interface EventPlan {
 const USER_PROPERTIES = /^user_properties\./;
 const STATUS = /상태|status/i;
 
-export function planEvents(sample: Sample): EventPlan {
+/** `headerless`: the sample's column names were generated (`column_1`…): properties get TODO_ names. */
+export function planEvents(sample: Sample, headerless = false): EventPlan {
   const columns = eventColumns(sample);
   const person = findPerson(columns);
   const time = findEventTime(columns);
@@ -58,7 +59,7 @@ export function planEvents(sample: Sample): EventPlan {
   const id = findEventId(columns, orders, name.kind === "constant" ? name.value : name.column);
   if (id.column !== undefined && id.column !== orders) own.add(id.column);
 
-  const drafts = new PropertyDrafts(EVENT_PROPERTY_WORDS, STANDARD_EVENT_PROPERTIES);
+  const drafts = new PropertyDrafts(EVENT_PROPERTY_WORDS, STANDARD_EVENT_PROPERTIES, headerless);
   const lineTotal = items?.kind === "group_by" ? items.lineTotal : undefined;
   const eventLevel = columns.names.filter(
     (c) =>

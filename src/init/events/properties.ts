@@ -30,9 +30,11 @@ export class PropertyDrafts {
   readonly #used = new Set<string>();
   readonly #standard = new Set<string>();
 
+  /** `generated`: the columns' names were made by init (a headerless file): TODO_ names. */
   constructor(
     readonly words: readonly (readonly [RegExp, string])[],
     readonly types: Readonly<Record<string, PropertyType>>,
+    readonly generated = false,
   ) {}
 
   /** A standard name is taken by an expression, not a column (a sum of line totals). */
@@ -80,6 +82,7 @@ export class PropertyDrafts {
 
   /** A key/value pair's key names its property (`page_title`), else the whole column does. */
   #named(column: string, index: number) {
-    return propertyName(column.includes("[key=") ? labelOf(column) : column, index, this.#used);
+    const name = column.includes("[key=") ? labelOf(column) : column;
+    return propertyName(name, index, this.#used, this.generated);
   }
 }

@@ -4,21 +4,28 @@
  * (mapping/placeholder.ts), so nothing is sent on a guess.
  */
 import { q, ruleLines, yamlTransforms } from "../draft.js";
+import { type DraftReading, readingLines } from "../draft-source.js";
 import type { EventPlan } from "./plan.js";
 import type { DraftProperty } from "./properties.js";
 
-export function renderEventDraft(plan: EventPlan, input: string): string {
+/** `reading`: how the file was read (given or found); default: its sample's format and encoding. */
+export function renderEventDraft(
+  plan: EventPlan,
+  input: string,
+  reading: DraftReading = {
+    format: plan.sample.format,
+    encoding: plan.sample.encoding,
+    encodingGiven: false,
+  },
+): string {
   const { sample } = plan;
   const lines = [
     `# Draft events mapping written by import-events init from ${input}`,
     `# (${sample.rows.length} sample rows). Each comment says what in the sample a choice rests on.`,
     "# A TODO_ value does not load: write what its comment asks for. Event names, event and item",
     "# properties must be registered in the DFINERY console; try the mapping with --dry-run first.",
-    "source:",
-    `  format: ${sample.format}`,
+    ...readingLines(reading),
   ];
-  if (sample.encoding !== "utf8" && sample.format !== "xlsx")
-    lines.push(`  encoding: ${sample.encoding} # found by strict decoding`);
   lines.push(`  # ${plan.zone.evidence}`, `  timezone: ${plan.zone.zone}`);
   if (plan.where !== undefined) {
     lines.push(`# ${plan.where.evidence}`, `# where: ${q(plan.where.expr)}`);
