@@ -1,16 +1,12 @@
 /**
  * `init`'s dry run of its profile draft on the sample, told as the events draft's is (tally.ts),
- * and for the phone column, whether the country is probably wrong: when more than 2 % of its
- * numbers are refused in the country assumed and valid in another, the summary says so, naming
- * them and the country they are valid in. A number valid nowhere (`010-12`) is a bad number, not a
- * wrong country, and a +CC number is read in its own country whatever the draft says.
+ * and for the phone column, whether the country is probably wrong, told as a run's `--dry-run`
+ * tells it (sinks/wrong-country.ts): numbers refused in the country assumed but valid in another.
  */
-import type { CountryCode } from "libphonenumber-js/max";
-import type { RowFailure } from "../errors.js";
 import { applyMapping } from "../mapping/apply.js";
 import type { Mapping } from "../mapping/types.js";
+import { PhoneCountryWatch, wrongCountryLine } from "../sinks/wrong-country.js";
 import type { Identities } from "./identity.js";
-import { isInternational, validElsewhere } from "./phones.js";
 import type { Sample } from "./sample.js";
 import { DryRunTally } from "./tally.js";
 
@@ -19,51 +15,24 @@ export interface DraftDryRun {
   readonly lines: readonly string[];
 }
 
-const PHONE_REFUSED_SHARE = 0.02;
-
 export function dryRunDraft(mapping: Mapping, sample: Sample, ids: Identities): DraftDryRun {
   const tally = new DryRunTally();
   const phone = ids.found.find((i) => i.field === "phone_no");
-  const elsewhere: { text: string; country: CountryCode }[] = [];
-  let phones = 0;
-  const refusedPhones = (failure: RowFailure) => {
-    for (const e of failure.errors ?? []) {
-      if (e.column !== phone?.column || e.field !== "phone_no" || typeof e.value !== "string") {
-        continue;
-      }
-      const country = isInternational(e.value) ? undefined : validElsewhere(e.value);
-      if (country !== undefined) elsewhere.push({ text: e.value, country });
-    }
-  };
+  const assumed =
+    phone?.country?.kind === "code"
+      ? phone.country.code
+      : phone?.country?.kind === "column"
+        ? "their rows' countries"
+        : "KR (the dry run's stand-in for TODO_country)";
+  const watch = phone && new PhoneCountryWatch(phone.column, assumed);
   sample.rows.forEach((row, i) => {
-    if (phone !== undefined) {
-      const cell = row[phone.column];
-      if (typeof cell === "string" ? cell.trim() !== "" : cell !== undefined && cell !== null)
-        phones++;
-    }
     const result = applyMapping(mapping, { kind: "row", line: i + 2, cells: row }, sample.format);
+    watch?.row(phone && row[phone.column], result.ok ? undefined : result.failure);
     if (result.ok) tally.pass();
-    else {
-      tally.fail(result.failure);
-      refusedPhones(result.failure);
-    }
+    else tally.fail(result.failure);
   });
   const lines = tally.lines(sample.rows.length + sample.unreadable, sample.unreadable);
-  if (phone !== undefined && elsewhere.length > phones * PHONE_REFUSED_SHARE) {
-    const assumed =
-      phone.country?.kind === "code"
-        ? phone.country.code
-        : phone.country?.kind === "column"
-          ? "their rows' countries"
-          : "KR (the dry run's stand-in for TODO_country)";
-    const countries = [...new Set(elsewhere.map((e) => e.country))].join(", ");
-    const shown = elsewhere
-      .slice(0, 5)
-      .map((e) => JSON.stringify(e.text))
-      .join(", ");
-    lines.push(
-      `${elsewhere.length} of ${phones} numbers of ${JSON.stringify(phone.column)} are refused as numbers of ${assumed} but valid numbers of ${countries}: the country is probably wrong (${shown}); write theirs in source.country`,
-    );
-  }
+  const wrong = watch?.result();
+  if (wrong !== undefined) lines.push(wrongCountryLine(wrong));
   return { valid: tally.valid, lines };
 }

@@ -7,9 +7,10 @@
  * draft can say both, and `init` for events can reuse them.
  */
 import type { IdentityField } from "../api/dfinery.js";
+import { readsAs } from "../mapping/convert/phone-reads.js";
 import type { Transform } from "../mapping/convert/transform.js";
 import type { CountryColumn } from "./countries.js";
-import { choosePhoneCountry, looksLikePhone, type PhoneCountryChoice, readsAs } from "./phones.js";
+import { choosePhoneCountry, looksLikePhone, type PhoneCountryChoice } from "./phones.js";
 
 export interface IdentityGuess {
   readonly field: IdentityField;

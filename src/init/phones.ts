@@ -7,25 +7,16 @@
  * to the user (`TODO_country`), never assumed.
  */
 import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js/max";
-import type { Invalid } from "../mapping/convert/invalid.js";
-import { makePhoneNormalizer } from "../mapping/convert/phone.js";
+import { isInternational, phoneText, readsAs, TRIED } from "../mapping/convert/phone-reads.js";
 import type { CountryColumn } from "./countries.js";
 
 export const TODO_COUNTRY = "TODO_country";
-
-/** The countries tried for numbers written without +country code, beside those the file names. */
-const TRIED: readonly CountryCode[] = ["KR", "US", "JP", "CN", "GB", "DE", "FR", "AU", "SG", "VN"];
 
 /** The numbers weighed: enough to tell a country, few enough to read in every country tried. */
 const WEIGHED = 300;
 
 const DATE = /^\d{4}[-./]\d{1,2}[-./]\d{1,2}$/;
 const PHONE_TEXT = /^\+?[\d\s\-().]+$/;
-
-/** The cell as the phone transform reads it: trimmed, Excel's text apostrophe dropped. */
-export function phoneText(cell: string): string {
-  return cell.trim().replace(/^'/, "");
-}
 
 /** A phone number's shape: `+` or a written separator or a leading 0, and 7 to 15 digits. */
 export function looksLikePhone(cell: string): boolean {
@@ -38,12 +29,6 @@ export function looksLikePhone(cell: string): boolean {
   return digits >= 7 && digits <= 15 && /^\+|^0|\(|\d[\s\-.]\d+[\s\-.]\d/.test(text);
 }
 
-/** Written with `+CC` or `00CC`: read in its own country, whatever the country assumed. */
-export function isInternational(cell: string): boolean {
-  const text = phoneText(cell);
-  return text.startsWith("+") || /^00[1-9]/.test(text.replace(/\D/g, ""));
-}
-
 /** The country of an international number, or undefined when it is no valid number. */
 export function countryOfInternational(cell: string): CountryCode | undefined {
   const digits = phoneText(cell).replace(/\D/g, "");
@@ -52,27 +37,10 @@ export function countryOfInternational(cell: string): CountryCode | undefined {
   return parsed?.isValid() ? (parsed.country ?? undefined) : undefined;
 }
 
-const normalizers = new Map<CountryCode, (text: string) => string | Invalid>();
-
-/** True when the import's `phone` transform reads the cell as a valid number of `country`. */
-export function readsAs(cell: string, country: CountryCode): boolean {
-  let normalize = normalizers.get(country);
-  if (normalize === undefined) {
-    normalize = makePhoneNormalizer(country);
-    normalizers.set(country, normalize);
-  }
-  return typeof normalize(phoneText(cell)) === "string";
-}
-
 /** The cell is written exactly as `country` formats its numbers nationally (`010-1234-5678`). */
 function writtenAs(cell: string, country: CountryCode): boolean {
   const parsed = parsePhoneNumberFromString(phoneText(cell), country);
   return parsed?.isValid() === true && parsed.formatNational() === phoneText(cell);
-}
-
-/** A country tried that reads the cell as one of its valid numbers, or undefined: none does. */
-export function validElsewhere(cell: string): CountryCode | undefined {
-  return TRIED.find((code) => readsAs(cell, code));
 }
 
 export type PhoneCountryChoice =

@@ -9,6 +9,7 @@ import { type RowFailure, UsageError } from "../errors.js";
 import { PathPresence } from "../mapping/paths.js";
 import { type DeadLetterRecord, deadLetterRecord } from "../sinks/dead-letter.js";
 import type { Report } from "../sinks/report.js";
+import { runPhoneWatch } from "../sinks/wrong-country.js";
 import { type Batch, Batcher } from "./batcher.js";
 import { canaryLived } from "./canary.js";
 import { type RunConfig, type RunDeps, type RunInit, resolveDeps, resolveRun } from "./config.js";
@@ -43,6 +44,8 @@ export class Run<U> {
   readonly #spillScratch = new Scratch(4_000);
   /** A dry run of NDJSON: in how many rows each mapped path is present. */
   readonly #presence: PathPresence | undefined;
+  /** A dry run: whether the phones' country is probably wrong (numbers valid in another). */
+  readonly #phones: ReturnType<typeof runPhoneWatch>;
   #sender: Sender<U> | undefined;
 
   constructor(kind: Kind<U>, init: RunInit, deps: Partial<RunDeps> = {}) {
@@ -62,6 +65,8 @@ export class Run<U> {
       mapping !== null && format === "ndjson" && config.delivery === null
         ? new PathPresence(mapping)
         : undefined;
+    this.#phones =
+      mapping !== null && config.delivery === null ? runPhoneWatch(mapping, format) : undefined;
   }
 
   /** The first bug that stopped the run, for the CLI to print with its stack. */
@@ -200,6 +205,7 @@ export class Run<U> {
     const take = (done: Finished<U> | undefined, grouped = false): Promise<void> | undefined => {
       // A unit's rows end together (one commit), so an interrupted pass did all of them or none.
       if (done === undefined || done.rows[0]?.done === true) return undefined;
+      this.#watchPhones(done);
       const lets = canaryLets(done.rows);
       if (lets !== true) return lets.then((ok) => (ok ? place(done, grouped) : undefined));
       return place(done, grouped);
@@ -261,6 +267,14 @@ export class Run<U> {
     await send(batcher.flush());
   }
 
+  /** A dry run: each row's phone cell and refusal, for whether the country is probably wrong. */
+  #watchPhones(done: Finished<U>): void {
+    const phones = this.#phones;
+    if (phones === undefined) return;
+    if (done.ok) for (const row of done.rows) phones.row(row.row);
+    else for (const row of done.rows) phones.row(row.row, row.failure);
+  }
+
   /** Counters for progress display, while the run goes on. */
   progress(): Progress {
     return this.#ledger.progress();
@@ -302,8 +316,10 @@ export class Run<U> {
    */
   snapshot(): Report {
     const presence = this.#presence;
-    return this.#ledger.snapshot(
+    const report = this.#ledger.snapshot(
       presence && { records: presence.records, present: presence.counts() },
     );
+    const phoneCountry = this.#phones?.result();
+    return phoneCountry === undefined ? report : { ...report, phoneCountry };
   }
 }

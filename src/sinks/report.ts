@@ -4,6 +4,7 @@ import { errnoOf, OutputError } from "../errors.js";
 import { type FailingColumn, formatFailingColumn } from "./failing-columns.js";
 import { checkOutputPath, REPORT_FORMAT, replaceFile } from "./own-file.js";
 import { isStreamOutput, writeStreamOutput } from "./stream-output.js";
+import { type WrongCountry, wrongCountryLine } from "./wrong-country.js";
 
 /**
  * Why a run stopped before the end of its input. `rate-limit`: the quota is spent beyond
@@ -94,6 +95,8 @@ export interface Report {
   readonly unknownCodes: Readonly<Record<string, number>>;
   /** The columns that made the most rows fail (mapping stage), most first. */
   readonly failingColumns?: readonly FailingColumn[];
+  /** A dry run's phone column whose country is probably wrong (numbers valid in another). */
+  readonly phoneCountry?: WrongCountry;
   /** Why the run stopped early: a fatal API answer, an interrupt, unreadable input; null when it ran to the end. */
   readonly stoppedBy: StoppedBy | null;
 }
@@ -190,6 +193,7 @@ export function formatSummary(report: Report, words: ReportWords = ACCEPTED): st
       ...report.failingColumns.map((f) => `  ${formatFailingColumn(f)}`),
     );
   }
+  if (report.phoneCountry !== undefined) lines.push(wrongCountryLine(report.phoneCountry));
   if (report.mergedRows !== undefined) {
     lines.push(
       `${n(report.mergedRows)} rows merged into the update of an earlier row of their identity (one request each identity, the later row winning)`,
