@@ -8,7 +8,7 @@ import type { Dialect } from "../source/dialect.js";
 import type { SourceFormat } from "../source/types.js";
 import type { Identities } from "./identity.js";
 import type { MarkerEvidence } from "./markers.js";
-import { TODO_COUNTRY } from "./phones.js";
+import { type PhoneCountryChoice, TODO_COUNTRY } from "./phones.js";
 import { TODO_TIMEZONE, type ZoneChoice } from "./zone.js";
 
 /** How the file was read, and what was found about it. */
@@ -60,6 +60,25 @@ export function readingLines(s: DraftReading): string[] {
   return lines;
 }
 
+/** `source.country` for the phone identity's numbers, with its evidence; none without one. */
+export function countryLines(phone: PhoneCountryChoice | undefined, standIns: boolean): string[] {
+  if (phone?.kind === "code") return [`  country: ${phone.code} # ${phone.evidence}`];
+  if (phone?.kind === "todo") {
+    return [`  country: ${written(TODO_COUNTRY, standIns)} # ${phone.evidence}`];
+  }
+  if (phone?.kind === "column") {
+    return [
+      `  # ${phone.evidence}`,
+      "  country:",
+      `    column: ${q(phone.column)}`,
+      `    values: { ${Object.entries(phone.values)
+        .map(([cell, code]) => `${q(cell)}: ${code}`)
+        .join(", ")} }`,
+    ];
+  }
+  return [];
+}
+
 export function sourceLines(s: DraftSource, ids: Identities, standIns: boolean): string[] {
   const lines = readingLines(s);
   if (s.zone.zone !== undefined) {
@@ -67,21 +86,7 @@ export function sourceLines(s: DraftSource, ids: Identities, standIns: boolean):
   } else {
     lines.push(`  # timezone: none needed: ${s.zone.evidence}`);
   }
-  const phone = ids.found.find((i) => i.field === "phone_no")?.country;
-  if (phone?.kind === "code") lines.push(`  country: ${phone.code} # ${phone.evidence}`);
-  if (phone?.kind === "todo") {
-    lines.push(`  country: ${written(TODO_COUNTRY, standIns)} # ${phone.evidence}`);
-  }
-  if (phone?.kind === "column") {
-    lines.push(
-      `  # ${phone.evidence}`,
-      "  country:",
-      `    column: ${q(phone.column)}`,
-      `    values: { ${Object.entries(phone.values)
-        .map(([cell, code]) => `${q(cell)}: ${code}`)
-        .join(", ")} }`,
-    );
-  }
+  lines.push(...countryLines(ids.found.find((i) => i.field === "phone_no")?.country, standIns));
   if (s.markers.length > 0) {
     const said = s.markers
       .map((m) => `${q(m.marker)} fills ${m.cells} cells of ${m.columns.length} columns`)

@@ -7,6 +7,7 @@ import { applyMapping } from "../mapping/apply.js";
 import type { Mapping } from "../mapping/types.js";
 import { PhoneCountryWatch, wrongCountryLine } from "../sinks/wrong-country.js";
 import type { Identities } from "./identity.js";
+import type { PhoneCountryChoice } from "./phones.js";
 import type { Sample } from "./sample.js";
 import { DryRunTally } from "./tally.js";
 
@@ -15,16 +16,21 @@ export interface DraftDryRun {
   readonly lines: readonly string[];
 }
 
+/** The watch over a draft's phone column, its country as the draft writes it. */
+export function draftPhoneWatch(column: string, country: PhoneCountryChoice | undefined) {
+  const assumed =
+    country?.kind === "code"
+      ? country.code
+      : country?.kind === "column"
+        ? "their rows' countries"
+        : "KR (the dry run's stand-in for TODO_country)";
+  return new PhoneCountryWatch(column, assumed);
+}
+
 export function dryRunDraft(mapping: Mapping, sample: Sample, ids: Identities): DraftDryRun {
   const tally = new DryRunTally();
   const phone = ids.found.find((i) => i.field === "phone_no");
-  const assumed =
-    phone?.country?.kind === "code"
-      ? phone.country.code
-      : phone?.country?.kind === "column"
-        ? "their rows' countries"
-        : "KR (the dry run's stand-in for TODO_country)";
-  const watch = phone && new PhoneCountryWatch(phone.column, assumed);
+  const watch = phone && draftPhoneWatch(phone.column, phone.country);
   sample.rows.forEach((row, i) => {
     const result = applyMapping(mapping, { kind: "row", line: i + 2, cells: row }, sample.format);
     watch?.row(phone && row[phone.column], result.ok ? undefined : result.failure);

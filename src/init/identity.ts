@@ -166,11 +166,15 @@ export interface Identities {
   readonly rejected: readonly IdentityCandidate[];
 }
 
-/** The identity fields found, each with the column it reads and why; the rejected with why. */
+/**
+ * The identity fields found, each with the column it reads and why; the rejected with why.
+ * `events`: the rows are events, each person's repeating, so an e-mail or phone may repeat.
+ */
 export function findIdentities(
   columns: readonly string[],
   cells: Cells,
   countries?: CountryColumn,
+  events = false,
 ): Identities {
   const found: IdentityGuess[] = [];
   const rejected: IdentityCandidate[] = [];
@@ -203,7 +207,7 @@ export function findIdentities(
   }
   // An e-mail or phone column is the row's person's: near-unique per row, or repeating with the id.
   const personal = (c: IdentityCandidate): string | undefined => {
-    if (c.distinct >= c.filled * 0.9) return undefined;
+    if (c.distinct >= c.filled * 0.9 || events) return undefined;
     if (repeats && id !== undefined && c.distinct >= id.distinct * 0.8) return undefined;
     return `${JSON.stringify(c.column)}: ${c.distinct} distinct values in ${c.filled} rows, not one person a row`;
   };

@@ -1,7 +1,9 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { personIdHeader } from "../../src/init/identity.js";
 import { emulatorPerTest } from "../cli/helpers.js";
-import { ga4 } from "./event-exports.js";
+import { type EventExport, ga4, type Meant } from "./event-exports.js";
 import { arrived, draft, dryRun, keep, meant, missing, realRun, todos } from "./event-runs.js";
 import { orderLines } from "./order-lines.js";
 
@@ -78,5 +80,52 @@ describe("the person of an event draft, by identity.ts's header words", () => {
         (m.items ?? []).map((item) => expect.objectContaining(item)),
       );
     }
+  });
+
+  test("a person known only by phone: the country its numbers are written in, sent as numbers of it; the few of another country named", async () => {
+    // A text-message shop's log: 50 US customers in national formats, every 12th row a Korean mobile.
+    const make = (dir: string): EventExport & { korean: string[] } => {
+      const lines = ["customer_phone,event_name,event_time"];
+      const events: Meant[] = [];
+      const korean: string[] = [];
+      for (let i = 0; i < 120; i++) {
+        const utc = new Date(Date.UTC(2024, 2, 1, 12, 0, i)).toISOString();
+        const name = i % 2 === 0 ? "login" : "purchase";
+        const last = String(1000 + (i % 50) * 17).padStart(4, "0");
+        const kr = i % 12 === 5;
+        const phone = kr
+          ? `010-${2000 + i}-${last}`
+          : i % 3
+            ? `(617) 253-${last}`
+            : `617.253.${last}`;
+        if (kr) korean.push(phone);
+        lines.push(`${phone},${name},${utc}`);
+        if (!kr) events.push({ person: `1617253${last}`, name: `df_${name}`, utc });
+      }
+      const path = join(dir, "sms_events.csv");
+      writeFileSync(path, `${lines.join("\n")}\n`);
+      return { path, rows: 120, events, korean };
+    };
+    const { dir, file, result } = await draft(make);
+    expect(
+      missing(result.draft, ['  phone_no: { column: "customer_phone", transform: [phone] }']),
+    ).toEqual([]);
+    expect(result.draft).toMatch(/^ {2}country: US # 110\/120 numbers without \+country code are/m);
+    expect(result.summary).toContain(
+      `10 of 120 numbers of "customer_phone" are refused as numbers of US but valid numbers of KR: the country is probably wrong (${file.korean
+        .slice(0, 5)
+        .map((k) => JSON.stringify(k))
+        .join(", ")}); write theirs in source.country`,
+    );
+    const map = keep(dir, result.draft);
+    const { events } = await realRun(await emulator(), dir, file.path, map);
+    const who = events.map((e) => ({
+      person: e.identity.phone_no as string,
+      utc: e.event_datetime,
+      name: e.event_name,
+    }));
+    expect(who.map((e) => `${e.person} ${e.utc} ${e.name}`).sort()).toEqual(
+      file.events.map((e) => `${e.person} ${e.utc} ${e.name}`).sort(),
+    );
   });
 });

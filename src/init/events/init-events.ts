@@ -5,16 +5,19 @@
  * lines grouped, ids made, as a run makes them), told as profile init tells its dry run. A draft
  * holding a TODO_ is written all the same; the summary lists what to fill, and no dry run is made.
  */
-import { ConfigError, type RowFailure } from "../../errors.js";
+import { ConfigError } from "../../errors.js";
 import { parseMapping } from "../../mapping/load.js";
 import { LEFT_BY_INIT } from "../../mapping/placeholder.js";
 import type { Mapping } from "../../mapping/types.js";
 import type { Finished, Row } from "../../run/kind.js";
 import { EVENTS } from "../../run/kinds/events.js";
+import { wrongCountryLine } from "../../sinks/wrong-country.js";
+import { draftPhoneWatch } from "../dry-run.js";
 import type { InitOptions, InitResult } from "../init.js";
 import { layoutOf, readDraft, writeDraft } from "../init.js";
 import type { Sample } from "../sample.js";
 import { DryRunTally } from "../tally.js";
+import type { Person } from "./person.js";
 import { planEvents } from "./plan.js";
 import { renderEventDraft } from "./render.js";
 
@@ -52,11 +55,12 @@ export async function runEventInit(options: InitOptions): Promise<EventInitResul
     ];
     return { draft, sample, valid: 0, events: 0, todo, summary: `${lines.join("\n")}\n` };
   }
-  const { tally, events } = dryRun(mapping, sample, out);
+  const { tally, events, wrong } = dryRun(mapping, sample, out, plan.person);
   const rows = sample.rows.length + sample.unreadable;
   const lines = [
     head,
     ...tally.lines(rows, sample.unreadable, ` (${events.toLocaleString("en-US")} events)`),
+    ...(wrong === undefined ? [] : [wrongCountryLine(wrong)]),
     `next: review the comments and TODO_ names in ${out}, then: ${next}`,
   ];
   return {
@@ -69,19 +73,31 @@ export async function runEventInit(options: InitOptions): Promise<EventInitResul
   };
 }
 
-/** The sample's rows through the events kind, as a dry run of the whole file would take them. */
-function dryRun(mapping: Mapping, sample: Sample, file: string) {
+/**
+ * The sample's rows through the events kind, as a dry run of the whole file would take them; a
+ * phone person's country said probably wrong as for profiles.
+ */
+function dryRun(mapping: Mapping, sample: Sample, file: string, person: Person) {
   const { format } = sample;
   EVENTS.checkMapping(mapping, format, file);
   const assembler = EVENTS.assembler(mapping, file, undefined);
   const tally = new DryRunTally();
+  const phone = person.field === "phone_no" ? person : undefined;
+  const watch = phone && draftPhoneWatch(phone.column, phone.country);
+  const cell = (row: Row) => phone && (row.row as Record<string, unknown>)[phone.column];
   let events = 0;
   const count = (done: Finished<unknown> | undefined) => {
     if (done === undefined) return;
     if (done.ok) {
       events++;
       tally.pass(done.rows.length);
-    } else for (const row of done.rows) tally.fail(row.failure as RowFailure);
+      for (const row of done.rows) watch?.row(cell(row));
+    } else {
+      for (const row of done.rows) {
+        tally.fail(row.failure);
+        watch?.row(cell(row), row.failure);
+      }
+    }
   };
   sample.rows.forEach((cells, i) => {
     const line = i + (format === "ndjson" ? 1 : 2);
@@ -89,5 +105,5 @@ function dryRun(mapping: Mapping, sample: Sample, file: string) {
     count(assembler.row(row, { kind: "row", line, cells }));
   });
   for (const done of assembler.flush()) count(done);
-  return { tally, events };
+  return { tally, events, wrong: watch?.result() };
 }

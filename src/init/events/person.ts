@@ -5,12 +5,14 @@
  * (`user_pseudo_id`), which is the person only when no member id is filled in half the rows, and a
  * bare `id` is the event's or the line's. A column with a different value on every row (an order
  * line's number `상품주문번호`, an event's uuid) is the row's or the event's id, never a person.
- * Without such a header, an e-mail or phone column the profile draft finds, if it repeats; else a
- * TODO_.
+ * Without such a header, an e-mail or phone column the profile draft finds (a phone with the
+ * country of its numbers, which the draft writes as source.country), if it repeats; else a TODO_.
  */
 import type { IdentityField } from "../../api/dfinery.js";
 import type { Transform } from "../../mapping/convert/transform.js";
+import { findCountryColumn } from "../countries.js";
 import { findIdentities, personIdHeader } from "../identity.js";
+import type { PhoneCountryChoice } from "../phones.js";
 import { type EventColumns, filled, pct } from "./columns.js";
 import { labelOf } from "./words.js";
 
@@ -20,6 +22,8 @@ export type Person =
       readonly column: string;
       readonly transform: readonly Transform[];
       readonly evidence: readonly string[];
+      /** phone_no: the country of its numbers without +country code. */
+      readonly country?: PhoneCountryChoice;
     }
   | { readonly field: undefined; readonly evidence: readonly string[] };
 
@@ -74,7 +78,8 @@ export function findPerson(columns: EventColumns): Person {
     ];
     return { field: "external_id", column: best.column, transform: [], evidence };
   }
-  const other = findIdentities(columns.names, columns.cells).found.find(
+  const countries = findCountryColumn(columns.names, columns.cells);
+  const other = findIdentities(columns.names, columns.cells, countries, true).found.find(
     (id) => id.field !== "external_id" && repeats(columns, id.column),
   );
   if (other !== undefined) {
@@ -82,6 +87,7 @@ export function findPerson(columns: EventColumns): Person {
       field: other.field,
       column: other.column,
       transform: other.transform,
+      ...(other.country === undefined ? {} : { country: other.country }),
       evidence: [
         `the person: no member id column; ${JSON.stringify(other.column)} repeats across events and ${other.evidence}`,
         ...notes,

@@ -4,7 +4,7 @@
  * (mapping/placeholder.ts), so nothing is sent on a guess.
  */
 import { q, ruleLines, yamlTransforms } from "../draft.js";
-import { type DraftReading, readingLines } from "../draft-source.js";
+import { countryLines, type DraftReading, readingLines } from "../draft-source.js";
 import type { EventPlan } from "./plan.js";
 import type { DraftProperty } from "./properties.js";
 
@@ -27,6 +27,7 @@ export function renderEventDraft(
     ...readingLines(reading),
   ];
   lines.push(`  # ${plan.zone.evidence}`, `  timezone: ${plan.zone.zone}`);
+  if (plan.person.field !== undefined) lines.push(...countryLines(plan.person.country, false));
   if (plan.where !== undefined) {
     lines.push(`# ${plan.where.evidence}`, `# where: ${q(plan.where.expr)}`);
   }
