@@ -2,11 +2,10 @@
  * The help texts and --version, rendered from the declarations (commands.ts, flags.ts): nothing
  * here says what a flag does.
  */
-import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { BINARY, COMMANDS, type CommandDef, reachedBy } from "./commands.js";
 import { type FlagDef, type FlagName, flagText } from "./flags.js";
+
+export { version } from "../util/version.js";
 
 const WIDTH = 100;
 /** Where a flag's text starts in the help. */
@@ -119,23 +118,4 @@ export function overview(): string {
     `${BINARY} <command> --help shows a command's options and examples; --version the version.`,
     "",
   ].join("\n");
-}
-
-/** The package's version, from its package.json (found upward from here: src/ or dist/src/). */
-export function version(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.name === BINARY && pkg.version !== undefined) return pkg.version;
-    } catch {
-      // no package.json here: look further up
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return "unknown";
-    dir = parent;
-  }
 }

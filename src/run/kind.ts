@@ -103,7 +103,17 @@ export interface KindState<U> {
   /** Asked as the unit is assembled: accepted by an earlier run (an event's id), not sent. */
   knownAtRead(unit: U): boolean;
   /** Asked when the unit's turn comes in its identity's order (a profile's properties). */
-  knownAtTurn(unit: U): boolean;
+  knownAtTurn(pending: Pending<U>): boolean;
+  /**
+   * Asked of a row as read, before it is mapped (the kinds sent a unit a request): whether the
+   * state file knows this very row (state/row-key.ts) to map to what DFINERY holds now, with no
+   * unit of its identity in flight. True: it is unchanged, and is not mapped. Absent: never.
+   */
+  knownAsRead?(row: Row, cells: Readonly<Record<string, unknown>>): boolean;
+  /** A batch's units took their turn in their identities' order (sender.ts). */
+  began?(units: readonly Pending<U>[]): void;
+  /** A batch's units ended (accepted, dead-lettered or not attempted), after `accepted`. */
+  settled?(units: readonly Pending<U>[]): void;
   /** A request's units were accepted, with the rows they came from. */
   accepted(units: readonly Pending<U>[]): void;
   /** Writes what is queued (the run's end). */

@@ -61,6 +61,8 @@ export interface ReaderParts<U> {
   readonly spill: Spill | undefined;
   /** --group-by-identity: what the spilled rows finish, read back in identity order. */
   readonly takeByIdentity: (done: Finished<U>) => Promise<void> | undefined;
+  /** With --state: a row known unchanged as read (true) is ended there, not mapped (run.ts). */
+  readonly knownAsRead: ((row: Row, cells: Cells) => boolean) | undefined;
   readonly take: (done: Finished<U> | undefined) => Promise<void> | undefined;
   readonly takeAll: (all: readonly Finished<U>[]) => Promise<void>;
 }
@@ -221,6 +223,7 @@ export class Reader<U> {
     const ended = this.#filter === undefined ? KEPT : this.#where(row, item.cells);
     if (ended !== KEPT) return ended;
     const spill = this.#p.spill;
+    if (this.#p.knownAsRead?.(row, item.cells) === true) return undefined;
     if (spill === undefined) return take(assembler.row(row, item)); // the item itself: no copy
     spill.add(spillKeyOf(assembler, row, item), row);
     return undefined;

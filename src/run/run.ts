@@ -228,7 +228,7 @@ export class Run<U> {
       }
       // A batch of one whose user has nothing in flight has its turn now: found unchanged (most
       // rows of a nightly --state run), it never enters the sending chain.
-      if (limits.units === 1 && sender.idle(done.identity) && state.knownAtTurn(done.unit)) {
+      if (limits.units === 1 && sender.idle(done.identity) && state.knownAtTurn(done)) {
         sender.unchangedAtRead(done.identity, done);
         return undefined;
       }
@@ -242,6 +242,22 @@ export class Run<U> {
     const takeAll = async (all: readonly Finished<U>[]) => {
       for (const done of all) await take(done);
     };
+    // A row the state file knows unchanged as it is read (the kinds sent a unit a request, not
+    // grouped): counted as its unit would have been (the canary's and the sample's units are
+    // mapped), never mapped.
+    const known = state.knownAsRead?.bind(state);
+    const knownAsRead =
+      known !== undefined && limits.units === 1 && spill === undefined && mapping !== null
+        ? (row: Row, cells: Readonly<Record<string, unknown>>): boolean => {
+            if (row.done === true || (canary > 0 && taken <= canary) || !sender.sampled) {
+              return false;
+            }
+            if (!known(row, cells)) return false;
+            taken++;
+            sender.unchangedAsRead(row);
+            return true;
+          }
+        : undefined;
     const reader = new Reader({
       kind: this.kind,
       config,
@@ -251,6 +267,7 @@ export class Run<U> {
       scratch: this.#scratch,
       spill,
       takeByIdentity: (done) => take(done, true),
+      knownAsRead,
       take,
       takeAll,
     });

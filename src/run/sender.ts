@@ -79,9 +79,9 @@ export class Sender<U> {
     const { ledger, state } = this.#p;
     this.#batches++;
     this.#sample(batch);
-    for (const { unit, rows } of batch.units) {
-      if (state.knownAtTurn(unit)) this.#p.unchanged(rows);
-      else ledger.count.accepted += rows.length;
+    for (const pending of batch.units) {
+      if (state.knownAtTurn(pending)) this.#p.unchanged(pending.rows);
+      else ledger.count.accepted += pending.rows.length;
     }
   }
 
@@ -100,12 +100,27 @@ export class Sender<U> {
     this.#p.unchanged(pending.rows);
   }
 
+  /**
+   * A row known unchanged as it was read, before mapping (state/row-key.ts): counted as the batch
+   * of one it would have been, never sent. Asked only once the sample is taken (`sampled`).
+   */
+  unchangedAsRead(row: Row): void {
+    this.#batches++;
+    this.#p.unchanged([row]);
+  }
+
+  /** Whether the sample of request bodies is taken: a row not mapped has no body to show. */
+  get sampled(): boolean {
+    return this.#p.onSample === undefined || this.#sampled >= this.#p.sample;
+  }
+
   /** Sends a batch when a slot is free; the user's earlier batches finish first. */
   async dispatch(batch: Batch<U>, deps: DeliveryDeps): Promise<void> {
     const { ledger, window } = this.#p;
     this.#batches++;
     this.#sample(batch);
     const turn = this.#order.acquire(batch.identity); // taken now: file order
+    this.#p.state.began?.(batch.units);
     const key = this.#batches; // on its way: a forced exit's report names its first line
     ledger.started(key, batch.units[0]?.rows[0] ?? { at: 0, line: 0 });
     await window.acquire();
@@ -119,6 +134,7 @@ export class Sender<U> {
       } catch (error) {
         ledger.stopFor(error);
       } finally {
+        this.#p.state.settled?.(batch.units);
         ledger.finished(key);
         release();
         window.release();
@@ -135,7 +151,7 @@ export class Sender<U> {
     let units: Pending<U>[] | undefined;
     for (let i = 0; i < batch.units.length; i++) {
       const pending = batch.units[i] as Pending<U>;
-      if (!state.knownAtTurn(pending.unit)) {
+      if (!state.knownAtTurn(pending)) {
         units?.push(pending);
         continue;
       }

@@ -1,13 +1,25 @@
 import type { Identity } from "../api/dfinery.js";
 import type { RowFailure } from "../errors.js";
 import type { RunHandle } from "../state/index.js";
-import { eventKey, identityHash, propertiesHash, stateFileError } from "../state/index.js";
+import {
+  eventKey,
+  identityHash,
+  propertiesHash,
+  type RowKeys,
+  stateFileError,
+} from "../state/index.js";
 import type { FileBook } from "./file-book.js";
 
 /** What the diff found for a row about to be sent. */
 export type Diff =
   | { readonly unchanged: true }
-  | { readonly unchanged: false; readonly key: string; readonly hash: string };
+  | {
+      readonly unchanged: false;
+      readonly key: string;
+      readonly hash: string;
+      /** The key of the row as read, when the unit is one row of known key (recorded when accepted). */
+      readonly rowKey: string | undefined;
+    };
 
 /** What the state needs of an event: its id and its time. */
 export interface IdentifiedEvent {
@@ -40,7 +52,20 @@ export interface RunState {
    * identities: the linked set; deletes: its deletion). Must be asked when the row's turn comes
    * (after earlier rows of the same identity), not when it is read.
    */
-  diff(identity: Identity, held: object): Diff;
+  diff(identity: Identity, held: object, rowKey?: string): Diff;
+  /**
+   * The key of a row as read (state/row-key.ts), to know it unchanged before mapping it
+   * (`heldBy`) and to record with its hash; undefined when rows are not keyed (no state file,
+   * or cells the key cannot name).
+   */
+  rowKey(cells: Readonly<Record<string, unknown>>, format: string): string | undefined;
+  /**
+   * The identity key whose stored hash the row of this key maps to: the row is unchanged if no
+   * unit of that identity is in flight. Undefined: unknown, or --full.
+   */
+  heldBy(rowKey: string): string | undefined;
+  /** The key under which the state file remembers an identity. */
+  identityKey(identity: Identity): string;
   /** A row accepted, with what the diff found. */
   accepted(at: number, diff: Diff): void;
   /** Events: whether an earlier run had this event accepted (always false with --full). */
@@ -49,7 +74,7 @@ export interface RunState {
   acceptedEvents(ats: readonly number[], events: readonly IdentifiedEvent[]): void;
 }
 
-const CHANGED: Diff = { unchanged: false, key: "", hash: "" };
+const CHANGED: Diff = { unchanged: false, key: "", hash: "", rowKey: undefined };
 /** The answer for most rows of a nightly run: one object, not one a row. */
 const UNCHANGED: Diff = { unchanged: true };
 const UNCHANGED_ROW = { kind: "unchanged" } as const;
@@ -63,6 +88,9 @@ export const NO_STATE: RunState = {
   deadLetteredRows: () => {},
   stillFailing: () => false,
   diff: () => CHANGED,
+  rowKey: () => undefined,
+  heldBy: () => undefined,
+  identityKey: () => "",
   accepted: () => {},
   knownEvent: () => false,
   acceptedEvents: () => {},
@@ -72,6 +100,7 @@ export interface HashSource {
   /** The state file, for messages. */
   readonly path: string;
   lastHash(key: string): string | undefined;
+  heldBy(rowKey: string): string | undefined;
   knownEvent(key: string): boolean;
   newestEventKey(): string | undefined;
   noteFailure(runId: number, row: unknown, error: string): boolean;
@@ -80,7 +109,7 @@ export interface HashSource {
 /**
  * The run's link to the state store, for every kind. `full`: send everything (the hashes, or event keys, are still refreshed).
  * `handle` null: a dry run, which reads the hashes to count unchanged rows and writes nothing.
- * `key`: the state key the hashes are keyed with.
+ * `key`: the state key the hashes are keyed with; `rows`: the keys of rows as read (absent: none).
  */
 export class StateLink implements RunState {
   /** Events asked about → their keys, so an event sent is keyed once. */
@@ -95,6 +124,7 @@ export class StateLink implements RunState {
     readonly key: Buffer,
     /** A run of several files: which it skips, which it finished. */
     readonly files?: FileBook,
+    readonly rows?: RowKeys,
   ) {}
 
   skipFile(index: number): boolean {
@@ -105,11 +135,30 @@ export class StateLink implements RunState {
     return this.#guard(() => this.handle?.noteRead(line) ?? false);
   }
 
-  diff(identity: Identity, held: object): Diff {
+  diff(identity: Identity, held: object, rowKey?: string): Diff {
     const key = identityHash(identity, this.key);
     const hash = propertiesHash(held, this.key);
-    if (!this.full && this.#lastHash(key) === hash) return UNCHANGED;
-    return { unchanged: false, key, hash };
+    if (this.full || this.#lastHash(key) !== hash) return { unchanged: false, key, hash, rowKey };
+    // Found unchanged by mapping it: next time the row is known as read.
+    if (rowKey !== undefined && this.handle !== null) this.handle.noteRaw(rowKey, key, hash);
+    return UNCHANGED;
+  }
+
+  rowKey(cells: Readonly<Record<string, unknown>>, format: string): string | undefined {
+    return this.rows?.of(cells, format);
+  }
+
+  heldBy(rowKey: string): string | undefined {
+    if (this.full) return undefined;
+    try {
+      return this.store.heldBy(rowKey);
+    } catch (error) {
+      throw stateFileError(this.store.path, error, "E_OUTPUT");
+    }
+  }
+
+  identityKey(identity: Identity): string {
+    return identityHash(identity, this.key);
   }
 
   /** The diff's hot path: no closure a row, as #guard would make. */
@@ -128,6 +177,7 @@ export class StateLink implements RunState {
         kind: "accepted",
         identityHash: diff.key,
         propertiesHash: diff.hash,
+        rowKey: diff.rowKey,
       }),
     );
   }

@@ -8,6 +8,7 @@ import {
   fingerprintMapping,
   type KeyBinding,
   loadStateKey,
+  RowKeys,
   type StateCommand,
   StateStore,
   stateFileError,
@@ -85,9 +86,14 @@ async function openSession(options: StateSessionOptions, logger: Logger): Promis
   const mappingFingerprint = fingerprintMapping(options.mapping ?? { replay: "stored payloads" });
   const book = (done: readonly number[]) =>
     fileBook(store, options, prints, mappingFingerprint, done);
+  // Rows as read are keyed under the mapping that maps them (a replay of stored payloads: none).
+  const rows =
+    options.mapping === null
+      ? undefined
+      : new RowKeys(key, { command: options.command, mapping: mappingFingerprint });
   if (options.dryRun) {
     return {
-      link: new StateLink(store, null, options.full, key, book([])),
+      link: new StateLink(store, null, options.full, key, book([]), rows),
       carried: NOTHING,
       resumed: false,
       notices,
@@ -120,7 +126,7 @@ async function openSession(options: StateSessionOptions, logger: Logger): Promis
     const done = handle.resumed ? doneByPass(options.files.length, handle.priorWatermark) : [];
     const files = book(done);
     return {
-      link: new StateLink(store, handle, options.full, key, files),
+      link: new StateLink(store, handle, options.full, key, files, rows),
       carried: { accepted, deadLettered, unchanged, filtered },
       resumed: handle.resumed,
       notices,

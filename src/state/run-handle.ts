@@ -8,7 +8,13 @@ import type { RunCounts, RunProgress, RunTable } from "./runs.js";
 
 /** How a row ended. Only "accepted" changes the remembered hash; "filtered": left out by `where`. */
 export type Outcome =
-  | { readonly kind: "accepted"; readonly identityHash: string; readonly propertiesHash: string }
+  | {
+      readonly kind: "accepted";
+      readonly identityHash: string;
+      readonly propertiesHash: string;
+      /** The key of the accepted row as read (row-key.ts), when it was one row of known key. */
+      readonly rowKey?: string | undefined;
+    }
   | { readonly kind: "dead-lettered" }
   | { readonly kind: "unchanged" }
   | { readonly kind: "filtered" };
@@ -69,6 +75,8 @@ export class RunHandle {
   readonly #now: () => number;
   readonly #progress: Progress;
   readonly #pending: number[] = [];
+  /** Rows of known key found unchanged (by their hash) since the last commit: [raw, key, hash]. */
+  readonly #rawNotes: (readonly [string, string, string])[] = [];
   readonly #commit: (lines: readonly number[], written: Written | null) => void;
   #accepted: number;
   #deadLettered: number;
@@ -101,8 +109,12 @@ export class RunHandle {
         if ("eventKeys" in written) {
           const at = this.#now();
           for (const key of written.eventKeys) init.events.insert(key, at);
-        } else this.#identities.upsert(written.identityHash, written.propertiesHash);
+        } else {
+          const { identityHash, propertiesHash, rowKey } = written;
+          this.#identities.upsert(identityHash, propertiesHash, rowKey ?? null);
+        }
       }
+      for (const [raw, key, hash] of this.#rawNotes) this.#identities.noteRaw(raw, key, hash);
       const done: number[] = [];
       for (const line of lines) if (line > snapshot.watermark) done.push(line);
       for (const line of this.#pending) if (line > snapshot.watermark) done.push(line);
@@ -149,6 +161,16 @@ export class RunHandle {
           this.#flush([], null);
         }
     }
+  }
+
+  /**
+   * The row of key `raw` was found to map to the hash `key` holds (unchanged): written with the
+   * next commit, where the identity still holds that hash (a later row may have changed it).
+   * Losing one to a kill -9 costs only a mapping next time.
+   */
+  noteRaw(raw: string, key: string, hash: string): void {
+    this.#open();
+    this.#rawNotes.push([raw, key, hash]);
   }
 
   /**
@@ -200,6 +222,7 @@ export class RunHandle {
   #flush(lines: readonly number[], written: Written | null): void {
     this.#reads.write(() => this.#commit(lines, written));
     this.#pending.length = 0;
+    this.#rawNotes.length = 0;
     this.#lastCommit = this.#now();
   }
 

@@ -180,6 +180,15 @@ export class StateStore {
     return this.#reads.read(() => this.#identities.get(key));
   }
 
+  /**
+   * The identity key whose stored hash the row of this key (row-key.ts) maps to: the row is
+   * unchanged unless a unit of that identity is still in flight. One lookup, in the same read
+   * span as the diff's.
+   */
+  heldBy(rowKey: string): string | undefined {
+    return this.#reads.read(() => this.#identities.heldBy(rowKey));
+  }
+
   identityCount(): number {
     return this.#identities.count();
   }

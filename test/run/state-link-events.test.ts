@@ -15,6 +15,7 @@ function source(known: readonly ReturnType<typeof event>[]) {
   const store: HashSource = {
     path: "events.db",
     lastHash: () => undefined,
+    heldBy: () => undefined,
     noteFailure: () => false,
     knownEvent: (key) => {
       asked.push(key);

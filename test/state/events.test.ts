@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { eventKey, forgetInSteps } from "../../src/state/events.js";
 import { formatStatus } from "../../src/state/status.js";
 import { StateStore } from "../../src/state/store.js";
-import { accepted, openLocked, request, statePath } from "./helpers.js";
+import { accepted, BEFORE_ROW_KEYS, openLocked, request, statePath } from "./helpers.js";
 
 const KEY = Buffer.alloc(32, 7);
 const ID = "0b9f1c5e-6a47-5f7e-9d3a-2f1e8c7b6a50";
@@ -227,7 +227,7 @@ describe("one state file per command", () => {
     db.exec(
       "CREATE TABLE old (key TEXT PRIMARY KEY) WITHOUT ROWID; INSERT INTO old SELECT key FROM events;",
     );
-    db.exec("DROP TABLE events; ALTER TABLE old RENAME TO events;");
+    db.exec(`DROP TABLE events; ALTER TABLE old RENAME TO events; ${BEFORE_ROW_KEYS}`);
     db.pragma("user_version = 6");
     db.close();
     const opened = Date.now();
@@ -246,6 +246,7 @@ describe("one state file per command", () => {
     run.complete(2, accepted("k", "h"));
     store.close();
     const db = new Database(path);
+    db.exec(BEFORE_ROW_KEYS);
     db.exec("DROP TABLE events; DROP TABLE files; ALTER TABLE runs DROP COLUMN filtered"); // version 3
     db.pragma("user_version = 3");
     db.close();

@@ -32,6 +32,9 @@ export const request = (over: Partial<RunRequest> = {}): RunRequest => ({
   ...over,
 });
 
+/** Takes a state file back to schema 7 (before rows' keys), as the older versions left it. */
+export const BEFORE_ROW_KEYS = "DROP INDEX identities_raw; ALTER TABLE identities DROP COLUMN raw;";
+
 export const accepted = (identityHash: string, propertiesHash: string) =>
   ({ kind: "accepted", identityHash, propertiesHash }) as const;
 export const deadLettered = { kind: "dead-lettered" } as const;

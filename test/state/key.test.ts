@@ -6,7 +6,7 @@ import { identityHash } from "../../src/state/hash.js";
 import { loadStateKey } from "../../src/state/key.js";
 import { StateStore } from "../../src/state/store.js";
 import { sha256 } from "../../src/util/hash.js";
-import { accepted, openLocked, request, statePath, tempDir } from "./helpers.js";
+import { accepted, BEFORE_ROW_KEYS, openLocked, request, statePath, tempDir } from "./helpers.js";
 
 describe("the state key", () => {
   it("is created once, 0600, 32 random bytes as one base64url line, and read back the same", () => {
@@ -77,6 +77,7 @@ describe("StateStore.bindKey", () => {
     withOneHash(path);
     // What version 1 left: no failures or meta table, user_version 1, unkeyed hashes.
     const db = new Database(path);
+    db.exec(BEFORE_ROW_KEYS);
     db.exec("DROP TABLE meta; DROP TABLE failures; DROP TABLE events; DROP TABLE files");
     db.exec("ALTER TABLE runs DROP COLUMN filtered");
     db.pragma("user_version = 1");

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { RowKeys, rowText } from "../../src/state/row-key.js";
+import { ExactNumber } from "../../src/util/exact-number.js";
+
+const KEY = Buffer.alloc(32, 3);
+const CONTEXT = { command: "import-profiles", mapping: "mapping-a" };
+
+describe("a row's key as read", () => {
+  it("is the same for the same cells, and 22 characters of base64url", () => {
+    const keys = new RowKeys(KEY, CONTEXT);
+    const key = keys.of({ id: "u1", email: "a@example.com" }, "csv");
+    expect(key).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(keys.of({ id: "u1", email: "a@example.com" }, "csv")).toBe(key);
+    expect(new RowKeys(KEY, { ...CONTEXT }).of({ id: "u1", email: "a@example.com" }, "csv")).toBe(
+      key,
+    );
+  });
+
+  it("differs with anything that could change the mapping: the context, the key, the format", () => {
+    const cells = { id: "u1", email: "a@example.com" };
+    const base = new RowKeys(KEY, CONTEXT).of(cells, "csv");
+    const others = [
+      new RowKeys(KEY, { ...CONTEXT, mapping: "mapping-b" }).of(cells, "csv"),
+      new RowKeys(KEY, { ...CONTEXT, command: "dfinery-import identities" }).of(cells, "csv"),
+      new RowKeys(Buffer.alloc(32, 4), CONTEXT).of(cells, "csv"),
+      new RowKeys(KEY, CONTEXT).of(cells, "tsv"),
+      new RowKeys(KEY, CONTEXT).of(cells, "ndjson"),
+    ];
+    expect(new Set([base, ...others]).size).toBe(6);
+  });
+
+  it("tells apart every two rows a mapping could tell apart", () => {
+    const rows: Record<string, unknown>[] = [
+      { a: "1", b: "2" },
+      { b: "2", a: "1" }, // the same cells in another order
+      { a: "1", b: null }, // a database's NULL
+      { a: "1", b: "null" },
+      { a: "1" },
+      { a: "1", b: undefined },
+      { a: 1 },
+      { a: -0 },
+      { a: 0 },
+      { a: Number.NaN },
+      { a: null },
+      { a: "12345678901234567890" },
+      { a: new ExactNumber("12345678901234567890") },
+      { a: { text: "12345678901234567890" } },
+      { a: new Date(0) },
+      { a: "1970-01-01T00:00:00.000Z" },
+      { a: ["1"] },
+      { a: [1] },
+      { a: true },
+      { a: "true" },
+      { a: "s1" },
+      { a: { b: "1" } },
+    ];
+    const texts = rows.map((row) => rowText(row, "ndjson"));
+    expect(texts).not.toContain(undefined);
+    expect(new Set(texts).size).toBe(rows.length);
+  });
+
+  it("is not made for a value it cannot name, nor a row nested too deeply (such rows are always mapped)", () => {
+    expect(rowText({ a: new Map([["x", 1]]) }, "ndjson")).toBeUndefined();
+    expect(new RowKeys(KEY, CONTEXT).of({ a: new Set([1]) }, "ndjson")).toBeUndefined();
+    let deep: unknown = "end";
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(rowText({ a: deep }, "ndjson")).toBeUndefined();
+  });
+
+  it("holds nothing of the row in clear, however long the row", () => {
+    const long = { note: "é".repeat(5_000), id: "user-42" };
+    const key = new RowKeys(KEY, CONTEXT).of(long, "csv");
+    expect(key).toHaveLength(22);
+    expect(key).not.toContain("user");
+  });
+});
