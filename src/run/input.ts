@@ -1,5 +1,5 @@
 import type { MappingSource } from "../mapping/types.js";
-import { readSource } from "../source/read.js";
+import { readSourceBatches } from "../source/read.js";
 import type { SourceItem, SourceOptions } from "../source/types.js";
 import type { InputConfig } from "./config.js";
 import { checkHeadersAgree } from "./headers.js";
@@ -23,77 +23,28 @@ export interface OpenInputs {
 
 /**
  * A run's records: every input file read as its config and the mapping's `source` layout say (none
- * without a mapping: a dead-letter file replayed). Every kind reads through this: the one place
- * where the run's settings become the reader's options. Of several CSV/TSV files, every header is
- * read before the first row is given, and they must agree (InputError otherwise: before any request).
+ * without a mapping: a dead-letter file replayed), in batches as each file's reader gives them
+ * (readSourceBatches), a file's batches after a batch of its `file` item. Every kind reads through
+ * this: the one place where the run's settings become the reader's options. Of several CSV/TSV
+ * files, every header is read before the first row is given, and they must agree (InputError
+ * otherwise: before any request).
  */
-export function openInputs(
+export async function* openInputs(
   config: InputConfig,
   layout: MappingSource | undefined,
   open: OpenInputs,
-): AsyncIterableIterator<InputItem> {
-  return new Inputs(config.inputs.files, readerOptions(config, layout, open), open);
-}
-
-const END: IteratorReturnResult<undefined> = { done: true, value: undefined };
-
-/**
- * The files one after the other. The last file's items are its reader's own results, passed on as
- * they come: no promise more per row (an async generator's `yield*` made two, and as many turns of
- * the microtask queue, for every row of every file).
- */
-class Inputs implements AsyncIterableIterator<InputItem> {
-  readonly #files: readonly string[];
-  readonly #options: Omit<SourceOptions, "input">;
-  readonly #open: OpenInputs;
-  #index = -1;
-  #file: AsyncGenerator<SourceItem> | undefined;
-
-  constructor(files: readonly string[], options: Omit<SourceOptions, "input">, open: OpenInputs) {
-    this.#files = files;
-    this.#options = options;
-    this.#open = open;
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-
-  next(): Promise<IteratorResult<InputItem>> {
-    const file = this.#file;
-    if (file === undefined) return this.#nextFile();
-    if (this.#index === this.#files.length - 1) return file.next();
-    return file.next().then((read) => (read.done === true ? this.#nextFile() : read));
-  }
-
-  async return(): Promise<IteratorResult<InputItem>> {
-    this.#index = this.#files.length; // no file after this
-    const file = this.#file;
-    this.#file = undefined;
-    await file?.return(undefined);
-    return END;
-  }
-
-  /** The next file's item (the file skipped with --state are told and passed), or the end. */
-  async #nextFile(): Promise<IteratorResult<InputItem>> {
-    const files = this.#files;
-    const open = this.#open;
-    if (this.#index === -1 && files.length > 1) await checkHeadersAgree(files, this.#options);
-    this.#file = undefined;
-    for (;;) {
-      const index = ++this.#index;
-      const file = files[index];
-      if (file === undefined || open.signal.aborted) {
-        this.#index = files.length;
-        return END;
-      }
-      if (open.skip(index)) {
-        open.onSkip(file);
-        continue;
-      }
-      this.#file = readSource({ ...this.#options, input: file });
-      return { done: false, value: { kind: "file", file, index } };
+): AsyncGenerator<readonly InputItem[]> {
+  const options = readerOptions(config, layout, open);
+  const { files } = config.inputs;
+  if (files.length > 1) await checkHeadersAgree(files, options);
+  for (const [index, file] of files.entries()) {
+    if (open.signal.aborted) return;
+    if (open.skip(index)) {
+      open.onSkip(file);
+      continue;
     }
+    yield [{ kind: "file", file, index }];
+    yield* readSourceBatches({ ...options, input: file });
   }
 }
 

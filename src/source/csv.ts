@@ -19,7 +19,7 @@ export interface CsvOptions {
 
 /**
  * CSV/TSV text (as decoded: line breaks as the file wrote them) → a header, then one item per
- * record. A record with the wrong number of cells, or that cannot be read (bad quoting), becomes an
+ * record, in batches: one for the records each text completes. A record with the wrong number of cells, or that cannot be read (bad quoting), becomes an
  * `invalid` item and the reading goes on at the next line (a record longer than `maxRecordSize`,
  * at the next record: see tokenizer.ts; memory stays bounded); a bad header ends the run.
  *
@@ -31,30 +31,32 @@ export async function* readCsv(
   texts: AsyncIterable<string>,
   file: string,
   options: CsvOptions,
-): AsyncGenerator<SourceItem> {
+): AsyncGenerator<readonly SourceItem[]> {
   const { delimiter, header: hasHeader = true, columns } = options;
   checkDelimiter(delimiter, file);
   let header: Header<string> | undefined = columns === undefined ? undefined : headerOf(columns);
   let headerRow = hasHeader;
-  if (header !== undefined) yield { kind: "header", columns: header.columns };
+  if (header !== undefined) yield [{ kind: "header", columns: header.columns }];
   const tokenizer = new CsvTokenizer(
     csvRules(options.dialect, options.format),
     delimiter,
     options.maxRecordSize ?? MAX_RECORD_SIZE,
   );
-  // One generator from the text to the items: each level of async generators costs every row a
-  // promise and a turn of the microtask queue; the tokenizer's records are taken synchronously.
+  // A text's records are taken synchronously and given as one batch: a step of an async
+  // generator costs a promise and a turn of the microtask queue, paid per text, not per row.
   for await (const [text, final] of withEnd(texts)) {
+    const batch: SourceItem[] = [];
     for (const parsed of drain(tokenizer, text, final)) {
       if (headerRow) {
         headerRow = false;
         if (header !== undefined) continue; // replaced by source.columns
         header = readHeader(parsed, file);
-        yield { kind: "header", columns: header.columns };
+        batch.push({ kind: "header", columns: header.columns });
       } else if (header !== undefined) {
-        yield toItem(parsed, header);
+        batch.push(toItem(parsed, header));
       }
     }
+    if (batch.length > 0) yield batch;
   }
   if (header === undefined)
     throw new InputError(file, "the input is empty: there is no header row");

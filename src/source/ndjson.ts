@@ -8,16 +8,18 @@ export const MAX_LINE_LENGTH = MAX_RECORD_SIZE;
 
 /**
  * NDJSON text (`\n` line breaks, see newlines.ts) → one item per non-blank line: a row for a JSON
- * object, an `invalid` item for anything else. Lines may be split over chunks and be long.
+ * object, an `invalid` item for anything else. Lines may be split over chunks and be long. The
+ * items come in batches, one for the lines each chunk ends (none for a chunk that ends no line).
  */
 export async function* readNdjson(
   texts: AsyncIterable<string>,
   maxLineLength = MAX_LINE_LENGTH,
-): AsyncGenerator<SourceItem> {
+): AsyncGenerator<readonly SourceItem[]> {
   let line = 0;
   let partial = ""; // the start of a line whose end is in a later chunk
   let overlong: string | undefined; // the kept start of a line past the bound, skipped to its end
   for await (const chunk of texts) {
+    const batch: SourceItem[] = [];
     let start = 0;
     for (let end = chunk.indexOf("\n"); end !== -1; end = chunk.indexOf("\n", start)) {
       line++;
@@ -27,8 +29,9 @@ export async function* readNdjson(
       const kept = overlong ?? (text.length > maxLineLength ? text.slice(0, KEPT) : undefined);
       overlong = undefined;
       const item = kept === undefined ? parseLine(text, line) : tooLong(kept, line, maxLineLength);
-      if (item !== undefined) yield item;
+      if (item !== undefined) batch.push(item);
     }
+    if (batch.length > 0) yield batch;
     if (overlong !== undefined) continue; // still inside the overlong line: drop what is read
     partial += chunk.slice(start);
     if (partial.length > maxLineLength) {
@@ -36,10 +39,10 @@ export async function* readNdjson(
       partial = "";
     }
   }
-  if (overlong !== undefined) yield tooLong(overlong, line + 1, maxLineLength);
+  if (overlong !== undefined) yield [tooLong(overlong, line + 1, maxLineLength)];
   else if (partial !== "") {
     const item = parseLine(partial, line + 1);
-    if (item !== undefined) yield item;
+    if (item !== undefined) yield [item];
   }
 }
 

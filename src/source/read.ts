@@ -7,12 +7,22 @@ import type { SourceFormat, SourceItem, SourceOptions } from "./types.js";
 import { readXlsx, workbookOptions } from "./xlsx.js";
 
 /**
- * The items of an input, streamed in file order: bytes (gunzipped if need be) → text → items; a
- * workbook's sheet, read from its zip (xlsx.ts).
- * Nothing is read before the first `next()`; input problems (missing file, unknown encoding,
- * invalid UTF-8, bad header) are thrown from it as InputError. Stopping early closes the input.
+ * The items of an input, streamed in file order, one at a time (see readSourceBatches).
  */
-export function readSource(options: SourceOptions): AsyncGenerator<SourceItem> {
+export async function* readSource(options: SourceOptions): AsyncGenerator<SourceItem> {
+  for await (const batch of readSourceBatches(options)) yield* batch;
+}
+
+/**
+ * The items of an input, streamed in file order in batches (never empty): bytes (gunzipped if need
+ * be) → text → items, a batch for the records each decoded text completes; a workbook's sheet,
+ * read from its zip (xlsx.ts). A batch holds what one chunk of the file holds, so memory stays
+ * bounded, and the reader steps its items in a plain loop: a promise a chunk, not one a row.
+ * Nothing is read before the first `next()`; input problems (missing file, unknown encoding,
+ * invalid UTF-8, bad header) are thrown from it as InputError, after the batches of the records
+ * before them. Stopping early closes the input.
+ */
+export function readSourceBatches(options: SourceOptions): AsyncGenerator<readonly SourceItem[]> {
   const file = sourceName(options.input);
   if (options.format === "xlsx") return readXlsx(options.input, file, workbookOptions(options));
   const bytes = openBytes(options.input, options.stdin, options.signal);

@@ -1,9 +1,10 @@
 /**
  * An Excel workbook (.xlsx) as source items: one sheet (the first visible one, or the one asked
  * for by name or number), its first row with a value the header, then one row item per sheet row
- * with a value, numbered as Excel numbers it (`row 12` in Excel is line 12). Cells come as Excel
- * holds them (xlsx-sheet.ts), so the mapping converts a number cell, a date cell and a text cell
- * each by what it is, not by how it was displayed.
+ * with a value, numbered as Excel numbers it (`row 12` in Excel is line 12), in batches (the rows
+ * of each piece of the sheet read). Cells come as Excel holds them (xlsx-sheet.ts), so the
+ * mapping converts a number cell, a date cell and a text cell each by what it is, not by how it
+ * was displayed.
  *
  * Read with yauzl (the zip's directory, then one part at a time, inflated as it streams) and a
  * small XML scanner (xml-scan.ts; saxes read the sheet 2-5 times slower). Not exceljs's streaming
@@ -52,7 +53,7 @@ export async function* readXlsx(
   path: string,
   file: string,
   options: XlsxOptions = {},
-): AsyncGenerator<SourceItem> {
+): AsyncGenerator<readonly SourceItem[]> {
   if (path === "-") {
     throw new InputError(file, `is read as a workbook (--format xlsx), but ${XLSX_NOT_FROM_STDIN}`);
   }
@@ -72,7 +73,7 @@ async function* readSheet(
   zip: Zip,
   file: string,
   options: XlsxOptions,
-): AsyncGenerator<SourceItem> {
+): AsyncGenerator<readonly SourceItem[]> {
   const book = await readWorkbookParts(zip, file);
   try {
     yield* readRows(zip, book, file, options);
@@ -86,26 +87,27 @@ async function* readRows(
   book: WorkbookParts,
   file: string,
   options: XlsxOptions,
-): AsyncGenerator<SourceItem> {
+): AsyncGenerator<readonly SourceItem[]> {
   const sheet = chooseSheet(book.sheets, options.sheet, file);
   const reader = new SheetRows(book, file);
   let header: Header<unknown> | undefined =
     options.columns === undefined ? undefined : headerOf(options.columns);
   let headerRow = options.header !== false;
-  if (header !== undefined) yield { kind: "header", columns: header.columns };
+  if (header !== undefined) yield [{ kind: "header", columns: header.columns }];
   for await (const _ of feedXml(zip.text(sheet.part), reader, file, sheet.part)) {
     if (options.signal?.aborted === true) return;
-    const rows = reader.rows.splice(0);
-    for (const row of rows) {
+    const batch: SourceItem[] = []; // the rows of one piece of the sheet
+    for (const row of reader.rows.splice(0)) {
       if (headerRow) {
         headerRow = false;
         if (header !== undefined) continue; // replaced by source.columns
         header = headerOf(headerNames(row));
-        yield { kind: "header", columns: header.columns };
+        batch.push({ kind: "header", columns: header.columns });
       } else if (header !== undefined) {
-        yield toItem(row, header);
+        batch.push(toItem(row, header));
       }
     }
+    if (batch.length > 0) yield batch;
   }
   if (header === undefined) {
     throw new InputError(file, `sheet "${sheet.name}" is empty: there is no header row`);

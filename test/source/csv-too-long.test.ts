@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { readCsv } from "../../src/source/csv.js";
-import { chunks, collect, split } from "./helpers.js";
+import { chunks, collectItems, split } from "./helpers.js";
 
 const CSV = { format: "csv", delimiter: "," } as const;
 
@@ -8,7 +8,7 @@ describe("a record beyond the size bound", () => {
   test("without a quote in it, is dead-lettered (not blamed on an unbalanced quote); the rows after it are read", async () => {
     const cells = Array.from({ length: 400 }, (_, i) => `cell${i}`).join(",");
     const text = `id,name\n${cells}\n3,after\n`;
-    const items = await collect(
+    const items = await collectItems(
       readCsv(chunks(...split(text, 100)), "big.csv", { ...CSV, maxRecordSize: 1_000 }),
     );
     expect(items.slice(1)).toEqual([
@@ -30,7 +30,7 @@ describe("a record beyond the size bound", () => {
   test("with an open quote, costs only the line that opened it", async () => {
     const after = Array.from({ length: 300 }, (_, i) => `${i},row`).join("\n");
     const text = `id,name\n1,"never closed\n${after}\n`;
-    const items = await collect(
+    const items = await collectItems(
       readCsv(chunks(...split(text, 100)), "big.csv", { ...CSV, maxRecordSize: 1_000 }),
     );
     expect(items.filter((i) => i.kind === "invalid")).toMatchObject([

@@ -3,7 +3,7 @@ import { InputError } from "../../src/errors.js";
 import { readCsv } from "../../src/source/csv.js";
 import { readSource } from "../../src/source/read.js";
 import type { SourceFormat, SourceItem } from "../../src/source/types.js";
-import { chunks, collect, split, tempFile } from "./helpers.js";
+import { chunks, collect, collectItems, split, tempFile } from "./helpers.js";
 
 const CSV = { format: "csv", delimiter: "," } as const;
 
@@ -18,7 +18,7 @@ async function read(
 
 /** Reads text given in `size`-character chunks, straight into the CSV stage. */
 function readInChunks(text: string, size: number): Promise<SourceItem[]> {
-  return collect(readCsv(chunks(...split(text, size)), "chunks.csv", CSV));
+  return collectItems(readCsv(chunks(...split(text, size)), "chunks.csv", CSV));
 }
 
 function rows(items: SourceItem[]) {
@@ -246,7 +246,7 @@ describe("CSV records that cannot be read", () => {
     const after = Array.from({ length: 30 }, (_, i) => `u${i + 3},row ${i}`).join("\r\n");
     const text = `id,name\r\nu1,"a\r\nb\r\nc"\r\nu2,"open\r\n${after}\r\nu9,"closes\r\nhere"\r\n`;
     for (const size of [text.length, 7]) {
-      const items = await collect(readCsv(chunks(...split(text, size)), "x.csv", CSV));
+      const items = await collectItems(readCsv(chunks(...split(text, size)), "x.csv", CSV));
       expect(invalids(items)).toEqual([{ line: 5, code: "CSV_PARSE", raw: 'u2,"open' }]);
       const read_ = rows(items);
       expect(read_[0]).toEqual({ line: 2, cells: { id: "u1", name: "a\r\nb\r\nc" } });
@@ -312,7 +312,7 @@ describe("CSV records that cannot be read", () => {
   test("a quote open past the size limit costs only its line, and memory stays bounded", async () => {
     const after = Array.from({ length: 2_000 }, (_, i) => `${i},row`).join("\n");
     const text = `id,name\n1,"never closed\n${after}\n`;
-    const items = await collect(
+    const items = await collectItems(
       readCsv(chunks(...split(text, 100)), "big.csv", {
         ...CSV,
         maxRecordSize: 1_000,
@@ -326,7 +326,9 @@ describe("CSV records that cannot be read", () => {
   test("a record near the limit is still read", async () => {
     const long = "x".repeat(900);
     const text = `id,name\n1,"${long}"\n2,b\n`;
-    const items = await collect(readCsv(chunks(text), "big.csv", { ...CSV, maxRecordSize: 1_000 }));
+    const items = await collectItems(
+      readCsv(chunks(text), "big.csv", { ...CSV, maxRecordSize: 1_000 }),
+    );
     expect(rows(items).map((row) => row.line)).toEqual([2, 3]);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { readCsv } from "../../src/source/csv.js";
 import type { Dialect } from "../../src/source/dialect.js";
 import type { SourceItem } from "../../src/source/types.js";
-import { chunks, collect, split } from "./helpers.js";
+import { chunks, collectItems, split } from "./helpers.js";
 
 function read(
   text: string,
@@ -16,7 +16,7 @@ function read(
   } = {},
 ): Promise<SourceItem[]> {
   const delimiter = format === "tsv" ? "\t" : ",";
-  return collect(
+  return collectItems(
     readCsv(chunks(...split(text, Math.max(1, size))), "dump.txt", {
       format,
       delimiter,
@@ -205,7 +205,7 @@ describe("dialect: postgres (COPY … TO, text format)", () => {
 
 describe("headerless files", () => {
   test("header: false with columns reads the first line as data", async () => {
-    const items = await collect(
+    const items = await collectItems(
       readCsv(chunks("1,a@x\n2,b@x,extra\n3,c@x\n"), "h.csv", {
         format: "csv",
         delimiter: ",",
@@ -226,7 +226,7 @@ describe("headerless files", () => {
   });
 
   test("columns with a header row replace it", async () => {
-    const items = await collect(
+    const items = await collectItems(
       readCsv(chunks("이름,이름\n1,a@x\n"), "h.csv", {
         format: "csv",
         delimiter: ",",
@@ -240,7 +240,7 @@ describe("headerless files", () => {
   });
 
   test("an empty headerless file has no rows and no error", async () => {
-    const items = await collect(
+    const items = await collectItems(
       readCsv(chunks(""), "h.csv", {
         format: "csv",
         delimiter: ",",

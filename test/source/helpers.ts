@@ -31,6 +31,16 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   return all;
 }
 
+/** The items of a reader's batches, in order; a reader never gives an empty batch. */
+export async function collectItems<T>(batches: AsyncIterable<readonly T[]>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const batch of batches) {
+    if (batch.length === 0) throw new Error("a reader gave an empty batch");
+    all.push(...batch);
+  }
+  return all;
+}
+
 /** An async iterable of the given chunks, as a decoder would yield them. */
 export async function* chunks<T>(...parts: T[]): AsyncGenerator<T> {
   for (const part of parts) yield part;

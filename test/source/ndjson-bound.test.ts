@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { MAX_LINE_LENGTH, readNdjson } from "../../src/source/ndjson.js";
-import { chunks, collect, split } from "./helpers.js";
+import { chunks, collectItems, split } from "./helpers.js";
 
 describe("an NDJSON line beyond the size bound", () => {
   it("is a row error with its line and its start; the lines after it are read", async () => {
     const long = `{"id":"u2","blob":"${"x".repeat(5_000)}"}`;
     const text = `{"id":"u1"}\n${long}\n{"id":"u3"}\n${long}`;
-    const items = await collect(readNdjson(chunks(...split(text, 700)), 2_000));
+    const items = await collectItems(readNdjson(chunks(...split(text, 700)), 2_000));
     expect(items.map((i) => [i.kind, "line" in i ? i.line : 0])).toEqual([
       ["row", 1],
       ["invalid", 2],

@@ -2,10 +2,10 @@ import { describe, expect, test } from "vitest";
 import { readNdjson } from "../../src/source/ndjson.js";
 import { normalizeNewlines } from "../../src/source/newlines.js";
 import type { SourceItem } from "../../src/source/types.js";
-import { chunks, collect, split } from "./helpers.js";
+import { chunks, collectItems, split } from "./helpers.js";
 
 function read(...parts: string[]): Promise<SourceItem[]> {
-  return collect(readNdjson(normalizeNewlines(chunks(...parts))));
+  return collectItems(readNdjson(normalizeNewlines(chunks(...parts))));
 }
 
 describe("readNdjson", () => {

@@ -4,6 +4,7 @@ import iconv from "iconv-lite";
 import { describe, expect, test } from "vitest";
 import { InputError } from "../../src/errors.js";
 import { detectFormat, readSource } from "../../src/source/index.js";
+import { readSourceBatches } from "../../src/source/read.js";
 import type { SourceItem, SourceOptions } from "../../src/source/types.js";
 import { collect, split, stdinOf, tempDir, tempFile } from "./helpers.js";
 
@@ -147,6 +148,33 @@ describe("readSource", () => {
       expect((await source.next()).value).toEqual({ kind: "header", columns: ["email"] });
       await source.return(undefined);
       await expect.poll(() => openDescriptors(input)).toBe(0);
+    },
+  );
+
+  test.each([
+    ["big.csv", "csv"],
+    ["big.ndjson", "ndjson"],
+  ] as const)(
+    "%s comes in bounded batches, a chunk's records each, in line order, as readSource gives them one by one",
+    async (name, format) => {
+      const rows = 50_000; // ~1.2 MB: some 20 chunks of 64 KiB
+      const lines = Array.from({ length: rows }, (_, i) =>
+        format === "csv" ? `u${i}@example.com,${i}` : `{"email":"u${i}@example.com","n":${i}}`,
+      );
+      const text = `${format === "csv" ? "email,n\n" : ""}${lines.join("\n")}\n`;
+      const input = await tempFile(name, text);
+      const batches = await collect(readSourceBatches({ input, format }));
+      const items = batches.flat();
+      const numbered = items.flatMap((item) => (item.kind === "row" ? [item.line] : []));
+      const first = format === "csv" ? 2 : 1;
+      expect(numbered).toEqual(Array.from({ length: rows }, (_, i) => i + first));
+      expect(batches.length).toBeGreaterThan(10);
+      for (const batch of batches) {
+        expect(batch.length).toBeGreaterThan(0);
+        // no more than a 64 KiB chunk holds: the shortest line is 17 bytes
+        expect(batch.length).toBeLessThanOrEqual(Math.ceil((64 * 1024) / 17));
+      }
+      expect(await read({ input, format })).toEqual(items);
     },
   );
 });
