@@ -100,7 +100,7 @@ const SECTIONS: readonly Section[] = [
       return {
         result: r,
         checks: [
-          info(`readSource rows/s (${n(sizes.large)} rows)`, n(r.readSource.rowsPerSecond)),
+          info(`readSourceBatches rows/s (${n(sizes.large)} rows)`, n(r.readSource.rowsPerSecond)),
           info("bare csv-parse rows/s (same process)", n(r.csvParse.rowsPerSecond)),
           { figure: "ratio", value: r.ratio.toFixed(2), target: "≥ 1", pass: r.ratio >= 1 },
         ],
