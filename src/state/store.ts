@@ -23,6 +23,8 @@ export interface StateStoreOptions {
   readonly hostname?: string;
   /** Takes the OS-level lock of the file. Default: ProcessLock.take (tests keep the handle to let go of it as a death would). */
   readonly takeLock?: (path: string) => ProcessLock | undefined;
+  /** Rows known as read held in memory at most (identities.ts); past it, one lookup a row. */
+  readonly knownRowsLimit?: number;
 }
 
 /** How a run ends. The report is kept as is; the counts are the store's own tally. */
@@ -66,7 +68,7 @@ export class StateStore {
     opts: StateStoreOptions,
   ) {
     this.#db = db;
-    this.#identities = new IdentityTable(db);
+    this.#identities = new IdentityTable(db, opts.knownRowsLimit);
     this.#events = new EventTable(db);
     this.#failures = new FailureTable(db);
     this.#files = new FileTable(db);
@@ -132,6 +134,7 @@ export class StateStore {
    */
   bindKey(key: Buffer, options: { rekey: boolean; readOnly: boolean }): KeyBinding {
     const binding = this.#reads.write(() => bindKey(this.#db, this.path, key, options));
+    this.#identities.forgetKnown();
     this.#failures.useKey(key);
     return binding;
   }
