@@ -190,7 +190,10 @@ export class Reader<U> {
     const take = async (all: readonly Finished<U>[]) => {
       for (const done of all) await takeByIdentity(done);
     };
+    const breather = new Breather(); // reading back waits for nothing until a batch is full
     for (const spilled of spill.sorted()) {
+      const turn = breather.due();
+      if (turn !== undefined) await turn;
       if (ledger.stop.aborted) return; // leaving the loop ends the query
       const all = regroup.push(spilled);
       if (all.length > 0) await take(all);

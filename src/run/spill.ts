@@ -1,11 +1,13 @@
 /**
  * `--group-by-identity`: every row read is spilled to the run's scratch database on disk, under
- * the identity it maps to, and read back at the end of the input in identity order (the order of
- * the files and of the lines within an identity), so that a user's rows reach the assembler and the
- * batcher together however the files were ordered. The rows are appended unsorted (cheap) and
- * SQLite sorts them once as they are read back: an external merge sort in sorted runs of its
- * cache's size, spilled to temporary files it deletes itself, so memory stays bounded whatever the
- * input's size.
+ * the identity it maps to, and read back at the end of the input a user's rows together (in the
+ * order of the files and of the lines within an identity), so that they reach the assembler and
+ * the batcher together however the files were ordered. A row is appended (cheap) to one of
+ * BUCKETS tables, chosen by a hash of its identity; they are read back one table at a time, each
+ * sorted by SQLite as it is read. So the read-back is many short steps, a table's sort each
+ * (1/256 of the rows), between which the reading loop lets the event loop in (a signal is heard),
+ * instead of one sort of every row that kept the thread for seconds; and memory stays bounded, whatever the
+ * input's size (a table larger than the cache is sorted in runs spilled to temporary files).
  *
  * A row of a CSV item group (`items.group_by`) is placed with its group's first row in its file
  * (the anchor: that row's identity and place), so an order whose rows are scattered through the
@@ -40,7 +42,22 @@ interface Place {
   readonly a: number;
 }
 
+/** A row into its bucket's table: its identity, its anchor's place, its own, what it holds. */
+type Insert = { run(k: string, a: number, at: number, data: string): unknown };
+
 const COMMIT_EVERY = 10_000;
+/**
+ * Tables the rows are spread over. More make each step of the read-back shorter (10,000,000 rows:
+ * 40,000 a table) but each insert dearer (a table's last page is kept hot for its appends).
+ */
+const BUCKETS = 256;
+
+/** The table of an identity: FNV-1a of its key, so that its rows (and its groups') are in one. */
+export function bucketOf(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % BUCKETS;
+}
 
 export class Spill {
   readonly #scratch: Scratch;
@@ -49,7 +66,8 @@ export class Spill {
   /** The names of the files rows were read from, by index (several inputs). */
   readonly #files = new Map<number, string>();
   #db: ReturnType<Scratch["db"]> | undefined;
-  #insert: { run(k: string, a: number, at: number, data: string): unknown } | undefined;
+  /** Each bucket's insert, once it has a table (a small spill makes few). */
+  readonly #inserts: (Insert | undefined)[] = [];
   #anchorOf: { get(file: number, group: string): Place | undefined } | undefined;
   #anchor: { run(file: number, group: string, k: string, a: number): unknown } | undefined;
   #uncommitted = 0;
@@ -79,32 +97,37 @@ export class Spill {
     this.#put(this.#last, row, row.failure);
   }
 
-  /** Every row spilled, by identity, then by place in the input. */
+  /**
+   * Every row spilled, a user's together: bucket by bucket, by identity within one, then by
+   * place in the input. Each step is short (the longest: the first of a bucket, its sort), so
+   * the loop that reads them can let the event loop in between (util/breather.ts).
+   */
   *sorted(): Generator<Spilled> {
     if (this.#db === undefined) return;
     const db = this.#db;
     if (this.#uncommitted > 0) db.exec("COMMIT");
     this.#uncommitted = 0;
-    const select = db.prepare("SELECT data FROM spill ORDER BY k, a, at").pluck();
-    const format = this.#format;
-    for (const data of select.iterate() as Iterable<string>) {
-      const s = this.#codec.read(data) as Stored;
-      const row: Row = {
-        line: s.l,
-        file: this.#files.get(fileOf(s.at)),
-        at: s.at,
-        row: s.c,
-        format,
-        ...(s.o === undefined ? {} : { occurrence: s.o }),
-        ...(s.d === undefined ? {} : { done: s.d }),
-      };
-      if (s.f === undefined) {
-        const cells = s.c as SourceRow["cells"];
-        yield { kind: "row", row, source: { kind: "row", line: s.l, cells } };
-      } else {
-        yield { kind: "unreadable", row: { ...row, failure: s.f } };
-      }
+    for (const [bucket, insert] of this.#inserts.entries()) {
+      if (insert === undefined) continue;
+      const select = db.prepare(`SELECT data FROM spill_${bucket} ORDER BY k, a, at`).pluck();
+      for (const data of select.iterate() as Iterable<string>) yield this.#read(data);
     }
+  }
+
+  #read(data: string): Spilled {
+    const s = this.#codec.read(data) as Stored;
+    const row: Row = {
+      line: s.l,
+      file: this.#files.get(fileOf(s.at)),
+      at: s.at,
+      row: s.c,
+      format: this.#format,
+      ...(s.o === undefined ? {} : { occurrence: s.o }),
+      ...(s.d === undefined ? {} : { done: s.d }),
+    };
+    if (s.f !== undefined) return { kind: "unreadable", row: { ...row, failure: s.f } };
+    const cells = s.c as SourceRow["cells"];
+    return { kind: "row", row, source: { kind: "row", line: s.l, cells } };
   }
 
   #put(place: Place, row: Row, failure: RowFailure | undefined): void {
@@ -119,7 +142,7 @@ export class Spill {
       ...(row.done === undefined ? {} : { d: row.done }),
       ...(failure === undefined ? {} : { f: failure }),
     };
-    this.#insert?.run(place.k, place.a, row.at, this.#codec.write(stored));
+    this.#insertOf(bucketOf(place.k)).run(place.k, place.a, row.at, this.#codec.write(stored));
     this.#last = place;
     if (++this.#uncommitted >= COMMIT_EVERY) {
       db.exec("COMMIT");
@@ -130,15 +153,26 @@ export class Spill {
   #open(): ReturnType<Scratch["db"]> {
     if (this.#db !== undefined) return this.#db;
     const db = this.#scratch.db();
-    db.exec(`CREATE TABLE spill (k TEXT NOT NULL, a INTEGER NOT NULL, at INTEGER NOT NULL, data TEXT NOT NULL);
-      CREATE TABLE anchors (f INTEGER NOT NULL, g TEXT NOT NULL, k TEXT NOT NULL, a INTEGER NOT NULL,
+    db.exec(`CREATE TABLE anchors (f INTEGER NOT NULL, g TEXT NOT NULL, k TEXT NOT NULL, a INTEGER NOT NULL,
         PRIMARY KEY (f, g)) WITHOUT ROWID;`);
-    this.#insert = db.prepare("INSERT INTO spill VALUES (?, ?, ?, ?)");
     this.#anchorOf = db.prepare<[number, string], Place>(
       "SELECT k, a FROM anchors WHERE f = ? AND g = ?",
     );
     this.#anchor = db.prepare("INSERT INTO anchors VALUES (?, ?, ?, ?)");
     this.#db = db;
     return db;
+  }
+
+  /** A bucket's insert, its table made on its first row. */
+  #insertOf(bucket: number): Insert {
+    const made = this.#inserts[bucket];
+    if (made !== undefined) return made;
+    const db = this.#open();
+    db.exec(
+      `CREATE TABLE spill_${bucket} (k TEXT NOT NULL, a INTEGER NOT NULL, at INTEGER NOT NULL, data TEXT NOT NULL)`,
+    );
+    const insert = db.prepare(`INSERT INTO spill_${bucket} VALUES (?, ?, ?, ?)`);
+    this.#inserts[bucket] = insert;
+    return insert;
   }
 }

@@ -3,20 +3,13 @@
  * for long: SIGTERM comes once the step has started (the importer has read into it: its read
  * position in the file, from /proc), and the importer exits 130 soon after, whatever the load.
  */
-import {
-  closeSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  writeSync,
-} from "node:fs";
+import { closeSync, openSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   emulatorPerTest,
   readJson,
+  readPosition,
   runFlags,
   spawnCli,
   tempDir,
@@ -31,20 +24,6 @@ const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-/** How far process `pid` has read `path` (its open descriptor's position), 0 when not open. */
-function readPosition(pid: number, path: string): number {
-  try {
-    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-      if (readlinkSync(`/proc/${pid}/fd/${fd}`) !== path) continue;
-      const pos = /^pos:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, "utf8"));
-      return Number(pos?.[1] ?? 0);
-    }
-  } catch {
-    // not started yet, or gone: nothing read as far as we can tell
-  }
-  return 0;
-}
 
 /**
  * A file of `head`, then a record of `mib` MiB made of `unit` repeated (a line without a line

@@ -197,7 +197,10 @@ describe("import-profiles --group-by-identity over many files", () => {
     const argv = [out, "--map", map, "--group-by-identity"];
     const result = await runCli([...argv, ...runFlags(dir, e.url, { rate: "1000/s" })]);
     expect(result.code).toBe(1);
-    expect(e.store.list().map((r) => [r.identity.external_id, r.user_properties])).toEqual([
+    const byUser = [...e.store.list()].sort((a, b) =>
+      String(a.identity.external_id).localeCompare(String(b.identity.external_id)),
+    );
+    expect(byUser.map((r) => [r.identity.external_id, r.user_properties])).toEqual([
       ["u1", { points: 2, city: "Daegu" }],
       ["u2", { points: 5 }],
     ]);

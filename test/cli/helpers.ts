@@ -1,6 +1,13 @@
 import { spawn } from "node:child_process";
 import { EventEmitter } from "node:events";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, type Writable } from "node:stream";
@@ -21,11 +28,25 @@ const BUILT_BINS: Readonly<Record<Bin, string>> = {
 };
 export const TOKEN = "test-token";
 
-/** This process's run scratch files (test files run in other processes have their own). */
-export function ownScratch(): string[] {
+/** This process's run scratch files (test files run in other processes have their own), or process `pid`'s. */
+export function ownScratch(pid = process.pid): string[] {
   const dir = scratchDir();
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((name) => name.startsWith(`${process.pid}-`));
+  return readdirSync(dir).filter((name) => name.startsWith(`${pid}-`));
+}
+
+/** How far process `pid` has read `path` (its open descriptor's position, from /proc), 0 when not open. */
+export function readPosition(pid: number, path: string): number {
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      if (readlinkSync(`/proc/${pid}/fd/${fd}`) !== path) continue;
+      const pos = /^pos:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, "utf8"));
+      return Number(pos?.[1] ?? 0);
+    }
+  } catch {
+    // not started yet, or gone: nothing read as far as we can tell
+  }
+  return 0;
 }
 
 export function tempDir(): string {
