@@ -64,6 +64,7 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 const NOT_SENT = Symbol("not sent");
+const NOT_SENT_YET = Promise.resolve(NOT_SENT);
 
 /**
  * Sends one profile update until it is accepted, rejected for good, out of attempts, or the run
@@ -77,27 +78,57 @@ export function deliver(update: ProfileUpdate, deps: DeliveryDeps): Promise<Deli
 
 /**
  * Sends the body `body()` makes (at each attempt: a profile's request time is the attempt's) with
- * the same pacing, retries and outcomes as `deliver`.
+ * the same pacing, retries and outcomes as `deliver`. The loop only awaits; what an answer means
+ * is judged by `Attempts` (a small suspended frame a request: see bench/README.md, issue 20).
  */
 export async function deliverBody(
   body: () => object,
   deps: DeliveryDeps,
 ): Promise<DeliveryOutcome> {
-  const now = deps.now ?? Date.now;
-  const random = deps.random ?? Math.random;
-  const sleep = deps.sleep ?? abortableSleep;
-  let attempts = 0; // attempts that spent the row's budget (transient failures)
-  let sent = 0;
+  const attempts = new Attempts(body, deps);
   for (;;) {
-    const priority = sent === 0 ? PRIORITY_NEW : PRIORITY_RETRY;
-    const result = await deps.pacer.run(async () => {
-      // Checked when the limiter releases the job, not when it was queued.
-      if (deps.stop.aborted) return NOT_SENT;
-      sent++;
-      return deps.sender.send(body());
-    }, priority);
-    if (result === NOT_SENT) return { kind: "not-attempted", attempts: sent };
+    const priority = attempts.sent === 0 ? PRIORITY_NEW : PRIORITY_RETRY;
+    const next = attempts.judge(await deps.pacer.run(attempts.task, priority));
+    if (next === AGAIN) continue;
+    if (typeof next !== "number") return next;
+    await (deps.sleep ?? abortableSleep)(next, deps.stop);
+    if (deps.stop.aborted) return { kind: "not-attempted", attempts: attempts.sent };
+  }
+}
 
+/** Send again at once (a rate-limited answer: the pacer waits for the window). */
+const AGAIN = Symbol("again");
+
+/** One body's attempts: what each answer means, and the pacer's task that sends it. */
+class Attempts {
+  /** Attempts sent. */
+  sent = 0;
+  /** Attempts that spent the row's budget (transient failures). */
+  #spent = 0;
+  readonly #body: () => object;
+  readonly #deps: DeliveryDeps;
+
+  constructor(body: () => object, deps: DeliveryDeps) {
+    this.#body = body;
+    this.#deps = deps;
+  }
+
+  /** Sends the body, unless the run stopped while the job waited (checked when released, not queued). */
+  readonly task = (): Promise<AttemptResult | typeof NOT_SENT> => {
+    if (this.#deps.stop.aborted) return NOT_SENT_YET;
+    this.sent++;
+    try {
+      return this.#deps.sender.send(this.#body());
+    } catch (error) {
+      return Promise.reject(error); // as an async task would: the pacer goes on
+    }
+  };
+
+  /** The outcome an answer ends with, AGAIN, or how long to wait before the next attempt. */
+  judge(result: AttemptResult | typeof NOT_SENT): DeliveryOutcome | typeof AGAIN | number {
+    const deps = this.#deps;
+    const sent = this.sent;
+    if (result === NOT_SENT) return { kind: "not-attempted", attempts: sent };
     if (deps.health !== undefined) {
       if (result.kind !== "transient") deps.health.consecutiveFailures = 0;
       else if (++deps.health.consecutiveFailures >= OUTAGE_THRESHOLD) {
@@ -127,34 +158,38 @@ export async function deliverBody(
       case "rate-limited":
         deps.stats.rateLimited++;
         deps.pacer.observe(result.rate, true, result.retryAfterMs);
-        continue;
-      case "transient": {
-        deps.pacer.observe(result.rate, false);
-        attempts++;
-        const decision = decideRetry(attempts, deps.policy, random, result.retryAfterMs);
-        if (!decision.retry) {
-          return {
-            kind: "failed",
-            failure: rowFailure("api", result.code, `${result.message} (after ${sent} attempts)`),
-            attempts: sent,
-            permanent: false,
-          };
-        }
-        if (result.retryAfterMs !== undefined) {
-          const at = now();
-          const tooLong = result.retryAfterMs > (deps.maxWaitMs ?? Number.POSITIVE_INFINITY);
-          deps.onWait?.({
-            sinceMs: at,
-            untilMs: at + (tooLong ? result.retryAfterMs : decision.delayMs),
-            reason: "retry-after",
-            tooLong,
-          });
-          if (tooLong) return { kind: "not-attempted", attempts: sent };
-        }
-        deps.stats.retries++;
-        await sleep(decision.delayMs, deps.stop);
-        if (deps.stop.aborted) return { kind: "not-attempted", attempts: sent };
-      }
+        return AGAIN;
+      case "transient":
+        return this.#transient(result);
     }
+  }
+
+  #transient(result: AttemptResult & { readonly kind: "transient" }): DeliveryOutcome | number {
+    const deps = this.#deps;
+    const sent = this.sent;
+    deps.pacer.observe(result.rate, false);
+    const random = deps.random ?? Math.random;
+    const decision = decideRetry(++this.#spent, deps.policy, random, result.retryAfterMs);
+    if (!decision.retry) {
+      return {
+        kind: "failed",
+        failure: rowFailure("api", result.code, `${result.message} (after ${sent} attempts)`),
+        attempts: sent,
+        permanent: false,
+      };
+    }
+    if (result.retryAfterMs !== undefined) {
+      const at = (deps.now ?? Date.now)();
+      const tooLong = result.retryAfterMs > (deps.maxWaitMs ?? Number.POSITIVE_INFINITY);
+      deps.onWait?.({
+        sinceMs: at,
+        untilMs: at + (tooLong ? result.retryAfterMs : decision.delayMs),
+        reason: "retry-after",
+        tooLong,
+      });
+      if (tooLong) return { kind: "not-attempted", attempts: sent };
+    }
+    deps.stats.retries++;
+    return decision.delayMs;
   }
 }

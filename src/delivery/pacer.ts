@@ -69,8 +69,11 @@ const MAX_TIMER_MS = 2_147_483_647;
 export const PRIORITY_RETRY = 1;
 export const PRIORITY_NEW = 5;
 
+/** A task waiting for its start, with its caller's promise to settle: one object a request. */
 interface Job {
-  readonly start: () => void;
+  readonly task: () => Promise<unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
 }
 
 /**
@@ -139,34 +142,40 @@ export class Pacer {
   run<T>(task: () => Promise<T>, priority: number): Promise<T> {
     if (this.#closed) return Promise.reject(new Error("the pacer is closed"));
     return new Promise<T>((resolve, reject) => {
-      const start = () => {
-        this.#inFlight++;
-        // No longer in flight when the caller hears the answer (and feeds it to observe()); the
-        // next start waits a microtask, so it comes after that observe() and heeds what it said.
-        const settle = () => {
-          this.#inFlight--;
-          queueMicrotask(() => this.#pump());
-        };
-        task().then(
-          (value) => {
-            resolve(value); // the caller's continuation is queued first…
-            settle(); // …then the next start
-          },
-          (error: unknown) => {
-            reject(error);
-            settle();
-          },
-        );
-      };
-      this.#queues[priority <= PRIORITY_RETRY ? 0 : 1].push({ start });
+      const job: Job = { task, resolve: resolve as (value: unknown) => void, reject };
+      this.#queues[priority <= PRIORITY_RETRY ? 0 : 1].push(job);
       this.#pump();
     });
   }
 
+  #start(job: Job): void {
+    this.#inFlight++;
+    // No longer in flight when the caller hears the answer (and feeds it to observe()); the next
+    // start waits a microtask, so it comes after that observe() and heeds what it said.
+    job.task().then(
+      (value) => {
+        job.resolve(value); // the caller's continuation is queued first…
+        this.#settle(); // …then the next start
+      },
+      (error: unknown) => {
+        job.reject(error);
+        this.#settle();
+      },
+    );
+  }
+
+  #settle(): void {
+    this.#inFlight--;
+    queueMicrotask(this.#pumpSoon);
+  }
+
+  /** #pump, bound once (queued after every answer). */
+  readonly #pumpSoon = (): void => this.#pump();
+
   /** Starts every job that is due now; arms one timer for the next one. */
   #pump(): void {
     if (this.#stop?.aborted === true) {
-      for (const queue of this.#queues) for (const job of queue.splice(0)) job.start();
+      for (const queue of this.#queues) for (const job of queue.splice(0)) this.#start(job);
       return;
     }
     for (;;) {
@@ -196,7 +205,7 @@ export class Pacer {
       // catch up by CATCH_UP_MS at most (at high rates, several starts in one pass).
       this.#nextStart = Math.max(this.#nextStart, now - CATCH_UP_MS) + this.#minTime;
       if (this.#permits !== null) this.#permits--;
-      (queue.shift() as Job).start();
+      this.#start(queue.shift() as Job);
     }
   }
 

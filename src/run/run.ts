@@ -176,25 +176,19 @@ export class Run<U> {
       })();
     };
     // The reading loop and the due timer both send, one list after the other: file order per user.
-    let sending = Promise.resolve();
-    // Lists in the chain not yet dispatched (one that failed stays: its rejection is awaited).
-    let queued = 0;
-    // What to wait for before reading on: the chain, or nothing once it has gone (no promise a row).
+    // What to wait for before reading on: the sender's chain, or nothing once it has gone.
     const send = (batches: Batch<U>[]): Promise<void> | undefined => {
       if (batches.length > 0 && deps === undefined) {
         for (const batch of batches) sender.count(batch); // a dry run: nothing to wait for
       } else if (batches.length > 0 && deps !== undefined) {
-        queued++;
-        sending = sending.then(async () => {
-          for (const batch of batches) await sender.dispatch(batch, deps);
-          queued--;
-        });
+        return sender.enqueue(batches, deps);
       }
-      return queued === 0 ? undefined : sending;
+      return sender.waiting;
     };
     const timer = new DueTimer({
       periodMs: tickPeriodMs(config.batchWaitMs),
-      tick: () => (batcher.pending === 0 ? sending : (send(batcher.due(ledger.now())) ?? sending)),
+      tick: () =>
+        batcher.pending === 0 ? sender.chain : (send(batcher.due(ledger.now())) ?? sender.chain),
       onError: (error) => ledger.stopFor(error),
       stop: ledger.stop,
     });

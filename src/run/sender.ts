@@ -6,7 +6,7 @@
  */
 import type { Identity } from "../api/dfinery.js";
 import { type DeliveryDeps, type DeliveryOutcome, deliverBody } from "../delivery/deliver.js";
-import { IdentityOrder } from "../delivery/identity-order.js";
+import { IdentityOrder, type Turn } from "../delivery/identity-order.js";
 import type { RowFailure } from "../errors.js";
 import type { DeadLetterRecord } from "../sinks/dead-letter.js";
 import type { Batch } from "./batcher.js";
@@ -56,6 +56,13 @@ export const MAX_UNSAVED = 2_000;
 export class Sender<U> {
   readonly #p: SenderParts<U>;
   readonly #order = new IdentityOrder();
+  /** The lists of batches waiting for a slot, one after the other: file order per user. */
+  #chain: Promise<void> = Promise.resolve();
+  /** Lists in the chain not yet dispatched (one that failed stays: its rejection is awaited). */
+  #queued = 0;
+  readonly #dequeued = (): void => {
+    this.#queued--;
+  };
   #sampled = 0;
   #requests = 0;
   #batches = 0;
@@ -114,35 +121,96 @@ export class Sender<U> {
     return this.#p.onSample === undefined || this.#sampled >= this.#p.sample;
   }
 
-  /** Sends a batch when a slot is free; the user's earlier batches finish first. */
-  async dispatch(batch: Batch<U>, deps: DeliveryDeps): Promise<void> {
-    const { ledger, window } = this.#p;
+  /**
+   * Dispatches `batches` after the lists queued before (the reading loop's and the due timer's, in
+   * the order they came). What to wait for before reading on: the chain while a list in it still
+   * waits for a slot; nothing once all have gone (a batch that found a slot free costs no promise).
+   */
+  enqueue(batches: readonly Batch<U>[], deps: DeliveryDeps): Promise<void> | undefined {
+    if (this.#queued > 0) return this.#after(this.#chain, batches, deps);
+    try {
+      for (let i = 0; i < batches.length; i++) {
+        const wait = this.dispatch(batches[i] as Batch<U>, deps);
+        if (wait !== undefined) return this.#after(wait, batches.slice(i + 1), deps);
+      }
+    } catch (error) {
+      return this.#after(Promise.reject(error), [], deps);
+    }
+    return undefined;
+  }
+
+  /** The chain: settled once every list queued has been dispatched. */
+  get chain(): Promise<void> {
+    return this.#chain;
+  }
+
+  /** What to wait for before reading on: the chain while a list in it waits; else nothing. */
+  get waiting(): Promise<void> | undefined {
+    return this.#queued === 0 ? undefined : this.#chain;
+  }
+
+  #after(wait: Promise<void>, batches: readonly Batch<U>[], deps: DeliveryDeps): Promise<void> {
+    this.#queued++;
+    this.#chain =
+      batches.length === 0
+        ? wait.then(this.#dequeued)
+        : wait.then(async () => {
+            for (const batch of batches) await this.dispatch(batch, deps);
+            this.#queued--;
+          });
+    return this.#chain;
+  }
+
+  /**
+   * Sends a batch when a slot is free; the user's earlier batches finish first. What to wait for
+   * before the next dispatch: nothing when a slot was free (no promise a batch).
+   */
+  dispatch(batch: Batch<U>, deps: DeliveryDeps): Promise<void> | undefined {
+    const { ledger, window, unsaved } = this.#p;
     this.#batches++;
     this.#sample(batch);
     const turn = this.#order.acquire(batch.identity); // taken now: file order
     this.#p.state.began?.(batch.units);
     const key = this.#batches; // on its way: a forced exit's report names its first line
     ledger.started(key, batch.units[0]?.rows[0] ?? { at: 0, line: 0 });
-    await window.acquire();
-    const { unsaved } = this.#p;
     const weight = batch.units.length;
-    if (unsaved !== undefined) await unsaved.acquire(weight); // no turn more without --state
-    void (async () => {
-      const release = await turn;
-      try {
-        await this.#send(this.#changed(batch), deps, key);
-      } catch (error) {
-        ledger.stopFor(error);
-      } finally {
-        this.#p.state.settled?.(batch.units);
-        ledger.finished(key);
-        release();
-        window.release();
-        widen(window, this.#p.width, ledger.lived > 0);
-        // Saved by the next turn: events' accepted queue writes then (its turn was taken first).
-        if (unsaved !== undefined) setImmediate(() => unsaved.release(weight));
-      }
-    })();
+    if (unsaved === undefined && window.tryAcquire()) {
+      void this.#go(batch, deps, key, turn, weight);
+      return undefined;
+    }
+    return this.#dispatchLater(batch, deps, key, turn, weight);
+  }
+
+  async #dispatchLater(
+    batch: Batch<U>,
+    deps: DeliveryDeps,
+    key: number,
+    turn: Turn,
+    weight: number,
+  ): Promise<void> {
+    const { window, unsaved } = this.#p;
+    if (!window.tryAcquire()) await window.acquire();
+    if (unsaved !== undefined && !unsaved.tryAcquire(weight)) await unsaved.acquire(weight);
+    void this.#go(batch, deps, key, turn, weight);
+  }
+
+  /** The batch, once its slot is taken: sent at its turn, then its slot and turn given back. */
+  async #go(batch: Batch<U>, deps: DeliveryDeps, key: number, turn: Turn, weight: number) {
+    const { ledger, window, unsaved } = this.#p;
+    if (turn.ready !== undefined) await turn.ready;
+    try {
+      await this.#send(this.#changed(batch), deps, key);
+    } catch (error) {
+      ledger.stopFor(error);
+    } finally {
+      this.#p.state.settled?.(batch.units);
+      ledger.finished(key);
+      turn.release();
+      window.release();
+      widen(window, this.#p.width, ledger.lived > 0);
+      // Saved by the next turn: events' accepted queue writes then (its turn was taken first).
+      if (unsaved !== undefined) setImmediate(() => unsaved.release(weight));
+    }
   }
 
   /** The batch without the units whose turn found them unchanged (profiles, with --state). */

@@ -7,7 +7,8 @@
 export class Window {
   #size: number;
   #active = 0;
-  #waiters: (() => void)[] = [];
+  /** Waiting, in order: each is let in (its weight taken for it) once it fits. */
+  #waiters: { readonly weight: number; readonly resolve: () => void }[] = [];
   #idle: (() => void)[] = [];
 
   constructor(size: number) {
@@ -21,22 +22,25 @@ export class Window {
   /** A new bound: a larger one lets waiters in at once; a smaller one holds new ones back. */
   resize(size: number): void {
     this.#size = checked(size);
-    for (let room = this.#size - this.#active; room > 0 && this.#waiters.length > 0; room--) {
-      this.#waiters.shift()?.();
-    }
+    this.#admit();
   }
 
   /** Takes `weight` of the bound once it is free (more than the whole bound: once nothing is taken). */
-  async acquire(weight = 1): Promise<void> {
-    while (this.#active > 0 && this.#active + weight > this.#size) {
-      await new Promise<void>((resolve) => this.#waiters.push(resolve));
-    }
+  acquire(weight = 1): Promise<void> {
+    if (this.tryAcquire(weight)) return Promise.resolve();
+    return new Promise<void>((resolve) => this.#waiters.push({ weight, resolve }));
+  }
+
+  /** Takes `weight` of the bound now if it is free and no one waits for it: whether it did. */
+  tryAcquire(weight = 1): boolean {
+    if (this.#waiters.length > 0 || !this.#fits(weight)) return false;
     this.#active += weight;
+    return true;
   }
 
   release(weight = 1): void {
     this.#active -= weight;
-    this.#waiters.shift()?.();
+    this.#admit();
     if (this.#active === 0) for (const resolve of this.#idle.splice(0)) resolve();
   }
 
@@ -48,6 +52,21 @@ export class Window {
 
   get active(): number {
     return this.#active;
+  }
+
+  #fits(weight: number): boolean {
+    return this.#active === 0 || this.#active + weight <= this.#size;
+  }
+
+  /** Lets waiters in, in order, while the first one fits. */
+  #admit(): void {
+    while (this.#waiters.length > 0) {
+      const first = this.#waiters[0] as { readonly weight: number; readonly resolve: () => void };
+      if (!this.#fits(first.weight)) return;
+      this.#waiters.shift();
+      this.#active += first.weight;
+      first.resolve();
+    }
   }
 }
 

@@ -71,4 +71,18 @@ describe("Window", () => {
     await waiting[2];
     expect(entered).toBe(3);
   });
+
+  it("takes a free slot at once, but never ahead of a waiter", async () => {
+    const window = new Window(2);
+    expect(window.tryAcquire()).toBe(true);
+    expect(window.tryAcquire(2)).toBe(false); // 3 would be in
+    expect(window.tryAcquire()).toBe(true);
+    const waiting = window.acquire(2);
+    window.release();
+    expect(window.tryAcquire()).toBe(false); // the waiter of 2 is first, and waits for room
+    window.release();
+    await waiting;
+    expect(window.active).toBe(2);
+    expect(window.tryAcquire()).toBe(false);
+  });
 });
