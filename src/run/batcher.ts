@@ -54,6 +54,9 @@ function sameIdentity(a: Identity, b: Identity): boolean {
   return fields === 0;
 }
 
+/** No batch: what most calls return (never written to). */
+const NONE: readonly never[] = Object.freeze([]);
+
 export class Batcher<U> {
   /** Open batches, the one with the oldest last unit first (re-inserted on each unit). */
   readonly #open = new Map<string, Open<U>>();
@@ -77,9 +80,12 @@ export class Batcher<U> {
     return this.#pending;
   }
 
-  /** Adds a unit (within maxWeight: the kind refuses heavier ones); the batches to send now. */
-  add(identity: Identity, pending: Pending<U>, now: number): Batch<U>[] {
-    const out: Batch<U>[] = [];
+  /**
+   * Adds a unit (within maxWeight: the kind refuses heavier ones); the batches to send now (most
+   * units close none: then one shared empty list, no array a unit).
+   */
+  add(identity: Identity, pending: Pending<U>, now: number): readonly Batch<U>[] {
+    let out: Batch<U>[] | undefined;
     // A user's run of units (a file sorted by user): the key of the last one, not made again.
     const latest = this.#latest;
     const key =
@@ -92,7 +98,7 @@ export class Batcher<U> {
       open !== undefined &&
       (open.batch.units.length >= this.#maxUnits || open.batch.weight + weight > this.#maxWeight)
     ) {
-      out.push(this.#close(key, open));
+      out = [this.#close(key, open)];
       open = undefined;
     }
     if (open === undefined) {
@@ -108,15 +114,17 @@ export class Batcher<U> {
     open.lastAt = now;
     this.#pending++;
     if (open.batch.units.length >= this.#maxUnits || open.batch.weight >= this.#maxWeight) {
+      out ??= [];
       out.push(this.#close(key, open));
     }
     if (this.#pending > this.options.maxPending) {
+      out ??= [];
       for (const [oldest, first] of this.#open) {
         if (this.#pending <= this.options.maxPending) break;
         out.push(this.#close(oldest, first));
       }
     }
-    return out;
+    return out ?? NONE;
   }
 
   /**
@@ -124,15 +132,16 @@ export class Batcher<U> {
    * the batches due then are gone and units added since are not due (a call per row costs
    * nothing until the clock moves).
    */
-  due(now: number): Batch<U>[] {
-    if (now === this.#dueAt && this.options.waitMs > 0) return [];
+  due(now: number): readonly Batch<U>[] {
+    if (now === this.#dueAt && this.options.waitMs > 0) return NONE;
     this.#dueAt = now;
-    const out: Batch<U>[] = [];
+    let out: Batch<U>[] | undefined;
     for (const [key, open] of this.#open) {
       if (now - open.lastAt < this.options.waitMs) break;
+      out ??= [];
       out.push(this.#close(key, open));
     }
-    return out;
+    return out ?? NONE;
   }
 
   /** Every open batch, at the end of the input. */

@@ -177,7 +177,7 @@ export class Run<U> {
     };
     // The reading loop and the due timer both send, one list after the other: file order per user.
     // What to wait for before reading on: the sender's chain, or nothing once it has gone.
-    const send = (batches: Batch<U>[]): Promise<void> | undefined => {
+    const send = (batches: readonly Batch<U>[]): Promise<void> | undefined => {
       if (batches.length > 0 && deps === undefined) {
         for (const batch of batches) sender.count(batch); // a dry run: nothing to wait for
       } else if (batches.length > 0 && deps !== undefined) {
@@ -229,7 +229,7 @@ export class Run<U> {
       const ready = batchesOf(done);
       return ready.length === 0 ? undefined : send(ready);
     };
-    const batchesOf = (done: Finished<U> & { ok: true }): Batch<U>[] =>
+    const batchesOf = (done: Finished<U> & { ok: true }): readonly Batch<U>[] =>
       limits.units === 1 // a batch of one goes at once
         ? [{ identity: done.identity, units: [done], weight: limits.weight(done.unit) }]
         : batcher.add(done.identity, done, ledger.now());

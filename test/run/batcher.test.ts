@@ -18,7 +18,7 @@ const event = (n: number, items = 0): EventRecord => ({
     : { event_items: Array.from({ length: items }, () => ({ df_item_id: "x" })) }),
 });
 const user = (id: string) => ({ external_id: id });
-const ids = (batches: { units: { rows: readonly { line: number }[] }[] }[]) =>
+const ids = (batches: readonly { units: { rows: readonly { line: number }[] }[] }[]) =>
   batches.map((b) => b.units.map((e) => e.rows[0]?.line));
 
 describe("Batcher", () => {

@@ -30,7 +30,21 @@ export function isoUtc(ms: number): string {
   rest -= mi * MINUTE;
   const s = Math.floor(rest / 1000);
   const milli = rest - s * 1000;
-  // Days since 1970-01-01 → proleptic Gregorian year, month, day (H. Hinnant's civil_from_days).
+  // Written as ASCII into one buffer and read as one flat string: a template of 13 parts is a rope
+  // of as many strings, for each event's datetime. The date's digits stay from the call before
+  // when the day is the same (a file's events come in time order, thousands a day).
+  const text = ISO_TEXT;
+  if (days !== isoDays) writeDate(text, days);
+  isoDays = days;
+  digits(text, 11, h, 2);
+  digits(text, 14, mi, 2);
+  digits(text, 17, s, 2);
+  digits(text, 20, milli, 3);
+  return text.toString("latin1");
+}
+
+/** Days since 1970-01-01 → proleptic Gregorian year, month, day (H. Hinnant's civil_from_days). */
+function writeDate(text: Buffer, days: number): void {
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
@@ -42,18 +56,13 @@ export function isoUtc(ms: number): string {
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const m = mp < 10 ? mp + 3 : mp - 9;
   const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  // Written as ASCII into one buffer and read as one flat string: a template of 13 parts is a rope
-  // of as many strings, for each event's datetime.
-  const text = ISO_TEXT;
   digits(text, 0, y, 4);
   digits(text, 5, m, 2);
   digits(text, 8, d, 2);
-  digits(text, 11, h, 2);
-  digits(text, 14, mi, 2);
-  digits(text, 17, s, 2);
-  digits(text, 20, milli, 3);
-  return text.toString("latin1");
 }
+
+/** The day whose date ISO_TEXT holds. */
+let isoDays = Number.NaN;
 
 /** `YYYY-MM-DDThh:mm:ss.sssZ`, its digits overwritten by each isoUtc call. */
 const ISO_TEXT = Buffer.from("0000-00-00T00:00:00.000Z", "latin1");

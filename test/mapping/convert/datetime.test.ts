@@ -154,6 +154,14 @@ describe("Datetime: fast paths agree with the slow definitions", () => {
     }
   });
 
+  test("isoUtc over instants in time order, several a day, across midnights and back", () => {
+    const start = Date.parse("2023-12-30T20:00:00.000Z");
+    const walk = Array.from({ length: 3_000 }, (_, i) => start + i * 97_003);
+    for (const ms of [...walk, ...walk.reverse(), start, start - 1]) {
+      expect(isoUtc(ms), String(ms)).toBe(new Date(ms).toISOString());
+    }
+  });
+
   /** What a wall-clock time in a zone is, by definition: the offsets that fit it. */
   function reference(zone: IANAZone, wall: number): number | "gap" | "ambiguous" {
     const offsets = new Set<number>();
