@@ -78,22 +78,12 @@ export function deliver(update: ProfileUpdate, deps: DeliveryDeps): Promise<Deli
 
 /**
  * Sends the body `body()` makes (at each attempt: a profile's request time is the attempt's) with
- * the same pacing, retries and outcomes as `deliver`. The loop only awaits; what an answer means
- * is judged by `Attempts` (a small suspended frame a request: see bench/README.md, issue 20).
+ * the same pacing, retries and outcomes as `deliver`. The first attempt is promise callbacks, the
+ * rest a loop (most bodies are sent once: no async frame a request; bench/README.md, issue 20).
  */
-export async function deliverBody(
-  body: () => object,
-  deps: DeliveryDeps,
-): Promise<DeliveryOutcome> {
+export function deliverBody(body: () => object, deps: DeliveryDeps): Promise<DeliveryOutcome> {
   const attempts = new Attempts(body, deps);
-  for (;;) {
-    const priority = attempts.sent === 0 ? PRIORITY_NEW : PRIORITY_RETRY;
-    const next = attempts.judge(await deps.pacer.run(attempts.task, priority));
-    if (next === AGAIN) continue;
-    if (typeof next !== "number") return next;
-    await (deps.sleep ?? abortableSleep)(next, deps.stop);
-    if (deps.stop.aborted) return { kind: "not-attempted", attempts: attempts.sent };
-  }
+  return deps.pacer.run(attempts.task, PRIORITY_NEW).then(attempts.first);
 }
 
 /** Send again at once (a rate-limited answer: the pacer waits for the window). */
@@ -111,6 +101,28 @@ class Attempts {
   constructor(body: () => object, deps: DeliveryDeps) {
     this.#body = body;
     this.#deps = deps;
+  }
+
+  /** What the first answer comes to: its outcome, or the attempts after it. */
+  readonly first = (
+    result: AttemptResult | typeof NOT_SENT,
+  ): DeliveryOutcome | Promise<DeliveryOutcome> => {
+    const next = this.judge(result);
+    return typeof next === "object" ? next : this.#again(next);
+  };
+
+  /** The attempts after the first, until one ends the delivery. */
+  async #again(after: typeof AGAIN | number): Promise<DeliveryOutcome> {
+    const deps = this.#deps;
+    for (let next = after; ; ) {
+      if (next !== AGAIN) {
+        await (deps.sleep ?? abortableSleep)(next, deps.stop);
+        if (deps.stop.aborted) return { kind: "not-attempted", attempts: this.sent };
+      }
+      const judged = this.judge(await deps.pacer.run(this.task, PRIORITY_RETRY));
+      if (typeof judged === "object") return judged;
+      next = judged;
+    }
   }
 
   /** Sends the body, unless the run stopped while the job waited (checked when released, not queued). */

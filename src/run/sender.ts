@@ -50,6 +50,9 @@ export interface SenderParts<U> {
 
 const rowsOf = <U>(b: Batch<U>): Row[] => b.units.flatMap((e) => e.rows);
 
+/** A batch with nothing left to wait for. */
+const DONE: Promise<void> = Promise.resolve();
+
 /** With --state, the units (rows, events) in flight and not yet saved at most. */
 export const MAX_UNSAVED = 2_000;
 
@@ -175,13 +178,14 @@ export class Sender<U> {
     ledger.started(key, batch.units[0]?.rows[0] ?? { at: 0, line: 0 });
     const weight = batch.units.length;
     if (unsaved === undefined && window.tryAcquire()) {
-      void this.#go(batch, deps, key, turn, weight);
+      this.#go(batch, deps, key, turn, weight);
       return undefined;
     }
     return this.#dispatchLater(batch, deps, key, turn, weight);
   }
 
-  async #dispatchLater(
+  /** The batch once a slot is free (and, with --state, room among the unsaved units). */
+  #dispatchLater(
     batch: Batch<U>,
     deps: DeliveryDeps,
     key: number,
@@ -189,28 +193,47 @@ export class Sender<U> {
     weight: number,
   ): Promise<void> {
     const { window, unsaved } = this.#p;
-    if (!window.tryAcquire()) await window.acquire();
-    if (unsaved !== undefined && !unsaved.tryAcquire(weight)) await unsaved.acquire(weight);
-    void this.#go(batch, deps, key, turn, weight);
+    const go = (): void => this.#go(batch, deps, key, turn, weight);
+    if (unsaved === undefined) return window.acquire().then(go);
+    const room = (): Promise<void> | void =>
+      unsaved.tryAcquire(weight) ? go() : unsaved.acquire(weight).then(go); // no turn more without --state
+    return window.tryAcquire() ? Promise.resolve(room()) : window.acquire().then(room);
   }
 
-  /** The batch, once its slot is taken: sent at its turn, then its slot and turn given back. */
-  async #go(batch: Batch<U>, deps: DeliveryDeps, key: number, turn: Turn, weight: number) {
-    const { ledger, window, unsaved } = this.#p;
-    if (turn.ready !== undefined) await turn.ready;
+  /**
+   * The batch, once its slot is taken: sent at its turn, then its slot and turn given back
+   * (promise callbacks, not an async function: its frame was most of a request's allocations).
+   */
+  #go(batch: Batch<U>, deps: DeliveryDeps, key: number, turn: Turn, weight: number): void {
+    const sent =
+      turn.ready === undefined
+        ? this.#sendCaught(batch, deps, key)
+        : turn.ready.then(() => this.#sendCaught(batch, deps, key));
+    void sent.then(() => this.#finished(batch, key, turn, weight));
+  }
+
+  /** The batch sent; a bug (or the state file failing) stops the run. */
+  #sendCaught(batch: Batch<U>, deps: DeliveryDeps, key: number): Promise<void> {
     try {
-      await this.#send(this.#changed(batch), deps, key);
+      return this.#send(this.#changed(batch), deps, key).catch(this.#stopFor);
     } catch (error) {
-      ledger.stopFor(error);
-    } finally {
-      this.#p.state.settled?.(batch.units);
-      ledger.finished(key);
-      turn.release();
-      window.release();
-      widen(window, this.#p.width, ledger.lived > 0);
-      // Saved by the next turn: events' accepted queue writes then (its turn was taken first).
-      if (unsaved !== undefined) setImmediate(() => unsaved.release(weight));
+      this.#stopFor(error);
+      return DONE;
     }
+  }
+
+  readonly #stopFor = (error: unknown): void => this.#p.ledger.stopFor(error);
+
+  /** A batch's end, whatever it came to: its slot and turn given back. */
+  #finished(batch: Batch<U>, key: number, turn: Turn, weight: number): void {
+    const { ledger, window, unsaved } = this.#p;
+    this.#p.state.settled?.(batch.units);
+    ledger.finished(key);
+    turn.release();
+    window.release();
+    widen(window, this.#p.width, ledger.lived > 0);
+    // Saved by the next turn: events' accepted queue writes then (its turn was taken first).
+    if (unsaved !== undefined) setImmediate(() => unsaved.release(weight));
   }
 
   /** The batch without the units whose turn found them unchanged (profiles, with --state). */
@@ -240,16 +263,28 @@ export class Sender<U> {
    * it came from, whose refused units are one step of the breaker's streak (one user's bad
    * events, refused one after another, are not a broken mapping).
    */
-  async #send(batch: Batch<U>, deps: DeliveryDeps, key: number): Promise<void> {
-    const { ledger, watch, kind } = this.#p;
-    if (batch.units.length === 0) return;
-    if (ledger.stop.aborted) return ledger.notAttemptedRows(rowsOf(batch));
+  #send(batch: Batch<U>, deps: DeliveryDeps, key: number): Promise<void> {
+    const { ledger, kind } = this.#p;
+    if (batch.units.length === 0) return DONE;
+    if (ledger.stop.aborted) {
+      ledger.notAttemptedRows(rowsOf(batch));
+      return DONE;
+    }
     const now = ledger.now;
     this.#requests++;
-    const outcome: DeliveryOutcome = await deliverBody(
-      () => kind.body(batch.identity, batch.units, now()),
-      deps,
+    return deliverBody(() => kind.body(batch.identity, batch.units, now()), deps).then((outcome) =>
+      this.#ended(batch, outcome, deps, key),
     );
+  }
+
+  /** What a batch's outcome comes to; a promise while its halves are sent. */
+  #ended(
+    batch: Batch<U>,
+    outcome: DeliveryOutcome,
+    deps: DeliveryDeps,
+    key: number,
+  ): Promise<void> | undefined {
+    const { ledger, watch, kind } = this.#p;
     if (outcome.kind === "accepted") {
       this.#p.state.accepted(batch.units);
       let rows = 0;
@@ -258,7 +293,10 @@ export class Sender<U> {
       watch.accepted(batch.units.length);
       return;
     }
-    if (outcome.kind === "not-attempted") return ledger.notAttemptedRows(rowsOf(batch));
+    if (outcome.kind === "not-attempted") {
+      ledger.notAttemptedRows(rowsOf(batch));
+      return;
+    }
     const { failure } = outcome;
     const parts = batch.units.length === 1 ? batch.units[0]?.parts : undefined;
     if (outcome.permanent && parts !== undefined) return this.#sendParts(batch, parts, deps, key);
@@ -273,6 +311,11 @@ export class Sender<U> {
       if (trip !== undefined) ledger.halt("breaker", watch.tripMessage(trip));
       return;
     }
+    return this.#halves(batch, deps, key);
+  }
+
+  /** A refused batch of several units: its halves, one after the other. */
+  async #halves(batch: Batch<U>, deps: DeliveryDeps, key: number): Promise<void> {
     const half = Math.ceil(batch.units.length / 2);
     for (const units of [batch.units.slice(0, half), batch.units.slice(half)]) {
       await this.#send({ identity: batch.identity, units, weight: this.#weigh(units) }, deps, key);
