@@ -1,84 +1,122 @@
 /**
- * Finding, in one pass over a JSON text, the number tokens a double cannot hold, so that parseJson
+ * Finding the number tokens of a JSON text that a double cannot hold, so that parseJson
  * (exact-number.ts) can quote them before JSON.parse reads the text.
  */
 import { isSafeNumber } from "lossless-json";
 
-/** The text with every unsafe number token quoted and marked; what the pass found. */
+/**
+ * Begins the string that stands for a marked number. Its first character, `~`, is written in
+ * JSON as `~` or `\u007e`: a string of the data that could read as a mark starts so.
+ */
+export const NUMBER_MARK = "~exact~";
+
+/** The text with every unsafe number token quoted and marked, and how many were marked. */
 export interface MarkedText {
   readonly text: string;
-  /** How many tokens were marked. */
+  /** At least one. */
   readonly marked: number;
-  /**
-   * Whether a string of the text may read as a mark once parsed: its first character is `~` or a
-   * `\u` escape. Then every string must be looked at to tell the data from the marks.
-   */
-  readonly spelled: boolean;
 }
 
-/** A JSON number, whole. */
-const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+/**
+ * What markUnsafeNumbers found: nothing to mark (the text is JSON.parse's as it is), the marked
+ * text, or "lossless" where marking cannot be sure and lossless-json must read the text: a token
+ * that may lose digits and is no JSON number (lossless-json names the error), or unsafe tokens
+ * beside a string of the data that may read as a mark once parsed (it starts with `~`).
+ */
+export type Marking = "none" | MarkedText | "lossless";
+
+/**
+ * The longest start of a text (from `lastIndex`) that holds no number token a double may not
+ * hold. It takes, as often as they come:
+ *  - runs of characters other than quotes, digits and `e`/`E` (`{`, `:`, `,`, `-`, `.`, `tru`),
+ *  - an `e`/`E` not followed by an optional sign and three digits (`true`, `1e10`),
+ *  - whole strings, except those that start with `~` or `\u007e` (one may read as a mark once
+ *    parsed),
+ *  - runs of digits and dots of up to 15 characters (a dot may join digits: up to 15 digits, and
+ *    a double holds every such number).
+ * So it stops at a run of 16 or more digits and dots outside strings, at a 3-digit exponent, at
+ * one of those strings, or at a string that never closes; at the end of a text with none. Its
+ * string alternative is unrolled (`[^"\\]*` between escapes): linear, no backtracking. Native
+ * regular-expression code walks a line about three times faster than a loop over charCodeAt.
+ */
+const HARMLESS =
+  /(?:[^"\deE]+|[eE](?![+-]?\d{3})|"(?!~|\\u007[eE])[^"\\]*(?:\\[\s\S][^"\\]*)*"|(?![\d.]{16})[\d.]+)*/y;
 
 /**
  * `text` with every number token outside strings that a double cannot hold quoted and marked
- * (`12345678901234567890` → `"<mark>12345678901234567890"`); undefined when such a token is not a
- * JSON number (the caller reads the text with a stricter parser, which names the error).
+ * (`12345678901234567890` → `"<mark>12345678901234567890"`).
  *
  * Only a token with 16 or more digits in a row (a '.' may join two of them) or a 3-digit exponent
- * can lose anything (mayLoseDigits); only those are checked. Strings are skipped to their closing
- * quote (`indexOf`), so the digits of text, ids in strings, dates, are never looked at one by one.
+ * can lose anything; HARMLESS skips everything else in native code, so a line without such a
+ * token costs one regular-expression match, and a line with a 64-bit id one match on each side
+ * of it.
  */
-export function markUnsafeNumbers(text: string, mark: string): MarkedText | undefined {
+export function markUnsafeNumbers(text: string): Marking {
   let out = "";
   let copied = 0;
   let marked = 0;
   let spelled = false;
   const length = text.length;
-  let i = 0;
-  while (i < length) {
-    const code = text.charCodeAt(i);
-    if (code === QUOTE) {
-      const first = text.charCodeAt(i + 1);
-      if (first === TILDE || (first === BACKSLASH && text.charCodeAt(i + 2) === LOWER_U)) {
-        spelled = true;
-      }
+  for (let i = 0; ; ) {
+    HARMLESS.lastIndex = i;
+    HARMLESS.test(text);
+    i = HARMLESS.lastIndex;
+    if (i >= length) break;
+    if (text.charCodeAt(i) === QUOTE) {
+      // A string that may read as a mark, or one that never closes (JSON.parse will say so).
+      spelled = true;
       i = stringEnd(text, i);
       continue;
     }
-    if (!isNumberChar(code)) {
-      i++;
-      continue;
-    }
-    const start = i;
-    const may = mayLose(text, start);
-    i = runEnd(text, start);
-    if (!may) continue;
-    const token = text.slice(start, i);
-    if (!JSON_NUMBER.test(token)) return undefined;
-    if (isSafe(token)) continue;
-    out += `${text.slice(copied, start)}"${mark}${token}"`;
+    // At a run of 16 digits and dots or at an exponent's `e`: the token around it.
+    let start = i;
+    while (start > 0 && isNumberChar(text.charCodeAt(start - 1))) start--;
+    i = runEnd(text, i);
+    const safety = tokenSafety(text, start, i);
+    if (safety === SAFE) continue;
+    if (safety === NOT_A_NUMBER) return "lossless";
+    out += `${text.slice(copied, start)}"${NUMBER_MARK}${text.slice(start, i)}"`;
     copied = i;
     marked++;
   }
-  return { text: marked === 0 ? text : out + text.slice(copied), marked, spelled };
+  if (marked === 0) return "none";
+  return spelled ? "lossless" : { text: out + text.slice(copied), marked };
 }
+
+const SAFE = 0;
+const UNSAFE = 1;
+const NOT_A_NUMBER = 2;
+
+/**
+ * Whether a double holds the number token from `start` to `end` (lossless-json's isSafeNumber),
+ * or whether it is no JSON number. An integer (the 64-bit id of nearly every line that gets here)
+ * is judged by its digits, without a slice, a regular expression or a parse.
+ */
+function tokenSafety(text: string, start: number, end: number): number {
+  const first = text.charCodeAt(start) === MINUS ? start + 1 : start;
+  let i = first;
+  while (i < end && isDigit(text.charCodeAt(i))) i++;
+  if (i === end) {
+    const digits = end - first;
+    if (digits === 0 || (digits > 1 && text.charCodeAt(first) === ZERO)) return NOT_A_NUMBER;
+    if (digits !== MAX_SAFE.length) return digits < MAX_SAFE.length ? SAFE : UNSAFE;
+    for (let k = 0; k < digits; k++) {
+      const difference = text.charCodeAt(first + k) - MAX_SAFE.charCodeAt(k);
+      if (difference !== 0) return difference < 0 ? SAFE : UNSAFE;
+    }
+    return SAFE; // 2^53 - 1 itself
+  }
+  if (!mayLose(text, start, end)) return SAFE;
+  const token = text.slice(start, end);
+  if (!JSON_NUMBER.test(token)) return NOT_A_NUMBER;
+  return isSafeNumber(token) ? SAFE : UNSAFE;
+}
+
+/** A JSON number, whole. */
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 /** 2^53 - 1, the largest integer a double holds with all below it. */
 const MAX_SAFE = String(Number.MAX_SAFE_INTEGER);
-
-/**
- * lossless-json's isSafeNumber for a JSON number token; an integer (the 64-bit id of nearly every
- * line that gets here) by its digits alone, without a regular expression and a parse.
- */
-function isSafe(token: string): boolean {
-  const sign = token.charCodeAt(0) === MINUS ? 1 : 0;
-  for (let i = sign; i < token.length; i++) {
-    if (!isDigit(token.charCodeAt(i))) return isSafeNumber(token);
-  }
-  const digits = token.length - sign;
-  if (digits !== MAX_SAFE.length) return digits < MAX_SAFE.length;
-  return (sign === 0 ? token : token.slice(1)) <= MAX_SAFE; // equal lengths: compared as numbers
-}
 
 /**
  * Where the string whose opening quote is at `open` ends (past its closing quote), or the text's
@@ -96,13 +134,13 @@ function stringEnd(text: string, open: number): number {
 }
 
 /**
- * Whether the run of number characters from `start` holds 16 digits in a row (a '.' right after a
- * digit joins the digits on both sides: 1234.5678 is 8 digits) or an `e`/`E`, an optional sign
- * and three digits.
+ * Whether the token from `start` to `end` holds 16 digits in a row (a '.' right after a digit
+ * joins the digits on both sides: 1234.5678 is 8 digits) or an `e`/`E`, an optional sign and
+ * three digits. Up to 15 significant digits and an exponent under 100 a double always holds.
  */
-function mayLose(text: string, start: number): boolean {
+function mayLose(text: string, start: number, end: number): boolean {
   let digits = 0;
-  for (let i = start; i < text.length; i++) {
+  for (let i = start; i < end; i++) {
     const code = text.charCodeAt(i);
     if (code >= 48 && code <= 57) {
       if (++digits === 16) return true;
@@ -116,8 +154,7 @@ function mayLose(text: string, start: number): boolean {
       if (isDigit(text.charCodeAt(j)) && isDigit(text.charCodeAt(j + 1))) {
         if (isDigit(text.charCodeAt(j + 2))) return true;
       }
-    } else if (code === PLUS || code === MINUS) digits = 0;
-    else return false;
+    } else digits = 0; // + or -
   }
   return false;
 }
@@ -130,9 +167,8 @@ function runEnd(text: string, start: number): number {
 }
 
 const QUOTE = 0x22;
+const ZERO = 0x30;
 const BACKSLASH = 0x5c;
-const TILDE = 0x7e;
-const LOWER_U = 0x75;
 const DOT = 0x2e;
 const PLUS = 0x2b;
 const MINUS = 0x2d;
