@@ -28,19 +28,21 @@ export type Marking = "none" | MarkedText | "lossless";
 /**
  * The longest start of a text (from `lastIndex`) that holds no number token a double may not
  * hold. It takes, as often as they come:
- *  - runs of characters other than quotes, digits and `e`/`E` (`{`, `:`, `,`, `-`, `.`, `tru`),
- *  - an `e`/`E` not followed by an optional sign and three digits (`true`, `1e10`),
- *  - whole strings, except those that start with `~` or `\u007e` (one may read as a mark once
+ *  - a character other than a quote or a digit (`{`, `:`, `,`, `-`, `.`, the letters of `true`),
+ *  - a whole string, except one that starts with `~` or `\u007e` (it may read as a mark once
  *    parsed),
- *  - runs of digits and dots of up to 15 characters (a dot may join digits: up to 15 digits, and
- *    a double holds every such number).
- * So it stops at a run of 16 or more digits and dots outside strings, at a 3-digit exponent, at
- * one of those strings, or at a string that never closes; at the end of a text with none. Its
- * string alternative is unrolled (`[^"\\]*` between escapes): linear, no backtracking. Native
- * regular-expression code walks a line about three times faster than a loop over charCodeAt.
+ *  - a run of digits and dots shorter than 16 characters (a dot may join digits: at most 15
+ *    digits, which a double always holds) not followed by an exponent of three digits, with its
+ *    exponent if it has one.
+ * So it stops at a run of 16 or more digits and dots outside strings, at digits before a 3-digit
+ * exponent, at one of those strings, or at a string that never closes; at the end of a text with
+ * none. In valid JSON an exponent follows digits, so none is skipped; a text that is not valid
+ * JSON is refused by JSON.parse whatever is marked. The string alternative is unrolled
+ * (`[^"\\]*` between escapes): linear, no backtracking. Native regular-expression code walks a
+ * line about three times faster than a loop over charCodeAt (~1 ns a character).
  */
 const HARMLESS =
-  /(?:[^"\deE]+|[eE](?![+-]?\d{3})|"(?!~|\\u007[eE])[^"\\]*(?:\\[\s\S][^"\\]*)*"|(?![\d.]{16})[\d.]+)*/y;
+  /(?:[^"\d]|"(?!~|\\u007[eE])[^"\\]*(?:\\[\s\S][^"\\]*)*"|(?![\d.]{16})[\d.]+(?![eE][+-]?\d{3})(?:[eE][+-]?\d+)?)*/y;
 
 /**
  * `text` with every number token outside strings that a double cannot hold quoted and marked
@@ -68,14 +70,14 @@ export function markUnsafeNumbers(text: string): Marking {
       i = stringEnd(text, i);
       continue;
     }
-    // At a run of 16 digits and dots or at an exponent's `e`: the token around it.
+    // Inside a run of 16 digits and dots, or of digits before a 3-digit exponent: its token.
     let start = i;
     while (start > 0 && isNumberChar(text.charCodeAt(start - 1))) start--;
-    i = runEnd(text, i);
-    const safety = tokenSafety(text, start, i);
+    const safety = tokenSafety(text, start);
+    i = tokenEnd;
     if (safety === SAFE) continue;
     if (safety === NOT_A_NUMBER) return "lossless";
-    out += `${text.slice(copied, start)}"${NUMBER_MARK}${text.slice(start, i)}"`;
+    out += text.slice(copied, start) + OPEN_MARK + text.slice(start, i) + CLOSE_MARK;
     copied = i;
     marked++;
   }
@@ -83,28 +85,38 @@ export function markUnsafeNumbers(text: string): Marking {
   return spelled ? "lossless" : { text: out + text.slice(copied), marked };
 }
 
+const OPEN_MARK = `"${NUMBER_MARK}`;
+const CLOSE_MARK = '"';
+
 const SAFE = 0;
 const UNSAFE = 1;
 const NOT_A_NUMBER = 2;
 
+/** Where the token tokenSafety last looked at ends (one result more, without an object a call). */
+let tokenEnd = 0;
+
 /**
- * Whether a double holds the number token from `start` to `end` (lossless-json's isSafeNumber),
- * or whether it is no JSON number. An integer (the 64-bit id of nearly every line that gets here)
- * is judged by its digits, without a slice, a regular expression or a parse.
+ * Whether a double holds the number token from `start` (lossless-json's isSafeNumber), or whether
+ * it is no JSON number; sets tokenEnd. An integer (the 64-bit id of nearly every line that gets
+ * here) is judged by its digits, in the same pass that finds its end, without a regular
+ * expression or a parse.
  */
-function tokenSafety(text: string, start: number, end: number): number {
+function tokenSafety(text: string, start: number): number {
   const first = text.charCodeAt(start) === MINUS ? start + 1 : start;
-  let i = first;
-  while (i < end && isDigit(text.charCodeAt(i))) i++;
-  if (i === end) {
+  let integer = true;
+  let end = first;
+  for (; end < text.length; end++) {
+    const code = text.charCodeAt(end);
+    if (isDigit(code)) continue;
+    if (!isNumberChar(code)) break;
+    integer = false;
+  }
+  tokenEnd = end;
+  if (integer) {
     const digits = end - first;
     if (digits === 0 || (digits > 1 && text.charCodeAt(first) === ZERO)) return NOT_A_NUMBER;
     if (digits !== MAX_SAFE.length) return digits < MAX_SAFE.length ? SAFE : UNSAFE;
-    for (let k = 0; k < digits; k++) {
-      const difference = text.charCodeAt(first + k) - MAX_SAFE.charCodeAt(k);
-      if (difference !== 0) return difference < 0 ? SAFE : UNSAFE;
-    }
-    return SAFE; // 2^53 - 1 itself
+    return text.slice(first, end) <= MAX_SAFE ? SAFE : UNSAFE; // equal lengths: as numbers
   }
   if (!mayLose(text, start, end)) return SAFE;
   const token = text.slice(start, end);
@@ -157,13 +169,6 @@ function mayLose(text: string, start: number, end: number): boolean {
     } else digits = 0; // + or -
   }
   return false;
-}
-
-/** The end of the run of number characters from `start`. */
-function runEnd(text: string, start: number): number {
-  let i = start + 1;
-  while (i < text.length && isNumberChar(text.charCodeAt(i))) i++;
-  return i;
 }
 
 const QUOTE = 0x22;
