@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import { seededRandom } from "../../bench/seeded-random.js";
 import { ExactNumber, isInt64, parseJson, stringifyExactly } from "../../src/util/exact-number.js";
 import { markUnsafeNumbers } from "../../src/util/unsafe-numbers.js";
+import { decimal } from "./decimal.js";
 
 describe("parseJson", () => {
   test("keeps numbers a double would round or overflow, as written", () => {
@@ -114,17 +115,6 @@ describe("parseJson", () => {
     expect(() => parseJson('{"id":12345678901234567890,}')).toThrow(SyntaxError);
   });
 });
-
-/** A JSON number's exact value, as digits without leading or trailing zeros and a power of ten. */
-function decimal(text: string): string {
-  const [, sign, whole, fraction = "", exponent = "0"] =
-    /^(-?)(\d+)(?:\.(\d+))?(?:[eE]\+?(-?\d+))?$/.exec(text) ?? [];
-  const digits = `${whole}${fraction}`.replace(/^0+/, "");
-  const significant = digits.replace(/0+$/, "");
-  if (significant === "") return "0";
-  const power = Number(exponent) - fraction.length + digits.length - significant.length;
-  return `${sign}${significant}e${power}`;
-}
 
 describe("stringifyExactly", () => {
   test("writes an ExactNumber as the bare number, in objects and arrays", () => {

@@ -7,6 +7,7 @@ import { isLosslessNumber, isSafeNumber, parse as losslessParse } from "lossless
 import { describe, expect, test } from "vitest";
 import { seededRandom } from "../../bench/seeded-random.js";
 import { ExactNumber, parseJson } from "../../src/util/exact-number.js";
+import { decimal } from "./decimal.js";
 
 /** Numbers at the edges: int64, uint64, 2^53, the double's range, -0, long fractions. */
 const EDGES = [
@@ -159,18 +160,6 @@ function compare(actual: unknown, expected: unknown, where: string): void {
     const own = Object.getOwnPropertyDescriptor(actual, key)?.value;
     compare(own, Object.getOwnPropertyDescriptor(expected, key)?.value, `${where}.${key}`);
   }
-}
-
-/** A JSON number's exact value, as digits without leading or trailing zeros and a power of ten. */
-function decimal(text: string): string {
-  const [, sign, whole, fraction = "", exponent = "0"] =
-    /^(-?)(\d+)(?:\.(\d+))?(?:[eE]\+?(-?\d+))?$/.exec(text.replace("Infinity", "")) ?? [];
-  if (whole === undefined) return text; // Infinity: no decimal equals it
-  const digits = `${whole}${fraction}`.replace(/^0+/, "");
-  const significant = digits.replace(/0+$/, "");
-  if (significant === "") return "0";
-  const power = Number(exponent) - fraction.length + digits.length - significant.length;
-  return `${sign}${significant}e${power}`;
 }
 
 describe("parseJson against lossless-json", () => {
