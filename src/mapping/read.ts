@@ -31,8 +31,37 @@ const LOOKUP = /\[([^=\][]+=[^\]]*)\]/g;
  * NDJSON: a dotted path into the object (`user.id`, `stats.points`); a number steps into an array
  * (`addresses.0.city`, or `addresses[0].city`). A top-level key spelled with the dots wins, so flat
  * objects exported from a spreadsheet read as they look.
+ *
+ * One reader a path, shared by whoever reads it, that keeps the value of the last record it read:
+ * a dry run counts every mapped path's presence in a record (paths.ts) and the mapping then reads
+ * the same paths of the same record, which costs one comparison the second time. A record is
+ * never changed once read (the source makes a new object a line).
  */
 export function jsonReader(column: string): CellReader {
+  const known = shared.get(column);
+  if (known !== undefined) return known;
+  const reader = lastRecordKept(pathReader(column));
+  if (shared.size < MAX_SHARED) shared.set(column, reader);
+  return reader;
+}
+
+const shared = new Map<string, CellReader>();
+/** Paths come from mappings: a few dozen. A process that reads more makes the rest unshared. */
+const MAX_SHARED = 1_000;
+
+function lastRecordKept(read: (cells: Cells) => unknown): CellReader {
+  let last: Cells | undefined;
+  let value: unknown;
+  return (cells: Cells) => {
+    if (cells !== last) {
+      value = read(cells);
+      last = cells;
+    }
+    return value;
+  };
+}
+
+function pathReader(column: string): (cells: Cells) => unknown {
   const parts = pathParts(column);
   if (parts.length === 1) return csvReader(column);
   return (cells: Cells) => {

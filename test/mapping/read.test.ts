@@ -60,3 +60,29 @@ describe("key/value lookups in NDJSON paths", () => {
     expect(jsonReader("event_params[key=x].value")({})).toBeUndefined();
   });
 });
+
+describe("one reader a path", () => {
+  test("is shared, and reads a record it read last without looking at it again", () => {
+    expect(jsonReader("shared.path")).toBe(jsonReader("shared.path"));
+    const read = jsonReader("stats.points");
+    const looked: string[] = [];
+    const record = (points: number) =>
+      new Proxy({ stats: { points } } as Record<string, unknown>, {
+        get: (target, key) => {
+          looked.push(String(key));
+          return target[key as string];
+        },
+        getOwnPropertyDescriptor: (target, key) => Reflect.getOwnPropertyDescriptor(target, key),
+      });
+    const first = record(1);
+    const second = record(2);
+    expect(read(first)).toBe(1);
+    const once = looked.length;
+    expect(once).toBeGreaterThan(0);
+    expect(read(first)).toBe(1); // the presence count, then the mapping: one look
+    expect(looked.length).toBe(once);
+    expect(read(second)).toBe(2);
+    expect(read(first)).toBe(1);
+    expect(jsonReader("stats.points")(second)).toBe(2);
+  });
+});
