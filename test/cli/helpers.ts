@@ -169,6 +169,27 @@ export interface Child {
   readonly stdin: Writable | null;
 }
 
+/**
+ * Registers an afterEach that SIGKILLs every importer a test spawned (a failed test leaves none
+ * behind), and returns the function that spawns one with the test token (and `env` on top).
+ */
+export function importersPerTest(): (
+  argv: readonly string[],
+  dir: string,
+  env?: NodeJS.ProcessEnv,
+) => Child {
+  let children: Child[] = [];
+  afterEach(() => {
+    for (const child of children) child.kill("SIGKILL");
+    children = [];
+  });
+  return (argv, dir, env = {}) => {
+    const child = spawnCli(argv, { DFINERY_ACCESS_TOKEN: TOKEN, ...env }, dir);
+    children.push(child);
+    return child;
+  };
+}
+
 /** Spawns the built CLI (npm test builds it before vitest runs); its stdin a pipe if asked. */
 export function spawnCli(
   argv: readonly string[],
