@@ -3,16 +3,16 @@
  * for long: SIGTERM comes once the step has started (the importer has read into it: its read
  * position in the file, from /proc), and the importer exits 130 soon after, whatever the load.
  */
-import { closeSync, openSync, rmSync, writeSync } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   emulatorPerTest,
   readJson,
   readPosition,
   runFlags,
   spawnCli,
-  tempDir,
+  tempDirsPerTest,
   waitFor,
   write,
 } from "./helpers.js";
@@ -20,10 +20,7 @@ import { ENV } from "./kinds.js";
 
 const MiB = 1024 * 1024;
 const startEmulator = emulatorPerTest();
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const ownDir = tempDirsPerTest();
 
 /**
  * A file of `head`, then a record of `mib` MiB made of `unit` repeated (a line without a line
@@ -73,8 +70,7 @@ async function signalledWhileReading(
   argv: (input: string, dir: string) => string[],
   program: "import-profiles" | "dfinery-import",
 ) {
-  const dir = tempDir();
-  dirs.push(dir);
+  const dir = ownDir();
   const input = bigFile(dir, c.file, c.head, c.unit, 200, c.tail);
   const child = spawnCli(argv(input, dir), ENV, dir, { program });
   await waitFor(() => readPosition(child.pid, input) >= 20 * MiB, "20 MiB of the file read");

@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   readlinkSync,
+  rmSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -51,6 +52,22 @@ export function readPosition(pid: number, path: string): number {
 
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "cli-"));
+}
+
+/**
+ * Registers an afterEach that removes every folder a test made, and returns the function that
+ * makes one (for tests whose files are large: a 100 MB input should not outlive its test).
+ */
+export function tempDirsPerTest(): () => string {
+  const made: string[] = [];
+  afterEach(() => {
+    for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  return () => {
+    const dir = tempDir();
+    made.push(dir);
+    return dir;
+  };
 }
 
 /**

@@ -4,9 +4,9 @@
  * spilled; once the importer has read the whole file (its descriptor closed: the read-back
  * begins) it gets SIGTERM. It exits 130 soon after, its scratch file removed, its report whole.
  */
-import { closeSync, openSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, openSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   emulatorPerTest,
   ownScratch,
@@ -14,17 +14,14 @@ import {
   readPosition,
   runFlags,
   spawnCli,
-  tempDir,
+  tempDirsPerTest,
   waitFor,
   write,
 } from "./helpers.js";
 import { ENV } from "./kinds.js";
 
 const startEmulator = emulatorPerTest();
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const ownDir = tempDirsPerTest();
 
 const ROWS = 100_000;
 const USERS = 5_000;
@@ -51,8 +48,7 @@ function snapshots(dir: string): string {
 describe("SIGTERM while --group-by-identity reads its spill back", () => {
   it("exits 130 soon after, its scratch file removed, its report whole", async () => {
     const e = await startEmulator();
-    const dir = tempDir();
-    dirs.push(dir);
+    const dir = ownDir();
     const input = snapshots(dir);
     const map = write(dir, "m.yaml", "identity:\n  external_id: id\nproperties:\n  bio: bio\n");
     // 50 updates a second: the read-back, sending as it goes, lasts far longer than the test.
