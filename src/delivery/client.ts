@@ -2,7 +2,7 @@ import type { Pool } from "undici";
 import { PROFILE_PATH } from "../api/dfinery.js";
 import { stringifyExactly } from "../util/exact-number.js";
 import { type AttemptResult, classify } from "./classify.js";
-import { exchange, MAX_BODY_BYTES } from "./exchange.js";
+import { type Answer, exchange, MAX_BODY_BYTES } from "./exchange.js";
 import { parseRateHeaders, parseRetryAfter } from "./rate-headers.js";
 
 export interface ClientOptions {
@@ -96,19 +96,27 @@ export class ApiClient {
     this.#maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
   }
 
-  async send(body: object): Promise<AttemptResult> {
-    const pool = this.#pool ?? (await this.#open());
-    const answer = await exchange(
-      pool,
-      {
-        method: "POST",
-        path: this.#path,
-        headers: this.#headers,
-        body: stringifyExactly(body), // a Long beyond 2^53 goes out with its digits
-      },
-      this.#deadlineMs,
-      this.#maxBody,
-    );
+  /** A promise callback, not an async function: no frame kept a request while it is in flight. */
+  send(body: object): Promise<AttemptResult> {
+    const pool = this.#pool;
+    if (pool === undefined) return this.#open().then(() => this.send(body));
+    let text: string;
+    try {
+      text = stringifyExactly(body); // a Long beyond 2^53 goes out with its digits
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const options = {
+      method: "POST" as const,
+      path: this.#path,
+      headers: this.#headers,
+      body: text,
+    };
+    return exchange(pool, options, this.#deadlineMs, this.#maxBody).then(this.#judge);
+  }
+
+  /** What an answer comes to. */
+  readonly #judge = (answer: Answer): AttemptResult => {
     if (answer.kind === "error") {
       if (!answer.timedOut) return networkFailure(answer.error);
       return {
@@ -139,7 +147,7 @@ export class ApiClient {
       rate: parseRateHeaders(headers),
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     });
-  }
+  };
 
   async #open(): Promise<Pool> {
     undici ??= import("undici");

@@ -2,6 +2,7 @@ import type { ProfileUpdate } from "../api/dfinery.js";
 import { type RowFailure, rowFailure } from "../errors.js";
 import type { AttemptResult } from "./classify.js";
 import { type Pacer, PRIORITY_NEW, PRIORITY_RETRY, type RateWait } from "./pacer.js";
+import { profileRequestBody } from "./request-time.js";
 import { decideRetry, type RetryPolicy } from "./retry-policy.js";
 
 /** How one mapped row's delivery ended. */
@@ -73,7 +74,7 @@ const NOT_SENT_YET = Promise.resolve(NOT_SENT);
  */
 export function deliver(update: ProfileUpdate, deps: DeliveryDeps): Promise<DeliveryOutcome> {
   const now = deps.now ?? Date.now;
-  return deliverBody(() => ({ ...update, request_datetime: new Date(now()).toISOString() }), deps);
+  return deliverBody(() => profileRequestBody(update, now()), deps);
 }
 
 /**

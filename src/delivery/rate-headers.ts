@@ -61,9 +61,14 @@ function nonNegativeNumber(text: string | undefined): number | undefined {
   return Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
+/** What an answer without the headers says of the window: nothing. */
+const NONE: RateInfo = Object.freeze({});
+
 /** Reads the rate-limit headers (both spellings); malformed values are left out, never guessed. */
 export function parseRateHeaders(headers: Headers): RateInfo {
   const found = rateHeaders(headers);
+  if (found.limit === undefined && found.remaining === undefined && found.reset === undefined)
+    return NONE; // an API without the headers (or the emulator unlimited): nothing said
   const periodMs = found.limit === undefined ? undefined : parsePeriod(found.limit);
   const remaining = nonNegativeNumber(found.remaining);
   const reset = nonNegativeNumber(found.reset);

@@ -9,6 +9,29 @@ describe("classify", () => {
     expect(classify({ status: 200, text: body("20000"), rate: {} }).kind).toBe("accepted");
   });
 
+  it("judges each answer by its own text and status, the same text read again or after another", () => {
+    const ok = body("20000");
+    const refused = body("40001");
+    const kinds = [
+      classify({ status: 200, text: ok, rate: {} }),
+      classify({ status: 200, text: ok, rate: {} }),
+      classify({ status: 200, text: refused, rate: {} }),
+      classify({ status: 200, text: ok, rate: {} }),
+      classify({ status: 500, text: ok, rate: {} }), // an OK body with a failing status
+      classify({ status: 200, text: "", rate: {} }),
+      classify({ status: 200, text: ok, rate: {} }),
+    ].map((r) => r.kind);
+    expect(kinds).toEqual([
+      "accepted",
+      "accepted",
+      "permanent",
+      "accepted",
+      "transient",
+      "transient",
+      "accepted",
+    ]);
+  });
+
   it("treats an HTTP 200 with a failure code as that failure", () => {
     expect(classify({ status: 200, text: body("40001"), rate: {} })).toMatchObject({
       kind: "permanent",

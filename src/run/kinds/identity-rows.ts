@@ -9,6 +9,7 @@
 import type { Identity, ProfileUpdate } from "../../api/dfinery.js";
 import type { IdentityRequestBody } from "../../api/identities.js";
 import { identityProblem } from "../../api/profile-rules.js";
+import { requestDatetime } from "../../delivery/request-time.js";
 import { type RowFailure, rowFailure, UsageError } from "../../errors.js";
 import type { Mapping } from "../../mapping/types.js";
 import type { SourceRow } from "../../source/types.js";
@@ -44,7 +45,7 @@ export function identityKind(parts: IdentityKindParts): Kind<Identity> {
     assembler: (mapping, file) => new IdentityAssembler(mapping, file),
     body: (identity, _units, now): IdentityRequestBody => ({
       identity,
-      request_datetime: new Date(now).toISOString(),
+      request_datetime: requestDatetime(now),
     }),
     payload: (identity) => ({ identity }),
     state: (state) => turnState(state, (identity) => ({ identity, held: held(identity) })),

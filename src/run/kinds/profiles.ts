@@ -11,11 +11,11 @@ import {
   IDENTITY_FIELDS,
   type Identity,
   PROFILE_PATH,
-  type ProfileRequestBody,
   type ProfileUpdate,
   type UserProperties,
 } from "../../api/dfinery.js";
 import { identityProblem, propertiesProblem, STANDARD_RULES } from "../../api/profile-rules.js";
+import { profileRequestBody } from "../../delivery/request-time.js";
 import { type RowFailure, rowFailure, UsageError } from "../../errors.js";
 import { applyMapping } from "../../mapping/apply.js";
 import type { Mapping } from "../../mapping/types.js";
@@ -30,11 +30,6 @@ import {
   type SpillKey,
 } from "../kind.js";
 import { turnState } from "./turn-state.js";
-
-const body = (update: ProfileUpdate, now: number): ProfileRequestBody => ({
-  ...update,
-  request_datetime: new Date(now).toISOString(),
-});
 
 export const PROFILES: Kind<ProfileUpdate> = {
   command: "import-profiles",
@@ -56,7 +51,8 @@ export const PROFILES: Kind<ProfileUpdate> = {
     }
   },
   assembler: (mapping) => new ProfileAssembler(mapping),
-  body: (_identity, units, now) => body((units[0] as { unit: ProfileUpdate }).unit, now),
+  body: (_identity, units, now) =>
+    profileRequestBody((units[0] as { unit: ProfileUpdate }).unit, now),
   payload: (_identity, update) => update,
   state: (state) => turnState(state, (u) => ({ identity: u.identity, held: u.user_properties })),
   merge: (a, b) => ({
@@ -65,7 +61,7 @@ export const PROFILES: Kind<ProfileUpdate> = {
   }),
   diagnosis: {
     update: (update) => update,
-    send: (sender, update, now) => sender.send(body(update, now)),
+    send: (sender, update, now) => sender.send(profileRequestBody(update, now)),
   },
 };
 
