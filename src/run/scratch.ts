@@ -4,16 +4,18 @@
  * run that needs none makes none; memory is SQLite's page cache, bounded however big the file.
  *
  * It lives in `<tmpdir>/dfinery-import-<uid>/` (mode 0700; TMPDIR moves it), named after the
- * process. It is removed when the run closes it, and by an exit handler on any other way out of
- * the process (an uncaught error, a second Ctrl-C). A process killed outright (kill -9, a power
- * cut) leaves its file: the next run sweeps every file whose process is gone.
+ * process, with SQLite's rollback journal beside it while a transaction is open (`<name>-journal`:
+ * better-sqlite3's defensive mode refuses journal_mode = OFF). It is removed when the run closes
+ * it, and by an exit handler on any other way out of the process (an uncaught error, a second
+ * Ctrl-C). A process killed outright (kill -9, a hangup, a power cut) leaves its file and journal:
+ * the next run sweeps every such file whose process is gone.
  */
 import { closeSync, constants, mkdirSync, openSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 
-const NAME = /^(\d+)-[0-9a-z]+\.sqlite$/;
+const NAME = /^(\d+)-[0-9a-z]+\.sqlite(?:-journal)?$/;
 
 /** Whether a process with this pid is running (EPERM: it is, another user's). */
 export function processIsAlive(pid: number): boolean {
@@ -63,8 +65,7 @@ export class Scratch {
     this.#path = path;
     process.on("exit", this.#onExit);
     const db = new Database(path);
-    // Nothing here outlives the process: no journal, no fsync; a bounded page cache.
-    db.pragma("journal_mode = OFF");
+    // Nothing here outlives the process: no fsync; a bounded page cache.
     db.pragma("synchronous = OFF");
     db.pragma(`cache_size = -${this.cacheKb}`);
     db.pragma("temp_store = FILE");
@@ -79,13 +80,16 @@ export class Scratch {
       this.#db?.close();
     } finally {
       this.#db = undefined;
-      if (this.#path !== undefined) rmSync(this.#path, { force: true });
+      if (this.#path !== undefined) {
+        rmSync(this.#path, { force: true });
+        rmSync(`${this.#path}-journal`, { force: true }); // SQLite's own, unless close() failed
+      }
       this.#path = undefined;
     }
   }
 }
 
-/** Removes the scratch files of processes that are gone (killed outright); how many. */
+/** Removes the scratch files (and journals) of processes that are gone (killed outright); how many. */
 export function sweepScratch(dir: string, isAlive: (pid: number) => boolean): number {
   let swept = 0;
   for (const name of readdirSync(dir)) {

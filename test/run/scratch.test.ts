@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Scratch, sweepScratch } from "../../src/run/scratch.js";
 import { ScratchClosedGroups } from "../../src/run/scratch-groups.js";
@@ -26,16 +26,43 @@ describe("a run's scratch database", () => {
     const scratch = new Scratch(undefined, folder, (pid) => pid === 4242);
     scratch.db();
     writeFileSync(join(folder, "999999-dead.sqlite"), "left by kill -9");
+    writeFileSync(join(folder, "999999-dead.sqlite-journal"), "and its open transaction");
     writeFileSync(join(folder, "4242-live.sqlite"), "a run going on");
+    writeFileSync(join(folder, "4242-live.sqlite-journal"), "in a transaction");
     writeFileSync(join(folder, "notes.txt"), "not ours");
-    expect(sweepScratch(folder, (pid) => pid === 4242)).toBe(1);
+    expect(sweepScratch(folder, (pid) => pid === 4242)).toBe(2);
     const own = `${process.pid}-`;
     expect(
       readdirSync(folder)
         .filter((n) => !n.startsWith(own))
         .sort(),
-    ).toEqual(["4242-live.sqlite", "notes.txt"]);
+    ).toEqual(["4242-live.sqlite", "4242-live.sqlite-journal", "notes.txt"]);
     scratch.close();
+  });
+
+  it("left with its journal by a process killed mid-transaction, is swept by the next", () => {
+    const folder = dir();
+    const script = `
+      import { Scratch } from ${JSON.stringify(join(ROOT, "dist/src/run/scratch.js"))};
+      const db = new Scratch(undefined, ${JSON.stringify(folder)}).db();
+      db.exec("CREATE TABLE t (x)");
+      db.exec("BEGIN");
+      const insert = db.prepare("INSERT INTO t VALUES (?)");
+      for (let i = 0; i < 10_000; i++) insert.run("x".repeat(100));
+      process.kill(process.pid, "SIGKILL");
+    `;
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script]);
+    expect(child.signal).toBe("SIGKILL");
+    const left = readdirSync(folder);
+    expect(left.map((n) => n.replace(/^\d+-[0-9a-z]+/, "<name>")).sort()).toEqual([
+      "<name>.sqlite",
+      "<name>.sqlite-journal",
+    ]);
+    const next = new Scratch(undefined, folder);
+    next.db();
+    expect(readdirSync(folder)).toEqual([basename(next.path as string)]);
+    next.close();
+    expect(readdirSync(folder)).toEqual([]);
   });
 
   it("is removed when the process dies of an uncaught error", () => {
