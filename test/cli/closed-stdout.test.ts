@@ -3,7 +3,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { text } from "node:stream/consumers";
 import { describe, expect, it } from "vitest";
-import { BUILT_CLI, readJson, tempDir, USERS_MAPPING, usersCsv, write } from "./helpers.js";
+import {
+  BUILT_CLI,
+  childEnv,
+  readJson,
+  tempDir,
+  USERS_MAPPING,
+  usersCsv,
+  write,
+} from "./helpers.js";
 
 describe("a closed stdout (| head -1)", () => {
   it("ends the run quietly: no stack trace, the report written, exit 141 as cat or git in a pipe", async () => {
@@ -20,7 +28,7 @@ describe("a closed stdout (| head -1)", () => {
       ["-c", script, "bash", process.execPath, BUILT_CLI, ...argv, ...outputs],
       {
         cwd: dir,
-        env: { PATH: process.env.PATH },
+        env: childEnv(),
         stdio: ["ignore", "pipe", "inherit"],
       },
     );

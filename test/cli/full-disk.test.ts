@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   BUILT_CLI,
+  childEnv,
   emulatorPerTest,
   HANG_MS,
   readJson,
@@ -24,7 +25,7 @@ function runCapped(argv: string[], kib: number, cwd: string) {
   const script = `trap "" XFSZ; ulimit -f ${kib * 2}; exec "$0" "$@"`;
   const child = spawn("sh", ["-c", script, process.execPath, BUILT_CLI, ...argv], {
     cwd,
-    env: { PATH: process.env.PATH, DFINERY_ACCESS_TOKEN: TOKEN },
+    env: childEnv({ DFINERY_ACCESS_TOKEN: TOKEN }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";

@@ -207,6 +207,15 @@ export function importersPerTest(): (
   };
 }
 
+/**
+ * The environment of a process a test starts: `env` and, of this process's, only PATH and TMPDIR
+ * (no token or setting of the developer's leaks in). TMPDIR is the run's folder (test/global-setup.ts):
+ * the child's scratch files are where ownScratch() looks, and are removed with the run.
+ */
+export function childEnv(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, TMPDIR: tmpdir(), ...env };
+}
+
 /** Spawns the built CLI (npm test builds it before vitest runs); its stdin a pipe if asked. */
 export function spawnCli(
   argv: readonly string[],
@@ -217,7 +226,7 @@ export function spawnCli(
   const { bin, words } = invocation(options.program ?? "import-profiles");
   const child = spawn(process.execPath, [BUILT_BINS[bin], ...words, ...argv], {
     cwd,
-    env: { PATH: process.env.PATH, ...env },
+    env: childEnv(env),
     stdio: [options.stdin === true ? "pipe" : "ignore", "pipe", "pipe"],
   });
   let out = "";

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { GROUPED_MAPPING } from "./event-fixtures.js";
-import { HEAP_PROBE, ROOT, readJson, tempDir, write } from "./helpers.js";
+import { childEnv, HEAP_PROBE, ROOT, readJson, tempDir, write } from "./helpers.js";
 
 /** import-events --dry-run on `rows` rows of one order, streamed to its stdin; its peak heap. */
 async function oneOrder(dir: string, rows: number): Promise<number> {
@@ -28,7 +28,7 @@ async function oneOrder(dir: string, rows: number): Promise<number> {
       ...argv,
       ...outputs,
     ],
-    { env: { PATH: process.env.PATH, HEAP_OUT: heapOut }, stdio: ["pipe", "ignore", "pipe"] },
+    { env: childEnv({ HEAP_OUT: heapOut }), stdio: ["pipe", "ignore", "pipe"] },
   );
   const exited = once(child, "exit");
   const stdin = child.stdin;

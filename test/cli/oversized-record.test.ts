@@ -10,6 +10,7 @@ import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+  childEnv,
   emulatorPerTest,
   HEAP_PROBE,
   importFile,
@@ -132,7 +133,7 @@ async function dumpWithCell(dir: string, mib: number) {
   const child = spawn(
     process.execPath,
     ["--expose-gc", "--require", probe, cli, ...argv, "--report", report],
-    { env: { PATH: process.env.PATH, HEAP_OUT: heapOut }, stdio: ["ignore", "pipe", "pipe"] },
+    { env: childEnv({ HEAP_OUT: heapOut }), stdio: ["ignore", "pipe", "pipe"] },
   );
   let stdout = "";
   child.stdout.on("data", (c: Buffer) => {

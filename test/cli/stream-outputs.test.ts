@@ -5,6 +5,7 @@ import { text } from "node:stream/consumers";
 import { describe, expect, it } from "vitest";
 import {
   BUILT_CLI,
+  childEnv,
   emulatorPerTest,
   runCli,
   runFlags,
@@ -48,7 +49,7 @@ describe("--log and --report to a device or a pipe", () => {
     // `importer … | cat`: stdout a real pipe, as a shell makes it (node's own stdio is a socket).
     const shell = spawn("sh", ["-c", '"$@" | cat', "sh", process.execPath, BUILT_CLI, ...argv], {
       cwd: dir,
-      env: { PATH: process.env.PATH, DFINERY_ACCESS_TOKEN: TOKEN },
+      env: childEnv({ DFINERY_ACCESS_TOKEN: TOKEN }),
       stdio: ["ignore", "pipe", "pipe"],
     });
     const [out, err, code] = await Promise.all([
