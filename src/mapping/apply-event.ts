@@ -50,15 +50,62 @@ export function applyEventMapping(
   const pick = mapping.items?.groupBy === undefined ? undefined : notGroupValue;
   const base = mapRow(mapping, cells, json, false, pick);
   const problems: Problem[] = base.problems ?? spare;
-  const own = ownFields(mapping.event, cells, json, problems, pick);
-  const items = readItems(mapping, cells, json, problems);
+  const draft: Draft = {
+    identity: base.identity,
+    name: undefined,
+    datetime: undefined,
+    properties: base.properties,
+    id: undefined,
+    items: undefined,
+  };
+  ownFields(mapping.event, cells, json, problems, draft, pick);
+  draft.items = readItems(mapping, cells, json, problems);
   if (problems.length > 0) {
     if (problems === spare) spare = [];
     return { ok: false, failure: failureOf(problems) };
   }
-  const { identity, properties } = base;
-  const { name, datetime, id } = own;
-  return { ok: true, draft: { identity, name, datetime, properties, id, items } };
+  draft.identity = sharedIdentity(mapping, draft.identity);
+  return { ok: true, draft: draft as EventDraft };
+}
+
+/** An event draft as it is filled: its name and datetime are undefined until read. */
+type Draft = {
+  -readonly [K in keyof EventDraft]: K extends "name" | "datetime"
+    ? string | undefined
+    : EventDraft[K];
+};
+
+/** The identity of the last event mapped, and the identity rules it was read by. */
+let lastIdentity: Identity | undefined;
+let lastRules: Mapping["identity"] | undefined;
+
+/**
+ * The identity of the event before when this one's is the same (a file's events come user by
+ * user): one object a user's run of events, not one an event, so the events in flight hold one,
+ * frozen once shared (identities are never changed once mapped). Both were read by the same rules, which set only
+ * their own names (in their order), so the rules' names are all there is to compare.
+ */
+function sharedIdentity(mapping: Mapping, identity: Identity): Identity {
+  const last = lastIdentity;
+  if (last !== undefined && lastRules === mapping.identity) {
+    let same = true;
+    for (const rule of mapping.identity) {
+      const name = rule.name as keyof Identity;
+      if (last[name] !== identity[name]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) {
+      // Its second event: the identity is shared from now on, and the event id's writer may
+      // know it by reference (event-id.ts) as it can never change.
+      if (!Object.isFrozen(last)) Object.freeze(last);
+      return last;
+    }
+  }
+  lastIdentity = identity;
+  lastRules = mapping.identity;
+  return identity;
 }
 
 /**
@@ -96,60 +143,49 @@ export function withGroupValues(
       rows,
     }),
   );
-  const own = ownFields(mapping.event, first, json, problems, isGroupValue, rows, draft);
+  const valued: Draft = { ...draft, properties };
+  ownFields(mapping.event, first, json, problems, valued, isGroupValue, rows);
   if (problems.length > 0) return { ok: false, failure: failureOf(problems) };
-  return { ok: true, draft: { ...draft, ...own, properties } };
+  return { ok: true, draft: valued as EventDraft };
 }
 
-/** The event's name, datetime and id: those `pick`ed read from `cells`, the others `prior`'s. */
+/**
+ * The event's name, datetime and id into `draft`: those `pick`ed read from `cells`, the others
+ * left as they are (no object a row: this runs for every event).
+ */
 function ownFields(
   event: EventRules,
   cells: Readonly<Record<string, unknown>>,
   json: boolean,
   problems: Problem[],
+  draft: Draft,
   pick?: RulePick,
   rows?: readonly Readonly<Record<string, unknown>>[],
-  prior?: EventDraft,
-): Pick<EventDraft, "name" | "datetime" | "id"> {
-  const read = { cells, json, problems, pick, rows };
-  const name = ownField(event.name, "event.name", read, prior?.name);
-  const datetime = ownField(event.datetime, "event.datetime", read, prior?.datetime);
-  const id = event.id === undefined ? undefined : ownField(event.id, "event.id", read, prior?.id);
-  if (name === undefined && asked(event.name, pick) && !hasField(problems, "event.name")) {
+): void {
+  if (asked(event.name, pick)) {
+    draft.name = field(event.name, "event.name", cells, json, problems, rows);
+  }
+  if (asked(event.datetime, pick)) {
+    draft.datetime = field(event.datetime, "event.datetime", cells, json, problems, rows);
+  }
+  if (event.id === undefined) draft.id = undefined;
+  else if (asked(event.id, pick))
+    draft.id = field(event.id, "event.id", cells, json, problems, rows);
+  if (draft.name === undefined && asked(event.name, pick) && !hasField(problems, "event.name")) {
     problems.push({ code: "NO_EVENT_NAME", field: "event.name", message: "no event name" });
   }
   if (
-    datetime === undefined &&
+    draft.datetime === undefined &&
     asked(event.datetime, pick) &&
     !hasField(problems, "event.datetime")
   ) {
     problems.push({ code: "NO_DATETIME", field: "event.datetime", message: "no event datetime" });
   }
-  return { name: name as string, datetime: datetime as string, id };
 }
 
 /** Whether a pass reads the rule (no closure a row: ownFields runs for every event). */
 const asked = (rule: PropertyRule, pick: RulePick | undefined): boolean =>
   pick === undefined || pick(rule);
-
-/** One of the event's own fields: read from `cells` if `pick`ed, else the value it `was`. */
-function ownField(
-  rule: PropertyRule,
-  name: string,
-  { cells, json, problems, pick, rows }: FieldRead,
-  was: string | undefined,
-): string | undefined {
-  return asked(rule, pick) ? field(rule, name, cells, json, problems, rows) : was;
-}
-
-/** What ownField reads with: one object for the three fields (optimised away where it is inlined). */
-interface FieldRead {
-  readonly cells: Readonly<Record<string, unknown>>;
-  readonly json: boolean;
-  readonly problems: Problem[];
-  readonly pick: RulePick | undefined;
-  readonly rows: readonly Readonly<Record<string, unknown>>[] | undefined;
-}
 
 function hasField(problems: readonly Problem[], field: string): boolean {
   for (const problem of problems) if (problem.field === field) return true;
@@ -181,10 +217,20 @@ export interface NamedRecord {
  * distinct ids. `claimed`: the occurrence a replayed dead letter had in its first run.
  */
 export function namedRecord(draft: EventDraft, ids: EventIds, claimed?: number): NamedRecord {
-  if (draft.id !== undefined) return { event: toEventRecord(draft), occurrence: undefined };
-  const named = ids.next(draft, claimed);
-  return { event: toEventRecord(draft, named.id), occurrence: named.occurrence };
+  const event = namedEvent(draft, ids, claimed);
+  return { event, occurrence: occurrenceNamed(draft, ids) };
 }
+
+/** As namedRecord, the event alone (no object more an event): its occurrence is occurrenceNamed's. */
+export function namedEvent(draft: EventDraft, ids: EventIds, claimed?: number): EventRecord {
+  return draft.id === undefined
+    ? toEventRecord(draft, ids.name(draft, claimed))
+    : toEventRecord(draft);
+}
+
+/** The occurrence of the event namedEvent just named; undefined for an `event.id`. */
+export const occurrenceNamed = (draft: EventDraft, ids: EventIds): number | undefined =>
+  draft.id === undefined ? ids.occurrence : undefined;
 
 function field(
   rule: PropertyRule,

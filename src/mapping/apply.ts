@@ -80,7 +80,8 @@ export function mapRow(
   }
 
   const properties: UserProperties = {};
-  const found = readProperties(mapping.properties, cells, json, properties, "", { pick });
+  const options = pick === undefined ? NO_OPTIONS : { pick };
+  const found = readProperties(mapping.properties, cells, json, properties, "", options);
   if (found.length > 0) problems = [...(problems ?? []), ...found];
   if (
     problems === undefined &&
@@ -109,16 +110,24 @@ export interface ReadOptions {
   readonly row?: Readonly<Record<string, unknown>>;
 }
 
-/** Reads property rules from cells into `into`; the problems, each field named `prefix` + name. */
+/** Options of a row's reading of its properties that reads all (no object a row). */
+const NO_OPTIONS: ReadOptions = {};
+/** No problem: what most rows' reading returns (never written to). */
+const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
+
+/**
+ * Reads property rules from cells into `into`; the problems, each field named `prefix` + name
+ * (most rows have none: then one shared empty list, no array a row).
+ */
 export function readProperties(
   rules: readonly PropertyRule[],
   cells: Readonly<Record<string, unknown>>,
   json: boolean,
   into: UserProperties,
   prefix: string,
-  { pick, rows, row = cells }: ReadOptions = {},
-): Problem[] {
-  const problems: Problem[] = [];
+  { pick, rows, row = cells }: ReadOptions = NO_OPTIONS,
+): readonly Problem[] {
+  let problems: Problem[] | undefined;
   for (const rule of rules) {
     if (pick !== undefined && !pick(rule)) continue;
     if (rule.kind === "constant") {
@@ -130,12 +139,12 @@ export function readProperties(
     if (value === EMPTY) {
       if (rule.empty === "null") into[rule.name] = null;
     } else if (value instanceof Invalid) {
-      problems.push(cellProblem(`${prefix}${rule.name}`, rule, raw, value));
+      problems = noted(problems, cellProblem(`${prefix}${rule.name}`, rule, raw, value));
     } else {
       into[rule.name] = value;
     }
   }
-  return problems;
+  return problems ?? NO_PROBLEMS;
 }
 
 function noted(problems: Problem[] | undefined, next: Problem): Problem[] {

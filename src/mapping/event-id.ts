@@ -43,12 +43,22 @@ export function eventId(parts: EventIdParts, occurrence = 1): string {
  * next call: read it (or copy it) before.
  */
 export function eventDigest(parts: EventIdParts, occurrence = 1): Int32Array {
-  writer.reset(namespaceBytes(EVENT_ID_NAMESPACE));
-  writer.byte(0x5b);
-  writer.write(parts.identity);
-  writer.byte(COMMA);
-  writer.write(parts.name);
-  writer.byte(COMMA);
+  const { identity, name } = parts;
+  if (identity === prefix.identity && name === prefix.name) {
+    writer.length = prefix.length; // the bytes up to the datetime are there, as written last
+  } else {
+    writer.reset(namespaceBytes(EVENT_ID_NAMESPACE));
+    writer.byte(0x5b);
+    writer.write(identity);
+    writer.byte(COMMA);
+    writer.write(name);
+    writer.byte(COMMA);
+    // A user's identity object is shared by the user's run of events, frozen (apply-event.ts).
+    const kept = Object.isFrozen(identity);
+    prefix.identity = kept ? identity : undefined;
+    prefix.name = name;
+    prefix.length = writer.length;
+  }
   writer.write(parts.datetime);
   writer.byte(COMMA);
   writer.write(parts.properties);
@@ -65,8 +75,20 @@ export function eventDigest(parts: EventIdParts, occurrence = 1): Int32Array {
   return digest();
 }
 
+/**
+ * The start of the last event's bytes, through its identity and name, when its identity can be
+ * known again by reference: a frozen object (never changed) of a user's run of events. The next
+ * event of the same identity and name writes from there.
+ */
+const prefix: { identity: Identity | undefined; name: string; length: number } = {
+  identity: undefined,
+  name: "",
+  length: 0,
+};
+
 /** A version-5 UUID of `name` (UTF-8) in `namespace`. */
 export function uuidV5(namespace: string, name: string): string {
+  prefix.identity = undefined; // the writer is overwritten
   writer.reset(namespaceBytes(namespace));
   writer.text(name);
   return uuidOfDigest(digest());

@@ -23,8 +23,17 @@ export class EventIds {
   /** Occurrences claimed by replayed dead letters, by fingerprint (a replay's few records). */
   readonly #claims = new Map<string, Set<number>>();
 
+  /** The occurrence the last `name` gave. */
+  #occurrence = 1;
+
   /** The id of the next event with these parts, or of its `claimed` occurrence (a replay). */
   next(parts: EventIdParts, claimed?: number): NamedEvent {
+    const id = this.name(parts, claimed);
+    return { id, occurrence: this.#occurrence };
+  }
+
+  /** As `next`, the id alone (no object an event): its occurrence is `occurrence` until the next call. */
+  name(parts: EventIdParts, claimed?: number): string {
     const digest = eventDigest(parts);
     const high = digest[0] as number;
     const low = digest[1] as number;
@@ -40,10 +49,13 @@ export class EventIds {
       this.#claims.set(key, claims);
       occurrence = claimed;
     }
-    return {
-      id: occurrence === 1 ? first : uuidOfDigest(eventDigest(parts, occurrence)),
-      occurrence,
-    };
+    this.#occurrence = occurrence;
+    return occurrence === 1 ? first : uuidOfDigest(eventDigest(parts, occurrence));
+  }
+
+  /** The occurrence of the event the last `name` (or `next`) call named. */
+  get occurrence(): number {
+    return this.#occurrence;
   }
 
   /** The `counted`-th occurrence number that no replayed dead letter has claimed. */

@@ -1,7 +1,12 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { UUID_PATTERN } from "../../src/api/events.js";
-import { EVENT_ID_NAMESPACE, eventId, uuidV5 } from "../../src/mapping/event-id.js";
+import {
+  EVENT_ID_NAMESPACE,
+  type EventIdParts,
+  eventId,
+  uuidV5,
+} from "../../src/mapping/event-id.js";
 import { canonicalJson } from "../../src/util/canonical-json.js";
 import { ExactNumber } from "../../src/util/exact-number.js";
 
@@ -46,6 +51,41 @@ describe("eventId", () => {
     ["items", { items: undefined }],
   ])("changes with the event's %s", (_, change) => {
     expect(eventId({ ...PARTS, ...change })).not.toBe(eventId(PARTS));
+  });
+});
+
+describe("eventId of a user's run of events (one frozen identity)", () => {
+  it("gives every event the id it has alone, whatever came between", () => {
+    const user = Object.freeze({ external_id: "u-1" });
+    const other = Object.freeze({ external_id: "u-2", email: "a@example.com" });
+    const events: EventIdParts[] = [
+      { ...PARTS, identity: user },
+      { ...PARTS, identity: user, datetime: "2024-05-14T06:05:47.000Z" },
+      { ...PARTS, identity: user, name: "df_refund" }, // same identity, another name
+      { ...PARTS, identity: user, name: "df_refund", properties: { a: 1 } },
+      { ...PARTS, identity: other },
+      { ...PARTS, identity: user, items: undefined },
+    ];
+    const list = (p: EventIdParts) => [p.identity, p.name, p.datetime, p.properties, p.items];
+    const alone = events.map((parts) => referenceId(canonicalJson(list(parts))));
+    const named: string[] = [];
+    for (const [i, parts] of events.entries()) {
+      named.push(eventId(parts));
+      if (i === 1) uuidV5(DNS, "www.example.com"); // the writer used for something else
+    }
+    expect(named).toEqual(alone);
+    const last = events[5] as EventIdParts;
+    expect(eventId(last, 2)).toBe(referenceId(canonicalJson([...list(last), 2])));
+  });
+
+  it("does not take an unfrozen identity changed in place for the one before", () => {
+    const identity: Record<string, string> = { external_id: "u-1" };
+    const first = eventId({ ...PARTS, identity });
+    identity.external_id = "u-2";
+    expect(eventId({ ...PARTS, identity })).not.toBe(first);
+    expect(eventId({ ...PARTS, identity })).toBe(
+      referenceId(canonicalJson(partsList({ ...PARTS, identity: { external_id: "u-2" } }))),
+    );
   });
 });
 

@@ -93,6 +93,25 @@ describe("an order export (NDJSON, nested line items)", () => {
     ]);
   });
 
+  it("gives a user's run of events one identity, frozen, and the next user another", () => {
+    const draft = (cells: Record<string, unknown>) => {
+      const result = applyEventMapping(mapping, row(cells), "ndjson");
+      if (!result.ok) throw new Error(result.failure.message);
+      return result.draft;
+    };
+    const first = draft(order);
+    const second = draft({ ...order, order_id: "o-2" });
+    expect(second.identity).toBe(first.identity);
+    expect(Object.isFrozen(second.identity)).toBe(true);
+    expect(second.identity).toEqual({ external_id: "u-1" });
+    const next = draft({ ...order, user_id: "u-2" });
+    expect(next.identity).toEqual({ external_id: "u-2" });
+    expect(draft({ ...order, order_id: "o-3" }).identity).toEqual({ external_id: "u-1" });
+    expect(toEventRecord(second).event_log_id).toBe(
+      toEventRecord({ ...second, identity: { external_id: "u-1" } }).event_log_id,
+    );
+  });
+
   it("sends no event_items for a record without line items", () => {
     const result = applyEventMapping(mapping, row({ ...order, line_items: [] }), "ndjson");
     expect(result.ok && toEventRecord(result.draft).event_items).toBeUndefined();

@@ -18,7 +18,8 @@ import { type RowFailure, rowFailure, UsageError } from "../../errors.js";
 import {
   applyEventMapping,
   type EventDraft,
-  namedRecord,
+  namedEvent,
+  occurrenceNamed,
   withGroupValues,
 } from "../../mapping/apply-event.js";
 import { EventIds } from "../../mapping/event-ids.js";
@@ -203,7 +204,8 @@ class EventAssembler implements Assembler<EventRecord> {
     rows: readonly Row[],
     draft: EventDraft,
   ): Finished<EventRecord> {
-    const { event, occurrence } = namedRecord(draft, this.#ids, claimed);
+    const event = namedEvent(draft, this.#ids, claimed);
+    const occurrence = occurrenceNamed(draft, this.#ids);
     const kept =
       occurrence === undefined || occurrence === 1 || occurrence === claimed
         ? rows
