@@ -25,7 +25,11 @@ import { Scratch } from "./scratch.js";
 import { MAX_UNSAVED, Sender } from "./sender.js";
 import { startingWindow } from "./slow-start.js";
 import { Spill } from "./spill.js";
+import { NO_STATE } from "./state-link.js";
 import { Window } from "./window.js";
+
+/** Rows the reader takes without waiting once it has waited for the sending (profiles). */
+const READ_ROOM = 16;
 
 export class Run<U> {
   readonly kind: Kind<U>;
@@ -108,6 +112,9 @@ export class Run<U> {
         window,
         deps: run?.deps,
         width,
+        // A window wider than the connections (profiles: rows wait for their user's turn) keeps
+        // them busy while a reader that found it full waits for room for the next rows.
+        room: Math.max(1, Math.min(READ_ROOM, width - (delivery?.concurrency ?? width))),
         unsaved: this.config.state === null ? undefined : new Window(MAX_UNSAVED),
         fail: (rows, payload, failure, attempts, permanent) =>
           this.#fail(rows, payload, failure, attempts, permanent),
@@ -204,6 +211,8 @@ export class Run<U> {
       if (lets !== true) return lets.then((ok) => (ok ? place(done, grouped) : undefined));
       return place(done, grouped);
     };
+    /** Units diffed at their turn (a batch of one, --state): without, none is known unchanged. */
+    const diffsAtTurn = limits.units === 1 && this.#deps.state !== NO_STATE;
     const place = (done: Finished<U>, grouped: boolean): Promise<void> | undefined => {
       if (!done.ok) {
         for (const row of done.rows) this.#fail([row], done.payload, row.failure, 0, true);
@@ -222,7 +231,7 @@ export class Run<U> {
       }
       // A batch of one whose user has nothing in flight has its turn now: found unchanged (most
       // rows of a nightly --state run), it never enters the sending chain.
-      if (limits.units === 1 && sender.idle(done.identity) && state.knownAtTurn(done)) {
+      if (diffsAtTurn && sender.idle(done.identity) && state.knownAtTurn(done)) {
         sender.unchangedAtRead(done.identity, done);
         return undefined;
       }

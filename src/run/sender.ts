@@ -36,6 +36,12 @@ export interface SenderParts<U> {
   /** The window's full width, once a unit has been accepted (slow start). */
   readonly width: number;
   /**
+   * What a batch that found the full-width window full waits to be free (≥ 1): the batches read
+   * after it then find slots free and go without a promise each (the reader is faster than the
+   * sending: without it, every row of a long run waits for a slot of its own).
+   */
+  readonly room: number;
+  /**
    * With --state: the units sent and not yet saved in the state file, at most (MAX_UNSAVED): what
    * a kill -9 can make a resumed run send again, whatever --concurrency.
    */
@@ -194,7 +200,9 @@ export class Sender<U> {
   ): Promise<void> {
     const { window, unsaved } = this.#p;
     const go = (): void => this.#go(batch, deps, key, turn, weight);
-    if (unsaved === undefined) return window.acquire().then(go);
+    if (unsaved === undefined) {
+      return window.acquire(1, window.size >= this.#p.width ? this.#p.room : 1).then(go);
+    }
     const room = (): Promise<void> | void =>
       unsaved.tryAcquire(weight) ? go() : unsaved.acquire(weight).then(go); // no turn more without --state
     return window.tryAcquire() ? Promise.resolve(room()) : window.acquire().then(room);

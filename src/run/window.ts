@@ -2,13 +2,14 @@
  * A bound on rows in the pipeline (read but not finished). The reader awaits `acquire()` before
  * taking the next row, so the file is read only as fast as rows complete: memory stays flat
  * however large the input. A slot may be weighed (`acquire(n)`: n units at once); one waiter at a
- * time is let in, in order.
+ * time is let in, in order. A waiter may ask for more room than it takes (`acquire(1, 16)`): a
+ * reader that found the window full then takes its next rows without waiting (a promise each).
  */
 export class Window {
   #size: number;
   #active = 0;
-  /** Waiting, in order: each is let in (its weight taken for it) once it fits. */
-  #waiters: { readonly weight: number; readonly resolve: () => void }[] = [];
+  /** Waiting, in order: each is let in (its weight taken for it) once its room fits. */
+  #waiters: Waiter[] = [];
   #idle: (() => void)[] = [];
 
   constructor(size: number) {
@@ -25,10 +26,13 @@ export class Window {
     this.#admit();
   }
 
-  /** Takes `weight` of the bound once it is free (more than the whole bound: once nothing is taken). */
-  acquire(weight = 1): Promise<void> {
+  /**
+   * Takes `weight` of the bound once it is free (more than the whole bound: once nothing is taken);
+   * when it waits, once `room` is free (`room` ≥ `weight`), so that what is left stays free a while.
+   */
+  acquire(weight = 1, room = weight): Promise<void> {
     if (this.tryAcquire(weight)) return Promise.resolve();
-    return new Promise<void>((resolve) => this.#waiters.push({ weight, resolve }));
+    return new Promise<void>((resolve) => this.#waiters.push({ weight, room, resolve }));
   }
 
   /** Takes `weight` of the bound now if it is free and no one waits for it: whether it did. */
@@ -61,13 +65,19 @@ export class Window {
   /** Lets waiters in, in order, while the first one fits. */
   #admit(): void {
     while (this.#waiters.length > 0) {
-      const first = this.#waiters[0] as { readonly weight: number; readonly resolve: () => void };
-      if (!this.#fits(first.weight)) return;
+      const first = this.#waiters[0] as Waiter;
+      if (!this.#fits(Math.max(first.weight, first.room))) return;
       this.#waiters.shift();
       this.#active += first.weight;
       first.resolve();
     }
   }
+}
+
+interface Waiter {
+  readonly weight: number;
+  readonly room: number;
+  readonly resolve: () => void;
 }
 
 function checked(size: number): number {

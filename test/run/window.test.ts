@@ -72,6 +72,24 @@ describe("Window", () => {
     expect(entered).toBe(3);
   });
 
+  it("lets a waiter asking for room in once that much is free, taking its weight only", async () => {
+    const window = new Window(8);
+    for (let i = 0; i < 8; i++) expect(window.tryAcquire()).toBe(true);
+    let entered = false;
+    const waiting = window.acquire(1, 4).then(() => {
+      entered = true;
+    });
+    for (let i = 0; i < 3; i++) window.release();
+    await settled();
+    expect(entered).toBe(false); // 3 free, room for 4 asked
+    expect(window.tryAcquire()).toBe(false); // nor does a free slot go ahead of it
+    window.release();
+    await waiting;
+    expect(window.active).toBe(5); // 4 were in, and its 1
+    for (let i = 0; i < 3; i++) expect(window.tryAcquire()).toBe(true); // the rest of its room
+    expect(window.tryAcquire()).toBe(false);
+  });
+
   it("takes a free slot at once, but never ahead of a waiter", async () => {
     const window = new Window(2);
     expect(window.tryAcquire()).toBe(true);
