@@ -3,25 +3,34 @@ import type { Identity } from "../api/dfinery.js";
 /**
  * Keeps rows of the same user in file order: a row waits until every earlier row that shares one
  * of its identity values has finished, so the last row of a CRM history wins at the server. Holds
- * only keys of rows still in the pipeline, so memory is bounded by the read-ahead window.
+ * only values of rows still in the pipeline, so memory is bounded by the read-ahead window.
  *
  * A turn that nothing waits for costs no promise: a user's first row (most rows of a profile file)
- * has its turn at once, and the promise of its end is made only when a later row asks for it.
+ * has its turn at once, and the promise of its end is made only when a later row asks for it. The
+ * last turn of each value is kept by field, then value: no key text is built a row.
  */
 export class IdentityOrder {
-  readonly #tails = new Map<string, Turn>();
+  /** Field → value → the last turn holding it. */
+  readonly #tails = new Map<string, Map<string, Turn>>();
+  #size = 0;
 
   /** Takes a place after the earlier rows with a shared identity value: release it when done. */
   acquire(identity: Identity): Turn {
-    const turn = new Turn(this.#tails);
+    const turn = new Turn(this, identity);
     let ready: Promise<void> | undefined;
     let more: Promise<void>[] | undefined;
     for (const field in identity) {
       const value = identity[field as keyof Identity];
       if (typeof value !== "string") continue;
-      const key = `${field}\u0000${value}`;
-      const tail = this.#tails.get(key);
-      if (tail !== undefined) {
+      let tails = this.#tails.get(field);
+      if (tails === undefined) {
+        tails = new Map();
+        this.#tails.set(field, tails);
+      }
+      const tail = tails.get(value);
+      if (tail === undefined) {
+        this.#size++;
+      } else {
         const ended = tail.ended();
         if (ready === undefined) ready = ended;
         else if (ended !== ready) {
@@ -29,8 +38,7 @@ export class IdentityOrder {
           more.push(ended);
         }
       }
-      this.#tails.set(key, turn);
-      turn.hold(key);
+      tails.set(value, turn);
     }
     turn.ready = more === undefined ? ready : Promise.all(more).then(() => {});
     return turn;
@@ -38,17 +46,29 @@ export class IdentityOrder {
 
   /** Whether no row sharing an identity value with this one is waiting or in flight: its turn is now. */
   idle(identity: Identity): boolean {
-    if (this.#tails.size === 0) return true;
+    if (this.#size === 0) return true;
     for (const field in identity) {
       const value = identity[field as keyof Identity];
-      if (typeof value === "string" && this.#tails.has(`${field}\u0000${value}`)) return false;
+      if (typeof value === "string" && this.#tails.get(field)?.has(value) === true) return false;
     }
     return true;
   }
 
-  /** Keys of rows still waiting or in flight (for tests and memory checks). */
+  /** Identity values of rows still waiting or in flight (for tests and memory checks). */
   get size(): number {
-    return this.#tails.size;
+    return this.#size;
+  }
+
+  /** A released turn's values, where it is still the last to hold them. */
+  forget(turn: Turn, identity: Identity): void {
+    for (const field in identity) {
+      const value = identity[field as keyof Identity];
+      if (typeof value !== "string") continue;
+      const tails = this.#tails.get(field);
+      if (tails?.get(value) !== turn) continue;
+      tails.delete(value);
+      this.#size--;
+    }
   }
 }
 
@@ -56,25 +76,16 @@ export class IdentityOrder {
 export class Turn {
   /** What to wait for before sending; undefined: the turn is now. */
   ready: Promise<void> | undefined;
-  readonly #tails: Map<string, Turn>;
-  #key: string | undefined;
-  #keys: string[] | undefined;
+  readonly #order: IdentityOrder;
+  /** The values it holds (identities are never changed once mapped). */
+  readonly #identity: Identity;
   #released = false;
   #ended: Promise<void> | undefined;
   #end: (() => void) | undefined;
 
-  constructor(tails: Map<string, Turn>) {
-    this.#tails = tails;
-  }
-
-  /** Holds `key` until released. */
-  hold(key: string): void {
-    if (this.#key === undefined) {
-      this.#key = key;
-    } else {
-      this.#keys ??= [];
-      this.#keys.push(key);
-    }
+  constructor(order: IdentityOrder, identity: Identity) {
+    this.#order = order;
+    this.#identity = identity;
   }
 
   /** Settles when this row is released (asked by a later row of the same user only). */
@@ -91,11 +102,6 @@ export class Turn {
     if (this.#released) return;
     this.#released = true;
     this.#end?.();
-    if (this.#key !== undefined) this.#forget(this.#key);
-    for (const key of this.#keys ?? []) this.#forget(key);
-  }
-
-  #forget(key: string): void {
-    if (this.#tails.get(key) === this) this.#tails.delete(key);
+    this.#order.forget(this, this.#identity);
   }
 }
