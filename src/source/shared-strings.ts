@@ -17,6 +17,9 @@ import { join } from "node:path";
 /** Bytes of text held in memory before the rest goes to a temporary file. */
 export const STRINGS_IN_MEMORY = 32 << 20;
 
+/** Slots of the cache of texts asked for more than once, less one. */
+const CACHE_MASK = (1 << 14) - 1;
+
 /** Texts are appended to the file in writes of this many bytes. */
 const WRITE_CHUNK = 1 << 16;
 
@@ -35,6 +38,10 @@ export class SharedStrings {
   #pendingUsed = 0;
   /** The file's path, where it could not be unlinked while open (Windows): removed on close. */
   #path: string | undefined;
+  /** Texts asked for twice, by index modulo the cache's size; and the index last asked at each. */
+  readonly #cached: (string | undefined)[] = new Array(CACHE_MASK + 1);
+  readonly #cachedAt = new Int32Array(CACHE_MASK + 1).fill(-1);
+  readonly #seenAt = new Int32Array(CACHE_MASK + 1).fill(-1);
 
   constructor(bound = STRINGS_IN_MEMORY, dir = tmpdir()) {
     this.#bound = bound;
@@ -46,27 +53,54 @@ export class SharedStrings {
   }
 
   push(text: string): void {
-    if (this.#count + 1 >= this.#starts.length) {
-      const starts = new Uint32Array(this.#starts.length * 2);
-      starts.set(this.#starts);
-      this.#starts = starts;
-    }
     const most = text.length * 3; // UTF-8 bytes of a UTF-16 code unit, at most
-    const start = this.#used + this.#written + this.#pendingUsed;
-    this.#starts[this.#count] = start;
+    this.#begin();
     if (this.#fd === undefined && this.#used + most <= this.#bound) {
       if (this.#used + most > this.#bytes.length) this.#grow(most);
       this.#used += this.#bytes.write(text, this.#used, "utf8");
     } else {
       this.#append(Buffer.from(text, "utf8"));
     }
-    this.#count++;
-    this.#starts[this.#count] = this.#used + this.#written + this.#pendingUsed;
+    this.#end();
   }
 
-  /** Text i, or undefined when the table has no such text. */
+  /** Pushes the text whose UTF-8 bytes are b[start, end), as they are. */
+  pushBytes(b: Uint8Array, start: number, end: number): void {
+    const length = end - start;
+    this.#begin();
+    if (this.#fd === undefined && this.#used + length <= this.#bound) {
+      if (this.#used + length > this.#bytes.length) this.#grow(length);
+      const bytes = this.#bytes;
+      const at = this.#used - start;
+      if (length < 64) for (let i = start; i < end; i++) bytes[at + i] = b[i] as number;
+      else bytes.set(b.subarray(start, end), this.#used);
+      this.#used += length;
+    } else {
+      this.#append(b.subarray(start, end));
+    }
+    this.#end();
+  }
+
+  /**
+   * Text i, or undefined when the table has no such text. A text asked for a second time is kept
+   * as a string in a small cache (the grades and names a sheet repeats are decoded once); a text
+   * asked for once (a column of unique e-mails) is never kept.
+   */
   get(i: number): string | undefined {
     if (!Number.isInteger(i) || i < 0 || i >= this.#count) return undefined;
+    const slot = i & CACHE_MASK;
+    if (this.#cachedAt[slot] === i) return this.#cached[slot];
+    const text = this.#decode(i);
+    if (this.#seenAt[slot] === i) {
+      this.#cachedAt[slot] = i;
+      this.#cached[slot] = text;
+    } else {
+      this.#seenAt[slot] = i;
+    }
+    return text;
+  }
+
+  #decode(i: number): string {
     const start = this.#starts[i] as number;
     const end = this.#starts[i + 1] as number;
     if (start < this.#used) return this.#bytes.toString("utf8", start, end);
@@ -74,6 +108,20 @@ export class SharedStrings {
     const text = Buffer.allocUnsafe(end - start);
     readSync(this.#fd as number, text, 0, text.length, start - this.#used);
     return text.toString("utf8");
+  }
+
+  #begin(): void {
+    if (this.#count + 1 >= this.#starts.length) {
+      const starts = new Uint32Array(this.#starts.length * 2);
+      starts.set(this.#starts);
+      this.#starts = starts;
+    }
+    this.#starts[this.#count] = this.#used + this.#written + this.#pendingUsed;
+  }
+
+  #end(): void {
+    this.#count++;
+    this.#starts[this.#count] = this.#used + this.#written + this.#pendingUsed;
   }
 
   /** Releases the temporary file, if there is one (idempotent). */
@@ -91,7 +139,7 @@ export class SharedStrings {
     this.#bytes = bytes;
   }
 
-  #append(bytes: Buffer): void {
+  #append(bytes: Uint8Array): void {
     if (this.#fd === undefined) {
       const { fd, path } = openUnlinked(this.#dir);
       this.#fd = fd;
@@ -102,7 +150,7 @@ export class SharedStrings {
       this.#written += writeSync(this.#fd, bytes, 0, bytes.length, this.#written);
       return;
     }
-    bytes.copy(this.#pending, this.#pendingUsed);
+    this.#pending.set(bytes, this.#pendingUsed);
     this.#pendingUsed += bytes.length;
   }
 

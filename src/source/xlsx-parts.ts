@@ -6,7 +6,10 @@
 import { InputError } from "../errors.js";
 import { SharedStrings } from "./shared-strings.js";
 import { type DateKind, dateKind } from "./xlsx-dates.js";
-import { readXml } from "./xml.js";
+import { StringScanner, stringsHandler } from "./xlsx-strings-scan.js";
+import { feedScanner, readXml } from "./xml.js";
+import { SI } from "./xml-bytes.js";
+import { UnitScanner } from "./xml-units.js";
 import type { Zip } from "./zip.js";
 
 export interface SheetEntry {
@@ -157,35 +160,6 @@ async function readStringsInto(
   part: string,
   file: string,
 ): Promise<void> {
-  let text = "";
-  let inText = false;
-  let phonetic = false;
-  await readXml(
-    zip.text(part),
-    {
-      open(name) {
-        if (name === "si") text = "";
-        else if (name === "t") inText = !phonetic;
-        else if (name === "rPh") phonetic = true;
-      },
-      close(name) {
-        if (name === "t") inText = false;
-        else if (name === "rPh") phonetic = false;
-        else if (name === "si") strings.push(unescapeXstring(text));
-      },
-      text(value) {
-        if (inText) text += value;
-      },
-    },
-    file,
-    part,
-  );
-}
-
-/** OOXML writes characters XML cannot hold as `_xHHHH_` (`_x000D_` for a carriage return). */
-export function unescapeXstring(text: string): string {
-  if (!text.includes("_x")) return text;
-  return text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) =>
-    String.fromCharCode(Number.parseInt(hex, 16)),
-  );
+  const scanner = new UnitScanner(SI, new StringScanner(strings), stringsHandler(strings));
+  for await (const _ of feedScanner(zip.bytes(part), scanner, file, part));
 }

@@ -10,7 +10,8 @@ import { InputError } from "../errors.js";
 import { ExactNumber } from "../util/exact-number.js";
 import { SheetDate, SheetError } from "../util/sheet-values.js";
 import { dateValue } from "./xlsx-dates.js";
-import { unescapeXstring, type WorkbookParts } from "./xlsx-parts.js";
+import type { WorkbookParts } from "./xlsx-parts.js";
+import { unescapeXstring } from "./xlsx-strings-scan.js";
 import type { XmlHandler } from "./xml.js";
 
 export interface SheetRow {
@@ -25,7 +26,8 @@ export class SheetRows implements XmlHandler {
   readonly rows: SheetRow[] = [];
   readonly #book: WorkbookParts;
   readonly #file: string;
-  #row = 0;
+  /** The row being read, or the last one read (a row without `r` is the one after it). */
+  row = 0;
   #values: unknown[] = [];
   #filled = false;
   #col = -1;
@@ -68,7 +70,7 @@ export class SheetRows implements XmlHandler {
         this.#phonetic = true;
         return;
       case "row":
-        this.#row = a.r === undefined ? this.#row + 1 : Number(a.r);
+        this.row = a.r === undefined ? this.row + 1 : Number(a.r);
         this.#values = [];
         this.#filled = false;
         this.#col = -1;
@@ -96,9 +98,15 @@ export class SheetRows implements XmlHandler {
         if (this.#valued) this.#cell();
         return;
       case "row":
-        if (this.#filled) this.rows.push({ number: this.#row, values: this.#values });
+        this.commit(this.row, this.#values, this.#filled);
         return;
     }
+  }
+
+  /** A row read whole (here or by xlsx-row-scan.ts): kept when it has a value. */
+  commit(number: number, values: unknown[], filled: boolean): void {
+    this.row = number;
+    if (filled) this.rows.push({ number, values });
   }
 
   #cell(): void {
@@ -109,28 +117,44 @@ export class SheetRows implements XmlHandler {
   }
 
   #value(text: string): unknown {
-    switch (this.#type) {
-      case "s": {
-        const shared = this.#book.strings.get(Number(text));
-        if (shared !== undefined) return shared;
-        const where = `${columnName(this.#col)}${this.#row}`;
-        throw new InputError(this.#file, `cell ${where} names a shared string the workbook lacks`);
-      }
-      case "str":
-      case "inlineStr":
-        return unescapeXstring(text);
-      case "b":
-        return text === "1" || text === "true";
-      case "e":
-        return new SheetError(text);
-      case "d":
-        return isoDate(text);
-      default: {
-        if (text === "") return "";
-        const kind = this.#book.dateStyles[this.#style];
-        if (kind !== undefined) return dateValue(Number(text), kind, this.#book.date1904);
-        return numberOf(text);
-      }
+    return cellValue(this.#book, this.#file, this.#type, this.#style, text, this.#col, this.row);
+  }
+}
+
+/**
+ * A cell's value from its type (`t`), style (`s`) and text (its `<v>`, or its inline string's
+ * runs), XML already decoded; "" for none. `col` and `row` name the cell in an error.
+ */
+export function cellValue(
+  book: WorkbookParts,
+  file: string,
+  type: string,
+  style: number,
+  text: string,
+  col: number,
+  row: number,
+): unknown {
+  switch (type) {
+    case "s": {
+      const shared = book.strings.get(Number(text));
+      if (shared !== undefined) return shared;
+      const where = `${columnName(col)}${row}`;
+      throw new InputError(file, `cell ${where} names a shared string the workbook lacks`);
+    }
+    case "str":
+    case "inlineStr":
+      return unescapeXstring(text);
+    case "b":
+      return text === "1" || text === "true";
+    case "e":
+      return new SheetError(text);
+    case "d":
+      return isoDate(text);
+    default: {
+      if (text === "") return "";
+      const kind = book.dateStyles[style];
+      if (kind !== undefined) return dateValue(Number(text), kind, book.date1904);
+      return numberOf(text);
     }
   }
 }

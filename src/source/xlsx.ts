@@ -26,8 +26,11 @@ import {
   XLSX_NOT_FROM_STDIN,
 } from "./workbook-sniff.js";
 import { readWorkbookParts, type SheetEntry, type WorkbookParts } from "./xlsx-parts.js";
+import { RowScanner } from "./xlsx-row-scan.js";
 import { columnName, type SheetRow, SheetRows } from "./xlsx-sheet.js";
-import { feedXml } from "./xml.js";
+import { feedScanner } from "./xml.js";
+import { ROW } from "./xml-bytes.js";
+import { UnitScanner } from "./xml-units.js";
 import { openZip, type Zip } from "./zip.js";
 
 export interface XlsxOptions {
@@ -90,11 +93,12 @@ async function* readRows(
 ): AsyncGenerator<readonly SourceItem[]> {
   const sheet = chooseSheet(book.sheets, options.sheet, file);
   const reader = new SheetRows(book, file);
+  const scanner = new UnitScanner(ROW, new RowScanner(reader, book, file), reader);
   let header: Header<unknown> | undefined =
     options.columns === undefined ? undefined : headerOf(options.columns);
   let headerRow = options.header !== false;
   if (header !== undefined) yield [{ kind: "header", columns: header.columns }];
-  for await (const _ of feedXml(zip.text(sheet.part), reader, file, sheet.part)) {
+  for await (const _ of feedScanner(zip.bytes(sheet.part), scanner, file, sheet.part)) {
     if (options.signal?.aborted === true) return;
     const batch: SourceItem[] = []; // the rows of one piece of the sheet
     for (const row of reader.rows.splice(0)) {

@@ -151,7 +151,7 @@ const NAMED: Readonly<Record<string, string>> = {
 };
 
 /** Line breaks as XML reads them (`\r\n` → `\n`), then entities and character references decoded. */
-function decode(text: string): string {
+export function decode(text: string): string {
   let out = text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
   if (out.includes("&")) {
     out = out.replace(ENTITY, (_, hex?: string, dec?: string, named?: string) =>

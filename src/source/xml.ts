@@ -9,17 +9,32 @@ import { type XmlHandler, XmlScanner } from "./xml-scan.js";
 
 export type { XmlHandler } from "./xml-scan.js";
 
+/** What reads a part's chunks: xml-scan.ts's scanner of text, xml-units.ts's of bytes. */
+export interface ChunkScanner<T> {
+  write(chunk: T): void;
+  close(): void;
+}
+
 /**
  * Feeds a part's text to `handler`, yielding after each chunk. A part that is not well-formed XML
  * is an InputError naming the file and the part.
  */
-export async function* feedXml(
+export function feedXml(
   chunks: AsyncIterable<string>,
   handler: XmlHandler,
   file: string,
   part: string,
 ): AsyncGenerator<void> {
-  const scanner = new XmlScanner(handler);
+  return feedScanner(chunks, new XmlScanner(handler), file, part);
+}
+
+/** Feeds a part's chunks to `scanner`, yielding after each; errors as feedXml's. */
+export async function* feedScanner<T>(
+  chunks: AsyncIterable<T>,
+  scanner: ChunkScanner<T>,
+  file: string,
+  part: string,
+): AsyncGenerator<void> {
   const fail = (error: unknown): never => {
     if (error instanceof InputError) throw error; // the handler's own (a cell it cannot read)
     const why = error instanceof Error ? error.message : String(error);
@@ -48,9 +63,4 @@ export async function readXml(
   part: string,
 ): Promise<void> {
   for await (const _ of feedXml(chunks, handler, file, part));
-}
-
-function local(name: string): string {
-  const colon = name.indexOf(":");
-  return colon === -1 ? name : name.slice(colon + 1);
 }

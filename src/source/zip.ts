@@ -14,6 +14,8 @@ export interface Zip {
   has(name: string): boolean;
   /** A part's text (UTF-8), chunk by chunk, as it is inflated. */
   text(name: string): AsyncGenerator<string>;
+  /** A part's bytes, chunk by chunk, as they are inflated (a sheet is scanned as bytes). */
+  bytes(name: string): AsyncGenerator<Buffer>;
   close(): void;
 }
 
@@ -29,7 +31,8 @@ export async function openZip(path: string): Promise<Zip> {
   }
   return {
     has: (name) => entries.has(name.toLowerCase()),
-    text: (name) => partText(zip, entries, name),
+    text: (name) => partText(partBytes(zip, entries, name)),
+    bytes: (name) => partBytes(zip, entries, name),
     close: () => zip.close(),
   };
 }
@@ -47,11 +50,21 @@ function readDirectory(zip: ZipFile): Promise<Map<string, Entry>> {
   });
 }
 
-async function* partText(
+async function* partText(bytes: AsyncIterable<Buffer>): AsyncGenerator<string> {
+  const decoder = new StringDecoder("utf8");
+  for await (const chunk of bytes) {
+    const text = decoder.write(chunk);
+    if (text !== "") yield text;
+  }
+  const last = decoder.end();
+  if (last !== "") yield last;
+}
+
+async function* partBytes(
   zip: ZipFile,
   entries: ReadonlyMap<string, Entry>,
   name: string,
-): AsyncGenerator<string> {
+): AsyncGenerator<Buffer> {
   const entry = entries.get(name.toLowerCase());
   if (entry === undefined) return;
   // Inflated here rather than by yauzl: its inflater's 16 KiB chunks cost more than the inflating.
@@ -59,21 +72,17 @@ async function* partText(
   const raw: Readable = await zip.openReadStreamPromise(entry, { decodeFileData: !deflated });
   const stream = deflated ? raw.pipe(createInflateRaw({ chunkSize: CHUNK })) : raw;
   raw.on("error", (error) => stream.destroy(error));
-  const decoder = new StringDecoder("utf8");
   let size = 0;
   try {
     for await (const chunk of stream) {
       size += (chunk as Buffer).length;
-      const text = decoder.write(chunk as Buffer);
-      if (text !== "") yield text;
+      yield chunk as Buffer;
     }
     if (size !== entry.uncompressedSize) {
       throw new Error(
         `${name} inflates to ${size} bytes, not the ${entry.uncompressedSize} its directory says`,
       );
     }
-    const last = decoder.end();
-    if (last !== "") yield last;
   } finally {
     raw.destroy();
     stream.destroy();
