@@ -9,6 +9,7 @@
  */
 import type { SharedStrings } from "./shared-strings.js";
 import { dateValue } from "./xlsx-dates.js";
+import { decimalAt, digitsValue } from "./xlsx-numbers.js";
 import type { WorkbookParts } from "./xlsx-parts.js";
 import { cellValue, type SheetRows } from "./xlsx-sheet.js";
 import {
@@ -17,12 +18,10 @@ import {
   type ByteTag,
   ByteText,
   C,
-  digitsValue,
   GT,
   INCOMPLETE,
   IS,
   LT,
-  plainDecimal,
   QUESTION,
   ROW,
   RPH,
@@ -178,7 +177,7 @@ export class RowScanner implements UnitParser {
         if (start === -1) return "";
         const kind = this.#book.dateStyles[this.#style];
         // A number of 16 characters or more is read as written (cellValue), a date's as Number does.
-        const number = kind !== undefined || end - start < 16 ? plainDecimal(b, start, end) : NaN;
+        const number = kind !== undefined || end - start < 16 ? decimalAt(b, start, end) : NaN;
         if (!Number.isNaN(number)) {
           return kind === undefined ? number : dateValue(number, kind, this.#book.date1904);
         }
