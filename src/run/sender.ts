@@ -238,10 +238,19 @@ export class Sender<U> {
     this.#p.state.settled?.(batch.units);
     ledger.finished(key);
     turn.release();
-    window.release();
-    widen(window, this.#p.width, ledger.lived > 0);
-    // Saved by the next turn: events' accepted queue writes then (its turn was taken first).
-    if (unsaved !== undefined) setImmediate(() => unsaved.release(weight));
+    if (unsaved === undefined) {
+      window.release();
+      widen(window, this.#p.width, ledger.lived > 0);
+      return;
+    }
+    // Saved by the next turn: the kinds' accepted queues write then (their turn was taken first),
+    // and only then is the slot given back, so what a kill -9 sends again (in flight, or answered
+    // and not yet saved) stays within the window (accepted-queue.ts).
+    setImmediate(() => {
+      unsaved.release(weight);
+      window.release();
+      widen(window, this.#p.width, ledger.lived > 0);
+    });
   }
 
   /** The batch without the units whose turn found them unchanged (profiles, with --state). */

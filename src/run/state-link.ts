@@ -1,6 +1,6 @@
 import type { Identity } from "../api/dfinery.js";
 import type { RowFailure } from "../errors.js";
-import type { RunHandle } from "../state/index.js";
+import type { AcceptedRow, RunHandle } from "../state/index.js";
 import {
   eventKey,
   identityHash,
@@ -66,8 +66,15 @@ export interface RunState {
   heldBy(rowKey: string): string | undefined;
   /** The key under which the state file remembers an identity. */
   identityKey(identity: Identity): string;
-  /** A row accepted, with what the diff found. */
+  /**
+   * A row accepted, with what the diff found: queued, and written with the other rows accepted
+   * before the next `flushAccepted` (one commit, not one a row). Until then the row is not done
+   * (a commit of other rows keeps the watermark below it) and its identity's hash is not read
+   * from the file: asking the diff about that identity writes the queue first.
+   */
   accepted(at: number, diff: Diff): void;
+  /** Writes the accepted rows queued (once per turn of the event loop, and at the run's end). */
+  flushAccepted(): void;
   /** Events: whether an earlier run had this event accepted (always false with --full). */
   knownEvent(event: IdentifiedEvent): boolean;
   /** Events: a request's events were accepted: they and the rows they came from, in one commit. */
@@ -92,6 +99,7 @@ export const NO_STATE: RunState = {
   heldBy: () => undefined,
   identityKey: () => "",
   accepted: () => {},
+  flushAccepted: () => {},
   knownEvent: () => false,
   acceptedEvents: () => {},
 };
@@ -116,6 +124,9 @@ export class StateLink implements RunState {
   readonly #eventKeys = new WeakMap<IdentifiedEvent, string>();
   /** The greatest event key the file held when first asked: "" for none. */
   #newest: string | undefined;
+  /** Rows accepted and not yet written (`accepted`), and their identities' keys. */
+  #queued: AcceptedRow[] = [];
+  readonly #queuedKeys = new Set<string>();
 
   constructor(
     readonly store: HashSource,
@@ -137,6 +148,7 @@ export class StateLink implements RunState {
 
   diff(identity: Identity, held: object, rowKey?: string): Diff {
     const key = identityHash(identity, this.key);
+    if (this.#queuedKeys.has(key)) this.flushAccepted(); // its hash as accepted, not as before
     const hash = propertiesHash(held, this.key);
     if (this.full || this.#lastHash(key) !== hash) return { unchanged: false, key, hash, rowKey };
     // Found unchanged by mapping it: next time the row is known as read.
@@ -151,6 +163,9 @@ export class StateLink implements RunState {
   heldBy(rowKey: string): string | undefined {
     if (this.full) return undefined;
     try {
+      const key = this.store.heldBy(rowKey);
+      if (key === undefined || !this.#queuedKeys.has(key)) return key;
+      this.flushAccepted(); // the identity's hash as accepted since: asked again
       return this.store.heldBy(rowKey);
     } catch (error) {
       throw stateFileError(this.store.path, error, "E_OUTPUT");
@@ -172,14 +187,18 @@ export class StateLink implements RunState {
 
   accepted(line: number, diff: Diff): void {
     if (diff.unchanged) throw new Error("an unchanged row cannot be accepted");
-    this.#guard(() =>
-      this.handle?.complete(line, {
-        kind: "accepted",
-        identityHash: diff.key,
-        propertiesHash: diff.hash,
-        rowKey: diff.rowKey,
-      }),
-    );
+    if (this.handle === null) return;
+    const { key, hash, rowKey } = diff;
+    this.#queued.push({ line, identityHash: key, propertiesHash: hash, rowKey });
+    this.#queuedKeys.add(key);
+  }
+
+  flushAccepted(): void {
+    const rows = this.#queued;
+    if (rows.length === 0) return;
+    this.#queued = [];
+    this.#queuedKeys.clear();
+    this.#guard(() => this.handle?.completeAccepted(rows));
   }
 
   unchanged(line: number): void {

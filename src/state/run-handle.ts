@@ -19,6 +19,15 @@ export type Outcome =
   | { readonly kind: "unchanged" }
   | { readonly kind: "filtered" };
 
+/** A row accepted, as `completeAccepted` records it with others in one commit. */
+export interface AcceptedRow {
+  readonly line: number;
+  readonly identityHash: string;
+  readonly propertiesHash: string;
+  /** The key of the accepted row as read (row-key.ts), when it was one row of known key. */
+  readonly rowKey?: string | undefined;
+}
+
 /**
  * How the rows of one request ended together (import-events: a batch's events, or the rows of one
  * refused event). Accepted events are remembered by their keys (events.ts).
@@ -27,7 +36,10 @@ export type BatchOutcome =
   | { readonly kind: "accepted"; readonly eventKeys: readonly string[] }
   | { readonly kind: "dead-lettered" };
 
-type Written = Outcome | BatchOutcome;
+type Written =
+  | Outcome
+  | BatchOutcome
+  | { readonly kind: "rows"; readonly rows: readonly AcceptedRow[] };
 
 /** Unchanged rows are written with the next commit, or after this many of them, or this long. */
 const UNCHANGED_BATCH = 5_000;
@@ -105,7 +117,11 @@ export class RunHandle {
     this.#lastCommit = this.#now();
     this.#commit = init.db.transaction((lines: readonly number[], written: Written | null) => {
       const snapshot = this.snapshot();
-      if (written?.kind === "accepted") {
+      if (written?.kind === "rows") {
+        for (const row of written.rows) {
+          this.#identities.upsert(row.identityHash, row.propertiesHash, row.rowKey ?? null);
+        }
+      } else if (written?.kind === "accepted") {
         if ("eventKeys" in written) {
           const at = this.#now();
           for (const key of written.eventKeys) init.events.insert(key, at);
@@ -161,6 +177,23 @@ export class RunHandle {
           this.#flush([], null);
         }
     }
+  }
+
+  /**
+   * Rows accepted by several requests (the answers of one turn of the event loop): their hashes,
+   * all on disk in one commit when this returns. A row's line is done only in that commit, so
+   * until it a commit of other rows keeps the watermark below it (run-handle's durability holds).
+   */
+  completeAccepted(rows: readonly AcceptedRow[]): void {
+    this.#open();
+    if (rows.length === 0) return;
+    const lines: number[] = [];
+    for (const { line } of rows) {
+      this.#progress.complete(line);
+      lines.push(line);
+    }
+    this.#accepted += rows.length;
+    this.#flush(lines, { kind: "rows", rows });
   }
 
   /**

@@ -48,7 +48,8 @@ export function identityKind(parts: IdentityKindParts): Kind<Identity> {
       request_datetime: requestDatetime(now),
     }),
     payload: (identity) => ({ identity }),
-    state: (state) => turnState(state, (identity) => ({ identity, held: held(identity) })),
+    state: (state, onError) =>
+      turnState(state, (identity) => ({ identity, held: held(identity) }), onError),
   };
 }
 

@@ -54,7 +54,8 @@ export const PROFILES: Kind<ProfileUpdate> = {
   body: (_identity, units, now) =>
     profileRequestBody((units[0] as { unit: ProfileUpdate }).unit, now),
   payload: (_identity, update) => update,
-  state: (state) => turnState(state, (u) => ({ identity: u.identity, held: u.user_properties })),
+  state: (state, onError) =>
+    turnState(state, (u) => ({ identity: u.identity, held: u.user_properties }), onError),
   merge: (a, b) => ({
     identity: a.identity,
     user_properties: { ...a.user_properties, ...b.user_properties },

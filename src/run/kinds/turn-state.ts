@@ -12,6 +12,7 @@
  * recorded beside the hash, for the next run.
  */
 import type { Identity } from "../../api/dfinery.js";
+import { TurnWrite } from "../accepted-queue.js";
 import type { KindState, Pending, Row } from "../kind.js";
 import { type Diff, NO_STATE, type RunState } from "../state-link.js";
 
@@ -25,9 +26,17 @@ const NO_TURN_STATE: KindState<never> = {
   flush: () => {},
 };
 
-/** The diff is asked at the unit's turn and kept until it is accepted. */
-export function turnState<U>(state: RunState, holding: Holding<U>): KindState<U> {
+/**
+ * The diff is asked at the unit's turn and kept until it is accepted; accepted rows are written
+ * once per turn of the event loop (accepted-queue.ts), `onError` told if that write fails.
+ */
+export function turnState<U>(
+  state: RunState,
+  holding: Holding<U>,
+  onError: (error: unknown) => void,
+): KindState<U> {
   if (state === NO_STATE) return NO_TURN_STATE;
+  const written = new TurnWrite(() => state.flushAccepted(), onError);
   const diffs = new WeakMap<object, Diff>();
   /** Rows looked up by their key as read and not known unchanged: their keys, for their diff. */
   const rowKeys = new WeakMap<Row, string>();
@@ -65,6 +74,7 @@ export function turnState<U>(state: RunState, holding: Holding<U>): KindState<U>
         // A unit merged from several rows (--group-by-identity): every row of it is done with it.
         if (diff !== undefined) for (const { at } of rows) state.accepted(at, diff);
       }
+      written.schedule();
     },
     began(units) {
       for (const { unit } of units) {
@@ -87,6 +97,6 @@ export function turnState<U>(state: RunState, holding: Holding<U>): KindState<U>
         else busy.set(key, left);
       }
     },
-    flush: () => {},
+    flush: () => written.now(),
   };
 }
