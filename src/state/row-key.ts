@@ -20,7 +20,6 @@ export interface RowContext {
 
 /** Characters of base64url kept of the SHA-256: 132 bits. */
 const KEY_CHARS = 22;
-const PREFIX = 32;
 
 /**
  * Row keys of one run: SHA-256 of a secret prefix and the row's text. The prefix is an HMAC of
@@ -28,31 +27,24 @@ const PREFIX = 32;
  * checked without the key, and a row read under another mapping, importer or runtime has
  * another key (it is mapped, and the payload's own hash decides). One SHA-256 a row, not an
  * HMAC's two: a secret prefix is a sound keyed hash for naming rows (what SHA-256's length
- * extension allows, forging a tag, is of no use against a file of names).
+ * extension allows, forging a tag, is of no use against a file of names). The prefix is text
+ * (the HMAC's base64url) and the row's text is appended to it: one `crypto.hash` of one string,
+ * no buffer written a row.
  */
 export class RowKeys {
-  #buffer: Buffer;
+  readonly #prefix: string;
 
   constructor(stateKey: Buffer, context: RowContext) {
     const runtime = { node: process.version, ...pick(process.versions, ["icu", "tz", "unicode"]) };
-    const text = JSON.stringify(["dfinery-import row key 1", context, version(), runtime]);
-    this.#buffer = Buffer.alloc(PREFIX + 1024);
-    createHmac("sha256", stateKey).update(text).digest().copy(this.#buffer);
+    const text = JSON.stringify(["dfinery-import row key 2", context, version(), runtime]);
+    this.#prefix = createHmac("sha256", stateKey).update(text).digest("base64url");
   }
 
   /** The key of a row's cells read in `format`; undefined for cells the key cannot name. */
   of(cells: Readonly<Record<string, unknown>>, format: string): string | undefined {
     const text = rowText(cells, format);
     if (text === undefined) return undefined;
-    const most = PREFIX + text.length * 3; // UTF-8: at most 3 bytes a UTF-16 unit
-    if (most > this.#buffer.length) {
-      const grown = Buffer.alloc(most * 2);
-      this.#buffer.copy(grown, 0, 0, PREFIX);
-      this.#buffer = grown;
-    }
-    const length = this.#buffer.write(text, PREFIX, "utf8");
-    const digest = hash("sha256", this.#buffer.subarray(0, PREFIX + length), "base64url");
-    return digest.slice(0, KEY_CHARS);
+    return hash("sha256", this.#prefix + text, "base64url").slice(0, KEY_CHARS);
   }
 }
 
@@ -61,29 +53,36 @@ function pick(from: NodeJS.ProcessVersions, names: readonly string[]): Record<st
 }
 
 /**
- * A text that tells apart every two rows a mapping could tell apart. A CSV row of texts (the
- * common case) is its JSON (keys in order: JSON.stringify is one-to-one on such objects). Any
- * other row is tagged value by value: a text, a lossless number (its digits), a -0, a Date and an
- * absent value each spell themselves apart, so that no two of them share a text. Undefined for a
- * value of any other kind (a Map, a class) and for a row nested too deeply to write: such a row
- * is always mapped.
+ * A text that tells apart every two rows a mapping could tell apart. A row of texts (CSV, the
+ * common case) is spelled cell by cell, each name and text after its length (`2:id2:u1`, a NULL
+ * as `-` after its name): cheaper than its JSON, and as one-to-one. Any other row, or one with a
+ * lone surrogate (UTF-8, what is hashed, cannot tell one from another), is its JSON tagged value
+ * by value: a text, a lossless number (its digits), a -0, a Date and an absent value each spell
+ * themselves apart, so that no two of them share a text. The two forms differ after the format
+ * (an identifier). Undefined for a value of any other kind (a Map, a class) and for a row nested
+ * too deeply to write: such a row is always mapped.
  */
 export function rowText(
   cells: Readonly<Record<string, unknown>>,
   format: string,
 ): string | undefined {
-  let plain = true;
+  let text = `${format} `;
   for (const key in cells) {
     const value = cells[key];
-    if (typeof value !== "string" && value !== null) {
-      plain = false;
-      break;
-    }
+    if (typeof value === "string") text += `${key.length}:${key}${value.length}:${value}`;
+    else if (value === null) text += `${key.length}:${key}-`;
+    else return taggedText(cells, format);
   }
+  return wellFormed(text) ? text : taggedText(cells, format);
+}
+
+/** ES2024's String.prototype.isWellFormed, no lone surrogate (Node 20 has it; the lib here is ES2023). */
+const wellFormed = (text: string): boolean =>
+  (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+function taggedText(cells: Readonly<Record<string, unknown>>, format: string): string | undefined {
   try {
-    return plain
-      ? `${format} ${JSON.stringify(cells)}`
-      : `${format}:${JSON.stringify(cells, tagged)}`;
+    return `${format}:${JSON.stringify(cells, tagged)}`;
   } catch (error) {
     // A value it cannot name, or a row nested too deeply to write: such a row is always mapped.
     if (error === UNNAMED || error instanceof RangeError) return undefined;

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { IdentityTable } from "../../src/state/identities.js";
+import { KnownRows } from "../../src/state/known-rows.js";
 import { StateStore } from "../../src/state/store.js";
 import { statePath } from "./helpers.js";
 
@@ -61,6 +62,21 @@ describe("rows known as read, held in memory", () => {
     table.upsert(otherKey, "changed", newRaw);
     expect(table.heldBy(otherRaw)).toBeUndefined();
     expect(new IdentityTable(db).heldBy(newRaw)).toBe(otherKey);
+  });
+
+  it("is not read from a file with a key of another length: every row is then looked up", () => {
+    // 21 and 23 characters: together the length of two keys of 22, so only the separators tell.
+    const { db, known } = stateFile(30);
+    const short = rawKey().slice(0, 21);
+    const long = `${rawKey()}x`;
+    const [first, second] = [idKey(), idKey()];
+    const writer = new IdentityTable(db);
+    writer.upsert(first, "hash-a", short);
+    writer.upsert(second, "hash-b", long);
+    expect(KnownRows.load(db, 1_000)).toBeUndefined();
+    const table = new IdentityTable(db);
+    for (const [raw, key] of [...known, [short, first], [long, second]])
+      expect(table.heldBy(raw as string)).toBe(key);
   });
 
   it("reads the known rows again once the identities are replaced", () => {

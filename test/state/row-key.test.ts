@@ -53,10 +53,20 @@ describe("a row's key as read", () => {
       { a: "true" },
       { a: "s1" },
       { a: { b: "1" } },
+      { a: "1:b1:2" }, // a text that spells two cells
+      { "1:a": "1" },
+      { a: "1", b: "" },
+      { a: "1", "": "" },
+      { a: "\ud800" }, // lone surrogates: one UTF-8 for both
+      { a: "\udc00" },
+      { a: "\ud83d\ude00" },
     ];
     const texts = rows.map((row) => rowText(row, "ndjson"));
     expect(texts).not.toContain(undefined);
     expect(new Set(texts).size).toBe(rows.length);
+    // And their keys: what is hashed is the text's UTF-8, which a lone surrogate could blur.
+    const keys = new RowKeys(KEY, CONTEXT);
+    expect(new Set(rows.map((row) => keys.of(row, "ndjson"))).size).toBe(rows.length);
   });
 
   it("is not made for a value it cannot name, nor a row nested too deeply (such rows are always mapped)", () => {
