@@ -1,9 +1,15 @@
 import { ImporterError } from "../errors.js";
 
-/** What an interrupted pass left done: every line ≤ watermark, plus `lines` above it. */
+/**
+ * What an interrupted pass left done: every line ≤ watermark; every line ≤ `readTo` but the
+ * `open` ones (schema 9: a few numbers a commit, whatever the rows completed since); and `lines`
+ * above the watermark one by one (done_lines, as runs of schema 8 left them).
+ */
 export interface DoneSet {
   readonly watermark: number;
   readonly lines: Iterable<number>;
+  readonly readTo?: number;
+  readonly open?: Iterable<number>;
 }
 
 /**
@@ -19,6 +25,9 @@ export interface DoneSet {
 export class Progress {
   readonly #priorWatermark: number;
   readonly #priorLines: ReadonlySet<number>;
+  readonly #priorReadTo: number;
+  readonly #priorOpen: readonly number[];
+  readonly #priorOpenSet: ReadonlySet<number>;
   /** Rows in flight → the line read before each; insertion order = line order. */
   readonly #inFlight = new Map<number, number>();
   #lastRead = 0;
@@ -27,11 +36,37 @@ export class Progress {
   constructor(prior: DoneSet = { watermark: 0, lines: [] }) {
     this.#priorWatermark = prior.watermark;
     this.#priorLines = new Set(prior.lines);
+    this.#priorReadTo = prior.readTo ?? 0;
+    this.#priorOpen = [...(prior.open ?? [])];
+    this.#priorOpenSet = new Set(this.#priorOpen);
   }
 
   /** Was this line done in the interrupted pass? Such a row is skipped, not completed again. */
   isDone(line: number): boolean {
-    return line <= this.#priorWatermark || this.#priorLines.has(line);
+    return (
+      line <= this.#priorWatermark ||
+      (line <= this.#priorReadTo && !this.#priorOpenSet.has(line)) ||
+      this.#priorLines.has(line)
+    );
+  }
+
+  /**
+   * Every line up to this one is done but the `open()` ones (with the watermark and any lines of
+   * the interrupted pass noted one by one): this pass's last line read, or the interrupted
+   * pass's, if it had read further.
+   */
+  get readTo(): number {
+    return Math.max(this.#lastRead, this.#priorReadTo);
+  }
+
+  /**
+   * The lines up to `readTo` not done: the rows in flight, and the interrupted pass's open lines
+   * this pass has not read yet.
+   */
+  open(): number[] {
+    const open = [...this.#inFlight.keys()];
+    for (const line of this.#priorOpen) if (line > this.#lastRead) open.push(line);
+    return open;
   }
 
   /** Notes a row as read; returns `isDone(line)`. */

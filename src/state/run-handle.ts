@@ -86,10 +86,11 @@ export class RunHandle {
   readonly #reads: ReadSpan;
   readonly #now: () => number;
   readonly #progress: Progress;
-  readonly #pending: number[] = [];
+  /** Unchanged and filtered rows completed since the last commit (written with the next). */
+  #pending = 0;
   /** Rows of known key found unchanged (by their hash) since the last commit: [raw, key, hash]. */
   readonly #rawNotes: (readonly [string, string, string])[] = [];
-  readonly #commit: (lines: readonly number[], written: Written | null) => void;
+  readonly #commit: (written: Written | null) => void;
   #accepted: number;
   #deadLettered: number;
   #unchanged: number;
@@ -115,7 +116,7 @@ export class RunHandle {
     this.#unchanged = init.carried.unchanged;
     this.#filtered = init.carried.filtered;
     this.#lastCommit = this.#now();
-    this.#commit = init.db.transaction((lines: readonly number[], written: Written | null) => {
+    this.#commit = init.db.transaction((written: Written | null) => {
       const snapshot = this.snapshot();
       if (written?.kind === "rows") {
         for (const row of written.rows) {
@@ -131,10 +132,7 @@ export class RunHandle {
         }
       }
       for (const [raw, key, hash] of this.#rawNotes) this.#identities.noteRaw(raw, key, hash);
-      const done: number[] = [];
-      for (const line of lines) if (line > snapshot.watermark) done.push(line);
-      for (const line of this.#pending) if (line > snapshot.watermark) done.push(line);
-      this.#runs.insertDone(this.runId, done);
+      // The rows done are in the snapshot: every line up to readTo but the open ones.
       this.#runs.saveProgress(this.runId, snapshot);
       if (++this.#commits % COMPACT_EVERY === 0) this.#runs.compact(this.runId, snapshot.watermark);
     });
@@ -158,23 +156,23 @@ export class RunHandle {
     switch (outcome.kind) {
       case "accepted":
         this.#accepted++;
-        this.#flush([line], outcome);
+        this.#flush(outcome);
         return;
       case "dead-lettered":
         this.#deadLettered++;
-        this.#flush([line], null);
+        this.#flush(null);
         return;
       case "unchanged":
       case "filtered":
         // Neither changes a hash: written with the next commit, as unchanged rows are.
         if (outcome.kind === "unchanged") this.#unchanged++;
         else this.#filtered++;
-        this.#pending.push(line);
+        this.#pending++;
         if (
-          this.#pending.length >= UNCHANGED_BATCH ||
+          this.#pending >= UNCHANGED_BATCH ||
           this.#now() - this.#lastCommit >= UNCHANGED_MAX_AGE_MS
         ) {
-          this.#flush([], null);
+          this.#flush(null);
         }
     }
   }
@@ -187,13 +185,9 @@ export class RunHandle {
   completeAccepted(rows: readonly AcceptedRow[]): void {
     this.#open();
     if (rows.length === 0) return;
-    const lines: number[] = [];
-    for (const { line } of rows) {
-      this.#progress.complete(line);
-      lines.push(line);
-    }
+    for (const { line } of rows) this.#progress.complete(line);
     this.#accepted += rows.length;
-    this.#flush(lines, { kind: "rows", rows });
+    this.#flush({ kind: "rows", rows });
   }
 
   /**
@@ -215,13 +209,15 @@ export class RunHandle {
     for (const line of lines) this.#progress.complete(line);
     if (outcome.kind === "accepted") this.#accepted += lines.length;
     else this.#deadLettered += lines.length;
-    this.#flush(lines, outcome);
+    this.#flush(outcome);
   }
 
   /** Cumulative counts (carried ones included) and the watermark, as the next commit writes them. */
   snapshot(): RunProgress {
     return {
       watermark: this.#progress.watermark,
+      readTo: this.#progress.readTo,
+      open: this.#progress.open(),
       rows: Math.max(this.carried.rows, this.#progress.rowsRead),
       accepted: this.#accepted,
       deadLettered: this.#deadLettered,
@@ -241,7 +237,7 @@ export class RunHandle {
 
   /** @internal Writes pending unchanged rows and compacts; for finish, suspend and close. */
   settle(): RunProgress {
-    this.#flush([], null);
+    this.#flush(null);
     const snapshot = this.snapshot();
     this.#runs.compact(this.runId, snapshot.watermark);
     return snapshot;
@@ -252,9 +248,9 @@ export class RunHandle {
     this.#ended = true;
   }
 
-  #flush(lines: readonly number[], written: Written | null): void {
-    this.#reads.write(() => this.#commit(lines, written));
-    this.#pending.length = 0;
+  #flush(written: Written | null): void {
+    this.#reads.write(() => this.#commit(written));
+    this.#pending = 0;
     this.#rawNotes.length = 0;
     this.#lastCommit = this.#now();
   }

@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import { errnoOf, ImporterError } from "../errors.js";
 
 /** The schema this version writes. A file with a higher `user_version` is refused. */
-export const SCHEMA_VERSION = 8;
+export const SCHEMA_VERSION = 9;
 /** `PRAGMA application_id`: marks the file as an import-profiles state file ("DFIP"). */
 export const APPLICATION_ID = 0x44464950;
 
@@ -75,6 +75,12 @@ const MIGRATIONS: readonly string[] = [
   // none: their rows are mapped and diffed as before, and noted as they are found unchanged.
   `ALTER TABLE identities ADD COLUMN raw TEXT;
    CREATE INDEX identities_raw ON identities (raw) WHERE raw IS NOT NULL;`,
+  // 9: which rows a pass has done above its watermark, as the last line read and the lines up
+  // to it not done (in flight): a few numbers a commit instead of a done_lines row for every row
+  // completed since the last (progress.ts). done_lines is still read: a run of schema 8 left
+  // there what it had done, and a resume reads it as before.
+  `ALTER TABLE runs ADD COLUMN read_to INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE runs ADD COLUMN open_lines TEXT NOT NULL DEFAULT '[]';`,
 ];
 
 const SQLITE_HEADER = Buffer.from("SQLite format 3\0", "latin1");

@@ -232,6 +232,8 @@ export class StateStore {
           prior: {
             watermark: unfinished.watermark,
             lines: this.#runs.doneLinesAbove(unfinished.id, unfinished.watermark),
+            readTo: unfinished.read_to,
+            open: JSON.parse(unfinished.open_lines) as number[],
           },
           abandonedRunIds: [],
         });

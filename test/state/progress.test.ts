@@ -39,6 +39,35 @@ describe("Progress", () => {
     expect(p.rowsRead).toBe(5);
   });
 
+  it("keeps what an interrupted pass did beyond the rows read again (read to, open lines)", () => {
+    const p = new Progress({ watermark: 3, lines: [], readTo: 20, open: [6, 12] });
+    expect([2, 3, 5, 6, 9].map((l) => p.noteRead(l))).toEqual([true, true, true, false, true]);
+    expect(p.readTo).toBe(20);
+    expect(p.open()).toEqual([6, 12]); // 6 in flight again; 12 not read yet
+    p.complete(6);
+    expect(p.open()).toEqual([12]);
+    // Interrupted again: what this pass writes is all the next resume knows.
+    const again = new Progress({
+      watermark: p.watermark,
+      lines: [],
+      readTo: p.readTo,
+      open: p.open(),
+    });
+    const lines = [5, 6, 9, 12, 15, 20, 21];
+    expect(lines.map((l) => again.isDone(l))).toEqual([true, true, true, false, true, true, false]);
+    // Read past the interrupted pass: its own rows in flight are the open ones.
+    expect([12, 15, 20, 21, 22].map((l) => again.noteRead(l))).toEqual([
+      false,
+      true,
+      true,
+      false,
+      false,
+    ]);
+    again.complete(22);
+    expect(again.readTo).toBe(22);
+    expect(again.open()).toEqual([12, 21]);
+  });
+
   it("refuses lines out of read order and completions of rows not in flight", () => {
     const p = new Progress({ watermark: 0, lines: [4] });
     p.noteRead(3);

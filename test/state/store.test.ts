@@ -6,6 +6,7 @@ import { SCHEMA_VERSION } from "../../src/state/schema.js";
 import { KEEP_RUNS, StateStore } from "../../src/state/store.js";
 import {
   accepted,
+  BEFORE_DONE_RANGES,
   deadLettered,
   mortal,
   openLocked,
@@ -215,6 +216,42 @@ describe("StateStore progress", () => {
     });
     expect(() => store.beginRun(request({ mode: "resume" }))).toThrow(/nothing to resume/);
     store.close();
+  });
+
+  it("resumes a run a schema-8 version left: its done lines one by one, then its own", () => {
+    const path = statePath();
+    const crash = mortal();
+    const crashed = openLocked(path, crash);
+    const run = crashed.beginRun(request());
+    for (const line of [2, 3, 4, 5, 6, 7]) run.noteRead(line);
+    crash.die();
+    crashed.close();
+    // What schema 8 wrote for 2 and 4-5 done, 3, 6 and 7 in flight: a done_lines row each.
+    const db = new Database(path);
+    db.exec(BEFORE_DONE_RANGES);
+    db.exec("UPDATE runs SET watermark = 2, row_count = 6, unchanged = 3");
+    db.exec(
+      "INSERT INTO done_lines (run_id, line) SELECT runs.id, value FROM runs, json_each('[4, 5]')",
+    );
+    db.pragma("user_version = 8");
+    db.close();
+
+    const migrating = mortal();
+    const store = openLocked(path, migrating);
+    const resumed = store.beginRun(request({ mode: "resume" }));
+    expect([2, 3, 4, 5, 6, 7].filter((l) => resumed.isDone(l))).toEqual([2, 4, 5]);
+    for (const line of [2, 3, 4, 5, 6, 7]) resumed.noteRead(line);
+    resumed.complete(7, unchanged);
+    resumed.complete(3, accepted("k3", "h3")); // its commit: watermark 5, read to 7, 6 open
+    migrating.die();
+    store.close();
+
+    const last = openLocked(path);
+    const again = last.beginRun(request({ mode: "resume" }));
+    // 4 and 5 from the done lines of schema 8, 3 and 7 from the pass of schema 9; 6 never done.
+    expect([2, 3, 4, 5, 6, 7].filter((l) => again.isDone(l))).toEqual([2, 3, 4, 5, 7]);
+    expect(again.carried).toMatchObject({ rows: 6, unchanged: 4, accepted: 1 });
+    last.close();
   });
 
   it("writes unchanged rows with the next accepted commit", () => {
