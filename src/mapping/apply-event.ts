@@ -18,7 +18,7 @@ import {
   readProperties,
 } from "./apply.js";
 import { EMPTY, Invalid, show } from "./convert/invalid.js";
-import { eventId } from "./event-id.js";
+import { eventId, keptIdentity } from "./event-id.js";
 import type { EventIds } from "./event-ids.js";
 import { showExpression } from "./expr/expression.js";
 import type { EventRules, Mapping, PropertyRule } from "./types.js";
@@ -81,8 +81,8 @@ let lastRules: Mapping["identity"] | undefined;
 
 /**
  * The identity of the event before when this one's is the same (a file's events come user by
- * user): one object a user's run of events, not one an event, so the events in flight hold one,
- * frozen once shared (identities are never changed once mapped). Both were read by the same rules, which set only
+ * user): one object a user's run of events, not one an event, so the events in flight hold one.
+ * Identities are never changed once mapped. Both were read by the same rules, which set only
  * their own names (in their order), so the rules' names are all there is to compare.
  */
 function sharedIdentity(mapping: Mapping, identity: Identity): Identity {
@@ -98,8 +98,8 @@ function sharedIdentity(mapping: Mapping, identity: Identity): Identity {
     }
     if (same) {
       // Its second event: the identity is shared from now on, and the event id's writer may
-      // know it by reference (event-id.ts) as it can never change.
-      if (!Object.isFrozen(last)) Object.freeze(last);
+      // know it by reference (event-id.ts).
+      keptIdentity(last);
       return last;
     }
   }

@@ -53,9 +53,8 @@ export function eventDigest(parts: EventIdParts, occurrence = 1): Int32Array {
     writer.byte(COMMA);
     writer.write(name);
     writer.byte(COMMA);
-    // A user's identity object is shared by the user's run of events, frozen (apply-event.ts).
-    const kept = Object.isFrozen(identity);
-    prefix.identity = kept ? identity : undefined;
+    // A user's identity object is shared by the user's run of events (apply-event.ts).
+    prefix.identity = KEPT.has(identity) ? identity : undefined;
     prefix.name = name;
     prefix.length = writer.length;
   }
@@ -77,14 +76,27 @@ export function eventDigest(parts: EventIdParts, occurrence = 1): Int32Array {
 
 /**
  * The start of the last event's bytes, through its identity and name, when its identity can be
- * known again by reference: a frozen object (never changed) of a user's run of events. The next
- * event of the same identity and name writes from there.
+ * known again by reference (a kept one: see keptIdentity). The next event of the same identity
+ * and name writes from there.
  */
 const prefix: { identity: Identity | undefined; name: string; length: number } = {
   identity: undefined,
   name: "",
   length: 0,
 };
+
+/** Identities that are never changed (keptIdentity). */
+const KEPT = new WeakSet<Identity>();
+
+/**
+ * Says that `identity` will never be changed (the mapping's identity of a user's run of events),
+ * so the events named after it with it are known by reference: their bytes through the identity
+ * and name are not written again. An identity not kept is written for each event (a caller may
+ * change its own objects between two ids).
+ */
+export function keptIdentity(identity: Identity): void {
+  KEPT.add(identity);
+}
 
 /** A version-5 UUID of `name` (UTF-8) in `namespace`. */
 export function uuidV5(namespace: string, name: string): string {

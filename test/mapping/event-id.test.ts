@@ -5,6 +5,7 @@ import {
   EVENT_ID_NAMESPACE,
   type EventIdParts,
   eventId,
+  keptIdentity,
   uuidV5,
 } from "../../src/mapping/event-id.js";
 import { canonicalJson } from "../../src/util/canonical-json.js";
@@ -54,10 +55,12 @@ describe("eventId", () => {
   });
 });
 
-describe("eventId of a user's run of events (one frozen identity)", () => {
+describe("eventId of a user's run of events (one kept identity)", () => {
   it("gives every event the id it has alone, whatever came between", () => {
-    const user = Object.freeze({ external_id: "u-1" });
-    const other = Object.freeze({ external_id: "u-2", email: "a@example.com" });
+    const user = { external_id: "u-1" };
+    const other = { external_id: "u-2", email: "a@example.com" };
+    keptIdentity(user);
+    keptIdentity(other);
     const events: EventIdParts[] = [
       { ...PARTS, identity: user },
       { ...PARTS, identity: user, datetime: "2024-05-14T06:05:47.000Z" },
@@ -78,7 +81,7 @@ describe("eventId of a user's run of events (one frozen identity)", () => {
     expect(eventId(last, 2)).toBe(referenceId(canonicalJson([...list(last), 2])));
   });
 
-  it("does not take an unfrozen identity changed in place for the one before", () => {
+  it("does not take an identity not kept, changed in place, for the one before", () => {
     const identity: Record<string, string> = { external_id: "u-1" };
     const first = eventId({ ...PARTS, identity });
     identity.external_id = "u-2";
