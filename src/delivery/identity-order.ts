@@ -1,4 +1,5 @@
 import type { Identity } from "../api/dfinery.js";
+import { ChurnMap } from "../util/churn-map.js";
 
 /**
  * Keeps rows of the same user in file order: a row waits until every earlier row that shares one
@@ -10,8 +11,11 @@ import type { Identity } from "../api/dfinery.js";
  * last turn of each value is kept by field, then value: no key text is built a row.
  */
 export class IdentityOrder {
-  /** Field → value → the last turn holding it. */
-  readonly #tails = new Map<string, Map<string, Turn>>();
+  /**
+   * Field → value → the last turn holding it. A field's values come and go a row: one set and one
+   * deleted (util/churn-map.ts).
+   */
+  readonly #tails = new Map<string, ChurnMap<string, Turn>>();
   #size = 0;
 
   /** Takes a place after the earlier rows with a shared identity value: release it when done. */
@@ -24,7 +28,7 @@ export class IdentityOrder {
       if (typeof value !== "string") continue;
       let tails = this.#tails.get(field);
       if (tails === undefined) {
-        tails = new Map();
+        tails = new ChurnMap();
         this.#tails.set(field, tails);
       }
       const tail = tails.get(value);

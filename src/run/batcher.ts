@@ -7,6 +7,7 @@
  * the order it comes back.
  */
 import type { Identity } from "../api/dfinery.js";
+import { ChurnMap } from "../util/churn-map.js";
 import type { BatchLimits, Pending } from "./kind.js";
 
 /** One identity's units, sent in one request; `weight`: their weights' sum (events: items). */
@@ -58,8 +59,11 @@ function sameIdentity(a: Identity, b: Identity): boolean {
 const NONE: readonly never[] = Object.freeze([]);
 
 export class Batcher<U> {
-  /** Open batches, the one with the oldest last unit first (re-inserted on each unit). */
-  readonly #open = new Map<string, Open<U>>();
+  /**
+   * Open batches, the one with the oldest last unit first (re-inserted on each unit). A time-ordered
+   * file of many users opens and closes one an event (util/churn-map.ts says why that is no Map).
+   */
+  readonly #open = new ChurnMap<string, Open<U>>();
   readonly #maxUnits: number;
   readonly #maxWeight: number;
   readonly #weight: (unit: U) => number;

@@ -12,6 +12,7 @@ import { FailingColumns } from "../sinks/failing-columns.js";
 import { FS_WRITE } from "../sinks/own-file.js";
 import { endpointSecrets, Redactor } from "../sinks/redact.js";
 import type { FilesSkipped, Report, StoppedBy, StopReason } from "../sinks/report.js";
+import { ChurnMap } from "../util/churn-map.js";
 import type { CarriedCounts, DeliveryConfig, RunConfig, RunDeps } from "./config.js";
 import { listenForStops, stopOf } from "./stop.js";
 
@@ -70,8 +71,11 @@ export class RunLedger {
   readonly #failing = new FailingColumns();
   /** Rows refused with a code the API's guide does not list, per code. */
   readonly #unknownCodes = new Map<string, number>();
-  /** Rows started and not yet finished (key → where), for the first row not delivered. */
-  readonly #inFlight = new Map<number, Place>();
+  /**
+   * Rows started and not yet finished (key → where), for the first row not delivered: one set and
+   * one deleted a request (util/churn-map.ts).
+   */
+  readonly #inFlight = new ChurnMap<number, Place>();
   /** Files of the run's inputs skipped: finished by an earlier run, unchanged since (--state). */
   #finishedFiles = 0;
   #deadLettered = 0;

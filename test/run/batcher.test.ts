@@ -67,6 +67,34 @@ describe("Batcher", () => {
     expect(ids(b.add(user("c"), { unit: event(4), rows: at(4) }, 0))).toEqual([[2]]);
     expect(b.pending).toBe(3);
   });
+
+  it("keeps the batches' order over thousands closed (a time-ordered file of many users)", () => {
+    // 5,000 users with one event each, closed oldest first as more than maxPending wait, and
+    // between each two an event of "a", which stays the most recent and fills batches of 100.
+    const b = new Batcher<EventRecord>({ waitMs: 60_000, maxPending: 150, limits });
+    const out = [];
+    for (let i = 0; i < 5_000; i++) {
+      out.push(...b.add(user(`u${i}`), { unit: event(i), rows: at(2 * i + 1) }, 0));
+      out.push(...b.add(user("a"), { unit: event(i), rows: at(2 * i + 2) }, 0));
+    }
+    out.push(...b.flush());
+    const ofA = out.filter((batch) => batch.identity.external_id === "a");
+    const others = out.filter((batch) => batch.identity.external_id !== "a");
+    expect(ids(others)).toEqual(Array.from({ length: 5_000 }, (_, i) => [2 * i + 1]));
+    expect(ofA.map((batch) => batch.units.length)).toEqual(Array(50).fill(100));
+    expect(ids(ofA).flat()).toEqual(Array.from({ length: 5_000 }, (_, i) => 2 * i + 2));
+  });
+
+  it("gives what is due in order over thousands closed", () => {
+    const b = new Batcher<EventRecord>({ waitMs: 10, maxPending: 10_000, limits });
+    const out = [];
+    for (let i = 0; i < 3_000; i++) {
+      out.push(...b.add(user(`u${i}`), { unit: event(i), rows: at(i) }, i));
+      out.push(...b.due(i));
+    }
+    out.push(...b.flush());
+    expect(ids(out)).toEqual(Array.from({ length: 3_000 }, (_, i) => [i]));
+  });
 });
 
 describe("Batcher.due, asked on every row", () => {
