@@ -15,6 +15,7 @@ import { Writable } from "node:stream";
 import { parse } from "csv-parse";
 import type { Bin } from "../src/cli/args.js";
 import { main } from "../src/cli/main.js";
+import { setProcessSettings } from "../src/cli/process-settings.js";
 import type { Report } from "../src/sinks/report.js";
 
 export interface ChildResult {
@@ -113,6 +114,7 @@ function maxRssMb(): number {
   return Number((process.resourceUsage().maxRSS / 1024).toFixed(1));
 }
 
+setProcessSettings(); // as the bins do
 const [mode, input, mapping] = process.argv.slice(2);
 if (input === undefined || (mode?.endsWith("dry-run") === true && mapping === undefined)) {
   process.stderr.write("usage: dry-run-child.js dry-run INPUT MAPPING | csv-parse INPUT\n");

@@ -4,7 +4,10 @@
  *
  *   node dist/bench/grouping-child.js <input.ndjson> <emulator url> <grouped 0|1>
  */
+import { setProcessSettings } from "../src/cli/process-settings.js";
 import { deliver } from "./events.js";
+
+setProcessSettings(); // as the bins do
 
 const [input, url, grouped] = process.argv.slice(2);
 if (input === undefined || url === undefined) {

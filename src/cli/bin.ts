@@ -4,9 +4,11 @@
  */
 import type { Bin } from "./args.js";
 import { main } from "./main.js";
+import { setProcessSettings } from "./process-settings.js";
 import { relaySignals } from "./signal-relay.js";
 
 export async function runBin(bin: Bin): Promise<void> {
+  setProcessSettings();
   const exit = (code: number) => process.exit(code);
   const relay = relaySignals(process, exit);
   const code = await main(
