@@ -7,7 +7,8 @@
  * set is far larger than the caches and its slots are read at random). A million members take
  * about 10 MB outside the JavaScript heap (a Set of strings would take several times that inside
  * it), however often each is added: a count past 254 moves to a small map. Growing one small table
- * at a time never holds two copies of the whole set. Members are never removed.
+ * at a time never holds two copies of the whole set, and the table replaced is freed at once.
+ * Members are never removed.
  *
  * Two different members are taken for one only if all 56 bits agree: in a file of a million
  * events, about one chance in 10^10.
@@ -104,4 +105,17 @@ function grow(table: Table): void {
     if (second !== 0) insert(slots, old[i] as number, second & LOW, second >>> COUNT);
   }
   table.slots = slots;
+  release(old);
+}
+
+/**
+ * Frees a replaced table's memory now: handed to a copy that nothing holds (a transfer detaches
+ * `slots`), the next young collection frees it. Left to its Int32Array, a table that had lived
+ * long enough to be promoted was freed only by a full collection, and there are few of those now
+ * (util/churn-map.ts): a million members' tables held ~17 MB of replaced ones beside their own ~11
+ * (heaptrack; bench/README.md, issue 20's memory).
+ */
+function release(slots: Int32Array): void {
+  const buffer = slots.buffer as ArrayBuffer; // its own: made by `new Int32Array(length)`
+  structuredClone(buffer, { transfer: [buffer] });
 }
