@@ -1,23 +1,10 @@
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CATALOG, ORDERS_MAPPING, ordersNdjson } from "./event-fixtures.js";
-import {
-  type Child,
-  emulatorPerTest,
-  readJson,
-  spawnCli,
-  TOKEN,
-  tempDir,
-  waitFor,
-  write,
-} from "./helpers.js";
+import { emulatorPerTest, importersPerTest, readJson, tempDir, waitFor, write } from "./helpers.js";
 
 const emulator = emulatorPerTest();
-let children: Child[] = [];
-afterEach(() => {
-  for (const child of children) child.kill("SIGKILL");
-  children = [];
-});
+const importer = importersPerTest();
 
 describe("import-events --batch-wait on a stalled input", () => {
   it("sends the pending events while stdin stays open, then the rest at its end", async () => {
@@ -25,18 +12,17 @@ describe("import-events --batch-wait on a stalled input", () => {
     const dir = tempDir();
     const map = write(dir, "events.yaml", ORDERS_MAPPING);
     const [head, tail] = splitLines(ordersNdjson(30, 3), 20);
-    const child = spawnCli(
+    const child = importer(
       [
         ...["-", "--format", "ndjson", "--map", map, "--batch-wait", "1s"],
         ...["--endpoint", e.url, "--service-id", "test-service"],
         ...["--dead-letter", join(dir, "dl.ndjson"), "--report", join(dir, "report.json")],
         ...["--log", join(dir, "log.ndjson")],
       ],
-      { DFINERY_ACCESS_TOKEN: TOKEN },
       dir,
+      {},
       { program: "import-events", stdin: true },
     );
-    children.push(child);
     child.stdin?.write(head);
     // The export stalls: no more input, stdin open. The 20 events of the 3 users go after the
     // wait, not at the end of the input. The wait is 1 s, not 100 ms: on a loaded machine reading

@@ -1,15 +1,14 @@
 import { execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import {
   type Child,
   emulatorPerTest,
   HANG_MS,
+  importersPerTest,
   readJson,
   runFlags,
-  spawnCli,
-  TOKEN,
   tempDir,
   USERS_MAPPING,
   usersCsv,
@@ -18,17 +17,7 @@ import {
 } from "./helpers.js";
 
 const emulator = emulatorPerTest();
-let children: Child[] = [];
-afterEach(() => {
-  for (const child of children) child.kill("SIGKILL"); // a failed test leaves no importer behind
-  children = [];
-});
-
-function importer(argv: string[], dir: string): Child {
-  const child = spawnCli(argv, { DFINERY_ACCESS_TOKEN: TOKEN }, dir);
-  children.push(child);
-  return child;
-}
+const importer = importersPerTest(); // a failed test leaves no importer behind
 
 /** A folder with a mapping and a named pipe `users.csv` that no one writes to yet. */
 function setup() {

@@ -188,20 +188,22 @@ export interface Child {
 
 /**
  * Registers an afterEach that SIGKILLs every importer a test spawned (a failed test leaves none
- * behind), and returns the function that spawns one with the test token (and `env` on top).
+ * behind), and returns the function that spawns one with the test token (and `env` on top),
+ * `options` as spawnCli takes them.
  */
 export function importersPerTest(): (
   argv: readonly string[],
   dir: string,
   env?: NodeJS.ProcessEnv,
+  options?: SpawnOptions,
 ) => Child {
   let children: Child[] = [];
   afterEach(() => {
     for (const child of children) child.kill("SIGKILL");
     children = [];
   });
-  return (argv, dir, env = {}) => {
-    const child = spawnCli(argv, { DFINERY_ACCESS_TOKEN: TOKEN, ...env }, dir);
+  return (argv, dir, env = {}, options = {}) => {
+    const child = spawnCli(argv, { DFINERY_ACCESS_TOKEN: TOKEN, ...env }, dir, options);
     children.push(child);
     return child;
   };
@@ -216,12 +218,18 @@ export function childEnv(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, TMPDIR: tmpdir(), ...env };
 }
 
+/** Which bin or command spawnCli starts (import-profiles unless named), and whether its stdin is a pipe. */
+export interface SpawnOptions {
+  readonly program?: Bin | Program;
+  readonly stdin?: boolean;
+}
+
 /** Spawns the built CLI (npm test builds it before vitest runs); its stdin a pipe if asked. */
 export function spawnCli(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
   cwd: string,
-  options: { readonly program?: Bin | Program; readonly stdin?: boolean } = {},
+  options: SpawnOptions = {},
 ): Child {
   const { bin, words } = invocation(options.program ?? "import-profiles");
   const child = spawn(process.execPath, [BUILT_BINS[bin], ...words, ...argv], {
