@@ -1,7 +1,7 @@
 import type { ProfileUpdate } from "../api/dfinery.js";
 import { type RowFailure, rowFailure } from "../errors.js";
 import type { AttemptResult } from "./classify.js";
-import { type Pacer, PRIORITY_NEW, PRIORITY_RETRY, type RateWait } from "./pacer.js";
+import { type PacedJob, type Pacer, PRIORITY_NEW, PRIORITY_RETRY, type RateWait } from "./pacer.js";
 import { profileRequestBody } from "./request-time.js";
 import { decideRetry, type RetryPolicy } from "./retry-policy.js";
 
@@ -79,38 +79,70 @@ export function deliver(update: ProfileUpdate, deps: DeliveryDeps): Promise<Deli
 
 /**
  * Sends the body `body()` makes (at each attempt: a profile's request time is the attempt's) with
- * the same pacing, retries and outcomes as `deliver`. The first attempt is promise callbacks, the
- * rest a loop (most bodies are sent once: no async frame a request; bench/README.md, issue 20).
+ * the same pacing, retries and outcomes as `deliver`.
  */
 export function deliverBody(body: () => object, deps: DeliveryDeps): Promise<DeliveryOutcome> {
-  const attempts = new Attempts(body, deps);
-  return deps.pacer.run(attempts.task, PRIORITY_NEW).then(attempts.first);
+  return new Promise((ended, failed) => deliverBodyThen(body, deps, ended, failed));
+}
+
+/**
+ * `deliverBody` told by callbacks: `ended` with the outcome, or `failed` with what a sender threw
+ * (a bug). The first attempt is the pacer's job itself, its answer judged as it settles: no
+ * promise of its own a request; the rest a loop (most bodies are sent once; bench/README.md,
+ * issue 20). `ended` is called inside the pacer's answer and must not throw.
+ */
+export function deliverBodyThen(
+  body: () => object,
+  deps: DeliveryDeps,
+  ended: (outcome: DeliveryOutcome) => void,
+  failed: (error: unknown) => void,
+): void {
+  deps.pacer.add(new Attempts(body, deps, ended, failed), PRIORITY_NEW);
 }
 
 /** Send again at once (a rate-limited answer: the pacer waits for the window). */
 const AGAIN = Symbol("again");
 
-/** One body's attempts: what each answer means, and the pacer's task that sends it. */
-class Attempts {
+/** One body's attempts: what each answer means, and the pacer's job that sends it. */
+class Attempts implements PacedJob<AttemptResult | typeof NOT_SENT> {
   /** Attempts sent. */
   sent = 0;
   /** Attempts that spent the row's budget (transient failures). */
   #spent = 0;
   readonly #body: () => object;
   readonly #deps: DeliveryDeps;
+  readonly #ended: (outcome: DeliveryOutcome) => void;
+  readonly #failed: (error: unknown) => void;
 
-  constructor(body: () => object, deps: DeliveryDeps) {
+  constructor(
+    body: () => object,
+    deps: DeliveryDeps,
+    ended: (outcome: DeliveryOutcome) => void,
+    failed: (error: unknown) => void,
+  ) {
     this.#body = body;
     this.#deps = deps;
+    this.#ended = ended;
+    this.#failed = failed;
   }
 
-  /** What the first answer comes to: its outcome, or the attempts after it. */
-  readonly first = (
-    result: AttemptResult | typeof NOT_SENT,
-  ): DeliveryOutcome | Promise<DeliveryOutcome> => {
-    const next = this.judge(result);
-    return typeof next === "object" ? next : this.#again(next);
-  };
+  /** The first answer (the pacer's job settled): its outcome, or the attempts after it. */
+  settled(result: AttemptResult | typeof NOT_SENT): void {
+    let next: DeliveryOutcome | typeof AGAIN | number;
+    try {
+      next = this.judge(result);
+    } catch (error) {
+      this.#failed(error);
+      return;
+    }
+    if (typeof next === "object") this.#ended(next);
+    else this.#again(next).then(this.#ended, this.#failed);
+  }
+
+  /** The first attempt's sender threw or rejected (a bug). */
+  failed(error: unknown): void {
+    this.#failed(error);
+  }
 
   /** The attempts after the first, until one ends the delivery. */
   async #again(after: typeof AGAIN | number): Promise<DeliveryOutcome> {

@@ -69,12 +69,24 @@ const MAX_TIMER_MS = 2_147_483_647;
 export const PRIORITY_RETRY = 1;
 export const PRIORITY_NEW = 5;
 
-/** A task waiting for its start, with its caller's promise to settle: one object a request. */
-interface Job {
-  readonly task: () => Promise<unknown>;
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: unknown) => void;
+/**
+ * A task the pacer starts when it may, told how it went once it is no longer in flight: the
+ * request's own object, no promise or closure of the pacer's a request (bench/README.md, issue 20).
+ */
+export interface PacedJob<T> {
+  readonly task: () => Promise<T>;
+  /**
+   * The task's value, told synchronously once it is out of the in-flight count and before the next
+   * start, so that what it feeds observe() is heeded by that start. Must not throw.
+   */
+  settled(value: T): void;
+  /** The task's rejection, the same way. Must not throw. */
+  failed(error: unknown): void;
 }
+
+type Job = PacedJob<unknown>;
+
+const RESOLVED = Promise.resolve();
 
 /**
  * The one limiter of a run.
@@ -141,36 +153,63 @@ export class Pacer {
   /** Runs `task` when the rate, the window and the in-flight cap allow. */
   run<T>(task: () => Promise<T>, priority: number): Promise<T> {
     if (this.#closed) return Promise.reject(new Error("the pacer is closed"));
-    return new Promise<T>((resolve, reject) => {
-      const job: Job = { task, resolve: resolve as (value: unknown) => void, reject };
-      this.#queues[priority <= PRIORITY_RETRY ? 0 : 1].push(job);
-      this.#pump();
+    return new Promise<T>((settled, failed) => {
+      // The caller's continuation is queued as the job settles: before the next start.
+      this.add({ task, settled, failed } as PacedJob<unknown>, priority);
     });
+  }
+
+  /** Starts `job` when the rate, the window and the in-flight cap allow (a closed pacer: failed). */
+  add(job: PacedJob<unknown>, priority: number): void {
+    if (this.#closed) {
+      job.failed(new Error("the pacer is closed"));
+      return;
+    }
+    this.#queues[priority <= PRIORITY_RETRY ? 0 : 1].push(job);
+    this.#pump();
   }
 
   #start(job: Job): void {
     this.#inFlight++;
-    // No longer in flight when the caller hears the answer (and feeds it to observe()); the next
+    // No longer in flight when the job hears the answer (and feeds it to observe()); the next
     // start waits a microtask, so it comes after that observe() and heeds what it said.
     job.task().then(
       (value) => {
-        job.resolve(value); // the caller's continuation is queued first…
-        this.#settle(); // …then the next start
+        this.#inFlight--;
+        try {
+          job.settled(value);
+        } finally {
+          this.#pumpLater();
+        }
       },
       (error: unknown) => {
-        job.reject(error);
-        this.#settle();
+        this.#inFlight--;
+        try {
+          job.failed(error);
+        } finally {
+          this.#pumpLater();
+        }
       },
     );
   }
 
-  #settle(): void {
-    this.#inFlight--;
-    queueMicrotask(this.#pumpSoon);
+  /**
+   * #pump in a microtask, once for the answers settled before it runs (queueMicrotask would make an
+   * AsyncResource a call: ~1 µs a request).
+   */
+  #pumpLater(): void {
+    if (this.#pumpQueued) return;
+    this.#pumpQueued = true;
+    void RESOLVED.then(this.#pumpSoon);
   }
 
-  /** #pump, bound once (queued after every answer). */
-  readonly #pumpSoon = (): void => this.#pump();
+  #pumpQueued = false;
+
+  /** #pump, bound once (queued after answers). */
+  readonly #pumpSoon = (): void => {
+    this.#pumpQueued = false;
+    this.#pump();
+  };
 
   /** Starts every job that is due now; arms one timer for the next one. */
   #pump(): void {

@@ -5,7 +5,7 @@
  * is split in halves until the bad units are alone: only they are dead-lettered.
  */
 import type { Identity } from "../api/dfinery.js";
-import { type DeliveryDeps, type DeliveryOutcome, deliverBody } from "../delivery/deliver.js";
+import { type DeliveryDeps, type DeliveryOutcome, deliverBodyThen } from "../delivery/deliver.js";
 import { IdentityOrder, type Turn } from "../delivery/identity-order.js";
 import type { RowFailure } from "../errors.js";
 import type { DeadLetterRecord } from "../sinks/dead-letter.js";
@@ -55,9 +55,6 @@ export interface SenderParts<U> {
 }
 
 const rowsOf = <U>(b: Batch<U>): Row[] => b.units.flatMap((e) => e.rows);
-
-/** A batch with nothing left to wait for. */
-const DONE: Promise<void> = Promise.resolve();
 
 /** With --state, the units (rows, events) in flight and not yet saved at most. */
 export const MAX_UNSAVED = 2_000;
@@ -210,23 +207,24 @@ export class Sender<U> {
 
   /**
    * The batch, once its slot is taken: sent at its turn, then its slot and turn given back
-   * (promise callbacks, not an async function: its frame was most of a request's allocations).
+   * (callbacks, not promises or an async function: they were most of a request's allocations).
    */
   #go(batch: Batch<U>, deps: DeliveryDeps, key: number, turn: Turn, weight: number): void {
-    const sent =
-      turn.ready === undefined
-        ? this.#sendCaught(batch, deps, key)
-        : turn.ready.then(() => this.#sendCaught(batch, deps, key));
-    void sent.then(() => this.#finished(batch, key, turn, weight));
+    const finished = (): void => this.#finished(batch, key, turn, weight);
+    if (turn.ready === undefined) this.#sendThen(batch, deps, key, finished);
+    else void turn.ready.then(() => this.#sendThen(batch, deps, key, finished));
   }
 
-  /** The batch sent; a bug (or the state file failing) stops the run. */
-  #sendCaught(batch: Batch<U>, deps: DeliveryDeps, key: number): Promise<void> {
-    try {
-      return this.#send(this.#changed(batch), deps, key).catch(this.#stopFor);
-    } catch (error) {
+  /** The batch sent, then `ended`, whatever it came to; a bug (or the state file failing) stops the run. */
+  #sendThen(batch: Batch<U>, deps: DeliveryDeps, key: number, ended: () => void): void {
+    const failed = (error: unknown): void => {
       this.#stopFor(error);
-      return DONE;
+      ended();
+    };
+    try {
+      this.#deliver(this.#changed(batch), deps, key, ended, failed);
+    } catch (error) {
+      failed(error);
     }
   }
 
@@ -281,16 +279,41 @@ export class Sender<U> {
    * events, refused one after another, are not a broken mapping).
    */
   #send(batch: Batch<U>, deps: DeliveryDeps, key: number): Promise<void> {
+    return new Promise((ended, failed) => this.#deliver(batch, deps, key, ended, failed));
+  }
+
+  /** `#send` told by callbacks: `ended` once the batch (and its halves) ended, else `failed`. */
+  #deliver(
+    batch: Batch<U>,
+    deps: DeliveryDeps,
+    key: number,
+    ended: () => void,
+    failed: (error: unknown) => void,
+  ): void {
     const { ledger, kind } = this.#p;
-    if (batch.units.length === 0) return DONE;
-    if (ledger.stop.aborted) {
-      ledger.notAttemptedRows(rowsOf(batch));
-      return DONE;
+    if (batch.units.length === 0 || ledger.stop.aborted) {
+      if (batch.units.length > 0) ledger.notAttemptedRows(rowsOf(batch));
+      ended();
+      return;
     }
     const now = ledger.now;
     this.#requests++;
-    return deliverBody(() => kind.body(batch.identity, batch.units, now()), deps).then((outcome) =>
-      this.#ended(batch, outcome, deps, key),
+    const body = (): object => kind.body(batch.identity, batch.units, now());
+    deliverBodyThen(
+      body,
+      deps,
+      (outcome) => {
+        let more: Promise<void> | undefined;
+        try {
+          more = this.#ended(batch, outcome, deps, key);
+        } catch (error) {
+          failed(error);
+          return;
+        }
+        if (more === undefined) ended();
+        else more.then(ended, failed);
+      },
+      failed,
     );
   }
 
