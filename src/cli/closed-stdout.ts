@@ -28,7 +28,10 @@ export function watchStdout(io: {
   return closed.signal;
 }
 
-/** The exit code of a run that stopped (130) because stdout closed; any other code stands. */
-export function exitAfterClosedStdout(code: number, stdoutClosed: AbortSignal): number {
-  return stdoutClosed.aborted && code === EXIT.interrupted ? EXIT_STDOUT_CLOSED : code;
+/**
+ * The exit code of a run that stopped (130) because stdout closed; any other code stands, and so
+ * does a signal's 130 when stdout closed after it (a terminal's hangup takes stdout with it).
+ */
+export function exitAfterClosedStdout(code: number, stoppedByClosedStdout: boolean): number {
+  return stoppedByClosedStdout && code === EXIT.interrupted ? EXIT_STDOUT_CLOSED : code;
 }

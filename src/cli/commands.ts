@@ -245,7 +245,7 @@ export const COMMANDS: readonly CommandDef[] = [
     args: "[flags]",
     inputs: 0,
     about:
-      "A local emulator of the DFINERY Import API (POST /api/v1/user-profile, /api/v1/identities, /api/v1/identities/delete, /api/v1/events): its rate limits, answers and faults, to rehearse an import before spending real quota. Prints listening on URL as its first line, then runs until Ctrl-C or SIGTERM. Exit codes: 0 stopped cleanly, 1 could not start, 2 a bad flag.",
+      "A local emulator of the DFINERY Import API (POST /api/v1/user-profile, /api/v1/identities, /api/v1/identities/delete, /api/v1/events): its rate limits, answers and faults, to rehearse an import before spending real quota. Prints listening on URL as its first line, then runs until Ctrl-C, SIGTERM or SIGHUP. Exit codes: 0 stopped cleanly, 1 could not start, 2 a bad flag.",
     flags: EMULATOR_FLAGS,
     examples: [
       {

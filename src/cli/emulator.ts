@@ -1,7 +1,7 @@
 /**
  * `dfinery-import emulator` (`dfinery-emulator`): the emulator's flags (declared in flags.ts) →
  * its options, every problem at once; starts it, prints `listening on URL` as its first line, and
- * runs until SIGINT or SIGTERM; then closes the server, flushes the log and returns the exit code.
+ * runs until SIGINT, SIGTERM or SIGHUP; then closes the server, flushes the log and returns the exit code.
  *
  * Exit codes: 0 stopped cleanly, 1 could not start (port taken, log not writable), 2 a bad flag.
  */
@@ -23,6 +23,7 @@ import {
 import { startEmulator } from "../emulator/server.js";
 import type { EmulatorFlags } from "./args.js";
 import type { Outputs } from "./io.js";
+import { SIGNALS } from "./signal-relay.js";
 
 type Parsed = { readonly options: EmulatorInit } | { readonly problems: readonly string[] };
 
@@ -59,8 +60,7 @@ export async function runEmulator(
   }
   const stop = new AbortController();
   const onSignal = () => stop.abort();
-  io.signals?.once("SIGINT", onSignal);
-  io.signals?.once("SIGTERM", onSignal);
+  for (const signal of SIGNALS) io.signals?.once(signal, onSignal);
   try {
     let emulator: Awaited<ReturnType<typeof startEmulator>>;
     try {
@@ -76,8 +76,7 @@ export async function runEmulator(
     io.stdout.write(`stopped after ${requests} requests, ${accepted} accepted\n`);
     return 0;
   } finally {
-    io.signals?.off("SIGINT", onSignal);
-    io.signals?.off("SIGTERM", onSignal);
+    for (const signal of SIGNALS) io.signals?.off(signal, onSignal);
   }
 }
 

@@ -8,7 +8,7 @@ export interface CliIo {
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
   readonly stdin?: NodeJS.ReadableStream;
   readonly env: NodeJS.ProcessEnv;
-  /** Emits SIGINT / SIGTERM. The first stops the run gracefully, the second forces the exit. */
+  /** Emits SIGINT, SIGTERM and SIGHUP. The first stops the run gracefully, a second forces the exit. */
   readonly signals?: NodeJS.EventEmitter;
   /** Called on a forced exit (second signal, or the grace period ran out). */
   readonly exit?: (code: number) => void;

@@ -1,8 +1,8 @@
 /**
- * A run under Ctrl-C and SIGTERM, as both commands have it: the first signal stops reading and
- * lets requests in flight finish (for at most GRACE_MS); the second, or the grace's end, forces
- * the exit with the report as it stands, so the totals still balance. Progress is shown unless
- * --quiet.
+ * A run under Ctrl-C, SIGTERM and SIGHUP, as every command has it: the first signal stops reading
+ * and lets requests in flight finish (for at most GRACE_MS); the second (of any of them), or the
+ * grace's end, forces the exit with the report as it stands, so the totals still balance. Progress
+ * is shown unless --quiet.
  */
 import type { Logger } from "pino";
 import type { ReportConfig } from "../run/config.js";
@@ -13,6 +13,7 @@ import { exitAfterClosedStdout } from "./closed-stdout.js";
 import { EXIT, type Io } from "./io.js";
 import { startProgress } from "./progress.js";
 import { finishRun, flushLog, tellStop } from "./run-end.js";
+import { SIGNALS } from "./signal-relay.js";
 
 /** How long requests in flight may take to finish after Ctrl-C before the exit is forced. */
 const GRACE_MS = 10_000;
@@ -58,11 +59,16 @@ export async function supervise(runner: SupervisedRun, s: Supervision): Promise<
     graceTimer = setTimeout(forceExit, GRACE_MS);
     graceTimer.unref();
   };
-  io.signals?.on("SIGINT", onSignal);
-  io.signals?.on("SIGTERM", onSignal);
-  // A closed stdout stops the run as a first Ctrl-C does, without a word: there is no one to read it.
-  const onStdoutClosed = () => interrupt.abort();
-  if (io.stdoutClosed.aborted) interrupt.abort();
+  for (const name of SIGNALS) io.signals?.on(name, onSignal);
+  // A closed stdout stops the run as a first Ctrl-C does, without a word: there is no one to read
+  // it. It is what stopped the run only when no signal came first (a hangup closes stdout too).
+  let stoppedByClosedStdout = false;
+  const onStdoutClosed = () => {
+    if (interrupt.signal.aborted) return;
+    stoppedByClosedStdout = true;
+    interrupt.abort();
+  };
+  if (io.stdoutClosed.aborted) onStdoutClosed();
   else io.stdoutClosed.addEventListener("abort", onStdoutClosed, { once: true });
   s.started?.();
   const progress = s.report.quiet
@@ -72,12 +78,11 @@ export async function supervise(runner: SupervisedRun, s: Supervision): Promise<
     const report = await runner.execute();
     progress?.stop();
     tellStop(report, runner.bug, io, logger);
-    return exitAfterClosedStdout(await s.end(report), io.stdoutClosed);
+    return exitAfterClosedStdout(await s.end(report), stoppedByClosedStdout);
   } finally {
     progress?.stop();
     clearTimeout(graceTimer);
-    io.signals?.off("SIGINT", onSignal);
-    io.signals?.off("SIGTERM", onSignal);
+    for (const name of SIGNALS) io.signals?.off(name, onSignal);
     io.stdoutClosed.removeEventListener("abort", onStdoutClosed);
   }
 }

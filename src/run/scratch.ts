@@ -7,7 +7,7 @@
  * process, with SQLite's rollback journal beside it while a transaction is open (`<name>-journal`:
  * better-sqlite3's defensive mode refuses journal_mode = OFF). It is removed when the run closes
  * it, and by an exit handler on any other way out of the process (an uncaught error, a second
- * Ctrl-C). A process killed outright (kill -9, a hangup, a power cut) leaves its file and journal:
+ * Ctrl-C). A process killed outright (kill -9, a power cut) leaves its file and journal:
  * the next run sweeps every such file whose process is gone.
  */
 import { closeSync, constants, mkdirSync, openSync, readdirSync, rmSync } from "node:fs";

@@ -55,8 +55,8 @@ async function run(argv: string[]) {
   return {
     url,
     stdout,
-    stop: async () => {
-      signals.emit("SIGTERM");
+    stop: async (signal: "SIGINT" | "SIGTERM" | "SIGHUP" = "SIGTERM") => {
+      signals.emit(signal);
       return exit;
     },
   };
@@ -83,6 +83,12 @@ describe("dfinery-emulator", () => {
     expect((await post(emulator.url)).body.code).toBe("20000");
     expect(await emulator.stop()).toBe(0);
     expect(emulator.stdout.text).toMatch(/\nstopped after 1 requests, 1 accepted\n$/);
+  });
+
+  it.each(["SIGINT", "SIGHUP"] as const)("stops with 0 on %s too", async (signal) => {
+    const emulator = await run(["--port", "0"]);
+    expect(await emulator.stop(signal)).toBe(0);
+    expect(emulator.stdout.text).toMatch(/\nstopped after 0 requests, 0 accepted\n$/);
   });
 
   it("applies the token, service id, limit and over-limit flags", async () => {

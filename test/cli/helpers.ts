@@ -137,8 +137,8 @@ export async function runCli(
 
 /** A run of the CLI in this process, signalled by the test: Ctrl-C without a real process. */
 export interface SignalledRun {
-  /** Emits SIGINT or SIGTERM to the run, as the bin's relay would. */
-  readonly signal: (name: "SIGINT" | "SIGTERM") => void;
+  /** Emits SIGINT, SIGTERM or SIGHUP to the run, as the bin's relay would. */
+  readonly signal: (name: "SIGINT" | "SIGTERM" | "SIGHUP") => void;
   /** The codes of forced exits so far (second signal, or the grace period's end), in order. */
   readonly exits: readonly number[];
   readonly stderr: () => string;

@@ -14,7 +14,17 @@ describe("the bin's signal relay", () => {
     const { process, exits } = relay();
     process.emit("SIGTERM");
     process.emit("SIGINT");
-    expect(exits).toEqual([130, 130]);
+    process.emit("SIGHUP");
+    expect(exits).toEqual([130, 130, 130]);
+  });
+
+  it("takes SIGHUP as it takes SIGTERM: a closed terminal never kills the process by the signal", () => {
+    const { process, exits, signals } = relay();
+    const heard: string[] = [];
+    signals.on("SIGHUP", () => heard.push("SIGHUP"));
+    process.emit("SIGHUP");
+    expect(heard).toEqual(["SIGHUP"]);
+    expect(exits).toEqual([]);
   });
 
   it("gives a signal to the run while it listens, and does not exit", () => {
