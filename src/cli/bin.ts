@@ -3,12 +3,14 @@
  * and the exit code set. The only place, with the relay's forced exit, that ends the process.
  */
 import type { Bin } from "./args.js";
+import { releaseHungUpTerminals } from "./hung-up-terminal.js";
 import { main } from "./main.js";
 import { setProcessSettings } from "./process-settings.js";
 import { relaySignals } from "./signal-relay.js";
 
 export async function runBin(bin: Bin): Promise<void> {
   setProcessSettings();
+  releaseHungUpTerminals(process);
   const exit = (code: number) => process.exit(code);
   const relay = relaySignals(process, exit);
   const code = await main(
