@@ -1,6 +1,6 @@
 import type { Identity } from "../api/dfinery.js";
 import type { RowFailure } from "../errors.js";
-import type { AcceptedRow, RunHandle } from "../state/index.js";
+import type { AcceptedRow, KnownRow, RunHandle } from "../state/index.js";
 import {
   eventKey,
   identityHash,
@@ -60,10 +60,18 @@ export interface RunState {
    */
   rowKey(cells: Readonly<Record<string, unknown>>, format: string): string | undefined;
   /**
+   * Whether the row of this key is known unchanged without a lookup ("known": the file knew it
+   * when the run began, and no unit of its identity has taken its turn or been accepted since),
+   * "unknown" (also with --full), or "touched": ask `heldBy`.
+   */
+  knownRow(rowKey: string): KnownRow;
+  /**
    * The identity key whose stored hash the row of this key maps to: the row is unchanged if no
    * unit of that identity is in flight. Undefined: unknown, or --full.
    */
   heldBy(rowKey: string): string | undefined;
+  /** A unit of this identity took its turn: its row known as read is asked of the file from now on. */
+  touch(identityKey: string): void;
   /** The key under which the state file remembers an identity. */
   identityKey(identity: Identity): string;
   /**
@@ -96,7 +104,9 @@ export const NO_STATE: RunState = {
   stillFailing: () => false,
   diff: () => CHANGED,
   rowKey: () => undefined,
+  knownRow: () => "unknown",
   heldBy: () => undefined,
+  touch: () => {},
   identityKey: () => "",
   accepted: () => {},
   flushAccepted: () => {},
@@ -108,7 +118,9 @@ export interface HashSource {
   /** The state file, for messages. */
   readonly path: string;
   lastHash(key: string): string | undefined;
+  knownRow(rowKey: string): KnownRow;
   heldBy(rowKey: string): string | undefined;
+  touch(identityKey: string): void;
   knownEvent(key: string): boolean;
   newestEventKey(): string | undefined;
   noteFailure(runId: number, row: unknown, error: string): boolean;
@@ -160,6 +172,20 @@ export class StateLink implements RunState {
     return this.rows?.of(cells, format);
   }
 
+  /** The nightly run's hot path: no closure a row, as #guard would make. */
+  knownRow(rowKey: string): KnownRow {
+    if (this.full) return "unknown";
+    try {
+      return this.store.knownRow(rowKey);
+    } catch (error) {
+      throw stateFileError(this.store.path, error, "E_OUTPUT");
+    }
+  }
+
+  touch(identityKey: string): void {
+    this.store.touch(identityKey);
+  }
+
   heldBy(rowKey: string): string | undefined {
     if (this.full) return undefined;
     try {
@@ -189,6 +215,7 @@ export class StateLink implements RunState {
     if (diff.unchanged) throw new Error("an unchanged row cannot be accepted");
     if (this.handle === null) return;
     const { key, hash, rowKey } = diff;
+    this.store.touch(key); // its rows known as read: asked of the file, which writes the queue first
     this.#queued.push({ line, identityHash: key, propertiesHash: hash, rowKey });
     this.#queuedKeys.add(key);
   }

@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
-import { KnownRows } from "./known-rows.js";
+import { type KnownRow, KnownRows } from "./known-rows.js";
 
-/** Known rows read into memory at most (~150 MB); past it, one index lookup a row. */
+/** Known rows read into memory at most (~50 MB); past it, one index lookup a row. */
 export const KNOWN_ROWS_LIMIT = 1_000_000;
 
 /**
@@ -10,8 +10,13 @@ export const KNOWN_ROWS_LIMIT = 1_000_000;
  * hashes too. `raw` is written only beside the hash it maps to (an accepted row's), or where the
  * hash is still the one it maps to (`noteRaw`): a new hash from a row of unknown key clears it.
  *
- * `heldBy` answers from the rows known when it was first asked (known-rows.ts, one scan), not one
- * index probe a row: for an identity whose hash this table has written since, it asks the file.
+ * `known` answers from the rows known when it was first asked (known-rows.ts, one scan), not one
+ * index probe a row; for an identity touched since (written here, or `touch`ed by the run: a unit
+ * of it took its turn or was accepted), and past the memory bound, `heldBy` asks the file.
+ *
+ * The snapshot's row of an identity is found when it is touched by the identity's `raw` in the
+ * file, which is still the snapshot's: every write of an identity's `raw` (`upsert`, `noteRaw`)
+ * touches it first, so until its first touch an identity's `raw` is what the snapshot read.
  */
 export class IdentityTable {
   readonly #get: Database.Statement<[string], string>;
@@ -19,12 +24,13 @@ export class IdentityTable {
   readonly #heldBy: Database.Statement<[string], string>;
   readonly #noteRaw: Database.Statement<[string, string, string]>;
   readonly #count: Database.Statement<[], number>;
+  readonly #rawOf: Database.Statement<[string], string | null>;
   readonly #db: Database.Database;
   readonly #limit: number;
   /** Not read yet (null), read, or too many to hold (undefined: one lookup a row). */
   #known: KnownRows | undefined | null = null;
-  /** Identities whose hash was written since the known rows were read. */
-  readonly #written = new Set<string>();
+  /** Identities touched in this run (while the known rows are held, or not read yet). */
+  readonly #touched = new Set<string>();
 
   constructor(db: Database.Database, knownRowsLimit = KNOWN_ROWS_LIMIT) {
     this.#db = db;
@@ -38,34 +44,63 @@ export class IdentityTable {
       .pluck();
     this.#noteRaw = db.prepare("UPDATE identities SET raw = ? WHERE key = ? AND hash = ?");
     this.#count = db.prepare<[], number>("SELECT count(*) FROM identities").pluck();
+    this.#rawOf = db
+      .prepare<[string], string | null>("SELECT raw FROM identities WHERE key = ?")
+      .pluck();
   }
 
   get(key: string): string | undefined {
     return this.#get.get(key);
   }
 
+  /**
+   * Whether the row of key `raw` is known unchanged from memory ("known": its identity held the
+   * hash it maps to when the run began, and was not touched since), not known at all ("unknown":
+   * it was not when the run began), or "touched": ask the file (`heldBy`). Always "touched" past
+   * the memory bound.
+   */
+  known(raw: string): KnownRow {
+    if (this.#known === null) {
+      this.#known = KnownRows.load(this.#db, this.#limit);
+      for (const key of this.#touched) this.#touchRow(key); // touched before the rows were read
+    }
+    return this.#known === undefined ? "touched" : this.#known.known(raw);
+  }
+
   /** The identity whose stored hash the row of this key maps to (one lookup in the `raw` index). */
   heldBy(raw: string): string | undefined {
-    if (this.#known === null) this.#known = KnownRows.load(this.#db, this.#limit);
-    if (this.#known === undefined) return this.#heldBy.get(raw);
-    const key = this.#known.get(raw);
-    return key === undefined || !this.#written.has(key) ? key : this.#heldBy.get(raw);
+    return this.#heldBy.get(raw);
+  }
+
+  /**
+   * A unit of this identity took its turn or was accepted, or its row is written: its known row
+   * is asked of the file from now on (one lookup of its `raw`, the first time).
+   */
+  touch(key: string): void {
+    if (this.#known === undefined || this.#touched.has(key)) return;
+    this.#touched.add(key);
+    if (this.#known !== null) this.#touchRow(key);
+  }
+
+  #touchRow(key: string): void {
+    const raw = this.#rawOf.get(key);
+    if (raw !== null && raw !== undefined) this.#known?.touch(raw);
   }
 
   /** The file's identities were replaced (a new key): known rows are read again when asked. */
   forgetKnown(): void {
     this.#known = null;
-    this.#written.clear();
   }
 
   /** `raw`: the key of the accepted row (null: unknown, a merged unit, a stored payload). */
   upsert(key: string, hash: string, raw: string | null): void {
-    if (this.#known) this.#written.add(key);
+    this.touch(key);
     this.#upsert.run(key, hash, raw);
   }
 
   /** The row of key `raw` maps to `key` and `hash`: noted if the identity still holds that hash. */
   noteRaw(raw: string, key: string, hash: string): void {
+    this.touch(key);
     this.#noteRaw.run(raw, key, hash);
   }
 

@@ -9,6 +9,7 @@ export {
 export { identityHash, propertiesHash } from "./hash.js";
 export { defaultStateKeyPath, loadStateKey } from "./key.js";
 export type { KeyBinding } from "./key-binding.js";
+export type { KnownRow } from "./known-rows.js";
 export { type LockInfo, StateLockedError } from "./lock.js";
 export type { StateCommand } from "./owner.js";
 export type { RunRequest } from "./resume.js";

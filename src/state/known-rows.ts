@@ -1,97 +1,144 @@
 import type Database from "better-sqlite3";
 
-/** A row's key as read (row-key.ts) and an identity's key (hash.ts): their lengths, in chars. */
+/** A row's key as read (row-key.ts): its length, in chars of base64url. */
 const RAW_CHARS = 22;
-const KEY_CHARS = 43;
-/** Each key is followed by this character (none of base64url's) in the strings read. */
+/** The keys are read end to end, this char (not base64url) between two. */
 const SEPARATOR = ".";
-/** base64url char → its 6 bits (the keys are digests: their first chars are uniform). */
+/** base64url char → its 6 bits; INVALID for any other char. */
+const INVALID = 64;
 const SIXTY_FOUR = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-const BITS = new Uint8Array(128);
+const BITS = new Uint8Array(65536).fill(INVALID);
 for (let i = 0; i < SIXTY_FOUR.length; i++) BITS[SIXTY_FOUR.charCodeAt(i)] = i;
+/** A slot's first word has this bit when in use (a key's words are 30 bits). */
+const USED = 1 << 30;
+/** A slot's second word has this bit once its row's identity was touched in this run. */
+const TOUCHED = 1 << 30;
+const LOW_30 = USED - 1;
+
+/** What `KnownRows.known` says of a row key. */
+export type KnownRow = "unknown" | "known" | "touched";
 
 /**
- * The rows the state file knew as read when the run began (identities.raw → identity key), read
- * once in one sequential scan instead of one index probe a row: an open-addressing table of slots
- * (Int32Array) over two strings, every raw key and every identity key end to end, each followed
- * by a separator (checked: a key of another length is never misread). A slot is found by the
- * key's first bits (the index gives the keys in order, so the table fills front to back) and
- * confirmed by comparing the whole key (all 132 bits): a changed row is never taken for a known
- * one. A snapshot: what the run writes later is not in it (identities.ts asks the file for
- * identities whose hash the run changed, and a raw key written during the run is simply unknown:
- * its row is mapped and diffed, as any row of unknown key).
+ * The rows the state file knew as read when the run began (`identities.raw`), read once in one
+ * scan instead of one index probe a row, in fixed-size binary slots: a lookup reads one slot of
+ * 16 bytes (one cache line), and no key is kept as text.
+ *
+ * Each slot holds the first 120 bits of a row key (20 of its 22 chars, four words of 30 bits;
+ * open addressing, the slot found by the first bits; the index gives the keys in order, so the
+ * table fills front to back). A row is taken as known only when all 120 bits match: the keys are
+ * SHA-256 under a secret prefix, so a changed row's key shares them with one of n known rows with
+ * probability n / 2^120 (under 10⁻³⁰ a row for a million known rows; 10⁻²⁴ a night of a million).
+ *
+ * A snapshot, and not of the identities' hashes: a known row says only that, when the run began,
+ * its identity held the hash the row maps to. Once its identity is touched in the run (a unit of
+ * it took its turn, was accepted, or its row was written: identities.ts `touch`) the row is
+ * "touched": the caller asks the file, as for every row of a file past the memory bound. A row
+ * key written during the run is not in memory: "unknown", its row is mapped and diffed, as any
+ * row of unknown key.
  */
 export class KnownRows {
-  readonly #raws: string;
-  readonly #keys: string;
+  /** Four words a slot: the key's words, USED set in the first, TOUCHED in the second. */
   readonly #slots: Int32Array;
   /** 30 minus the table's bits: a key's first 30 bits shifted by this are its slot. */
   readonly #shift: number;
   readonly #mask: number;
 
-  private constructor(raws: string, keys: string, count: number, bits: number) {
-    this.#raws = raws;
-    this.#keys = keys;
-    this.#slots = new Int32Array(1 << bits).fill(-1);
+  private constructor(keys: string, count: number, bits: number) {
+    this.#slots = new Int32Array(4 << bits);
     this.#shift = 30 - bits;
     this.#mask = (1 << bits) - 1;
+    const slots = this.#slots;
     for (let i = 0; i < count; i++) {
-      let slot = slotOf(raws, i * (RAW_CHARS + 1)) >>> this.#shift;
-      while (this.#slots[slot] !== -1) slot = (slot + 1) & this.#mask;
-      this.#slots[slot] = i;
+      const at = i * (RAW_CHARS + 1);
+      const w0 = words(keys, at);
+      let slot = w0 >>> this.#shift;
+      while (slots[slot << 2] !== 0) slot = (slot + 1) & this.#mask;
+      slots[slot << 2] = w0 | USED;
+      slots[(slot << 2) + 1] = words(keys, at + 5);
+      slots[(slot << 2) + 2] = words(keys, at + 10);
+      slots[(slot << 2) + 3] = words(keys, at + 15);
     }
   }
 
   /**
-   * The known rows, in one scan of the `raw` index, or undefined past `limit` of them (about 150
-   * bytes each: the caller falls back to one lookup a row) or for keys of another shape than
-   * today's (told by the lengths of the whole: every key of one length).
+   * The known rows, in one scan of the `raw` index, or undefined past `limit` of them (32 to 64
+   * bytes each: the caller falls back to one lookup a row) or when a key is not of today's shape
+   * (every key is checked: one of another length or alphabet is never misread).
    */
   static load(db: Database.Database, limit: number): KnownRows | undefined {
-    const [raws, keys, count] = db
-      .prepare<[number], [string | null, string | null, number]>(
-        `SELECT group_concat(raw || '${SEPARATOR}', ''), group_concat(key || '${SEPARATOR}', ''), ` +
-          "count(*) FROM (SELECT raw, key FROM identities WHERE raw IS NOT NULL LIMIT ?)",
+    const [keys, count] = db
+      .prepare<[number], [string | null, number]>(
+        `SELECT group_concat(raw, '${SEPARATOR}'), count(*) ` +
+          "FROM (SELECT raw FROM identities WHERE raw IS NOT NULL LIMIT ?)",
       )
       .raw()
-      .get(limit + 1) ?? [null, null, 0];
+      .get(limit + 1) ?? [null, 0];
     if (count > limit) return undefined;
-    const allRaws = raws ?? "";
-    const allKeys = keys ?? "";
-    if (!spaced(allRaws, RAW_CHARS, count) || !spaced(allKeys, KEY_CHARS, count)) return undefined;
+    const all = keys ?? "";
+    if (!wellFormed(all, count)) return undefined;
     let bits = 4;
     while (1 << bits < count * 2) bits++;
-    return new KnownRows(allRaws, allKeys, count, bits);
+    return new KnownRows(all, count, bits);
   }
 
-  /** The identity key the row of key `raw` was known to map to, or undefined. */
-  get(raw: string): string | undefined {
-    if (raw.length !== RAW_CHARS) return undefined;
-    let slot = slotOf(raw, 0) >>> this.#shift;
-    for (let at = this.#slots[slot] as number; at !== -1; at = this.#slots[slot] as number) {
-      if (this.#raws.startsWith(raw, at * (RAW_CHARS + 1))) {
-        const from = at * (KEY_CHARS + 1);
-        return this.#keys.slice(from, from + KEY_CHARS);
+  /**
+   * Whether the row of key `raw` was known when the run began and its identity was not touched
+   * since ("known": it then held the hash the row maps to), was known but its identity was
+   * touched ("touched": ask the file), or was not known ("unknown").
+   */
+  known(raw: string): KnownRow {
+    const slot = this.#find(raw);
+    if (slot === -1) return "unknown";
+    return ((this.#slots[slot + 1] as number) & TOUCHED) === 0 ? "known" : "touched";
+  }
+
+  /** The identity of the row of key `raw` was touched in this run (none if the key is unknown). */
+  touch(raw: string): void {
+    const slot = this.#find(raw);
+    if (slot !== -1) this.#slots[slot + 1] = (this.#slots[slot + 1] as number) | TOUCHED;
+  }
+
+  /** The first word of the key's slot, or -1. */
+  #find(raw: string): number {
+    if (raw.length !== RAW_CHARS) return -1;
+    const w0 = words(raw, 0);
+    const w1 = words(raw, 5);
+    const w2 = words(raw, 10);
+    const w3 = words(raw, 15);
+    if ((w0 | w1 | w2 | w3) < 0) return -1; // not a key of today's shape: never stored
+    const slots = this.#slots;
+    const used = w0 | USED;
+    for (let slot = w0 >>> this.#shift; ; slot = (slot + 1) & this.#mask) {
+      const at = slot << 2;
+      const first = slots[at] as number;
+      if (first === 0) return -1;
+      if (first === used && slots[at + 2] === w2 && slots[at + 3] === w3) {
+        if (((slots[at + 1] as number) & LOW_30) === w1) return at;
       }
-      slot = (slot + 1) & this.#mask;
     }
-    return undefined;
   }
 }
 
-/** Whether `text` is `count` keys of `chars` characters, each followed by the separator. */
-function spaced(text: string, chars: number, count: number): boolean {
-  if (text.length !== count * (chars + 1)) return false;
-  const separator = SEPARATOR.charCodeAt(0);
-  for (let at = chars; at < text.length; at += chars + 1)
-    if (text.charCodeAt(at) !== separator) return false;
-  return true;
+/** The 30 bits of the 5 base64url chars at `from` in `text`; -1 if one is not base64url. */
+function words(text: string, from: number): number {
+  let bits = 0;
+  let invalid = 0;
+  for (let i = from; i < from + 5; i++) {
+    const six = BITS[text.charCodeAt(i)] as number;
+    invalid |= six;
+    bits = (bits << 6) | (six & 63);
+  }
+  return (invalid & INVALID) === 0 ? bits : -1;
 }
 
-/** The first 30 bits of the key at `from` in `text`. */
-function slotOf(text: string, from: number): number {
-  let bits = 0;
-  for (let i = from; i < from + 5; i++)
-    bits = (bits << 6) | (BITS[text.charCodeAt(i) & 127] as number);
-  return bits;
+/** Whether `text` is `count` keys of base64url, each of RAW_CHARS, separated by SEPARATOR. */
+function wellFormed(text: string, count: number): boolean {
+  if (text.length !== Math.max(0, count * (RAW_CHARS + 1) - 1)) return false;
+  const separator = SEPARATOR.charCodeAt(0);
+  let invalid = 0;
+  for (let at = 0; at < text.length; at += RAW_CHARS + 1) {
+    if (at + RAW_CHARS < text.length && text.charCodeAt(at + RAW_CHARS) !== separator) return false;
+    for (let i = at; i < at + RAW_CHARS; i++) invalid |= BITS[text.charCodeAt(i)] as number;
+  }
+  return (invalid & INVALID) === 0;
 }

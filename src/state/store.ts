@@ -6,6 +6,7 @@ import { FailureTable } from "./failures.js";
 import { FileTable, type FinishedFile } from "./files.js";
 import { IdentityTable } from "./identities.js";
 import { bindKey, type KeyBinding } from "./key-binding.js";
+import type { KnownRow } from "./known-rows.js";
 import { judgeLock, type LockInfo, LockTable, StateLockedError } from "./lock.js";
 import { claimFor, ownerOf, type StateCommand } from "./owner.js";
 import { ProcessLock } from "./process-lock.js";
@@ -181,6 +182,19 @@ export class StateStore {
   /** Hash of the properties DFINERY last accepted for this identity key. The diff's hot path. */
   lastHash(key: string): string | undefined {
     return this.#reads.read(() => this.#identities.get(key));
+  }
+
+  /**
+   * Whether the row of this key (row-key.ts) is known unchanged from memory, unknown, or to be
+   * asked of the file (`heldBy`): see IdentityTable.known. The nightly run's hot path: no lookup.
+   */
+  knownRow(rowKey: string): KnownRow {
+    return this.#identities.known(rowKey);
+  }
+
+  /** A unit of this identity took its turn or was accepted: its known row is asked of the file. */
+  touch(identityKey: string): void {
+    this.#reads.read(() => this.#identities.touch(identityKey));
   }
 
   /**

@@ -15,7 +15,9 @@ function source(known: readonly ReturnType<typeof event>[]) {
   const store: HashSource = {
     path: "events.db",
     lastHash: () => undefined,
+    knownRow: () => "unknown",
     heldBy: () => undefined,
+    touch: () => {},
     noteFailure: () => false,
     knownEvent: (key) => {
       asked.push(key);

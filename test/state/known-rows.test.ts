@@ -32,60 +32,97 @@ describe("rows known as read, held in memory", () => {
     const pastBound = new IdentityTable(db, known.size - 1);
     const atBound = new IdentityTable(db, known.size);
     const [first] = known.keys();
-    // Unknown keys: random, and one differing from a known key only in its last character (the
-    // slot is found by the first 30 bits; the whole key decides).
-    const last = (first as string).at(-1) === "A" ? "B" : "A";
-    const unknown = [rawKey(), rawKey(), `${(first as string).slice(0, 21)}${last}`, "short"];
+    // Unknown keys: random, and one differing from a known key only in its 20th character, the
+    // last of the 120 bits held (the slot is found by the first 30 bits; all 120 decide).
+    const at19 = (first as string)[19] === "A" ? "B" : "A";
+    const near = `${(first as string).slice(0, 19)}${at19}${(first as string).slice(20)}`;
+    const unknown = [rawKey(), rawKey(), near, "short", "not-base64url-at-all.."];
     for (const raw of [...known.keys(), ...unknown]) {
       const expected = known.get(raw);
-      expect(inMemory.heldBy(raw)).toBe(expected);
-      expect(atBound.heldBy(raw)).toBe(expected);
+      expect(inMemory.known(raw)).toBe(expected === undefined ? "unknown" : "known");
+      expect(atBound.known(raw)).toBe(expected === undefined ? "unknown" : "known");
+      expect(pastBound.known(raw)).toBe("touched"); // one lookup a row
       expect(pastBound.heldBy(raw)).toBe(expected);
+      expect(inMemory.heldBy(raw)).toBe(expected);
     }
   });
 
-  it("never answers from memory for an identity whose hash was written since", () => {
+  it("never answers from memory for an identity touched or written since", () => {
     const { db, known } = stateFile(50);
     const table = new IdentityTable(db);
     const entries = [...known.entries()];
     const [raw, key] = entries[0] as [string, string];
     const [otherRaw, otherKey] = entries[1] as [string, string];
-    expect(table.heldBy(raw)).toBe(key); // read into memory
+    const [touchedRaw, touchedKey] = entries[2] as [string, string];
+    expect(table.known(raw)).toBe("known"); // read into memory
     // A row of unknown key changed the identity's hash: the known row no longer maps to it.
     table.upsert(key, "a new hash", null);
+    expect(table.known(raw)).toBe("touched");
     expect(table.heldBy(raw)).toBeUndefined();
     // Written again with the same row key beside its new hash: known again, from the file.
     table.upsert(key, "a newer hash", raw);
+    expect(table.known(raw)).toBe("touched");
     expect(table.heldBy(raw)).toBe(key);
+    // A unit of an identity took its turn: its row is asked of the file, the others' are not.
+    table.touch(touchedKey);
+    expect(table.known(touchedRaw)).toBe("touched");
+    expect(table.heldBy(touchedRaw)).toBe(touchedKey);
+    for (const [other] of entries.slice(3)) expect(table.known(other)).toBe("known");
     // A key written during the run is not in memory: unknown, so its row is mapped and diffed.
     const newRaw = rawKey();
     table.upsert(otherKey, "changed", newRaw);
+    expect(table.known(otherRaw)).toBe("touched");
     expect(table.heldBy(otherRaw)).toBeUndefined();
-    expect(new IdentityTable(db).heldBy(newRaw)).toBe(otherKey);
+    expect(table.known(newRaw)).toBe("unknown");
+    expect(new IdentityTable(db).known(newRaw)).toBe("known");
   });
 
-  it("is not read from a file with a key of another length: every row is then looked up", () => {
-    // 21 and 23 characters: together the length of two keys of 22, so only the separators tell.
-    const { db, known } = stateFile(30);
-    const short = rawKey().slice(0, 21);
-    const long = `${rawKey()}x`;
-    const [first, second] = [idKey(), idKey()];
-    const writer = new IdentityTable(db);
-    writer.upsert(first, "hash-a", short);
-    writer.upsert(second, "hash-b", long);
-    expect(KnownRows.load(db, 1_000)).toBeUndefined();
-    const table = new IdentityTable(db);
-    for (const [raw, key] of [...known, [short, first], [long, second]])
-      expect(table.heldBy(raw as string)).toBe(key);
+  it("finds a touched identity's row when its key as read changed in the file since", () => {
+    const { db, known } = stateFile(10);
+    const [[first, firstKey], [second, secondKey]] = [...known.entries()] as [
+      [string, string],
+      [string, string],
+    ];
+    const early = new IdentityTable(db);
+    early.touch(firstKey); // touched before the known rows are read: applied when they are
+    expect(early.known(first)).toBe("touched");
+    expect(early.known(second)).toBe("known");
+    // A row of unknown key found to map to the hash the identity holds: its key is noted, and
+    // the row the file knew when the run began is asked of the file from now on.
+    early.noteRaw(rawKey(), secondKey, early.get(secondKey) as string);
+    expect(early.known(second)).toBe("touched");
+    expect(early.heldBy(second)).toBeUndefined();
+    early.touch(secondKey); // its raw is no longer the known one: nothing else touched
+    for (const [raw] of [...known].slice(2)) expect(early.known(raw)).toBe("known");
+  });
+
+  it("is not read from a file with a key of another length or alphabet: every row is looked up", () => {
+    for (const odd of [
+      // 21 and 23 characters: together the length of two keys of 22, so only the separators tell.
+      [rawKey().slice(0, 21), `${rawKey()}x`],
+      ["row-alice-points-1....", rawKey()],
+    ]) {
+      const { db, known } = stateFile(30);
+      const [first, second] = [idKey(), idKey()];
+      const writer = new IdentityTable(db);
+      writer.upsert(first, "hash-a", odd[0] as string);
+      writer.upsert(second, "hash-b", odd[1] as string);
+      expect(KnownRows.load(db, 1_000)).toBeUndefined();
+      const table = new IdentityTable(db);
+      for (const [raw, key] of [...known, [odd[0], first], [odd[1], second]]) {
+        expect(table.known(raw as string)).toBe("touched");
+        expect(table.heldBy(raw as string)).toBe(key);
+      }
+    }
   });
 
   it("reads the known rows again once the identities are replaced", () => {
     const { db, known } = stateFile(20);
     const table = new IdentityTable(db);
     const raw = [...known.keys()][0] as string;
-    expect(table.heldBy(raw)).toBe(known.get(raw));
+    expect(table.known(raw)).toBe("known");
     db.exec("DELETE FROM identities");
     table.forgetKnown();
-    expect(table.heldBy(raw)).toBeUndefined();
+    expect(table.known(raw)).toBe("unknown");
   });
 });

@@ -51,8 +51,12 @@ export function turnState<U>(
     knownAsRead(row, cells) {
       const key = state.rowKey(cells, row.format);
       if (key === undefined) return false;
-      const identity = state.heldBy(key);
-      if (identity !== undefined && !busy.has(identity)) return true;
+      const known = state.knownRow(key);
+      if (known === "known") return true; // no unit of its identity has taken its turn
+      if (known === "touched") {
+        const identity = state.heldBy(key);
+        if (identity !== undefined && !busy.has(identity)) return true;
+      }
       rowKeys.set(row, key);
       return false;
     },
@@ -85,6 +89,7 @@ export function turnState<U>(
             : state.identityKey(holding(unit).identity);
         turnKeys.set(unit as object, key);
         busy.set(key, (busy.get(key) ?? 0) + 1);
+        state.touch(key);
       }
     },
     settled(units) {
