@@ -42,9 +42,9 @@ export class RowKeys {
 
   /** The key of a row's cells read in `format`; undefined for cells the key cannot name. */
   of(cells: Readonly<Record<string, unknown>>, format: string): string | undefined {
-    const text = rowText(cells, format);
+    const text = rowText(cells, format, this.#prefix); // written after the prefix: one flat string
     if (text === undefined) return undefined;
-    return hash("sha256", this.#prefix + text, "base64url").slice(0, KEY_CHARS);
+    return hash("sha256", text, "base64url").slice(0, KEY_CHARS);
   }
 }
 
@@ -60,29 +60,34 @@ function pick(from: NodeJS.ProcessVersions, names: readonly string[]): Record<st
  * by value: a text, a lossless number (its digits), a -0, a Date and an absent value each spell
  * themselves apart, so that no two of them share a text. The two forms differ after the format
  * (an identifier). Undefined for a value of any other kind (a Map, a class) and for a row nested
- * too deeply to write: such a row is always mapped.
+ * too deeply to write: such a row is always mapped. `prefix` (well-formed) is written first.
  */
 export function rowText(
   cells: Readonly<Record<string, unknown>>,
   format: string,
+  prefix = "",
 ): string | undefined {
-  let text = `${format} `;
+  let text = `${prefix}${format} `;
   for (const key in cells) {
     const value = cells[key];
     if (typeof value === "string") text += `${key.length}:${key}${value.length}:${value}`;
     else if (value === null) text += `${key.length}:${key}-`;
-    else return taggedText(cells, format);
+    else return taggedText(cells, format, prefix);
   }
-  return wellFormed(text) ? text : taggedText(cells, format);
+  return wellFormed(text) ? text : taggedText(cells, format, prefix);
 }
 
 /** ES2024's String.prototype.isWellFormed, no lone surrogate (Node 20 has it; the lib here is ES2023). */
 const wellFormed = (text: string): boolean =>
   (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 
-function taggedText(cells: Readonly<Record<string, unknown>>, format: string): string | undefined {
+function taggedText(
+  cells: Readonly<Record<string, unknown>>,
+  format: string,
+  prefix: string,
+): string | undefined {
   try {
-    return `${format}:${JSON.stringify(cells, tagged)}`;
+    return `${prefix}${format}:${JSON.stringify(cells, tagged)}`;
   } catch (error) {
     // A value it cannot name, or a row nested too deeply to write: such a row is always mapped.
     if (error === UNNAMED || error instanceof RangeError) return undefined;
