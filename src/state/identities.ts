@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import { type KnownRow, KnownRows } from "./known-rows.js";
 
-/** Known rows read into memory at most (~50 MB); past it, one index lookup a row. */
+/** Known rows read into memory at most (32-64 MB); past it, one index lookup a row. */
 export const KNOWN_ROWS_LIMIT = 1_000_000;
 
 /**
