@@ -132,24 +132,30 @@ function namespaceBytes(namespace: string): Uint8Array {
   return bytes;
 }
 
-const HEX_DIGITS = Buffer.from("0123456789abcdef", "latin1");
-const UUID_TEXT = Buffer.alloc(36);
+/** The character codes of the hexadecimal digits. */
+const HEX_CODES = Uint8Array.from("0123456789abcdef", (digit) => digit.charCodeAt(0));
+const DASH = 0x2d;
+
+/** The code of the hexadecimal digit of `word`'s four bits from `shift`. */
+const hex = (word: number, shift: number): number => HEX_CODES[(word >>> shift) & 0xf] as number;
 
 /**
  * The UUID of a SHA-1 digest: its first 16 bytes with the version (5) and the RFC variant set,
- * written as ASCII into one buffer and read as one flat string (not a rope of 20 pieces).
+ * made in one step from the character codes (a buffer read back as text cost a native call, a
+ * fifth of the naming of an event).
  */
 export function uuidOfDigest(digest: Int32Array): string {
-  const text = UUID_TEXT;
-  let at = 0;
-  for (let k = 0; k < 16; k++) {
-    if (k === 4 || k === 6 || k === 8 || k === 10) text[at++] = 0x2d; // -
-    let byte = ((digest[k >> 2] as number) >>> (24 - 8 * (k & 3))) & 0xff;
-    if (k === 6)
-      byte = (byte & 0x0f) | 0x50; // version 5
-    else if (k === 8) byte = (byte & 0x3f) | 0x80; // RFC variant
-    text[at++] = HEX_DIGITS[byte >> 4] as number;
-    text[at++] = HEX_DIGITS[byte & 0x0f] as number;
-  }
-  return text.toString("latin1", 0, 36);
+  const a = digest[0] as number;
+  const b = ((digest[1] as number) & 0xffff0fff) | 0x5000; // byte 6's high bits: version 5
+  const c = ((digest[2] as number) & 0x3fffffff) | 0x80000000; // byte 8's: the RFC variant
+  const d = digest[3] as number;
+  // biome-ignore format: the UUID's five groups, one a line
+  return String.fromCharCode(
+    hex(a, 28), hex(a, 24), hex(a, 20), hex(a, 16), hex(a, 12), hex(a, 8), hex(a, 4), hex(a, 0), DASH,
+    hex(b, 28), hex(b, 24), hex(b, 20), hex(b, 16), DASH,
+    hex(b, 12), hex(b, 8), hex(b, 4), hex(b, 0), DASH,
+    hex(c, 28), hex(c, 24), hex(c, 20), hex(c, 16), DASH,
+    hex(c, 12), hex(c, 8), hex(c, 4), hex(c, 0),
+    hex(d, 28), hex(d, 24), hex(d, 20), hex(d, 16), hex(d, 12), hex(d, 8), hex(d, 4), hex(d, 0),
+  );
 }
