@@ -44,11 +44,29 @@ export function applyEventMapping(
   row: SourceRow,
   format: SourceFormat,
 ): EventMappingResult {
+  const mapped = mapEvent(mapping, row, format);
+  return mapped instanceof Unmapped
+    ? { ok: false, failure: mapped.failure }
+    : { ok: true, draft: mapped };
+}
+
+/** A row that does not map to an event, and why. */
+export class Unmapped {
+  constructor(readonly failure: RowFailure) {}
+}
+
+/** As applyEventMapping, with no result object a row: the draft, or an Unmapped. */
+export function mapEvent(
+  mapping: Mapping & { readonly event: EventRules },
+  row: SourceRow,
+  format: SourceFormat,
+): EventDraft | Unmapped {
   const json = format === "ndjson";
   const cells = row.cells;
   // In a group_by event, the values given by an expression are the group's (withGroupValues).
   const pick = mapping.items?.groupBy === undefined ? undefined : notGroupValue;
-  const base = mapRow(mapping, cells, json, false, pick);
+  const last = lastRules === mapping.identity ? lastIdentity : undefined;
+  const base = mapRow(mapping, cells, json, false, pick, last);
   const problems: Problem[] = base.problems ?? spare;
   const draft: Draft = {
     identity: base.identity,
@@ -62,10 +80,10 @@ export function applyEventMapping(
   draft.items = readItems(mapping, cells, json, problems);
   if (problems.length > 0) {
     if (problems === spare) spare = [];
-    return { ok: false, failure: failureOf(problems) };
+    return new Unmapped(failureOf(problems));
   }
-  draft.identity = sharedIdentity(mapping, draft.identity);
-  return { ok: true, draft: draft as EventDraft };
+  sharedIdentity(mapping, draft.identity, last);
+  return draft as EventDraft;
 }
 
 /** An event draft as it is filled: its name and datetime are undefined until read. */
@@ -80,33 +98,25 @@ let lastIdentity: Identity | undefined;
 let lastRules: Mapping["identity"] | undefined;
 
 /**
- * The identity of the event before when this one's is the same (a file's events come user by
- * user): one object a user's run of events, not one an event, so the events in flight hold one.
- * Identities are never changed once mapped. Both were read by the same rules, which set only
- * their own names (in their order), so the rules' names are all there is to compare.
+ * Keeps an event's identity for the next: mapRow gives the next event this very object when its
+ * identity is the same (a file's events come user by user), so a user's run of events holds one,
+ * not one an event. Identities are never changed once mapped. Both are read by the same rules.
  */
-function sharedIdentity(mapping: Mapping, identity: Identity): Identity {
-  const last = lastIdentity;
-  if (last !== undefined && lastRules === mapping.identity) {
-    let same = true;
-    for (const rule of mapping.identity) {
-      const name = rule.name as keyof Identity;
-      if (last[name] !== identity[name]) {
-        same = false;
-        break;
-      }
-    }
-    if (same) {
-      // Its second event: the identity is shared from now on, and the event id's writer may
-      // know it by reference (event-id.ts).
-      keptIdentity(last);
-      return last;
-    }
+function sharedIdentity(mapping: Mapping, identity: Identity, last: Identity | undefined): void {
+  if (identity === last) {
+    // Its second event: the identity is shared from now on, and the event id's writer may know
+    // it by reference (event-id.ts). Said once a user's run.
+    if (!lastKept) keptIdentity(identity);
+    lastKept = true;
+    return;
   }
   lastIdentity = identity;
   lastRules = mapping.identity;
-  return identity;
+  lastKept = false;
 }
+
+/** Whether lastIdentity was said to be kept. */
+let lastKept = false;
 
 /**
  * The problems list of a row mapRow found none in: kept empty between rows (most rows have no

@@ -14,7 +14,7 @@ import type { SourceFormat, SourceRow } from "../source/types.js";
 import { EMPTY, Invalid } from "./convert/invalid.js";
 import { showExpression } from "./expr/expression.js";
 import { NotJson } from "./json-cells.js";
-import type { Mapping, PropertyRule } from "./types.js";
+import type { FieldRule, Mapping, PropertyRule } from "./types.js";
 
 export type MappingResult =
   | { readonly ok: true; readonly update: ProfileUpdate }
@@ -45,7 +45,9 @@ export function applyMapping(
 
 /**
  * A row's identity and properties, and its problems (undefined when none). `sizeLimit`: check
- * DFINERY's 8 KB limit on user properties (profiles; events state no such limit).
+ * DFINERY's 8 KB limit on user properties (profiles; events state no such limit). `same`: an
+ * identity the same rules read from another row, returned itself when this row's identity is the
+ * same (an events file comes user by user: no object a row for the identity of the row before).
  */
 export function mapRow(
   mapping: Mapping,
@@ -53,22 +55,32 @@ export function mapRow(
   json: boolean,
   sizeLimit: boolean,
   pick?: RulePick,
+  same?: Identity,
 ): { identity: Identity; properties: UserProperties; problems: Problem[] | undefined } {
   // Most rows have no problem: the list is made for the first one.
   let problems: Problem[] | undefined;
 
-  const identity: Record<string, string> = {};
+  const rules = mapping.identity;
+  // Made at the first value that differs from `same`'s (with `same`'s values before it).
+  let identity: Record<string, string> | undefined = same === undefined ? {} : undefined;
   let identified = false;
-  for (const rule of mapping.identity) {
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i] as FieldRule;
     const raw = json ? rule.readJson(cells) : rule.readCsv(cells);
     const value = rule.convert(raw, cells);
-    if (typeof value === "string") {
-      identity[rule.name] = value;
-      identified = true;
-    } else if (value instanceof Invalid) {
+    const text = typeof value === "string" ? value : undefined;
+    if (text !== undefined) identified = true;
+    else if (value instanceof Invalid) {
       problems = noted(problems, cellProblem(rule.name, rule, raw, value));
     }
+    if (identity === undefined) {
+      if ((same as Identity)[rule.name] === text) continue;
+      identity = copiedBefore(rules, i, same as Identity);
+    }
+    if (text !== undefined) identity[rule.name] = text;
   }
+  // No identity at all is never `same` (it was an event's, so it had one).
+  identity ??= identified ? (same as Identity) : copiedBefore(rules, rules.length, {});
   if (!identified && problems === undefined) {
     const plain = mapping.identity.every(
       (r) => r.template === undefined && r.expression === undefined,
@@ -92,6 +104,21 @@ export function mapRow(
     problems = [tooLarge(properties)];
   }
   return { identity: identity as Identity, properties, problems };
+}
+
+/** A new identity with `same`'s values of the rules before the i-th, in their order. */
+function copiedBefore(
+  rules: readonly FieldRule[],
+  i: number,
+  same: Identity,
+): Record<string, string> {
+  const identity: Record<string, string> = {};
+  for (let j = 0; j < i; j++) {
+    const name = (rules[j] as FieldRule).name;
+    const value = same[name];
+    if (value !== undefined) identity[name] = value;
+  }
+  return identity;
 }
 
 /** Which rules a pass reads (a group's values are read apart, with its rows: group-values.ts). */

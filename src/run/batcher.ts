@@ -21,6 +21,8 @@ interface Open<U> {
   readonly key: string;
   readonly batch: Batch<U>;
   lastAt: number;
+  /** Gone from the open batches (sent). */
+  closed: boolean;
 }
 
 export interface BatcherOptions<U> {
@@ -90,14 +92,19 @@ export class Batcher<U> {
    */
   add(identity: Identity, pending: Pending<U>, now: number): readonly Batch<U>[] {
     let out: Batch<U>[] | undefined;
-    // A user's run of units (a file sorted by user): the key of the last one, not made again.
+    // A user's run of units (a file sorted by user): the key and batch of the last one, not made
+    // and looked up again.
     const latest = this.#latest;
-    const key =
-      latest !== undefined && sameIdentity(latest.batch.identity, identity)
-        ? latest.key
-        : identityKey(identity);
+    let key: string;
+    let open: Open<U> | undefined;
+    if (latest !== undefined && sameIdentity(latest.batch.identity, identity)) {
+      key = latest.key;
+      open = latest.closed ? undefined : latest;
+    } else {
+      key = identityKey(identity);
+      open = this.#open.get(key);
+    }
     const weight = this.#weight(pending.unit);
-    let open = this.#open.get(key);
     if (
       open !== undefined &&
       (open.batch.units.length >= this.#maxUnits || open.batch.weight + weight > this.#maxWeight)
@@ -106,7 +113,7 @@ export class Batcher<U> {
       open = undefined;
     }
     if (open === undefined) {
-      open = { key, batch: { identity, units: [], weight: 0 }, lastAt: now };
+      open = { key, batch: { identity, units: [], weight: 0 }, lastAt: now, closed: false };
       this.#open.set(key, open);
     } else if (open !== this.#latest) {
       this.#open.delete(key); // re-inserted last: the most recent
@@ -155,6 +162,7 @@ export class Batcher<U> {
 
   #close(key: string, open: Open<U>): Batch<U> {
     this.#open.delete(key);
+    open.closed = true;
     this.#pending -= open.batch.units.length;
     return open.batch;
   }

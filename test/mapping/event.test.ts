@@ -111,6 +111,33 @@ describe("an order export (NDJSON, nested line items)", () => {
     );
   });
 
+  it("shares an identity of several fields only while every field is the same, in the rules' order", () => {
+    const two = load(
+      ORDERS.replace(
+        "identity: { external_id: user_id }",
+        "identity: { external_id: user_id, email: mail }",
+      ),
+    );
+    const draft = (cells: Record<string, unknown>) => {
+      const result = applyEventMapping(two, row(cells), "ndjson");
+      if (!result.ok) throw new Error(result.failure.message);
+      return result.draft;
+    };
+    const first = draft({ ...order, mail: "a@x.kr" });
+    expect(draft({ ...order, mail: "a@x.kr", order_id: "o-2" }).identity).toBe(first.identity);
+    // The second field differs: a new object, the first field's value copied before it.
+    const other = draft({ ...order, mail: "b@x.kr" });
+    expect(other.identity).not.toBe(first.identity);
+    expect(JSON.stringify(other.identity)).toBe('{"external_id":"u-1","email":"b@x.kr"}');
+    expect(draft({ ...order, mail: "b@x.kr", order_id: "o-3" }).identity).toBe(other.identity);
+    // A field the row leaves empty is no field of its identity, not the event before's.
+    const { user_id: _, ...noUser } = order;
+    expect(JSON.stringify(draft({ ...noUser, mail: "b@x.kr" }).identity)).toBe(
+      '{"email":"b@x.kr"}',
+    );
+    expect(JSON.stringify(draft({ ...order, mail: "" }).identity)).toBe('{"external_id":"u-1"}');
+  });
+
   it("sends no event_items for a record without line items", () => {
     const result = applyEventMapping(mapping, row({ ...order, line_items: [] }), "ndjson");
     expect(result.ok && toEventRecord(result.draft).event_items).toBeUndefined();

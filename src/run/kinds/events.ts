@@ -18,8 +18,10 @@ import { type RowFailure, rowFailure, UsageError } from "../../errors.js";
 import {
   applyEventMapping,
   type EventDraft,
+  mapEvent,
   namedEvent,
   occurrenceNamed,
+  Unmapped,
   withGroupValues,
 } from "../../mapping/apply-event.js";
 import { EventIds } from "../../mapping/event-ids.js";
@@ -146,15 +148,16 @@ class EventAssembler implements Assembler<EventRecord> {
   }
 
   row(row: Row, source: SourceRow): Finished<EventRecord> | undefined {
-    const result = applyEventMapping(this.#mapping, source, row.format);
     const groups = this.#groups;
     const groupBy = this.#mapping.items?.groupBy;
     if (groups !== undefined && groupBy !== undefined) {
+      const result = applyEventMapping(this.#mapping, source, row.format);
       return this.#finish(groups.push(groupBy.read(source.cells), row, result));
     }
-    return result.ok
-      ? this.#named(row.occurrence, [row], result.draft)
-      : { ok: false, rows: [{ ...row, failure: result.failure }], payload: null };
+    const draft = mapEvent(this.#mapping, source, row.format);
+    return draft instanceof Unmapped
+      ? { ok: false, rows: [{ ...row, failure: draft.failure }], payload: null }
+      : this.#named(row.occurrence, [row], draft);
   }
 
   unreadable(row: Row & { readonly failure: RowFailure }): Finished<EventRecord>[] {
