@@ -2,9 +2,16 @@ import type { CellReader } from "./types.js";
 
 type Cells = Readonly<Record<string, unknown>>;
 
-/** CSV/TSV: the cell of a header name, as is (dots are part of the name). */
+/**
+ * CSV/TSV: the cell of a header name, as is (dots are part of the name). A row is a plain object:
+ * only a name Object.prototype has (`constructor`, `toString`, `__proto__`) can read a value the
+ * row does not hold, so only such a name is asked for the row's own (a look-up more a cell read).
+ */
 export function csvReader(column: string): CellReader {
-  return (cells: Cells) => (Object.hasOwn(cells, column) ? cells[column] : undefined);
+  if (column in Object.prototype) {
+    return (cells: Cells) => (Object.hasOwn(cells, column) ? cells[column] : undefined);
+  }
+  return (cells: Cells) => cells[column];
 }
 
 /**

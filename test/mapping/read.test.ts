@@ -31,7 +31,14 @@ describe("readers", () => {
 
   test("never reads inherited properties", () => {
     expect(csvReader("constructor")({})).toBeUndefined();
+    expect(csvReader("toString")({ name: "x" })).toBeUndefined();
+    expect(csvReader("__proto__")({ name: "x" })).toBeUndefined();
     expect(jsonReader("a.toString")({ a: {} })).toBeUndefined();
+    expect(jsonReader("hasOwnProperty")({})).toBeUndefined();
+    // A column of such a name is read when the row has it.
+    expect(csvReader("constructor")({ constructor: "c" })).toBe("c");
+    expect(csvReader("__proto__")(JSON.parse('{"__proto__": "p"}'))).toBe("p");
+    expect(csvReader("name")({ name: "x" })).toBe("x");
   });
 });
 
