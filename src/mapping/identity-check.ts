@@ -52,7 +52,7 @@ export function checkedIdentity(
   transforms: readonly Transform[],
   parts?: (cells: Readonly<Record<string, unknown>>) => string | undefined,
 ): CellConverter {
-  return (raw, cells) => {
+  const checked: CellConverter = (raw, cells) => {
     const value = convert(raw, cells);
     if (value instanceof Invalid) return new Invalid(value.detail, "INVALID_IDENTITY");
     if (typeof value !== "string") return value;
@@ -60,5 +60,19 @@ export function checkedIdentity(
       (parts !== undefined && cells !== undefined ? parts(cells) : undefined) ??
       identityProblem(field, value, transforms);
     return problem === undefined ? value : new Invalid(problem, "INVALID_IDENTITY");
+  };
+  // Only a template's parts and `phone` (a per-row country) read the row beyond the cell.
+  if (parts !== undefined || transforms.includes("phone")) return checked;
+  // The cell alone decides: the answer for the cell before is kept for the next row that has the
+  // same text (an events file comes user by user: its rows read one value again and again).
+  let lastRaw: string | undefined;
+  let lastOut: ReturnType<CellConverter>;
+  return (raw, cells) => {
+    if (typeof raw !== "string") return checked(raw, cells);
+    if (raw !== lastRaw) {
+      lastOut = checked(raw, cells);
+      lastRaw = raw;
+    }
+    return lastOut;
   };
 }
