@@ -20,6 +20,7 @@ import { fileOf } from "./file-book.js";
 import type { Row, SpillKey } from "./kind.js";
 import type { Scratch } from "./scratch.js";
 import { type SpillCodec, spillCodec } from "./spill-codec.js";
+import { SpillHeap } from "./spill-heap.js";
 
 /** A row read back: readable (with its source) or not (with its failure). */
 export type Spilled =
@@ -73,6 +74,8 @@ export class Spill {
   #uncommitted = 0;
   /** The place of the last row spilled (an unreadable record goes with it). */
   #last: Place = { k: "", a: 0 };
+  /** Collects what the rows' values leave in the heap, where the process allows (spill-heap.ts). */
+  #heap: SpillHeap | undefined;
 
   constructor(scratch: Scratch, format: SourceFormat) {
     this.#scratch = scratch;
@@ -110,7 +113,10 @@ export class Spill {
     for (const [bucket, insert] of this.#inserts.entries()) {
       if (insert === undefined) continue;
       const select = db.prepare(`SELECT data FROM spill_${bucket} ORDER BY k, a, at`).pluck();
-      for (const data of select.iterate() as Iterable<string>) yield this.#read(data);
+      for (const data of select.iterate() as Iterable<string>) {
+        this.#heap?.step();
+        yield this.#read(data);
+      }
     }
   }
 
@@ -144,6 +150,7 @@ export class Spill {
     };
     this.#insertOf(bucketOf(place.k)).run(place.k, place.a, row.at, this.#codec.write(stored));
     this.#last = place;
+    this.#heap?.step();
     if (++this.#uncommitted >= COMMIT_EVERY) {
       db.exec("COMMIT");
       this.#uncommitted = 0;
@@ -159,6 +166,7 @@ export class Spill {
       "SELECT k, a FROM anchors WHERE f = ? AND g = ?",
     );
     this.#anchor = db.prepare("INSERT INTO anchors VALUES (?, ?, ?, ?)");
+    this.#heap = SpillHeap.watch();
     this.#db = db;
     return db;
   }
