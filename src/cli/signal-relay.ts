@@ -1,8 +1,8 @@
 /**
  * The bin's signals. Its listeners are put on the process before anything else runs, so a SIGINT,
  * SIGTERM or SIGHUP never meets the default action (death by the signal, no exit code, no report):
- * while a run is supervised, the signal goes to the run (it stops gracefully, or is forced on the
- * second); at any other moment (before the run starts, after it ended) it ends the process with
+ * while a run is supervised, the signal goes to the run (it stops gracefully, or is forced by a
+ * second SIGINT or SIGTERM); at any other moment (before the run starts, after it ended) it ends the process with
  * the run's code, or 130 when there is none yet.
  *
  * SIGHUP is the terminal closing under an interactive run (or `kill -HUP`): a stop like SIGTERM's,
@@ -14,7 +14,7 @@
 import { EventEmitter } from "node:events";
 import { EXIT } from "./io.js";
 
-/** The signals that stop a run: the first gracefully, any second one at once. */
+/** The signals that stop a run: the first gracefully, a second SIGINT or SIGTERM at once (supervise.ts). */
 export const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 export interface SignalRelay {

@@ -1,8 +1,10 @@
 /**
  * A run under Ctrl-C, SIGTERM and SIGHUP, as every command has it: the first signal stops reading
- * and lets requests in flight finish (for at most GRACE_MS); the second (of any of them), or the
- * grace's end, forces the exit with the report as it stands, so the totals still balance. Progress
- * is shown unless --quiet.
+ * and lets requests in flight finish (for at most GRACE_MS); a second Ctrl-C or SIGTERM, or the
+ * grace's end, forces the exit with the report as it stands, so the totals still balance. A SIGHUP
+ * after the first signal changes nothing: a closed terminal often sends two (the shell passes its
+ * own on to its jobs, and the kernel hangs up the foreground group when the shell exits), and a
+ * hangup is nobody asking for the exit now. Progress is shown unless --quiet.
  */
 import type { Logger } from "pino";
 import type { ReportConfig } from "../run/config.js";
@@ -50,8 +52,8 @@ export async function supervise(runner: SupervisedRun, s: Supervision): Promise<
     flushLog(logger);
     (io.exit ?? process.exit)(code === EXIT.ok ? EXIT.interrupted : code);
   };
-  const onSignal = () => {
-    if (interrupt.signal.aborted) return forceExit();
+  const onSignal = (name: (typeof SIGNALS)[number]) => {
+    if (interrupt.signal.aborted) return name === "SIGHUP" ? undefined : forceExit();
     io.stderr.write(
       `${io.name}: stopping: waiting for requests in flight (Ctrl-C again to exit now)\n`,
     );
@@ -59,7 +61,8 @@ export async function supervise(runner: SupervisedRun, s: Supervision): Promise<
     graceTimer = setTimeout(forceExit, GRACE_MS);
     graceTimer.unref();
   };
-  for (const name of SIGNALS) io.signals?.on(name, onSignal);
+  const listeners = SIGNALS.map((name) => [name, () => onSignal(name)] as const);
+  for (const [name, listener] of listeners) io.signals?.on(name, listener);
   // A closed stdout stops the run as a first Ctrl-C does, without a word: there is no one to read
   // it. It is what stopped the run only when no signal came first (a hangup closes stdout too).
   let stoppedByClosedStdout = false;
@@ -82,7 +85,7 @@ export async function supervise(runner: SupervisedRun, s: Supervision): Promise<
   } finally {
     progress?.stop();
     clearTimeout(graceTimer);
-    for (const name of SIGNALS) io.signals?.off(name, onSignal);
+    for (const [name, listener] of listeners) io.signals?.off(name, listener);
     io.stdoutClosed.removeEventListener("abort", onStdoutClosed);
   }
 }

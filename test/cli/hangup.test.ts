@@ -2,7 +2,8 @@
  * SIGHUP (the terminal closed under an interactive run, or `kill -HUP`) stops a run as SIGTERM
  * does, for every kind: reading stops, requests in flight finish, the report and the state are
  * written, exit 130, and `--resume` sends exactly the rest; a `--group-by-identity` run removes its
- * scratch file. A second signal of any of the three exits at once.
+ * scratch file. A second Ctrl-C or SIGTERM exits at once; a second SIGHUP (a closing terminal
+ * often sends two) changes nothing.
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -121,24 +122,28 @@ describe("SIGHUP to a --group-by-identity run", () => {
 });
 
 describe("a second signal after SIGHUP, or SIGHUP after another", () => {
-  it.each([
-    ["SIGHUP", "SIGHUP"],
-    ["SIGINT", "SIGHUP"],
-    ["SIGHUP", "SIGTERM"],
-  ] as const)("%s then %s: exits 130 at once, the report whole", async (first, second) => {
-    // No request is ever answered: the first units are in flight when the signals come, and stay so.
+  /** A run whose requests are never answered, its first units in flight, stopping on `first`. */
+  async function stopping(first: "SIGHUP" | "SIGINT") {
     const server = await hostile(() => {});
     const dir = tempDir();
     const [kind] = KINDS as [KindCase];
     const input = write(dir, kind.file, kind.rows(50));
     const map = write(dir, "m.yaml", kind.mapping);
     const argv = [input, "--map", map, ...runFlags(dir, server.url, { rate: "1000/s" })];
-    // In this process, so "at once" is exact: the exit comes within the second signal's handler.
+    // In this process, so "at once" is exact: a forced exit comes within the signal's handler.
     const run = signalledCli(argv, kind.program);
     await waitFor(() => server.requests.length > 0, "a request in flight");
     run.signal(first);
     await waitFor(() => run.stderr().includes("stopping"), "the first signal heard");
     expect(run.exits).toEqual([]); // the first waits for the requests in flight
+    return { server, dir, run };
+  }
+
+  it.each([
+    ["SIGHUP", "SIGTERM"],
+    ["SIGHUP", "SIGINT"],
+  ] as const)("%s then %s: exits 130 at once, the report whole", async (first, second) => {
+    const { server, dir, run } = await stopping(first);
     run.signal(second);
     expect(run.exits).toEqual([130]);
     const report = readJson(join(dir, "report.json"));
@@ -147,4 +152,24 @@ describe("a second signal after SIGHUP, or SIGHUP after another", () => {
     await server.close(); // the requests fail: the run in this process ends too
     await run.done;
   });
+
+  it.each([
+    ["SIGHUP", "SIGHUP"],
+    ["SIGINT", "SIGHUP"],
+  ] as const)(
+    "%s then %s: no forced exit, the requests in flight still finish",
+    async (first, second) => {
+      // A closing terminal sends SIGHUP twice (the shell's, then the kernel's to the foreground group).
+      const { server, dir, run } = await stopping(first);
+      run.signal(second);
+      expect(run.exits).toEqual([]);
+      await server.close(); // the requests in flight end (they fail): the stop completes by itself
+      const { code } = await run.done;
+      expect(code).toBe(130);
+      expect(run.exits).toEqual([]);
+      const report = readJson(join(dir, "report.json"));
+      expect(report.stoppedBy.reason).toBe("interrupt");
+      expect(report.rows).toBe(report.accepted + report.deadLettered + report.notAttempted);
+    },
+  );
 });
