@@ -29,7 +29,7 @@ export class IdentityTable {
   readonly #limit: number;
   /** Not read yet (null), read, or too many to hold (undefined: one lookup a row). */
   #known: KnownRows | undefined | null = null;
-  /** Identities touched in this run (while the known rows are held, or not read yet). */
+  /** Identities touched in this run (while known rows are held, or not read yet). */
   readonly #touched = new Set<string>();
 
   constructor(db: Database.Database, knownRowsLimit = KNOWN_ROWS_LIMIT) {
@@ -63,6 +63,7 @@ export class IdentityTable {
     if (this.#known === null) {
       this.#known = KnownRows.load(this.#db, this.#limit);
       for (const key of this.#touched) this.#touchRow(key); // touched before the rows were read
+      if (this.#known === undefined || this.#known.size === 0) this.#touched.clear();
     }
     return this.#known === undefined ? "touched" : this.#known.known(raw);
   }
@@ -77,7 +78,8 @@ export class IdentityTable {
    * is asked of the file from now on (one lookup of its `raw`, the first time).
    */
   touch(key: string): void {
-    if (this.#known === undefined || this.#touched.has(key)) return;
+    // Nothing to mark past the bound, or in a file that knew no row (a first run: no lookup a row).
+    if (this.#known === undefined || this.#known?.size === 0 || this.#touched.has(key)) return;
     this.#touched.add(key);
     if (this.#known !== null) this.#touchRow(key);
   }

@@ -42,8 +42,11 @@ export class KnownRows {
   /** 30 minus the table's bits: a key's first 30 bits shifted by this are its slot. */
   readonly #shift: number;
   readonly #mask: number;
+  /** How many rows are known. */
+  readonly size: number;
 
   private constructor(keys: string, count: number, bits: number) {
+    this.size = count;
     this.#slots = new Int32Array(4 << bits);
     this.#shift = 30 - bits;
     this.#mask = (1 << bits) - 1;
