@@ -2,7 +2,9 @@ import type { Pool } from "undici";
 import { PROFILE_PATH } from "../api/dfinery.js";
 import { stringifyExactly } from "../util/exact-number.js";
 import { type AttemptResult, classify } from "./classify.js";
+import { Deadlines } from "./deadlines.js";
 import { type Answer, exchange, MAX_BODY_BYTES } from "./exchange.js";
+import type { Clock } from "./pacer.js";
 import { parseRateHeaders, parseRetryAfter } from "./rate-headers.js";
 
 export interface ClientOptions {
@@ -23,6 +25,8 @@ export interface ClientOptions {
   /** The most an answer's body may hold, bytes (default 64 KiB); a larger one is a failed attempt. */
   readonly maxBodyBytes?: number;
   readonly now?: () => number;
+  /** The requests' deadlines' timer (the system's by default). */
+  readonly clock?: Clock;
   /** The endpoint's path: the profile endpoint by default, or the events endpoint. */
   readonly path?: string;
 }
@@ -74,6 +78,7 @@ export class ApiClient {
   readonly #headers: Record<string, string>;
   readonly #now: () => number;
   readonly #deadlineMs: number;
+  readonly #deadlines: Deadlines;
   readonly #maxBody: number;
 
   constructor(options: ClientOptions) {
@@ -93,6 +98,7 @@ export class ApiClient {
     this.#headers = { "content-type": "application/json", access_token: options.accessToken };
     this.#now = options.now ?? Date.now;
     this.#deadlineMs = options.deadlineMs ?? 60_000;
+    this.#deadlines = new Deadlines(this.#deadlineMs, options.clock);
     this.#maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
   }
 
@@ -112,7 +118,7 @@ export class ApiClient {
       headers: this.#headers,
       body: text,
     };
-    return exchange(pool, options, this.#deadlineMs, this.#maxBody).then(this.#judge);
+    return exchange(pool, options, this.#deadlines, this.#maxBody, this.#judge);
   }
 
   /** What an answer comes to. */
@@ -158,5 +164,6 @@ export class ApiClient {
 
   async close(): Promise<void> {
     await this.#pool?.close();
+    this.#deadlines.close();
   }
 }

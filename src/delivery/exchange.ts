@@ -3,13 +3,15 @@
  * `request` is built on): the answer's chunks are gathered here instead of through a Readable
  * body, and the deadline aborts through the request's own controller instead of an
  * AbortController (an AbortSignal and its listeners per request cost about a tenth of the
- * importer's CPU per profile; see bench/README.md).
- *  - `deadlineMs`: from the send to the last byte of the answer, whatever the inactivity timeouts
- *    let through (a server trickling a byte at a time);
+ * importer's CPU per profile; see bench/README.md). The answer is judged as it ends (`judge`),
+ * and the promise settles with what it came to.
+ *  - `deadlines`: from the send to the last byte of the answer, whatever the inactivity timeouts
+ *    let through (a server trickling a byte at a time), on the client's one timer;
  *  - `cap`: an answer declaring or turning out larger is dropped with its connection, so a faulty
  *    server cannot fill memory with the answers in flight.
  */
 import type { Dispatcher } from "undici";
+import { Deadlined, type Deadlines } from "./deadlines.js";
 
 /** The API answers with ~100 bytes of JSON; an answer this large is not one. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -30,21 +32,24 @@ export type Answer =
 
 const DEADLINE = new Error("the request's deadline passed");
 
-export function exchange(
+export function exchange<T>(
   dispatcher: Dispatcher,
   options: Dispatcher.DispatchOptions,
-  deadlineMs: number,
+  deadlines: Deadlines,
   cap: number,
-): Promise<Answer> {
-  return new Promise((resolve) => {
-    dispatcher.dispatch(options, new Exchange(resolve, deadlineMs, cap));
+  judge: (answer: Answer) => T,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    dispatcher.dispatch(options, new Exchange(resolve, reject, judge, deadlines, cap));
   });
 }
 
-class Exchange implements Dispatcher.DispatchHandler {
-  readonly #resolve: (answer: Answer) => void;
+class Exchange<T> extends Deadlined implements Dispatcher.DispatchHandler {
+  readonly #resolve: (result: T) => void;
+  readonly #reject: (error: unknown) => void;
+  readonly #judge: (answer: Answer) => T;
+  readonly #deadlines: Deadlines;
   readonly #cap: number;
-  readonly #timer: NodeJS.Timeout;
   #controller: Dispatcher.DispatchController | undefined;
   #timedOut = false;
   #settled = false;
@@ -53,10 +58,20 @@ class Exchange implements Dispatcher.DispatchHandler {
   #chunks: Buffer[] = [];
   #size = 0;
 
-  constructor(resolve: (answer: Answer) => void, deadlineMs: number, cap: number) {
+  constructor(
+    resolve: (result: T) => void,
+    reject: (error: unknown) => void,
+    judge: (answer: Answer) => T,
+    deadlines: Deadlines,
+    cap: number,
+  ) {
+    super();
     this.#resolve = resolve;
+    this.#reject = reject;
+    this.#judge = judge;
+    this.#deadlines = deadlines;
     this.#cap = cap;
-    this.#timer = setTimeout(() => this.#expire(), deadlineMs);
+    deadlines.add(this);
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -109,7 +124,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     controller.abort(new Error("the answer is over the cap")); // its connection goes with it
   }
 
-  #expire(): void {
+  expire(): void {
     this.#timedOut = true;
     this.#controller?.abort(DEADLINE);
   }
@@ -118,7 +133,14 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (this.#settled) return;
     this.#settled = true;
     this.#chunks = [];
-    clearTimeout(this.#timer);
-    this.#resolve(answer);
+    this.#deadlines.remove(this);
+    let result: T;
+    try {
+      result = this.#judge(answer);
+    } catch (error) {
+      this.#reject(error);
+      return;
+    }
+    this.#resolve(result);
   }
 }
