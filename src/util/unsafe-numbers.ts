@@ -120,6 +120,13 @@ function tokenSafety(text: string, start: number): number {
   }
   if (!mayLose(text, start, end)) return SAFE;
   const token = text.slice(start, end);
+  // The shortest text of its double, as JSON.stringify writes one (a third: 16 or 17 digits): a
+  // JSON number that holds it, unless it is an integer past 2^53 (what isSafeNumber says too,
+  // after two regular expressions and a parse).
+  const value = Number(token);
+  if (String(value) === token) {
+    return Number.isInteger(value) && !Number.isSafeInteger(value) ? UNSAFE : SAFE;
+  }
   if (!JSON_NUMBER.test(token)) return NOT_A_NUMBER;
   return isSafeNumber(token) ? SAFE : UNSAFE;
 }

@@ -1,3 +1,4 @@
+import { isSafeNumber } from "lossless-json";
 import { describe, expect, test } from "vitest";
 import { seededRandom } from "../../bench/seeded-random.js";
 import { ExactNumber, isInt64, parseJson, stringifyExactly } from "../../src/util/exact-number.js";
@@ -165,6 +166,21 @@ describe("markUnsafeNumbers", () => {
       text: '{"id":"~exact~9007199254740993","x":["~exact~1e400","~exact~-12345678.90123456789"]}',
       marked: 3,
     });
+  });
+
+  test("judges a double's shortest text, as JSON.stringify writes it, as lossless-json does", () => {
+    const tokens = [
+      ...[6666.666666666667, 0.1234567890123456, -1234.567890123457, 5e-324, 2.5e-300].map(String),
+      ...[1e300, 1.7976931348623157e308, -(2 ** 80)].map(String), // integers past 2^53
+      "0.33333333333333331", // more digits than its double's shortest text: they are lost
+      "6666.6666666666670", // a trailing 0: nothing is lost
+      "9007199254740993.0",
+    ];
+    for (const token of tokens) {
+      const marking = markUnsafeNumbers(`{"ltv":${token}}`);
+      expect([token, marking === "none"]).toEqual([token, isSafeNumber(token)]);
+    }
+    expect(tokens.filter((t) => markUnsafeNumbers(`[${t}]`) === "none")).toHaveLength(6);
   });
 
   test("leaves to lossless-json what marking cannot be sure of", () => {
