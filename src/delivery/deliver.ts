@@ -82,22 +82,26 @@ export function deliver(update: ProfileUpdate, deps: DeliveryDeps): Promise<Deli
  * the same pacing, retries and outcomes as `deliver`.
  */
 export function deliverBody(body: () => object, deps: DeliveryDeps): Promise<DeliveryOutcome> {
-  return new Promise((ended, failed) => deliverBodyThen(body, deps, ended, failed));
+  return new Promise((ended, failed) => deliverBodyThen({ body, ended, failed }, deps));
+}
+
+/** A body to deliver, and what is told how it went (the caller's own object: none made a request). */
+export interface Delivery {
+  /** The body, made at each attempt (a profile's request time is the attempt's). */
+  body(): object;
+  /** The outcome. Called inside the pacer's answer: must not throw. */
+  ended(outcome: DeliveryOutcome): void;
+  /** What a sender threw or rejected with (a bug), or a closed pacer. */
+  failed(error: unknown): void;
 }
 
 /**
- * `deliverBody` told by callbacks: `ended` with the outcome, or `failed` with what a sender threw
- * (a bug). The first attempt is the pacer's job itself, its answer judged as it settles: no
- * promise of its own a request; the rest a loop (most bodies are sent once; bench/README.md,
- * issue 20). `ended` is called inside the pacer's answer and must not throw.
+ * `deliverBody` told through `delivery`. The first attempt is the pacer's job itself, its answer
+ * judged as it settles: no promise of its own a request; the rest a loop (most bodies are sent
+ * once; bench/README.md, issue 20).
  */
-export function deliverBodyThen(
-  body: () => object,
-  deps: DeliveryDeps,
-  ended: (outcome: DeliveryOutcome) => void,
-  failed: (error: unknown) => void,
-): void {
-  deps.pacer.add(new Attempts(body, deps, ended, failed), PRIORITY_NEW);
+export function deliverBodyThen(delivery: Delivery, deps: DeliveryDeps): void {
+  deps.pacer.add(new Attempts(delivery, deps), PRIORITY_NEW);
 }
 
 /** Send again at once (a rate-limited answer: the pacer waits for the window). */
@@ -109,39 +113,35 @@ class Attempts implements PacedJob<AttemptResult | typeof NOT_SENT> {
   sent = 0;
   /** Attempts that spent the row's budget (transient failures). */
   #spent = 0;
-  readonly #body: () => object;
+  readonly #delivery: Delivery;
   readonly #deps: DeliveryDeps;
-  readonly #ended: (outcome: DeliveryOutcome) => void;
-  readonly #failed: (error: unknown) => void;
 
-  constructor(
-    body: () => object,
-    deps: DeliveryDeps,
-    ended: (outcome: DeliveryOutcome) => void,
-    failed: (error: unknown) => void,
-  ) {
-    this.#body = body;
+  constructor(delivery: Delivery, deps: DeliveryDeps) {
+    this.#delivery = delivery;
     this.#deps = deps;
-    this.#ended = ended;
-    this.#failed = failed;
   }
 
   /** The first answer (the pacer's job settled): its outcome, or the attempts after it. */
   settled(result: AttemptResult | typeof NOT_SENT): void {
+    const delivery = this.#delivery;
     let next: DeliveryOutcome | typeof AGAIN | number;
     try {
       next = this.judge(result);
     } catch (error) {
-      this.#failed(error);
+      delivery.failed(error);
       return;
     }
-    if (typeof next === "object") this.#ended(next);
-    else this.#again(next).then(this.#ended, this.#failed);
+    if (typeof next === "object") delivery.ended(next);
+    else
+      this.#again(next).then(
+        (outcome) => delivery.ended(outcome),
+        (error: unknown) => delivery.failed(error),
+      );
   }
 
   /** The first attempt's sender threw or rejected (a bug). */
   failed(error: unknown): void {
-    this.#failed(error);
+    this.#delivery.failed(error);
   }
 
   /** The attempts after the first, until one ends the delivery. */
@@ -152,22 +152,22 @@ class Attempts implements PacedJob<AttemptResult | typeof NOT_SENT> {
         await (deps.sleep ?? abortableSleep)(next, deps.stop);
         if (deps.stop.aborted) return { kind: "not-attempted", attempts: this.sent };
       }
-      const judged = this.judge(await deps.pacer.run(this.task, PRIORITY_RETRY));
+      const judged = this.judge(await deps.pacer.run(() => this.task(), PRIORITY_RETRY));
       if (typeof judged === "object") return judged;
       next = judged;
     }
   }
 
   /** Sends the body, unless the run stopped while the job waited (checked when released, not queued). */
-  readonly task = (): Promise<AttemptResult | typeof NOT_SENT> => {
+  task(): Promise<AttemptResult | typeof NOT_SENT> {
     if (this.#deps.stop.aborted) return NOT_SENT_YET;
     this.sent++;
     try {
-      return this.#deps.sender.send(this.#body());
+      return this.#deps.sender.send(this.#delivery.body());
     } catch (error) {
       return Promise.reject(error); // as an async task would: the pacer goes on
     }
-  };
+  }
 
   /** The outcome an answer ends with, AGAIN, or how long to wait before the next attempt. */
   judge(result: AttemptResult | typeof NOT_SENT): DeliveryOutcome | typeof AGAIN | number {

@@ -8,8 +8,11 @@ export interface Clock {
   clearTimeout(handle: unknown): void;
 }
 
+/** The process's start, epoch ms (a getter a call: read once). */
+const TIME_ORIGIN = performance.timeOrigin;
+
 export const systemClock: Clock = {
-  now: () => performance.timeOrigin + performance.now(),
+  now: () => TIME_ORIGIN + performance.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
@@ -74,7 +77,7 @@ export const PRIORITY_NEW = 5;
  * request's own object, no promise or closure of the pacer's a request (bench/README.md, issue 20).
  */
 export interface PacedJob<T> {
-  readonly task: () => Promise<T>;
+  task(): Promise<T>;
   /**
    * The task's value, told synchronously once it is out of the in-flight count and before the next
    * start, so that what it feeds observe() is heeded by that start. Must not throw.

@@ -298,22 +298,23 @@ export class Sender<U> {
     }
     const now = ledger.now;
     this.#requests++;
-    const body = (): object => kind.body(batch.identity, batch.units, now());
     deliverBodyThen(
-      body,
-      deps,
-      (outcome) => {
-        let more: Promise<void> | undefined;
-        try {
-          more = this.#ended(batch, outcome, deps, key);
-        } catch (error) {
-          failed(error);
-          return;
-        }
-        if (more === undefined) ended();
-        else more.then(ended, failed);
+      {
+        body: () => kind.body(batch.identity, batch.units, now()),
+        ended: (outcome) => {
+          let more: Promise<void> | undefined;
+          try {
+            more = this.#ended(batch, outcome, deps, key);
+          } catch (error) {
+            failed(error);
+            return;
+          }
+          if (more === undefined) ended();
+          else more.then(ended, failed);
+        },
+        failed,
       },
-      failed,
+      deps,
     );
   }
 
