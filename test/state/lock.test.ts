@@ -29,7 +29,9 @@ async function holder(path: string) {
   writeFileSync(
     join(dir, "hold.mjs"),
     `import { StateStore } from "./src/state/store.js";
-StateStore.open(process.argv[2]).acquireLock();
+// Kept: a store nothing refers to is collected, and its lock's connection closed with it.
+globalThis.held = StateStore.open(process.argv[2]);
+globalThis.held.acquireLock();
 process.stdout.write("locked\\n");
 setInterval(() => {}, 1000);
 `,
