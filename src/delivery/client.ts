@@ -1,6 +1,7 @@
 import type { Pool } from "undici";
 import { PROFILE_PATH } from "../api/dfinery.js";
 import { stringifyExactly } from "../util/exact-number.js";
+import { BytesBody, jsonBytes } from "../util/json-bytes.js";
 import { type AttemptResult, classify } from "./classify.js";
 import { Deadlines } from "./deadlines.js";
 import { type Answer, exchange, MAX_BODY_BYTES } from "./exchange.js";
@@ -106,9 +107,11 @@ export class ApiClient {
   send(body: object): Promise<AttemptResult> {
     const pool = this.#pool;
     if (pool === undefined) return this.#open().then(() => this.send(body));
-    let text: string;
+    let text: string | Uint8Array | undefined;
     try {
-      text = stringifyExactly(body); // a Long beyond 2^53 goes out with its digits
+      // An events body as bytes, unless it holds what only JSON.stringify writes (an ExactNumber)
+      if (body instanceof BytesBody) text = jsonBytes(body);
+      text ??= stringifyExactly(body); // a Long beyond 2^53 goes out with its digits
     } catch (error) {
       return Promise.reject(error);
     }

@@ -11,11 +11,11 @@
  * a string. Event ids and state keys are hashes of this text: it must never change.
  */
 
-const QUOTE = 0x22;
+import { JsonBytes } from "./json-bytes.js";
+
 /** Records up to this many bytes have their view kept (`written`). */
 const VIEWS = 4096;
 const COMMA = 0x2c;
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** The canonical JSON of `value` as a string. */
@@ -36,16 +36,10 @@ function textOf(value: unknown, writer: CanonicalBytes): string {
   return decoder.decode(writer.bytes.subarray(0, writer.length));
 }
 
-export class CanonicalBytes {
-  /** The bytes written so far are `bytes[0, length)`; the buffer grows as needed. */
-  bytes: Uint8Array;
-  length = 0;
-  /** Views of `bytes` by length (`written`), forgotten when it grows. */
+export class CanonicalBytes extends JsonBytes {
+  /** Views of `bytes` by length (`written`), for the buffer they were taken of. */
   #views: (Uint8Array | undefined)[] | undefined;
-
-  constructor(size = 1024) {
-    this.bytes = new Uint8Array(size);
-  }
+  #viewsOf: Uint8Array | undefined;
 
   /**
    * The bytes written so far, as a view (valid until the next write). Views are kept by length, so
@@ -55,11 +49,15 @@ export class CanonicalBytes {
   written(): Uint8Array {
     const n = this.length;
     if (n >= VIEWS) return this.bytes.subarray(0, n);
-    this.#views ??= new Array<Uint8Array | undefined>(VIEWS).fill(undefined);
-    let view = this.#views[n];
+    if (this.#viewsOf !== this.bytes) {
+      this.#views = new Array<Uint8Array | undefined>(VIEWS).fill(undefined);
+      this.#viewsOf = this.bytes; // the buffer grew: its views are new
+    }
+    const views = this.#views as (Uint8Array | undefined)[];
+    let view = views[n];
     if (view === undefined) {
       view = this.bytes.subarray(0, n);
-      this.#views[n] = view;
+      views[n] = view;
     }
     return view;
   }
@@ -79,30 +77,14 @@ export class CanonicalBytes {
     if (!this.#value(value)) this.ascii("null");
   }
 
-  /** Appends text known to be ASCII. */
-  ascii(text: string): void {
-    const n = text.length;
-    this.reserve(n);
-    const bytes = this.bytes;
-    let at = this.length;
-    for (let i = 0; i < n; i++) bytes[at++] = text.charCodeAt(i);
-    this.length = at;
-  }
-
-  /** Appends one byte. */
-  byte(code: number): void {
-    this.reserve(1);
-    this.bytes[this.length++] = code;
-  }
-
   /** False (nothing written) for what an object leaves out: undefined, a function, a symbol. */
   #value(value: unknown): boolean {
     switch (typeof value) {
       case "string":
-        this.#string(value);
+        this.string(value);
         return true;
       case "number":
-        this.ascii(Number.isFinite(value) ? String(value) : "null");
+        this.number(value);
         return true;
       case "boolean":
         this.ascii(value ? "true" : "false");
@@ -125,7 +107,7 @@ export class CanonicalBytes {
       }
       this.byte(0x5d);
     } else if (value instanceof Date) {
-      this.#string(value.toISOString());
+      this.string(value.toISOString());
     } else if (value instanceof Map) {
       const entries = [...value].map(([k, v]) => [canonicalJson(k), canonicalJson(v)] as const);
       entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -147,47 +129,12 @@ export class CanonicalBytes {
     for (const key of keys) {
       const start = this.length;
       if (!first) this.byte(COMMA);
-      this.#string(key);
+      this.string(key);
       this.byte(0x3a);
       if (this.#value(object[key])) first = false;
       else this.length = start; // left out, as JSON.stringify leaves it out
     }
     this.byte(0x7d);
-  }
-
-  /** A JSON string: printable ASCII without `"` or `\` as is, anything else as JSON.stringify writes it. */
-  #string(text: string): void {
-    const n = text.length;
-    this.reserve(n + 2);
-    const bytes = this.bytes;
-    let at = this.length;
-    bytes[at++] = QUOTE;
-    for (let i = 0; i < n; i++) {
-      const code = text.charCodeAt(i);
-      if (code < 0x20 || code > 0x7e || code === QUOTE || code === 0x5c) {
-        this.text(JSON.stringify(text));
-        return;
-      }
-      bytes[at++] = code;
-    }
-    bytes[at++] = QUOTE;
-    this.length = at;
-  }
-
-  /** Appends any text as UTF-8 (a lone surrogate as U+FFFD; JSON text has none: JSON.stringify escapes them). */
-  text(text: string): void {
-    this.reserve(text.length * 3);
-    this.length += encoder.encodeInto(text, this.bytes.subarray(this.length)).written;
-  }
-
-  /** Makes room for `more` bytes after the written ones. */
-  reserve(more: number): void {
-    const need = this.length + more;
-    if (need <= this.bytes.length) return;
-    const grown = new Uint8Array(Math.max(need, this.bytes.length * 2));
-    grown.set(this.bytes.subarray(0, this.length));
-    this.bytes = grown;
-    this.#views = undefined;
   }
 }
 

@@ -204,6 +204,30 @@ describe("import-events", () => {
     expect(new Set(taken.map((e) => e.event_log_id)).size).toBe(29);
   });
 
+  it("sends each body as the bytes of its JSON text, a Long beyond 2^53 with its digits", async () => {
+    const bodies: string[] = [];
+    const server = await hostile((_n, _req, res, body) => {
+      bodies.push(body);
+      answer(res, 200, "20000");
+    });
+    const dir = tempDir();
+    const orders = ordersNdjson(40, 3).split("\n").filter(Boolean);
+    // Order o5's quantity (a Long) is past what a double holds: its body is written exactly.
+    orders[5] = (orders[5] as string).replace('"qty":2', '"qty":9007199254740993');
+    orders[6] = (orders[6] as string).replace('"sku":"S6"', '"sku":"S6 \\"한글\\" \\u0001 😀"');
+    const input = write(dir, "orders.ndjson", `${orders.join("\n")}\n`);
+    const map = write(dir, "events.yaml", ORDERS_MAPPING);
+    expect((await importEvents([input, "--map", map, ...flags(dir, server.url)])).code).toBe(0);
+    expect(bodies.length).toBeGreaterThan(2);
+    const exact = bodies.filter((body) => body.includes('"df_quantity":9007199254740993'));
+    expect(exact).toHaveLength(1);
+    for (const body of bodies) {
+      if (exact.includes(body)) continue;
+      expect(body).toBe(JSON.stringify(JSON.parse(body))); // the text JSON.stringify writes
+    }
+    expect(bodies.join("")).toContain('"df_item_id":"S6 \\"한글\\" \\u0001 😀"');
+  });
+
   it("a CSV with grouped item rows: one event per order, one item per row", async () => {
     const e = await emulator({ catalog: CATALOG });
     const { dir, result } = await importOrderRows(e.url, [

@@ -1,0 +1,177 @@
+/**
+ * JSON written as UTF-8 straight into a reusable byte buffer, with no string made of the whole.
+ * `JsonBytes` holds the steps every writer shares (a string as JSON.stringify writes it, a number,
+ * raw ASCII); canonical-json.ts writes canonical JSON with them (sorted keys, for hashing), and
+ * `jsonBytes` here the text JSON.stringify gives of plain data (a request body: its keys in
+ * their own order).
+ *
+ * Why bytes: an events request body as a string cost JSON.stringify's pieces and their flattened
+ * copy, ~340 bytes an event of young garbage, then undici's `Buffer.from` of it, ~200 more: a third
+ * of a delivered event's allocations, which the young collections follow.
+ */
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const encoder = new TextEncoder();
+
+export class JsonBytes {
+  /** The bytes written so far are `bytes[0, length)`; the buffer grows as needed. */
+  bytes: Uint8Array;
+  length = 0;
+
+  constructor(size = 1024) {
+    this.bytes = new Uint8Array(size);
+  }
+
+  /** Appends text known to be ASCII. */
+  ascii(text: string): void {
+    const n = text.length;
+    this.reserve(n);
+    const bytes = this.bytes;
+    let at = this.length;
+    for (let i = 0; i < n; i++) bytes[at++] = text.charCodeAt(i);
+    this.length = at;
+  }
+
+  /** Appends one byte. */
+  byte(code: number): void {
+    this.reserve(1);
+    this.bytes[this.length++] = code;
+  }
+
+  /** Appends a number as JSON.stringify writes it (a non-finite one as null). */
+  number(value: number): void {
+    this.ascii(Number.isFinite(value) ? String(value) : "null");
+  }
+
+  /** A JSON string: printable ASCII without `"` or `\` as is, anything else as JSON.stringify writes it. */
+  string(text: string): void {
+    const n = text.length;
+    this.reserve(n + 2);
+    const bytes = this.bytes;
+    let at = this.length;
+    bytes[at++] = QUOTE;
+    for (let i = 0; i < n; i++) {
+      const code = text.charCodeAt(i);
+      if (code < 0x20 || code > 0x7e || code === QUOTE || code === 0x5c) {
+        this.text(JSON.stringify(text));
+        return;
+      }
+      bytes[at++] = code;
+    }
+    bytes[at++] = QUOTE;
+    this.length = at;
+  }
+
+  /** Appends any text as UTF-8 (a lone surrogate as U+FFFD; JSON text has none: JSON.stringify escapes them). */
+  text(text: string): void {
+    this.reserve(text.length * 3);
+    this.length += encoder.encodeInto(text, this.bytes.subarray(this.length)).written;
+  }
+
+  /** Makes room for `more` bytes after the written ones. */
+  reserve(more: number): void {
+    const need = this.length + more;
+    if (need <= this.bytes.length) return;
+    const grown = new Uint8Array(Math.max(need, this.bytes.length * 2));
+    grown.set(this.bytes.subarray(0, this.length));
+    this.bytes = grown;
+  }
+}
+
+/**
+ * A request body that the client sends as `jsonBytes` writes it. Its own enumerable properties
+ * are its JSON, as for a plain object (so `JSON.stringify` and `stringifyExactly` give the same
+ * text: a sample, a dry run's output).
+ */
+export abstract class BytesBody {}
+
+/** What `jsonBytes` leaves to JSON.stringify: anything but plain data. */
+class NotPlain extends Error {}
+const NOT_PLAIN = new NotPlain();
+
+/** Buffers past this size are let go once written from (one very large body keeps none). */
+const KEPT_SIZE = 1 << 20;
+let shared = new JsonBytes(64 * 1024);
+
+/**
+ * The UTF-8 bytes of `JSON.stringify(value)` for plain data: strings, finite or non-finite
+ * numbers, booleans, null, arrays, and objects whose prototype is Object's or null (or a
+ * BytesBody), with no `toJSON`. Undefined for anything else (an ExactNumber, a Date, a bigint, a
+ * Map, a class's instance, a nesting too deep for the stack): the caller then stringifies as
+ * before. The bytes are a copy of their own.
+ */
+export function jsonBytes(value: unknown): Uint8Array | undefined {
+  // What a plain object inherits is asked once, not for each object: nothing enumerable (for…in
+  // would list it, JSON.stringify not), no toJSON.
+  for (const _ in PLAIN) return undefined;
+  if (typeof PLAIN.toJSON === "function" || typeof ARRAY.toJSON === "function") return undefined;
+  const writer = shared;
+  writer.length = 0;
+  try {
+    if (!plain(writer, value)) return undefined; // undefined at the top: no JSON text
+  } catch {
+    return undefined;
+  }
+  const bytes = writer.bytes.slice(0, writer.length);
+  if (writer.bytes.length > KEPT_SIZE) shared = new JsonBytes(64 * 1024);
+  return bytes;
+}
+
+const PLAIN: Record<string, unknown> = {};
+const ARRAY: unknown[] & { toJSON?: unknown } = [];
+
+/** Writes `value`; false (nothing written) for what an object leaves out. Throws NOT_PLAIN. */
+function plain(writer: JsonBytes, value: unknown): boolean {
+  switch (typeof value) {
+    case "string":
+      writer.string(value);
+      return true;
+    case "number":
+      writer.number(value);
+      return true;
+    case "boolean":
+      writer.ascii(value ? "true" : "false");
+      return true;
+    case "undefined":
+    case "function":
+    case "symbol":
+      return false;
+    case "bigint":
+      throw NOT_PLAIN;
+  }
+  if (value === null) {
+    writer.ascii("null");
+    return true;
+  }
+  if (Array.isArray(value)) {
+    if (Object.hasOwn(value, "toJSON")) throw NOT_PLAIN;
+    writer.byte(0x5b);
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) writer.byte(COMMA);
+      if (!plain(writer, value[i])) writer.ascii("null");
+    }
+    writer.byte(0x5d);
+    return true;
+  }
+  const object = value as Record<string, unknown>;
+  const proto = Object.getPrototypeOf(object);
+  if (proto !== Object.prototype && proto !== null) {
+    // A body's own class: its own properties (a class's methods are not enumerable).
+    if (!(object instanceof BytesBody) || typeof object.toJSON === "function") throw NOT_PLAIN;
+  }
+  writer.byte(0x7b);
+  let first = true;
+  for (const key in object) {
+    const start = writer.length;
+    if (!first) writer.byte(COMMA);
+    writer.string(key);
+    writer.byte(0x3a);
+    const field = object[key];
+    if (plain(writer, field)) first = false;
+    else if (key === "toJSON" && typeof field === "function") throw NOT_PLAIN;
+    else writer.length = start; // left out, as JSON.stringify leaves it out
+  }
+  writer.byte(0x7d);
+  return true;
+}
