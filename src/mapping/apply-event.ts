@@ -9,6 +9,7 @@ import type { Identity, PropertyValue } from "../api/dfinery.js";
 import type { EventItem, EventProperties, EventRecord } from "../api/events.js";
 import type { RowFailure } from "../errors.js";
 import type { SourceFormat, SourceRow } from "../source/types.js";
+import { canonicalKeys } from "../util/canonical-json.js";
 import {
   cellProblem,
   failureOf,
@@ -33,6 +34,8 @@ export interface EventDraft {
   readonly id: string | undefined;
   /** NDJSON items, or this row's one item (CSV group_by), or undefined without items. */
   readonly items: readonly EventItem[] | undefined;
+  /** The keys `properties` can have, sorted for its id (event-id.ts); undefined: its own are. */
+  readonly propertyKeys?: readonly string[] | undefined;
 }
 
 export type EventMappingResult =
@@ -75,6 +78,7 @@ export function mapEvent(
     properties: base.properties,
     id: undefined,
     items: undefined,
+    propertyKeys: propertyKeysOf(mapping.properties),
   };
   ownFields(mapping.event, cells, json, problems, draft, pick);
   draft.items = readItems(mapping, cells, json, problems);
@@ -92,6 +96,20 @@ type Draft = {
     ? string | undefined
     : EventDraft[K];
 };
+
+/**
+ * The property names of `rules` in canonical order (the only keys mapRow gives an event's
+ * properties), for the last rules asked: sorted once a mapping, not listed and sorted an event.
+ */
+function propertyKeysOf(rules: readonly PropertyRule[]): readonly string[] | undefined {
+  if (rules !== keyRules) {
+    keyRules = rules;
+    keys = canonicalKeys(rules.map((rule) => rule.name));
+  }
+  return keys;
+}
+let keyRules: readonly PropertyRule[] | undefined;
+let keys: readonly string[] | undefined;
 
 /** The identity of the last event mapped, and the identity rules it was read by. */
 let lastIdentity: Identity | undefined;

@@ -26,6 +26,11 @@ export interface EventIdParts {
   readonly datetime: string;
   readonly properties: EventProperties;
   readonly items: readonly EventItem[] | undefined;
+  /**
+   * The keys `properties` can have (a mapping's property names) in canonical order, or undefined:
+   * then its own are listed and sorted (canonical-json.ts, `canonicalKeys`).
+   */
+  readonly propertyKeys?: readonly string[] | undefined;
 }
 
 const COMMA = 0x2c;
@@ -60,7 +65,9 @@ export function eventDigest(parts: EventIdParts, occurrence = 1): Int32Array {
   }
   writer.write(parts.datetime);
   writer.byte(COMMA);
-  writer.write(parts.properties);
+  const keys = parts.propertyKeys;
+  if (keys === undefined) writer.write(parts.properties);
+  else writer.writeByKeys(parts.properties, keys);
   writer.byte(COMMA);
   writer.write(parts.items);
   if (occurrence !== 1) {

@@ -77,6 +77,35 @@ export class CanonicalBytes extends JsonBytes {
     if (!this.#value(value)) this.ascii("null");
   }
 
+  /**
+   * Appends the canonical JSON of a plain object whose own keys are among `keys` (sorted as
+   * canonical JSON sorts them, with no name Object.prototype has): no list of its keys made and
+   * sorted. An object with another key is written as `write` writes it.
+   */
+  writeByKeys(object: Record<string, unknown>, keys: readonly string[]): void {
+    let left = 0;
+    for (const _ in object) left++; // its keys, counted without a list
+    const start = this.length;
+    this.byte(0x7b);
+    let first = true;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      const value = object[key];
+      if (value === undefined) continue; // not one of its keys (none is inherited)
+      left--;
+      const at = this.length;
+      if (!first) this.byte(COMMA);
+      this.string(key);
+      this.byte(0x3a);
+      if (this.#value(value)) first = false;
+      else this.length = at; // left out, as JSON.stringify leaves it out
+    }
+    this.byte(0x7d);
+    if (left === 0) return;
+    this.length = start; // a key of its own beyond `keys` (or one set to undefined)
+    this.write(object);
+  }
+
   /** False (nothing written) for what an object leaves out: undefined, a function, a symbol. */
   #value(value: unknown): boolean {
     switch (typeof value) {
@@ -136,6 +165,18 @@ export class CanonicalBytes extends JsonBytes {
     }
     this.byte(0x7d);
   }
+}
+
+/**
+ * `names` sorted as canonical JSON sorts an object's keys, for `writeByKeys`; undefined when one
+ * is a name Object.prototype has (`toString`, `__proto__`): an object without it would read the
+ * inherited one.
+ */
+export function canonicalKeys(names: readonly string[]): readonly string[] | undefined {
+  if (names.some((name) => name in Object.prototype)) return undefined;
+  const keys = [...new Set(names)];
+  sortKeys(keys);
+  return keys;
 }
 
 /**

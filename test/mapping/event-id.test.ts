@@ -8,7 +8,7 @@ import {
   keptIdentity,
   uuidV5,
 } from "../../src/mapping/event-id.js";
-import { canonicalJson } from "../../src/util/canonical-json.js";
+import { canonicalJson, canonicalKeys } from "../../src/util/canonical-json.js";
 import { ExactNumber } from "../../src/util/exact-number.js";
 
 const DNS = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
@@ -119,6 +119,24 @@ describe("eventId, as the previous version made it", () => {
   ])("is the v5 UUID of the canonical JSON: %s", (_, change) => {
     const parts = { ...PARTS, ...change } as typeof PARTS;
     expect(eventId(parts)).toBe(referenceId(canonicalJson(partsList(parts))));
+  });
+});
+
+describe("eventId with its properties' keys known", () => {
+  it("is the id of the same parts without them, whatever keys the properties have", () => {
+    const propertyKeys = canonicalKeys(["df_total_purchase_amount", "df_order_id", "x"]);
+    for (const properties of [
+      PARTS.properties,
+      {},
+      { x: true, df_order_id: "o1" },
+      { df_order_id: "o1", extra: 1 },
+    ]) {
+      const parts = { ...PARTS, properties };
+      expect(eventId({ ...parts, propertyKeys })).toBe(eventId(parts));
+      expect(eventId({ ...parts, propertyKeys })).toBe(
+        referenceId(canonicalJson(partsList(parts))),
+      );
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { CanonicalBytes, canonicalJson } from "../../src/util/canonical-json.js";
+import { CanonicalBytes, canonicalJson, canonicalKeys } from "../../src/util/canonical-json.js";
 import { ExactNumber } from "../../src/util/exact-number.js";
 import { seeded } from "../emulator/helpers.js";
 
@@ -139,5 +139,39 @@ describe("canonicalJson", () => {
     writer.reset(Uint8Array.of(1, 2));
     writer.write({ a: 1 });
     expect([...writer.bytes.subarray(0, writer.length)]).toEqual([1, 2, ...Buffer.from('{"a":1}')]);
+  });
+
+  it("writes an object by its known keys as it writes it by its own, whatever keys it has", () => {
+    const keys = canonicalKeys(["z", "b", "한", "a", "B", "a"]) as readonly string[];
+    expect(keys).toEqual(["B", "a", "b", "z", "한"]);
+    const objects: Record<string, unknown>[] = [
+      {},
+      { z: 1, a: "x" },
+      { a: 1, b: 2, z: 3, B: 4, 한: "값" },
+      { a: { nested: [1, { y: 2, x: 1 }] }, b: null },
+      { a: 1, other: 2 }, // a key beyond them
+      { a: 1, b: undefined }, // a key set to undefined
+      { a: () => 1, b: 2 }, // a value left out
+      { a: new ExactNumber("12345678901234567890") },
+      Object.assign(Object.create(null) as object, { b: 1, a: 2 }),
+    ];
+    const byKeys = (object: Record<string, unknown>) => {
+      const writer = new CanonicalBytes();
+      writer.writeByKeys(object, keys);
+      return Buffer.from(writer.written()).toString("utf8");
+    };
+    for (const object of objects) expect(byKeys(object)).toBe(bytesOf(object));
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.polluted = 1;
+    try {
+      expect(byKeys({ a: 1 })).toBe('{"a":1}');
+    } finally {
+      delete proto.polluted;
+    }
+  });
+
+  it("has no known keys for names an object inherits", () => {
+    expect(canonicalKeys(["a", "toString"])).toBeUndefined();
+    expect(canonicalKeys(["__proto__"])).toBeUndefined();
   });
 });
