@@ -11,7 +11,7 @@
  * a string. Event ids and state keys are hashes of this text: it must never change.
  */
 
-import { JsonBytes } from "./json-bytes.js";
+import { JsonBytes, OTHER, WRITTEN } from "./json-bytes.js";
 
 /** Records up to this many bytes have their view kept (`written`). */
 const VIEWS = 4096;
@@ -93,10 +93,7 @@ export class CanonicalBytes extends JsonBytes {
       const value = object[key];
       if (value === undefined) continue; // not one of its keys (none is inherited)
       left--;
-      const at = this.length;
-      if (!first) this.byte(COMMA);
-      this.string(key);
-      this.byte(0x3a);
+      const at = this.key(key, first);
       if (this.#value(value)) first = false;
       else this.length = at; // left out, as JSON.stringify leaves it out
     }
@@ -108,26 +105,10 @@ export class CanonicalBytes extends JsonBytes {
 
   /** False (nothing written) for what an object leaves out: undefined, a function, a symbol. */
   #value(value: unknown): boolean {
-    switch (typeof value) {
-      case "string":
-        this.string(value);
-        return true;
-      case "number":
-        this.number(value);
-        return true;
-      case "boolean":
-        this.ascii(value ? "true" : "false");
-        return true;
-      case "undefined":
-      case "function":
-      case "symbol":
-        return false;
-      case "bigint":
-        this.ascii(`"${value}n"`);
-        return true;
-    }
-    if (value === null) {
-      this.ascii("null");
+    const scalar = this.scalar(value);
+    if (scalar !== OTHER) return scalar === WRITTEN;
+    if (typeof value === "bigint") {
+      this.ascii(`"${value}n"`);
     } else if (Array.isArray(value)) {
       this.byte(0x5b);
       for (let i = 0; i < value.length; i++) {
@@ -156,10 +137,7 @@ export class CanonicalBytes extends JsonBytes {
     this.byte(0x7b);
     let first = true;
     for (const key of keys) {
-      const start = this.length;
-      if (!first) this.byte(COMMA);
-      this.string(key);
-      this.byte(0x3a);
+      const start = this.key(key, first);
       if (this.#value(object[key])) first = false;
       else this.length = start; // left out, as JSON.stringify leaves it out
     }

@@ -14,6 +14,11 @@ const QUOTE = 0x22;
 const COMMA = 0x2c;
 const encoder = new TextEncoder();
 
+export const WRITTEN = 0;
+export const LEFT_OUT = 1;
+export const OTHER = 2;
+export type Scalar = typeof WRITTEN | typeof LEFT_OUT | typeof OTHER;
+
 export class JsonBytes {
   /** The bytes written so far are `bytes[0, length)`; the buffer grows as needed. */
   bytes: Uint8Array;
@@ -37,6 +42,44 @@ export class JsonBytes {
   byte(code: number): void {
     this.reserve(1);
     this.bytes[this.length++] = code;
+  }
+
+  /**
+   * Appends a string, number, boolean or null as JSON.stringify writes it: WRITTEN; LEFT_OUT
+   * (nothing written) for what an object leaves out (undefined, a function, a symbol); OTHER
+   * (nothing written) for an object or a bigint, which each writer writes its own way.
+   */
+  scalar(value: unknown): Scalar {
+    switch (typeof value) {
+      case "string":
+        this.string(value);
+        return WRITTEN;
+      case "number":
+        this.number(value);
+        return WRITTEN;
+      case "boolean":
+        this.ascii(value ? "true" : "false");
+        return WRITTEN;
+      case "undefined":
+      case "function":
+      case "symbol":
+        return LEFT_OUT;
+    }
+    if (value !== null) return OTHER;
+    this.ascii("null");
+    return WRITTEN;
+  }
+
+  /**
+   * Appends an object's key and its colon, after a comma unless it is the first; where it began,
+   * to be cut back to (`length = at`) when its value is left out.
+   */
+  key(name: string, first: boolean): number {
+    const at = this.length;
+    if (!first) this.byte(COMMA);
+    this.string(name);
+    this.byte(0x3a);
+    return at;
   }
 
   /** Appends a number as JSON.stringify writes it (a non-finite one as null). */
@@ -123,27 +166,9 @@ const ARRAY: unknown[] & { toJSON?: unknown } = [];
 
 /** Writes `value`; false (nothing written) for what an object leaves out. Throws NOT_PLAIN. */
 function plain(writer: JsonBytes, value: unknown): boolean {
-  switch (typeof value) {
-    case "string":
-      writer.string(value);
-      return true;
-    case "number":
-      writer.number(value);
-      return true;
-    case "boolean":
-      writer.ascii(value ? "true" : "false");
-      return true;
-    case "undefined":
-    case "function":
-    case "symbol":
-      return false;
-    case "bigint":
-      throw NOT_PLAIN;
-  }
-  if (value === null) {
-    writer.ascii("null");
-    return true;
-  }
+  const scalar = writer.scalar(value);
+  if (scalar !== OTHER) return scalar === WRITTEN;
+  if (typeof value === "bigint") throw NOT_PLAIN;
   if (Array.isArray(value)) {
     if (Object.hasOwn(value, "toJSON")) throw NOT_PLAIN;
     writer.byte(0x5b);
@@ -163,10 +188,7 @@ function plain(writer: JsonBytes, value: unknown): boolean {
   writer.byte(0x7b);
   let first = true;
   for (const key in object) {
-    const start = writer.length;
-    if (!first) writer.byte(COMMA);
-    writer.string(key);
-    writer.byte(0x3a);
+    const start = writer.key(key, first);
     const field = object[key];
     if (plain(writer, field)) first = false;
     else if (key === "toJSON" && typeof field === "function") throw NOT_PLAIN;

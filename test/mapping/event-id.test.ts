@@ -131,7 +131,7 @@ describe("eventId with its properties' keys known", () => {
       { x: true, df_order_id: "o1" },
       { df_order_id: "o1", extra: 1 },
     ]) {
-      const parts = { ...PARTS, properties };
+      const parts = { ...PARTS, properties } as typeof PARTS;
       expect(eventId({ ...parts, propertyKeys })).toBe(eventId(parts));
       expect(eventId({ ...parts, propertyKeys })).toBe(
         referenceId(canonicalJson(partsList(parts))),
