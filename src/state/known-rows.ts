@@ -45,22 +45,11 @@ export class KnownRows {
   /** How many rows are known. */
   readonly size: number;
 
-  private constructor(keys: string, count: number, bits: number) {
+  private constructor(slots: Int32Array, count: number, bits: number) {
     this.size = count;
-    this.#slots = new Int32Array(4 << bits);
+    this.#slots = slots;
     this.#shift = 30 - bits;
     this.#mask = (1 << bits) - 1;
-    const slots = this.#slots;
-    for (let i = 0; i < count; i++) {
-      const at = i * (RAW_CHARS + 1);
-      const w0 = words(keys, at);
-      let slot = w0 >>> this.#shift;
-      while (slots[slot << 2] !== 0) slot = (slot + 1) & this.#mask;
-      slots[slot << 2] = w0 | USED;
-      slots[(slot << 2) + 1] = words(keys, at + 5);
-      slots[(slot << 2) + 2] = words(keys, at + 10);
-      slots[(slot << 2) + 3] = words(keys, at + 15);
-    }
   }
 
   /**
@@ -78,10 +67,11 @@ export class KnownRows {
       .get(limit + 1) ?? [null, 0];
     if (count > limit) return undefined;
     const all = keys ?? "";
-    if (!wellFormed(all, count)) return undefined;
+    if (all.length !== Math.max(0, count * (RAW_CHARS + 1) - 1)) return undefined;
     let bits = 4;
     while (1 << bits < count * 2) bits++;
-    return new KnownRows(all, count, bits);
+    const slots = new Int32Array(4 << bits);
+    return fill(slots, bits, all, count) ? new KnownRows(slots, count, bits) : undefined;
   }
 
   /**
@@ -134,14 +124,31 @@ function words(text: string, from: number): number {
   return (invalid & INVALID) === 0 ? bits : -1;
 }
 
-/** Whether `text` is `count` keys of base64url, each of RAW_CHARS, separated by SEPARATOR. */
-function wellFormed(text: string, count: number): boolean {
-  if (text.length !== Math.max(0, count * (RAW_CHARS + 1) - 1)) return false;
+/**
+ * Fills `slots` (2^bits of them) with the `count` keys of `text`, each of RAW_CHARS of base64url
+ * and followed by SEPARATOR but the last; false, and the slots not to be used, at the first char
+ * that does not fit (checked in the same pass that decodes them: a key is read once).
+ */
+function fill(slots: Int32Array, bits: number, text: string, count: number): boolean {
+  const shift = 30 - bits;
+  const mask = (1 << bits) - 1;
   const separator = SEPARATOR.charCodeAt(0);
-  let invalid = 0;
-  for (let at = 0; at < text.length; at += RAW_CHARS + 1) {
-    if (at + RAW_CHARS < text.length && text.charCodeAt(at + RAW_CHARS) !== separator) return false;
-    for (let i = at; i < at + RAW_CHARS; i++) invalid |= BITS[text.charCodeAt(i)] as number;
+  for (let i = 0; i < count; i++) {
+    const at = i * (RAW_CHARS + 1);
+    const w0 = words(text, at);
+    const w1 = words(text, at + 5);
+    const w2 = words(text, at + 10);
+    const w3 = words(text, at + 15);
+    const tail =
+      (BITS[text.charCodeAt(at + 20)] as number) | (BITS[text.charCodeAt(at + 21)] as number);
+    if ((w0 | w1 | w2 | w3) < 0 || (tail & INVALID) !== 0) return false;
+    if (i < count - 1 && text.charCodeAt(at + RAW_CHARS) !== separator) return false;
+    let slot = w0 >>> shift;
+    while (slots[slot << 2] !== 0) slot = (slot + 1) & mask;
+    slots[slot << 2] = w0 | USED;
+    slots[(slot << 2) + 1] = w1;
+    slots[(slot << 2) + 2] = w2;
+    slots[(slot << 2) + 3] = w3;
   }
-  return (invalid & INVALID) === 0;
+  return true;
 }
