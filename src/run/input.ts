@@ -2,15 +2,18 @@ import type { MappingSource } from "../mapping/types.js";
 import { readSourceBatches } from "../source/read.js";
 import type { SourceItem, SourceOptions } from "../source/types.js";
 import type { InputConfig } from "./config.js";
+import type { KnownItem } from "./diff-source.js";
 import { checkHeadersAgree } from "./headers.js";
 
 /**
  * A run's inputs, one file after the other: each file's items after a `file` item that names it.
- * `index` is the file's place in name order (what its rows' `at` are numbered from).
+ * `index` is the file's place in name order (what its rows' `at` are numbered from). A file read
+ * on the diff's worker gives its known rows as `known` items (diff-source.ts), not as rows.
  */
 export type InputItem =
   | SourceItem
-  | { readonly kind: "file"; readonly file: string; readonly index: number };
+  | { readonly kind: "file"; readonly file: string; readonly index: number }
+  | KnownItem;
 
 export interface OpenInputs {
   readonly stdin: NodeJS.ReadableStream | undefined;
@@ -49,7 +52,7 @@ export async function* openInputs(
 }
 
 /** What every file is read with: the command line's settings over the mapping's layout. */
-function readerOptions(
+export function readerOptions(
   config: InputConfig,
   layout: MappingSource | undefined,
   open: OpenInputs,

@@ -19,7 +19,9 @@ import {
 import { mayStall } from "../source/open.js";
 import type { SourceRow } from "../source/types.js";
 import { Breather } from "../util/breather.js";
+import { isBlank } from "./blank.js";
 import type { RunConfig } from "./config.js";
+import type { KnownItem } from "./diff-source.js";
 import { fileAt } from "./file-book.js";
 import { repeatedHeader } from "./headers.js";
 import type { InputItem } from "./input.js";
@@ -64,6 +66,11 @@ export interface ReaderParts<U> {
   readonly takeByIdentity: (done: Finished<U>) => Promise<void> | undefined;
   /** With --state: a row known unchanged as read (true) is ended there, not mapped (run.ts). */
   readonly knownAsRead: ((row: Row, cells: Cells) => boolean) | undefined;
+  /**
+   * The same, for a row the diff worker found known (diff-source.ts), by its slot among the known
+   * rows: false, it is mapped as any row (its cells asked of the worker).
+   */
+  readonly knownInSlot: ((row: Row, slot: number) => boolean) | undefined;
   readonly take: (done: Finished<U> | undefined) => Promise<void> | undefined;
   readonly takeAll: (all: readonly Finished<U>[]) => Promise<void>;
 }
@@ -169,6 +176,11 @@ export class Reader<U> {
     const stop = this.#p.ledger.stop;
     for (let i = 0; i < items.length; i++) {
       const item = items[i] as InputItem;
+      if (item.kind === "known") {
+        await this.#knownRows(item, after, breather);
+        if (stop.aborted) return;
+        continue;
+      }
       // Before the item is taken: a stop heard in the turn still finds it counted. Asked every
       // BREATHE_ROWS items: its clock read (~0.05 µs) is not worth paying for every row.
       if (breather !== undefined && i % BREATHE_ROWS === 0) {
@@ -201,12 +213,11 @@ export class Reader<U> {
     await take(regroup.flush());
   }
 
-  #step(item: InputItem): Promise<void> | undefined {
-    const { ledger, config, kind, take } = this.#p;
+  #step(item: Exclude<InputItem, KnownItem>): Promise<void> | undefined {
+    const { ledger, config, kind } = this.#p;
     const { mapping, format } = config;
     if (item.kind === "file") return this.#nextFile(item.file, item.index);
     const input = this.#name;
-    const assembler = this.#assembler;
     if (item.kind === "header") {
       if (mapping !== null) checkColumns(mapping, item.columns, input);
       return undefined;
@@ -233,11 +244,56 @@ export class Reader<U> {
     }
     const { line } = item;
     const at = this.#base + line;
-    const file = this.#file;
     // Done by an interrupted pass of this run: not counted again, assembled only for the ids.
     const done = this.#p.state.skip(at);
     if (!done) ledger.count.rows++;
     if (item.kind === "invalid") return this.#unreadable(line, at, item.raw, item.failure, done);
+    return this.#row(item, at, done);
+  }
+
+  /**
+   * Rows the diff worker found known as read (diff-source.ts), each stepped as #steps steps a row:
+   * read as #step reads a CSV row, then ended unchanged if its identity is still untouched
+   * (`knownInSlot`), or else mapped as any row, its cells asked of the worker (once a batch).
+   */
+  async #knownRows(
+    { batch, from, to }: KnownItem,
+    after: () => Promise<void> | undefined,
+    breather: Breather | undefined,
+  ): Promise<void> {
+    const { ledger, state, config, knownInSlot } = this.#p;
+    const { pairs } = batch;
+    const file = this.#file;
+    for (let i = from; i < to; i++) {
+      if (breather !== undefined && i % BREATHE_ROWS === 0) {
+        const turn = breather.due();
+        if (turn !== undefined) await turn;
+      }
+      const line = pairs[2 * i] as number;
+      const at = this.#base + line;
+      ledger.deadLetter.start();
+      this.#replay ??= false; // a CSV/TSV row: the worker reads no dead-letter file
+      const done = state.skip(at);
+      if (!done) ledger.count.rows++;
+      const row = { line, file, row: NOT_READ, format: config.format, at };
+      if (done || knownInSlot?.(row, pairs[2 * i + 1] as number) !== true) {
+        const cells = (await batch.cells())[i] as Cells;
+        const taking = this.#row({ kind: "row", line, cells }, at, done);
+        if (taking !== undefined) await taking;
+      }
+      const sending = after();
+      if (sending !== undefined) await sending;
+      if (ledger.stop.aborted) return;
+    }
+  }
+
+  /** A row read (#step), or a known row mapped after all (#knownRows). */
+  #row(item: SourceRow, at: number, done: boolean): Promise<void> | undefined {
+    const { config, take } = this.#p;
+    const { format } = config;
+    const { line } = item;
+    const file = this.#file;
+    const assembler = this.#assembler;
     const repeated = format === "ndjson" ? undefined : repeatedHeader(item.cells);
     if (repeated !== undefined) return this.#unreadable(line, at, item.cells, repeated, done);
     this.#p.presence?.count(item.cells);
@@ -340,25 +396,13 @@ export class Reader<U> {
   }
 }
 
-/**
- * Whether every cell of a record is empty: blank or whitespace, null, or one of the source's
- * `empty_values`. Most rows have a value in their first cell, so this stops there.
- */
-export function isBlank(cells: Cells, markers: ReadonlySet<string>): boolean {
-  for (const key in cells) {
-    const value = cells[key];
-    if (value === null || value === undefined) continue;
-    if (typeof value !== "string") return false;
-    const text = value.trim();
-    if (text !== "" && !markers.has(text)) return false;
-  }
-  return true;
-}
-
 function spillKeyOf<U>(assembler: Assembler<U>, row: Row, source: SourceRow): SpillKey {
   if (assembler.spillKey === undefined) throw new Error("this kind cannot group by identity");
   return assembler.spillKey(row, source);
 }
+
+/** A known row's cells, not read on this thread (#knownRows): only its `at` is asked of it. */
+const NOT_READ: Cells = Object.freeze({});
 
 /** How many items of a batch the reader steps between asking its breather (see #steps). */
 const BREATHE_ROWS = 16;

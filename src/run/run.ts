@@ -14,10 +14,11 @@ import { type Batch, Batcher } from "./batcher.js";
 import { canaryLived } from "./canary.js";
 import { type RunConfig, type RunDeps, type RunInit, resolveDeps, resolveRun } from "./config.js";
 import { openDelivery, type RunDelivery } from "./delivery-setup.js";
+import { diffInputs, diffOnWorker } from "./diff-source.js";
 import { DueTimer, tickPeriodMs } from "./due-timer.js";
 import { FailureWatch } from "./failure-watch.js";
 import { IdentityRuns } from "./identity-runs.js";
-import { openInputs } from "./input.js";
+import { type OpenInputs, openInputs } from "./input.js";
 import type { Finished, Kind, KindState, Row } from "./kind.js";
 import { type Progress, RunLedger } from "./ledger.js";
 import { Reader } from "./reader.js";
@@ -249,18 +250,28 @@ export class Run<U> {
     // grouped): counted as its unit would have been (the canary's and the sample's units are
     // mapped), never mapped.
     const known = state.knownAsRead?.bind(state);
+    const asRead = known !== undefined && limits.units === 1 && spill === undefined;
+    const mayKnow = (row: Row): boolean =>
+      row.done !== true && (canary === 0 || taken > canary) && sender.sampled;
+    const endKnown = (row: Row): true => {
+      taken++;
+      sender.unchangedAsRead(row);
+      return true;
+    };
     const knownAsRead =
-      known !== undefined && limits.units === 1 && spill === undefined && mapping !== null
-        ? (row: Row, cells: Readonly<Record<string, unknown>>): boolean => {
-            if (row.done === true || (canary > 0 && taken <= canary) || !sender.sampled) {
-              return false;
-            }
-            if (!known(row, cells)) return false;
-            taken++;
-            sender.unchangedAsRead(row);
-            return true;
-          }
+      asRead && mapping !== null
+        ? (row: Row, cells: Readonly<Record<string, unknown>>): boolean =>
+            mayKnow(row) && known(row, cells) && endKnown(row)
         : undefined;
+    // One CSV/TSV file whose known rows are held: read, keyed and looked up on a second thread
+    // (diff-source.ts); a known row's identity still untouched is known as it is stepped here.
+    const share =
+      asRead && diffOnWorker(config, mapping) ? this.#deps.state.diffShare?.() : undefined;
+    const knownInSlot =
+      share === undefined
+        ? undefined
+        : (row: Row, slot: number): boolean =>
+            mayKnow(row) && share.rows.knownAt(slot) && endKnown(row);
     const reader = new Reader({
       kind: this.kind,
       config,
@@ -271,15 +282,20 @@ export class Run<U> {
       spill,
       takeByIdentity: (done) => take(done, true),
       knownAsRead,
+      knownInSlot,
       take,
       takeAll,
     });
-    const source = openInputs(config, mapping?.source, {
+    const opening: OpenInputs = {
       stdin: this.#deps.stdin,
       signal: ledger.stop,
       skip: (index) => this.#deps.state.skipFile(index),
       onSkip: () => ledger.finishedFile(),
-    });
+    };
+    const source =
+      share !== undefined && mapping !== null
+        ? diffInputs(config, mapping, share, opening)
+        : openInputs(config, mapping?.source, opening);
     // After each row: what fell due, and what the timer sent (the read-ahead).
     await reader.read(source, () => send(batcher.due(ledger.now())));
     for (const done of runs?.flush() ?? []) await send(batchesOf(done));

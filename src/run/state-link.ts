@@ -1,6 +1,6 @@
 import type { Identity } from "../api/dfinery.js";
 import type { RowFailure } from "../errors.js";
-import type { AcceptedRow, KnownRow, RunHandle } from "../state/index.js";
+import type { AcceptedRow, KnownRow, KnownRows, RunHandle } from "../state/index.js";
 import {
   eventKey,
   identityHash,
@@ -72,6 +72,12 @@ export interface RunState {
   heldBy(rowKey: string): string | undefined;
   /** A unit of this identity took its turn: its row known as read is asked of the file from now on. */
   touch(identityKey: string): void;
+  /**
+   * What a diff worker (diff-source.ts) needs to know rows as read as this run does: the row keys'
+   * secret prefix and the known rows (read now), whose touched marks stay this thread's. Undefined
+   * when no row is known from memory (rows not keyed, --full, past the memory bound, none known).
+   */
+  diffShare?(): DiffShare | undefined;
   /** The key under which the state file remembers an identity. */
   identityKey(identity: Identity): string;
   /**
@@ -87,6 +93,12 @@ export interface RunState {
   knownEvent(event: IdentifiedEvent): boolean;
   /** Events: a request's events were accepted: they and the rows they came from, in one commit. */
   acceptedEvents(ats: readonly number[], events: readonly IdentifiedEvent[]): void;
+}
+
+/** See RunState.diffShare. */
+export interface DiffShare {
+  readonly prefix: string;
+  readonly rows: KnownRows;
 }
 
 const CHANGED: Diff = { unchanged: false, key: "", hash: "", rowKey: undefined };
@@ -119,6 +131,8 @@ export interface HashSource {
   readonly path: string;
   lastHash(key: string): string | undefined;
   knownRow(rowKey: string): KnownRow;
+  /** The known rows `knownRow` answers from (read now if not yet); undefined past the bound. */
+  knownRows?(): KnownRows | undefined;
   heldBy(rowKey: string): string | undefined;
   touch(identityKey: string): void;
   knownEvent(key: string): boolean;
@@ -184,6 +198,13 @@ export class StateLink implements RunState {
 
   touch(identityKey: string): void {
     this.store.touch(identityKey);
+  }
+
+  diffShare(): DiffShare | undefined {
+    const prefix = this.rows?.prefix;
+    if (this.full || prefix === undefined) return undefined;
+    const rows = this.#guard(() => this.store.knownRows?.());
+    return rows === undefined || rows.size === 0 ? undefined : { prefix, rows };
   }
 
   heldBy(rowKey: string): string | undefined {

@@ -60,12 +60,18 @@ export class IdentityTable {
    * the memory bound.
    */
   known(raw: string): KnownRow {
+    const known = this.held();
+    return known === undefined ? "touched" : known.known(raw);
+  }
+
+  /** The known rows (read now if not yet), whose slots `known` answers from; undefined past the bound. */
+  held(): KnownRows | undefined {
     if (this.#known === null) {
       this.#known = KnownRows.load(this.#db, this.#limit);
       for (const key of this.#touched) this.#touchRow(key); // touched before the rows were read
       if (this.#known === undefined || this.#known.size === 0) this.#touched.clear();
     }
-    return this.#known === undefined ? "touched" : this.#known.known(raw);
+    return this.#known;
   }
 
   /** The identity whose stored hash the row of this key maps to (one lookup in the `raw` index). */

@@ -19,6 +19,16 @@ const LOW_30 = USED - 1;
 export type KnownRow = "unknown" | "known" | "touched";
 
 /**
+ * The slots of a KnownRows in shared memory, for a worker thread to look keys up in the same
+ * table (diff-worker.ts): it finds a key's slot, the thread that owns the touched marks reads them.
+ */
+export interface SharedSlots {
+  readonly buffer: SharedArrayBuffer;
+  readonly bits: number;
+  readonly size: number;
+}
+
+/**
  * The rows the state file knew as read when the run began (`identities.raw`), read once in one
  * scan instead of one index probe a row, in fixed-size binary slots: a lookup reads one slot of
  * 16 bytes (one cache line), and no key is kept as text.
@@ -45,8 +55,12 @@ export class KnownRows {
   /** How many rows are known. */
   readonly size: number;
 
+  /** The table's bits, for `shared`. */
+  readonly #bits: number;
+
   private constructor(slots: Int32Array, count: number, bits: number) {
     this.size = count;
+    this.#bits = bits;
     this.#slots = slots;
     this.#shift = 30 - bits;
     this.#mask = (1 << bits) - 1;
@@ -70,8 +84,29 @@ export class KnownRows {
     if (all.length !== Math.max(0, count * (RAW_CHARS + 1) - 1)) return undefined;
     let bits = 4;
     while (1 << bits < count * 2) bits++;
-    const slots = new Int32Array(4 << bits);
+    // In shared memory (as fast to read as any), so that a worker can read the same slots.
+    const slots = new Int32Array(new SharedArrayBuffer(16 << bits));
     return fill(slots, bits, all, count) ? new KnownRows(slots, count, bits) : undefined;
+  }
+
+  /** The same slots as the KnownRows `shared` gave, in another thread. */
+  static of(shared: SharedSlots): KnownRows {
+    return new KnownRows(new Int32Array(shared.buffer), shared.size, shared.bits);
+  }
+
+  /** The slots, shared with a worker thread (`of`). */
+  shared(): SharedSlots {
+    return { buffer: this.#slots.buffer as SharedArrayBuffer, bits: this.#bits, size: this.size };
+  }
+
+  /** The slot of a row key known when the run began (touched since or not), or -1. */
+  slotOf(raw: string): number {
+    return this.#find(raw);
+  }
+
+  /** Whether the row known in `slot` (`slotOf`) is still known: its identity not touched since. */
+  knownAt(slot: number): boolean {
+    return ((this.#slots[slot + 1] as number) & TOUCHED) === 0;
   }
 
   /**

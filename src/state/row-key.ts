@@ -42,10 +42,27 @@ export class RowKeys {
 
   /** The key of a row's cells read in `format`; undefined for cells the key cannot name. */
   of(cells: Readonly<Record<string, unknown>>, format: string): string | undefined {
-    const text = rowText(cells, format, this.#prefix); // written after the prefix: one flat string
-    if (text === undefined) return undefined;
-    return hash("sha256", text, "base64url").slice(0, KEY_CHARS);
+    return keyOfRow(this.#prefix, cells, format);
   }
+
+  /**
+   * The secret prefix, for a worker thread of this run keying the same rows (`keyOfRow`): passed
+   * in memory only, never logged nor written.
+   */
+  get prefix(): string {
+    return this.#prefix;
+  }
+}
+
+/** RowKeys.of under the secret `prefix` (a worker thread's keys: diff-worker.ts). */
+export function keyOfRow(
+  prefix: string,
+  cells: Readonly<Record<string, unknown>>,
+  format: string,
+): string | undefined {
+  const text = rowText(cells, format, prefix); // written after the prefix: one flat string
+  if (text === undefined) return undefined;
+  return hash("sha256", text, "base64url").slice(0, KEY_CHARS);
 }
 
 function pick(from: NodeJS.ProcessVersions, names: readonly string[]): Record<string, unknown> {

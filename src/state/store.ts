@@ -6,7 +6,7 @@ import { FailureTable } from "./failures.js";
 import { FileTable, type FinishedFile } from "./files.js";
 import { IdentityTable } from "./identities.js";
 import { bindKey, type KeyBinding } from "./key-binding.js";
-import type { KnownRow } from "./known-rows.js";
+import type { KnownRow, KnownRows } from "./known-rows.js";
 import { judgeLock, type LockInfo, LockTable, StateLockedError } from "./lock.js";
 import { claimFor, ownerOf, type StateCommand } from "./owner.js";
 import { ProcessLock } from "./process-lock.js";
@@ -190,6 +190,11 @@ export class StateStore {
    */
   knownRow(rowKey: string): KnownRow {
     return this.#identities.known(rowKey);
+  }
+
+  /** The known rows `knownRow` answers from (read now if not yet); undefined past the memory bound. */
+  knownRows(): KnownRows | undefined {
+    return this.#identities.held();
   }
 
   /** A unit of this identity took its turn or was accepted: its known row is asked of the file. */

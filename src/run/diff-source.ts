@@ -1,0 +1,210 @@
+/**
+ * The nightly diff on two threads: a `--state` run of one CSV/TSV file whose known rows are held
+ * in memory reads it through a worker (diff-worker.ts), which reads, tokenizes, keys and looks up
+ * each row while this thread steps the rows it gives: a row the state file knew comes as its line
+ * and slot only (a `known` item), and this thread says, as it steps it, whether its identity is
+ * still untouched (its slot's mark: this thread's to set). A known row that must be mapped after
+ * all (its identity touched, a resumed pass's done row, the canary's or the sample's) has its cells
+ * asked of the worker, which keeps a batch's known rows until the batch is stepped. Every other
+ * input keeps the one thread (input.ts).
+ */
+import { Worker } from "node:worker_threads";
+import type { Mapping } from "../mapping/types.js";
+import { mayStall } from "../source/open.js";
+import type { KnownRows } from "../state/index.js";
+import type { RunConfig } from "./config.js";
+import type { Cells, DiffWorkerData, ToRun, ToWorker } from "./diff-wire.js";
+import { fromWire } from "./diff-wire.js";
+import { type InputItem, type OpenInputs, readerOptions } from "./input.js";
+
+/** Items a batch holds at least: a message a few thousand rows, not one a row. */
+const BATCH_ITEMS = 4_096;
+/** Batches the worker reads ahead of this thread, at most. */
+const IN_FLIGHT = 4;
+
+/** Known rows the worker found, in file order: `from` to `to` (exclusive) of the batch's pairs. */
+export interface KnownItem {
+  readonly kind: "known";
+  readonly batch: KnownBatch;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** A batch's known rows: (line, slot) pairs, and their cells when asked. */
+export interface KnownBatch {
+  readonly pairs: Int32Array;
+  cells(): Promise<readonly Cells[]>;
+}
+
+/** Whether the run's input is read on a second thread: one file, CSV/TSV, no `where` (see above). */
+export function diffOnWorker(config: RunConfig, mapping: Mapping | null): mapping is Mapping {
+  const { format, inputs } = config;
+  const file = inputs.files[0];
+  return (
+    mapping !== null &&
+    (format === "csv" || format === "tsv") &&
+    !config.groupByIdentity &&
+    !inputs.many &&
+    file !== undefined &&
+    file === config.input &&
+    mapping.where === undefined &&
+    (mapping.source.jsonColumns?.length ?? 0) === 0 &&
+    !mayStall(file)
+  );
+}
+
+/**
+ * The run's items as openInputs gives them, a file's known rows as `known` items. `rows` and
+ * `prefix`: RunState.diffShare's.
+ */
+export async function* diffInputs(
+  config: RunConfig,
+  mapping: Mapping,
+  share: { readonly prefix: string; readonly rows: KnownRows },
+  open: OpenInputs,
+): AsyncGenerator<readonly (InputItem | KnownItem)[]> {
+  const file = config.input;
+  if (open.signal.aborted) return;
+  if (open.skip(0)) {
+    open.onSkip(file);
+    return;
+  }
+  yield [{ kind: "file", file, index: 0 }];
+  const { signal: _, stdin: __, ...options } = readerOptions(config, mapping.source, open);
+  const worker = new DiffWorker({
+    options: { ...options, input: file },
+    prefix: share.prefix,
+    slots: share.rows.shared(),
+    markers: mapping.source.emptyValues.map((marker) => marker.trim()),
+    batchItems: BATCH_ITEMS,
+    inFlight: IN_FLIGHT,
+  });
+  try {
+    for (;;) {
+      const batch = await worker.next();
+      if (batch === undefined) return;
+      yield batch.items;
+      worker.ack(batch.id); // stepped: its known rows' cells may go
+    }
+  } finally {
+    await worker.close();
+  }
+}
+
+type Waiter<T> = { resolve: (value: T) => void; reject: (error: unknown) => void };
+type Batch = { readonly id: number; readonly items: readonly (InputItem | KnownItem)[] };
+
+/** The worker, as this thread sees it: its batches in order, and what it fails with. */
+class DiffWorker {
+  readonly #worker: Worker;
+  readonly #batches: Batch[] = [];
+  #waiting: Waiter<Batch | undefined> | undefined;
+  readonly #cells = new Map<number, Waiter<readonly Cells[]>>();
+  /** The worker posted its last batch (it still answers for their cells). */
+  #ended = false;
+  /** Terminated, or failed. */
+  #closed = false;
+  #failure: unknown;
+
+  constructor(data: DiffWorkerData) {
+    this.#worker = new Worker(workerFile(), { workerData: data });
+    this.#worker.on("message", (message: ToRun) => this.#heard(message));
+    this.#worker.on("error", (error) => this.#crash(error)); // a bug in the worker: the run stops
+    this.#worker.on("exit", (code) => {
+      if (!this.#closed) this.#crash(new Error(`the diff worker exited (code ${code})`));
+    });
+  }
+
+  /** The next batch in file order; undefined at the end; throws what the worker failed with. */
+  next(): Promise<Batch | undefined> {
+    const batch = this.#batches.shift();
+    if (batch !== undefined) return Promise.resolve(batch);
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    if (this.#ended) return Promise.resolve(undefined);
+    return new Promise((resolve, reject) => (this.#waiting = { resolve, reject }));
+  }
+
+  ack(id: number): void {
+    this.#post({ type: "ack", id });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#worker.terminate();
+  }
+
+  #heard(message: ToRun): void {
+    switch (message.type) {
+      case "batch": {
+        const { id, pairs } = message;
+        let cells: Promise<readonly Cells[]> | undefined;
+        const batch: KnownBatch = {
+          pairs,
+          cells: () => {
+            if (this.#closed) return Promise.reject(this.#failure);
+            cells ??= new Promise((resolve, reject) => {
+              this.#cells.set(id, { resolve, reject });
+              this.#post({ type: "cells", id });
+            });
+            return cells;
+          },
+        };
+        const items = message.items.map((item) =>
+          item.kind === "known"
+            ? { kind: "known" as const, batch, from: item.from, to: item.to }
+            : item,
+        );
+        this.#give({ id, items });
+        return;
+      }
+      case "cells":
+        this.#cells.get(message.id)?.resolve(message.cells);
+        this.#cells.delete(message.id);
+        return;
+      case "end":
+        this.#ended = true;
+        this.#waiting?.resolve(undefined);
+        this.#waiting = undefined;
+        return;
+      case "error": {
+        // The source failed (an input error): thrown once the batches before it are stepped, the
+        // worker still answering for their cells, as the source throws after the rows before it.
+        this.#failure = fromWire(message.error);
+        this.#waiting?.reject(this.#failure);
+        this.#waiting = undefined;
+        return;
+      }
+    }
+  }
+
+  #give(batch: Batch): void {
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    if (waiting === undefined) this.#batches.push(batch);
+    else waiting.resolve(batch);
+  }
+
+  /** The worker failed (a bug) or died: whatever waits for it fails, never hangs. */
+  #crash(error: unknown): void {
+    if (this.#closed) return;
+    this.#failure ??= error;
+    this.#closed = true;
+    this.#waiting?.reject(this.#failure);
+    this.#waiting = undefined;
+    for (const waiter of this.#cells.values()) waiter.reject(this.#failure);
+    this.#cells.clear();
+    void this.#worker.terminate();
+  }
+
+  #post(message: ToWorker): void {
+    if (!this.#closed) this.#worker.postMessage(message);
+  }
+}
+
+/** The worker's module: beside this one once built (tests run the sources: the built one). */
+function workerFile(): URL {
+  const here = import.meta.url;
+  return here.endsWith(".ts")
+    ? new URL("../../dist/src/run/diff-worker.js", here)
+    : new URL("./diff-worker.js", here);
+}
