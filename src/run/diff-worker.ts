@@ -71,21 +71,24 @@ async function diff(): Promise<void> {
     cells = [];
     while (held.size >= data.inFlight) await new Promise<void>((resolve) => (wake = resolve));
   };
-  for await (const batch of readSourceBatches(options)) {
-    for (const item of batch) {
-      const slot = slotOf(item);
-      if (slot === -1) {
-        close();
-        items.push(item);
-        continue;
+  try {
+    for await (const batch of readSourceBatches(options)) {
+      for (const item of batch) {
+        const slot = slotOf(item);
+        if (slot === -1) {
+          close();
+          items.push(item);
+          continue;
+        }
+        open ??= { from: cells.length };
+        pairs.push((item as { line: number }).line, slot);
+        cells.push((item as { cells: Cells }).cells);
       }
-      open ??= { from: cells.length };
-      pairs.push((item as { line: number }).line, slot);
-      cells.push((item as { cells: Cells }).cells);
+      if (items.length + cells.length >= batchItems) await flush();
     }
-    if (items.length + cells.length >= batchItems) await flush();
+  } finally {
+    await flush(); // the rows read before an input error go before it, as the source gives them
   }
-  await flush();
   post({ type: "end" });
 }
 
