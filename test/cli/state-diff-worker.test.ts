@@ -20,6 +20,8 @@ import {
 
 /** Whether the run may read on the worker (false: the one-thread path, to compare with). */
 let onWorker = true;
+/** A worker started with data it cannot take (a bug in it, as far as the run can tell). */
+let broken = false;
 const workerRuns = vi.fn();
 vi.mock("../../src/run/diff-source.js", async (original) => {
   const real = await original<typeof import("../../src/run/diff-source.js")>();
@@ -29,7 +31,16 @@ vi.mock("../../src/run/diff-source.js", async (original) => {
       onWorker && real.diffOnWorker(...args),
     diffInputs: (...args: Parameters<typeof real.diffInputs>) => {
       workerRuns();
-      return real.diffInputs(...args);
+      const [config, mapping, share, open] = args;
+      if (!broken) return real.diffInputs(...args);
+      // `empty_values` the worker cannot make a set of: it throws as it starts.
+      const emptyValues = { map: () => 5 } as unknown as string[];
+      return real.diffInputs(
+        config,
+        { ...mapping, source: { ...mapping.source, emptyValues } },
+        share,
+        open,
+      );
     },
   };
 });
@@ -113,6 +124,7 @@ function report(dir: string) {
 
 beforeEach(() => {
   workerRuns.mockClear();
+  broken = false;
 });
 
 describe("import-profiles --state, the diff on a second thread", () => {
@@ -192,6 +204,23 @@ describe("import-profiles --state, the diff on a second thread", () => {
     expect(one?.report).toMatchObject({ stoppedBy: { reason: "input" } });
     expect(one?.stderr).toContain(`${input}:4602`);
     expect(workerRuns).toHaveBeenCalledTimes(1);
+  });
+
+  it("fails the run, never hangs it, when the worker fails", async () => {
+    const e = await emulator();
+    const { dir, input } = await firstNight(e.url);
+    write(dir, "users.csv", csv(new Set([3])));
+    e.store.clear();
+    broken = true;
+    const result = await run(dir, input, e.url);
+    expect(workerRuns).toHaveBeenCalledTimes(1);
+    expect(result.code).toBe(70);
+    expect(result.stderr).toContain("is not iterable");
+    expect(readJson(join(dir, "report.json"))).toMatchObject({
+      rows: 0,
+      stoppedBy: { reason: "internal" },
+    });
+    expect(e.store.list()).toEqual([]);
   });
 
   it("stops mid-run on Ctrl-C with every row accounted for, and a resume sends the rest", async () => {
