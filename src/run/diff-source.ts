@@ -13,7 +13,7 @@ import type { Mapping } from "../mapping/types.js";
 import { mayStall } from "../source/open.js";
 import type { KnownRows } from "../state/index.js";
 import type { RunConfig } from "./config.js";
-import type { Cells, DiffWorkerData, ToRun, ToWorker } from "./diff-wire.js";
+import type { Cells, DiffWorkerData, KnownBatch, KnownItem, ToRun, ToWorker } from "./diff-wire.js";
 import { fromWire } from "./diff-wire.js";
 import { type InputItem, type OpenInputs, readerOptions } from "./input.js";
 
@@ -21,20 +21,6 @@ import { type InputItem, type OpenInputs, readerOptions } from "./input.js";
 const BATCH_ITEMS = 4_096;
 /** Batches the worker reads ahead of this thread, at most. */
 const IN_FLIGHT = 4;
-
-/** Known rows the worker found, in file order: `from` to `to` (exclusive) of the batch's pairs. */
-export interface KnownItem {
-  readonly kind: "known";
-  readonly batch: KnownBatch;
-  readonly from: number;
-  readonly to: number;
-}
-
-/** A batch's known rows: (line, slot) pairs, and their cells when asked. */
-export interface KnownBatch {
-  readonly pairs: Int32Array;
-  cells(): Promise<readonly Cells[]>;
-}
 
 /** Whether the run's input is read on a second thread: one file, CSV/TSV, no `where` (see above). */
 export function diffOnWorker(config: RunConfig, mapping: Mapping | null): mapping is Mapping {

@@ -9,6 +9,20 @@ import type { SharedSlots } from "../state/index.js";
 
 export type Cells = Readonly<Record<string, unknown>>;
 
+/** Known rows the worker found, in file order: `from` to `to` (exclusive) of the batch's pairs. */
+export interface KnownItem {
+  readonly kind: "known";
+  readonly batch: KnownBatch;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** A batch's known rows: (line, slot) pairs, and their cells when asked. */
+export interface KnownBatch {
+  readonly pairs: Int32Array;
+  cells(): Promise<readonly Cells[]>;
+}
+
 /** What the worker is started with (structured clone; the prefix is secret: never logged). */
 export interface DiffWorkerData {
   /** The file read as the run would read it (no signal, no stdin: a file). */

@@ -2,7 +2,7 @@ import type { MappingSource } from "../mapping/types.js";
 import { readSourceBatches } from "../source/read.js";
 import type { SourceItem, SourceOptions } from "../source/types.js";
 import type { InputConfig } from "./config.js";
-import type { KnownItem } from "./diff-source.js";
+import type { KnownItem } from "./diff-wire.js";
 import { checkHeadersAgree } from "./headers.js";
 
 /**

@@ -21,7 +21,7 @@ import type { SourceRow } from "../source/types.js";
 import { Breather } from "../util/breather.js";
 import { isBlank } from "./blank.js";
 import type { RunConfig } from "./config.js";
-import type { KnownItem } from "./diff-source.js";
+import type { KnownItem } from "./diff-wire.js";
 import { fileAt } from "./file-book.js";
 import { repeatedHeader } from "./headers.js";
 import type { InputItem } from "./input.js";

@@ -14,6 +14,7 @@ import {
   runFlags,
   signalledCli,
   tempDir,
+  USERS_MAPPING,
   waitFor,
   write,
 } from "./helpers.js";
@@ -47,26 +48,19 @@ vi.mock("../../src/run/diff-source.js", async (original) => {
 
 const emulator = emulatorPerTest();
 
-const MAPPING = `identity:
-  external_id: id
-  email: email
-properties:
-  points: { column: points, type: Long }
-  tier: tier
-`;
+const HEADER = "id,email,points";
 
 /** More rows than one batch of the worker's holds (4,096 items). */
 const ROWS = 5_000;
 
-const line = (i: number, points = `${i}`) =>
-  `u${i},user${i}@example.com,${points},${i % 4 === 0 ? "Gold" : "gold"}`;
+const line = (i: number, points = `${i}`) => `u${i},user${i}@example.com,${points}`;
 
 /** Row i: user u<i>, points i, or 9i for a changed row; `extra` lines after row `at`. */
 function csv(
   changed: ReadonlySet<number>,
   extra: ReadonlyMap<number, readonly string[]> = new Map(),
 ) {
-  const lines = ["id,email,points,tier"];
+  const lines = [HEADER];
   for (let i = 0; i < ROWS; i++) {
     lines.push(line(i, changed.has(i) ? `9${i}` : `${i}`));
     lines.push(...(extra.get(i) ?? []));
@@ -77,7 +71,7 @@ function csv(
 /** A night's state: the first night imported into a directory of its own. */
 async function firstNight(url: string) {
   const dir = tempDir();
-  write(dir, "m.yaml", MAPPING);
+  write(dir, "m.yaml", USERS_MAPPING);
   const input = write(dir, "users.csv", csv(new Set()));
   onWorker = true;
   expect((await run(dir, input, url)).code).toBe(0); // nothing known: one thread
@@ -136,8 +130,8 @@ describe("import-profiles --state, the diff on a second thread", () => {
     // (another batch of the worker's): its identity is touched by then, the row is not unchanged.
     // A blank row and a repeated header among the known rows; u9's change at the very end.
     const extra = new Map([
-      [100, [",,,"]],
-      [2_000, ["id,email,points,tier"]],
+      [100, [",,"]],
+      [2_000, [HEADER]],
       [4_500, [line(7)]],
       [ROWS - 1, [line(9, "99")]],
     ]);
