@@ -71,4 +71,43 @@ describe("decodeUtf8", () => {
     const text = "email,name\n홍길동,😀\n";
     expect((await decodeAll(split(Buffer.from(text), 3))).join("")).toBe(text);
   });
+
+  test("ASCII chunks taken as Latin-1 give the text the decoder gives, whatever the split", async () => {
+    // ASCII chunks between characters split over chunks, a U+FEFF inside the file (kept: only a
+    // leading BOM is dropped), a line of Latin-1 range and Hangul text.
+    const text = "\ufeffid,name\nu1,Ann\nu2,\ufeffBo\nu3,café\nu4,홍길동\nu5,Dan\n";
+    const bytes = Buffer.from(text);
+    for (const size of [1, 2, 3, 4, 5, 7, 16]) {
+      const parts = split(bytes, size);
+      expect({ size, text: (await decodeAll(parts)).join("") }).toEqual({
+        size,
+        text: text.slice(1),
+      });
+    }
+    const ascii = Buffer.from("a@x,Ann\n");
+    const bom = Buffer.from("\ufeff");
+    expect((await decodeAll([ascii, bom, ascii])).join("")).toBe("a@x,Ann\n\ufeffa@x,Ann\n");
+    expect((await decodeAll([bom, ascii, bom, ascii])).join("")).toBe("a@x,Ann\n\ufeffa@x,Ann\n");
+    expect((await decodeAll([Buffer.alloc(0), ascii, Buffer.alloc(0), ascii])).join("")).toBe(
+      "a@x,Ann\na@x,Ann\n",
+    );
+  });
+
+  test("an invalid byte after ASCII chunks names its line", async () => {
+    const good = Buffer.from("a@x,Ann\n".repeat(1_000));
+    const split3 = Buffer.from("홍\n");
+    const error = await failure([
+      good,
+      good,
+      split3.subarray(0, 1),
+      split3.subarray(1),
+      good,
+      Buffer.from("\n\xff", "latin1"),
+    ]);
+    expect(error.line).toBe(3_003);
+    expect(error.message).toContain("byte 0xff");
+    const cut = await failure([good, good, split3.subarray(0, 1), good]);
+    expect(cut.line).toBe(2_001);
+    expect(cut.message).toContain("byte 0xed");
+  });
 });
