@@ -291,8 +291,12 @@ export class Sender<U> {
     failed: (error: unknown) => void,
   ): void {
     const { ledger, kind } = this.#p;
-    if (batch.units.length === 0 || ledger.stop.aborted) {
-      if (batch.units.length > 0) ledger.notAttemptedRows(rowsOf(batch));
+    if (batch.units.length === 0) {
+      ended(); // every unit was found unchanged at its turn: nothing to send
+      return;
+    }
+    if (ledger.stop.aborted) {
+      ledger.notAttemptedRows(rowsOf(batch));
       ended();
       return;
     }
