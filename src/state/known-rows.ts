@@ -99,11 +99,6 @@ export class KnownRows {
     return { buffer: this.#slots.buffer as SharedArrayBuffer, bits: this.#bits, size: this.size };
   }
 
-  /** The slot of a row key known when the run began (touched since or not), or -1. */
-  slotOf(raw: string): number {
-    return this.#find(raw);
-  }
-
   /** Whether the row known in `slot` (`slotOf`) is still known: its identity not touched since. */
   knownAt(slot: number): boolean {
     return ((this.#slots[slot + 1] as number) & TOUCHED) === 0;
@@ -115,19 +110,22 @@ export class KnownRows {
    * touched ("touched": ask the file), or was not known ("unknown").
    */
   known(raw: string): KnownRow {
-    const slot = this.#find(raw);
+    const slot = this.slotOf(raw);
     if (slot === -1) return "unknown";
-    return ((this.#slots[slot + 1] as number) & TOUCHED) === 0 ? "known" : "touched";
+    return this.knownAt(slot) ? "known" : "touched";
   }
 
   /** The identity of the row of key `raw` was touched in this run (none if the key is unknown). */
   touch(raw: string): void {
-    const slot = this.#find(raw);
+    const slot = this.slotOf(raw);
     if (slot !== -1) this.#slots[slot + 1] = (this.#slots[slot + 1] as number) | TOUCHED;
   }
 
-  /** The first word of the key's slot, or -1. */
-  #find(raw: string): number {
+  /**
+   * The slot (its first word) of a row key known when the run began, touched since or not; -1 for
+   * a key not known.
+   */
+  slotOf(raw: string): number {
     if (raw.length !== RAW_CHARS) return -1;
     const w0 = words(raw, 0);
     const w1 = words(raw, 5);
