@@ -264,6 +264,9 @@ export class Reader<U> {
     const { ledger, state, config, knownInSlot } = this.#p;
     const { pairs } = batch;
     const file = this.#file;
+    // Rows are read (a known item holds at least one): as #step says for its first row, once.
+    ledger.deadLetter.start();
+    this.#replay ??= false; // a CSV/TSV row: the worker reads no dead-letter file
     for (let i = from; i < to; i++) {
       if (breather !== undefined && i % BREATHE_ROWS === 0) {
         const turn = breather.due();
@@ -271,8 +274,6 @@ export class Reader<U> {
       }
       const line = pairs[2 * i] as number;
       const at = this.#base + line;
-      ledger.deadLetter.start();
-      this.#replay ??= false; // a CSV/TSV row: the worker reads no dead-letter file
       const done = state.skip(at);
       if (!done) ledger.count.rows++;
       const row = { line, file, row: NOT_READ, format: config.format, at };
