@@ -11,7 +11,7 @@
 import { Worker } from "node:worker_threads";
 import type { Mapping } from "../mapping/types.js";
 import { mayStall } from "../source/open.js";
-import type { KnownRows } from "../state/index.js";
+import type { KnownRows, SharedSlots } from "../state/index.js";
 import type { RunConfig } from "./config.js";
 import type { Cells, DiffWorkerData, KnownBatch, KnownItem, ToRun, ToWorker } from "./diff-wire.js";
 import { fromWire } from "./diff-wire.js";
@@ -44,32 +44,43 @@ export function diffOnWorker(config: RunConfig, mapping: Mapping | null): mappin
 }
 
 /**
- * The run's items as openInputs gives them, a file's known rows as `known` items. `rows` and
- * `prefix`: RunState.diffShare's.
+ * The worker, started before the run's thread reads the known rows (RunState.diffShare's `rows()`,
+ * a third of a second for a million): it reads and keys the file's first rows meanwhile, and
+ * looks them up once `diffInputs` gives it the slots. The caller closes it on every end (also
+ * when no row is known from memory after all: the file is then read on this thread).
  */
-export async function* diffInputs(
+export function startDiffWorker(
   config: RunConfig,
   mapping: Mapping,
-  share: { readonly prefix: string; readonly rows: KnownRows },
+  prefix: string,
   open: OpenInputs,
-): AsyncGenerator<readonly (InputItem | KnownItem)[]> {
-  const file = config.input;
-  if (open.signal.aborted) return;
-  if (open.skip(0)) {
-    open.onSkip(file);
-    return;
-  }
-  yield [{ kind: "file", file, index: 0 }];
+): DiffWorker {
   const { signal: _, stdin: __, ...options } = readerOptions(config, mapping.source, open);
-  const worker = new DiffWorker({
-    options: { ...options, input: file },
-    prefix: share.prefix,
-    slots: share.rows.shared(),
+  return new DiffWorker({
+    options: { ...options, input: config.input },
+    prefix,
     markers: mapping.source.emptyValues.map((marker) => marker.trim()),
     batchItems: BATCH_ITEMS,
     inFlight: IN_FLIGHT,
   });
+}
+
+/** The run's items as openInputs gives them, a file's known rows (`rows`) as `known` items. */
+export async function* diffInputs(
+  config: RunConfig,
+  worker: DiffWorker,
+  rows: KnownRows,
+  open: OpenInputs,
+): AsyncGenerator<readonly (InputItem | KnownItem)[]> {
+  const file = config.input;
   try {
+    if (open.signal.aborted) return;
+    if (open.skip(0)) {
+      open.onSkip(file);
+      return;
+    }
+    worker.give(rows.shared());
+    yield [{ kind: "file", file, index: 0 }];
     for (;;) {
       const batch = await worker.next();
       if (batch === undefined) return;
@@ -85,7 +96,7 @@ type Waiter<T> = { resolve: (value: T) => void; reject: (error: unknown) => void
 type Batch = { readonly id: number; readonly items: readonly (InputItem | KnownItem)[] };
 
 /** The worker, as this thread sees it: its batches in order, and what it fails with. */
-class DiffWorker {
+export class DiffWorker {
   readonly #worker: Worker;
   readonly #batches: Batch[] = [];
   #waiting: Waiter<Batch | undefined> | undefined;
@@ -114,10 +125,16 @@ class DiffWorker {
     return new Promise((resolve, reject) => (this.#waiting = { resolve, reject }));
   }
 
+  /** The known rows' slots: the worker looks its rows up from now on. */
+  give(slots: SharedSlots): void {
+    this.#post({ type: "slots", slots });
+  }
+
   ack(id: number): void {
     this.#post({ type: "ack", id });
   }
 
+  /** Terminates it (again: nothing more). */
   async close(): Promise<void> {
     this.#closed = true;
     await this.#worker.terminate();

@@ -1,6 +1,7 @@
 /**
  * What the nightly diff's worker (diff-worker.ts) and the run's thread (diff-source.ts) say to
- * each other. Batches go in file order; a batch's known rows go as (line, slot) pairs, their cells
+ * each other. The worker starts before the known rows are read, and is given their slots once they
+ * are (it keys the first rows meanwhile). Batches go in file order; a batch's known rows go as (line, slot) pairs, their cells
  * kept by the worker until the run's thread has stepped the batch (`ack`), in case it must map one.
  */
 import { ImporterError, InputError, type RunErrorCode, UsageError } from "../errors.js";
@@ -29,8 +30,6 @@ export interface DiffWorkerData {
   readonly options: Omit<SourceOptions, "signal" | "stdin">;
   /** The row keys' secret prefix (row-key.ts). */
   readonly prefix: string;
-  /** The known rows' slots, shared with the run's thread (it owns their touched marks). */
-  readonly slots: SharedSlots;
   /** The mapping's `empty_values`, trimmed: a blank row goes as an item, as any row not known. */
   readonly markers: readonly string[];
   /** Items a batch holds at least (but the last). */
@@ -59,6 +58,11 @@ export type ToRun =
   | { readonly type: "error"; readonly error: WireError };
 
 export type ToWorker =
+  /**
+   * The known rows' slots, shared with the run's thread (it owns their touched marks): posted once
+   * they are read, the worker reading and keying the first rows meanwhile.
+   */
+  | { readonly type: "slots"; readonly slots: SharedSlots }
   /** The batch is stepped: its known rows' cells may go. */
   | { readonly type: "ack"; readonly id: number }
   /** The cells of the batch's known rows, in pair order (a row that must be mapped after all). */

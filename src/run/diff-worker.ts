@@ -1,7 +1,8 @@
 /**
  * The nightly diff's second thread (diff-source.ts starts it): reads the run's file, keys each
  * row as the run would (row-key.ts, under the run's secret prefix) and finds it among the rows
- * the state file knew (the run's own slots, shared). Posts batches in file order: a row not
+ * the state file knew (the run's own slots, shared, given once the run's thread has read them:
+ * the first rows are read and keyed meanwhile). Posts batches in file order: a row not
  * known, and every other item, as itself; a known row as its line and slot only. Whether a known
  * row is still unchanged (its identity untouched) is for the run's thread to say as it steps it.
  */
@@ -17,21 +18,30 @@ import { repeatedHeader } from "./headers.js";
 const port = parentPort;
 if (port === null) throw new Error("diff-worker.ts runs as a worker thread");
 const data = workerData as DiffWorkerData;
-const known = KnownRows.of(data.slots);
 const markers = new Set(data.markers);
-const { prefix, options, batchItems } = data;
+const { prefix, options, batchItems, inFlight } = data;
 const { format } = options;
 
+/** The known rows, once the run's thread has read them and posted their slots. */
+let known: KnownRows | undefined;
+let given: ((rows: KnownRows) => void) | undefined;
+const slots = new Promise<KnownRows>((resolve) => (given = resolve));
 /** Posted batches not acknowledged → their known rows' cells. */
 const held = new Map<number, Cells[]>();
 let wake: (() => void) | undefined;
 
 port.on("message", (message: ToWorker) => {
-  if (message.type === "ack") {
-    held.delete(message.id);
-    wake?.();
-  } else {
-    post({ type: "cells", id: message.id, cells: held.get(message.id) ?? [] });
+  switch (message.type) {
+    case "slots":
+      given?.(KnownRows.of(message.slots));
+      return;
+    case "ack":
+      held.delete(message.id);
+      wake?.();
+      return;
+    case "cells":
+      post({ type: "cells", id: message.id, cells: held.get(message.id) ?? [] });
+      return;
   }
 });
 
@@ -39,15 +49,16 @@ function post(message: ToRun): void {
   (port as NonNullable<typeof port>).postMessage(message);
 }
 
-/** A row the state file knew as read, under this run's mapping: its slot, or -1. */
-function slotOf(item: SourceItem): number {
-  if (item.kind !== "row") return -1;
+/** A row's key as the run would key it; undefined for an item that is never known. */
+function keyOf(item: SourceItem): string | undefined {
+  if (item.kind !== "row") return undefined;
   const { cells } = item;
   // Neither is ever known (never mapped), but each is the run's to count: sent as itself.
-  if (isBlank(cells, markers) || repeatedHeader(cells) !== undefined) return -1;
-  const key = keyOfRow(prefix, cells, format);
-  return key === undefined ? -1 : known.slotOf(key);
+  if (isBlank(cells, markers) || repeatedHeader(cells) !== undefined) return undefined;
+  return keyOfRow(prefix, cells, format);
 }
+
+type Keyed = readonly [readonly SourceItem[], readonly (string | undefined)[]];
 
 async function diff(): Promise<void> {
   let id = 0;
@@ -69,24 +80,48 @@ async function diff(): Promise<void> {
     items = [];
     pairs = [];
     cells = [];
-    while (held.size >= data.inFlight) await new Promise<void>((resolve) => (wake = resolve));
+    while (held.size >= inFlight) await new Promise<void>((resolve) => (wake = resolve));
+  };
+  /** A source batch, its keys found among the known rows (the slots given by now). */
+  const take = async ([batch, keys]: Keyed, rows: KnownRows) => {
+    for (let i = 0; i < batch.length; i++) {
+      const item = batch[i] as SourceItem;
+      const key = keys[i];
+      const slot = key === undefined ? -1 : rows.slotOf(key);
+      if (slot === -1) {
+        close();
+        items.push(item);
+        continue;
+      }
+      open ??= { from: cells.length };
+      pairs.push((item as { line: number }).line, slot);
+      cells.push((item as { cells: Cells }).cells);
+    }
+    if (items.length + cells.length >= batchItems) await flush();
+  };
+  // Read and keyed before the slots are given (as many as the batches in flight would hold).
+  const early: Keyed[] = [];
+  let earlyItems = 0;
+  const takeEarly = async () => {
+    if (early.length === 0) return;
+    known ??= await slots;
+    for (const keyed of early) await take(keyed, known);
+    early.length = 0;
   };
   try {
     for await (const batch of readSourceBatches(options)) {
-      for (const item of batch) {
-        const slot = slotOf(item);
-        if (slot === -1) {
-          close();
-          items.push(item);
-          continue;
-        }
-        open ??= { from: cells.length };
-        pairs.push((item as { line: number }).line, slot);
-        cells.push((item as { cells: Cells }).cells);
+      const keyed: Keyed = [batch, batch.map(keyOf)];
+      if (known === undefined && earlyItems < batchItems * inFlight) {
+        early.push(keyed);
+        earlyItems += batch.length;
+        continue;
       }
-      if (items.length + cells.length >= batchItems) await flush();
+      await takeEarly();
+      known ??= await slots;
+      await take(keyed, known);
     }
   } finally {
+    await takeEarly();
     await flush(); // the rows read before an input error go before it, as the source gives them
   }
   post({ type: "end" });

@@ -10,11 +10,12 @@ import { PathPresence } from "../mapping/paths.js";
 import { type DeadLetterRecord, deadLetterRecord } from "../sinks/dead-letter.js";
 import type { Report } from "../sinks/report.js";
 import { runPhoneWatch } from "../sinks/wrong-country.js";
+import type { KnownRows } from "../state/index.js";
 import { type Batch, Batcher } from "./batcher.js";
 import { canaryLived } from "./canary.js";
 import { type RunConfig, type RunDeps, type RunInit, resolveDeps, resolveRun } from "./config.js";
 import { openDelivery, type RunDelivery } from "./delivery-setup.js";
-import { diffInputs, diffOnWorker } from "./diff-source.js";
+import { type DiffWorker, diffInputs, diffOnWorker, startDiffWorker } from "./diff-source.js";
 import { DueTimer, tickPeriodMs } from "./due-timer.js";
 import { FailureWatch } from "./failure-watch.js";
 import { IdentityRuns } from "./identity-runs.js";
@@ -263,15 +264,31 @@ export class Run<U> {
         ? (row: Row, cells: Readonly<Record<string, unknown>>): boolean =>
             mayKnow(row) && known(row, cells) && endKnown(row)
         : undefined;
+    const opening: OpenInputs = {
+      stdin: this.#deps.stdin,
+      signal: ledger.stop,
+      skip: (index) => this.#deps.state.skipFile(index),
+      onSkip: () => ledger.finishedFile(),
+    };
     // One CSV/TSV file whose known rows are held: read, keyed and looked up on a second thread
-    // (diff-source.ts); a known row's identity still untouched is known as it is stepped here.
-    const share =
-      asRead && diffOnWorker(config, mapping) ? this.#deps.state.diffShare?.() : undefined;
+    // (diff-source.ts), started before they are read (it keys the first rows meanwhile) and
+    // closed on every end; a known row's identity still untouched is known as it is stepped here.
+    let worker: DiffWorker | undefined;
+    let rows: KnownRows | undefined;
+    if (asRead && diffOnWorker(config, mapping)) {
+      const share = this.#deps.state.diffShare?.();
+      worker = share && startDiffWorker(config, mapping, share.prefix, opening);
+      try {
+        rows = share?.rows();
+      } finally {
+        if (rows === undefined) void worker?.close(); // none held: read on this thread
+      }
+    }
+    const held = rows;
     const knownInSlot =
-      share === undefined
+      held === undefined
         ? undefined
-        : (row: Row, slot: number): boolean =>
-            mayKnow(row) && share.rows.knownAt(slot) && endKnown(row);
+        : (row: Row, slot: number): boolean => mayKnow(row) && held.knownAt(slot) && endKnown(row);
     const reader = new Reader({
       kind: this.kind,
       config,
@@ -286,18 +303,16 @@ export class Run<U> {
       take,
       takeAll,
     });
-    const opening: OpenInputs = {
-      stdin: this.#deps.stdin,
-      signal: ledger.stop,
-      skip: (index) => this.#deps.state.skipFile(index),
-      onSkip: () => ledger.finishedFile(),
-    };
     const source =
-      share !== undefined && mapping !== null
-        ? diffInputs(config, mapping, share, opening)
+      worker !== undefined && rows !== undefined
+        ? diffInputs(config, worker, rows, opening)
         : openInputs(config, mapping?.source, opening);
-    // After each row: what fell due, and what the timer sent (the read-ahead).
-    await reader.read(source, () => send(batcher.due(ledger.now())));
+    try {
+      // After each row: what fell due, and what the timer sent (the read-ahead).
+      await reader.read(source, () => send(batcher.due(ledger.now())));
+    } finally {
+      await worker?.close(); // also when the reader stopped before its first item
+    }
     for (const done of runs?.flush() ?? []) await send(batchesOf(done));
     await timer.stop();
     await send(batcher.flush());

@@ -74,8 +74,9 @@ export interface RunState {
   touch(identityKey: string): void;
   /**
    * What a diff worker (diff-source.ts) needs to know rows as read as this run does: the row keys'
-   * secret prefix and the known rows (read now), whose touched marks stay this thread's. Undefined
-   * when no row is known from memory (rows not keyed, --full, past the memory bound, none known).
+   * secret prefix, and the known rows (read when asked, once the worker has started), whose
+   * touched marks stay this thread's. Undefined when rows are not keyed or with --full; `rows()`
+   * undefined when no row is known from memory (past the memory bound, none known).
    */
   diffShare?(): DiffShare | undefined;
   /** The key under which the state file remembers an identity. */
@@ -98,7 +99,7 @@ export interface RunState {
 /** See RunState.diffShare. */
 export interface DiffShare {
   readonly prefix: string;
-  readonly rows: KnownRows;
+  rows(): KnownRows | undefined;
 }
 
 const CHANGED: Diff = { unchanged: false, key: "", hash: "", rowKey: undefined };
@@ -203,8 +204,11 @@ export class StateLink implements RunState {
   diffShare(): DiffShare | undefined {
     const prefix = this.rows?.prefix;
     if (this.full || prefix === undefined) return undefined;
-    const rows = this.#guard(() => this.store.knownRows?.());
-    return rows === undefined || rows.size === 0 ? undefined : { prefix, rows };
+    const rows = () => {
+      const known = this.#guard(() => this.store.knownRows?.());
+      return known === undefined || known.size === 0 ? undefined : known;
+    };
+    return { prefix, rows };
   }
 
   heldBy(rowKey: string): string | undefined {

@@ -32,16 +32,15 @@ vi.mock("../../src/run/diff-source.js", async (original) => {
       onWorker && real.diffOnWorker(...args),
     diffInputs: (...args: Parameters<typeof real.diffInputs>) => {
       workerRuns();
-      const [config, mapping, share, open] = args;
-      if (!broken) return real.diffInputs(...args);
+      return real.diffInputs(...args);
+    },
+    startDiffWorker: (...args: Parameters<typeof real.startDiffWorker>) => {
+      const [config, mapping, prefix, open] = args;
+      if (!broken) return real.startDiffWorker(...args);
       // `empty_values` the worker cannot make a set of: it throws as it starts.
       const emptyValues = { map: () => 5 } as unknown as string[];
-      return real.diffInputs(
-        config,
-        { ...mapping, source: { ...mapping.source, emptyValues } },
-        share,
-        open,
-      );
+      const source = { ...mapping.source, emptyValues };
+      return real.startDiffWorker(config, { ...mapping, source }, prefix, open);
     },
   };
 });
