@@ -14,6 +14,7 @@ import { isBlank } from "./blank.js";
 import type { Cells, DiffWorkerData, ToRun, ToWorker, WireKnown } from "./diff-wire.js";
 import { toWire } from "./diff-wire.js";
 import { repeatedHeader } from "./headers.js";
+import { HeldCells } from "./held-cells.js";
 
 const port = parentPort;
 if (port === null) throw new Error("diff-worker.ts runs as a worker thread");
@@ -26,8 +27,9 @@ const { format } = options;
 let known: KnownRows | undefined;
 let given: ((rows: KnownRows) => void) | undefined;
 const slots = new Promise<KnownRows>((resolve) => (given = resolve));
-/** Posted batches not acknowledged → their known rows' cells. */
-const held = new Map<number, Cells[]>();
+/** Posted batches not acknowledged → their known rows' cells; and those acknowledged, to reuse. */
+const held = new Map<number, HeldCells>();
+const free: HeldCells[] = [];
 let wake: (() => void) | undefined;
 
 port.on("message", (message: ToWorker) => {
@@ -35,12 +37,16 @@ port.on("message", (message: ToWorker) => {
     case "slots":
       given?.(KnownRows.of(message.slots));
       return;
-    case "ack":
+    case "ack": {
+      const cells = held.get(message.id);
       held.delete(message.id);
+      cells?.clear();
+      if (cells !== undefined) free.push(cells);
       wake?.();
       return;
+    }
     case "cells":
-      post({ type: "cells", id: message.id, cells: held.get(message.id) ?? [] });
+      post({ type: "cells", id: message.id, cells: held.get(message.id)?.cells() ?? [] });
       return;
   }
 });
@@ -64,11 +70,12 @@ async function diff(): Promise<void> {
   let id = 0;
   let items: (SourceItem | WireKnown)[] = [];
   let pairs: number[] = [];
-  let cells: Cells[] = [];
+  let cells = free.pop() ?? new HeldCells();
+  let knownRows = 0;
   let open: { from: number } | undefined; // the run of known rows being gathered
   const close = () => {
     if (open === undefined) return;
-    items.push({ kind: "known", from: open.from, to: cells.length });
+    items.push({ kind: "known", from: open.from, to: knownRows });
     open = undefined;
   };
   const flush = async () => {
@@ -79,7 +86,8 @@ async function diff(): Promise<void> {
     id++;
     items = [];
     pairs = [];
-    cells = [];
+    cells = free.pop() ?? new HeldCells();
+    knownRows = 0;
     while (held.size >= inFlight) await new Promise<void>((resolve) => (wake = resolve));
   };
   /** A source batch, its keys found among the known rows (the slots given by now). */
@@ -93,11 +101,12 @@ async function diff(): Promise<void> {
         items.push(item);
         continue;
       }
-      open ??= { from: cells.length };
+      open ??= { from: knownRows };
       pairs.push((item as { line: number }).line, slot);
-      cells.push((item as { cells: Cells }).cells);
+      cells.add((item as { cells: Cells }).cells);
+      knownRows++;
     }
-    if (items.length + cells.length >= batchItems) await flush();
+    if (items.length + knownRows >= batchItems) await flush();
   };
   // Read and keyed before the slots are given (as many as the batches in flight would hold).
   const early: Keyed[] = [];

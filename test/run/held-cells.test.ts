@@ -1,0 +1,87 @@
+/**
+ * The diff worker keeps a batch's known rows' cells as code units in a typed array
+ * (run/held-cells.ts): what it gives back must be the rows it was given, exactly (the same names
+ * in the same order, the same texts code unit for code unit, null as null), since a row mapped
+ * after all is mapped from them.
+ */
+import { describe, expect, it } from "vitest";
+import { HeldCells } from "../../src/run/held-cells.js";
+
+type Cells = Record<string, unknown>;
+
+/** What a row holds, as observable: its names in enumeration order and its values. */
+const entries = (rows: readonly Readonly<Cells>[]) => rows.map((row) => Object.entries(row));
+
+function held(rows: readonly Readonly<Cells>[]): HeldCells {
+  const cells = new HeldCells();
+  for (const row of rows) cells.add(row);
+  return cells;
+}
+
+describe("HeldCells", () => {
+  it("gives back rows of one shape exactly: empty texts, nulls, lone surrogates, long texts", () => {
+    const long = `${"가".repeat(20_000)}\uD800x`; // more than one String.fromCharCode call
+    const rows: Cells[] = [
+      { id: "u1", email: "a@b.c", name: "" },
+      { id: "u2", email: null, name: "\uDC00 lone \uD83D\uDE00 pair" },
+      { id: "u3", email: long, name: null },
+    ];
+    for (let i = 0; i < 5_000; i++) rows.push({ id: `u${i}`, email: `${i}@x.y`, name: "n" });
+    const back = held(rows).cells();
+    expect(back).toEqual(rows);
+    expect(entries(back)).toEqual(entries(rows));
+    expect(back[2]?.email).toBe(long);
+  });
+
+  it("keeps a row of another shape as itself, in its place", () => {
+    const odd = [
+      { id: "u2", email: "x" }, // a name fewer
+      { id: "u3", email: "x", name: "y", more: "z" }, // a name more
+      { email: "x", id: "u4", name: "y" }, // another order
+      { id: "u5", email: 5, name: "y" }, // a value of another kind
+    ];
+    const rows: Cells[] = [
+      { id: "u1", email: "a", name: "b" },
+      ...odd,
+      { id: "u6", email: "c", name: null },
+    ];
+    const back = held(rows).cells();
+    expect(entries(back)).toEqual(entries(rows));
+    for (const row of odd) expect(back).toContain(row); // the same object
+  });
+
+  it("keeps names that enumerate apart from their order of creation, and __proto__, exactly", () => {
+    const numbered: Cells[] = [
+      { b: "1", "2": "two", a: "3" },
+      { b: "4", "2": "five", a: null },
+    ];
+    expect(entries(held(numbered).cells())).toEqual(entries(numbered));
+    const proto = Object.defineProperty({ id: "u1" }, "__proto__", {
+      value: "p",
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+    const back = held([proto, proto]).cells();
+    expect(back[0]).toBe(proto);
+    expect(Object.keys(back[1] ?? {})).toEqual(["id", "__proto__"]);
+  });
+
+  it("is empty again once cleared, and takes another shape", () => {
+    const cells = held([{ id: "u1", email: "a".repeat(70_000) }]);
+    cells.clear();
+    expect(cells.cells()).toEqual([]);
+    cells.add({ x: "1", y: null });
+    cells.add({ x: "2", y: "3" });
+    expect(entries(cells.cells())).toEqual([
+      [
+        ["x", "1"],
+        ["y", null],
+      ],
+      [
+        ["x", "2"],
+        ["y", "3"],
+      ],
+    ]);
+  });
+});
