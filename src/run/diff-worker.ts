@@ -35,7 +35,8 @@ let wake: (() => void) | undefined;
 port.on("message", (message: ToWorker) => {
   switch (message.type) {
     case "slots":
-      given?.(KnownRows.of(message.slots));
+      known = KnownRows.of(message.slots); // the rows read from now on are looked up at once
+      given?.(known);
       return;
     case "ack": {
       const cells = held.get(message.id);
