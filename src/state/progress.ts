@@ -28,8 +28,14 @@ export class Progress {
   readonly #priorReadTo: number;
   readonly #priorOpen: readonly number[];
   readonly #priorOpenSet: ReadonlySet<number>;
-  /** Rows in flight → the line read before each; insertion order = line order. */
+  /**
+   * Rows in flight → the line read before each; insertion order = line order. The newest row read
+   * is kept apart while in flight (`#newest`, 0 when none), and put in the map only when a row
+   * after it is read: most rows of a nightly run are completed as soon as read, and never enter it.
+   */
   readonly #inFlight = new Map<number, number>();
+  #newest = 0;
+  #beforeNewest = 0;
   #lastRead = 0;
   #rowsRead = 0;
 
@@ -65,6 +71,7 @@ export class Progress {
    */
   open(): number[] {
     const open = [...this.#inFlight.keys()];
+    if (this.#newest !== 0) open.push(this.#newest);
     for (const line of this.#priorOpen) if (line > this.#lastRead) open.push(line);
     return open;
   }
@@ -78,13 +85,21 @@ export class Progress {
       );
     }
     const done = this.isDone(line);
-    if (!done) this.#inFlight.set(line, this.#lastRead);
+    if (!done) {
+      if (this.#newest !== 0) this.#inFlight.set(this.#newest, this.#beforeNewest);
+      this.#newest = line;
+      this.#beforeNewest = this.#lastRead;
+    }
     this.#lastRead = line;
     this.#rowsRead++;
     return done;
   }
 
   complete(line: number): void {
+    if (line === this.#newest) {
+      this.#newest = 0;
+      return;
+    }
     if (!this.#inFlight.delete(line)) {
       throw new ImporterError("E_INTERNAL", `line ${line} is not in flight (never read, or done)`);
     }
@@ -93,12 +108,14 @@ export class Progress {
   /** Every read line ≤ this is complete (or was done before). Never below the prior watermark. */
   get watermark(): number {
     const oldest = this.#inFlight.values().next();
-    const own = oldest.done ? this.#lastRead : oldest.value;
+    let own = this.#lastRead;
+    if (!oldest.done) own = oldest.value;
+    else if (this.#newest !== 0) own = this.#beforeNewest;
     return Math.max(own, this.#priorWatermark);
   }
 
   get inFlight(): number {
-    return this.#inFlight.size;
+    return this.#inFlight.size + (this.#newest === 0 ? 0 : 1);
   }
 
   /** Rows read in this pass, those done before included. */

@@ -78,4 +78,41 @@ describe("Progress", () => {
     p.complete(3);
     expect(() => p.complete(3)).toThrow(/not in flight/);
   });
+
+  it("answers as a list of every row in flight would, however rows complete (the newest kept apart)", () => {
+    // A seeded walk: rows read in increasing lines, completed at once, later, or out of order.
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const p = new Progress({ watermark: 0, lines: [], readTo: 0, open: [] });
+    const reads: number[] = []; // every line read, in order
+    const flying = new Set<number>();
+    let line = 0;
+    for (let step = 0; step < 20_000; step++) {
+      const roll = random();
+      if (roll < 0.5 || flying.size === 0) {
+        line += 1 + Math.floor(random() * 3);
+        p.noteRead(line);
+        reads.push(line);
+        flying.add(line);
+        if (random() < 0.6) {
+          p.complete(line); // most rows of a nightly run: completed as soon as read
+          flying.delete(line);
+        }
+      } else {
+        const all = [...flying];
+        const done = random() < 0.5 ? (all[0] as number) : (all[all.length - 1] as number);
+        p.complete(done);
+        flying.delete(done);
+      }
+      const oldest = [...flying].sort((a, b) => a - b)[0];
+      const watermark = oldest === undefined ? line : (reads[reads.indexOf(oldest) - 1] ?? 0);
+      expect(p.watermark).toBe(watermark);
+      expect(p.inFlight).toBe(flying.size);
+      expect(p.open()).toEqual([...flying].sort((a, b) => a - b));
+      expect(p.readTo).toBe(line);
+    }
+  });
 });
