@@ -129,6 +129,23 @@ export class KnownRows {
   }
 
   /**
+   * Reads the first slot of each key's probe (what it returns means nothing): in one tight loop
+   * the reads do not wait for each other, so their cache misses overlap, and the `slotOf` of the
+   * same keys just after finds their lines in the cache (a worker's batch of keys: diff-worker.ts).
+   */
+  warm(keys: readonly (string | undefined)[]): number {
+    const slots = this.#slots;
+    let sum = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      if (key === undefined || key.length !== RAW_CHARS) continue;
+      const w0 = words(key, 0);
+      if (w0 >= 0) sum += slots[(w0 >>> this.#shift) << 2] as number;
+    }
+    return sum;
+  }
+
+  /**
    * The slot (its first word) of a row key known when the run began, touched since or not; -1 for
    * a key not known.
    */
