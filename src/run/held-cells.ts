@@ -82,7 +82,7 @@ export class HeldCells {
     const used = this.#used;
     const counted = this.#cells;
     if (counted + names.length > this.#lengths.length)
-      this.#lengths = grown(this.#lengths, counted);
+      this.#lengths = grown(this.#lengths, counted, names.length);
     let i = 0;
     for (const name in cells) {
       const value = cells[name];

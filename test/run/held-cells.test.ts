@@ -84,4 +84,14 @@ describe("HeldCells", () => {
       ],
     ]);
   });
+
+  it("gives back rows wider than its lengths' first doubling (10,000 columns) exactly", () => {
+    const wide = (n: number): Cells => {
+      const row: Cells = {};
+      for (let c = 0; c < 10_000; c++) row[`c${c}`] = c % 7 === 0 ? null : `${n}:${c}`;
+      return row;
+    };
+    const rows = [wide(1), wide(2), wide(3)];
+    expect(entries(held(rows).cells())).toEqual(entries(rows));
+  });
 });
