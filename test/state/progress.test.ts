@@ -115,4 +115,61 @@ describe("Progress", () => {
       expect(p.readTo).toBe(line);
     }
   });
+
+  it("answers as a list would on resumed passes too: rows done before, completions anywhere", () => {
+    let seed = 11;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let pass = 0; pass < 40; pass++) {
+      const watermark = Math.floor(random() * 30);
+      const readTo = watermark + Math.floor(random() * 60);
+      const open: number[] = [];
+      for (let l = watermark + 1; l <= readTo; l++) if (random() < 0.3) open.push(l);
+      const lines: number[] = [];
+      for (let l = readTo + 1; l <= readTo + 40; l++) if (random() < 0.2) lines.push(l);
+      const prior = { watermark, lines, readTo, open };
+      const p = new Progress(prior);
+      const doneBefore = (l: number) =>
+        l <= watermark || (l <= readTo && !open.includes(l)) || lines.includes(l);
+      const reads: number[] = [];
+      const flying: number[] = []; // in line order
+      let line = 0;
+      for (let step = 0; step < 400; step++) {
+        if (random() < 0.55 || flying.length === 0) {
+          line += 1 + Math.floor(random() * 3);
+          expect(p.noteRead(line)).toBe(doneBefore(line));
+          reads.push(line);
+          if (!doneBefore(line)) {
+            flying.push(line);
+            if (random() < 0.5) p.complete(flying.pop() as number);
+          }
+        } else {
+          const [done] = flying.splice(Math.floor(random() * flying.length), 1);
+          p.complete(done as number);
+        }
+        const oldest = flying[0];
+        const own = oldest === undefined ? line : (reads[reads.indexOf(oldest) - 1] ?? 0);
+        expect(p.watermark).toBe(Math.max(own, watermark));
+        expect(p.inFlight).toBe(flying.length);
+        expect(p.readTo).toBe(Math.max(line, readTo));
+        expect(p.open()).toEqual([...flying, ...open.filter((l) => l > line)]);
+        // What a resume would take as done is done: a row of this pass read and complete, or a
+        // row not read yet done before (a line this pass skipped is no row).
+        if (step % 25 !== 0) continue;
+        const next = new Progress({
+          watermark: p.watermark,
+          lines: [],
+          readTo: p.readTo,
+          open: p.open(),
+        });
+        for (let l = 1; l <= Math.max(line, readTo) + 40; l++) {
+          if (!next.isDone(l)) continue;
+          if (reads.includes(l)) expect(flying.includes(l)).toBe(false);
+          else if (l > line) expect(doneBefore(l)).toBe(true);
+        }
+      }
+    }
+  });
 });
