@@ -127,4 +127,29 @@ describe("rows known as read, held in memory", () => {
     table.forgetKnown();
     expect(table.known(raw)).toBe("unknown");
   });
+
+  it("marks touched exactly the rows touched, slot by slot, up to the table's last slot", () => {
+    for (const n of [3, 40, 2000]) {
+      const { db, known } = stateFile(n);
+      const rows = KnownRows.load(db, 10_000) as KnownRows;
+      const all = [...known.keys()];
+      const touched = new Set(all.filter((_, i) => i % 3 === 1));
+      for (const raw of touched) rows.touch(raw);
+      rows.touch(rawKey()); // unknown: marks nothing
+      const slots = new Set<number>();
+      for (const raw of all) {
+        const slot = rows.slotOf(raw);
+        slots.add(slot);
+        expect(rows.known(raw)).toBe(touched.has(raw) ? "touched" : "known");
+        expect(rows.knownAt(slot)).toBe(!touched.has(raw));
+      }
+      expect(slots.size).toBe(all.length);
+      // The other thread's view of the same slots finds the same slots; the marks stay here.
+      const other = KnownRows.of(rows.shared());
+      for (const raw of all) {
+        expect(other.slotOf(raw)).toBe(rows.slotOf(raw));
+        expect(other.known(raw)).toBe("known");
+      }
+    }
+  });
 });
