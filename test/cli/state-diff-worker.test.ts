@@ -165,39 +165,52 @@ describe("import-profiles --state, the diff on a second thread", () => {
     });
   });
 
-  it("stops on an input error mid-file as one thread does: same message, code and rows done", async () => {
-    const e = await emulator();
-    const { dir, input } = await firstNight(e.url);
-    const restore = keep(dir);
-    // A byte that is no UTF-8 on line 4,601 (the worker's second batch), a changed row before it.
-    const text = csv(new Set([3, 4_000]));
-    const at = text.indexOf(`\n${line(4_600)}`) + 1;
-    const bytes = Buffer.concat([
-      Buffer.from(text.slice(0, at + 1)),
-      Buffer.from([0xff]),
-      Buffer.from(text.slice(at + 1)),
-    ]);
-    writeFileSync(input, bytes);
-    const ends: { code: number; stderr: string; report: unknown; sent: unknown }[] = [];
-    for (const worker of [true, false]) {
-      restore();
-      e.store.clear();
-      onWorker = worker;
-      const result = await run(dir, input, e.url);
-      ends.push({
-        code: result.code,
-        stderr: result.stderr,
-        report: report(dir),
-        sent: received(e),
-      });
-    }
-    const [two, one] = ends;
-    expect(two).toEqual(one);
-    expect(one?.code).not.toBe(0);
-    expect(one?.report).toMatchObject({ stoppedBy: { reason: "input" } });
-    expect(one?.stderr).toContain(`${input}:4602`);
-    expect(workerRuns).toHaveBeenCalledTimes(1);
-  });
+  it.each([
+    // Line 4,601 (the worker's second batch), a changed row before it.
+    { where: "mid-file", changed: [3, 4_000], before: 4_600, line: 4602 },
+    // Line 3: the worker meets it before it is given the known rows' slots.
+    {
+      where: "in the first rows, read before the known rows are",
+      changed: [0],
+      before: 1,
+      line: 3,
+    },
+  ])(
+    "stops on an input error $where as one thread does: same message, code and rows done",
+    async ({ changed, before, line: bad }) => {
+      const e = await emulator();
+      const { dir, input } = await firstNight(e.url);
+      const restore = keep(dir);
+      // A byte that is no UTF-8 at the start of row `before`.
+      const text = csv(new Set(changed));
+      const at = text.indexOf(`\n${line(before)}`) + 1;
+      const bytes = Buffer.concat([
+        Buffer.from(text.slice(0, at + 1)),
+        Buffer.from([0xff]),
+        Buffer.from(text.slice(at + 1)),
+      ]);
+      writeFileSync(input, bytes);
+      const ends: { code: number; stderr: string; report: unknown; sent: unknown }[] = [];
+      for (const worker of [true, false]) {
+        restore();
+        e.store.clear();
+        onWorker = worker;
+        const result = await run(dir, input, e.url);
+        ends.push({
+          code: result.code,
+          stderr: result.stderr,
+          report: report(dir),
+          sent: received(e),
+        });
+      }
+      const [two, one] = ends;
+      expect(two).toEqual(one);
+      expect(one?.code).not.toBe(0);
+      expect(one?.report).toMatchObject({ stoppedBy: { reason: "input" } });
+      expect(one?.stderr).toContain(`${input}:${bad}`);
+      expect(workerRuns).toHaveBeenCalledTimes(1);
+    },
+  );
 
   it("fails the run, never hangs it, when the worker fails", async () => {
     const e = await emulator();
