@@ -275,43 +275,45 @@ export class Run<U> {
     // closed on every end; a known row's identity still untouched is known as it is stepped here.
     let worker: DiffWorker | undefined;
     let rows: KnownRows | undefined;
-    if (asRead && diffOnWorker(config, mapping)) {
-      const share = this.#deps.state.diffShare?.();
-      worker = share && startDiffWorker(config, mapping, share.prefix, opening);
-      try {
-        rows = share?.rows();
-      } finally {
-        if (rows === undefined) void worker?.close(); // none held: read on this thread
-      }
-    }
-    const held = rows;
-    const knownInSlot =
-      held === undefined
-        ? undefined
-        : (row: Row, slot: number): boolean => mayKnow(row) && held.knownAt(slot) && endKnown(row);
-    const reader = new Reader({
-      kind: this.kind,
-      config,
-      ledger,
-      state: this.#deps.state,
-      presence: this.#presence,
-      scratch: this.#scratch,
-      spill,
-      takeByIdentity: (done) => take(done, true),
-      knownAsRead,
-      knownInSlot,
-      take,
-      takeAll,
-    });
-    const source =
-      worker !== undefined && rows !== undefined
-        ? diffInputs(config, worker, rows, opening)
-        : openInputs(config, mapping?.source, opening);
     try {
+      if (asRead && diffOnWorker(config, mapping)) {
+        const share = this.#deps.state.diffShare?.();
+        worker = share && startDiffWorker(config, mapping, share.prefix, opening);
+        try {
+          rows = share?.rows();
+        } finally {
+          if (rows === undefined) void worker?.close(); // none held: read on this thread
+        }
+      }
+      const held = rows;
+      const knownInSlot =
+        held === undefined
+          ? undefined
+          : (row: Row, slot: number): boolean =>
+              mayKnow(row) && held.knownAt(slot) && endKnown(row);
+      const reader = new Reader({
+        kind: this.kind,
+        config,
+        ledger,
+        state: this.#deps.state,
+        presence: this.#presence,
+        scratch: this.#scratch,
+        spill,
+        takeByIdentity: (done) => take(done, true),
+        knownAsRead,
+        knownInSlot,
+        take,
+        takeAll,
+      });
+      const source =
+        worker !== undefined && rows !== undefined
+          ? diffInputs(config, worker, rows, opening)
+          : openInputs(config, mapping?.source, opening);
       // After each row: what fell due, and what the timer sent (the read-ahead).
       await reader.read(source, () => send(batcher.due(ledger.now())));
     } finally {
-      await worker?.close(); // also when the reader stopped before its first item
+      // Also when the reader stopped before its first item, or anything after its start threw.
+      await worker?.close();
     }
     for (const done of runs?.flush() ?? []) await send(batchesOf(done));
     await timer.stop();
