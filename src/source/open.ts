@@ -1,5 +1,5 @@
 import { constants, openSync, statSync } from "node:fs";
-import { open, stat } from "node:fs/promises";
+import { type FileHandle, open, stat } from "node:fs/promises";
 import { Socket } from "node:net";
 import type { Readable } from "node:stream";
 import { InputError } from "../errors.js";
@@ -39,14 +39,14 @@ export async function* openBytes(
   signal?: AbortSignal,
 ): AsyncGenerator<Buffer> {
   const file = sourceName(input);
-  const stream = input === "-" ? stdin : await openFile(input);
+  const source = input === "-" ? streamed(stdin) : await openFile(input);
   // Ends the input where it is, also while a pipe's writer has sent nothing yet.
-  const stop = () => (stream as Readable).destroy();
+  const stop = source.stop;
   const stopped = () => signal?.aborted === true;
   if (stopped()) return stop();
   signal?.addEventListener("abort", stop, { once: true });
   try {
-    const { head, bytes } = await peek(buffers(stream), SNIFF_BYTES);
+    const { head, bytes } = await peek(source.chunks, SNIFF_BYTES);
     const gzip = input.toLowerCase().endsWith(".gz") || startsWith(head, GZIP_MAGIC);
     const binary = gzip ? undefined : sniffBinary(head, input);
     if (binary !== undefined) {
@@ -62,18 +62,63 @@ export async function* openBytes(
   }
 }
 
-async function openFile(path: string): Promise<Readable> {
+/** Where an input's bytes come from, and how to end it where it is. */
+interface ByteSource {
+  readonly chunks: AsyncGenerator<Buffer>;
+  readonly stop: () => void;
+}
+
+async function openFile(path: string): Promise<ByteSource> {
   try {
-    if ((await stat(path)).isFIFO()) return openFifo(path);
+    if ((await stat(path)).isFIFO()) return streamed(openFifo(path));
     const handle = await open(path, "r");
     if ((await handle.stat()).isDirectory()) {
       await handle.close();
       throw new InputError(path, "is a directory, not a file");
     }
-    return handle.createReadStream({ highWaterMark: 64 * 1024 });
+    return fileSource(handle);
   } catch (error) {
     throw readError(path, error);
   }
+}
+
+/** The most bytes handed on at once: what comes after (decode, a batch a piece) holds a piece. */
+const PIECE_BYTES = 64 * 1024;
+
+/**
+ * A file is read a mebibyte at a time into one buffer, and handed on in 64 KiB copies. A read
+ * stream of 64 KiB chunks made each chunk a trip through libuv's thread pool, a stream step and
+ * a fresh buffer: ~0.25 µs of CPU a line of the bench's NDJSON file (186 bytes a line); read so,
+ * ~0.1 (bench/README.md, issue 20's eighth NDJSON pass). The copies are the chunks of before, at
+ * the same offsets, and as short-lived: a stream's larger chunks, views of which were handed on,
+ * lived as long as their pieces took to read and grew the peak RSS by up to ~70 MB (measured).
+ */
+const READ_BYTES = 16 * PIECE_BYTES;
+
+function fileSource(handle: FileHandle): ByteSource {
+  let started = false;
+  let stopped = false;
+  async function* chunks(): AsyncGenerator<Buffer> {
+    started = true;
+    try {
+      const buffer = Buffer.allocUnsafe(READ_BYTES);
+      while (!stopped) {
+        const { bytesRead } = await handle.read(buffer, 0, READ_BYTES, null);
+        if (bytesRead === 0) return;
+        for (let at = 0; at < bytesRead && !stopped; at += PIECE_BYTES) {
+          yield Buffer.from(buffer.subarray(at, Math.min(at + PIECE_BYTES, bytesRead)));
+        }
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+  // Stopped before the first read, the file is closed at once; else after the read in hand.
+  const stop = () => {
+    stopped = true;
+    if (!started) void handle.close();
+  };
+  return { chunks: chunks(), stop };
 }
 
 /**
@@ -84,6 +129,11 @@ async function openFile(path: string): Promise<Readable> {
 function openFifo(path: string): Readable {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK); // returns at once
   return new Socket({ fd, readable: true, writable: false });
+}
+
+/** A stream's bytes; stopping destroys it. */
+function streamed(stream: NodeJS.ReadableStream): ByteSource {
+  return { chunks: buffers(stream), stop: () => (stream as Readable).destroy() };
 }
 
 /** A stream's chunks as Buffers (standard input may have been given an encoding). */
