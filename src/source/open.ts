@@ -88,8 +88,8 @@ const PIECE_BYTES = 64 * 1024;
 /**
  * A file is read a mebibyte at a time into one buffer, and handed on in 64 KiB copies. A read
  * stream of 64 KiB chunks made each chunk a trip through libuv's thread pool, a stream step and
- * a fresh buffer: ~0.25 µs of CPU a line of the bench's NDJSON file (186 bytes a line); read so,
- * ~0.1 (bench/README.md, issue 20's eighth NDJSON pass). The copies are the chunks of before, at
+ * a fresh buffer: ~0.3 µs of CPU a line of the bench's NDJSON file (186 bytes a line); read so,
+ * ~0.13 (bench/README.md, issue 20's eighth NDJSON pass). The copies are the chunks of before, at
  * the same offsets, and as short-lived: a stream's larger chunks, views of which were handed on,
  * lived as long as their pieces took to read and grew the peak RSS by up to ~70 MB (measured).
  */
