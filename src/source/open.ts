@@ -96,10 +96,8 @@ const PIECE_BYTES = 64 * 1024;
 const READ_BYTES = 16 * PIECE_BYTES;
 
 function fileSource(handle: FileHandle): ByteSource {
-  let started = false;
   let stopped = false;
   async function* chunks(): AsyncGenerator<Buffer> {
-    started = true;
     try {
       const buffer = Buffer.allocUnsafe(READ_BYTES);
       while (!stopped) {
@@ -113,10 +111,11 @@ function fileSource(handle: FileHandle): ByteSource {
       await handle.close();
     }
   }
-  // Stopped before the first read, the file is closed at once; else after the read in hand.
+  // The file is closed at once, as a destroyed stream's: a read in hand ends first (a file
+  // handle's close waits for it), and none starts after. Closing it again is nothing.
   const stop = () => {
     stopped = true;
-    if (!started) void handle.close();
+    void handle.close();
   };
   return { chunks: chunks(), stop };
 }
