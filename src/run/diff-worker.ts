@@ -5,6 +5,8 @@
  * the first rows are read and keyed meanwhile). Posts batches in file order: a row not
  * known, and every other item, as itself; a known row as its line and slot only. Whether a known
  * row is still unchanged (its identity untouched) is for the run's thread to say as it steps it.
+ * Once the slots are given, a plain line is keyed as it is offered, before it is read into cells,
+ * and taken whole when known (known-lines.ts): most rows of a night are, and cost no cells.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { readSourceBatches } from "../source/read.js";
@@ -15,6 +17,7 @@ import type { Cells, DiffWorkerData, ToRun, ToWorker, WireKnown } from "./diff-w
 import { toWire } from "./diff-wire.js";
 import { repeatedHeader } from "./headers.js";
 import { HeldCells } from "./held-cells.js";
+import { KnownLines, type TakenLines } from "./known-lines.js";
 
 const port = parentPort;
 if (port === null) throw new Error("diff-worker.ts runs as a worker thread");
@@ -22,6 +25,7 @@ const data = workerData as DiffWorkerData;
 const markers = new Set(data.markers);
 const { prefix, options, batchItems, inFlight } = data;
 const { format } = options;
+const lines = new KnownLines(prefix, format, options.delimiter ?? (format === "tsv" ? "\t" : ","));
 
 /** The known rows, once the run's thread has read them and posted their slots. */
 let known: KnownRows | undefined;
@@ -36,6 +40,7 @@ port.on("message", (message: ToWorker) => {
   switch (message.type) {
     case "slots":
       known = KnownRows.of(message.slots); // the rows read from now on are looked up at once
+      lines.look(known);
       given?.(known);
       return;
     case "ack": {
@@ -47,7 +52,11 @@ port.on("message", (message: ToWorker) => {
       return;
     }
     case "cells":
-      post({ type: "cells", id: message.id, cells: held.get(message.id)?.cells() ?? [] });
+      post({
+        type: "cells",
+        id: message.id,
+        cells: held.get(message.id)?.cells(lines.cellsOf) ?? [],
+      });
       return;
   }
 });
@@ -68,7 +77,8 @@ function keyOf(item: SourceItem): string | undefined {
 /** What `KnownRows.warm` read: kept, so that its reads are not optimized away. */
 let _warmed = 0;
 
-type Keyed = readonly [readonly SourceItem[], readonly (string | undefined)[]];
+/** A source batch, its items' keys, and the lines taken while it was read. */
+type Keyed = readonly [readonly SourceItem[], readonly (string | undefined)[], TakenLines];
 
 async function diff(): Promise<void> {
   let id = 0;
@@ -94,11 +104,27 @@ async function diff(): Promise<void> {
     knownRows = 0;
     while (held.size >= inFlight) await new Promise<void>((resolve) => (wake = resolve));
   };
-  /** A source batch, its keys found among the known rows (the slots given by now). */
-  const take = async ([batch, keys]: Keyed, rows: KnownRows) => {
+  /** The taken lines `from` up to (not including) line `before`: known rows. */
+  const takenUpTo = (taken: TakenLines, from: number, before: number): number => {
+    let t = from;
+    for (; t < taken.lines.length && (taken.lines[t] as number) < before; t++) {
+      open ??= { from: knownRows };
+      pairs.push(taken.lines[t] as number, taken.slots[t] as number);
+      cells.addSpan(taken.texts[t] as string, taken.starts[t] as number, taken.ends[t] as number);
+      knownRows++;
+    }
+    return t;
+  };
+  /**
+   * A source batch, its keys found among the known rows (the slots given by now), and the lines
+   * taken as it was read put back in their places among its items.
+   */
+  const take = async ([batch, keys, taken]: Keyed, rows: KnownRows) => {
     _warmed += rows.warm(keys); // their slots' cache misses at once, not one a row below
+    let t = 0;
     for (let i = 0; i < batch.length; i++) {
       const item = batch[i] as SourceItem;
+      if (item.kind !== "header") t = takenUpTo(taken, t, item.line);
       const key = keys[i];
       const slot = key === undefined ? -1 : rows.slotOf(key);
       if (slot === -1) {
@@ -111,6 +137,7 @@ async function diff(): Promise<void> {
       cells.add((item as { cells: Cells }).cells);
       knownRows++;
     }
+    takenUpTo(taken, t, Number.POSITIVE_INFINITY); // after the batch's items, before the next's
     if (items.length + knownRows >= batchItems) await flush();
   };
   // Read and keyed before the slots are given (as many as the batches in flight would hold).
@@ -123,8 +150,8 @@ async function diff(): Promise<void> {
     early.length = 0;
   };
   try {
-    for await (const batch of readSourceBatches(options)) {
-      const keyed: Keyed = [batch, batch.map(keyOf)];
+    for await (const batch of readSourceBatches({ ...options, lines })) {
+      const keyed: Keyed = [batch, batch.map(keyOf), lines.drain()];
       if (known === undefined && earlyItems < batchItems * inFlight) {
         early.push(keyed);
         earlyItems += batch.length;

@@ -8,8 +8,10 @@
  * neither scans nor copies a typed array's bytes.
  *
  * Rows of the batch's shape (the same names in the same order, each cell a text or null: every
- * CSV row of a file) are written; any other row is kept as itself. `cells()` gives back rows equal
- * to those added: the same names in the same order, the same texts code unit for code unit.
+ * CSV row of a file) are written; any other row is kept as itself; a line taken whole
+ * (known-lines.ts) is held as its place in the text it was read from. `cells()` gives back rows equal to those added: the
+ * same names in the same order, the same texts code unit for code unit (a line's, as its reader
+ * would have read it).
  */
 type Cells = Readonly<Record<string, unknown>>;
 
@@ -28,6 +30,13 @@ export class HeldCells {
   /** Rows added, and those not of the shape, by their index among them. */
   #rows = 0;
   #odd: Map<number, Cells> | undefined;
+  /** A byte a row: 1 for a line taken whole (`addSpan`). */
+  #lines = new Uint8Array(1 << 12);
+  /** The texts the lines are in (a reader's decoded chunks, held as they are: a few a batch)... */
+  #texts: string[] = [];
+  /** ...and each line's text's index, start and end. */
+  #spans = new Int32Array(3 << 12);
+  #spanned = 0;
 
   /** Empties it, to be used again (its arrays kept). */
   clear(): void {
@@ -36,27 +45,54 @@ export class HeldCells {
     this.#cells = 0;
     this.#rows = 0;
     this.#odd = undefined;
+    this.#texts = [];
+    this.#spanned = 0;
   }
 
   add(cells: Cells): void {
     this.#names ??= shapeOf(cells);
     const names = this.#names;
-    const row = this.#rows++;
+    const row = this.#row(0);
     if (names === undefined || !this.#write(cells, names)) {
       this.#odd ??= new Map();
       this.#odd.set(row, cells);
     }
   }
 
-  /** The rows added, in order. */
-  cells(): Cells[] {
+  /**
+   * A row as the line it was read from, `text` from `start` to `end` (known-lines.ts): its cells
+   * are made of it when asked. The text is held, not copied: a chunk holds a thousand lines.
+   */
+  addSpan(text: string, start: number, end: number): void {
+    this.#row(1);
+    const texts = this.#texts;
+    if (texts[texts.length - 1] !== text) texts.push(text);
+    if (this.#spanned + 3 > this.#spans.length) this.#spans = grown(this.#spans, this.#spanned, 3);
+    const spans = this.#spans;
+    spans[this.#spanned++] = texts.length - 1;
+    spans[this.#spanned++] = start;
+    spans[this.#spanned++] = end;
+  }
+
+  /** The rows added, in order; a line's cells made by `ofLine`. */
+  cells(ofLine?: (line: string) => Cells): Cells[] {
     const all: Cells[] = [];
     const names = this.#names ?? [];
     const units = this.#units;
     const lengths = this.#lengths;
+    const spans = this.#spans;
     let at = 0;
     let cell = 0;
+    let span = 0;
     for (let row = 0; row < this.#rows; row++) {
+      if (this.#lines[row] === 1) {
+        const held = this.#texts[spans[span] as number] as string;
+        const line = held.slice(spans[span + 1], spans[span + 2]);
+        span += 3;
+        if (ofLine === undefined) throw new Error("a line held, and no way to read it given");
+        all.push(ofLine(line));
+        continue;
+      }
       const odd = this.#odd?.get(row);
       if (odd !== undefined) {
         all.push(odd);
@@ -93,13 +129,7 @@ export class HeldCells {
       if (value === null) {
         this.#lengths[this.#cells++] = -1;
       } else {
-        if (this.#used + value.length > this.#units.length) {
-          this.#units = grown(this.#units, this.#used, value.length);
-        }
-        const units = this.#units;
-        let at = this.#used;
-        for (let c = 0; c < value.length; c++) units[at++] = value.charCodeAt(c);
-        this.#used = at;
+        this.#put(value);
         this.#lengths[this.#cells++] = value.length;
       }
       i++;
@@ -108,6 +138,25 @@ export class HeldCells {
     this.#used = used; // another shape: kept as itself
     this.#cells = counted;
     return false;
+  }
+
+  /** A new row's index, of kind `line` (1: a line). */
+  #row(line: 0 | 1): number {
+    const row = this.#rows++;
+    if (row >= this.#lines.length) this.#lines = grown(this.#lines, row, 1);
+    this.#lines[row] = line;
+    return row;
+  }
+
+  /** Writes `value`'s code units after those used (the array grown if need be). */
+  #put(value: string): void {
+    if (this.#used + value.length > this.#units.length) {
+      this.#units = grown(this.#units, this.#used, value.length);
+    }
+    const units = this.#units;
+    let at = this.#used;
+    for (let c = 0; c < value.length; c++) units[at++] = value.charCodeAt(c);
+    this.#used = at;
   }
 }
 
@@ -118,7 +167,11 @@ function shapeOf(cells: Cells): readonly string[] | undefined {
   return names.includes("__proto__") ? undefined : names;
 }
 
-function grown<T extends Uint16Array | Int32Array>(array: T, used: number, more = 0): T {
+function grown<T extends Uint8Array | Uint16Array | Int32Array>(
+  array: T,
+  used: number,
+  more = 0,
+): T {
   const bigger = new (array.constructor as new (length: number) => T)(
     Math.max(array.length * 2, used + more),
   );

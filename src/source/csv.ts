@@ -4,6 +4,7 @@ import { csvRules, type Dialect } from "./dialect.js";
 import { type CsvParsed, MAX_RECORD_SIZE } from "./record.js";
 import { CsvTokenizer, drain } from "./tokenizer.js";
 import type { SourceItem } from "./types.js";
+import type { OfferLine, WholeLines } from "./whole-lines.js";
 
 export interface CsvOptions {
   /** Default `,` (tab for tsv). */
@@ -15,6 +16,8 @@ export interface CsvOptions {
   readonly columns?: readonly string[];
   readonly dialect?: Dialect;
   readonly maxRecordSize?: number;
+  /** Plain lines offered whole once the columns are known (whole-lines.ts). */
+  readonly lines?: WholeLines;
 }
 
 /**
@@ -37,14 +40,34 @@ export async function* readCsv(
   let header: Header<string> | undefined = columns === undefined ? undefined : headerOf(columns);
   let headerRow = hasHeader;
   if (header !== undefined) yield [{ kind: "header", columns: header.columns }];
+  // Lines are offered once the columns are known and the header row (if any) is read: the lines
+  // of the text the header row is in are read as rows, as every line was before.
+  const { lines } = options;
+  let offering = false;
+  let took = false;
+  const offer: OfferLine | undefined =
+    lines === undefined
+      ? undefined
+      : (text, start, end, line) => {
+          if (!offering || !lines.take(text, start, end, line)) return false;
+          took = true;
+          return true;
+        };
+  const startOffering = () => {
+    if (lines === undefined || header === undefined || headerRow || offering) return;
+    lines.columns(header.columns);
+    offering = true;
+  };
   const tokenizer = new CsvTokenizer(
     csvRules(options.dialect, options.format),
     delimiter,
     options.maxRecordSize ?? MAX_RECORD_SIZE,
+    offer,
   );
   // A text's records are taken synchronously and given as one batch: a step of an async
   // generator costs a promise and a turn of the microtask queue, paid per text, not per row.
   for await (const [text, final] of withEnd(texts)) {
+    startOffering();
     const batch: SourceItem[] = [];
     for (const parsed of drain(tokenizer, text, final)) {
       if (headerRow) {
@@ -56,7 +79,9 @@ export async function* readCsv(
         batch.push(toItem(parsed, header));
       }
     }
-    if (batch.length > 0) yield batch;
+    // A text whose lines were all taken is still a batch: its consumer learns them in order.
+    if (batch.length > 0 || took) yield batch;
+    took = false;
   }
   if (header === undefined)
     throw new InputError(file, "the input is empty: there is no header row");

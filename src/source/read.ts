@@ -14,7 +14,8 @@ export async function* readSource(options: SourceOptions): AsyncGenerator<Source
 }
 
 /**
- * The items of an input, streamed in file order in batches (never empty): bytes (gunzipped if need
+ * The items of an input, streamed in file order in batches (never empty, but for a CSV text whose
+ * lines were all taken: `lines`, whole-lines.ts): bytes (gunzipped if need
  * be) → text → items, a batch for the records each decoded text completes; a workbook's sheet,
  * read from its zip (xlsx.ts). A batch holds what one chunk of the file holds, so memory stays
  * bounded, and the reader steps its items in a plain loop: a promise a chunk, not one a row.
@@ -35,6 +36,7 @@ export function readSourceBatches(options: SourceOptions): AsyncGenerator<readon
     ...(options.header === undefined ? {} : { header: options.header }),
     ...(options.columns === undefined ? {} : { columns: options.columns }),
     ...(options.dialect === undefined ? {} : { dialect: options.dialect }),
+    ...(options.lines === undefined ? {} : { lines: options.lines }),
   });
 }
 

@@ -1,6 +1,7 @@
 import type { CsvRules } from "./dialect.js";
 import { type CsvParsed, KEPT, tooLongMessage } from "./record.js";
 import { UnclosedQuotes } from "./unclosed.js";
+import type { OfferLine } from "./whole-lines.js";
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -71,14 +72,29 @@ export class CsvTokenizer {
   #error: { readonly code: string; readonly message: string } | undefined;
   #over = false; // it is past the bound: skipped to its end, its text not kept...
   #kept = ""; // ...but its start
+  /** Where plain lines are offered (whole-lines.ts), and the next character that makes one not. */
+  readonly #offer: OfferLine | undefined;
+  readonly #unplain: readonly NextOf[];
 
+  /** `offer`: each plain line is offered before it is read (whole-lines.ts). */
   constructor(
     private readonly rules: CsvRules,
     private readonly delimiter: string,
     private readonly maxRecordSize: number,
+    offer?: OfferLine,
   ) {
     this.#quote = rules.quote === null ? -1 : rules.quote.charCodeAt(0);
     this.#delimiter = delimiter.charCodeAt(0);
+    // A line is plain when splitting it at the delimiter gives its cells as #read would: no quote,
+    // no carriage return but one before its line feed, no escape or end-of-data marker in a dump.
+    const escapes = rules.decodeEscape !== undefined || rules.endMarker;
+    const unplain = [
+      "\r",
+      ...(rules.quote === null ? [] : [rules.quote]),
+      ...(escapes ? ["\\"] : []),
+    ];
+    this.#offer = delimiter.length === 1 ? offer : undefined;
+    this.#unplain = unplain.map((char) => new NextOf(char));
   }
 
   /**
@@ -135,6 +151,18 @@ export class CsvTokenizer {
             i += marker;
             this.#line++;
             continue;
+          }
+        }
+        if (this.#offer !== undefined && this.#endedOn === undefined) {
+          const lf = this.#plainLine(text, i);
+          if (lf !== -1) {
+            const end = text.charCodeAt(lf - 1) === CR ? lf - 1 : lf;
+            if (this.#offer(text, i, end, this.#line)) {
+              this.#unclosed.passed(this.#base + i); // as a record starting here would
+              this.#line++;
+              i = lf + 1;
+              continue;
+            }
           }
         }
         this.#begin(i);
@@ -276,6 +304,19 @@ export class CsvTokenizer {
         }
       }
     }
+  }
+
+  /**
+   * Where the line starting at `i` ends (its line feed), when it is plain (see the constructor)
+   * and within the bound; else -1. Reading the next unplain character's place from a cache keeps
+   * this linear in the text, not quadratic, when none is left in it.
+   */
+  #plainLine(text: string, i: number): number {
+    const lf = text.indexOf("\n", i);
+    if (lf === -1 || lf - i > this.maxRecordSize) return -1;
+    const end = text.charCodeAt(lf - 1) === CR ? lf - 1 : lf;
+    for (const next of this.#unplain) if (next.from(text, i) < end) return -1;
+    return lf;
   }
 
   /** A record starts at `i`. */
@@ -485,6 +526,24 @@ export class CsvTokenizer {
       return text.charCodeAt(at + 1) === LF;
     }
     return c === this.#delimiter ? this.#delimiterAt(text, at, final) : false;
+  }
+}
+
+/** The next place of a character in a text, from a place on: one `indexOf` a text, not one a line. */
+class NextOf {
+  #text = "";
+  #at = 0;
+
+  constructor(private readonly char: string) {}
+
+  /** Where `char` is next in `text` from `i` on; the text's length when nowhere. */
+  from(text: string, i: number): number {
+    if (text !== this.#text || this.#at < i) {
+      const at = text.indexOf(this.char, i);
+      this.#text = text;
+      this.#at = at === -1 ? text.length : at;
+    }
+    return this.#at;
   }
 }
 

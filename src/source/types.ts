@@ -1,5 +1,6 @@
 import type { RowFailure } from "../errors.js";
 import type { Dialect } from "./dialect.js";
+import type { WholeLines } from "./whole-lines.js";
 
 export type SourceFormat = "csv" | "tsv" | "ndjson" | "xlsx";
 
@@ -47,6 +48,8 @@ export interface SourceOptions {
   readonly columns?: readonly string[];
   /** CSV/TSV written by a database: backslash escapes and `\N` for NULL (see dialect.ts). */
   readonly dialect?: Dialect;
+  /** CSV/TSV: plain lines offered whole to the caller, which may take them (whole-lines.ts). */
+  readonly lines?: WholeLines;
   /** xlsx: a sheet's name, or its number in tab order; default the first visible sheet. */
   readonly sheet?: string | number;
   /** For `-`: the stream to read. Defaults to process.stdin. */

@@ -61,9 +61,19 @@ export function keyOfRow(
   format: string,
 ): string | undefined {
   const text = rowText(cells, format, prefix); // written after the prefix: one flat string
-  if (text === undefined) return undefined;
-  return hash("sha256", text, "base64url").slice(0, KEY_CHARS);
+  return text === undefined ? undefined : keyOfText(text);
 }
+
+/**
+ * The key of a row whose text, prefix included, was written in `rowText`'s plain form by another
+ * hand (run/known-lines.ts, from a CSV line); undefined when the text is not well-formed, which
+ * `rowText` would have written in its tagged form.
+ */
+export function rowKeyOfText(text: string): string | undefined {
+  return wellFormed(text) ? keyOfText(text) : undefined;
+}
+
+const keyOfText = (text: string): string => hash("sha256", text, "base64url").slice(0, KEY_CHARS);
 
 function pick(from: NodeJS.ProcessVersions, names: readonly string[]): Record<string, unknown> {
   return Object.fromEntries(names.map((name) => [name, from[name]]));

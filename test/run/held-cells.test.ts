@@ -94,4 +94,31 @@ describe("HeldCells", () => {
     const rows = [wide(1), wide(2), wide(3)];
     expect(entries(held(rows).cells())).toEqual(entries(rows));
   });
+
+  it("gives back lines taken whole among rows, in their places, made into cells when asked", () => {
+    const cells = new HeldCells();
+    const ofLine = (line: string): Cells => ({ line });
+    const chunk = "u1,a\nu2,b\nu3,c\n";
+    const other = "u4,d\n";
+    cells.addSpan(chunk, 0, 4);
+    cells.add({ id: "x", v: null });
+    cells.addSpan(chunk, 5, 9);
+    cells.addSpan(other, 0, 4); // another text
+    cells.add({ id: "y", v: "z" });
+    for (let i = 0; i < 5_000; i++) cells.addSpan(chunk, 10, 14); // past its first spans' array
+    const back = cells.cells(ofLine);
+    expect(back.slice(0, 5)).toEqual([
+      { line: "u1,a" },
+      { id: "x", v: null },
+      { line: "u2,b" },
+      { line: "u4,d" },
+      { id: "y", v: "z" },
+    ]);
+    expect(back.slice(5)).toEqual(Array.from({ length: 5_000 }, () => ({ line: "u3,c" })));
+    expect(() => cells.cells()).toThrow(/no way to read it/);
+    cells.clear();
+    expect(cells.cells(ofLine)).toEqual([]);
+    cells.addSpan(other, 0, 4);
+    expect(cells.cells(ofLine)).toEqual([{ line: "u4,d" }]);
+  });
 });
