@@ -105,7 +105,7 @@ describe("HeldCells", () => {
     cells.addSpan(chunk, 5, 9);
     cells.addSpan(other, 0, 4); // another text
     cells.add({ id: "y", v: "z" });
-    for (let i = 0; i < 5_000; i++) cells.addSpan(chunk, 10, 14); // past its first spans' array
+    for (let i = 0; i < 5_000; i++) cells.addSpan(chunk, 10, 14); // past its first arrays' sizes
     const back = cells.cells(ofLine);
     expect(back.slice(0, 5)).toEqual([
       { line: "u1,a" },
