@@ -108,6 +108,7 @@ async function withSession(
       full: false,
       resume: false,
       dryRun: false,
+      delimiter: ",",
     },
     pino({ level: "silent" }),
   );

@@ -6,6 +6,7 @@
 import type { Logger } from "pino";
 import { ImporterError } from "../errors.js";
 import type { ReportConfig, RunConfig } from "../run/config.js";
+import { csvDelimiter } from "../run/input.js";
 import { openStateSession, type StateSession } from "../run/state-session.js";
 import { reportForState } from "../sinks/redact.js";
 import { EXIT, type Io } from "./io.js";
@@ -35,6 +36,7 @@ export async function withState(
             files: inputs.files,
             many: inputs.many,
             dryRun: delivery === null,
+            delimiter: csvDelimiter(config, mapping?.source),
           },
           logger,
         );

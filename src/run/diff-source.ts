@@ -52,13 +52,14 @@ export function diffOnWorker(config: RunConfig, mapping: Mapping | null): mappin
 export function startDiffWorker(
   config: RunConfig,
   mapping: Mapping,
-  prefix: string,
+  keys: { readonly prefix: string; readonly delimiter: string },
   open: OpenInputs,
 ): DiffWorker {
   const { signal: _, stdin: __, ...options } = readerOptions(config, mapping.source, open);
   return new DiffWorker({
     options: { ...options, input: config.input },
-    prefix,
+    prefix: keys.prefix,
+    delimiter: keys.delimiter,
     markers: mapping.source.emptyValues.map((marker) => marker.trim()),
     batchItems: BATCH_ITEMS,
     inFlight: IN_FLIGHT,

@@ -30,6 +30,8 @@ export interface DiffWorkerData {
   readonly options: Omit<SourceOptions, "signal" | "stdin">;
   /** The row keys' secret prefix (row-key.ts). */
   readonly prefix: string;
+  /** The delimiter the row keys write texts with (row-key.ts `RowTexts`). */
+  readonly delimiter: string;
   /** The mapping's `empty_values`, trimmed: a blank row goes as an item, as any row not known. */
   readonly markers: readonly string[];
   /** Items a batch holds at least (but the last). */

@@ -11,7 +11,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { readSourceBatches } from "../source/read.js";
 import type { SourceItem } from "../source/types.js";
-import { KnownRows, keyOfRow } from "../state/index.js";
+import { KnownRows, keyOfText, RowTexts } from "../state/index.js";
 import { isBlank } from "./blank.js";
 import type { Cells, DiffWorkerData, ToRun, ToWorker, WireKnown } from "./diff-wire.js";
 import { toWire } from "./diff-wire.js";
@@ -25,7 +25,8 @@ const data = workerData as DiffWorkerData;
 const markers = new Set(data.markers);
 const { prefix, options, batchItems, inFlight } = data;
 const { format } = options;
-const lines = new KnownLines(prefix, format, options.delimiter ?? (format === "tsv" ? "\t" : ","));
+const texts = new RowTexts(prefix, data.delimiter);
+const lines = new KnownLines(texts, format, options.delimiter ?? (format === "tsv" ? "\t" : ","));
 
 /** The known rows, once the run's thread has read them and posted their slots. */
 let known: KnownRows | undefined;
@@ -71,7 +72,8 @@ function keyOf(item: SourceItem): string | undefined {
   const { cells } = item;
   // Neither is ever known (never mapped), but each is the run's to count: sent as itself.
   if (isBlank(cells, markers) || repeatedHeader(cells) !== undefined) return undefined;
-  return keyOfRow(prefix, cells, format);
+  const text = texts.of(cells, format);
+  return text === undefined ? undefined : keyOfText(text);
 }
 
 /** What `KnownRows.warm` read: kept, so that its reads are not optimized away. */

@@ -51,6 +51,14 @@ export async function* openInputs(
   }
 }
 
+/**
+ * The delimiter a CSV/TSV file is read with: the command line's, the mapping's, or its format's
+ * (what readSourceBatches defaults to). The row keys write texts with it (state/row-key.ts).
+ */
+export function csvDelimiter(config: InputConfig, layout: MappingSource | undefined): string {
+  return config.delimiter ?? layout?.delimiter ?? (config.format === "tsv" ? "\t" : ",");
+}
+
 /** What every file is read with: the command line's settings over the mapping's layout. */
 export function readerOptions(
   config: InputConfig,

@@ -1,18 +1,18 @@
 /**
  * The nightly diff worker's taker of plain lines (source/whole-lines.ts): a line whose row the
- * state file knows, taken whole, so the worker never reads it into cells. Its key is the row key
- * the worker would make of the cells read (row-key.ts `rowText`, under the run's secret prefix),
- * written from the line itself: its texts between the delimiters are its cells, in the order and
- * under the names the reader's row would enumerate them (a header's repeated names, integer-like
- * names and `__proto__` included). A line is taken only when that key is a known row's: any other
- * line (not known, of another cell count, not well-formed UTF-16) is read as before, so a mistake
- * here can only cost a line its shortcut, never name another row: a key is the hash of its row's
- * text, and the text written here is `rowText`'s of the cells the reader gives (the tests compare
- * the two on generated lines).
+ * state file knows, taken whole, so the worker never reads it into cells. A plain line with no
+ * backslash, split at the delimiter the row keys write with, is its row's texts as the keys write
+ * them (row-key.ts `RowTexts`: canonical CSV, a text quoted only when it holds a quote, a CR, a
+ * LF, a backslash or the delimiter, none of which such a line's texts hold): its key is the hash
+ * of the head of its file's names and the line as it is, no cell cut out. So it is only when the
+ * row the reader would make enumerates the columns in their order, each once (no repeated name,
+ * no integer-like name: a row's names are then the header's), and when the file is read with that
+ * delimiter; else, and for a line not known, the line is read as before: a mistake here can only
+ * cost a line its shortcut, never name another row (the tests compare the keys).
  */
 import { headerOf } from "../source/columns.js";
 import type { WholeLines } from "../source/whole-lines.js";
-import { type KnownRows, rowKeyOfText } from "../state/index.js";
+import { type KnownRows, type RowTexts, rowKeyOfText } from "../state/index.js";
 import type { Cells } from "./diff-wire.js";
 
 /**
@@ -32,24 +32,23 @@ type Taking = { [K in keyof TakenLines]: TakenLines[K][number][] };
 const NONE: TakenLines = { lines: [], slots: [], texts: [], starts: [], ends: [] };
 
 export class KnownLines implements WholeLines {
-  readonly #head: string;
+  readonly #texts: RowTexts;
+  readonly #format: string;
   readonly #delimiter: string;
-  readonly #code: number;
   #rows: KnownRows | undefined;
-  /** Cells' names as the key writes them (`length:name`), in the row's enumeration order... */
-  #names: readonly string[] = [];
-  /** ...and the column each takes its text from. */
-  #columns = new Int32Array(0);
-  /** Where each cell of the line being keyed ends, by column. */
-  #ends = new Int32Array(0);
+  /** What a line's key is the hash of, before the line; undefined: no line is taken. */
+  #head: string | undefined;
   #toCells: ((cells: readonly string[]) => Record<string, string>) | undefined;
   #taken: Taking | undefined;
+  /** The next backslash in the text last asked (a line holding one is not its row's text). */
+  #text = "";
+  #slash = 0;
 
-  /** `prefix`: the row keys' secret prefix; `format`: csv or tsv; `delimiter`: one character. */
-  constructor(prefix: string, format: string, delimiter: string) {
-    this.#head = `${prefix}${format} `;
+  /** `texts`: the run's row texts; `format` and `delimiter`: what the file is read with. */
+  constructor(texts: RowTexts, format: string, delimiter: string) {
+    this.#texts = texts;
+    this.#format = format;
     this.#delimiter = delimiter;
-    this.#code = delimiter.length === 1 ? delimiter.charCodeAt(0) : -1;
   }
 
   /** The known rows: lines are looked up (and may be taken) from now on. */
@@ -58,45 +57,33 @@ export class KnownLines implements WholeLines {
   }
 
   columns(names: readonly string[]): void {
-    const header = headerOf<string | number>(names);
-    // Which column each of a row's names takes its text from, in the order a row enumerates them.
-    const probe = header.toCells(names.map((_, i) => i));
-    const order: string[] = [];
-    const columns: number[] = [];
-    for (const name in probe) {
-      order.push(`${name.length}:${name}`);
-      columns.push(probe[name] as number);
-    }
-    this.#names = order;
-    this.#columns = Int32Array.from(columns);
-    this.#ends = new Int32Array(names.length);
     this.#toCells = headerOf<string>(names).toCells;
+    // The names a row enumerates, in their order: the header's, when each column is one of them.
+    const probe = headerOf<number>(names).toCells(names.map((_, i) => i));
+    const order: string[] = [];
+    let inOrder = true;
+    for (const name in probe) {
+      if (probe[name] !== order.length) inOrder = false;
+      order.push(name);
+    }
+    const usable = inOrder && order.length === names.length;
+    this.#head =
+      usable && this.#texts.delimiter === this.#delimiter
+        ? this.#texts.head(this.#format, order)
+        : undefined;
   }
 
   take(text: string, start: number, end: number, line: number): boolean {
     const rows = this.#rows;
-    if (rows === undefined) return false;
-    const ends = this.#ends;
-    const count = ends.length;
-    const code = this.#code;
-    let cell = 0;
-    for (let i = start; i < end; i++) {
-      if (text.charCodeAt(i) !== code) continue;
-      if (cell === count - 1) return false; // more cells than columns
-      ends[cell++] = i;
+    const head = this.#head;
+    if (rows === undefined || head === undefined) return false;
+    if (text !== this.#text || this.#slash < start) {
+      const at = text.indexOf("\\", start);
+      this.#text = text;
+      this.#slash = at === -1 ? text.length : at;
     }
-    if (cell !== count - 1) return false; // fewer
-    ends[cell] = end;
-    const names = this.#names;
-    const columns = this.#columns;
-    let key = this.#head;
-    for (let k = 0; k < names.length; k++) {
-      const column = columns[k] as number;
-      const from = column === 0 ? start : (ends[column - 1] as number) + 1;
-      const to = ends[column] as number;
-      key += `${names[k]}${to - from}:${text.slice(from, to)}`;
-    }
-    const raw = rowKeyOfText(key);
+    if (this.#slash < end) return false;
+    const raw = rowKeyOfText(head + text.slice(start, end));
     if (raw === undefined) return false;
     const slot = rows.slotOf(raw);
     if (slot === -1) return false;

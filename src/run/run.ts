@@ -282,7 +282,7 @@ export class Run<U> {
     try {
       if (asRead && diffOnWorker(config, mapping)) {
         const share = this.#deps.state.diffShare?.();
-        worker = share && startDiffWorker(config, mapping, share.prefix, opening);
+        worker = share && startDiffWorker(config, mapping, share, opening);
         try {
           rows = share?.rows();
         } finally {

@@ -99,6 +99,8 @@ export interface RunState {
 /** See RunState.diffShare. */
 export interface DiffShare {
   readonly prefix: string;
+  /** The delimiter the row keys write texts with. */
+  readonly delimiter: string;
   rows(): KnownRows | undefined;
 }
 
@@ -209,12 +211,13 @@ export class StateLink implements RunState {
 
   diffShare(): DiffShare | undefined {
     const prefix = this.rows?.prefix;
-    if (this.full || prefix === undefined) return undefined;
+    const delimiter = this.rows?.delimiter;
+    if (this.full || prefix === undefined || delimiter === undefined) return undefined;
     const rows = () => {
       const known = this.#guard(() => this.store.knownRows?.());
       return known === undefined || known.size === 0 ? undefined : known;
     };
-    return { prefix, rows };
+    return { prefix, delimiter, rows };
   }
 
   heldBy(rowKey: string): string | undefined {

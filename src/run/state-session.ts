@@ -29,6 +29,8 @@ export interface StateSessionOptions extends StateConfig {
   /** null: a replay of stored payloads. */
   readonly mapping: Mapping | null;
   readonly dryRun: boolean;
+  /** The CSV/TSV delimiter the files are read with (input.ts `csvDelimiter`): rows are keyed with it. */
+  readonly delimiter: string;
 }
 
 /** A run's hold on its state file: the lock, the run record, and the link the run asks. */
@@ -90,7 +92,11 @@ async function openSession(options: StateSessionOptions, logger: Logger): Promis
   const rows =
     options.mapping === null
       ? undefined
-      : new RowKeys(key, { command: options.command, mapping: mappingFingerprint });
+      : new RowKeys(key, {
+          command: options.command,
+          mapping: mappingFingerprint,
+          delimiter: options.delimiter,
+        });
   if (options.dryRun) {
     return {
       link: new StateLink(store, null, options.full, key, book([]), rows),

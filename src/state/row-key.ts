@@ -16,6 +16,11 @@ export interface RowContext {
   readonly command: string;
   /** The normalized mapping's fingerprint (fingerprint.ts). */
   readonly mapping: string;
+  /**
+   * The CSV/TSV delimiter the run reads with (`,` for other formats): a row's texts are written
+   * with it between them (`RowTexts`), so that a plain line of the file is its row's text as it is.
+   */
+  readonly delimiter: string;
 }
 
 /** Characters of base64url kept of the SHA-256: 132 bits. */
@@ -33,20 +38,26 @@ const KEY_CHARS = 22;
  */
 export class RowKeys {
   readonly #prefix: string;
+  readonly #texts: RowTexts;
 
   constructor(stateKey: Buffer, context: RowContext) {
     const runtime = { node: process.version, ...pick(process.versions, ["icu", "tz", "unicode"]) };
-    const text = JSON.stringify(["dfinery-import row key 2", context, version(), runtime]);
+    const text = JSON.stringify(["dfinery-import row key 3", context, version(), runtime]);
     this.#prefix = createHmac("sha256", stateKey).update(text).digest("base64url");
+    this.#texts = new RowTexts(this.#prefix, context.delimiter);
+    this.delimiter = context.delimiter;
   }
+
+  readonly delimiter: string;
 
   /** The key of a row's cells read in `format`; undefined for cells the key cannot name. */
   of(cells: Readonly<Record<string, unknown>>, format: string): string | undefined {
-    return keyOfRow(this.#prefix, cells, format);
+    const text = this.#texts.of(cells, format);
+    return text === undefined ? undefined : keyOfText(text);
   }
 
   /**
-   * The secret prefix, for a worker thread of this run keying the same rows (`keyOfRow`): passed
+   * The secret prefix, for a worker thread of this run keying the same rows (`RowTexts`): passed
    * in memory only, never logged nor written.
    */
   get prefix(): string {
@@ -54,54 +65,106 @@ export class RowKeys {
   }
 }
 
-/** RowKeys.of under the secret `prefix` (a worker thread's keys: diff-worker.ts). */
-export function keyOfRow(
-  prefix: string,
-  cells: Readonly<Record<string, unknown>>,
-  format: string,
-): string | undefined {
-  const text = rowText(cells, format, prefix); // written after the prefix: one flat string
-  return text === undefined ? undefined : keyOfText(text);
-}
-
 /**
- * The key of a row whose text, prefix included, was written in `rowText`'s plain form by another
- * hand (run/known-lines.ts, from a CSV line); undefined when the text is not well-formed, which
- * `rowText` would have written in its tagged form.
+ * The key of a row's text as `RowTexts` writes it (prefix included), written by another hand
+ * (run/known-lines.ts: a CSV line is its row's text); undefined when the text is not
+ * well-formed, which `RowTexts` would have written in its tagged form.
  */
 export function rowKeyOfText(text: string): string | undefined {
   return wellFormed(text) ? keyOfText(text) : undefined;
 }
 
-const keyOfText = (text: string): string => hash("sha256", text, "base64url").slice(0, KEY_CHARS);
+/** The key of a text `RowTexts.of` wrote. */
+export const keyOfText = (text: string): string =>
+  hash("sha256", text, "base64url").slice(0, KEY_CHARS);
 
 function pick(from: NodeJS.ProcessVersions, names: readonly string[]): Record<string, unknown> {
   return Object.fromEntries(names.map((name) => [name, from[name]]));
 }
 
 /**
- * A text that tells apart every two rows a mapping could tell apart. A row of texts (CSV, the
- * common case) is spelled cell by cell, each name and text after its length (`2:id2:u1`, a NULL
- * as `-` after its name): cheaper than its JSON, and as one-to-one. Any other row, or one with a
- * lone surrogate (UTF-8, what is hashed, cannot tell one from another), is its JSON tagged value
- * by value: a text, a lossless number (its digits), a -0, a Date and an absent value each spell
- * themselves apart, so that no two of them share a text. The two forms differ after the format
- * (an identifier). Undefined for a value of any other kind (a Map, a class) and for a row nested
- * too deeply to write: such a row is always mapped. `prefix` (well-formed) is written first.
+ * A text that tells apart every two rows a mapping could tell apart, after a secret `prefix`. A
+ * row of texts (CSV, the common case) is its format, its names' JSON, each on a line of its own,
+ * and its texts as canonical CSV with the run's delimiter: a text is written as it is unless it
+ * holds a quote, a CR, a LF, a backslash or a character of the delimiter, then it is quoted (its
+ * quotes doubled); a NULL is `\N`. Canonical CSV is one-to-one (every text it writes reads back to
+ * one list), and a plain line of the file (tokenizer.ts: no quote, CR or escape, split at the
+ * delimiter) with no backslash is its own texts written so: the diff worker keys it as it is,
+ * after `head` (known-lines.ts). Any other row, or one with a lone surrogate (UTF-8, what is
+ * hashed, cannot tell one from another), is its JSON tagged value by value: a text, a lossless
+ * number (its digits), a -0, a Date and an absent value each spell themselves apart. The two
+ * forms differ after the format (an identifier): a line feed, a colon. Undefined for a value of
+ * any other kind (a Map, a class) and for a row nested too deeply to write: such a row is
+ * always mapped. One a thread: it keeps the head of the last names it wrote.
  */
+export class RowTexts {
+  readonly #prefix: string;
+  readonly #delimiter: string;
+  /** A text that must be quoted. */
+  readonly #special: RegExp;
+  /** The last row's names and format, and the head they make. */
+  #names: string[] = [];
+  #format = "";
+  #head = "";
+
+  constructor(prefix: string, delimiter: string) {
+    this.#prefix = prefix;
+    this.#delimiter = delimiter;
+    this.delimiter = delimiter;
+    const chars = [...new Set(`"\r\n\\${delimiter}`)];
+    this.#special = new RegExp(`[${chars.map(escapeInClass).join("")}]`);
+  }
+
+  /** The delimiter between a row's texts. */
+  readonly delimiter: string;
+
+  /** What comes before the texts of a row of `names` read in `format`. */
+  head(format: string, names: readonly string[]): string {
+    return `${this.#prefix}${format}\n${JSON.stringify(names)}\n`;
+  }
+
+  of(cells: Readonly<Record<string, unknown>>, format: string): string | undefined {
+    const names = this.#names;
+    let same = format === this.#format;
+    let count = 0;
+    let texts = "";
+    for (const name in cells) {
+      const value = cells[name];
+      if (count > 0) texts += this.#delimiter;
+      if (typeof value === "string") {
+        texts += this.#special.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+      } else if (value === null) {
+        texts += "\\N";
+      } else {
+        return taggedText(cells, format, this.#prefix);
+      }
+      if (same && names[count] !== name) same = false;
+      count++;
+    }
+    if (!same || count !== names.length) {
+      const all: string[] = [];
+      for (const name in cells) all.push(name);
+      this.#names = all;
+      this.#format = format;
+      this.#head = this.head(format, this.#names);
+    }
+    const text = this.#head + texts;
+    return wellFormed(text) ? text : taggedText(cells, format, this.#prefix);
+  }
+}
+
+/** `text` as a regular expression's class character. */
+const escapeInClass = (char: string): string =>
+  /[\\\]^-]/.test(char) ? `\\${char}` : char === "\r" ? "\\r" : char === "\n" ? "\\n" : char;
+
+/** RowTexts' text of `cells`, under a prefix and delimiter (a row's alone: tests and tools). */
 export function rowText(
   cells: Readonly<Record<string, unknown>>,
   format: string,
   prefix = "",
+  delimiter = ",",
 ): string | undefined {
-  let text = `${prefix}${format} `;
-  for (const key in cells) {
-    const value = cells[key];
-    if (typeof value === "string") text += `${key.length}:${key}${value.length}:${value}`;
-    else if (value === null) text += `${key.length}:${key}-`;
-    else return taggedText(cells, format, prefix);
-  }
-  return wellFormed(text) ? text : taggedText(cells, format, prefix);
+  return new RowTexts(prefix, delimiter).of(cells, format);
 }
 
 /** ES2024's String.prototype.isWellFormed, no lone surrogate (Node 20 has it; the lib here is ES2023). */

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { RowKeys, rowText } from "../../src/state/row-key.js";
+import { seededRandom } from "../../bench/seeded-random.js";
+import { RowKeys, RowTexts, rowText } from "../../src/state/row-key.js";
 import { ExactNumber } from "../../src/util/exact-number.js";
 
 const KEY = Buffer.alloc(32, 3);
-const CONTEXT = { command: "import-profiles", mapping: "mapping-a" };
+const CONTEXT = { command: "import-profiles", mapping: "mapping-a", delimiter: "," };
 
 describe("a row's key as read", () => {
   it("is the same for the same cells, and 22 characters of base64url", () => {
@@ -25,8 +26,9 @@ describe("a row's key as read", () => {
       new RowKeys(Buffer.alloc(32, 4), CONTEXT).of(cells, "csv"),
       new RowKeys(KEY, CONTEXT).of(cells, "tsv"),
       new RowKeys(KEY, CONTEXT).of(cells, "ndjson"),
+      new RowKeys(KEY, { ...CONTEXT, delimiter: ";" }).of(cells, "csv"),
     ];
-    expect(new Set([base, ...others]).size).toBe(6);
+    expect(new Set([base, ...others]).size).toBe(7);
   });
 
   it("tells apart every two rows a mapping could tell apart", () => {
@@ -82,5 +84,63 @@ describe("a row's key as read", () => {
     const key = new RowKeys(KEY, CONTEXT).of(long, "csv");
     expect(key).toHaveLength(22);
     expect(key).not.toContain("user");
+  });
+
+  it("writes CSV texts one-to-one, whatever they hold, under any delimiter", () => {
+    const random = seededRandom(3);
+    const pieces = [
+      "",
+      "a",
+      ",",
+      ";",
+      "|",
+      "||",
+      '"',
+      '""',
+      "\\",
+      "\\N",
+      "N",
+      "\r",
+      "\n",
+      "\t",
+      "é",
+    ];
+    for (const delimiter of [",", "\t", ";", "||"]) {
+      const texts = new RowTexts("p", delimiter);
+      const seen = new Map<string, string>();
+      for (let round = 0; round < 3_000; round++) {
+        const row: Record<string, string | null> = {};
+        const count = 1 + Math.floor(random() * 3);
+        for (let c = 0; c < count; c++) {
+          let text = "";
+          for (let j = Math.floor(random() * 3); j > 0; j--)
+            text += pieces[Math.floor(random() * pieces.length)];
+          row[`c${c}`] = random() < 0.1 ? null : text;
+        }
+        const written = texts.of(row, "csv") as string;
+        const said = JSON.stringify(Object.entries(row));
+        // The same text only for the same row (a row of the same names and texts).
+        expect(seen.get(written) ?? said, written).toBe(said);
+        seen.set(written, said);
+      }
+      expect(seen.size).toBeGreaterThan(1_000);
+    }
+  });
+
+  it("writes a row read from a plain line as its head and the line itself", () => {
+    const texts = new RowTexts("secret", ",");
+    const names = ["id", "email", "note"];
+    for (const line of ["u1,a@b.c,x y", "u2,,", ",,", "가,😀,é"]) {
+      const [id, email, note] = line.split(",");
+      expect(texts.of({ id, email, note }, "csv")).toBe(texts.head("csv", names) + line);
+    }
+    // Not when a text holds a backslash, or under another delimiter: such a text is quoted.
+    expect(texts.of({ id: "u\\1", email: "", note: "" }, "csv")).toBe(
+      `${texts.head("csv", names)}"u\\1",,`,
+    );
+    const tabbed = new RowTexts("secret", "\t");
+    expect(tabbed.of({ id: "a,b", email: "c", note: "" }, "csv")).toBe(
+      `${tabbed.head("csv", names)}a,b\tc\t`,
+    );
   });
 });
