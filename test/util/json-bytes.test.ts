@@ -81,6 +81,19 @@ describe("jsonBytes", () => {
     }
   });
 
+  it("writes keys as JSON.stringify does when they come again: names sharing a slot, long, escaped, empty", () => {
+    const random = seededRandom(11);
+    // More names than the writer's table has slots: some share one and replace each other.
+    const names = Array.from({ length: 600 }, (_, i) => `k${i}_${"x".repeat(i % 40)}`);
+    names.push("", 'a\u0000"b\\', "x".repeat(200), "\u0001".repeat(60), "한글 키");
+    for (let round = 0; round < 3; round++) {
+      const record: Record<string, number> = {};
+      for (const name of names) if (random() < 0.7) record[name] = round;
+      const nested = { outer: record, list: [record, { "": 1 }] };
+      expect(text(jsonBytes(nested))).toBe(stringified(nested));
+    }
+  });
+
   it("writes a body's own properties as a plain object's, as stringifyExactly does", () => {
     const body = new Body({ identity: { external_id: "u1" } }, [{ event_name: "x", n: 1 }]);
     expect(text(jsonBytes(body))).toBe(stringifyExactly(body));
