@@ -58,11 +58,16 @@ export class Unmapped {
   constructor(readonly failure: RowFailure) {}
 }
 
-/** As applyEventMapping, with no result object a row: the draft, or an Unmapped. */
+/**
+ * As applyEventMapping, with no result object a row: the draft, or an Unmapped. `into`: a draft
+ * of the caller's to fill again (DraftSlot), so that an event makes no draft of its own beside its
+ * record; without it, a new one.
+ */
 export function mapEvent(
   mapping: Mapping & { readonly event: EventRules },
   row: SourceRow,
   format: SourceFormat,
+  into?: DraftSlot,
 ): EventDraft | Unmapped {
   const json = format === "ndjson";
   const cells = row.cells;
@@ -71,15 +76,14 @@ export function mapEvent(
   const last = lastRules === mapping.identity ? lastIdentity : undefined;
   const base = mapRow(mapping, cells, json, false, pick, last);
   const problems: Problem[] = base.problems ?? spare;
-  const draft: Draft = {
-    identity: base.identity,
-    name: undefined,
-    datetime: undefined,
-    properties: base.properties,
-    id: undefined,
-    items: undefined,
-    propertyKeys: propertyKeysOf(mapping.properties),
-  };
+  const draft: Draft = into ?? draftSlot();
+  draft.identity = base.identity;
+  draft.name = undefined;
+  draft.datetime = undefined;
+  draft.properties = base.properties;
+  draft.id = undefined;
+  draft.items = undefined;
+  draft.propertyKeys = propertyKeysOf(mapping.properties);
   ownFields(mapping.event, cells, json, problems, draft, pick);
   draft.items = readItems(mapping, cells, json, problems);
   if (problems.length > 0) {
@@ -96,6 +100,28 @@ type Draft = {
     ? string | undefined
     : EventDraft[K];
 };
+
+/**
+ * A draft that mapEvent fills again for each row it is given (the events kind's assembler holds
+ * one): the draft it returns is that object, read until the next row's mapping (its record made:
+ * namedEvent), never kept. A draft kept (item groups, applyEventMapping's) is one of its own.
+ */
+export type DraftSlot = Draft & { readonly [slot]: true };
+declare const slot: unique symbol;
+
+/** An empty draft (mapEvent's own, or a DraftSlot): every draft of one shape. */
+export const draftSlot = (): DraftSlot =>
+  ({
+    identity: NO_IDENTITY,
+    name: undefined,
+    datetime: undefined,
+    properties: NO_PROPERTIES,
+    id: undefined,
+    items: undefined,
+    propertyKeys: undefined,
+  }) as DraftSlot;
+const NO_IDENTITY: Identity = {};
+const NO_PROPERTIES: EventProperties = {};
 
 /**
  * The property names of `rules` in canonical order (the only keys mapRow gives an event's

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, rowFailure } from "../../src/errors.js";
-import { applyEventMapping, toEventRecord } from "../../src/mapping/apply-event.js";
+import {
+  applyEventMapping,
+  draftSlot,
+  mapEvent,
+  toEventRecord,
+  Unmapped,
+} from "../../src/mapping/apply-event.js";
 import { eventId } from "../../src/mapping/event-id.js";
 import { type Group, ItemGroups } from "../../src/mapping/item-groups.js";
 import { parseMapping } from "../../src/mapping/load.js";
@@ -49,6 +55,22 @@ describe("an order export (NDJSON, nested line items)", () => {
       { sku: "SKU-2", price: "500.5", qty: "1" },
     ],
   };
+
+  it("fills a draft slot again for each record: each event as a draft of its own gives it", () => {
+    const slot = draftSlot();
+    const other = { ...order, user_id: "u-2", order_id: "o-2", line_items: [] };
+    const bad = { ...order, created_at: "not a time" };
+    for (const cells of [order, other, bad, order]) {
+      const own = applyEventMapping(mapping, row(cells), "ndjson");
+      const filled = mapEvent(mapping, row(cells), "ndjson", slot);
+      if (!own.ok) {
+        expect(filled).toBeInstanceOf(Unmapped);
+        continue;
+      }
+      expect(filled).toBe(slot);
+      expect(toEventRecord(filled as typeof own.draft)).toEqual(toEventRecord(own.draft));
+    }
+  });
 
   it("maps one record to one event with its items and a name-based id", () => {
     const result = applyEventMapping(mapping, row(order), "ndjson");

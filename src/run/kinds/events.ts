@@ -19,6 +19,7 @@ import {
 import { type RowFailure, rowFailure, UsageError } from "../../errors.js";
 import {
   applyEventMapping,
+  draftSlot,
   type EventDraft,
   mapEvent,
   namedEvent,
@@ -149,6 +150,8 @@ const failed = (row: Row & { readonly failure: RowFailure }): Finished<EventReco
 class EventAssembler implements Assembler<EventRecord> {
   readonly #mapping: EventMapping;
   readonly #ids = new EventIds();
+  /** The draft each row's event is mapped into, its record made at once (#named). */
+  readonly #draft = draftSlot();
   readonly #groups: ItemGroups<Row> | undefined;
 
   constructor(mapping: EventMapping, scratch: Scratch | undefined) {
@@ -170,7 +173,7 @@ class EventAssembler implements Assembler<EventRecord> {
       const result = applyEventMapping(this.#mapping, source, row.format);
       return this.#finish(groups.push(groupBy.read(source.cells), row, result));
     }
-    const draft = mapEvent(this.#mapping, source, row.format);
+    const draft = mapEvent(this.#mapping, source, row.format, this.#draft);
     return draft instanceof Unmapped
       ? { ok: false, rows: [{ ...row, failure: draft.failure }], payload: null }
       : this.#named(row.occurrence, [row], draft);
