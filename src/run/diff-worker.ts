@@ -142,7 +142,11 @@ async function diff(): Promise<void> {
     takenUpTo(taken, t, Number.POSITIVE_INFINITY); // after the batch's items, before the next's
     if (items.length + knownRows >= batchItems) await flush();
   };
-  // Read and keyed before the slots are given (as many as the batches in flight would hold).
+  // Read and keyed before the slots are given: a batch's worth, so that the first batch is ready
+  // when they come. Not more: such rows are keyed from their cells, and the lines read once the
+  // slots are given are taken whole, at a fraction of the cost; and while the run's thread reads
+  // the known rows, a worker reading ahead takes the cores from it (16 batches ahead, as it read,
+  // made the nightly 0.03-0.25 s slower in four alternated rounds, its peak RSS ~25 MB larger).
   const early: Keyed[] = [];
   let earlyItems = 0;
   const takeEarly = async () => {
@@ -154,7 +158,7 @@ async function diff(): Promise<void> {
   try {
     for await (const batch of readSourceBatches({ ...options, lines })) {
       const keyed: Keyed = [batch, batch.map(keyOf), lines.drain()];
-      if (known === undefined && earlyItems < batchItems * inFlight) {
+      if (known === undefined && earlyItems < batchItems) {
         early.push(keyed);
         earlyItems += batch.length;
         continue;
