@@ -9,7 +9,7 @@
  * and taken whole when known (known-lines.ts): most rows of a night are, and cost no cells.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { readSourceBatches } from "../source/read.js";
+import { delimiterOf, readSourceBatches } from "../source/read.js";
 import type { SourceItem } from "../source/types.js";
 import { KnownRows, keyOfText, RowTexts } from "../state/index.js";
 import { isBlank } from "./blank.js";
@@ -26,7 +26,7 @@ const markers = new Set(data.markers);
 const { prefix, options, batchItems, inFlight } = data;
 const { format } = options;
 const texts = new RowTexts(prefix, data.delimiter);
-const lines = new KnownLines(texts, format, options.delimiter ?? (format === "tsv" ? "\t" : ","));
+const lines = new KnownLines(texts, format, delimiterOf(format, options.delimiter));
 
 /** The known rows, once the run's thread has read them and posted their slots. */
 let known: KnownRows | undefined;

@@ -1,5 +1,5 @@
 import type { MappingSource } from "../mapping/types.js";
-import { readSourceBatches } from "../source/read.js";
+import { delimiterOf, readSourceBatches } from "../source/read.js";
 import type { SourceItem, SourceOptions } from "../source/types.js";
 import type { InputConfig } from "./config.js";
 import type { KnownItem } from "./diff-wire.js";
@@ -53,10 +53,10 @@ export async function* openInputs(
 
 /**
  * The delimiter a CSV/TSV file is read with: the command line's, the mapping's, or its format's
- * (what readSourceBatches defaults to). The row keys write texts with it (state/row-key.ts).
+ * (readerOptions' and readSourceBatches'). The row keys write texts with it (state/row-key.ts).
  */
 export function csvDelimiter(config: InputConfig, layout: MappingSource | undefined): string {
-  return config.delimiter ?? layout?.delimiter ?? (config.format === "tsv" ? "\t" : ",");
+  return delimiterOf(config.format, config.delimiter ?? layout?.delimiter);
 }
 
 /** What every file is read with: the command line's settings over the mapping's layout. */

@@ -32,12 +32,17 @@ export function readSourceBatches(options: SourceOptions): AsyncGenerator<readon
   if (format === "ndjson") return readNdjson(normalizeNewlines(texts));
   return readCsv(texts, file, {
     format,
-    delimiter: options.delimiter ?? (format === "tsv" ? "\t" : ","),
+    delimiter: delimiterOf(format, options.delimiter),
     ...(options.header === undefined ? {} : { header: options.header }),
     ...(options.columns === undefined ? {} : { columns: options.columns }),
     ...(options.dialect === undefined ? {} : { dialect: options.dialect }),
     ...(options.lines === undefined ? {} : { lines: options.lines }),
   });
+}
+
+/** The delimiter a CSV/TSV file is read with: the one given, or its format's (tab for TSV). */
+export function delimiterOf(format: SourceFormat, delimiter: string | undefined): string {
+  return delimiter ?? (format === "tsv" ? "\t" : ",");
 }
 
 const EXTENSIONS: Readonly<Record<string, SourceFormat>> = {
