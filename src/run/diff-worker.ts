@@ -11,7 +11,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { delimiterOf, readSourceBatches } from "../source/read.js";
 import type { SourceItem } from "../source/types.js";
-import { KnownRows, keyOfText, RowTexts } from "../state/index.js";
+import { KnownRows, RowTexts } from "../state/index.js";
 import { isBlank } from "./blank.js";
 import type { Cells, DiffWorkerData, ToRun, ToWorker, WireKnown } from "./diff-wire.js";
 import { toWire } from "./diff-wire.js";
@@ -72,8 +72,7 @@ function keyOf(item: SourceItem): string | undefined {
   const { cells } = item;
   // Neither is ever known (never mapped), but each is the run's to count: sent as itself.
   if (isBlank(cells, markers) || repeatedHeader(cells) !== undefined) return undefined;
-  const text = texts.of(cells, format);
-  return text === undefined ? undefined : keyOfText(text);
+  return texts.key(cells, format);
 }
 
 /** What `KnownRows.warm` read: kept, so that its reads are not optimized away. */

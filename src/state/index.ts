@@ -13,13 +13,7 @@ export { type KnownRow, KnownRows, type SharedSlots } from "./known-rows.js";
 export { type LockInfo, StateLockedError } from "./lock.js";
 export type { StateCommand } from "./owner.js";
 export type { RunRequest } from "./resume.js";
-export {
-  keyOfText,
-  type RowContext,
-  RowKeys,
-  RowTexts,
-  rowKeyOfText,
-} from "./row-key.js";
+export { type RowContext, RowKeys, RowTexts, rowKeyOfText } from "./row-key.js";
 export type { AcceptedRow, BatchOutcome, Outcome, RunHandle } from "./run-handle.js";
 export type { RunCounts, RunStatus, RunSummary } from "./runs.js";
 export { stateFileError } from "./sqlite-error.js";

@@ -45,15 +45,16 @@ export class RowKeys {
     const text = JSON.stringify(["dfinery-import row key 3", context, version(), runtime]);
     this.#prefix = createHmac("sha256", stateKey).update(text).digest("base64url");
     this.#texts = new RowTexts(this.#prefix, context.delimiter);
-    this.delimiter = context.delimiter;
   }
 
-  readonly delimiter: string;
+  /** The delimiter the keys write a row's texts with. */
+  get delimiter(): string {
+    return this.#texts.delimiter;
+  }
 
   /** The key of a row's cells read in `format`; undefined for cells the key cannot name. */
   of(cells: Readonly<Record<string, unknown>>, format: string): string | undefined {
-    const text = this.#texts.of(cells, format);
-    return text === undefined ? undefined : keyOfText(text);
+    return this.#texts.key(cells, format);
   }
 
   /**
@@ -75,8 +76,7 @@ export function rowKeyOfText(text: string): string | undefined {
 }
 
 /** The key of a text `RowTexts.of` wrote. */
-export const keyOfText = (text: string): string =>
-  hash("sha256", text, "base64url").slice(0, KEY_CHARS);
+const keyOfText = (text: string): string => hash("sha256", text, "base64url").slice(0, KEY_CHARS);
 
 function pick(from: NodeJS.ProcessVersions, names: readonly string[]): Record<string, unknown> {
   return Object.fromEntries(names.map((name) => [name, from[name]]));
@@ -99,7 +99,6 @@ function pick(from: NodeJS.ProcessVersions, names: readonly string[]): Record<st
  */
 export class RowTexts {
   readonly #prefix: string;
-  readonly #delimiter: string;
   /** A text that must be quoted. */
   readonly #special: RegExp;
   /** The last row's names and format, and the head they make. */
@@ -109,7 +108,6 @@ export class RowTexts {
 
   constructor(prefix: string, delimiter: string) {
     this.#prefix = prefix;
-    this.#delimiter = delimiter;
     this.delimiter = delimiter;
     const chars = [...new Set(`"\r\n\\${delimiter}`)];
     this.#special = new RegExp(`[${chars.map(escapeInClass).join("")}]`);
@@ -123,6 +121,12 @@ export class RowTexts {
     return `${this.#prefix}${format}\n${JSON.stringify(names)}\n`;
   }
 
+  /** The key of a row's cells (its text's hash); undefined for cells no text can name. */
+  key(cells: Readonly<Record<string, unknown>>, format: string): string | undefined {
+    const text = this.of(cells, format);
+    return text === undefined ? undefined : keyOfText(text);
+  }
+
   of(cells: Readonly<Record<string, unknown>>, format: string): string | undefined {
     const names = this.#names;
     let same = format === this.#format;
@@ -130,7 +134,7 @@ export class RowTexts {
     let texts = "";
     for (const name in cells) {
       const value = cells[name];
-      if (count > 0) texts += this.#delimiter;
+      if (count > 0) texts += this.delimiter;
       if (typeof value === "string") {
         texts += this.#special.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
       } else if (value === null) {

@@ -21,16 +21,15 @@ import { readSource } from "../../src/source/read.js";
 import type { SourceItem } from "../../src/source/types.js";
 import { IdentityTable } from "../../src/state/identities.js";
 import { KnownRows } from "../../src/state/known-rows.js";
-import { keyOfText, RowTexts } from "../../src/state/row-key.js";
+import { RowTexts } from "../../src/state/row-key.js";
 import { StateStore } from "../../src/state/store.js";
 import { statePath, tempDir } from "../state/helpers.js";
 
 const PREFIX = "secret-prefix-for-the-test";
 const TEXTS = new RowTexts(PREFIX, ",");
-const keyOfRow = (cells: Readonly<Record<string, unknown>>): string | undefined => {
-  const text = new RowTexts(PREFIX, ",").of(cells, "csv");
-  return text === undefined ? undefined : keyOfText(text);
-};
+/** The run's key of a row's cells (a RowTexts of its own: the taker's TEXTS keeps its head). */
+const keyOfRow = (cells: Readonly<Record<string, unknown>>): string | undefined =>
+  new RowTexts(PREFIX, ",").key(cells, "csv");
 
 /** The known rows of a state file whose identities hold the row keys `keys`. */
 function knownRows(keys: readonly string[]): KnownRows {
