@@ -11,6 +11,7 @@
  * cost a line its shortcut, never name another row (the tests compare the keys).
  */
 import { headerOf } from "../source/columns.js";
+import { NextOf } from "../source/next-of.js";
 import type { WholeLines } from "../source/whole-lines.js";
 import { type KnownRows, type RowTexts, rowKeyOfText } from "../state/index.js";
 import type { Cells } from "./diff-wire.js";
@@ -40,9 +41,8 @@ export class KnownLines implements WholeLines {
   #head: string | undefined;
   #toCells: ((cells: readonly string[]) => Record<string, string>) | undefined;
   #taken: Taking | undefined;
-  /** The next backslash in the text last asked (a line holding one is not its row's text). */
-  #text = "";
-  #slash = 0;
+  /** The next backslash (a line holding one is not its row's text). */
+  readonly #slash = new NextOf("\\");
 
   /** `texts`: the run's row texts; `format` and `delimiter`: what the file is read with. */
   constructor(texts: RowTexts, format: string, delimiter: string) {
@@ -77,12 +77,7 @@ export class KnownLines implements WholeLines {
     const rows = this.#rows;
     const head = this.#head;
     if (rows === undefined || head === undefined) return false;
-    if (text !== this.#text || this.#slash < start) {
-      const at = text.indexOf("\\", start);
-      this.#text = text;
-      this.#slash = at === -1 ? text.length : at;
-    }
-    if (this.#slash < end) return false;
+    if (this.#slash.from(text, start) < end) return false;
     const raw = rowKeyOfText(head + text.slice(start, end));
     if (raw === undefined) return false;
     const slot = rows.slotOf(raw);

@@ -1,4 +1,5 @@
 import type { CsvRules } from "./dialect.js";
+import { NextOf } from "./next-of.js";
 import { type CsvParsed, KEPT, tooLongMessage } from "./record.js";
 import { UnclosedQuotes } from "./unclosed.js";
 import type { OfferLine } from "./whole-lines.js";
@@ -154,15 +155,12 @@ export class CsvTokenizer {
           }
         }
         if (this.#offer !== undefined && this.#endedOn === undefined) {
-          const lf = this.#plainLine(text, i);
-          if (lf !== -1) {
-            const end = text.charCodeAt(lf - 1) === CR ? lf - 1 : lf;
-            if (this.#offer(text, i, end, this.#line)) {
-              this.#unclosed.passed(this.#base + i); // as a record starting here would
-              this.#line++;
-              i = lf + 1;
-              continue;
-            }
+          const end = this.#plainEnd(text, i);
+          if (end !== -1 && this.#offer(text, i, end, this.#line)) {
+            this.#unclosed.passed(this.#base + i); // as a record starting here would
+            this.#line++;
+            i = end + (text.charCodeAt(end) === CR ? 2 : 1); // past its CRLF or LF
+            continue;
           }
         }
         this.#begin(i);
@@ -307,16 +305,17 @@ export class CsvTokenizer {
   }
 
   /**
-   * Where the line starting at `i` ends (its line feed), when it is plain (see the constructor)
-   * and within the bound; else -1. Reading the next unplain character's place from a cache keeps
-   * this linear in the text, not quadratic, when none is left in it.
+   * Where the line starting at `i` ends, before its line break (a CRLF's CR, or its LF), when it
+   * is plain (see the constructor) and within the bound; else -1. Reading the next unplain
+   * character's place from a cache keeps this linear in the text, not quadratic, when none is
+   * left in it.
    */
-  #plainLine(text: string, i: number): number {
+  #plainEnd(text: string, i: number): number {
     const lf = text.indexOf("\n", i);
     if (lf === -1 || lf - i > this.maxRecordSize) return -1;
     const end = text.charCodeAt(lf - 1) === CR ? lf - 1 : lf;
     for (const next of this.#unplain) if (next.from(text, i) < end) return -1;
-    return lf;
+    return end;
   }
 
   /** A record starts at `i`. */
@@ -526,24 +525,6 @@ export class CsvTokenizer {
       return text.charCodeAt(at + 1) === LF;
     }
     return c === this.#delimiter ? this.#delimiterAt(text, at, final) : false;
-  }
-}
-
-/** The next place of a character in a text, from a place on: one `indexOf` a text, not one a line. */
-class NextOf {
-  #text = "";
-  #at = 0;
-
-  constructor(private readonly char: string) {}
-
-  /** Where `char` is next in `text` from `i` on; the text's length when nowhere. */
-  from(text: string, i: number): number {
-    if (text !== this.#text || this.#at < i) {
-      const at = text.indexOf(this.char, i);
-      this.#text = text;
-      this.#at = at === -1 ? text.length : at;
-    }
-    return this.#at;
   }
 }
 
