@@ -210,14 +210,13 @@ export class StateLink implements RunState {
   }
 
   diffShare(): DiffShare | undefined {
-    const prefix = this.rows?.prefix;
-    const delimiter = this.rows?.delimiter;
-    if (this.full || prefix === undefined || delimiter === undefined) return undefined;
+    const keys = this.rows;
+    if (this.full || keys === undefined) return undefined;
     const rows = () => {
       const known = this.#guard(() => this.store.knownRows?.());
       return known === undefined || known.size === 0 ? undefined : known;
     };
-    return { prefix, delimiter, rows };
+    return { prefix: keys.prefix, delimiter: keys.delimiter, rows };
   }
 
   heldBy(rowKey: string): string | undefined {
