@@ -66,7 +66,7 @@ const MAX_SHARED = 1_000;
 function pathReader(column: string): CellReader {
   const parts = pathParts(column);
   const top = parts.length === 1 ? csvReader(column) : undefined;
-  const steps = parts.map(compiledStep);
+  const steps = top === undefined ? parts.map(compiledStep) : []; // a top-level key walks none
   let last: Cells | undefined;
   let value: unknown;
   return (cells: Cells) => {
