@@ -6,23 +6,35 @@ export const KNOWN_ROWS_LIMIT = 1_000_000;
 
 /**
  * identity key → hash of the properties DFINERY last accepted for it, and the key of a row as
- * read (row-key.ts) known to map to exactly that identity and hash: `raw`, or NULL. Keys are
- * hashes too. `raw` is written only beside the hash it maps to (an accepted row's), or where the
- * hash is still the one it maps to (`noteRaw`): a new hash from a row of unknown key clears it.
+ * read (row-key.ts) known to map to exactly that identity and hash, or none. Keys are hashes too.
+ * A row key is written only beside the hash it maps to (an accepted row's), or where the hash is
+ * still the one it maps to (`noteRaw`): a new hash from a row of unknown key clears it.
+ *
+ * The row key is in one of two columns. `raw`, in the `raw` index, is what a night past the
+ * memory bound looks rows up by (`heldBy`). `row_key`, in the identity's own row, is written while
+ * the known rows are held in memory: a changed row then dirties its identity's leaf alone, not
+ * also the index's leaves of its old key and its new one (~3.4 random pages a changed row → ~1.4:
+ * bench/README.md, tenth pass). When `row_key` is set it is the identity's row key ('' for none)
+ * and `raw` is stale; the index answers only for identities whose `row_key` is NULL. A row key
+ * held in `row_key` alone is found by the known rows' scan, and past the bound not at all: its
+ * row is mapped and diffed as a row of unknown key, then noted in `raw` (what an upgrade costs).
  *
  * `known` answers from the rows known when it was first asked (known-rows.ts, one scan), not one
  * index probe a row; for an identity touched since (written here, or `touch`ed by the run: a unit
  * of it took its turn or was accepted), and past the memory bound, `heldBy` asks the file.
  *
- * The snapshot's row of an identity is found when it is touched by the identity's `raw` in the
- * file, which is still the snapshot's: every write of an identity's `raw` (`upsert`, `noteRaw`)
- * touches it first, so until its first touch an identity's `raw` is what the snapshot read.
+ * The snapshot's row of an identity is found when it is touched by the identity's row key in the
+ * file, which is still the snapshot's: every write of an identity's row key (`upsert`, `noteRaw`)
+ * touches it first, so until its first touch an identity's row key is what the snapshot read.
  */
 export class IdentityTable {
   readonly #get: Database.Statement<[string], string>;
-  readonly #upsert: Database.Statement<[string, string, string | null]>;
+  /** Writes the row key in the `raw` index / in the identity's row (`row_key`). */
+  readonly #upsertIndexed: Database.Statement<[string, string, string | null]>;
+  readonly #upsertInRow: Database.Statement<[string, string, string]>;
   readonly #heldBy: Database.Statement<[string], string>;
-  readonly #noteRaw: Database.Statement<[string, string, string]>;
+  readonly #noteIndexed: Database.Statement<[string, string, string]>;
+  readonly #noteInRow: Database.Statement<[string, string, string]>;
   readonly #count: Database.Statement<[], number>;
   readonly #rawOf: Database.Statement<[string], string | null>;
   readonly #db: Database.Database;
@@ -36,16 +48,27 @@ export class IdentityTable {
     this.#db = db;
     this.#limit = knownRowsLimit;
     this.#get = db.prepare<[string], string>("SELECT hash FROM identities WHERE key = ?").pluck();
-    this.#upsert = db.prepare(
-      "INSERT INTO identities (key, hash, raw) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET hash = excluded.hash, raw = excluded.raw",
+    this.#upsertIndexed = db.prepare(
+      "INSERT INTO identities (key, hash, raw) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET hash = excluded.hash, raw = excluded.raw, row_key = NULL",
+    );
+    // A new identity gets no `raw` (no index entry); a known one keeps its stale `raw`.
+    this.#upsertInRow = db.prepare(
+      "INSERT INTO identities (key, hash, row_key) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET hash = excluded.hash, row_key = excluded.row_key",
     );
     this.#heldBy = db
-      .prepare<[string], string>("SELECT key FROM identities WHERE raw = ? LIMIT 1")
+      .prepare<[string], string>(
+        "SELECT key FROM identities WHERE raw = ? AND row_key IS NULL LIMIT 1",
+      )
       .pluck();
-    this.#noteRaw = db.prepare("UPDATE identities SET raw = ? WHERE key = ? AND hash = ?");
+    this.#noteIndexed = db.prepare(
+      "UPDATE identities SET raw = ?, row_key = NULL WHERE key = ? AND hash = ?",
+    );
+    this.#noteInRow = db.prepare("UPDATE identities SET row_key = ? WHERE key = ? AND hash = ?");
     this.#count = db.prepare<[], number>("SELECT count(*) FROM identities").pluck();
     this.#rawOf = db
-      .prepare<[string], string | null>("SELECT raw FROM identities WHERE key = ?")
+      .prepare<[string], string | null>(
+        "SELECT coalesce(row_key, raw) FROM identities WHERE key = ?",
+      )
       .pluck();
   }
 
@@ -103,13 +126,24 @@ export class IdentityTable {
   /** `raw`: the key of the accepted row (null: unknown, a merged unit, a stored payload). */
   upsert(key: string, hash: string, raw: string | null): void {
     this.touch(key);
-    this.#upsert.run(key, hash, raw);
+    if (this.#inRow()) this.#upsertInRow.run(key, hash, raw ?? "");
+    else this.#upsertIndexed.run(key, hash, raw);
   }
 
   /** The row of key `raw` maps to `key` and `hash`: noted if the identity still holds that hash. */
   noteRaw(raw: string, key: string, hash: string): void {
     this.touch(key);
-    this.#noteRaw.run(raw, key, hash);
+    if (this.#inRow()) this.#noteInRow.run(raw, key, hash);
+    else this.#noteIndexed.run(raw, key, hash);
+  }
+
+  /**
+   * Row keys go in the identity's row while the known rows are held in memory (the next night's
+   * scan finds them there); in the index before they are read and past the memory bound, where
+   * rows are looked up by it.
+   */
+  #inRow(): boolean {
+    return this.#known !== null && this.#known !== undefined;
   }
 
   count(): number {

@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import { errnoOf, ImporterError } from "../errors.js";
 
 /** The schema this version writes. A file with a higher `user_version` is refused. */
-export const SCHEMA_VERSION = 9;
+export const SCHEMA_VERSION = 10;
 /** `PRAGMA application_id`: marks the file as an import-profiles state file ("DFIP"). */
 export const APPLICATION_ID = 0x44464950;
 
@@ -81,6 +81,10 @@ const MIGRATIONS: readonly string[] = [
   // there what it had done, and a resume reads it as before.
   `ALTER TABLE runs ADD COLUMN read_to INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE runs ADD COLUMN open_lines TEXT NOT NULL DEFAULT '[]';`,
+  // 10: an identity's row key written in its own row, not the `raw` index (identities.ts): a
+  // changed row dirtied its identity's leaf and two of the index's, its old key's and its new
+  // one's. When set, `row_key` is the identity's row key ('' for none) and `raw` is stale.
+  "ALTER TABLE identities ADD COLUMN row_key TEXT;",
 ];
 
 const SQLITE_HEADER = Buffer.from("SQLite format 3\0", "latin1");

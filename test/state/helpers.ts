@@ -32,9 +32,11 @@ export const request = (over: Partial<RunRequest> = {}): RunRequest => ({
   ...over,
 });
 
+/** Takes a state file back to schema 9 (row keys in the `raw` index alone), as the older versions left it. */
+export const BEFORE_ROW_KEY_COLUMN = "ALTER TABLE identities DROP COLUMN row_key;";
+
 /** Takes a state file back to schema 8 (done lines one by one), as the older versions left it. */
-export const BEFORE_DONE_RANGES =
-  "ALTER TABLE runs DROP COLUMN read_to; ALTER TABLE runs DROP COLUMN open_lines;";
+export const BEFORE_DONE_RANGES = `${BEFORE_ROW_KEY_COLUMN} ALTER TABLE runs DROP COLUMN read_to; ALTER TABLE runs DROP COLUMN open_lines;`;
 
 /** Takes a state file back to schema 7 (before rows' keys), as the older versions left it. */
 export const BEFORE_ROW_KEYS = `${BEFORE_DONE_RANGES} DROP INDEX identities_raw; ALTER TABLE identities DROP COLUMN raw;`;

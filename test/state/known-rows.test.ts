@@ -59,10 +59,13 @@ describe("rows known as read, held in memory", () => {
     table.upsert(key, "a new hash", null);
     expect(table.known(raw)).toBe("touched");
     expect(table.heldBy(raw)).toBeUndefined();
-    // Written again with the same row key beside its new hash: known again, from the file.
+    // Written again with the same row key beside its new hash: in the identity's own row (the
+    // known rows are held), which the next run's scan reads, not in the index: asked of the file
+    // now, it is not found, and the row is mapped and diffed as a row of unknown key.
     table.upsert(key, "a newer hash", raw);
     expect(table.known(raw)).toBe("touched");
-    expect(table.heldBy(raw)).toBe(key);
+    expect(table.heldBy(raw)).toBeUndefined();
+    expect(new IdentityTable(db).known(raw)).toBe("known");
     // A unit of an identity took its turn: its row is asked of the file, the others' are not.
     table.touch(touchedKey);
     expect(table.known(touchedRaw)).toBe("touched");
@@ -75,6 +78,40 @@ describe("rows known as read, held in memory", () => {
     expect(table.heldBy(otherRaw)).toBeUndefined();
     expect(table.known(newRaw)).toBe("unknown");
     expect(new IdentityTable(db).known(newRaw)).toBe("known");
+  });
+
+  it("writes row keys in the index past the memory bound, and never answers from a stale one", () => {
+    const { db, known } = stateFile(20);
+    const [[oldRaw, key], [clearedRaw, clearedKey]] = [...known.entries()] as [
+      [string, string],
+      [string, string],
+    ];
+    const night = new IdentityTable(db);
+    expect(night.known(oldRaw)).toBe("known"); // held: row keys written in the identities' rows
+    const newRaw = rawKey();
+    night.upsert(key, "hash-new", newRaw);
+    night.upsert(clearedKey, "hash-cleared", null); // a row of unknown key: none known now
+    const index = db.prepare<[string], string | null>("SELECT raw FROM identities WHERE key = ?");
+    expect(index.pluck().get(key)).toBe(oldRaw); // stale in the index, which no one asks
+    const past = new IdentityTable(db, 5); // past the bound: each row asked of the index
+    expect(past.known(oldRaw)).toBe("touched");
+    expect(past.heldBy(oldRaw)).toBeUndefined();
+    expect(past.heldBy(clearedRaw)).toBeUndefined();
+    expect(past.heldBy(newRaw)).toBeUndefined(); // in the row alone: mapped, diffed, noted
+    past.noteRaw(newRaw, key, "hash-new");
+    expect(past.heldBy(newRaw)).toBe(key);
+    expect(index.pluck().get(key)).toBe(newRaw);
+    past.upsert(clearedKey, "hash-again", clearedRaw); // past the bound: in the index
+    expect(past.heldBy(clearedRaw)).toBe(clearedKey);
+    const next = new IdentityTable(db);
+    for (const [raw, expected] of [
+      [oldRaw, "unknown"],
+      [newRaw, "known"],
+      [clearedRaw, "known"],
+      ...[...known.keys()].slice(2).map((raw) => [raw, "known"]),
+    ]) {
+      expect(next.known(raw as string)).toBe(expected);
+    }
   });
 
   it("finds a touched identity's row when its key as read changed in the file since", () => {
