@@ -1,4 +1,7 @@
 #!/usr/bin/env node
-import { runBin } from "./bin.js";
+import { startEarlyRowsFor } from "./early-state.js";
 
+// Before the other modules load: a state file's known rows are read meanwhile (early-state.ts).
+startEarlyRowsFor("import-profiles", process.argv.slice(2));
+const { runBin } = await import("./bin.js");
 await runBin("import-profiles");

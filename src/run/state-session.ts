@@ -4,6 +4,7 @@ import type { Mapping } from "../mapping/types.js";
 import type { Report } from "../sinks/report.js";
 import {
   combinedFingerprint,
+  dismissEarlyRows,
   fingerprintInput,
   fingerprintMapping,
   type KeyBinding,
@@ -12,6 +13,7 @@ import {
   type StateCommand,
   StateStore,
   stateFileError,
+  takeEarlyRows,
 } from "../state/index.js";
 import type { CarriedCounts, StateConfig } from "./config.js";
 import { doneByPass, FileBook } from "./file-book.js";
@@ -68,7 +70,10 @@ export async function openStateSession(
 }
 
 async function openSession(options: StateSessionOptions, logger: Logger): Promise<StateSession> {
-  const store = StateStore.open(options.path);
+  // The known rows read as the process started, taken under the lock if still the file's.
+  const store = StateStore.open(options.path, {
+    earlyRows: (limit) => takeEarlyRows(options.path, limit),
+  });
   let key: Buffer;
   let notices: string[];
   try {
@@ -80,6 +85,7 @@ async function openSession(options: StateSessionOptions, logger: Logger): Promis
     notices = bindingNotices(binding, options.path);
     for (const notice of notices) logger.warn({ state: options.path }, notice);
   } catch (error) {
+    dismissEarlyRows();
     closeQuietly(store);
     throw error;
   }
@@ -98,6 +104,7 @@ async function openSession(options: StateSessionOptions, logger: Logger): Promis
           delimiter: options.delimiter,
         });
   if (options.dryRun) {
+    dismissEarlyRows(); // it takes no lock: reads its known rows itself, when asked
     return {
       link: new StateLink(store, null, options.full, key, book([]), rows),
       carried: NOTHING,

@@ -89,12 +89,28 @@ export class IdentityTable {
 
   /** The known rows (read now if not yet), whose slots `known` answers from; undefined past the bound. */
   held(): KnownRows | undefined {
-    if (this.#known === null) {
-      this.#known = KnownRows.load(this.#db, this.#limit);
-      for (const key of this.#touched) this.#touchRow(key); // touched before the rows were read
-      if (this.#known === undefined || this.#known.size === 0) this.#touched.clear();
-    }
+    if (this.#known === null) return this.#hold(KnownRows.load(this.#db, this.#limit));
     return this.#known;
+  }
+
+  /** Rows known in memory at most. */
+  get limit(): number {
+    return this.#limit;
+  }
+
+  /**
+   * The known rows as another connection read them (early-rows.ts), which are the file's as it
+   * is now: held instead of read again, unless they already are.
+   */
+  offer(rows: KnownRows | undefined): void {
+    if (this.#known === null) this.#hold(rows);
+  }
+
+  #hold(rows: KnownRows | undefined): KnownRows | undefined {
+    this.#known = rows;
+    for (const key of this.#touched) this.#touchRow(key); // touched before the rows were read
+    if (rows === undefined || rows.size === 0) this.#touched.clear();
+    return rows;
   }
 
   /** The identity whose stored hash the row of this key maps to (one lookup in the `raw` index). */

@@ -1,3 +1,4 @@
+export { dismissEarlyRows, startEarlyRows, takeEarlyRows } from "./early-rows.js";
 export { eventKey } from "./events.js";
 export type { FinishedFile } from "./files.js";
 export {

@@ -26,6 +26,11 @@ export interface StateStoreOptions {
   readonly takeLock?: (path: string) => ProcessLock | undefined;
   /** Rows known as read held in memory at most (identities.ts); past it, one lookup a row. */
   readonly knownRowsLimit?: number;
+  /**
+   * The known rows another connection read before the lock (early-rows.ts `takeEarlyRows`),
+   * asked once the OS-level lock is held and before the store writes: null for none to take.
+   */
+  readonly earlyRows?: (limit: number) => KnownRows | undefined | null;
 }
 
 /** How a run ends. The report is kept as is; the counts are the store's own tally. */
@@ -60,6 +65,7 @@ export class StateStore {
   readonly #pid: number;
   readonly #hostname: string;
   readonly #takeLock: (path: string) => ProcessLock | undefined;
+  readonly #earlyRows: ((limit: number) => KnownRows | undefined | null) | undefined;
   #processLock: ProcessLock | undefined;
   #run: RunHandle | undefined;
 
@@ -80,6 +86,7 @@ export class StateStore {
     this.#pid = opts.pid ?? process.pid;
     this.#hostname = opts.hostname ?? osHostname();
     this.#takeLock = opts.takeLock ?? ProcessLock.take;
+    this.#earlyRows = opts.earlyRows;
   }
 
   /** Opens or creates (mode 0600) a state file. Throws ImporterError E_USAGE for a foreign file. */
@@ -97,6 +104,9 @@ export class StateStore {
     const held = this.#takeLock(this.path);
     if (held === undefined) throw new StateLockedError(this.path, this.#lock.info(), true);
     try {
+      // Before the lock's row, this process's first write under the lock: see early-rows.ts.
+      const early = this.#earlyRows === undefined ? null : this.#earlyRows(this.#identities.limit);
+      if (early !== null) this.#identities.offer(early);
       const me = { pid: this.#pid, hostname: this.#hostname, now: this.#now() };
       const takenOver = this.#reads.write(() => this.#lock.acquire(me));
       this.#processLock = held;

@@ -11,7 +11,16 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { applyMapping } from "../../src/mapping/apply.js";
 import { SCHEMA_VERSION } from "../../src/state/schema.js";
 import { BEFORE_ROW_KEYS } from "../state/helpers.js";
-import { emulatorPerTest, readJson, runCli, runFlags, tempDir, write } from "./helpers.js";
+import {
+  emulatorPerTest,
+  readJson,
+  runCli,
+  runFlags,
+  spawnCli,
+  TOKEN,
+  tempDir,
+  write,
+} from "./helpers.js";
 
 // Every mapping of a profile row goes through applyMapping: counted, and otherwise itself.
 vi.mock("../../src/mapping/apply.js", async (original) => {
@@ -186,5 +195,27 @@ describe("import-profiles --state, rows known as read", () => {
     mapped.mockClear();
     expect((await run(dir, input, e.url, ["--group-by-identity"])).code).toBe(0);
     expect(e.store.list().map((r) => r.user_properties)).toEqual([{ points: 7, tier: "gold" }]);
+  });
+
+  it("as the built bin runs it, its known rows read as it starts: a reverted row is sent again", async () => {
+    const e = await emulator();
+    const { dir, input } = setup(csv(200));
+    const night = async () => {
+      const flags = runFlags(dir, e.url, { rate: "2000/s", state: true });
+      const argv = [input, "--map", join(dir, "m.yaml"), ...flags];
+      const child = spawnCli(argv, { DFINERY_ACCESS_TOKEN: TOKEN }, dir);
+      expect(await child.exited).toEqual({ code: 0, signal: null });
+      expect(child.stderr()).toBe("");
+      const sentNow = sent(e);
+      e.store.clear();
+      return sentNow;
+    };
+    expect(await night()).toHaveLength(200);
+    write(dir, "users.csv", csv(200, new Set([5, 77, 150])));
+    expect(await night()).toEqual(["u5", "u77", "u150"]);
+    // Back as on the first night: those rows' keys of then no longer map to what DFINERY holds.
+    write(dir, "users.csv", csv(200));
+    expect(await night()).toEqual(["u5", "u77", "u150"]);
+    expect(await night()).toEqual([]);
   });
 });
