@@ -6,7 +6,7 @@
  */
 import { ImporterError, InputError, type RunErrorCode, UsageError } from "../errors.js";
 import type { SourceItem, SourceOptions } from "../source/types.js";
-import type { SharedSlots } from "../state/index.js";
+import type { SharedSlots } from "../state/known-rows.js";
 
 export type Cells = Readonly<Record<string, unknown>>;
 

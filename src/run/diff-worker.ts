@@ -11,7 +11,9 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { delimiterOf, readSourceBatches } from "../source/read.js";
 import type { SourceItem } from "../source/types.js";
-import { KnownRows, RowTexts } from "../state/index.js";
+// From their own files, not the state layer's index: this thread needs neither SQLite nor the store.
+import { KnownRows } from "../state/known-rows.js";
+import { RowTexts } from "../state/row-key.js";
 import { isBlank } from "./blank.js";
 import type { Cells, DiffWorkerData, ToRun, ToWorker, WireKnown } from "./diff-wire.js";
 import { toWire } from "./diff-wire.js";

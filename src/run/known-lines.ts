@@ -13,7 +13,8 @@
 import { headerOf } from "../source/columns.js";
 import { NextOf } from "../source/next-of.js";
 import type { WholeLines } from "../source/whole-lines.js";
-import { type KnownRows, type RowTexts, rowKeyOfText } from "../state/index.js";
+import type { KnownRows } from "../state/known-rows.js";
+import { type RowTexts, rowKeyOfText } from "../state/row-key.js";
 import type { Cells } from "./diff-wire.js";
 
 /**

@@ -1,10 +1,8 @@
 import { readCsv } from "./csv.js";
 import { decode } from "./decode.js";
-import { readNdjson } from "./ndjson.js";
 import { normalizeNewlines } from "./newlines.js";
 import { openBytes, sourceName } from "./open.js";
 import type { SourceFormat, SourceItem, SourceOptions } from "./types.js";
-import { readXlsx, workbookOptions } from "./xlsx.js";
 
 /**
  * The items of an input, streamed in file order, one at a time (see readSourceBatches).
@@ -25,11 +23,20 @@ export async function* readSource(options: SourceOptions): AsyncGenerator<Source
  */
 export function readSourceBatches(options: SourceOptions): AsyncGenerator<readonly SourceItem[]> {
   const file = sourceName(options.input);
-  if (options.format === "xlsx") return readXlsx(options.input, file, workbookOptions(options));
+  // A workbook's and NDJSON's readers (and their libraries) are loaded by the first read of one:
+  // the nightly diff's thread reads CSV alone, and waits for its modules before its first rows.
+  if (options.format === "xlsx") {
+    return later(async () => {
+      const { readXlsx, workbookOptions } = await import("./xlsx.js");
+      return readXlsx(options.input, file, workbookOptions(options));
+    });
+  }
   const bytes = openBytes(options.input, options.stdin, options.signal);
   const texts = decode(bytes, options.encoding, file);
   const { format } = options;
-  if (format === "ndjson") return readNdjson(normalizeNewlines(texts));
+  if (format === "ndjson") {
+    return later(async () => (await import("./ndjson.js")).readNdjson(normalizeNewlines(texts)));
+  }
   return readCsv(texts, file, {
     format,
     delimiter: delimiterOf(format, options.delimiter),
@@ -38,6 +45,13 @@ export function readSourceBatches(options: SourceOptions): AsyncGenerator<readon
     ...(options.dialect === undefined ? {} : { dialect: options.dialect }),
     ...(options.lines === undefined ? {} : { lines: options.lines }),
   });
+}
+
+/** The batches of a reader made at the first `next()` (the reader's module loaded then). */
+async function* later(
+  open: () => Promise<AsyncGenerator<readonly SourceItem[]>>,
+): AsyncGenerator<readonly SourceItem[]> {
+  yield* await open();
 }
 
 /** The delimiter a CSV/TSV file is read with: the one given, or its format's (tab for TSV). */
