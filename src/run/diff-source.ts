@@ -13,6 +13,7 @@ import type { Mapping } from "../mapping/types.js";
 import { mayStall } from "../source/open.js";
 import type { KnownRows, SharedSlots } from "../state/index.js";
 import type { RunConfig } from "./config.js";
+import { diffWorkerFile, takeSpare } from "./diff-spare.js";
 import type { Cells, DiffWorkerData, KnownBatch, KnownItem, ToRun, ToWorker } from "./diff-wire.js";
 import { fromWire } from "./diff-wire.js";
 import { type InputItem, type OpenInputs, readerOptions } from "./input.js";
@@ -109,12 +110,15 @@ export class DiffWorker {
   #failure: unknown;
 
   constructor(data: DiffWorkerData) {
-    this.#worker = new Worker(workerFile(), { workerData: data });
+    // The thread the process started with, if any (diff-spare.ts), given its work; else a new one.
+    const spare = takeSpare();
+    this.#worker = spare ?? new Worker(diffWorkerFile(), { workerData: data });
     this.#worker.on("message", (message: ToRun) => this.#heard(message));
     this.#worker.on("error", (error) => this.#crash(error)); // a bug in the worker: the run stops
     this.#worker.on("exit", (code) => {
       if (!this.#closed) this.#crash(new Error(`the diff worker exited (code ${code})`));
     });
+    if (spare !== undefined) this.#post({ type: "start", data });
   }
 
   /** The next batch in file order; undefined at the end; throws what the worker failed with. */
@@ -207,12 +211,4 @@ export class DiffWorker {
   #post(message: ToWorker): void {
     if (!this.#closed) this.#worker.postMessage(message);
   }
-}
-
-/** The worker's module: beside this one once built (tests run the sources: the built one). */
-function workerFile(): URL {
-  const here = import.meta.url;
-  return here.endsWith(".ts")
-    ? new URL("../../dist/src/run/diff-worker.js", here)
-    : new URL("./diff-worker.js", here);
 }

@@ -60,6 +60,8 @@ export type ToRun =
   | { readonly type: "error"; readonly error: WireError };
 
 export type ToWorker =
+  /** Its work, to a thread started without it (diff-spare.ts); first, and once. */
+  | { readonly type: "start"; readonly data: DiffWorkerData }
   /**
    * The known rows' slots, shared with the run's thread (it owns their touched marks): posted once
    * they are read, the worker reading and keying the first rows meanwhile.

@@ -23,7 +23,20 @@ import { KnownLines, type TakenLines } from "./known-lines.js";
 
 const port = parentPort;
 if (port === null) throw new Error("diff-worker.ts runs as a worker thread");
-const data = workerData as DiffWorkerData;
+/**
+ * Its work: given as it starts, or in a first message to a thread started before the run knew it
+ * would read on one (diff-spare.ts). The messages after it wait until the work is set up.
+ */
+const before: ToWorker[] = [];
+let heard: ((message: ToWorker) => void) | undefined;
+let startWith: ((data: DiffWorkerData) => void) | undefined;
+const started = new Promise<DiffWorkerData>((resolve) => (startWith = resolve));
+port.on("message", (message: ToWorker) => {
+  if (message.type === "start") startWith?.(message.data);
+  else if (heard === undefined) before.push(message);
+  else heard(message);
+});
+const data = (workerData as DiffWorkerData | null | undefined) ?? (await started);
 const markers = new Set(data.markers);
 const { prefix, options, batchItems, inFlight } = data;
 const { format } = options;
@@ -39,8 +52,10 @@ const held = new Map<number, HeldCells>();
 const free: HeldCells[] = [];
 let wake: (() => void) | undefined;
 
-port.on("message", (message: ToWorker) => {
+heard = (message: ToWorker) => {
   switch (message.type) {
+    case "start":
+      return; // given once, above
     case "slots":
       known = KnownRows.of(message.slots); // the rows read from now on are looked up at once
       lines.look(known);
@@ -62,7 +77,8 @@ port.on("message", (message: ToWorker) => {
       });
       return;
   }
-});
+};
+for (const message of before.splice(0)) heard(message);
 
 function post(message: ToRun): void {
   (port as NonNullable<typeof port>).postMessage(message);
