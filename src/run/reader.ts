@@ -70,7 +70,7 @@ export interface ReaderParts<U> {
    * The same, for a row the diff worker found known (diff-source.ts), by its slot among the known
    * rows: false, it is mapped as any row (its cells asked of the worker).
    */
-  readonly knownInSlot: ((row: Row, slot: number) => boolean) | undefined;
+  readonly knownInSlot: ((at: number, slot: number) => boolean) | undefined;
   readonly take: (done: Finished<U> | undefined) => Promise<void> | undefined;
   readonly takeAll: (all: readonly Finished<U>[]) => Promise<void>;
 }
@@ -261,9 +261,8 @@ export class Reader<U> {
     after: () => Promise<void> | undefined,
     breather: Breather | undefined,
   ): Promise<void> {
-    const { ledger, state, config, knownInSlot } = this.#p;
+    const { ledger, state, knownInSlot } = this.#p;
     const { pairs } = batch;
-    const file = this.#file;
     // Rows are read (a known item holds at least one): as #step says for its first row, once.
     ledger.deadLetter.start();
     this.#replay ??= false; // a CSV/TSV row: the worker reads no dead-letter file
@@ -276,8 +275,7 @@ export class Reader<U> {
       const at = this.#base + line;
       const done = state.skip(at);
       if (!done) ledger.count.rows++;
-      const row = { line, file, row: NOT_READ, format: config.format, at };
-      if (done || knownInSlot?.(row, pairs[2 * i + 1] as number) !== true) {
+      if (done || knownInSlot?.(at, pairs[2 * i + 1] as number) !== true) {
         const cells = (await batch.cells())[i] as Cells;
         const taking = this.#row({ kind: "row", line, cells }, at, done);
         if (taking !== undefined) await taking;
@@ -401,9 +399,6 @@ function spillKeyOf<U>(assembler: Assembler<U>, row: Row, source: SourceRow): Sp
   if (assembler.spillKey === undefined) throw new Error("this kind cannot group by identity");
   return assembler.spillKey(row, source);
 }
-
-/** A known row's cells, not read on this thread (#knownRows): only its `at` is asked of it. */
-const NOT_READ: Cells = Object.freeze({});
 
 /** How many items of a batch the reader steps between asking its breather (see #steps). */
 const BREATHE_ROWS = 16;

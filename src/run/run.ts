@@ -121,6 +121,10 @@ export class Run<U> {
         fail: (rows, payload, failure, attempts, permanent) =>
           this.#fail(rows, payload, failure, attempts, permanent),
         unchanged: (rows) => this.#unchanged(rows),
+        unchangedAt: (at) => {
+          this.#deps.state.unchanged(at);
+          this.#ledger.count.unchanged++;
+        },
         sample: this.config.sample,
         onSample: this.#deps.onSample,
       });
@@ -290,11 +294,19 @@ export class Run<U> {
         }
       }
       const held = rows;
+      // As knownAsRead for a row of the worker's, by its place alone: never a done row (asked of
+      // rows not done), its Row never made when it is known.
       const knownInSlot =
         held === undefined
           ? undefined
-          : (row: Row, slot: number): boolean =>
-              mayKnow(row) && held.knownAt(slot) && endKnown(row);
+          : (at: number, slot: number): boolean => {
+              if (!((canary === 0 || taken > canary) && sender.sampled && held.knownAt(slot))) {
+                return false;
+              }
+              taken++;
+              sender.unchangedAt(at);
+              return true;
+            };
       const reader = new Reader({
         kind: this.kind,
         config,
