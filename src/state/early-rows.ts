@@ -53,24 +53,41 @@ interface Early {
   readonly worker: Worker;
   readonly port: MessagePort;
   readonly flag: Int32Array;
+  /** The thread failed or ended before it was asked (it can answer nothing). */
+  gone: boolean;
 }
 
 let early: Early | undefined;
 
-/** Starts reading the known rows of the state file at `path` (once a process). */
-export function startEarlyRows(path: string, limit: number): void {
-  if (early !== undefined) return;
+/**
+ * Starts reading the known rows of the state file at `path` (once a process): the thread, or
+ * undefined when one was started already. `file`: the thread's module (tests: one that fails).
+ */
+export function startEarlyRows(
+  path: string,
+  limit: number,
+  file: URL = workerFile(),
+): Worker | undefined {
+  if (early !== undefined) return undefined;
   const flag = new SharedArrayBuffer(4);
   const { port1, port2 } = new MessageChannel();
   const data: EarlyRowsData = { path, limit, flag };
-  const worker = new Worker(workerFile(), {
+  const worker = new Worker(file, {
     workerData: { ...data, port: port2 },
     transferList: [port2],
   });
   worker.unref();
-  worker.on("error", () => undefined); // a failed thread answers nothing: the run reads itself
   port1.unref();
-  early = { worker, port: port1, flag: new Int32Array(flag) };
+  const started: Early = { worker, port: port1, flag: new Int32Array(flag), gone: false };
+  // A thread that failed (its modules not loaded, say) answers nothing: the run, not waiting for
+  // it, reads the rows itself.
+  const gone = () => {
+    started.gone = true;
+  };
+  worker.on("error", gone);
+  worker.on("exit", gone);
+  early = started;
+  return worker;
 }
 
 /**
@@ -82,7 +99,11 @@ export function startEarlyRows(path: string, limit: number): void {
 export function takeEarlyRows(path: string, limit: number): KnownRows | undefined | null {
   const taking = early;
   early = undefined;
-  if (taking === undefined) return null;
+  if (taking === undefined || taking.gone) {
+    taking?.port.close();
+    void taking?.worker.terminate();
+    return null;
+  }
   const { worker, port, flag } = taking;
   try {
     const ask: EarlyAsk = { path, limit };

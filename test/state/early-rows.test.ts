@@ -161,6 +161,19 @@ describe("known rows read before the lock", () => {
     store.close();
   });
 
+  it("are not waited for from a thread that failed: the run reads them itself at once", async () => {
+    const { path } = stateFile(5);
+    // A module that fails as it loads: the thread never answers, and would be waited for 10 s.
+    const failing = new URL(`data:text/javascript,${encodeURIComponent("throw new Error('x')")}`);
+    const thread = startEarlyRows(path, 1_000, failing);
+    expect(thread).toBeDefined();
+    await new Promise((resolve) => (thread as Worker).once("exit", resolve));
+    const before = process.hrtime.bigint();
+    expect(takeEarlyRows(path, 1_000)).toBeNull();
+    // Not the 10 s the run waits for a thread still reading: far less on any machine.
+    expect(Number(process.hrtime.bigint() - before) / 1e9).toBeLessThan(5);
+  });
+
   it("through the process's own thread: started, then taken by path", () => {
     const { path, known } = stateFile(40);
     startEarlyRows(path, 1_000);
