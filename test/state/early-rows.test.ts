@@ -3,7 +3,6 @@
  * run under the lock only while they are still the file's: any commit of any connection since
  * they were read, and the run reads them itself.
  */
-import { randomBytes } from "node:crypto";
 import { renameSync } from "node:fs";
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
@@ -19,24 +18,13 @@ import { IdentityTable } from "../../src/state/identities.js";
 import { KnownRows } from "../../src/state/known-rows.js";
 import { ProcessLock } from "../../src/state/process-lock.js";
 import { StateStore } from "../../src/state/store.js";
-import { request, statePath } from "./helpers.js";
+import { knownRowsFile, rawKey, request, statePath } from "./helpers.js";
 
-const rawKey = () => randomBytes(17).toString("base64url").slice(0, 22);
-const idKey = () => randomBytes(32).toString("base64url");
 const WORKER = new URL("../../dist/src/state/early-rows-worker.js", import.meta.url);
 
-/** A state file of `n` identities, each with a row known as read; its keys → identities. */
+/** A state file of `n` identities, each with a row known as read, closed; its keys → identities. */
 function stateFile(n: number): { path: string; known: Map<string, string> } {
-  const path = statePath();
-  StateStore.open(path).close();
-  const db = new Database(path);
-  const writer = new IdentityTable(db);
-  const known = new Map<string, string>();
-  for (let i = 0; i < n; i++) {
-    const [key, raw] = [idKey(), rawKey()];
-    writer.upsert(key, `hash-${i}`, raw);
-    known.set(raw, key);
-  }
+  const { path, db, known } = knownRowsFile(n);
   db.close();
   return { path, known };
 }

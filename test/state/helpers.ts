@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import {
   mkdirSync,
   mkdtempSync,
@@ -8,7 +9,9 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import Database from "better-sqlite3";
 import ts from "typescript";
+import { IdentityTable } from "../../src/state/identities.js";
 import { ProcessLock } from "../../src/state/process-lock.js";
 import type { RunRequest } from "../../src/state/resume.js";
 import { StateStore, type StateStoreOptions } from "../../src/state/store.js";
@@ -16,6 +19,34 @@ import { StateStore, type StateStoreOptions } from "../../src/state/store.js";
 export const tempDir = (): string => mkdtempSync(join(tmpdir(), "state-"));
 
 export const statePath = (): string => join(tempDir(), "state.db");
+
+/** A random key of a row as read (row-key.ts: 22 chars of base64url). */
+export const rawKey = (): string => randomBytes(17).toString("base64url").slice(0, 22);
+/** A random identity key. */
+export const idKey = (): string => randomBytes(32).toString("base64url");
+
+/**
+ * A state file of `n` identities, each with the key of a row known as read (but every
+ * `unkeyedEvery`-th, when given), written in the index as a run before reading its known rows
+ * does; open on `db`. `known`: row key → identity key.
+ */
+export function knownRowsFile(
+  n: number,
+  unkeyedEvery?: number,
+): { path: string; db: Database.Database; known: Map<string, string> } {
+  const path = statePath();
+  StateStore.open(path).close();
+  const db = new Database(path);
+  const writer = new IdentityTable(db);
+  const known = new Map<string, string>();
+  for (let i = 0; i < n; i++) {
+    const key = idKey();
+    const raw = unkeyedEvery !== undefined && i % unkeyedEvery === 0 ? null : rawKey();
+    writer.upsert(key, `hash-${i}`, raw);
+    if (raw !== null) known.set(raw, key);
+  }
+  return { path, db, known };
+}
 
 /** Opens a store and takes its lock, as the importer does. */
 export function openLocked(path: string, opts: StateStoreOptions = {}): StateStore {

@@ -1,29 +1,10 @@
-import { randomBytes } from "node:crypto";
-import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { IdentityTable } from "../../src/state/identities.js";
 import { KnownRows } from "../../src/state/known-rows.js";
-import { StateStore } from "../../src/state/store.js";
-import { statePath } from "./helpers.js";
-
-const rawKey = () => randomBytes(17).toString("base64url").slice(0, 22);
-const idKey = () => randomBytes(32).toString("base64url");
+import { idKey, knownRowsFile, rawKey } from "./helpers.js";
 
 /** A state file of `n` identities, each with the key of a row known as read but every tenth. */
-function stateFile(n: number) {
-  const path = statePath();
-  StateStore.open(path).close();
-  const db = new Database(path);
-  const writer = new IdentityTable(db);
-  const known = new Map<string, string>();
-  for (let i = 0; i < n; i++) {
-    const key = idKey();
-    const raw = i % 10 === 0 ? null : rawKey();
-    writer.upsert(key, `hash-${i}`, raw);
-    if (raw !== null) known.set(raw, key);
-  }
-  return { db, known };
-}
+const stateFile = (n: number) => knownRowsFile(n, 10);
 
 describe("rows known as read, held in memory", () => {
   it("answers as the index does, in memory and past the memory bound", () => {
