@@ -60,9 +60,8 @@ function networkFailure(error: unknown): AttemptResult {
 }
 
 /**
- * undici, loaded when a run that sends opens its client (`warm`), or by the first request: a run
- * that sends nothing (a dry run) does not hold its ~5 MB of code and data, which the heap's growth
- * multiplies in peak RSS.
+ * undici, loaded by the first request: a run that sends nothing (a dry run) does not hold its
+ * ~5 MB of code and data, which the heap's growth multiplies in peak RSS.
  */
 let undici: Promise<typeof import("undici")> | undefined;
 
@@ -102,16 +101,6 @@ export class ApiClient {
     this.#deadlineMs = options.deadlineMs ?? 60_000;
     this.#deadlines = new Deadlines(this.#deadlineMs, options.clock);
     this.#maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
-  }
-
-  /**
-   * Starts loading undici (~0.1 s of this thread's CPU) now, while the run sets up and waits for
-   * its first rows (a nightly run's, read on a second thread), not at its first request, when
-   * the rows behind it wait. What failed to load fails that request, as it would have.
-   */
-  warm(): void {
-    undici ??= import("undici");
-    undici.catch(() => undefined);
   }
 
   /** A promise callback, not an async function: no frame kept a request while it is in flight. */

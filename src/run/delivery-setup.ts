@@ -37,7 +37,6 @@ export function openDelivery(
     setup.sender ??
     new ApiClient({ ...delivery, connections: delivery.concurrency, path: setup.path });
   const client = sender instanceof ApiClient ? sender : undefined;
-  client?.warm();
   const { maxWaitMs } = delivery;
   const onWait = waitHandler(ledger, maxWaitMs, setup.onWait);
   const pacer = new Pacer({
