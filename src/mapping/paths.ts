@@ -9,7 +9,7 @@ import { ExactNumber } from "../util/exact-number.js";
 import { sourceColumns } from "./columns.js";
 import { Invalid } from "./convert/invalid.js";
 import { JsonColumns, jsonColumnOf } from "./json-cells.js";
-import { jsonReader } from "./read.js";
+import { keepingJsonReader } from "./read.js";
 import { closest } from "./suggest.js";
 import type { CellReader, Mapping } from "./types.js";
 
@@ -31,7 +31,8 @@ export function mappedPaths(mapping: Mapping): MappedPath[] {
   const byPath = new Map<string, MappedPath>();
   const add = (path: string, usedBy: string) => {
     const known = byPath.get(path);
-    if (known === undefined) byPath.set(path, { path, usedBy: [usedBy], read: jsonReader(path) });
+    if (known === undefined)
+      byPath.set(path, { path, usedBy: [usedBy], read: keepingJsonReader(path) });
     else known.usedBy.push(usedBy);
   };
   for (const rule of mapping.identity)

@@ -39,48 +39,73 @@ const LOOKUP = /\[([^=\][]+=[^\]]*)\]/g;
  * (`addresses.0.city`, or `addresses[0].city`). A top-level key spelled with the dots wins, so flat
  * objects exported from a spreadsheet read as they look.
  *
- * One reader a path, shared by whoever reads it, that keeps the value of the last record it read:
- * a dry run counts every mapped path's presence in a record (paths.ts) and the mapping then reads
- * the same paths of the same record, which costs one comparison the second time. A record is
- * never changed once read (the source makes a new object a line).
+ * One reader a path, shared by whoever reads it, that gives the value the path's keeping reader
+ * (keepingJsonReader) kept for the record, if it is that record: a dry run counts every mapped
+ * path's presence in a record (paths.ts) and the mapping then reads the same paths of the same
+ * record, which costs one comparison the second time. A record is never changed once read (the
+ * source makes a new object a line).
  */
 export function jsonReader(column: string): CellReader {
-  const known = shared.get(column);
-  if (known !== undefined) return known;
-  const reader = pathReader(column);
-  if (shared.size < MAX_SHARED) shared.set(column, reader);
-  return reader;
+  return sharedPath(column).read;
 }
 
-const shared = new Map<string, CellReader>();
+/**
+ * The path's reader that keeps the value of the record it read, for jsonReader's reads of that
+ * record after it (the dry run's presence count, paths.ts). Only that reading keeps: a delivery
+ * reads each path of a record once, and keeping cost it two stores a path and an event into the
+ * reader's long-lived closure (a young record and value in an old closure: a write barrier's slow
+ * path each) and a heap number for a value that is no small integer (a datetime in epoch ms).
+ */
+export function keepingJsonReader(column: string): CellReader {
+  return sharedPath(column).keep;
+}
+
+function sharedPath(column: string): PathReaders {
+  const known = shared.get(column);
+  if (known !== undefined) return known;
+  const readers = pathReaders(column);
+  if (shared.size < MAX_SHARED) shared.set(column, readers);
+  return readers;
+}
+
+interface PathReaders {
+  /** Reads the path (the value kept for this very record, if it is the one kept). */
+  readonly read: CellReader;
+  /** Reads the path and keeps the value for the record. */
+  readonly keep: CellReader;
+}
+
+const shared = new Map<string, PathReaders>();
 /** Paths come from mappings: a few dozen. A process that reads more makes the rest unshared. */
 const MAX_SHARED = 1_000;
 
 /**
- * The reader of one path, keeping the value of the record it read last. A path of one step is a
+ * The readers of one path, sharing the value of the record kept last. A path of one step is a
  * top-level key, read as csvReader reads it; a longer one is walked a step at a time, its steps
  * compiled once (an array index as a number: not matched against a pattern every record). One
  * closure a path: the dry run's presence count calls each mapped path's reader for every record
  * (paths.ts), a call more a path was ~0.04 µs a record of the bench's NDJSON (six paths).
  */
-function pathReader(column: string): CellReader {
+function pathReaders(column: string): PathReaders {
   const parts = pathParts(column);
   const top = parts.length === 1 ? csvReader(column) : undefined;
   const steps = top === undefined ? parts.map(compiledStep) : []; // a top-level key walks none
+  const walk = (cells: Cells): unknown => {
+    if (top !== undefined) return top(cells);
+    if (Object.hasOwn(cells, column)) return cells[column];
+    let node: unknown = cells;
+    for (let i = 0; i < steps.length; i++) node = step(node, steps[i] as CompiledStep);
+    return node;
+  };
   let last: Cells | undefined;
   let value: unknown;
-  return (cells: Cells) => {
-    if (cells === last) return value;
-    let node: unknown;
-    if (top !== undefined) node = top(cells);
-    else if (Object.hasOwn(cells, column)) node = cells[column];
-    else {
-      node = cells;
-      for (let i = 0; i < steps.length; i++) node = step(node, steps[i] as CompiledStep);
-    }
-    value = node;
-    last = cells;
-    return node;
+  return {
+    read: (cells: Cells) => (cells === last ? value : walk(cells)),
+    keep: (cells: Cells) => {
+      value = walk(cells);
+      last = cells;
+      return value;
+    },
   };
 }
 

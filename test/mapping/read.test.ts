@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { csvReader, jsonReader } from "../../src/mapping/read.js";
+import { csvReader, jsonReader, keepingJsonReader } from "../../src/mapping/read.js";
 
 describe("readers", () => {
   test("CSV reads the column name as is, dots included", () => {
@@ -69,8 +69,10 @@ describe("key/value lookups in NDJSON paths", () => {
 });
 
 describe("one reader a path", () => {
-  test("is shared, and reads a record it read last without looking at it again", () => {
+  test("is shared, and reads the record its keeping reader read last without looking at it again", () => {
     expect(jsonReader("shared.path")).toBe(jsonReader("shared.path"));
+    expect(keepingJsonReader("shared.path")).toBe(keepingJsonReader("shared.path"));
+    const keep = keepingJsonReader("stats.points");
     const read = jsonReader("stats.points");
     const looked: string[] = [];
     const record = (points: number) =>
@@ -83,11 +85,18 @@ describe("one reader a path", () => {
       });
     const first = record(1);
     const second = record(2);
-    expect(read(first)).toBe(1);
+    expect(keep(first)).toBe(1);
     const once = looked.length;
     expect(once).toBeGreaterThan(0);
     expect(read(first)).toBe(1); // the presence count, then the mapping: one look
     expect(looked.length).toBe(once);
+    expect(read(second)).toBe(2); // a record not kept is looked at, and not kept
+    const twice = looked.length;
+    expect(twice).toBeGreaterThan(once);
+    expect(read(second)).toBe(2);
+    expect(looked.length).toBeGreaterThan(twice);
+    expect(read(first)).toBe(1);
+    expect(keep(second)).toBe(2);
     expect(read(second)).toBe(2);
     expect(read(first)).toBe(1);
     expect(jsonReader("stats.points")(second)).toBe(2);
