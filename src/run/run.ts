@@ -121,10 +121,7 @@ export class Run<U> {
         fail: (rows, payload, failure, attempts, permanent) =>
           this.#fail(rows, payload, failure, attempts, permanent),
         unchanged: (rows) => this.#unchanged(rows),
-        unchangedAt: (at) => {
-          this.#deps.state.unchanged(at);
-          this.#ledger.count.unchanged++;
-        },
+        unchangedAt: (at) => this.#unchangedAt(at),
         sample: this.config.sample,
         onSample: this.#deps.onSample,
       });
@@ -280,17 +277,17 @@ export class Run<U> {
     // mapped), never mapped.
     const known = state.knownAsRead?.bind(state);
     const asRead = known !== undefined && limits.units === 1 && spill === undefined;
-    const mayKnow = (row: Row): boolean =>
-      row.done !== true && (canary === 0 || taken > canary) && sender.sampled;
-    const endKnown = (row: Row): true => {
+    /** Whether a row not done may be known as read: past the canary's units and the sample. */
+    const mayKnow = (): boolean => (canary === 0 || taken > canary) && sender.sampled;
+    const endKnown = (at: number): true => {
       taken++;
-      sender.unchangedAsRead(row);
+      sender.unchangedAsRead(at);
       return true;
     };
     const knownAsRead =
       asRead && mapping !== null
         ? (row: Row, cells: Readonly<Record<string, unknown>>): boolean =>
-            mayKnow(row) && known(row, cells) && endKnown(row)
+            row.done !== true && mayKnow() && known(row, cells) && endKnown(row.at)
         : undefined;
     const opening: OpenInputs = {
       stdin: this.#deps.stdin,
@@ -319,14 +316,7 @@ export class Run<U> {
       const knownInSlot =
         held === undefined
           ? undefined
-          : (at: number, slot: number): boolean => {
-              if (!((canary === 0 || taken > canary) && sender.sampled && held.knownAt(slot))) {
-                return false;
-              }
-              taken++;
-              sender.unchangedAt(at);
-              return true;
-            };
+          : (at: number, slot: number): boolean => mayKnow() && held.knownAt(slot) && endKnown(at);
       const reader = new Reader({
         kind: this.kind,
         config,
@@ -371,8 +361,12 @@ export class Run<U> {
 
   /** A unit's rows whose unit an earlier run had accepted: not sent, recorded in the state. */
   #unchanged(rows: readonly Row[]): void {
-    for (const { at } of rows) this.#deps.state.unchanged(at);
-    this.#ledger.count.unchanged += rows.length;
+    for (const { at } of rows) this.#unchangedAt(at);
+  }
+
+  #unchangedAt(at: number): void {
+    this.#deps.state.unchanged(at);
+    this.#ledger.count.unchanged++;
   }
 
   /**

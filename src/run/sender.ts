@@ -49,7 +49,7 @@ export interface SenderParts<U> {
   readonly fail: FailRows;
   /** An unchanged unit's rows (a profile's properties as DFINERY holds them). */
   readonly unchanged: (rows: readonly Row[]) => void;
-  /** The same, for the one row at `at` of a unit (a row the diff worker found known). */
+  /** The same, for the one row at `at` of a unit (a row known unchanged as it was read). */
   readonly unchangedAt: (at: number) => void;
   /** Told of the first `sample` request bodies as they would be sent. */
   readonly sample: number;
@@ -116,16 +116,11 @@ export class Sender<U> {
   }
 
   /**
-   * A row known unchanged as it was read, before mapping (state/row-key.ts): counted as the batch
-   * of one it would have been, never sent. Asked only once the sample is taken (`sampled`).
+   * The row at `at`, known unchanged as it was read, before mapping (state/row-key.ts): counted
+   * as the batch of one it would have been, never sent. Asked only once the sample is taken
+   * (`sampled`). By its place alone: a nightly's ~99 % of rows have no Row made for them.
    */
-  unchangedAsRead(row: Row): void {
-    this.#batches++;
-    this.#p.unchanged([row]);
-  }
-
-  /** The same, for the row at `at` alone: a nightly's ~99 % of rows, with no Row made for them. */
-  unchangedAt(at: number): void {
+  unchangedAsRead(at: number): void {
     this.#batches++;
     this.#p.unchangedAt(at);
   }
