@@ -28,6 +28,8 @@ export class Progress {
   readonly #priorReadTo: number;
   readonly #priorOpen: readonly number[];
   readonly #priorOpenSet: ReadonlySet<number>;
+  /** Every line the interrupted pass may have done is at most this (0 for a new run). */
+  readonly doneThrough: number;
   /**
    * Rows in flight → the line read before each; insertion order = line order. The newest row read
    * is kept apart while in flight (`#newest`, 0 when none), and put in the map only when a row
@@ -45,6 +47,9 @@ export class Progress {
     this.#priorReadTo = prior.readTo ?? 0;
     this.#priorOpen = [...(prior.open ?? [])];
     this.#priorOpenSet = new Set(this.#priorOpen);
+    let through = Math.max(this.#priorWatermark, this.#priorReadTo);
+    for (const line of this.#priorLines) through = Math.max(through, line);
+    this.doneThrough = through;
   }
 
   /** Was this line done in the interrupted pass? Such a row is skipped, not completed again. */
@@ -93,6 +98,24 @@ export class Progress {
     this.#lastRead = line;
     this.#rowsRead++;
     return done;
+  }
+
+  /**
+   * Rows read and completed at once (a run of them ended as read), as `noteRead` then `complete`
+   * of each in turn would leave it: `first` to `last`, `count` lines, all after `doneThrough` (none
+   * done before) and increasing, the caller has checked.
+   */
+  readCompleted(first: number, last: number, count: number): void {
+    if (!(first > this.#lastRead && first > this.doneThrough)) {
+      throw new ImporterError(
+        "E_INTERNAL",
+        `rows read at once must follow line ${this.#lastRead} and any done before: ${first}`,
+      );
+    }
+    if (this.#newest !== 0) this.#inFlight.set(this.#newest, this.#beforeNewest);
+    this.#newest = 0;
+    this.#lastRead = last;
+    this.#rowsRead += count;
   }
 
   complete(line: number): void {

@@ -177,6 +177,43 @@ export class RunHandle {
     }
   }
 
+  /** Every line the interrupted passes may have done is at most this: rows after it are new. */
+  get doneThrough(): number {
+    return this.#progress.doneThrough;
+  }
+
+  /**
+   * Rows read and ended unchanged at once (a run of rows known as read): as `noteRead` then
+   * `complete(line, unchanged)` of each line `lineAt(from)` .. `lineAt(to - 1)` in turn would,
+   * with a commit after the same rows: the one that fills UNCHANGED_BATCH, and the first once the
+   * last commit is UNCHANGED_MAX_AGE_MS old (the clock read once for the rows up to the next
+   * commit, not once a row: nothing else runs meanwhile). The lines increase, all after
+   * `doneThrough`.
+   */
+  readUnchanged(lineAt: (i: number) => number, from: number, to: number): void {
+    this.#open();
+    const progress = this.#progress;
+    for (let i = from; i < to; ) {
+      const old = this.#now() - this.#lastCommit >= UNCHANGED_MAX_AGE_MS;
+      const end = old ? i + 1 : Math.min(to, i + UNCHANGED_BATCH - this.#pending);
+      const first = lineAt(i);
+      let last = first;
+      for (let k = i + 1; k < end; k++) {
+        const line = lineAt(k);
+        if (!(line > last)) {
+          throw new ImporterError("E_INTERNAL", `rows must increase: ${line} after ${last}`);
+        }
+        last = line;
+      }
+      const count = end - i;
+      progress.readCompleted(first, last, count);
+      this.#unchanged += count;
+      this.#pending += count;
+      i = end;
+      if (old || this.#pending >= UNCHANGED_BATCH) this.#flush(null);
+    }
+  }
+
   /**
    * Rows accepted by several requests (the answers of one turn of the event loop): their hashes,
    * all on disk in one commit when this returns. A row's line is done only in that commit, so

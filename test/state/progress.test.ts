@@ -79,6 +79,32 @@ describe("Progress", () => {
     expect(() => p.complete(3)).toThrow(/not in flight/);
   });
 
+  it("reads and completes a run of rows at once as it would one by one, a row in flight before it", () => {
+    const one = new Progress({ watermark: 3, lines: [9], readTo: 7, open: [5] });
+    const run = new Progress({ watermark: 3, lines: [9], readTo: 7, open: [5] });
+    expect(run.doneThrough).toBe(9);
+    expect(new Progress().doneThrough).toBe(0);
+    for (const p of [one, run]) {
+      p.noteRead(10); // in flight (its request not answered) while the run is read
+      p.noteRead(11);
+      p.complete(11);
+      p.noteRead(12); // the newest row read, in flight
+    }
+    for (const line of [14, 15, 17]) {
+      one.noteRead(line);
+      one.complete(line);
+    }
+    run.readCompleted(14, 17, 3);
+    const state = (p: Progress) => [p.watermark, p.readTo, p.open(), p.inFlight, p.rowsRead];
+    expect(state(run)).toEqual(state(one));
+    expect(state(run)).toEqual([3, 17, [10, 12], 2, 6]); // 10 holds the watermark
+    for (const p of [one, run]) p.complete(12);
+    expect(state(run)).toEqual(state(one));
+    expect(() => run.readCompleted(17, 20, 2)).toThrow(/must follow line 17/);
+    const resumed = new Progress({ watermark: 0, lines: [30] });
+    expect(() => resumed.readCompleted(20, 40, 5)).toThrow(/and any done before: 20/);
+  });
+
   it("answers as a list of every row in flight would, however rows complete (the newest kept apart)", () => {
     // A seeded walk: rows read in increasing lines, completed at once, later, or out of order.
     let seed = 7;
