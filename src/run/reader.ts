@@ -71,6 +71,15 @@ export interface ReaderParts<U> {
    * rows: false, it is mapped as any row (its cells asked of the worker).
    */
   readonly knownInSlot: ((at: number, slot: number) => boolean) | undefined;
+  /**
+   * Rows `from` to `to` (exclusive) of a batch's known rows (their line, slot `pairs`, lines after
+   * `base`), as many as it can from `from` on, read and ended at once as knownInSlot would end
+   * each: the index of the first not ended (`from`: step it one by one). Ended so, `after` gives
+   * nothing for each row, and nothing between them can stop the run.
+   */
+  readonly knownRun:
+    | ((pairs: Int32Array, base: number, from: number, to: number) => number)
+    | undefined;
   readonly take: (done: Finished<U> | undefined) => Promise<void> | undefined;
   readonly takeAll: (all: readonly Finished<U>[]) => Promise<void>;
 }
@@ -105,8 +114,9 @@ export class Reader<U> {
   }
 
   /**
-   * Reads every item (until the run stops), calling `after` once each is taken (awaited when it
-   * gives a promise: a row that sends nothing waits for nothing). The items come in batches; each
+   * Reads every item (until the run stops), calling `after` once each is taken, or once a run of
+   * known rows ended at once (awaited when it gives a promise: a row that sends nothing waits for
+   * nothing). The items come in batches; each
    * batch is stepped in a plain loop, awaiting only what gives a promise.
    */
   async read(
@@ -254,22 +264,42 @@ export class Reader<U> {
   /**
    * Rows the diff worker found known as read (diff-source.ts), each stepped as #steps steps a row:
    * read as #step reads a CSV row, then ended unchanged if its identity is still untouched
-   * (`knownInSlot`), or else mapped as any row, its cells asked of the worker (once a batch).
+   * (`knownInSlot`), or else mapped as any row, its cells asked of the worker (once a batch). Most
+   * go as runs ended at once (`knownRun`: a nightly's ~990,000 rows known, ~0.15 µs a row one by
+   * one): no stop can be heard between two rows of a run (nothing is awaited), so it is checked
+   * after it, and after a turn of the breather (where one can) only the row in hand is taken first.
    */
   async #knownRows(
     { batch, from, to }: KnownItem,
     after: () => Promise<void> | undefined,
     breather: Breather | undefined,
   ): Promise<void> {
-    const { ledger, state, knownInSlot } = this.#p;
+    const { ledger, state, knownInSlot, knownRun } = this.#p;
     const { pairs } = batch;
     // Rows are read (a known item holds at least one): as #step says for its first row, once.
     ledger.deadLetter.start();
     this.#replay ??= false; // a CSV/TSV row: the worker reads no dead-letter file
+    // The breather is asked before the first row and then once 16 rows or more were stepped since:
+    // a run of rows ended at once (under ~0.2 ms for a batch's 4,096) is one step.
+    let ask = from;
     for (let i = from; i < to; i++) {
-      if (breather !== undefined && i % BREATHE_ROWS === 0) {
+      let limit = to;
+      if (breather !== undefined && i >= ask) {
+        ask = i + BREATHE_ROWS;
         const turn = breather.due();
-        if (turn !== undefined) await turn;
+        if (turn !== undefined) {
+          await turn;
+          limit = i + 1; // a stop heard in the turn: the row in hand is taken, then the check
+        }
+      }
+      // Most rows: a run of them ended at once (nothing can stop the run between them).
+      const end = knownRun === undefined ? i : knownRun(pairs, this.#base, i, limit);
+      if (end > i) {
+        i = end - 1;
+        const sending = after();
+        if (sending !== undefined) await sending;
+        if (ledger.stop.aborted) return;
+        continue;
       }
       const line = pairs[2 * i] as number;
       const at = this.#base + line;
@@ -400,7 +430,10 @@ function spillKeyOf<U>(assembler: Assembler<U>, row: Row, source: SourceRow): Sp
   return assembler.spillKey(row, source);
 }
 
-/** How many items of a batch the reader steps between asking its breather (see #steps). */
+/**
+ * How many items of a batch the reader steps between asking its breather (see #steps; a run of
+ * known rows ended at once is one step: #knownRows).
+ */
 const BREATHE_ROWS = 16;
 
 const KEPT = Symbol("kept");

@@ -317,6 +317,29 @@ export class Run<U> {
         held === undefined
           ? undefined
           : (at: number, slot: number): boolean => mayKnow() && held.knownAt(slot) && endKnown(at);
+      // The same for a run of the worker's known rows at once (the nightly's ~99 % of rows): those
+      // from `from` on whose identities are untouched, when knownInSlot would end each of them and
+      // the reader's `after` could neither send nor wait between them (no batch open, no list
+      // waiting for a slot: it gives nothing for each) and no interrupted pass did any: read,
+      // counted and ended unchanged in one call to the state. What ends them: the first not ended.
+      const links = this.#deps.state;
+      const knownRun =
+        held === undefined
+          ? undefined
+          : (pairs: Int32Array, base: number, from: number, to: number): number => {
+              if (!mayKnow() || batcher.pending !== 0 || sender.waiting !== undefined) return from;
+              if (base + (pairs[2 * from] as number) <= links.doneThrough) return from;
+              let end = from;
+              while (end < to && held.knownAt(pairs[2 * end + 1] as number)) end++;
+              const count = end - from;
+              if (count === 0) return from;
+              ledger.count.rows += count;
+              taken += count;
+              sender.unchangedRunAsRead(count);
+              links.readUnchanged((i) => base + (pairs[2 * i] as number), from, end);
+              ledger.count.unchanged += count;
+              return end;
+            };
       const reader = new Reader({
         kind: this.kind,
         config,
@@ -328,6 +351,7 @@ export class Run<U> {
         takeByIdentity: (done) => take(done, true),
         knownAsRead,
         knownInSlot,
+        knownRun,
         take,
         takeAll,
       });

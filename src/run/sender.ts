@@ -125,6 +125,15 @@ export class Sender<U> {
     this.#p.unchangedAt(at);
   }
 
+  /**
+   * As `unchangedAsRead` for `count` rows at once, whose state and counts the run kept itself (a
+   * run of the diff worker's known rows, run.ts `knownRun`): counted as the batches of one they
+   * would have been.
+   */
+  unchangedRunAsRead(count: number): void {
+    this.#batches += count;
+  }
+
   /** Whether the sample of request bodies is taken: a row not mapped has no body to show. */
   get sampled(): boolean {
     return this.#p.onSample === undefined || this.#sampled >= this.#p.sample;

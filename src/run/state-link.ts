@@ -38,6 +38,17 @@ export interface RunState {
   skip(at: number): boolean;
   /** A row whose unit an earlier run had accepted. */
   unchanged(at: number): void;
+  /**
+   * Every row an interrupted pass of this run may have done is at or before this line: `skip`
+   * answers false after it (0 for a new run).
+   */
+  readonly doneThrough: number;
+  /**
+   * Rows read and ended unchanged at once (a run of rows known as read), as `skip` then
+   * `unchanged` of each row at `atOf(from)` .. `atOf(to - 1)` in turn would: increasing, all after
+   * `doneThrough`. Commits as those calls would (run-handle.ts `readUnchanged`).
+   */
+  readUnchanged(atOf: (i: number) => number, from: number, to: number): void;
   /** A row the mapping's `where` left out: done, nothing sent, nothing stored but its line. */
   filtered(at: number): void;
   /** Rows dead-lettered together (one unit's rows), in one commit. */
@@ -114,6 +125,8 @@ export const NO_STATE: RunState = {
   skipFile: () => false,
   skip: () => false,
   unchanged: () => {},
+  doneThrough: 0,
+  readUnchanged: () => {},
   filtered: () => {},
   deadLetteredRows: () => {},
   stillFailing: () => false,
@@ -176,6 +189,19 @@ export class StateLink implements RunState {
     if (this.handle === null) return false;
     try {
       return this.handle.noteRead(line);
+    } catch (error) {
+      throw stateFileError(this.store.path, error, "E_OUTPUT");
+    }
+  }
+
+  get doneThrough(): number {
+    return this.handle?.doneThrough ?? 0;
+  }
+
+  readUnchanged(atOf: (i: number) => number, from: number, to: number): void {
+    if (this.handle === null) return;
+    try {
+      this.handle.readUnchanged(atOf, from, to);
     } catch (error) {
       throw stateFileError(this.store.path, error, "E_OUTPUT");
     }

@@ -165,6 +165,29 @@ describe("import-profiles --state, the diff on a second thread", () => {
     });
   });
 
+  it("sends, samples and counts the canary's rows and the sample's as one thread does", async () => {
+    const e = await emulator();
+    const { dir, input } = await firstNight(e.url);
+    const restore = keep(dir);
+    // The known rows after the first 5 end at once; the sample's and the canary's are mapped.
+    write(dir, "users.csv", csv(new Set([1, 6, 2_500])));
+    const nights: { code: number; stdout: string; sent: unknown; report: unknown }[] = [];
+    for (const worker of [true, false]) {
+      restore();
+      e.store.clear();
+      onWorker = worker;
+      const { code, stdout } = await run(dir, input, e.url, ["--canary", "3", "--sample", "5"]);
+      // The sample's bodies and the summary without their clocks.
+      const unclocked = stdout.replace(/"request_datetime":"[^"]*"/g, "").replace(/ in \d+ ms/, "");
+      nights.push({ code, stdout: unclocked, sent: received(e), report: report(dir) });
+    }
+    const [two, one] = nights;
+    expect(one?.stdout.match(/external_id/g)).toHaveLength(5);
+    expect(two).toEqual(one);
+    expect(one?.report).toMatchObject({ rows: ROWS, accepted: 3, unchanged: ROWS - 3 });
+    expect(workerRuns).toHaveBeenCalledTimes(1);
+  });
+
   it.each([
     // Line 4,601 (the worker's second batch), a changed row before it.
     { where: "mid-file", changed: [3, 4_000], before: 4_600, line: 4602 },
@@ -248,10 +271,21 @@ describe("import-profiles --state, the diff on a second thread", () => {
     const first = readJson(join(dir, "report.json"));
     expect(first.notAttempted).toBeGreaterThan(0);
     expect(first.accepted + first.unchanged + first.notAttempted).toBe(first.rows);
+    // The resumed pass skips the rows done, then ends the rest as one thread does.
+    const sentFirst = e.store.list().map((r) => r.identity.external_id);
+    const restore = keep(dir);
+    e.store.clear();
+    onWorker = false;
+    expect((await run(dir, input, e.url, ["--resume"])).code).toBe(0);
+    const oneThread = { sent: received(e), report: report(dir) };
+    restore();
+    e.store.clear();
+    onWorker = true;
     const resumed = await run(dir, input, e.url, ["--resume"]);
     expect(resumed.code).toBe(0);
     expect(workerRuns).toHaveBeenCalledTimes(2);
-    const ids = new Set(e.store.list().map((r) => r.identity.external_id));
+    expect({ sent: received(e), report: report(dir) }).toEqual(oneThread);
+    const ids = new Set([...sentFirst, ...e.store.list().map((r) => r.identity.external_id)]);
     expect(ids).toEqual(new Set([...changed].map((i) => `u${i}`)));
     const second = readJson(join(dir, "report.json"));
     expect(second).toMatchObject({ rows: ROWS, notAttempted: 0, stoppedBy: null });
