@@ -93,9 +93,6 @@ function keyOf(item: SourceItem): string | undefined {
   return texts.key(cells, format);
 }
 
-/** What `KnownRows.warm` read: kept, so that its reads are not optimized away. */
-let _warmed = 0;
-
 /** A source batch, its items' keys, and the lines taken while it was read. */
 type Keyed = readonly [readonly SourceItem[], readonly (string | undefined)[], TakenLines];
 
@@ -138,14 +135,15 @@ async function diff(): Promise<void> {
    * A source batch, its keys found among the known rows (the slots given by now), and the lines
    * taken as it was read put back in their places among its items.
    */
+  let found = new Int32Array(256); // the slots of a batch's keys
   const take = async ([batch, keys, taken]: Keyed, rows: KnownRows) => {
-    _warmed += rows.warm(keys); // their slots' cache misses at once, not one a row below
+    if (found.length < keys.length) found = new Int32Array(keys.length * 2);
+    rows.slotsOf(keys, keys.length, found); // their cache misses at once, not one a row
     let t = 0;
     for (let i = 0; i < batch.length; i++) {
       const item = batch[i] as SourceItem;
       if (item.kind !== "header") t = takenUpTo(taken, t, item.line);
-      const key = keys[i];
-      const slot = key === undefined ? -1 : rows.slotOf(key);
+      const slot = found[i] as number;
       if (slot === -1) {
         close();
         items.push(item);

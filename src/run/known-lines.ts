@@ -9,6 +9,11 @@
  * no integer-like name: a row's names are then the header's), and when the file is read with that
  * delimiter; else, and for a line not known, the line is read as before: a mistake here can only
  * cost a line its shortcut, never name another row (the tests compare the keys).
+ *
+ * A line offered is keyed with the lines after it in its text (`#keyAhead`), and their slots are
+ * looked up together (`KnownRows.slotsOf`): looked up one a line, each waited for its slot's cache
+ * miss alone (the slots of a million rows are 32 MB). The next lines offered are answered from
+ * those, each by its own text and place: an offered line that is not one of them is keyed anew.
  */
 import { headerOf } from "../source/columns.js";
 import { NextOf } from "../source/next-of.js";
@@ -33,6 +38,10 @@ type Taking = { [K in keyof TakenLines]: TakenLines[K][number][] };
 
 const NONE: TakenLines = { lines: [], slots: [], texts: [], starts: [], ends: [] };
 
+/** Lines keyed at once, at most (`#keyAhead`). */
+const AHEAD = 128;
+const CR = 0x0d;
+
 export class KnownLines implements WholeLines {
   readonly #texts: RowTexts;
   readonly #format: string;
@@ -44,6 +53,18 @@ export class KnownLines implements WholeLines {
   #taken: Taking | undefined;
   /** The next backslash (a line holding one is not its row's text). */
   readonly #slash = new NextOf("\\");
+  /** The next quote and CR: a line after the one offered that holds one is not keyed ahead. */
+  readonly #quote = new NextOf('"');
+  readonly #cr = new NextOf("\r");
+  /** The lines keyed ahead: the text they are in, each one's place in it and its slot (-1: none). */
+  #aheadText: string | undefined;
+  readonly #aheadStarts = new Int32Array(AHEAD);
+  readonly #aheadEnds = new Int32Array(AHEAD);
+  readonly #aheadSlots = new Int32Array(AHEAD);
+  readonly #aheadKeys: (string | undefined)[] = [];
+  #aheadCount = 0;
+  /** The next of them an offer is expected at. */
+  #aheadNext = 0;
 
   /** `texts`: the run's row texts; `format` and `delimiter`: what the file is read with. */
   constructor(texts: RowTexts, format: string, delimiter: string) {
@@ -55,6 +76,7 @@ export class KnownLines implements WholeLines {
   /** The known rows: lines are looked up (and may be taken) from now on. */
   look(rows: KnownRows): void {
     this.#rows = rows;
+    this.#aheadText = undefined; // keyed under no rows, or other ones
   }
 
   columns(names: readonly string[]): void {
@@ -72,16 +94,14 @@ export class KnownLines implements WholeLines {
       usable && this.#texts.delimiter === this.#delimiter
         ? this.#texts.head(this.#format, order)
         : undefined;
+    this.#aheadText = undefined; // keyed under another head
   }
 
   take(text: string, start: number, end: number, line: number): boolean {
     const rows = this.#rows;
     const head = this.#head;
     if (rows === undefined || head === undefined) return false;
-    if (this.#slash.from(text, start) < end) return false;
-    const raw = rowKeyOfText(head + text.slice(start, end));
-    if (raw === undefined) return false;
-    const slot = rows.slotOf(raw);
+    const slot = this.#slotOf(text, start, end, rows, head);
     if (slot === -1) return false;
     this.#taken ??= { lines: [], slots: [], texts: [], starts: [], ends: [] };
     const taken = this.#taken;
@@ -91,6 +111,56 @@ export class KnownLines implements WholeLines {
     taken.starts.push(start);
     taken.ends.push(end);
     return true;
+  }
+
+  /**
+   * The slot of the row whose texts are `text` from `start` to `end` (-1: none): the one keyed
+   * ahead for that place in that text, or keyed now, with the lines after it.
+   */
+  #slotOf(text: string, start: number, end: number, rows: KnownRows, head: string): number {
+    const starts = this.#aheadStarts;
+    const count = this.#aheadCount;
+    let k = count;
+    if (text === this.#aheadText) {
+      k = this.#aheadNext;
+      while (k < count && (starts[k] as number) < start) k++; // lines keyed ahead, not offered
+    }
+    if (k === count || starts[k] !== start || this.#aheadEnds[k] !== end) {
+      this.#keyAhead(text, start, end, rows, head);
+      k = 0;
+    }
+    this.#aheadNext = k + 1;
+    return this.#aheadSlots[k] as number;
+  }
+
+  /**
+   * Keys the line from `start` to `end` in `text` and the lines after it in the text, up to AHEAD
+   * of them, up to one that is blank, not whole in the text, or holds a quote or a CR (the reader
+   * would not offer it, or not as it is: csv.ts), and looks their keys up together. A line holding
+   * a backslash has no key: it is never taken.
+   */
+  #keyAhead(text: string, start: number, end: number, rows: KnownRows, head: string): void {
+    const starts = this.#aheadStarts;
+    const ends = this.#aheadEnds;
+    const keys = this.#aheadKeys;
+    let from = start;
+    let to = end;
+    let count = 0;
+    for (;;) {
+      starts[count] = from;
+      ends[count] = to;
+      keys[count] =
+        this.#slash.from(text, from) < to ? undefined : rowKeyOfText(head + text.slice(from, to));
+      if (++count === AHEAD) break;
+      from = to + (text.charCodeAt(to) === CR ? 2 : 1); // past its CRLF or LF
+      const lf = text.indexOf("\n", from);
+      if (lf <= from) break;
+      to = text.charCodeAt(lf - 1) === CR ? lf - 1 : lf;
+      if (to === from || this.#quote.from(text, from) < to || this.#cr.from(text, from) < to) break;
+    }
+    rows.slotsOf(keys, count, this.#aheadSlots);
+    this.#aheadText = text;
+    this.#aheadCount = count;
   }
 
   /** The lines taken since the last call, in file order. */

@@ -5,7 +5,9 @@
  * non-ASCII), and never for one whose rows do not (a repeated name, integer-like names), nor
  * under another delimiter, nor a line holding a backslash; whatever the texts (empty cells,
  * non-ASCII, pairs and lone surrogates); and a taken line's cells, made again from it, are the
- * reader's. Then the worker itself, taking lines from a file of several
+ * reader's. A line keyed ahead of its offer (with the lines after it) is answered as the line's own
+ * key says, whatever lines are offered, in whatever texts, under the rows and columns given last.
+ * Then the worker itself, taking lines from a file of several
  * chunks: its batches say what a read that takes none says.
  */
 import { writeFileSync } from "node:fs";
@@ -21,7 +23,7 @@ import { readSource } from "../../src/source/read.js";
 import type { SourceItem } from "../../src/source/types.js";
 import { IdentityTable } from "../../src/state/identities.js";
 import { KnownRows } from "../../src/state/known-rows.js";
-import { RowTexts } from "../../src/state/row-key.js";
+import { RowTexts, rowKeyOfText } from "../../src/state/row-key.js";
 import { StateStore } from "../../src/state/store.js";
 import { statePath, tempDir } from "../state/helpers.js";
 
@@ -130,6 +132,82 @@ describe("KnownLines", () => {
     commas.columns(["id", "v"]);
     commas.look(other);
     expect(commas.take("a,b;c\n", 0, 5, 2)).toBe(true); // read with `,`, it is that row
+  });
+
+  it("answers a line keyed ahead as the line's own key: lines skipped or not plain, texts cut anywhere", () => {
+    const random = seededRandom(11);
+    const names = ["id", "email", "points"];
+    const head = TEXTS.head("csv", names);
+    // Known lines, lines not known, lines a reader would not offer (a quote, a lone CR, a
+    // backslash), blank ones; ended by LF or CRLF.
+    const kinds = [
+      (i: number) => `u${i},user${i}@example.com,${i}`,
+      (i: number) => `u${i},user${i}@example.com,${i}`,
+      (i: number) => `new${i},n${i}@example.com,${i}`,
+      (i: number) => `u${i},"quoted, ${i}",${i}`,
+      (i: number) => `u${i},lone\rcr,${i}`,
+      (i: number) => `u${i},back\\slash,${i}`,
+      () => "",
+    ];
+    const lines = Array.from({ length: 3000 }, (_, i) => {
+      const kind = kinds[Math.floor(random() * kinds.length)] as (i: number) => string;
+      return `${kind(i)}${random() < 0.5 ? "\n" : "\r\n"}`;
+    });
+    const keyOf = (line: string) => rowKeyOfText(head + line);
+    const known = knownRows(
+      Array.from({ length: 3000 }, (_, i) => keyOf(`u${i},user${i}@example.com,${i}`) as string),
+    );
+    const all = lines.join("");
+    for (const order of ["in order", "any order"]) {
+      const taker = new KnownLines(TEXTS, "csv", ",");
+      taker.columns(names);
+      taker.look(known);
+      const expected: { slot: number; line: number }[] = [];
+      // Texts cut anywhere, a line begun in one ending in the next (held over, as a reader does).
+      let carry = "";
+      let line = 0;
+      for (let at = 0; at < all.length; ) {
+        const cut = Math.min(all.length, at + 1 + Math.floor(random() * 400));
+        const text = carry + all.slice(at, cut);
+        at = cut;
+        const places: [number, number][] = [];
+        let start = 0;
+        for (let lf = text.indexOf("\n"); lf !== -1; lf = text.indexOf("\n", start)) {
+          places.push([start, text.charCodeAt(lf - 1) === 0x0d ? lf - 1 : lf]);
+          start = lf + 1;
+        }
+        carry = text.slice(start);
+        const offered =
+          order === "in order"
+            ? places.filter(() => random() < 0.8) // some lines not offered
+            : places.map(() => places[Math.floor(random() * places.length)] as [number, number]);
+        for (const [from, to] of offered) {
+          const texts = text.slice(from, to);
+          const key = texts.includes("\\") ? undefined : keyOf(texts);
+          const slot = key === undefined ? -1 : known.slotOf(key);
+          line++;
+          expect(taker.take(text, from, to, line), JSON.stringify(texts)).toBe(slot !== -1);
+          if (slot !== -1) expected.push({ slot, line });
+        }
+      }
+      const taken = taker.drain();
+      expect(taken.lines.map((line, t) => ({ slot: taken.slots[t], line }))).toEqual(expected);
+      expect(expected.length).toBeGreaterThan(300);
+    }
+  });
+
+  it("keys ahead under the rows and columns given last", () => {
+    const taker = new KnownLines(TEXTS, "csv", ",");
+    const text = "u1,x\nu2,y\nu3,z\n";
+    taker.columns(["id", "v"]);
+    taker.look(knownRows([keyOfRow({ id: "u2", v: "y" }) as string]));
+    expect(taker.take(text, 0, 4, 2)).toBe(false); // u1 keyed, and u2, u3 ahead of their offer
+    taker.look(knownRows([keyOfRow({ id: "u3", v: "z" }) as string]));
+    expect(taker.take(text, 5, 9, 3)).toBe(false); // u2: no longer known
+    taker.columns(["id", "w"]);
+    expect(taker.take(text, 10, 14, 4)).toBe(false); // u3, under other names: another row
+    taker.columns(["id", "v"]);
+    expect(taker.take(text, 10, 14, 4)).toBe(true);
   });
 });
 

@@ -170,4 +170,23 @@ describe("rows known as read, held in memory", () => {
       }
     }
   });
+
+  it("looks keys up together as one at a time: known, unknown, none, of another shape, past a batch", () => {
+    const { db, known } = stateFile(2000);
+    const rows = KnownRows.load(db, 10_000) as KnownRows;
+    const all = [...known.keys()];
+    const first = all[0] as string;
+    const near = `${first.slice(0, 19)}${first[19] === "A" ? "B" : "A"}${first.slice(20)}`;
+    const others = [rawKey(), near, "short", "not-base64url-at-all..", `${first}x`, undefined];
+    const keys = all.flatMap((raw, i) => [raw, others[i % others.length]]);
+    for (const count of [0, 1, 255, 256, 257, 1000, keys.length]) {
+      const into = new Int32Array(count + 1).fill(-7);
+      rows.slotsOf(keys, count, into);
+      const expected = keys
+        .slice(0, count)
+        .map((raw) => (raw === undefined ? -1 : rows.slotOf(raw)));
+      expect([...into.subarray(0, count)]).toEqual(expected);
+      expect(into[count]).toBe(-7); // nothing written past `count`
+    }
+  });
 });
