@@ -111,6 +111,7 @@ async function diff(): Promise<void> {
   const flush = async () => {
     close();
     if (items.length === 0) return;
+    cells.settle();
     held.set(id, cells);
     post({ type: "batch", id, items, pairs: Int32Array.from(pairs) });
     id++;

@@ -121,4 +121,50 @@ describe("HeldCells", () => {
     cells.addSpan(other, 0, 4);
     expect(cells.cells(ofLine)).toEqual([{ line: "u4,d" }]);
   });
+
+  it("gives back lines taken in runs exactly: the breaks and lines between skipped, runs cut anywhere", () => {
+    const ofLine = (line: string): Cells => ({ line });
+    const two = "가\uD800é😀"; // two-byte code units, a lone surrogate and a pair
+    const lines = Array.from({ length: 6_000 }, (_, i) =>
+      i % 7 === 0 ? `u${i},${two}` : i % 11 === 0 ? "" : `u${i},user${i}@example.com`,
+    );
+    const long = `skipped,${"x".repeat(300)}`; // more between two lines than a run spans
+    const text = lines
+      .map((line, i) => `${line}${i % 3 === 0 ? "\r\n" : "\n"}${i === 50 ? `${long}\n` : ""}`)
+      .join("");
+    const same = `${text}`; // equal text, another string (or the same: either way the same units)
+    const cells = new HeldCells();
+    const expected: Cells[] = [];
+    let start = 0;
+    for (const [i, line] of lines.entries()) {
+      const end = start + line.length;
+      const source = i % 500 < 250 ? text : same;
+      if (i % 13 !== 0 && line !== "") {
+        cells.addSpan(source, start, end); // lines not taken (every 13th, the blank ones) between
+        expected.push(ofLine(line));
+      }
+      if (i % 997 === 0) {
+        cells.add({ id: `row${i}`, v: null }); // a row of cells cuts the run
+        expected.push({ id: `row${i}`, v: null });
+      }
+      start = end + (i % 3 === 0 ? 2 : 1) + (i === 50 ? long.length + 1 : 0);
+    }
+    const other = "other,line\n";
+    cells.addSpan(other, 0, 10);
+    expected.push(ofLine("other,line"));
+    expect(cells.cells(ofLine)).toEqual(expected);
+    // Asked mid-run, then the run goes on: the same rows, and the rows after.
+    const [first, second] = lines as [string, string];
+    cells.addSpan(text, 0, first.length);
+    expected.push(ofLine(first));
+    expect(cells.cells(ofLine)).toEqual(expected);
+    cells.addSpan(text, first.length + 2, first.length + 2 + second.length);
+    cells.settle();
+    cells.settle(); // once written, nothing more
+    expected.push(ofLine(second));
+    expect(cells.cells(ofLine)).toEqual(expected);
+    cells.clear();
+    cells.addSpan(text, 0, (lines[0] as string).length);
+    expect(cells.cells(ofLine)).toEqual([ofLine(lines[0] as string)]);
+  });
 });
