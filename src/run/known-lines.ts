@@ -19,7 +19,7 @@ import { headerOf } from "../source/columns.js";
 import { NextOf } from "../source/next-of.js";
 import type { WholeLines } from "../source/whole-lines.js";
 import type { KnownRows } from "../state/known-rows.js";
-import { type RowTexts, rowKeyOfText } from "../state/row-key.js";
+import { type RowTexts, rowDigestOfText } from "../state/row-key.js";
 import type { Cells } from "./diff-wire.js";
 
 /**
@@ -61,7 +61,7 @@ export class KnownLines implements WholeLines {
   readonly #aheadStarts = new Int32Array(AHEAD);
   readonly #aheadEnds = new Int32Array(AHEAD);
   readonly #aheadSlots = new Int32Array(AHEAD);
-  readonly #aheadKeys: (string | undefined)[] = [];
+  readonly #aheadDigests: (string | undefined)[] = [];
   #aheadCount = 0;
   /** The next of them an offer is expected at. */
   #aheadNext = 0;
@@ -136,21 +136,24 @@ export class KnownLines implements WholeLines {
   /**
    * Keys the line from `start` to `end` in `text` and the lines after it in the text, up to AHEAD
    * of them, up to one that is blank, not whole in the text, or holds a quote or a CR (the reader
-   * would not offer it, or not as it is: csv.ts), and looks their keys up together. A line holding
-   * a backslash has no key: it is never taken.
+   * would not offer it, or not as it is: csv.ts), and looks their keys up together, by their
+   * digests (row-key.ts `rowDigestOfText`: the key's bits, not written as base64url). A line
+   * holding a backslash has no key: it is never taken.
    */
   #keyAhead(text: string, start: number, end: number, rows: KnownRows, head: string): void {
     const starts = this.#aheadStarts;
     const ends = this.#aheadEnds;
-    const keys = this.#aheadKeys;
+    const digests = this.#aheadDigests;
     let from = start;
     let to = end;
     let count = 0;
     for (;;) {
       starts[count] = from;
       ends[count] = to;
-      keys[count] =
-        this.#slash.from(text, from) < to ? undefined : rowKeyOfText(head + text.slice(from, to));
+      digests[count] =
+        this.#slash.from(text, from) < to
+          ? undefined
+          : rowDigestOfText(head + text.slice(from, to));
       if (++count === AHEAD) break;
       from = to + (text.charCodeAt(to) === CR ? 2 : 1); // past its CRLF or LF
       const lf = text.indexOf("\n", from);
@@ -158,7 +161,7 @@ export class KnownLines implements WholeLines {
       to = text.charCodeAt(lf - 1) === CR ? lf - 1 : lf;
       if (to === from || this.#quote.from(text, from) < to || this.#cr.from(text, from) < to) break;
     }
-    rows.slotsOf(keys, count, this.#aheadSlots);
+    rows.slotsOfDigests(digests, count, this.#aheadSlots);
     this.#aheadText = text;
     this.#aheadCount = count;
   }

@@ -147,21 +147,39 @@ export class KnownRows {
   slotsOf(keys: readonly (string | undefined)[], count: number, into: Int32Array): void {
     for (let from = 0; from < count; from += BATCH) {
       const to = Math.min(count, from + BATCH);
-      const decoded = this.#decoded;
-      for (let i = from; i < to; i++) decode(keys[i], decoded, (i - from) << 2);
-      const slots = this.#slots;
-      let sum = 0;
-      for (let at = 0; at < (to - from) << 2; at += 4) {
-        const w0 = decoded[at] as number;
-        if (w0 >= 0) sum += slots[(w0 >>> this.#shift) << 2] as number;
-      }
-      _warmed = sum; // kept, so that the reads are not optimized away
-      for (let i = from; i < to; i++) {
-        const at = (i - from) << 2;
-        const w0 = decoded[at] as number;
-        const w1 = decoded[at + 1] as number;
-        into[i] = this.#probe(w0, w1, decoded[at + 2] as number, decoded[at + 3] as number);
-      }
+      for (let i = from; i < to; i++) decode(keys[i], this.#decoded, (i - from) << 2);
+      this.#lookUp(from, to, into);
+    }
+  }
+
+  /**
+   * As `slotsOf`, for the digests of the keys (row-key.ts `rowDigestOfText`: a row key is the
+   * base64url of its digest's first bytes, and the words held are its first 120 bits); -1 for an
+   * undefined digest, or one not of a SHA-256's 32 bytes.
+   */
+  slotsOfDigests(digests: readonly (string | undefined)[], count: number, into: Int32Array): void {
+    for (let from = 0; from < count; from += BATCH) {
+      const to = Math.min(count, from + BATCH);
+      for (let i = from; i < to; i++) decodeDigest(digests[i], this.#decoded, (i - from) << 2);
+      this.#lookUp(from, to, into);
+    }
+  }
+
+  /** The slots of keys `from` to `to` into `into`, their words in `#decoded` from 0 on. */
+  #lookUp(from: number, to: number, into: Int32Array): void {
+    const decoded = this.#decoded;
+    const slots = this.#slots;
+    let sum = 0;
+    for (let at = 0; at < (to - from) << 2; at += 4) {
+      const w0 = decoded[at] as number;
+      if (w0 >= 0) sum += slots[(w0 >>> this.#shift) << 2] as number;
+    }
+    _warmed = sum; // kept, so that the reads are not optimized away
+    for (let i = from; i < to; i++) {
+      const at = (i - from) << 2;
+      const w0 = decoded[at] as number;
+      const w1 = decoded[at + 1] as number;
+      into[i] = this.#probe(w0, w1, decoded[at + 2] as number, decoded[at + 3] as number);
     }
   }
 
@@ -200,6 +218,46 @@ function decode(raw: string | undefined, into: Int32Array, at: number): void {
   into[at + 1] = shaped ? words(raw, 5) : -1;
   into[at + 2] = shaped ? words(raw, 10) : -1;
   into[at + 3] = shaped ? words(raw, 15) : -1;
+}
+
+/** A SHA-256's length in bytes: a digest's, in chars of latin1 (`decodeDigest`). */
+const DIGEST_CHARS = 32;
+
+/**
+ * The four words of the row key whose digest is `digest` (its first 120 bits: the bits its first
+ * 20 base64url chars spell, 6 a char, as `decode` reads them) into `into` from `at` on; -1 for
+ * each when it is not a digest (undefined, another length, a char past a byte).
+ */
+function decodeDigest(digest: string | undefined, into: Int32Array, at: number): void {
+  if (digest === undefined || digest.length !== DIGEST_CHARS) {
+    into[at] = into[at + 1] = into[at + 2] = into[at + 3] = -1;
+    return;
+  }
+  const b0 = digest.charCodeAt(0);
+  const b1 = digest.charCodeAt(1);
+  const b2 = digest.charCodeAt(2);
+  const b3 = digest.charCodeAt(3);
+  const b4 = digest.charCodeAt(4);
+  const b5 = digest.charCodeAt(5);
+  const b6 = digest.charCodeAt(6);
+  const b7 = digest.charCodeAt(7);
+  const b8 = digest.charCodeAt(8);
+  const b9 = digest.charCodeAt(9);
+  const b10 = digest.charCodeAt(10);
+  const b11 = digest.charCodeAt(11);
+  const b12 = digest.charCodeAt(12);
+  const b13 = digest.charCodeAt(13);
+  const b14 = digest.charCodeAt(14);
+  const past = b0 | b1 | b2 | b3 | b4 | b5 | b6 | b7 | b8 | b9 | b10 | b11 | b12 | b13 | b14;
+  const w0 = (b0 << 22) | (b1 << 14) | (b2 << 6) | (b3 >>> 2);
+  const w1 = ((b3 & 3) << 28) | (b4 << 20) | (b5 << 12) | (b6 << 4) | (b7 >>> 4);
+  const w2 = ((b7 & 15) << 26) | (b8 << 18) | (b9 << 10) | (b10 << 2) | (b11 >>> 6);
+  const w3 = ((b11 & 63) << 24) | (b12 << 16) | (b13 << 8) | b14;
+  const bytes = (past & ~0xff) === 0;
+  into[at] = bytes ? w0 : -1;
+  into[at + 1] = bytes ? w1 : -1;
+  into[at + 2] = bytes ? w2 : -1;
+  into[at + 3] = bytes ? w3 : -1;
 }
 
 /** The 30 bits of the 5 base64url chars at `from` in `text`; -1 if one is not base64url. */

@@ -75,6 +75,17 @@ export function rowKeyOfText(text: string): string | undefined {
   return wellFormed(text) ? keyOfText(text) : undefined;
 }
 
+/**
+ * The SHA-256 of a row's text as `RowTexts` writes it, a char a byte ("binary": latin1), for a
+ * reader of the key's bits (known-rows.ts `slotsOfDigests`): the key (`rowKeyOfText`) is the
+ * base64url of these bytes, cut to KEY_CHARS chars. The same hash of the same text: only its
+ * bytes are not written as base64url (and read back from it), ~0.1 µs a row less. Undefined as
+ * `rowKeyOfText`.
+ */
+export function rowDigestOfText(text: string): string | undefined {
+  return wellFormed(text) ? hash("sha256", text, "binary") : undefined;
+}
+
 /** The key of a text `RowTexts.of` wrote. */
 const keyOfText = (text: string): string => hash("sha256", text, "base64url").slice(0, KEY_CHARS);
 

@@ -1,7 +1,10 @@
+import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { IdentityTable } from "../../src/state/identities.js";
 import { KnownRows } from "../../src/state/known-rows.js";
-import { idKey, knownRowsFile, rawKey } from "./helpers.js";
+import { rowDigestOfText, rowKeyOfText } from "../../src/state/row-key.js";
+import { StateStore } from "../../src/state/store.js";
+import { idKey, knownRowsFile, rawKey, statePath } from "./helpers.js";
 
 /** A state file of `n` identities, each with the key of a row known as read but every tenth. */
 const stateFile = (n: number) => knownRowsFile(n, 10);
@@ -188,5 +191,35 @@ describe("rows known as read, held in memory", () => {
       expect([...into.subarray(0, count)]).toEqual(expected);
       expect(into[count]).toBe(-7); // nothing written past `count`
     }
+  });
+
+  it("looks keys up by their digests as by the keys themselves", () => {
+    const texts = Array.from({ length: 1_500 }, (_, i) => `prefix,u${i},가${i}`);
+    const path = statePath();
+    StateStore.open(path).close();
+    const db = new Database(path);
+    const writer = new IdentityTable(db);
+    texts.forEach((text, i) => {
+      if (i % 3 !== 0) writer.upsert(`identity-${i}`, `hash-${i}`, rowKeyOfText(text) as string);
+    });
+    const rows = KnownRows.load(db, 10_000) as KnownRows;
+    db.close();
+    // A known digest cut, made longer, or with a char past a byte that ORs into the same words.
+    const digest = texts
+      .map((text) => rowDigestOfText(text) as string)
+      .find((d, i) => i % 3 !== 0 && (d.charCodeAt(13) & 1) === 1) as string;
+    const past = String.fromCharCode(digest.charCodeAt(14) | 0x100);
+    const odd = [
+      undefined,
+      digest.slice(0, 31),
+      `${digest}x`,
+      digest.slice(0, 14) + past + digest.slice(15),
+    ];
+    const digests = [...texts.map((text) => rowDigestOfText(text)), ...odd];
+    const into = new Int32Array(digests.length);
+    rows.slotsOfDigests(digests, digests.length, into);
+    const expected = texts.map((text) => rows.slotOf(rowKeyOfText(text) as string));
+    expect([...into]).toEqual([...expected, -1, -1, -1, -1]);
+    expect(expected.filter((slot) => slot !== -1)).toHaveLength(1_000);
   });
 });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "../../bench/seeded-random.js";
-import { RowKeys, RowTexts, rowText } from "../../src/state/row-key.js";
+import {
+  RowKeys,
+  RowTexts,
+  rowDigestOfText,
+  rowKeyOfText,
+  rowText,
+} from "../../src/state/row-key.js";
 import { ExactNumber } from "../../src/util/exact-number.js";
 
 const KEY = Buffer.alloc(32, 3);
@@ -142,5 +148,27 @@ describe("a row's key as read", () => {
     expect(tabbed.of({ id: "a,b", email: "c", note: "" }, "csv")).toBe(
       `${tabbed.head("csv", names)}a,b\tc\t`,
     );
+  });
+
+  it("gives a text's digest, a char a byte, whose base64url is the text's key", () => {
+    const random = seededRandom(4);
+    const pieces = ["a", ",", "가", "😀", "é", "\n", " ", "\\N", "\uD800"];
+    for (let n = 0; n < 2_000; n++) {
+      let text = "prefix";
+      for (let i = Math.floor(random() * 12); i > 0; i--)
+        text += pieces[Math.floor(random() * pieces.length)];
+      const key = rowKeyOfText(text);
+      const digest = rowDigestOfText(text);
+      if (key === undefined) {
+        expect(digest).toBeUndefined(); // a lone surrogate: never keyed
+        continue;
+      }
+      expect(digest).toHaveLength(32);
+      expect(
+        Buffer.from(digest as string, "latin1")
+          .toString("base64url")
+          .slice(0, 22),
+      ).toBe(key);
+    }
   });
 });
