@@ -193,14 +193,14 @@ export class HeldCells {
     this.#bytes.write(text.slice(this.#runStart, this.#runEnd), 2 * at, 2 * length, "utf16le");
   }
 
-  /** Writes the code units of `text` from `start` to `end` after those used (grown if need be). */
-  #put(text: string, start = 0, end = text.length): void {
-    if (this.#used + end - start > this.#units.length) {
-      this.#units = grown(this.#units, this.#used, end - start);
+  /** Writes the code units of `text` after those used (grown if need be). */
+  #put(text: string): void {
+    if (this.#used + text.length > this.#units.length) {
+      this.#units = grown(this.#units, this.#used, text.length);
     }
     const units = this.#units;
     let at = this.#used;
-    for (let c = start; c < end; c++) units[at++] = text.charCodeAt(c);
+    for (let c = 0; c < text.length; c++) units[at++] = text.charCodeAt(c);
     this.#used = at;
   }
 }

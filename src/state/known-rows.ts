@@ -145,11 +145,7 @@ export class KnownRows {
    * probed, its line in the cache by then.
    */
   slotsOf(keys: readonly (string | undefined)[], count: number, into: Int32Array): void {
-    for (let from = 0; from < count; from += BATCH) {
-      const to = Math.min(count, from + BATCH);
-      for (let i = from; i < to; i++) decode(keys[i], this.#decoded, (i - from) << 2);
-      this.#lookUp(from, to, into);
-    }
+    this.#slotsBy(decode, keys, count, into);
   }
 
   /**
@@ -158,9 +154,19 @@ export class KnownRows {
    * undefined digest, or one not of a SHA-256's 32 bytes.
    */
   slotsOfDigests(digests: readonly (string | undefined)[], count: number, into: Int32Array): void {
+    this.#slotsBy(decodeDigest, digests, count, into);
+  }
+
+  /** `slotsOf`, each of the `count` items' words decoded by `decode`, BATCH at a time. */
+  #slotsBy(
+    decode: (item: string | undefined, into: Int32Array, at: number) => void,
+    items: readonly (string | undefined)[],
+    count: number,
+    into: Int32Array,
+  ): void {
     for (let from = 0; from < count; from += BATCH) {
       const to = Math.min(count, from + BATCH);
-      for (let i = from; i < to; i++) decodeDigest(digests[i], this.#decoded, (i - from) << 2);
+      for (let i = from; i < to; i++) decode(items[i], this.#decoded, (i - from) << 2);
       this.#lookUp(from, to, into);
     }
   }
