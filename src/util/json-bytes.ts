@@ -31,14 +31,19 @@ const KEY_BYTES = 128;
 const keyNames = new Array<string | undefined>(KEY_SLOTS).fill(undefined);
 const keyLengths = new Uint8Array(KEY_SLOTS);
 const keyBytes = new Uint8Array(KEY_SLOTS * KEY_BYTES);
+/** The same bytes, read four at a time (a slot's bytes are copied a word at a time). */
+const keyView = new DataView(keyBytes.buffer);
 
 export class JsonBytes {
   /** The bytes written so far are `bytes[0, length)`; the buffer grows as needed. */
   bytes: Uint8Array;
+  /** A view of `bytes`, to store four bytes at once (a key's, see `key`). */
+  view: DataView;
   length = 0;
 
   constructor(size = 1024) {
     this.bytes = new Uint8Array(size);
+    this.view = new DataView(this.bytes.buffer);
   }
 
   /** Appends text known to be ASCII. */
@@ -95,12 +100,14 @@ export class JsonBytes {
     const slot = (n * 7 + name.charCodeAt(n >> 1) + (name.charCodeAt(n - 1) << 2)) & KEY_MASK;
     const from = slot * KEY_BYTES;
     if (keyNames[slot] === name) {
+      // Copied a word at a time (a byte at a time was ~1.5 ns a byte: ~110 bytes an event of a
+      // body's keys); the last word's bytes past the key are written over by what follows.
       const m = keyLengths[slot] as number;
-      this.reserve(m);
-      const bytes = this.bytes;
-      let to = this.length;
-      for (let i = from; i < from + m; i++) bytes[to++] = keyBytes[i] as number;
-      this.length = to;
+      this.reserve(m + 3);
+      const view = this.view;
+      const to = this.length;
+      for (let i = 0; i < m; i += 4) view.setUint32(to + i, keyView.getUint32(from + i));
+      this.length = to + m;
       return at;
     }
     const start = this.length;
@@ -117,7 +124,32 @@ export class JsonBytes {
 
   /** Appends a number as JSON.stringify writes it (a non-finite one as null). */
   number(value: number): void {
-    this.ascii(Number.isFinite(value) ? String(value) : "null");
+    if ((value | 0) === value) this.integer(value);
+    else this.ascii(Number.isFinite(value) ? String(value) : "null");
+  }
+
+  /**
+   * Appends a 32-bit integer's digits (-0 as `0`, as String writes it): no string made of it (a
+   * number's text is a string of its own, made and copied, ~40 ns).
+   */
+  integer(value: number): void {
+    this.reserve(11);
+    const bytes = this.bytes;
+    let at = this.length;
+    let left = value;
+    if (left < 0) {
+      bytes[at++] = 0x2d;
+      left = -left; // 2^31 at most: its tenths below are 32-bit still
+    }
+    let digits = 1;
+    for (let rest = left; rest >= 10; rest = (rest / 10) | 0) digits++;
+    at += digits;
+    this.length = at;
+    do {
+      const tenth = (left / 10) | 0;
+      bytes[--at] = 0x30 + left - tenth * 10;
+      left = tenth;
+    } while (left > 0);
   }
 
   /** A JSON string: printable ASCII without `"` or `\` as is, anything else as JSON.stringify writes it. */
@@ -152,6 +184,7 @@ export class JsonBytes {
     const grown = new Uint8Array(Math.max(need, this.bytes.length * 2));
     grown.set(this.bytes.subarray(0, this.length));
     this.bytes = grown;
+    this.view = new DataView(grown.buffer);
   }
 }
 

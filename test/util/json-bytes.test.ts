@@ -94,6 +94,34 @@ describe("jsonBytes", () => {
     }
   });
 
+  it("writes every kind of number as JSON.stringify does (integers by their digits)", () => {
+    const numbers = [0, -0, 1, -1, 9, 10, 99, 100, 1000, 1976, 123456789, -123456789];
+    numbers.push(2 ** 31 - 1, -(2 ** 31), 2 ** 31, -(2 ** 31) - 1, 2 ** 32, 2 ** 53, -(2 ** 53));
+    numbers.push(0.1, -0.5, 1.5e-7, 1e21, 1e-7, 5e-324, Number.MAX_VALUE, Number.EPSILON);
+    numbers.push(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
+    const random = seededRandom(5);
+    for (let i = 0; i < 2_000; i++) {
+      const magnitude = 10 ** Math.floor(random() * 12);
+      const value = Math.floor(random() * magnitude) * (random() < 0.5 ? -1 : 1);
+      numbers.push(value, value / 7);
+    }
+    for (const value of numbers) {
+      expect(text(jsonBytes(value))).toBe(stringified(value));
+      const record = { n: value, list: [value, "x"], last: value };
+      expect(text(jsonBytes(record))).toBe(stringified(record));
+    }
+  });
+
+  it("writes a key that comes again whole, whatever its length, and what follows it intact", () => {
+    // A known key's bytes are copied four at a time: the bytes past its end must be written over.
+    for (let round = 0; round < 3; round++) {
+      for (let n = 0; n <= 130; n++) {
+        const record = { [`k${"y".repeat(n)}`]: 1, [`${"z".repeat(n)}`]: "", a: [n] };
+        expect(text(jsonBytes(record))).toBe(stringified(record));
+      }
+    }
+  });
+
   it("writes a body's own properties as a plain object's, as stringifyExactly does", () => {
     const body = new Body({ identity: { external_id: "u1" } }, [{ event_name: "x", n: 1 }]);
     expect(text(jsonBytes(body))).toBe(stringifyExactly(body));
