@@ -8,7 +8,6 @@
  * file's stored events are sent again (stored-events.ts).
  */
 
-import type { Identity } from "../../api/dfinery.js";
 import {
   EVENTS_PATH,
   type EventRecord,
@@ -32,7 +31,6 @@ import { type Group, groupValue, ItemGroups } from "../../mapping/item-groups.js
 import { jsonColumnOf } from "../../mapping/json-cells.js";
 import type { EventRules, Mapping } from "../../mapping/types.js";
 import type { SourceRow } from "../../source/types.js";
-import { BytesBody } from "../../util/json-bytes.js";
 import { AcceptedQueue } from "../accepted-queue.js";
 import { identityKey } from "../batcher.js";
 import {
@@ -41,13 +39,13 @@ import {
   type Finished,
   type Kind,
   type KindState,
-  type Pending,
   type Row,
   type SpillKey,
 } from "../kind.js";
 import type { Scratch } from "../scratch.js";
 import { ScratchClosedGroups } from "../scratch-groups.js";
 import { NO_STATE } from "../state-link.js";
+import { EventsBody } from "./events-body.js";
 import { StoredEvents } from "./stored-events.js";
 
 export const itemCount = (event: EventRecord): number => event.event_items?.length ?? 0;
@@ -103,21 +101,6 @@ export const EVENTS: Kind<EventRecord> = {
     };
   },
 };
-
-/**
- * A request's body, sent as the bytes jsonBytes writes (no string of the whole body and no copy
- * of it: a third of an event's allocations); JSON.stringify writes it as the plain object.
- */
-class EventsBody extends BytesBody implements EventsRequestBody {
-  readonly common: { readonly identity: Identity };
-  readonly events: EventRecord[];
-
-  constructor(identity: Identity, units: readonly Pending<EventRecord>[]) {
-    super();
-    this.common = { identity };
-    this.events = units.map((e) => e.unit);
-  }
-}
 
 /** Without --state: nothing known, nothing to record. */
 const NO_EVENT_STATE: KindState<EventRecord> = {
