@@ -29,6 +29,7 @@ const ZERO = 0x30;
 const NINE = 0x39;
 const LOWER_E = 0x65;
 const UPPER_E = 0x45;
+const NEWLINE = 0x0a;
 
 /** A string value this long or longer is a view of its text when sliced: not read here. */
 const MAX_STRING = 12;
@@ -41,19 +42,27 @@ const MAX_KEYS = 64;
 const keys: string[] = [];
 
 /**
- * The object of a flat JSON line, as JSON.parse reads it; undefined for any other line. One
- * function, its loops written out: helpers called for each value and space were not inlined
- * (V8's budget), a call each cost ~20 % of a line (micro-benchmark).
+ * The object of a flat JSON line, as JSON.parse reads it; undefined for any other line. The line
+ * is `text` from `start` to `end`, which is the text's end or a line break (a line in place in a
+ * chunk of a file: no string of its own made); nothing is read past a line break, which is no
+ * space here (a line with one is JSON.parse's). One function, its loops written out: helpers
+ * called for each value and space were not inlined (V8's budget), a call each cost ~20 % of a
+ * line (micro-benchmark).
  */
-export function parseFlatObject(text: string): Record<string, unknown> | undefined {
-  let i = 0;
+export function parseFlatObject(
+  text: string,
+  start = 0,
+  end = text.length,
+): Record<string, unknown> | undefined {
+  if (end !== text.length && text.charCodeAt(end) !== NEWLINE) return undefined;
+  let i = start;
   let code = text.charCodeAt(i);
   while (isSpace(code)) code = text.charCodeAt(++i);
   if (code !== OPEN) return undefined;
   const object: Record<string, unknown> = {};
   code = text.charCodeAt(++i);
   while (isSpace(code)) code = text.charCodeAt(++i);
-  if (code === CLOSE) return isEnd(text, i + 1) ? object : undefined;
+  if (code === CLOSE) return isEnd(text, i + 1, end) ? object : undefined;
   for (let place = 0; ; place++) {
     // The key.
     if (code !== QUOTE) return undefined;
@@ -107,7 +116,7 @@ export function parseFlatObject(text: string): Record<string, unknown> | undefin
     }
     object[key] = value;
     while (isSpace(code)) code = text.charCodeAt(++i);
-    if (code === CLOSE) return isEnd(text, i + 1) ? object : undefined;
+    if (code === CLOSE) return isEnd(text, i + 1, end) ? object : undefined;
     if (code !== COMMA) return undefined;
     code = text.charCodeAt(++i);
     while (isSpace(code)) code = text.charCodeAt(++i);
@@ -154,15 +163,15 @@ function keyOf(text: string, start: number, end: number, place: number): string 
   return key;
 }
 
-/** Whether only JSON's spaces follow `from`. */
-function isEnd(text: string, from: number): boolean {
+/** Whether only spaces follow `from`, to `end`. */
+function isEnd(text: string, from: number, end: number): boolean {
   let i = from;
   while (isSpace(text.charCodeAt(i))) i++;
-  return i === text.length;
+  return i === end;
 }
 
 /** A character a string may hold unescaped, other than its quote: no backslash, no control. */
 const isPlain = (code: number): boolean => code >= 0x20 && code !== BACKSLASH;
-const isSpace = (code: number): boolean =>
-  code === 0x20 || code === 0x09 || code === 0x0d || code === 0x0a;
+/** JSON's spaces but a line break (a text with one goes to JSON.parse). */
+const isSpace = (code: number): boolean => code === 0x20 || code === 0x09 || code === 0x0d;
 const isDigit = (code: number): boolean => code >= ZERO && code <= NINE;

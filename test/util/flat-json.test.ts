@@ -92,6 +92,35 @@ describe("parseFlatObject", () => {
     expect(read).toBeGreaterThan(2_000);
   });
 
+  test("reads a line in place in a chunk as it reads the line alone, nothing past its break", () => {
+    const all = lines(42, 5_000).filter((line) => !line.includes("\n"));
+    const random = seededRandom(43);
+    for (const [n, text] of all.entries()) {
+      const before = all[(n + 1) % all.length] as string;
+      // Past the line's break: the next line, or the rest of this one (a string, a number or a
+      // word read on would end there).
+      const cut = Math.floor(random() * (text.length + 1));
+      const line = random() < 0.5 ? text : text.slice(0, cut);
+      const after = random() < 0.5 ? (all[(n + 2) % all.length] as string) : text.slice(cut);
+      const chunk = `${before}\n${line}\n${after}`;
+      const start = before.length + 1;
+      const inPlace = parseFlatObject(chunk, start, start + line.length);
+      const alone = parseFlatObject(line);
+      expect(inPlace, JSON.stringify([line, after])).toEqual(alone);
+      if (alone !== undefined) expect(Object.keys(inPlace ?? {})).toEqual(Object.keys(alone));
+    }
+    expect(parseFlatObject('{"a":"x\ny"}', 0, 6)).toBeUndefined();
+    expect(parseFlatObject('{"a":12\n3}', 0, 7)).toBeUndefined();
+    expect(parseFlatObject('{"a":tr\nue}', 0, 7)).toBeUndefined();
+    expect(parseFlatObject('{"a":1}  \nx', 0, 9)).toEqual({ a: 1 });
+    expect(parseFlatObject('{"a":1}\n{"b":2}', 0, 7)).toEqual({ a: 1 });
+    expect(parseFlatObject('{"a":1}\n{"b":2}', 8, 15)).toEqual({ b: 2 });
+    // An end that is no line break: not read here.
+    expect(parseFlatObject('{"a":1} {"b":2}', 0, 7)).toBeUndefined();
+    // A line break inside a line is no space here (JSON.parse reads such a text).
+    expect(parseFlatObject('{"a":\n1}')).toBeUndefined();
+  });
+
   test("the bench's event line, and keys that come back at their places", () => {
     const first = parseFlatObject('{"user":"u0","at":1704067200000,"order":"o0","total":1000}');
     expect(first).toEqual({ user: "u0", at: 1704067200000, order: "o0", total: 1000 });
