@@ -1,6 +1,6 @@
 import { rowFailure } from "../errors.js";
 import { parseJson } from "../util/exact-number.js";
-import { parseFlatObject } from "../util/flat-json.js";
+import { parseFlatLine } from "../util/flat-json.js";
 import { KEPT, MAX_RECORD_SIZE } from "./record.js";
 import type { SourceItem } from "./types.js";
 
@@ -11,7 +11,7 @@ export const MAX_LINE_LENGTH = MAX_RECORD_SIZE;
  * NDJSON text (`\n` line breaks, see newlines.ts) → one item per non-blank line: a row for a JSON
  * object, an `invalid` item for anything else. Lines may be split over chunks and be long. The
  * items come in batches, one for the lines each chunk ends (none for a chunk that ends no line).
- * A line read as parseFlatObject reads it (what parseJson gives for it) makes no string of its own.
+ * A line read as parseFlatLine reads it (what parseJson gives for it) makes no string of its own.
  */
 export async function* readNdjson(
   texts: AsyncIterable<string>,
@@ -28,7 +28,7 @@ export async function* readNdjson(
       // A whole line of this chunk that is a flat object is read in place: no string of it made.
       const flat =
         partial === "" && overlong === undefined && end - start <= maxLineLength
-          ? parseFlatObject(chunk, start, end)
+          ? parseFlatLine(chunk, start, end)
           : undefined;
       if (flat !== undefined) {
         batch.push({ kind: "row", line, cells: flat });

@@ -5,7 +5,7 @@
  * value the user can find in the file.
  */
 import { isSafeNumber, stringify as losslessStringify, parse } from "lossless-json";
-import { parseFlatObject } from "./flat-json.js";
+import { parseFlatLine } from "./flat-json.js";
 import { markUnsafeNumbers, NUMBER_MARK } from "./unsafe-numbers.js";
 
 /** Set when JSON.stringify writes an ExactNumber (its toJSON runs): stringifyExactly's check. */
@@ -32,7 +32,7 @@ export class ExactNumber {
  * JSON.parse, except that numbers JSON.parse would round or overflow come back as ExactNumber.
  *
  * A flat object of short strings and small numbers (an event export's line) is read by
- * parseFlatObject (flat-json.ts), to the object JSON.parse would give. Another line with no number
+ * parseFlatLine (flat-json.ts), to the object JSON.parse would give. Another line with no number
  * of 16 or more digits and no 3-digit exponent is JSON.parse's after one regular-expression match. Otherwise each number token that a double cannot hold is quoted with
  * a mark (`"~exact~12345678901234567890"`, unsafe-numbers.ts), JSON.parse reads the result and the
  * marked strings become ExactNumbers. Where that cannot be sure (a string of the data that may
@@ -40,7 +40,7 @@ export class ExactNumber {
  * by lossless-json instead. Either way nothing is rounded.
  */
 export function parseJson(text: string): unknown {
-  const flat = parseFlatObject(text);
+  const flat = parseFlatLine(text);
   if (flat !== undefined) return flat;
   const quoted = markUnsafeNumbers(text);
   if (quoted === "none") return JSON.parse(text);

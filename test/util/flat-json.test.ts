@@ -6,7 +6,7 @@
 import { describe, expect, test } from "vitest";
 import { seededRandom } from "../../bench/seeded-random.js";
 import { ExactNumber, parseJson } from "../../src/util/exact-number.js";
-import { parseFlatObject } from "../../src/util/flat-json.js";
+import { parseFlatLine, parseFlatObject } from "../../src/util/flat-json.js";
 import { markUnsafeNumbers } from "../../src/util/unsafe-numbers.js";
 
 const NUMBERS = [
@@ -28,6 +28,7 @@ const STRINGS = [
   ...['""', '"a"', '"u0"', '"o12345"', '"김민준"', '"~exact~1"', '"~"', '"\\u007e1"', '"\\n"'],
   ...['"123456789012345"', '"1234567890123456"', '"12345678901234567890"', '"1e400"'],
   ...['"abcdefghijkl"', '"abcdefghijklm"', '"2024-01-01T00:00:00.000Z"', '"a\\"b"', '"\\\\"'],
+  ...['"https://example.com/a/b?c=d&e=f"', '"3f2a9c1e-8b7d-4e6f-a5c4-1b2d3e4f5a6b"'],
   ...['"\\ud83d\\ude00"', '"\ud83d"', '"tab\there"', '"open'],
 ];
 
@@ -135,19 +136,21 @@ describe("parseFlatObject", () => {
       w: false,
     });
     expect(Object.is(parseFlatObject('{"x":-0}')?.x, -0)).toBe(true);
+    const longOnes =
+      '{"id":"3f2a9c1e-8b7d-4e6f-a5c4-1b2d3e4f5a6b","at":"2024-01-01T00:00:00.000Z"}';
+    expect(parseFlatObject(longOnes)).toEqual(JSON.parse(longOnes));
     expect(parseFlatObject('{"a":1,"a":2,"b":3}')).toEqual({ a: 2, b: 3 });
     expect(Object.keys(parseFlatObject('{"b":1,"2":2,"a":3,"1":4}') ?? {})).toEqual(
       Object.keys(JSON.parse('{"b":1,"2":2,"a":3,"1":4}')),
     );
   });
 
-  test("leaves to parseJson what it does not read: nesting, escapes, long strings, big numbers", () => {
+  test("leaves to parseJson what it does not read: nesting, escapes, big numbers", () => {
     for (const text of [
       '{"a":{"b":1}}',
       '{"a":[1]}',
       '{"a":"\\n"}',
       '{"\\u0061":1}',
-      '{"a":"abcdefghijklm"}',
       '{"a":1234567890123456}',
       '{"a":123456789012345.6}',
       '{"a":1e100}',
@@ -172,6 +175,19 @@ describe("parseFlatObject", () => {
     ]) {
       expect(parseFlatObject(text), text).toBeUndefined();
     }
+  });
+});
+
+describe("parseFlatLine", () => {
+  test("after a line it does not read, leaves the next 64 untried; parseJson reads them the same", () => {
+    const flat = '{"user":"u0","at":1704067200000}';
+    expect(parseFlatLine(flat)).toEqual(JSON.parse(flat));
+    expect(parseFlatLine('{"items":[1]}')).toBeUndefined();
+    for (let i = 0; i < 64; i++) expect(parseFlatLine(flat)).toBeUndefined();
+    expect(parseFlatLine(flat)).toEqual(JSON.parse(flat));
+    expect(parseFlatLine("[1]")).toBeUndefined();
+    // parseJson reads them all the same, tried or not.
+    for (let i = 0; i < 66; i++) expect(parseJson(flat)).toEqual(JSON.parse(flat));
   });
 });
 
