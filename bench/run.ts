@@ -425,18 +425,21 @@ const SECTIONS: readonly Section[] = [
           ),
           info("events/request, time-ordered interleaved", String(interleaved.eventsPerRequest)),
           {
-            figure: `events/s to an unlimited emulator (${n(throughput.events)} events, 64 in flight)`,
+            figure: `events/s to an unlimited emulator (${n(throughput.events)} events, 64 in flight; median of 3)`,
             value: n(throughput.eventsPerSecond),
             target: "≥ 100,000",
-            pass:
-              throughput.eventsPerSecond >= 100_000 && throughput.accepted === throughput.events,
+            pass: throughput.eventsPerSecond >= 100_000 && throughput.allAccepted,
           },
           info(
-            "bare undici loop events/s (the same bodies, built before)",
+            "bare undici loop events/s (the same bodies, built before; median of 3)",
             n(throughput.bare.eventsPerSecond),
           ),
+          info(
+            "each round's events/s ÷ its bare loop",
+            throughput.rounds.map((x) => x.toFixed(3)).join(", "),
+          ),
           {
-            figure: "events/s ÷ the bare loop",
+            figure: "events/s ÷ the bare loop (medians)",
             value: throughput.ratio.toFixed(3),
             target: "≥ 0.7",
             pass: throughput.ratio >= 0.7,

@@ -26,6 +26,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEmulator } from "../src/emulator/index.js";
 import { builtPath, startUnlimitedEmulatorChild } from "./child.js";
+import { medianBy } from "./median.js";
 
 const TOKEN = "bench-token";
 const SERVICE = "bench-service";
@@ -183,11 +184,9 @@ function keepState(dir: string): () => void {
   };
 }
 
-/** The run of median duration (of an odd count): its own figures, not a mix of runs'. */
-function medianRun<T extends { readonly ms: number }>(runs: readonly T[]): T {
-  const sorted = [...runs].sort((a, b) => a.ms - b.ms);
-  return sorted[Math.floor(sorted.length / 2)] as T;
-}
+/** The run of median duration. */
+const medianRun = <T extends { readonly ms: number }>(runs: readonly T[]): T =>
+  medianBy(runs, (run) => run.ms);
 
 export async function benchDiff(rows = 1_000_000): Promise<DiffResult> {
   const dir = mkdtempSync(join(tmpdir(), "bench-state-"));
