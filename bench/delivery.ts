@@ -3,8 +3,8 @@
  * the real Run (source → mapping → pacer → client) in this one.
  *  - overhead: no limit, no latency: the importer's requests/s as a ratio to a bare undici loop
  *    posting the same bodies with the same concurrency (target ≥ 0.8), each warmed by 1,000
- *    requests and timed twice in turns (the second pass of each kept), and the CPU time of each
- *    per request (this process's: the emulator is another);
+ *    requests and a pass untimed, then three timed rounds in turns (the median passes compared),
+ *    and the CPU time of each per request (this process's: the emulator is another);
  *  - pacing: emulator limited to L per 1 s window, importer told L: achieved rate / L over ≥ 10
  *    windows (target ≥ 0.97) and over-limit answers (target 0), with the headers spelled both ways
  *    the API guide spells them;
@@ -21,6 +21,7 @@ import { Run } from "../src/run/run.js";
 import type { Report } from "../src/sinks/report.js";
 import { bareLoop } from "./bare-loop.js";
 import { cpuMicros, startEmulatorChild, startUnlimitedEmulatorChild } from "./child.js";
+import { medianBy } from "./median.js";
 
 const TOKEN = "bench-token";
 const SERVICE = "bench-service";
@@ -106,9 +107,13 @@ async function bareProfiles(
 
 export interface OverheadResult {
   rows: number;
+  /** The importer's pass of median requests/s, and the loop's. */
   importerPerSecond: number;
   barePerSecond: number;
+  /** The median passes' ratio. */
   ratio: number;
+  /** Each timed round's importer ÷ its loop, in the order they ran. */
+  rounds: number[];
   /** CPU time per request, µs: the importer's (reading, mapping, pacing, sending) and the loop's. */
   importerCpuUs: number;
   bareCpuUs: number;
@@ -118,28 +123,39 @@ export interface OverheadResult {
 const WARM_UP = 1_000;
 /** As good as no limit: the emulator has none either. */
 const UNLIMITED = { count: 1_000_000, windowMs: 1_000 };
+/** Timed rounds of the loop and the importer in turn, after the untimed first. */
+const OVERHEAD_ROUNDS = 3;
 
 export async function benchOverhead(rows = 20_000, concurrency = 32): Promise<OverheadResult> {
   const input = writeInput(rows);
   const emulator = await startUnlimitedEmulatorChild(TOKEN, SERVICE);
   try {
-    // Both treated alike: warmed by 1,000 requests each, then timed twice, in turns, and the
-    // second pass of each kept. A first timed pass still pays for warming up (the loop's cost ~20 %
-    // more than its second), and whichever goes second would find the HTTP client's code warmed
-    // by the other's pass.
+    // Both treated alike: warmed by 1,000 requests each, then a pass of each in turns, untimed
+    // (a first pass still pays for warming up: the loop's cost ~20 % more than its second, and
+    // whichever goes second would find the HTTP client's code warmed by the other's pass), then
+    // three timed rounds, and the median passes compared: one pair of ~2 s passes swung the ratio
+    // 0.78-0.95 for one build near idle (bench/README.md).
     await bareProfiles(emulator.url, WARM_UP, concurrency);
     await runImporter(writeInput(WARM_UP), emulator.url, UNLIMITED, concurrency);
-    let bare = { perSecond: 0, cpuUs: 0 };
-    let importer = { perSecond: 0, cpuUs: 0 };
-    for (let pass = 0; pass < 2; pass++) {
-      bare = await bareProfiles(emulator.url, rows, concurrency);
-      importer = await importerProfiles(input, emulator.url, rows, concurrency);
+    await bareProfiles(emulator.url, rows, concurrency);
+    await importerProfiles(input, emulator.url, rows, concurrency);
+    const bares: { perSecond: number; cpuUs: number }[] = [];
+    const importers: { perSecond: number; cpuUs: number }[] = [];
+    for (let round = 0; round < OVERHEAD_ROUNDS; round++) {
+      bares.push(await bareProfiles(emulator.url, rows, concurrency));
+      importers.push(await importerProfiles(input, emulator.url, rows, concurrency));
     }
+    const bare = medianBy(bares, (pass) => pass.perSecond);
+    const importer = medianBy(importers, (pass) => pass.perSecond);
+    const ratioOf = (a: number, b: number) => Number((a / b).toFixed(3));
     return {
       rows,
       importerPerSecond: Math.round(importer.perSecond),
       barePerSecond: Math.round(bare.perSecond),
-      ratio: Number((importer.perSecond / bare.perSecond).toFixed(3)),
+      ratio: ratioOf(importer.perSecond, bare.perSecond),
+      rounds: importers.map((pass, i) =>
+        ratioOf(pass.perSecond, (bares[i] as { perSecond: number }).perSecond),
+      ),
       importerCpuUs: Number(importer.cpuUs.toFixed(1)),
       bareCpuUs: Number(bare.cpuUs.toFixed(1)),
     };
