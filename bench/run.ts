@@ -509,25 +509,26 @@ const SECTIONS: readonly Section[] = [
         checks: [
           info(
             `user-sorted file (${n(events)} events, ${n(users)} users): events/request, time, peak RSS`,
-            `${perRequest(sorted)}, ${(sorted.ms / 1000).toFixed(1)} s, ${sorted.maxRssMb} MB`,
+            `${perRequest(sorted)}, ${(sorted.ms / 1000).toFixed(1)} s, ${sorted.maxRssMb} MB (median of 3)`,
           ),
           {
             figure: "time-ordered interleaved, --group-by-identity: events/request ratio to sorted",
             value: `${r.perRequestRatio} (${perRequest(grouped)})`,
             target: "≥ 0.95",
-            pass: r.perRequestRatio >= 0.95 && grouped.accepted === events,
+            pass: r.perRequestRatio >= 0.95 && r.allAccepted,
           },
+          info("each round's grouped ÷ sorted time", r.rounds.map((x) => x.toFixed(2)).join(", ")),
           {
-            figure: "the same: total time ratio to sorted",
+            figure: "the same: total time ratio to sorted (medians)",
             value: `${r.timeRatio} (${(grouped.ms / 1000).toFixed(1)} s)`,
             target: "≤ 2",
             pass: r.timeRatio <= 2,
           },
           {
-            figure: "the same: peak RSS",
-            value: `${grouped.maxRssMb} MB`,
+            figure: "the same: peak RSS (the highest of 3)",
+            value: `${r.groupedMaxRssMb} MB`,
             target: "< 200 MB",
-            pass: grouped.maxRssMb < 200,
+            pass: r.groupedMaxRssMb < 200,
           },
         ],
       };
