@@ -63,6 +63,9 @@ const sizes = quick ? { small: 10_000, large: 100_000 } : { small: 100_000, larg
 
 const n = (value: number) => value.toLocaleString("en-US");
 const info = (figure: string, value: string): Check => ({ figure, value, target: "", pass: null });
+/** Each round's ratio, in the order they ran, beside a figure taken as the medians of rounds. */
+const roundsInfo = (figure: string, rounds: readonly number[], digits = 3): Check =>
+  info(figure, rounds.map((x) => x.toFixed(digits)).join(", "));
 /**
  * CPU per unit of the importer and of its yardstick, and their ratio (yardstick ÷ importer): the
  * speed ratio where the CPU is the limit, which a loaded machine sways less than rows/s.
@@ -237,10 +240,7 @@ const SECTIONS: readonly Section[] = [
         checks: [
           info(`importer req/s (${n(r.rows)} rows, no limit; median of 3)`, n(r.importerPerSecond)),
           info("bare undici loop req/s (median of 3)", n(r.barePerSecond)),
-          info(
-            "each round's importer ÷ its bare loop",
-            r.rounds.map((x) => x.toFixed(3)).join(", "),
-          ),
+          roundsInfo("each round's importer ÷ its bare loop", r.rounds),
           {
             figure: "ratio (medians)",
             value: r.ratio.toFixed(3),
@@ -366,7 +366,7 @@ const SECTIONS: readonly Section[] = [
             "dry run of the nightly file (median of 3)",
             `${n(r.dryRun.rowsPerSecond)} rows/s (${(r.dryRun.ms / 1000).toFixed(2)} s)`,
           ),
-          info("each round's nightly ÷ dry run", r.rounds.map((x) => x.toFixed(3)).join(", ")),
+          roundsInfo("each round's nightly ÷ dry run", r.rounds),
           {
             figure: "nightly ÷ dry run of the same file (medians)",
             value: r.ratio.toFixed(3),
@@ -443,10 +443,7 @@ const SECTIONS: readonly Section[] = [
             "bare undici loop events/s (the same bodies, built before; median of 3)",
             n(throughput.bare.eventsPerSecond),
           ),
-          info(
-            "each round's events/s ÷ its bare loop",
-            throughput.rounds.map((x) => x.toFixed(3)).join(", "),
-          ),
+          roundsInfo("each round's events/s ÷ its bare loop", throughput.rounds),
           {
             figure: "events/s ÷ the bare loop (medians)",
             value: throughput.ratio.toFixed(3),
@@ -517,7 +514,7 @@ const SECTIONS: readonly Section[] = [
             target: "≥ 0.95",
             pass: r.perRequestRatio >= 0.95 && r.allAccepted,
           },
-          info("each round's grouped ÷ sorted time", r.rounds.map((x) => x.toFixed(2)).join(", ")),
+          roundsInfo("each round's grouped ÷ sorted time", r.rounds, 2),
           {
             figure: "the same: total time ratio to sorted (medians)",
             value: `${r.timeRatio} (${(grouped.ms / 1000).toFixed(1)} s)`,
