@@ -145,6 +145,28 @@ describe("parseFlatObject", () => {
     );
   });
 
+  test("reads every UTF-16 code unit in a key and a value as JSON.parse does, or leaves it", () => {
+    // Exhaustive over one character: the edges of what a string holds unescaped (0x1f, 0x20, the
+    // quote, the backslash, 0x7f, lone surrogates, U+2028, U+FEFF) and of what may follow a number.
+    const wrong: string[] = [];
+    for (let code = 0; code <= 0xffff; code++) {
+      const c = String.fromCharCode(code);
+      for (const text of [`{"k${c}":"v${c}"}`, `{"${c}":"${c}","b":${c}}`, `{"a":1${c}}`]) {
+        const flat = parseFlatObject(text);
+        if (flat === undefined) continue;
+        const expected = parsed(text);
+        const same =
+          expected !== undefined &&
+          JSON.stringify(Object.entries(flat)) ===
+            JSON.stringify(Object.entries(expected as object));
+        if (!same) wrong.push(JSON.stringify(text));
+      }
+      const unread = code < 0x20 || code === 0x22 || code === 0x5c;
+      if ((parseFlatObject(`{"a":"${c}"}`) === undefined) !== unread) wrong.push(`U+${code}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
   test("leaves to parseJson what it does not read: nesting, escapes, big numbers", () => {
     for (const text of [
       '{"a":{"b":1}}',

@@ -4,7 +4,7 @@ import type { Identity } from "../../../src/api/dfinery.js";
 import type { EventRecord } from "../../../src/api/events.js";
 import { EventsBody } from "../../../src/run/kinds/events-body.js";
 import { ExactNumber, stringifyExactly } from "../../../src/util/exact-number.js";
-import { jsonBytes } from "../../../src/util/json-bytes.js";
+import { JsonBytes, jsonBytes, writeJson } from "../../../src/util/json-bytes.js";
 
 const uuid = (n: number) => `00000000-0000-5000-8000-${String(n).padStart(12, "0")}`;
 const record = (n: number, more: Partial<Record<keyof EventRecord, unknown>> = {}) =>
@@ -123,5 +123,68 @@ describe("EventsBody", () => {
     expect(sent(other).toString()).toBe(JSON.stringify(other));
     const item = record(3, { event_items: [{ at: new Date(0) }] });
     expect(jsonBytes(bodyOf({ external_id: "u1" }, [item]))).toBeUndefined();
+  });
+
+  it("writes JSON.stringify's bytes for generated bodies, into a buffer that grows at every step", () => {
+    // Keys of about 120-135 bytes as written (a slot of the key table holds 128: quotes, colon,
+    // UTF-8 and escapes counted), of ASCII, two- and three-byte characters and escapes; 32-bit
+    // integers' edges; records of the four keys, reordered, one missing, another before or after;
+    // bodies past the shared buffer's 64 KiB and past the 1 MiB it keeps.
+    const random = seededRandom(8);
+    const int = (n: number) => Math.floor(random() * n);
+    const pick = <T>(list: readonly T[]): T => list[int(list.length)] as T;
+    const key = (): string => {
+      if (random() < 0.4) return pick(["event_items", "a", "", "0", "12", "df_total", "toString"]);
+      const unit = pick(["k", "é", "한", '"', "\n", "\ud800"]);
+      const bytes = Buffer.byteLength(JSON.stringify(unit)) - 2;
+      return unit.repeat(Math.floor((117 + int(15)) / bytes)) + "x".repeat(int(4));
+    };
+    const numbers = [0, -0, 9, 10, -10, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, -(2 ** 31) - 1, 2 ** 32];
+    numbers.push(1.5, 1e21, 1e-7, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
+    const text = () =>
+      pick(["", "u0", "한글 😀", 'q"\\', "\u0000\u007f", "\udc00", "x".repeat(int(300))]);
+    const value = (depth: number): unknown => {
+      const roll = random();
+      if (roll < 0.3) return text();
+      if (roll < 0.6) return random() < 0.7 ? pick(numbers) : int(2 ** 32) - 2 ** 31;
+      if (roll < 0.65) return pick([true, false, null, undefined, () => 1]);
+      if (depth > 2) return null;
+      if (roll < 0.8) return Array.from({ length: int(4) }, () => value(depth + 1));
+      return object(depth + 1);
+    };
+    const object = (depth: number): Record<string, unknown> => {
+      const made: Record<string, unknown> = {};
+      for (let n = int(5); n > 0; n--) made[key()] = value(depth);
+      return made;
+    };
+    const event = (): unknown => {
+      const roll = random();
+      if (roll < 0.03) return value(2);
+      const keys = ["event_log_id", "event_name", "event_datetime", "event_properties"];
+      if (roll < 0.1) keys.reverse();
+      if (roll > 0.92) keys.splice(int(4), 1);
+      const made: Record<string, unknown> = random() < 0.05 ? { [key()]: value(1) } : {};
+      for (const name of keys) made[name] = name === "event_properties" ? object(1) : text();
+      if (random() < 0.3) made.event_items = [object(2), object(2)];
+      if (random() < 0.2) made[key()] = value(1);
+      return made;
+    };
+    let big = 0;
+    for (let n = 0; n < 600; n++) {
+      const count = n % 100 === 99 ? 2_000 + int(2_000) : int(10);
+      const body = bodyOf(object(1) as Identity, Array.from({ length: count }, event));
+      const expected = Buffer.from(JSON.stringify(body));
+      if (expected.length > 1 << 20) big++;
+      const bytes = jsonBytes(body);
+      expect(bytes, `body ${n}`).toBeDefined();
+      expect(Buffer.from(bytes as Uint8Array).equals(expected), `body ${n}`).toBe(true);
+      const writer = new JsonBytes(1);
+      writer.ascii("x".repeat(int(4))); // the body is not the first thing written
+      const start = writer.length;
+      expect(writeJson(writer, body)).toBe(true);
+      const written = Buffer.from(writer.bytes.subarray(start, writer.length));
+      expect(written.equals(expected), `body ${n}, written into a growing buffer`).toBe(true);
+    }
+    expect(big).toBeGreaterThan(0);
   });
 });
