@@ -1,5 +1,5 @@
 import { rowFailure } from "../errors.js";
-import { parseJson } from "../util/exact-number.js";
+import { parseJson, parseUnflatJson } from "../util/exact-number.js";
 import { parseFlatLine } from "../util/flat-json.js";
 import { KEPT, MAX_RECORD_SIZE } from "./record.js";
 import type { SourceItem } from "./types.js";
@@ -26,10 +26,8 @@ export async function* readNdjson(
     for (let end = chunk.indexOf("\n"); end !== -1; end = chunk.indexOf("\n", start)) {
       line++;
       // A whole line of this chunk that is a flat object is read in place: no string of it made.
-      const flat =
-        partial === "" && overlong === undefined && end - start <= maxLineLength
-          ? parseFlatLine(chunk, start, end)
-          : undefined;
+      const inPlace = partial === "" && overlong === undefined && end - start <= maxLineLength;
+      const flat = inPlace ? parseFlatLine(chunk, start, end) : undefined;
       if (flat !== undefined) {
         batch.push({ kind: "row", line, cells: flat });
         start = end + 1;
@@ -40,7 +38,8 @@ export async function* readNdjson(
       start = end + 1;
       const kept = overlong ?? (text.length > maxLineLength ? text.slice(0, KEPT) : undefined);
       overlong = undefined;
-      const item = kept === undefined ? parseLine(text, line) : tooLong(kept, line, maxLineLength);
+      const item =
+        kept === undefined ? parseLine(text, line, inPlace) : tooLong(kept, line, maxLineLength);
       if (item !== undefined) batch.push(item);
     }
     if (batch.length > 0) yield batch;
@@ -53,7 +52,7 @@ export async function* readNdjson(
   }
   if (overlong !== undefined) yield [tooLong(overlong, line + 1, maxLineLength)];
   else if (partial !== "") {
-    const item = parseLine(partial, line + 1);
+    const item = parseLine(partial, line + 1, false);
     if (item !== undefined) yield [item];
   }
 }
@@ -67,12 +66,16 @@ function tooLong(kept: string, line: number, max: number): SourceItem {
   return { kind: "invalid", line, raw: kept, failure };
 }
 
-/** The item for one line, or undefined for a blank line. */
-function parseLine(text: string, line: number): SourceItem | undefined {
+/**
+ * The item for one line, or undefined for a blank line. `triedFlat`: parseFlatLine was given it in
+ * place and did not read it, so it is not given it again (one try, one skip counted, a line).
+ */
+function parseLine(text: string, line: number, triedFlat: boolean): SourceItem | undefined {
   if (text === "") return undefined;
   let value: unknown;
   try {
-    value = parseJson(text); // numbers a double would round stay exact (ExactNumber)
+    // Numbers a double would round stay exact (ExactNumber).
+    value = triedFlat ? parseUnflatJson(text) : parseJson(text);
   } catch (error) {
     if (text.trim() === "") return undefined;
     const failure = rowFailure("input", "JSON_PARSE", `not JSON: ${(error as Error).message}`);

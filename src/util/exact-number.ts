@@ -32,16 +32,23 @@ export class ExactNumber {
  * JSON.parse, except that numbers JSON.parse would round or overflow come back as ExactNumber.
  *
  * A flat object of short strings and small numbers (an event export's line) is read by
- * parseFlatLine (flat-json.ts), to the object JSON.parse would give. Another line with no number
- * of 16 or more digits and no 3-digit exponent is JSON.parse's after one regular-expression match. Otherwise each number token that a double cannot hold is quoted with
- * a mark (`"~exact~12345678901234567890"`, unsafe-numbers.ts), JSON.parse reads the result and the
- * marked strings become ExactNumbers. Where that cannot be sure (a string of the data that may
- * read as a mark; text that is not a JSON number; a mark a repeated key dropped), the line is read
- * by lossless-json instead. Either way nothing is rounded.
+ * parseFlatLine (flat-json.ts), to the object JSON.parse would give; any other text as
+ * parseUnflatJson reads it.
  */
 export function parseJson(text: string): unknown {
-  const flat = parseFlatLine(text);
-  if (flat !== undefined) return flat;
+  return parseFlatLine(text) ?? parseUnflatJson(text);
+}
+
+/**
+ * parseJson for a text parseFlatLine was given and did not read (the NDJSON reader's whole lines,
+ * tried in place): not tried again. A text with no number of 16 or more digits and no 3-digit
+ * exponent is JSON.parse's after one regular-expression match. Otherwise each number token that a
+ * double cannot hold is quoted with a mark (`"~exact~12345678901234567890"`, unsafe-numbers.ts),
+ * JSON.parse reads the result and the marked strings become ExactNumbers. Where that cannot be
+ * sure (a string of the data that may read as a mark; text that is not a JSON number; a mark a
+ * repeated key dropped), the line is read by lossless-json instead. Either way nothing is rounded.
+ */
+export function parseUnflatJson(text: string): unknown {
   const quoted = markUnsafeNumbers(text);
   if (quoted === "none") return JSON.parse(text);
   if (quoted === "lossless") return losslessParse(text);
