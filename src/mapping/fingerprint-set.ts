@@ -5,13 +5,18 @@
  * slot is two 32-bit words side by side, the high word and the low 16 bits with the count above
  * them, so a look-up reads one cache line (three arrays, one per field, took three misses: the
  * set is far larger than the caches and its slots are read at random). A million members take
- * about 10 MB outside the JavaScript heap (a Set of strings would take several times that inside
+ * about 11 MB outside the JavaScript heap (a Set of strings would take several times that inside
  * it), however often each is added: a count past 254 moves to a small map. Growing one small table
  * at a time never holds two copies of the whole set, and the table replaced is freed at once.
  * Members are never removed.
  *
- * Two different members are taken for one only if all 56 bits agree: in a file of a million
- * events, about one chance in 10^10.
+ * The tables begin at 2,048 slots (16 KiB each, 4 MiB for the set): none grows before ~420,000
+ * members, and past that they grow to about the sizes they reach from 16 slots (11.0 against
+ * 9.5 MiB at a million members, 20.3 against 20.7 at two million) with a fifth to a third of the
+ * growths. Begun at 16, the 256 tables grew ~2,900 times by 300,000 members, each an allocation, a
+ * release and its members placed again: ~40 % of the set's time in a delivery of 300,000 events
+ * (CPU profiles, warm: 96 + 28 + 10 ms of `structuredClone` against 76 ms begun at 2,048;
+ * bench/README.md, issue 20's thirteenth pass).
  */
 const TABLES = 256;
 const MAX_LOAD = 0.85;
@@ -36,7 +41,7 @@ export class FingerprintSet {
   readonly #overflow = new Map<string, number>();
   #size = 0;
 
-  constructor(capacity = 16) {
+  constructor(capacity = 2048) {
     for (let t = 0; t < TABLES; t++)
       this.#tables.push({ slots: new Int32Array(2 * capacity), size: 0 });
   }
