@@ -15,8 +15,13 @@ import type { FinishedFile } from "../state/files.js";
  */
 export const FILE_STRIDE = 2 ** 32;
 
-/** Where the row at `line` of the run's `index`-th file was read (Row.at). */
-export const fileAt = (index: number, line: number): number => index * FILE_STRIDE + line;
+/**
+ * Where the row at `line` of the run's `index`-th file was read (Row.at). The first file's is the
+ * line itself: a product with the stride is a heap number even when it is 0, and a base of one
+ * made every row's `at` a number boxed on its own (16 bytes a row, held while its unit is in flight).
+ */
+export const fileAt = (index: number, line: number): number =>
+  index === 0 ? line : index * FILE_STRIDE + line;
 
 export class FileBook {
   readonly #files: readonly FinishedFile[];
