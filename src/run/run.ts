@@ -175,15 +175,16 @@ export class Run<U> {
     // --canary N: the first N units (a group of rows is one) are sent and awaited before the next.
     const canary = delivery?.canary ?? 0;
     let taken = 0;
-    const canaryLets = (rows: readonly Row[]): true | Promise<boolean> => {
-      if (taken++ !== canary || canary === 0) return true; // no promise: this runs for every unit
-      return (async () => {
-        await send(batcher.flush()); // the canary's units, all of them
-        const drain = () => window.drain();
-        if (await canaryLived(canary, this.kind.counted, drain, ledger, this.#watch)) return true;
-        ledger.notAttemptedRows(rows); // the unit in hand
-        return false;
-      })();
+    // No promise: this runs for every unit. The wait is a function apart: a closure made in here
+    // over `rows` had every call make a context for them (40 bytes of heap a unit, measured).
+    const canaryLets = (rows: readonly Row[]): true | Promise<boolean> =>
+      taken++ !== canary || canary === 0 ? true : canaryWait(rows);
+    const canaryWait = async (rows: readonly Row[]): Promise<boolean> => {
+      await send(batcher.flush()); // the canary's units, all of them
+      const drain = () => window.drain();
+      if (await canaryLived(canary, this.kind.counted, drain, ledger, this.#watch)) return true;
+      ledger.notAttemptedRows(rows); // the unit in hand
+      return false;
     };
     // The reading loop and the due timer both send, one list after the other: file order per user.
     // What to wait for before reading on: the sender's chain, or nothing once it has gone.
