@@ -111,7 +111,7 @@ export function parseFlatObject(
         object[key] = to - from > MAX_SLICED ? copy(text, from, to) : text.slice(from, to);
         break;
       case INTEGER:
-        object[key] = integers[m];
+        object[key] = small(integers[m] as number);
         break;
       case DECIMAL:
         object[key] = Number(text.slice(from, to));
@@ -233,6 +233,13 @@ function decimalEnd(text: string, first: number, at: number): number {
   }
   return i;
 }
+
+/**
+ * An integer as a small integer when it is one (not -0): a Float64Array's element is read as a
+ * heap number, and an object's field that was given one first keeps each of its numbers boxed
+ * (16 bytes a value, and a box again for each read of it where the read is not inlined).
+ */
+const small = (n: number): number => ((n | 0) === n && (n !== 0 || 1 / n > 0) ? n | 0 : n);
 
 /** The key from `start` to `end`: the string of the last line's key at this place if the same. */
 function keyOf(text: string, start: number, end: number, place: number): string | undefined {
