@@ -16,6 +16,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { setProcessSettings } from "../src/cli/process-settings.js";
 import { benchBreakerSpent, benchBreakerTuning, rateRuleTrips } from "./breaker.js";
 import { runChildJson } from "./child.js";
 import { benchAdaptation, benchOverhead, benchPacing } from "./delivery.js";
@@ -54,6 +55,15 @@ interface Section {
   readonly name: string;
   run(): Promise<SectionOutcome>;
 }
+
+// The V8 settings of the bins (process-settings.ts), as their children here set them too: the
+// sections that run the importer in this process (overhead, diff, resume, events, pacing) measure
+// it as a user's process runs it, and their bare loops beside it in the same settings. Without
+// them, V8's allocation-site pretenuring made an events delivery's literals old-born in some
+// processes and not others (7-8 full collections a three-pass process instead of 2-3), and
+// TurboFan compiled undici's WebAssembly parser during the first delivery (bench/README.md,
+// issue 20's thirteenth pass).
+setProcessSettings();
 
 const { values } = parseArgs({
   options: { only: { type: "string" }, quick: { type: "boolean", default: false } },
