@@ -56,8 +56,9 @@ interface Section {
   run(): Promise<SectionOutcome>;
 }
 
-// The V8 settings of the bins (process-settings.ts), as their children here set them too: the
-// sections that run the importer in this process (overhead, diff, resume, events, pacing) measure
+// The V8 settings of the bins (process-settings.ts), as the bench's children set them too (the
+// dry-run and grouping children; diff and resume run the bin itself): the sections that run the
+// importer in this process (overhead, pacing, adaptation, breaker, events, events-state) measure
 // it as a user's process runs it, and their bare loops beside it in the same settings. Without
 // them, V8's allocation-site pretenuring made an events delivery's literals old-born in some
 // processes and not others (7-8 full collections a three-pass process instead of 2-3), and

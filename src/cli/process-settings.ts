@@ -1,6 +1,6 @@
 /**
- * V8 settings of the bins' process, set before anything runs (bin.ts; the bench's children stand
- * for the bins and set them too).
+ * V8 settings of the bins' process, set before anything runs (bin.ts; the bench's process and its
+ * children stand for the bins and set them too: bench/run.ts).
  *
  * `--liftoff-only`: the HTTP client (undici) parses answers with llhttp compiled to WebAssembly,
  * and V8's optimizing compile of its one very large function took 25-37 MB of memory for about
